@@ -1,0 +1,74 @@
+/**
+ * `npm start`: the whole service on one machine. Starts the embedded Temporal dev server (unless TEMPORAL_ADDRESS
+ * points elsewhere), the FaceID emulator in sandbox mode, and the worker; prints where everything is; Ctrl-C or
+ * SIGTERM stops every child and exits 0.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { config } from '../src/config';
+import { devServerArgs, TEMPORAL_CLI_PATH } from '../src/temporal/dev-server';
+import { resolveTemporalTarget } from '../src/temporal/connection';
+import { Supervisor, type ChildSpec } from './lib/supervisor';
+import { waitForPort, waitForTemporal } from './lib/wait';
+
+const cfg = config();
+const target = resolveTemporalTarget(cfg);
+const tsNode = (entry: string, name: string): ChildSpec => ({
+  name,
+  command: process.execPath,
+  args: ['--import', 'tsx', resolve(__dirname, '..', entry)],
+});
+
+let exitCode = 0;
+const supervisor = new Supervisor((name, code) => {
+  process.stderr.write(`\n${name} stopped unexpectedly (exit ${code}); stopping the stack.\n`);
+  exitCode = 1;
+  void shutdown();
+});
+
+async function shutdown(): Promise<void> {
+  await supervisor.stop();
+  process.exit(exitCode);
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  mkdirSync(resolve(cfg.dataDir), { recursive: true });
+
+  if (target.embedded) {
+    await supervisor.start({
+      name: 'temporal',
+      command: TEMPORAL_CLI_PATH,
+      args: devServerArgs(cfg),
+      ready: () => waitForTemporal(target.connection.address),
+    });
+  }
+  if (cfg.sandbox) {
+    await supervisor.start({
+      ...tsNode('src/emulator/main.ts', 'emulator'),
+      ready: () => waitForPort('127.0.0.1', cfg.emulator.port),
+    });
+  }
+  await supervisor.start(tsNode('src/workers/main.ts', 'worker'));
+
+  const lines = [
+    '',
+    'ekyc-journeys is running',
+    `  Temporal gRPC     ${target.connection.address} (namespace ${target.namespace})`,
+    target.embedded ? `  Temporal Web UI   http://127.0.0.1:${cfg.temporal.uiPort}` : undefined,
+    cfg.sandbox
+      ? `  FaceID emulator   http://127.0.0.1:${cfg.emulator.port} (sandbox mode: no Tencent credentials set)`
+      : `  FaceID endpoint   ${cfg.faceid.protocol}${cfg.faceid.endpoint}`,
+    `  Data directory    ${resolve(cfg.dataDir)}`,
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.filter((line) => line !== undefined).join('\n') + '\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  exitCode = 1;
+  void shutdown();
+});

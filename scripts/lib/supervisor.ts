@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** One long-running process of the stack. */
+export interface ChildSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Resolves once the child serves; the supervisor starts the next child only then. */
+  ready?: () => Promise<void>;
+}
+
+interface Running {
+  spec: ChildSpec;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts children in order and stops them in reverse order. Each child runs in its own process group, so a
+ * terminal's Ctrl-C reaches only the supervisor, which then stops the stack in a known order and leaves nothing behind.
+ */
+export class Supervisor {
+  private readonly running: Running[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly onUnexpectedExit: (name: string, code: number | null) => void) {}
+
+  /** Spawns a child, prefixes its output with its name, and waits for its readiness check. */
+  async start(spec: ChildSpec): Promise<void> {
+    const child = spawn(spec.command, spec.args, {
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.once('error', (error) => {
+      process.stderr.write(`[${spec.name}] failed to start: ${error.message}\n`);
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      const lines = createInterface({ input: stream });
+      lines.on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
+    }
+    const entry: Running = { spec, process: child, exited };
+    this.running.push(entry);
+    void exited.then((code) => {
+      if (!this.stopping) this.onUnexpectedExit(spec.name, code);
+    });
+    if (spec.ready) {
+      await Promise.race([
+        spec.ready(),
+        exited.then((code) => {
+          throw new Error(`${spec.name} exited with ${code} before it was ready`);
+        }),
+      ]);
+    }
+  }
+
+  /** Stops every child, newest first: SIGTERM to its process group, SIGKILL after the grace period. */
+  stop(graceMs = 15_000): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const entry of [...this.running].reverse()) {
+        if (entry.process.exitCode !== null || entry.process.signalCode !== null) continue;
+        signalGroup(entry.process, 'SIGTERM');
+        const timer = setTimeout(() => signalGroup(entry.process, 'SIGKILL'), graceMs);
+        await entry.exited;
+        clearTimeout(timer);
+        // The group may still hold grandchildren (e.g. a runner's own child): make sure none survive.
+        signalGroup(entry.process, 'SIGKILL');
+      }
+    })();
+    return this.stopping;
+  }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}

@@ -1,0 +1,41 @@
+import { connect } from 'node:net';
+import { Connection } from '@temporalio/client';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once a TCP listener accepts on host:port, or rejects after `timeoutMs`. */
+export async function waitForPort(host: string, port: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listened on ${host}:${port} within ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+/** Resolves once the Temporal frontend answers a health check, or rejects after `timeoutMs`. */
+export async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      try {
+        await connection.healthService.check({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      if (Date.now() > deadline)
+        throw new Error(`Temporal at ${address} was not healthy within ${timeoutMs} ms`, { cause: error });
+      await sleep(500);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  ArchiveIntegrityError,
+  ArchiveObjectMissingError,
+  type ArchiveStore,
+  type PutExpectations,
+  type StoredObject,
+} from './store';
+
+/**
+ * The default store: files under a root folder. Writes go to a temporary file that is fsynced and renamed into
+ * place, so a crash mid-write never leaves a partial object; metadata sits beside the object in `<key>.meta.json`.
+ */
+export class FilesystemStore implements ArchiveStore {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  async put(key: string, body: Readable | Buffer, expect: PutExpectations): Promise<StoredObject> {
+    const target = this.pathOf(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temporary = `${target}.${randomUUID()}.partial`;
+    const hash = createHash('md5');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        // Stop early on an oversized body instead of writing it all first.
+        if (expect.size !== undefined && size > expect.size)
+          done(new ArchiveIntegrityError(`more bytes than the expected ${expect.size}`));
+        else done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, meter, createWriteStream(temporary));
+      const md5 = hash.digest('hex');
+      if (expect.size !== undefined && size !== expect.size) {
+        throw new ArchiveIntegrityError(`size ${size} differs from the expected ${expect.size}`);
+      }
+      if (expect.md5 !== undefined && md5 !== expect.md5.toLowerCase()) {
+        throw new ArchiveIntegrityError('MD5 differs from the expected value');
+      }
+      await fsync(temporary);
+      const stored: StoredObject = { key, md5, size, contentType: expect.contentType };
+      await writeFile(`${target}.meta.json`, JSON.stringify(stored));
+      await rename(temporary, target);
+      await fsync(dirname(target));
+      return stored;
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Readable> {
+    const path = this.pathOf(key);
+    if (!(await exists(path))) throw new ArchiveObjectMissingError(`no object at ${key}`);
+    return createReadStream(path);
+  }
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    const path = this.pathOf(key);
+    if (!(await exists(path))) return undefined;
+    try {
+      return JSON.parse(await readFile(`${path}.meta.json`, 'utf8')) as StoredObject;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    await rm(path, { force: true });
+    await rm(`${path}.meta.json`, { force: true });
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const folder = this.pathOf(prefix.endsWith('/') ? prefix : dirname(prefix));
+    const keys: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (!entry.name.endsWith('.meta.json') && !entry.name.endsWith('.partial')) {
+          const key = relative(this.root, full).split(sep).join('/');
+          if (key.startsWith(prefix)) keys.push(key);
+        }
+      }
+    };
+    await walk(folder);
+    return keys.sort();
+  }
+
+  /** Resolves a key inside the root; a key that would escape it (`..`, absolute) is refused. */
+  private pathOf(key: string): string {
+    const path = resolve(this.root, key);
+    if (path !== this.root && !path.startsWith(this.root + sep)) throw new Error('archive key escapes the store root');
+    return path;
+  }
+}
+
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+}

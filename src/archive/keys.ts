@@ -1,0 +1,45 @@
+import type { MediaKind } from '../workflows/types';
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'video/mp4': 'mp4',
+  'application/json': 'json',
+  'application/octet-stream': 'bin',
+};
+
+/** File extension for a content type (`bin` when unknown). */
+export function extensionFor(contentType: string): string {
+  return EXTENSIONS[contentType.split(';')[0]?.trim() ?? ''] ?? 'bin';
+}
+
+/** Content type of an archived object, from its key's extension. */
+export function contentTypeOf(key: string): string {
+  const extension = key.slice(key.lastIndexOf('.') + 1);
+  return Object.entries(EXTENSIONS).find(([, ext]) => ext === extension)?.[0] ?? 'application/octet-stream';
+}
+
+/** Folder of one journey's objects. */
+export function journeyPrefix(journeyId: string): string {
+  if (!/^[A-Za-z0-9._:-]{1,200}$/.test(journeyId))
+    throw new Error('journey id has characters an archive key cannot hold');
+  return `journeys/${journeyId}/`;
+}
+
+/**
+ * Key of one media object: `journeys/<journey id>/<kind>-<md5>.<ext>`. Content-addressed, so a retry after a crash
+ * rewrites the same object instead of adding a second one.
+ */
+export function mediaKey(journeyId: string, kind: MediaKind, md5: string, contentType: string): string {
+  return `${journeyPrefix(journeyId)}${kind}-${md5}.${extensionFor(contentType)}`;
+}
+
+/** Key of an input image a caller stores before starting a journey. */
+export function inputKey(reference: string, name: string, md5: string, contentType: string): string {
+  return `inputs/${reference}/${name}-${md5}.${extensionFor(contentType)}`;
+}
+
+/** Key of the short-lived file that holds a result's temporary media URLs until they are archived. */
+export function mediaClaimKey(journeyId: string, requestId: string): string {
+  return `${journeyPrefix(journeyId)}claims/media-${requestId.replace(/[^A-Za-z0-9-]/g, '')}.json`;
+}

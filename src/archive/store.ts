@@ -1,0 +1,43 @@
+import type { Readable } from 'node:stream';
+
+/** What the caller knows about an object before writing it; a mismatch aborts the write. */
+export interface PutExpectations {
+  contentType: string;
+  /** Lower-case hex MD5 the bytes must have. */
+  md5?: string;
+  /** Exact byte count the bytes must have. */
+  size?: number;
+}
+
+/** A committed object. */
+export interface StoredObject {
+  key: string;
+  md5: string;
+  size: number;
+  contentType: string;
+}
+
+/** Raised when the bytes written do not match what the caller expected; nothing is left behind. */
+export class ArchiveIntegrityError extends Error {
+  override readonly name = 'ArchiveIntegrityError';
+}
+
+/** Raised when a key is not in the store. */
+export class ArchiveObjectMissingError extends Error {
+  override readonly name = 'ArchiveObjectMissingError';
+}
+
+/**
+ * Media storage behind one interface. `put` streams, hashes on the way, verifies MD5 and size, then commits
+ * atomically: a reader sees the whole object or nothing.
+ */
+export interface ArchiveStore {
+  put(key: string, body: Readable | Buffer, expect: PutExpectations): Promise<StoredObject>;
+  /** The object's bytes as a stream; rejects with {@link ArchiveObjectMissingError}. */
+  get(key: string): Promise<Readable>;
+  /** The object's metadata, or undefined when absent. */
+  head(key: string): Promise<StoredObject | undefined>;
+  delete(key: string): Promise<void>;
+  /** Keys under a prefix, for manifests and retention. */
+  list(prefix: string): Promise<string[]>;
+}

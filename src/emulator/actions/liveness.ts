@@ -1,0 +1,43 @@
+import { RESULT_DESCRIPTIONS, resultCode } from '../scenarios';
+import { type ActionDef, HK_JKT_SG_REGIONS, TOKEN_PARAM, oneOf, opt, publish } from './common';
+
+/** ApplyLivenessToken: issues an SdkToken for the liveness-only SDK. */
+export const applyLivenessToken: ActionDef = {
+  name: 'ApplyLivenessToken',
+  regions: HK_JKT_SG_REGIONS,
+  params: { SecureLevel: { type: 'string' } },
+  handle(ctx, params) {
+    const secureLevel = oneOf('SecureLevel', opt<string>(params, 'SecureLevel'), ['1', '2', '3', '4'], '4');
+    const session = ctx.state.sessions.create(
+      {
+        flow: 'liveness',
+        region: ctx.caller.region,
+        secretId: ctx.caller.secretId,
+        caps: { liveness: true, compare: false, document: false },
+        options: { secureLevel },
+      },
+      ctx.nowMs,
+    );
+    return { SdkToken: session.token };
+  },
+};
+
+/** GetLivenessResult: result code plus best frame and video at fresh 10-minute URLs; `"-999"` while unfinished. */
+export const getLivenessResult: ActionDef = {
+  name: 'GetLivenessResult',
+  regions: HK_JKT_SG_REGIONS,
+  params: { SdkToken: TOKEN_PARAM },
+  handle(ctx, params) {
+    const session = ctx.state.sessions.forResult(params.SdkToken as string, 'liveness', ctx.caller, ctx.nowMs);
+    if (!session.outcome) {
+      return { Result: '-999', Description: RESULT_DESCRIPTIONS['-999'], BestFrame: null, Video: null };
+    }
+    const result = resultCode(session.outcome.scenario, session.caps);
+    return {
+      Result: result,
+      Description: RESULT_DESCRIPTIONS[result],
+      BestFrame: publish(ctx, ctx.state.assets.bestFrame(session.variant)),
+      Video: publish(ctx, ctx.state.assets.video()),
+    };
+  },
+};

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { WEB_ID_CARD_TYPES, normalCardInfo, syntheticPerson, type NormalCardKind } from '../card-info';
+import {
+  RESULT_DESCRIPTIONS,
+  WEB_NOT_FINISHED_CODE,
+  compareCode,
+  documentVerdict,
+  livenessCode,
+  resultCode,
+  similarityFor,
+  type Outcome,
+} from '../scenarios';
+import type { Session } from '../sessions';
+import {
+  type ActionContext,
+  type ActionDef,
+  INTL_REGIONS,
+  JKT_SG_REGIONS,
+  TOKEN_PARAM,
+  WEB_COMPARE_IMAGE_LIMIT,
+  checkActionList,
+  checkImageSize,
+  checkUrl,
+  inRange,
+  invalidValue,
+  oneOf,
+  opt,
+  publish,
+} from './common';
+
+const NOT_FINISHED_MSG = RESULT_DESCRIPTIONS['-999'];
+
+/** The page the emulator serves for a web session (`/web/verify?token=`). */
+export function verificationUrl(ctx: ActionContext, token: string): string {
+  return `${ctx.state.publicBaseUrl()}/web/verify?token=${encodeURIComponent(token)}`;
+}
+
+const webConfigSpec = {
+  AutoSkipStartPage: { type: 'boolean' },
+  AutoSkip: { type: 'boolean' },
+  CheckMode: { type: 'integer' },
+  IDCardType: { type: 'string' },
+  DisableCheckOcrWarnings: { type: 'boolean' },
+  SecurityLevel: { type: 'integer' },
+  SkipPrivacyPolicy: { type: 'boolean' },
+  IdCardCutReturn: { type: 'boolean' },
+  ThemeColor: { type: 'string' },
+  Language: { type: 'string' },
+  AutoDowngrade: { type: 'integer' },
+  ActionList: { type: 'string' },
+  LivenessRetryLimit: { type: 'integer' },
+  LivenessTimeout: { type: 'integer' },
+  SelectedWarningCodes: { type: 'string' },
+  AllowExpiredDocument: { type: 'boolean' },
+  Version: { type: 'string' },
+} as const;
+
+/** ApplyWebVerificationBizTokenIntl: issues a BizToken and a VerificationURL pointing at the emulator's page. */
+export const applyWebVerificationBizTokenIntl: ActionDef = {
+  name: 'ApplyWebVerificationBizTokenIntl',
+  regions: INTL_REGIONS,
+  params: {
+    RedirectURL: { type: 'string', required: true },
+    CompareImageBase64: { type: 'string' },
+    Extra: { type: 'string' },
+    RuleId: { type: 'string' },
+    Config: { type: { object: webConfigSpec } },
+  },
+  handle(ctx, params) {
+    const redirectUrl = checkUrl('RedirectURL', params.RedirectURL as string).toString();
+    const compareImage = opt<string>(params, 'CompareImageBase64');
+    if (compareImage?.startsWith('data:')) throw invalidValue('CompareImageBase64', 'omit the data: URI prefix');
+    checkImageSize('CompareImageBase64', compareImage, WEB_COMPARE_IMAGE_LIMIT);
+    const extra = opt<string>(params, 'Extra') ?? '';
+    if (extra.length > 1000) throw invalidValue('Extra', 'longer than 1000 characters');
+    const config = opt<Record<string, unknown>>(params, 'Config') ?? {};
+    const checkMode = oneOf('Config.CheckMode', config.CheckMode as number | undefined, [1, 2, 3, 4], 2);
+    const securityLevel = oneOf('Config.SecurityLevel', config.SecurityLevel as number | undefined, [1, 2, 3, 4, 5], 3);
+    const idCardType = oneOf<NormalCardKind>(
+      'Config.IDCardType',
+      config.IDCardType as NormalCardKind | undefined,
+      WEB_ID_CARD_TYPES,
+      'HKIDCard',
+    );
+    oneOf('Config.Language', config.Language as string | undefined, ['th', 'en', 'zh-cn', 'zh-tc', 'id'], 'en');
+    oneOf('Config.AutoDowngrade', config.AutoDowngrade as number | undefined, [1, 2], 1);
+    oneOf('Config.Version', config.Version as string | undefined, ['BASIC', 'PLUS'], 'BASIC');
+    inRange('Config.LivenessRetryLimit', config.LivenessRetryLimit as number | undefined, 1, 99, 99);
+    inRange('Config.LivenessTimeout', config.LivenessTimeout as number | undefined, 1, 600, 45);
+    checkActionList('Config.ActionList', config.ActionList as string | undefined, securityLevel, [2, 4, 5]);
+    const session = ctx.state.sessions.create(
+      {
+        flow: 'web',
+        region: ctx.caller.region,
+        secretId: ctx.caller.secretId,
+        caps: {
+          liveness: checkMode !== 4,
+          compare: checkMode === 1 || checkMode === 2,
+          document: checkMode === 1 || checkMode === 4,
+        },
+        options: { checkMode, idCardType, extra },
+        redirectUrl,
+      },
+      ctx.nowMs,
+    );
+    const url = verificationUrl(ctx, session.token);
+    return { VerificationUrl: url, BizToken: session.token, VerificationURL: url };
+  },
+};
+
+function verificationDetails(session: Session, outcome: Outcome, nowMs: number): Record<string, unknown>[] {
+  const details: Record<string, unknown>[] = [];
+  for (let attempt = 0; attempt < outcome.attempts; attempt += 1) {
+    details.push({
+      ErrorCode: 1201,
+      ErrorMsg: RESULT_DESCRIPTIONS['1201'],
+      LivenessErrorCode: 1201,
+      LivenessErrorMsg: RESULT_DESCRIPTIONS['1201'],
+      CompareErrorCode: null,
+      CompareErrorMsg: null,
+      ReqTimestamp: nowMs - (outcome.attempts - attempt) * 30_000,
+      Similarity: 0,
+      Seq: randomUUID(),
+    });
+  }
+  const live = livenessCode(outcome.scenario);
+  const compare = session.caps.compare ? compareCode(outcome.scenario) : '';
+  const code = resultCode(outcome.scenario, session.caps);
+  details.push({
+    ErrorCode: Number(code),
+    ErrorMsg: RESULT_DESCRIPTIONS[code],
+    LivenessErrorCode: Number(live),
+    LivenessErrorMsg: RESULT_DESCRIPTIONS[live],
+    CompareErrorCode: compare === '' ? null : Number(compare),
+    CompareErrorMsg: compare === '' ? null : RESULT_DESCRIPTIONS[compare],
+    ReqTimestamp: nowMs,
+    Similarity: similarityFor(outcome, session.caps),
+    Seq: randomUUID(),
+  });
+  return details;
+}
+
+/** GetWebVerificationResultIntl: attempts, last attempt's media inline as Base64, OCR; ErrorCode 17 while unfinished. */
+export const getWebVerificationResultIntl: ActionDef = {
+  name: 'GetWebVerificationResultIntl',
+  regions: INTL_REGIONS,
+  params: { BizToken: TOKEN_PARAM },
+  handle(ctx, params) {
+    const session = ctx.state.sessions.forResult(params.BizToken as string, 'web', ctx.caller, ctx.nowMs);
+    const extra = session.options.extra;
+    const outcome = session.outcome;
+    if (!outcome) {
+      return {
+        ErrorCode: WEB_NOT_FINISHED_CODE,
+        ErrorMsg: NOT_FINISHED_MSG,
+        VerificationDetailList: null,
+        VideoBase64: null,
+        BestFrameBase64: null,
+        OCRResult: null,
+        Extra: extra,
+      };
+    }
+    const { assets } = ctx.state;
+    const code = resultCode(outcome.scenario, session.caps);
+    let ocr: Record<string, unknown>[] | null = null;
+    if (session.caps.document) {
+      const verdict = documentVerdict(outcome.scenario);
+      const kind = session.options.idCardType as NormalCardKind;
+      ocr = [
+        {
+          IsPass: verdict.isPass,
+          CardImageBase64: assets.base64(assets.cardImage(session.variant)),
+          CardInfo: null,
+          NormalCardInfo: verdict.isPass ? normalCardInfo(kind, syntheticPerson(session.token)) : null,
+          RequestId: randomUUID(),
+          CardCutImageBase64: assets.base64(assets.cardCut(session.variant)),
+          CardBackCutImageBase64: null,
+          WarnCardInfos: verdict.warnings,
+        },
+      ];
+    }
+    return {
+      ErrorCode: Number(code),
+      ErrorMsg: RESULT_DESCRIPTIONS[code],
+      VerificationDetailList: session.caps.liveness ? verificationDetails(session, outcome, ctx.nowMs) : null,
+      VideoBase64: session.caps.liveness ? assets.base64(assets.inlineVideo()) : null,
+      BestFrameBase64: session.caps.liveness ? assets.base64(assets.bestFrame(session.variant)) : null,
+      OCRResult: ocr,
+      Extra: extra,
+    };
+  },
+};
+
+/** ApplyWebVerificationToken (legacy): issues a BizToken valid 7,200 s to start, and a VerificationUrl. */
+export const applyWebVerificationToken: ActionDef = {
+  name: 'ApplyWebVerificationToken',
+  regions: JKT_SG_REGIONS,
+  params: {
+    RedirectUrl: { type: 'string', required: true },
+    CompareImageUrl: { type: 'string', required: true },
+    CompareImageMd5: { type: 'string', required: true },
+  },
+  handle(ctx, params) {
+    const redirectUrl = checkUrl('RedirectUrl', params.RedirectUrl as string).toString();
+    checkUrl('CompareImageUrl', params.CompareImageUrl as string);
+    if (!/^[0-9a-fA-F]{32}$/.test(params.CompareImageMd5 as string))
+      throw invalidValue('CompareImageMd5', 'expected 32 hex digits');
+    const session = ctx.state.sessions.create(
+      {
+        flow: 'web-legacy',
+        region: ctx.caller.region,
+        secretId: ctx.caller.secretId,
+        caps: { liveness: true, compare: true, document: false },
+        options: {},
+        redirectUrl,
+      },
+      ctx.nowMs,
+    );
+    return { VerificationUrl: verificationUrl(ctx, session.token), BizToken: session.token };
+  },
+};
+
+/** GetWebVerificationResult (legacy): attempts plus best frame (PNG) and video at fresh 10-minute URLs. */
+export const getWebVerificationResult: ActionDef = {
+  name: 'GetWebVerificationResult',
+  regions: JKT_SG_REGIONS,
+  params: { BizToken: TOKEN_PARAM },
+  handle(ctx, params) {
+    const session = ctx.state.sessions.forResult(params.BizToken as string, 'web-legacy', ctx.caller, ctx.nowMs);
+    const outcome = session.outcome;
+    if (!outcome) {
+      return {
+        ErrorCode: WEB_NOT_FINISHED_CODE,
+        ErrorMsg: NOT_FINISHED_MSG,
+        VideoBestFrameUrl: null,
+        VideoBestFrameMd5: null,
+        VerificationDetailList: null,
+        VideoUrl: null,
+        VideoMd5: null,
+      };
+    }
+    const code = resultCode(outcome.scenario, session.caps);
+    const bestFrame = publish(ctx, ctx.state.assets.bestFramePng(session.variant));
+    const video = publish(ctx, ctx.state.assets.video());
+    return {
+      ErrorCode: Number(code),
+      ErrorMsg: RESULT_DESCRIPTIONS[code],
+      VideoBestFrameUrl: bestFrame.Url,
+      VideoBestFrameMd5: bestFrame.MD5,
+      VerificationDetailList: verificationDetails(session, outcome, ctx.nowMs),
+      VideoUrl: video.Url,
+      VideoMd5: video.MD5,
+    };
+  },
+};

@@ -1,0 +1,545 @@
+import { createHash } from 'node:crypto';
+
+/** An obviously synthetic person: every document the sandbox "reads" belongs to SANDBOX TESTER. */
+export interface SyntheticPerson {
+  firstName: string;
+  lastName: string;
+  fullName: string;
+  sex: 'M';
+  birthday: string;
+  idNumber: string;
+  address: string;
+  issuedDate: string;
+  expiryDate: string;
+}
+
+/** The synthetic person for a session; the ID number (`SBX` + 9 digits) is derived from the seed, so it is stable. */
+export function syntheticPerson(seed: string): SyntheticPerson {
+  const digits = createHash('sha256').update(seed).digest().readUInt32BE(0) % 1_000_000_000;
+  return {
+    firstName: 'SANDBOX',
+    lastName: 'TESTER',
+    fullName: 'SANDBOX TESTER',
+    sex: 'M',
+    birthday: '1990-01-01',
+    idNumber: `SBX${String(digits).padStart(9, '0')}`,
+    address: '1 SANDBOX STREET, TEST CITY',
+    issuedDate: '2020-01-01',
+    expiryDate: '2030-01-01',
+  };
+}
+
+const dmy = (iso: string): string => iso.split('-').reverse().join('-');
+const dmySlash = (iso: string): string => iso.split('-').reverse().join('/');
+
+/** Keys of FaceID's `NormalCardInfo` union (the current OCR result shape). */
+export type NormalCardKind =
+  | 'HKIDCard'
+  | 'MLIDCard'
+  | 'PhilippinesVoteID'
+  | 'IndonesiaIDCard'
+  | 'PhilippinesDrivingLicense'
+  | 'PhilippinesTinID'
+  | 'PhilippinesSSSID'
+  | 'PhilippinesUMID'
+  | 'InternationalIDPassport'
+  | 'GeneralCard'
+  | 'IndonesiaDrivingLicense'
+  | 'ThailandIDCard'
+  | 'SingaporeIDCard'
+  | 'MacaoIDCard'
+  | 'MainlandIDCard'
+  | 'JapanIDCard'
+  | 'TaiWanIDCard'
+  | 'HMTPermitCard';
+
+/** Keys of FaceID's legacy `CardInfo` union (GetCardVerificationResult, and the OCR JSON file). */
+export type CardInfoKind =
+  | 'HKIDCard'
+  | 'MLIDCard'
+  | 'PhilippinesVoteID'
+  | 'IndonesiaIDCard'
+  | 'PhilippinesDrivingLicense'
+  | 'PhilippinesTinID'
+  | 'PhilippinesSSSID'
+  | 'PhilippinesUMID'
+  | 'InternationalIDPassport'
+  | 'GeneralCard'
+  | 'IndonesiaDrivingLicense'
+  | 'ThailandIDCard'
+  | 'SingaporeIDCard'
+  | 'MacaoIDCard'
+  | 'TaiWanIDCard'
+  | 'JapanIDCard'
+  | 'BangladeshIDCard'
+  | 'NigeriaIDCard'
+  | 'NigeriaDrivingLicense'
+  | 'PakistanIDCard'
+  | 'PakistanDrivingLicense';
+
+function passport(p: SyntheticPerson): Record<string, string> {
+  return {
+    LicenseNumber: p.idNumber,
+    FullName: p.fullName,
+    Surname: p.lastName,
+    GivenName: p.firstName,
+    Birthday: p.birthday,
+    Sex: p.sex,
+    DateOfExpiration: p.expiryDate,
+    IssuingCountry: 'SBX',
+    NationalityCode: 'SBX',
+    PassportCodeFirst: `P<SBX${p.lastName}<<${p.firstName}`.padEnd(44, '<'),
+    PassportCodeSecond: `${p.idNumber}<0SBX9001014M3001014`.padEnd(44, '<'),
+  };
+}
+
+function generalCard(p: SyntheticPerson): Record<string, unknown> {
+  return {
+    LicenseNumber: p.idNumber,
+    PersonalNumber: p.idNumber,
+    PassportCodeFirst: '',
+    PassportCodeSecond: '',
+    ExpirationDate: p.expiryDate,
+    DueDate: p.expiryDate,
+    IssuedDate: p.issuedDate,
+    IssuedAuthority: 'SANDBOX AUTHORITY',
+    IssuedCountry: 'SBX',
+    FullName: p.fullName,
+    FirstName: p.firstName,
+    LastName: p.lastName,
+    Sex: p.sex,
+    Age: '0',
+    Birthday: p.birthday,
+    BirthPlace: 'TEST CITY',
+    Nationality: 'SBX',
+    RegistrationNumber: p.idNumber,
+    Address: {
+      Country: 'SBX',
+      PostalCode: '000000',
+      Subdivision: 'SANDBOX',
+      City: 'TEST CITY',
+      FormattedAddress: p.address,
+      LineOne: '1 SANDBOX STREET',
+      LineTwo: 'TEST CITY',
+      LineThree: '',
+      LineFour: '',
+      LineFive: '',
+    },
+    FullNameLocal: p.fullName,
+    FirstNameLocal: p.firstName,
+    LastNameLocal: p.lastName,
+  };
+}
+
+function shared(kind: NormalCardKind & CardInfoKind, p: SyntheticPerson): Record<string, unknown> {
+  switch (kind) {
+    case 'PhilippinesVoteID':
+      return {
+        VIN: p.idNumber,
+        FirstName: p.firstName,
+        LastName: p.lastName,
+        Birthday: p.birthday,
+        CivilStatus: 'SINGLE',
+        Citizenship: 'SANDBOX',
+        Address: p.address,
+        PrecinctNo: '0000A',
+      };
+    case 'PhilippinesDrivingLicense':
+      return {
+        Name: p.fullName,
+        LastName: p.lastName,
+        FirstName: p.firstName,
+        MiddleName: '',
+        Nationality: 'SBX',
+        Sex: p.sex,
+        Address: p.address,
+        LicenseNo: p.idNumber,
+        ExpiresDate: p.expiryDate,
+        AgencyCode: 'SBX',
+        Birthday: p.birthday,
+      };
+    case 'PhilippinesTinID':
+      return {
+        LicenseNumber: p.idNumber,
+        FullName: p.fullName,
+        Address: p.address,
+        Birthday: p.birthday,
+        IssueDate: p.issuedDate,
+      };
+    case 'PhilippinesSSSID':
+      return { LicenseNumber: p.idNumber, FullName: p.fullName, Birthday: p.birthday };
+    case 'PhilippinesUMID':
+      return {
+        Surname: p.lastName,
+        MiddleName: '',
+        GivenName: p.firstName,
+        Sex: p.sex,
+        Birthday: p.birthday,
+        Address: p.address,
+        CRN: p.idNumber,
+      };
+    case 'InternationalIDPassport':
+      return passport(p);
+    case 'GeneralCard':
+      return generalCard(p);
+    case 'IndonesiaDrivingLicense':
+      return {
+        LastName: p.lastName,
+        FirstName: p.firstName,
+        LicenseNumber: p.idNumber,
+        Birthday: p.birthday,
+        Address: p.address,
+        ExpirationDate: p.expiryDate,
+        IssuedDate: p.issuedDate,
+        IssuedCountry: 'IDN',
+      };
+    case 'SingaporeIDCard':
+      return {
+        ChName: '',
+        ChineseName: '',
+        EnName: p.fullName,
+        FullName: p.fullName,
+        ID: p.idNumber,
+        LicenseNumber: p.idNumber,
+        Sex: p.sex,
+        CountryOfBirth: 'SANDBOX',
+        Nationality: 'SBX',
+        Birthday: p.birthday,
+        Address: p.address,
+        Race: 'SANDBOX',
+        NRICCode: p.idNumber,
+        PostCode: '000000',
+        DateOfExpiration: p.expiryDate,
+        DateOfIssue: p.issuedDate,
+      };
+    case 'MacaoIDCard':
+      return {
+        FirstName: p.firstName,
+        LastName: p.lastName,
+        Birthday: p.birthday,
+        ExpirationDate: p.expiryDate,
+        LicenseNumber: p.idNumber,
+        Sex: p.sex,
+        Age: '0',
+        IssuedCountry: 'MAC',
+        Field1: '',
+        Field2: '',
+      };
+    case 'JapanIDCard':
+      return {
+        FullName: p.fullName,
+        LicenseNumber: p.idNumber,
+        Age: '0',
+        Birthday: p.birthday,
+        ExpirationDate: p.expiryDate,
+        FormattedAddress: p.address,
+      };
+    case 'TaiWanIDCard':
+      return {
+        FullName: p.fullName,
+        LicenseNumber: p.idNumber,
+        Sex: p.sex,
+        IssuedCountry: 'TWN',
+        RegistrationNumber: p.idNumber,
+      };
+    default:
+      return {};
+  }
+}
+
+/** `NormalCardInfo` with exactly one document type filled in for the synthetic person. */
+export function normalCardInfo(kind: NormalCardKind, p: SyntheticPerson): Record<string, unknown> {
+  let fields: Record<string, unknown>;
+  switch (kind) {
+    case 'HKIDCard':
+      fields = {
+        ChineseName: '',
+        FullName: p.fullName,
+        RegistrationNumber: '0000 0000 0000',
+        Sex: p.sex,
+        Birthday: dmy(p.birthday),
+        Permanent: '1',
+        LicenseNumber: p.idNumber,
+        Symbol: '***AZ',
+        IssuedDate: dmy(p.issuedDate),
+        CurrentIssueDate: dmy(p.issuedDate),
+        HKIDVersion: 'HKID-2018',
+      };
+      break;
+    case 'MLIDCard':
+      fields = {
+        FullName: p.fullName,
+        LicenseNumber: p.idNumber,
+        Sex: 'LELAKI',
+        FormattedAddress: p.address,
+        Type: 'MyKad',
+        Birthday: p.birthday,
+      };
+      break;
+    case 'IndonesiaIDCard':
+      fields = {
+        LicenseNumber: p.idNumber,
+        FullName: p.fullName,
+        Birthday: p.birthday,
+        Sex: 'LAKI-LAKI',
+        BloodType: '-',
+        FormattedAddress: p.address,
+        Street: '1 SANDBOX STREET',
+        Village: 'SANDBOX',
+        Area: 'SANDBOX',
+        Religion: 'SANDBOX',
+        MaritalStatus: 'BELUM KAWIN',
+        Occupation: 'TESTER',
+        Nationality: 'WNI',
+        DueDate: 'SEUMUR HIDUP',
+        IssuedDate: p.issuedDate,
+        Province: 'SANDBOX',
+        City: 'TEST CITY',
+      };
+      break;
+    case 'ThailandIDCard':
+      fields = {
+        LicenseNumber: p.idNumber,
+        FullName: p.fullName,
+        LastName: p.lastName,
+        FirstName: p.firstName,
+        Birthday: p.birthday,
+        FormattedAddress: p.address,
+        ExpirationDate: p.expiryDate,
+        IssuedDate: p.issuedDate,
+        RegistrationNumber: p.idNumber,
+        Religion: 'SANDBOX',
+        ThaiBirthday: p.birthday,
+        ThaiExpirationDate: p.expiryDate,
+        ThaiIssueDate: p.issuedDate,
+      };
+      break;
+    case 'MainlandIDCard':
+      fields = {
+        FullName: p.fullName,
+        Sex: p.sex,
+        Nation: 'SANDBOX',
+        Birthday: p.birthday,
+        Address: '',
+        LicenseNumber: p.idNumber,
+        FormattedAddress: p.address,
+      };
+      break;
+    case 'HMTPermitCard':
+      fields = {
+        Name: p.fullName,
+        EnglishName: p.fullName,
+        Number: p.idNumber,
+        Sex: p.sex,
+        ValidDate: `${p.issuedDate}-${p.expiryDate}`,
+        IssueAuthority: 'SANDBOX AUTHORITY',
+        IssueAddress: 'TEST CITY',
+        Birthday: p.birthday,
+      };
+      break;
+    default:
+      fields = shared(kind, p);
+  }
+  return { [kind]: fields };
+}
+
+/** Legacy `CardInfo` with exactly one document type filled in for the synthetic person. */
+export function legacyCardInfo(kind: CardInfoKind, p: SyntheticPerson): Record<string, unknown> {
+  let fields: Record<string, unknown>;
+  switch (kind) {
+    case 'HKIDCard':
+      fields = {
+        CnName: '',
+        EnName: p.fullName,
+        TelexCode: '0000 0000 0000',
+        Sex: p.sex,
+        Birthday: dmy(p.birthday),
+        Permanent: '1',
+        IdNum: p.idNumber,
+        Symbol: '***AZ',
+        FirstIssueDate: dmySlash(p.issuedDate),
+        CurrentIssueDate: dmy(p.issuedDate),
+      };
+      break;
+    case 'MLIDCard':
+      fields = {
+        Name: p.fullName,
+        ID: p.idNumber,
+        Sex: 'LELAKI',
+        Address: p.address,
+        Type: 'MyKad',
+        Birthday: p.birthday,
+      };
+      break;
+    case 'IndonesiaIDCard':
+      fields = {
+        NIK: p.idNumber,
+        Nama: p.fullName,
+        TempatTglLahir: `TEST CITY, ${dmy(p.birthday)}`,
+        JenisKelamin: 'LAKI-LAKI',
+        GolDarah: '-',
+        Alamat: '1 SANDBOX STREET',
+        RTRW: '000/000',
+        KelDesa: 'SANDBOX',
+        Kecamatan: 'SANDBOX',
+        Agama: 'SANDBOX',
+        StatusPerkawinan: 'BELUM KAWIN',
+        Perkerjaan: 'TESTER',
+        KewargaNegaraan: 'WNI',
+        BerlakuHingga: 'SEUMUR HIDUP',
+        IssuedDate: dmy(p.issuedDate),
+        Provinsi: 'SANDBOX',
+        Kota: 'TEST CITY',
+      };
+      break;
+    case 'ThailandIDCard':
+      fields = {
+        LastName: p.lastName,
+        FirstName: p.firstName,
+        LicenseNumber: p.idNumber,
+        DateOfBirth: p.birthday,
+        DateOfExpiry: p.expiryDate,
+        DateOfIssue: p.issuedDate,
+        IssuedCountry: 'THA',
+      };
+      break;
+    case 'BangladeshIDCard':
+    case 'PakistanIDCard':
+    case 'PakistanDrivingLicense':
+      fields = {
+        LastName: p.lastName,
+        FirstName: p.firstName,
+        LicenseNumber: p.idNumber,
+        Age: '0',
+        Birthday: p.birthday,
+        IssuedCountry: kind === 'BangladeshIDCard' ? 'BGD' : 'PAK',
+      };
+      break;
+    case 'NigeriaIDCard':
+      fields = {
+        LastName: p.lastName,
+        FirstName: p.firstName,
+        LicenseNumber: p.idNumber,
+        Age: '0',
+        Birthday: p.birthday,
+        IssuedCountry: 'NGA',
+        Sex: p.sex,
+      };
+      break;
+    case 'NigeriaDrivingLicense':
+      fields = {
+        LastName: p.lastName,
+        FirstName: p.firstName,
+        LicenseNumber: p.idNumber,
+        Age: '0',
+        Birthday: p.birthday,
+        IssuedCountry: 'NGA',
+        ExpirationDate: p.expiryDate,
+        IssuedDate: p.issuedDate,
+        Sex: p.sex,
+      };
+      break;
+    default:
+      fields = shared(kind, p);
+  }
+  return { [kind]: fields };
+}
+
+/** The `NormalCardInfo` key for an ApplySdkVerificationToken `IdCardType` (default `HK`). */
+export function normalKindForSdkCardType(idCardType: string | undefined): NormalCardKind {
+  switch (idCardType ?? 'HK') {
+    case 'HK':
+      return 'HKIDCard';
+    case 'ML':
+      return 'MLIDCard';
+    case 'MLIDPassport':
+      return 'InternationalIDPassport';
+    case 'HMTPermit':
+      return 'HMTPermitCard';
+    default:
+      return idCardType as NormalCardKind;
+  }
+}
+
+/** The document types ApplySdkVerificationToken accepts in `IdCardType`. */
+export const SDK_ID_CARD_TYPES: readonly string[] = [
+  'HK',
+  'ML',
+  'IndonesiaIDCard',
+  'PhilippinesVoteID',
+  'PhilippinesDrivingLicense',
+  'PhilippinesTinID',
+  'PhilippinesSSSID',
+  'PhilippinesUMID',
+  'MLIDPassport',
+  'ThailandIDCard',
+  'MainlandIDCard',
+  'SingaporeIDCard',
+  'HMTPermit',
+];
+
+/** The document types the intl web flow accepts in `Config.IDCardType` (each is also a `NormalCardInfo` key). */
+export const WEB_ID_CARD_TYPES: readonly NormalCardKind[] = [
+  'HKIDCard',
+  'MLIDCard',
+  'IndonesiaIDCard',
+  'PhilippinesVoteID',
+  'PhilippinesDrivingLicense',
+  'PhilippinesTinID',
+  'PhilippinesSSSID',
+  'PhilippinesUMID',
+  'InternationalIDPassport',
+  'ThailandIDCard',
+  'SingaporeIDCard',
+  'MainlandIDCard',
+];
+
+/** ApplyCardVerification `Nationality` values. */
+export const CARD_NATIONALITIES: readonly string[] = [
+  'IDN',
+  'HKG',
+  'THA',
+  'MYS',
+  'SGP',
+  'JPN',
+  'TWN',
+  'BGD',
+  'NGA',
+  'PAK',
+  'AUTO',
+];
+
+/** ApplyCardVerification `CardType` values. */
+export const CARD_TYPES: readonly string[] = ['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO'];
+
+/** The `CardInfo` key, sub-type and reported nationality/type for a card verification request (AUTO reads as IDN ID). */
+export function cardKindFor(
+  nationality: string,
+  cardType: string,
+): { kind: CardInfoKind; nationality: string; cardType: string; subType: string } {
+  const nat = nationality === 'AUTO' ? 'IDN' : nationality;
+  const type = cardType === 'AUTO' ? 'ID_CARD' : cardType;
+  if (type === 'PASSPORT')
+    return { kind: 'InternationalIDPassport', nationality: nat, cardType: type, subType: 'E_PASSPORT' };
+  if (type === 'DRIVING_LICENSE') {
+    const kinds: Record<string, CardInfoKind> = {
+      IDN: 'IndonesiaDrivingLicense',
+      NGA: 'NigeriaDrivingLicense',
+      PAK: 'PakistanDrivingLicense',
+    };
+    return { kind: kinds[nat] ?? 'GeneralCard', nationality: nat, cardType: type, subType: 'REGULAR_DRIVING_LICENSE' };
+  }
+  const ids: Record<string, CardInfoKind> = {
+    IDN: 'IndonesiaIDCard',
+    HKG: 'HKIDCard',
+    THA: 'ThailandIDCard',
+    MYS: 'MLIDCard',
+    SGP: 'SingaporeIDCard',
+    JPN: 'JapanIDCard',
+    TWN: 'TaiWanIDCard',
+    BGD: 'BangladeshIDCard',
+    NGA: 'NigeriaIDCard',
+    PAK: 'PakistanIDCard',
+  };
+  return { kind: ids[nat] ?? 'GeneralCard', nationality: nat, cardType: type, subType: 'NATIONAL_ID' };
+}

@@ -1,0 +1,104 @@
+import type { CardScenario } from './cards';
+import type { FaultKind } from './faults';
+import type { Scenario } from './scenarios';
+
+/** Body of `POST /sandbox/sessions/{token}/complete`. */
+export interface CompleteOptions {
+  similarity?: number;
+  deviceRiskLevel?: '1' | '2' | '3' | '4';
+  attempts?: number;
+}
+
+/** Body of `POST /sandbox/faults`. */
+export interface FaultSpec {
+  action: string;
+  fault: FaultKind;
+  count?: number;
+  rate?: number;
+  latencyMs?: number;
+  status?: number;
+}
+
+/** One action's line in `GET /sandbox/stats`. */
+export interface ActionStats {
+  calls: number;
+  peakPerSecond: number;
+  rateLimited: number;
+}
+
+/** A `/sandbox/*` call that did not answer 2xx. */
+export class SandboxControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxControlError';
+  }
+}
+
+/** Typed access to an emulator's `/sandbox/*` controls, for tests and scripts. */
+export class SandboxClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly adminToken: string,
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${this.adminToken}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const payload = (await response.json()) as T & { error?: string };
+    if (!response.ok) throw new SandboxControlError(response.status, payload.error ?? response.statusText);
+    return payload;
+  }
+
+  /** Plays the end user of a token with a scenario (`abandon` starts without finishing). */
+  complete(token: string, scenario: Scenario, options: CompleteOptions = {}): Promise<Record<string, unknown>> {
+    return this.call('POST', `/sandbox/sessions/${encodeURIComponent(token)}/complete`, { scenario, ...options });
+  }
+
+  /** The lifecycle state of a token (session or card verification). */
+  session(token: string): Promise<Record<string, unknown>> {
+    return this.call('GET', `/sandbox/sessions/${encodeURIComponent(token)}`);
+  }
+
+  /** Registers the document-check outcome for a front image, by the MD5 of its decoded bytes. */
+  registerCard(imageMd5: string, scenario: CardScenario, processingPolls?: number): Promise<Record<string, unknown>> {
+    return this.call('POST', '/sandbox/cards', { imageMd5, scenario, processingPolls });
+  }
+
+  /** Injects a fault; returns the stored rule. */
+  injectFault(spec: FaultSpec): Promise<{ fault: FaultSpec & { id: string } }> {
+    return this.call('POST', '/sandbox/faults', spec);
+  }
+
+  /** Removes every injected fault. */
+  clearFaults(): Promise<unknown> {
+    return this.call('DELETE', '/sandbox/faults');
+  }
+
+  /** Moves the emulator clock forward. */
+  advanceClock(seconds: number): Promise<{ offsetSeconds: number; now: string }> {
+    return this.call('POST', '/sandbox/clock', { advanceSeconds: seconds });
+  }
+
+  /** Calls per action and the peak in any one-second window. */
+  stats(): Promise<{
+    actions: Record<string, ActionStats>;
+    media: Record<string, number>;
+    clock: { offsetSeconds: number };
+  }> {
+    return this.call('GET', '/sandbox/stats');
+  }
+
+  /** Clears every session, card, fault, counter and the clock offset. */
+  reset(): Promise<unknown> {
+    return this.call('POST', '/sandbox/reset');
+  }
+}

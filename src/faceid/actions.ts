@@ -1,0 +1,167 @@
+/**
+ * The FaceID actions this service calls, their regions and quotas, and the token windows of each flow.
+ * Plain data with no imports, so the workflow bundle and the emulator can import it without pulling in zod or the SDK.
+ */
+
+/** Every region in which FaceID international serves at least one of the actions below. */
+export const FACEID_REGIONS = ['ap-bangkok', 'ap-hongkong', 'ap-jakarta', 'ap-singapore', 'sa-saopaulo'] as const;
+
+/** A FaceID international region name. */
+export type FaceIdRegion = (typeof FACEID_REGIONS)[number];
+
+/** API version shared by every FaceID action. */
+export const FACEID_API_VERSION = '2018-03-01';
+
+/** Default per-action quota in requests per second (every action page states 20/s; the card actions state none). */
+export const DEFAULT_QUOTA_PER_SECOND = 20;
+
+const ALL_REGIONS = FACEID_REGIONS;
+const HK_JAKARTA_SINGAPORE = ['ap-hongkong', 'ap-jakarta', 'ap-singapore'] as const;
+const JAKARTA_SINGAPORE = ['ap-jakarta', 'ap-singapore'] as const;
+
+/** Static facts about one FaceID action. */
+export interface FaceIdActionSpec {
+  /** Tencent's action name, sent as `X-TC-Action`. */
+  readonly name: string;
+  /** Regions the newest documentation allows for the action. */
+  readonly regions: readonly FaceIdRegion[];
+  /** Default quota in requests per second; the worker's task-queue rate limit starts from it. */
+  readonly quotaPerSecond: number;
+  /** Whether the typed client of SDK 3.0.1335 has a method for it (the other four exist only via CommonClient). */
+  readonly sdkTyped: boolean;
+}
+
+/**
+ * The twelve FaceID actions, keyed by name; regions follow the newest doc page of each action (reference §1).
+ * GetSdkVerificationResult lists no restriction in its 2025 pages, so it gets the five regions of its token action.
+ */
+export const FACEID_ACTIONS = {
+  GetFaceIdTokenIntl: { name: 'GetFaceIdTokenIntl', regions: ALL_REGIONS, quotaPerSecond: 20, sdkTyped: true },
+  GetFaceIdResultIntl: { name: 'GetFaceIdResultIntl', regions: ALL_REGIONS, quotaPerSecond: 20, sdkTyped: true },
+  ApplySdkVerificationToken: {
+    name: 'ApplySdkVerificationToken',
+    regions: ALL_REGIONS,
+    quotaPerSecond: 20,
+    sdkTyped: true,
+  },
+  GetSdkVerificationResult: {
+    name: 'GetSdkVerificationResult',
+    regions: ALL_REGIONS,
+    quotaPerSecond: 20,
+    sdkTyped: true,
+  },
+  ApplyLivenessToken: { name: 'ApplyLivenessToken', regions: HK_JAKARTA_SINGAPORE, quotaPerSecond: 20, sdkTyped: true },
+  GetLivenessResult: { name: 'GetLivenessResult', regions: HK_JAKARTA_SINGAPORE, quotaPerSecond: 20, sdkTyped: true },
+  ApplyWebVerificationBizTokenIntl: {
+    name: 'ApplyWebVerificationBizTokenIntl',
+    regions: ALL_REGIONS,
+    quotaPerSecond: 20,
+    sdkTyped: true,
+  },
+  GetWebVerificationResultIntl: {
+    name: 'GetWebVerificationResultIntl',
+    regions: ALL_REGIONS,
+    quotaPerSecond: 20,
+    sdkTyped: true,
+  },
+  ApplyWebVerificationToken: {
+    name: 'ApplyWebVerificationToken',
+    regions: JAKARTA_SINGAPORE,
+    quotaPerSecond: 20,
+    sdkTyped: false,
+  },
+  GetWebVerificationResult: {
+    name: 'GetWebVerificationResult',
+    regions: JAKARTA_SINGAPORE,
+    quotaPerSecond: 20,
+    sdkTyped: false,
+  },
+  ApplyCardVerification: {
+    name: 'ApplyCardVerification',
+    regions: HK_JAKARTA_SINGAPORE,
+    quotaPerSecond: 20,
+    sdkTyped: false,
+  },
+  GetCardVerificationResult: {
+    name: 'GetCardVerificationResult',
+    regions: HK_JAKARTA_SINGAPORE,
+    quotaPerSecond: 20,
+    sdkTyped: false,
+  },
+} as const satisfies Record<string, FaceIdActionSpec>;
+
+/** Name of one of the twelve FaceID actions. */
+export type FaceIdAction = keyof typeof FACEID_ACTIONS;
+
+/** The twelve action names, in table order. */
+export const FACEID_ACTION_NAMES = Object.keys(FACEID_ACTIONS) as FaceIdAction[];
+
+/** Whether `value` names one of the twelve actions. */
+export function isFaceIdAction(value: string): value is FaceIdAction {
+  return Object.prototype.hasOwnProperty.call(FACEID_ACTIONS, value);
+}
+
+/** Whether `action` may be called in `region`; the client checks this before any network call. */
+export function isRegionAllowed(action: FaceIdAction, region: string): boolean {
+  return (FACEID_ACTIONS[action].regions as readonly string[]).includes(region);
+}
+
+/** Token-issue and result actions of one journey flow and the windows during which its token is usable. */
+export interface FaceIdFlowSpec {
+  /** Action that issues the SdkToken / BizToken. */
+  readonly issueAction: FaceIdAction;
+  /** Action that reads the result with that token. */
+  readonly resultAction: FaceIdAction;
+  /** Seconds after issue within which the end user must start the process. */
+  readonly startWindowSeconds: number;
+  /** Seconds after issue during which the result can be read (repeatedly). */
+  readonly resultWindowSeconds: number;
+}
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+/** The five journey flows with their token windows (reference §1 and §6; DESIGN §2). */
+export const FACEID_FLOWS = {
+  // 72 h per the SDK and the 2026 doc page; 2024-2025 pages said 2 h.
+  selfie: {
+    issueAction: 'GetFaceIdTokenIntl',
+    resultAction: 'GetFaceIdResultIntl',
+    startWindowSeconds: 600,
+    resultWindowSeconds: 72 * HOUR,
+  },
+  ekyc: {
+    issueAction: 'ApplySdkVerificationToken',
+    resultAction: 'GetSdkVerificationResult',
+    startWindowSeconds: 600,
+    resultWindowSeconds: 3 * DAY,
+  },
+  liveness: {
+    issueAction: 'ApplyLivenessToken',
+    resultAction: 'GetLivenessResult',
+    startWindowSeconds: 600,
+    resultWindowSeconds: 2 * HOUR,
+  },
+  web: {
+    issueAction: 'ApplyWebVerificationBizTokenIntl',
+    resultAction: 'GetWebVerificationResultIntl',
+    startWindowSeconds: 600,
+    resultWindowSeconds: 259_200,
+  },
+  // The legacy BizToken is valid 7,200 s; S1 prints "3243,600s" for its result window, meaning 3 days.
+  'web-legacy': {
+    issueAction: 'ApplyWebVerificationToken',
+    resultAction: 'GetWebVerificationResult',
+    startWindowSeconds: 7200,
+    resultWindowSeconds: 3 * DAY,
+  },
+} as const satisfies Record<string, FaceIdFlowSpec>;
+
+/** Name of a journey flow. */
+export type FaceIdFlow = keyof typeof FACEID_FLOWS;
+
+/** The five flow names, in table order. */
+export const FACEID_FLOW_NAMES = Object.keys(FACEID_FLOWS) as FaceIdFlow[];
+
+/** Lifetime in seconds of the temporary media URLs (FileInfo.Url, legacy web VideoUrl) a result returns. */
+export const MEDIA_URL_LIFETIME_SECONDS = 600;

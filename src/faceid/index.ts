@@ -1,0 +1,6 @@
+/** Public API of the FaceID layer. Workflow code imports `./actions` directly, which has no zod or SDK imports. */
+export * from './actions';
+export * from './client';
+export * from './errors';
+export * from './parse';
+export * from './schemas';

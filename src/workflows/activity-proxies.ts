@@ -1,0 +1,54 @@
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type { FaceIdAction } from '../faceid/actions';
+import type { createActivities } from '../activities';
+import { FACEID_NON_RETRYABLE_TYPES, MEDIA_NON_RETRYABLE_TYPES } from './failure-types';
+import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from './task-queues';
+
+/** Every activity the worker registers, typed from the factory without importing its code into the bundle. */
+export type JourneyActivities = ReturnType<typeof createActivities>;
+
+/**
+ * The activity for one FaceID action, on that action's rate-limited task queue. Retries back off from 1 s to 30 s;
+ * failures FaceID will repeat (auth, bad token, bad request, service not activated) are not retried at all.
+ */
+export function faceIdActivity<A extends FaceIdAction>(
+  action: A,
+  options: { scheduleToCloseMs: number; summary: string },
+): JourneyActivities[Uncapitalize<A>] {
+  const activityOptions: ActivityOptions = {
+    taskQueue: faceIdTaskQueue(workflowInfo().taskQueue, action),
+    // The SDK's own HTTP timeout is 30 s; the margin covers a slow DNS or TLS handshake.
+    startToCloseTimeout: '45 seconds',
+    scheduleToCloseTimeout: options.scheduleToCloseMs,
+    summary: options.summary,
+    // Quotas are enforced by the server on each action's queue; eager dispatch would bypass that count.
+    allowEagerDispatch: false,
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '30 seconds',
+      maximumAttempts: 12,
+      nonRetryableErrorTypes: [...FACEID_NON_RETRYABLE_TYPES],
+    },
+  };
+  return proxyActivities<JourneyActivities>(activityOptions)[faceIdActivityName(action)];
+}
+
+/** Media archiving on its own queue; heartbeats reveal a stuck download within 30 s. */
+export function archiveActivity(summary: string): JourneyActivities['archiveMedia'] {
+  return proxyActivities<JourneyActivities>({
+    taskQueue: mediaTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    // URLs live 10 minutes: retrying past that only meets MediaUrlExpired, so the workflow re-fetches instead.
+    scheduleToCloseTimeout: '8 minutes',
+    summary,
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '20 seconds',
+      maximumAttempts: 4,
+      nonRetryableErrorTypes: [...MEDIA_NON_RETRYABLE_TYPES],
+    },
+  }).archiveMedia;
+}

@@ -1,0 +1,73 @@
+import type { Decision, DecisionPolicy, DocumentResult, VerificationResult } from './types';
+
+/** The default policy: similarity 70 (FAR 0.1 %), document warnings reviewed, high device risk rejected. */
+export const DEFAULT_POLICY: DecisionPolicy = {
+  similarityThreshold: 70,
+  documentWarning: 'review',
+  reviewDeviceRiskLevels: ['3'],
+  rejectDeviceRiskLevels: ['4'],
+  reviewTimeoutDecision: 'rejected',
+};
+
+/** The separate document step's result: a verdict, `timed_out` when FaceID kept processing, or none at all. */
+export type DocumentVerdict = DocumentResult | 'timed_out' | undefined;
+
+/** A decision with the reason codes that led to it. */
+export interface DecisionOutcome {
+  decision: Decision;
+  reasons: string[];
+}
+
+/** Liveness codes that mean a presentation attack rather than a failed capture. */
+const SPOOF_CODES = new Set(['1002']);
+
+/**
+ * Decides a finished verification. Pure and deterministic: same inputs, same decision, on every replay.
+ * Any rejecting reason rejects; otherwise any review reason sends it to review; otherwise approved.
+ */
+export function decide(
+  result: Pick<VerificationResult, 'liveness' | 'compare' | 'document' | 'deviceRiskLevel'>,
+  document: DocumentVerdict,
+  policy: DecisionPolicy,
+): DecisionOutcome {
+  const reject: string[] = [];
+  const review: string[] = [];
+
+  if (!result.liveness) {
+    reject.push('liveness_missing');
+  } else if (!result.liveness.passed) {
+    reject.push(SPOOF_CODES.has(result.liveness.code) ? 'liveness_spoof' : 'liveness_failed');
+  }
+
+  if (result.compare) {
+    const { similarity, passed, code } = result.compare;
+    // FaceID's own verdict first (2016 is its "below threshold"); then our threshold, which may be stricter.
+    if (!passed) reject.push(code === '2016' ? 'similarity_below_threshold' : 'compare_failed');
+    else if (similarity !== null && similarity < policy.similarityThreshold) reject.push('similarity_below_threshold');
+  }
+
+  if (document === 'timed_out') review.push('document_timeout');
+  for (const doc of [result.document, document === 'timed_out' ? undefined : document]) {
+    if (!doc) continue;
+    if (doc.status === 'REJECTED') reject.push('document_rejected');
+    if (doc.status === 'WARNING') (policy.documentWarning === 'reject' ? reject : review).push('document_warning');
+    if (doc.status === 'PASSED' && doc.warnings.length > 0) review.push('document_warning');
+  }
+
+  const risk = result.deviceRiskLevel;
+  if (risk && policy.rejectDeviceRiskLevels.includes(risk)) reject.push('device_risk_high');
+  else if (risk && policy.reviewDeviceRiskLevels.includes(risk)) review.push('device_risk_elevated');
+
+  if (reject.length > 0) return { decision: 'rejected', reasons: unique(reject) };
+  if (review.length > 0) return { decision: 'review', reasons: unique(review) };
+  return { decision: 'approved', reasons: ['all_checks_passed'] };
+}
+
+/** Merges per-journey overrides into the default policy. */
+export function resolvePolicy(overrides: Partial<DecisionPolicy> | undefined): DecisionPolicy {
+  return { ...DEFAULT_POLICY, ...overrides };
+}
+
+function unique(reasons: string[]): string[] {
+  return [...new Set(reasons)];
+}

@@ -1,0 +1,35 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { IssuedToken, JourneyStatus, ReviewInput } from './types';
+
+/** Update-with-start target: returns the FaceID token as soon as it exists, so a backend gets it in one call. */
+export const issueTokenUpdate = defineUpdate<IssuedToken>('issueToken');
+
+/** The client app reports that the user finished; a hint only, the journey always pulls the result itself. */
+export const userFinishedSignal = defineSignal('userFinished');
+
+/** The client app reports that the user gave up; ignored once a result is being processed. */
+export const userCancelledSignal = defineSignal('userCancelled');
+
+/** The client app asks for a fresh token while the user has not finished (bounded renewals). */
+export const renewTokenUpdate = defineUpdate<IssuedToken>('renewToken');
+
+/** An operator decides a journey that is in review. */
+export const reviewUpdate = defineUpdate<JourneyStatus, [ReviewInput]>('review');
+
+/** Stage, token expiry, attempts, outcome and reason codes; never personal data. */
+export const statusQuery = defineQuery<JourneyStatus>('status');
+
+/** Failure types the journey's updates reject with (`ApplicationFailure.type`). */
+export const JOURNEY_UPDATE_ERRORS = {
+  notAwaitingUser: 'JourneyNotAwaitingUser',
+  noRenewalsLeft: 'JourneyNoRenewalsLeft',
+  notInReview: 'JourneyNotInReview',
+  invalidReview: 'JourneyInvalidReview',
+  closed: 'JourneyClosed',
+  tokenUnavailable: 'JourneyTokenUnavailable',
+} as const;
+
+/** Workflow id of a journey: the backend's reference, namespaced so other workflows can share the namespace. */
+export function journeyWorkflowId(reference: string): string {
+  return `ekyc:${reference}`;
+}

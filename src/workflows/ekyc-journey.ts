@@ -1,0 +1,375 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { archiveActivity, faceIdActivity } from './activity-proxies';
+import { decide, resolvePolicy, type DocumentVerdict } from './decision';
+import {
+  issueTokenUpdate,
+  JOURNEY_UPDATE_ERRORS,
+  renewTokenUpdate,
+  reviewUpdate,
+  statusQuery,
+  userCancelledSignal,
+  userFinishedSignal,
+} from './definitions';
+import { failureType, MEDIA_FAILURE_TYPES, reasonFromFailureType } from './failure-types';
+import { FLOW_PLANS, resolveTimers } from './flow-plan';
+import { JourneyState } from './journey-state';
+import type {
+  ArchiveRef,
+  IssuedToken,
+  JourneyInput,
+  JourneyResult,
+  Outcome,
+  ReviewInput,
+  VerificationResult,
+} from './types';
+
+/** How often the archive may ask FaceID for fresh media URLs after they expired. */
+const MAX_MEDIA_REFETCHES = 2;
+/** Re-fetch before archiving when URLs are this close to their 10-minute expiry. */
+const MEDIA_URL_MARGIN_MS = 60_000;
+
+/**
+ * One eKYC verification of one person: issue a FaceID token, wait for the user, pull and verify the result, archive
+ * the media, decide, and (if needed) wait for a reviewer. Every outcome carries reason codes and never regresses.
+ */
+export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
+  const plan = FLOW_PLANS[input.flow];
+  const timers = resolveTimers(input.flow, input.timers);
+  const policy = resolvePolicy(input.policy);
+  const journeyId = workflowInfo().workflowId;
+  const maxRenewals = input.maxRenewals ?? 3;
+  const state = new JourneyState(input, maxRenewals);
+  const requestIds: string[] = [];
+
+  // ---- message handlers -------------------------------------------------------------------------------------
+  setHandler(statusQuery, () => state.status());
+
+  setHandler(issueTokenUpdate, async (): Promise<IssuedToken> => {
+    await condition(() => state.token !== undefined || state.outcome !== undefined);
+    if (state.token) return state.token;
+    throw ApplicationFailure.create({
+      type: JOURNEY_UPDATE_ERRORS.tokenUnavailable,
+      message: `no token was issued: the journey ended ${state.outcome ?? 'early'}`,
+      details: [{ outcome: state.outcome, reasons: state.reasons }],
+      nonRetryable: true,
+    });
+  });
+
+  setHandler(userFinishedSignal, () => {
+    if (state.awaitingUser) state.finishedHint = true;
+    else log.info('userFinished ignored: the journey is past waiting for the user', { stage: state.stage });
+  });
+
+  setHandler(userCancelledSignal, () => {
+    if (state.awaitingUser) state.cancelled = true;
+    else log.info('userCancelled ignored: the result is already being processed', { stage: state.stage });
+  });
+
+  setHandler(
+    renewTokenUpdate,
+    async (): Promise<IssuedToken> => {
+      state.renewing = true;
+      try {
+        state.renewalsUsed += 1;
+        return await issueToken('renewing the token');
+      } finally {
+        state.renewing = false;
+      }
+    },
+    {
+      validator: () => {
+        if (!state.awaitingUser || state.renewing || state.outcome) {
+          throw ApplicationFailure.create({
+            type: JOURNEY_UPDATE_ERRORS.notAwaitingUser,
+            message: `a token can only be renewed while the journey waits for the user (stage ${state.stage})`,
+          });
+        }
+        if (state.renewalsUsed >= maxRenewals) {
+          throw ApplicationFailure.create({
+            type: JOURNEY_UPDATE_ERRORS.noRenewalsLeft,
+            message: `all ${maxRenewals} token renewals are used`,
+          });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    reviewUpdate,
+    (review: ReviewInput) => {
+      state.review = review;
+      return state.status();
+    },
+    {
+      validator: (review: ReviewInput) => {
+        if (state.stage !== 'in_review' || state.review) {
+          throw ApplicationFailure.create({
+            type: JOURNEY_UPDATE_ERRORS.notInReview,
+            message: `the journey is not waiting for a review (stage ${state.stage})`,
+          });
+        }
+        validateReview(review);
+      },
+    },
+  );
+
+  // ---- steps ---------------------------------------------------------------------------------------------------
+  async function issueToken(purpose: string): Promise<IssuedToken> {
+    const issue = faceIdActivity(plan.issue, { scheduleToCloseMs: 5 * 60_000, summary: `${plan.issue}: ${purpose}` });
+    const grant = await issue({
+      journeyId,
+      region: input.region,
+      flow: input.flow,
+      selfie: input.selfie,
+      ekyc: input.ekyc,
+      liveness: input.liveness,
+      web: input.web,
+      webLegacy: input.webLegacy,
+      compareImage: input.compareImage,
+    });
+    requestIds.push(grant.requestId);
+    state.acceptToken(grant, Date.now() + timers.startWindowMs);
+    return state.token as IssuedToken;
+  }
+
+  /** One pull of the flow's result; `undefined` when FaceID says the token expired before the user finished. */
+  async function fetchResult(purpose: string): Promise<VerificationResult | undefined> {
+    const remainingWindow = state.tokenIssuedAtMs + timers.resultWindowMs - Date.now();
+    if (remainingWindow <= 0) return undefined;
+    const fetch = faceIdActivity(plan.result, {
+      scheduleToCloseMs: Math.min(remainingWindow, 10 * 60_000),
+      summary: `${plan.result}: ${purpose}`,
+    });
+    state.fetchAttempts += 1;
+    try {
+      const result = await fetch({
+        journeyId,
+        region: input.region,
+        flow: input.flow,
+        token: state.currentToken(),
+        compareExpected: compareExpected(input),
+      });
+      state.lastFetchAtMs = Date.now();
+      requestIds.push(...result.requestIds);
+      return result;
+    } catch (error) {
+      if (failureType(error) === 'FaceIdTokenExpired') return undefined;
+      throw error;
+    }
+  }
+
+  /** Waits for the user (restarting the start window on each renewal), then pulls until finished or too late. */
+  async function awaitFinishedResult(): Promise<VerificationResult | 'cancelled' | 'expired'> {
+    for (;;) {
+      const generation = state.tokenGeneration;
+      state.enterStage('awaiting_user', `waiting for the user; token expires at ${state.token?.expiresAt}`);
+      const remaining = state.tokenIssuedAtMs + timers.startWindowMs - Date.now();
+      if (remaining > 0) {
+        await condition(
+          () => state.finishedHint || state.cancelled || state.tokenGeneration !== generation,
+          remaining,
+          { summary: 'start window' },
+        );
+      }
+      if (state.cancelled) return 'cancelled';
+      if (state.tokenGeneration === generation && !state.renewing) break;
+      await condition(() => !state.renewing);
+    }
+
+    // With the user's hint this is the ordinary fetch; without it the start window closed and the journey
+    // reconciles: the user may have finished although the app never said so.
+    let waitMs = timers.pollInitialMs;
+    for (;;) {
+      if (state.cancelled) return 'cancelled';
+      state.enterStage(
+        state.finishedHint ? 'fetching_result' : 'awaiting_user',
+        state.finishedHint ? 'fetching the result' : 'start window closed without a signal; reconciling',
+      );
+      const result = await fetchResult(state.finishedHint ? 'user finished' : 'reconcile');
+      if (!result) return 'expired';
+      if (result.finished) return result;
+
+      const remaining = state.tokenIssuedAtMs + timers.completionDeadlineMs - Date.now();
+      if (remaining <= 0) return 'expired';
+      setCurrentDetails(`result not finished yet; next pull in ${Math.round(Math.min(waitMs, remaining) / 1000)} s`);
+      const hinted = state.finishedHint;
+      const generation = state.tokenGeneration;
+      await condition(
+        () => state.cancelled || state.finishedHint !== hinted || state.tokenGeneration !== generation,
+        Math.min(waitMs, remaining),
+        { summary: 'result poll backoff' },
+      );
+      waitMs = Math.min(waitMs * 2, timers.pollMaxMs);
+    }
+  }
+
+  /** ApplyCardVerification, then GetCardVerificationResult at FaceID's pace, within our own cap. */
+  async function verifyDocument(): Promise<{ verdict: DocumentVerdict; archived: ArchiveRef[] }> {
+    const document = input.document;
+    if (!document) return { verdict: undefined, archived: [] };
+    state.enterStage('verifying_document', 'checking the identity document');
+    const apply = faceIdActivity('ApplyCardVerification', {
+      scheduleToCloseMs: 5 * 60_000,
+      summary: 'submit document',
+    });
+    const grant = await apply({ journeyId, region: input.region, document });
+    requestIds.push(grant.requestId);
+    const waitMs = Math.max(grant.pollWaitSeconds, 1) * 1000;
+    const maxPolls = Math.max(grant.maxPolls, 1);
+    const startedAt = Date.now();
+    const poll = faceIdActivity('GetCardVerificationResult', {
+      scheduleToCloseMs: 5 * 60_000,
+      summary: 'poll document',
+    });
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await poll({ journeyId, region: input.region, cardToken: grant.cardToken });
+      requestIds.push(outcome.requestId);
+      if (outcome.document) return { verdict: outcome.document, archived: outcome.archived };
+      if (attempt >= maxPolls || Date.now() - startedAt + waitMs > timers.documentPollCapMs) {
+        return { verdict: 'timed_out', archived: [] };
+      }
+      await sleep(waitMs, { summary: 'document polling wait' });
+    }
+  }
+
+  /** Archives every media file of the result, asking FaceID for fresh URLs when the old ones expired. */
+  async function archiveMedia(first: VerificationResult): Promise<ArchiveRef[]> {
+    state.enterStage('archiving_media', 'archiving media');
+    let result = first;
+    for (let refetches = 0; ; refetches += 1) {
+      if (result.remoteMedia.length === 0) return result.archived;
+      if (Date.now() - state.lastFetchAtMs > timers.mediaUrlLifetimeMs - MEDIA_URL_MARGIN_MS) {
+        result = (await fetchResult('fresh media URLs')) ?? result;
+      }
+      try {
+        if (!result.mediaClaim)
+          throw ApplicationFailure.nonRetryable('media listed without a claim', 'JourneyMediaClaimMissing');
+        const stored = await archiveActivity(`archive ${result.remoteMedia.length} media files`)({
+          journeyId,
+          mediaClaim: result.mediaClaim,
+          media: result.remoteMedia,
+        });
+        return [...result.archived, ...stored];
+      } catch (error) {
+        if (failureType(error) !== MEDIA_FAILURE_TYPES.urlExpired || refetches >= MAX_MEDIA_REFETCHES) throw error;
+        const fresh = await fetchResult('fresh media URLs');
+        if (!fresh) throw error;
+        result = fresh;
+      }
+    }
+  }
+
+  async function finish(outcome: Outcome, reasons: string[], details?: Partial<JourneyResult>): Promise<JourneyResult> {
+    state.complete(outcome, reasons);
+    state.syncSearchAttributes();
+    // Updates still running (a renewal that raced the end) must answer before the run closes.
+    await condition(allHandlersFinished);
+    return {
+      reference: input.reference,
+      flow: input.flow,
+      region: input.region,
+      outcome,
+      reasons,
+      media: [],
+      requestIds,
+      completedAt: new Date(Date.now()).toISOString(),
+      ...details,
+    };
+  }
+
+  // ---- the journey ---------------------------------------------------------------------------------------------
+  try {
+    state.enterStage('issuing_token', `issuing a ${input.flow} token`);
+    await issueToken('first token');
+
+    const awaited = await awaitFinishedResult();
+    if (awaited === 'cancelled') return await finish('cancelled', ['user_cancelled']);
+    if (awaited === 'expired') {
+      return await finish('expired', [state.finishedHint ? 'result_not_finished' : 'user_did_not_finish']);
+    }
+    state.awaitingUser = false;
+
+    const document = await verifyDocument();
+    const media = [...(await archiveMedia(awaited)), ...document.archived];
+    const facts = {
+      liveness: awaited.liveness,
+      compare: awaited.compare,
+      document: awaited.document ?? (document.verdict !== 'timed_out' ? document.verdict : undefined),
+      deviceRiskLevel: awaited.deviceRiskLevel,
+      media,
+    };
+
+    state.enterStage('deciding', 'applying the decision policy');
+    const decision = decide(awaited, document.verdict, policy);
+    if (decision.decision !== 'review') return await finish(decision.decision, decision.reasons, facts);
+
+    state.reasons = decision.reasons;
+    state.enterStage('in_review', `waiting for a reviewer: ${decision.reasons.join(', ')}`);
+    const reviewed = await condition(() => state.review !== undefined, timers.reviewDeadlineMs, {
+      summary: 'review deadline',
+    });
+    const review = state.review;
+    if (reviewed && review) {
+      return await finish(review.decision, [...decision.reasons, `review_${review.decision}`], {
+        ...facts,
+        review: { reviewer: review.reviewer, decision: review.decision, reason: review.reason },
+      });
+    }
+    return await finish(policy.reviewTimeoutDecision, [...decision.reasons, 'review_timeout'], facts);
+  } catch (error) {
+    // An operator's cancel still gets a clean outcome; the bookkeeping must not be cancelled with the rest.
+    if (isCancellation(error))
+      return await CancellationScope.nonCancellable(() => finish('cancelled', ['operator_cancelled']));
+    const type = failureType(error);
+    if (!type) throw error;
+    return await finish('failed', [reasonFromFailureType(type)]);
+  }
+}
+
+/** Whether the flow's options ask FaceID to compare faces (so a missing compare result is a failure). */
+function compareExpected(input: JourneyInput): boolean {
+  switch (input.flow) {
+    case 'selfie':
+      return input.selfie?.CheckMode === 'compare';
+    case 'ekyc':
+      return (input.ekyc?.CheckMode ?? 1) !== 3;
+    case 'liveness':
+      return false;
+    case 'web': {
+      const mode = input.web?.Config?.CheckMode;
+      return mode === undefined || mode === 1 || mode === 2;
+    }
+    case 'web-legacy':
+      return true;
+  }
+}
+
+/** Synchronous checks of a review (update validators must not be async). */
+function validateReview(review: ReviewInput): void {
+  const problems: string[] = [];
+  if (review === null || typeof review !== 'object') problems.push('body must be an object');
+  else {
+    if (review.decision !== 'approved' && review.decision !== 'rejected')
+      problems.push('decision must be approved or rejected');
+    if (typeof review.reviewer !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(review.reviewer)) {
+      problems.push('reviewer must be an operator id (1-64 letters, digits, . _ : -)');
+    }
+    if (typeof review.reason !== 'string' || review.reason.trim() === '' || review.reason.length > 500) {
+      problems.push('reason must be 1-500 characters');
+    }
+  }
+  if (problems.length > 0) {
+    throw ApplicationFailure.create({ type: JOURNEY_UPDATE_ERRORS.invalidReview, message: problems.join('; ') });
+  }
+}

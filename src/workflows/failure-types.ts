@@ -1,0 +1,47 @@
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+// Pure data with no imports of its own: safe inside the workflow bundle.
+import { FACEID_ERROR_RETRYABLE } from '../faceid/errors';
+
+/** FaceID failure types that retrying cannot fix; the activity proxies never retry them. */
+export const FACEID_NON_RETRYABLE_TYPES: readonly string[] = Object.entries(FACEID_ERROR_RETRYABLE)
+  .filter(([, retryable]) => !retryable)
+  .map(([type]) => type);
+
+/** Failure types of the media archive. */
+export const MEDIA_FAILURE_TYPES = {
+  /** The temporary URL no longer serves the file: fetch the result again for fresh URLs. */
+  urlExpired: 'MediaUrlExpired',
+  /** The bytes did not match FaceID's MD5 or size after bounded retries. */
+  integrity: 'MediaIntegrityError',
+  /** The URL points somewhere the archive must not fetch from (scheme, host or address). */
+  unsafeUrl: 'MediaUnsafeUrl',
+  /** The file is larger than the archive accepts. */
+  tooLarge: 'MediaTooLarge',
+  /** A stored input image the journey needs is missing. */
+  inputMissing: 'ArchiveObjectMissing',
+} as const;
+
+/** Media failures the archive activity must not retry. */
+export const MEDIA_NON_RETRYABLE_TYPES: readonly string[] = [
+  MEDIA_FAILURE_TYPES.urlExpired,
+  MEDIA_FAILURE_TYPES.unsafeUrl,
+  MEDIA_FAILURE_TYPES.tooLarge,
+  MEDIA_FAILURE_TYPES.inputMissing,
+];
+
+/** The `ApplicationFailure.type` behind an activity failure, if any. */
+export function failureType(error: unknown): string | undefined {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure)
+    return error.cause.type ?? undefined;
+  if (error instanceof ApplicationFailure) return error.type ?? undefined;
+  return undefined;
+}
+
+/** A reason code for a failure type: `FaceIdAuthFailure` → `faceid_auth_failure`. */
+export function reasonFromFailureType(type: string): string {
+  return type
+    .replace(/^FaceId/, 'Faceid')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}

@@ -1,0 +1,2 @@
+/** Workflow functions the worker registers, by name. */
+export { ekycJourney } from './ekyc-journey';

@@ -1,0 +1,292 @@
+import type {
+  ApplyLivenessTokenRequest,
+  ApplySdkVerificationTokenRequest,
+  ApplyWebVerificationBizTokenIntlRequest,
+  ApplyWebVerificationTokenRequest,
+  GetFaceIdTokenIntlRequest,
+} from '../faceid/schemas';
+
+/**
+ * Plain-JSON contracts of the journey workflow: its input, its result, and what activities hand back.
+ * Types only (no zod, no runtime code), so the workflow bundle stays small; FaceID option types are inferred from the
+ * FaceID layer's schemas, and the edges validate input with zod before it reaches a workflow.
+ */
+
+/** The FaceID product flow a journey runs. */
+export type Flow = 'selfie' | 'ekyc' | 'liveness' | 'web' | 'web-legacy';
+export const FLOWS: readonly Flow[] = ['selfie', 'ekyc', 'liveness', 'web', 'web-legacy'];
+
+/** Where a journey is; `status` reports it and `EkycStage` mirrors it. */
+export type Stage =
+  | 'issuing_token'
+  | 'awaiting_user'
+  | 'fetching_result'
+  | 'verifying_document'
+  | 'archiving_media'
+  | 'deciding'
+  | 'in_review'
+  | 'notifying'
+  | 'completed';
+
+/** A terminal outcome; once set it never changes. */
+export type Outcome = 'approved' | 'rejected' | 'expired' | 'cancelled' | 'failed';
+
+/** What the decision policy concludes before any human review. */
+export type Decision = 'approved' | 'rejected' | 'review';
+
+/** Kinds of evidence the journey archives. */
+export type MediaKind =
+  | 'video'
+  | 'best-frame'
+  | 'action-video'
+  | 'live-data'
+  | 'profile-image'
+  | 'card-image'
+  | 'card-back-image'
+  | 'card-video'
+  | 'ocr-json'
+  | 'card-input-json';
+
+/** A stored object: the claim check that travels in history instead of bytes (content type follows from the key). */
+export interface ArchiveRef {
+  key: string;
+  kind: MediaKind;
+  md5: string;
+  size: number;
+}
+
+/** An image the caller stored in the archive before starting the journey (never base64 in history). */
+export interface StoredImageRef {
+  key: string;
+}
+
+/** Media that FaceID serves at a temporary URL, as history sees it: what it is, never where. */
+export interface MediaDescriptor {
+  kind: MediaKind;
+  md5: string;
+  /** Byte count when FaceID states it (the legacy web flow gives only the MD5). */
+  size: number | null;
+}
+
+/** A descriptor with its temporary URL; kept only in the archive's claim file, never in history. */
+export interface RemoteMedia extends MediaDescriptor {
+  url: string;
+}
+
+/** FaceID options of the selfie flow (GetFaceIdTokenIntl); `Image` comes from `compareImage`. */
+export type SelfieOptions = Omit<GetFaceIdTokenIntlRequest, 'Image'>;
+
+/** FaceID options of the eKYC SDK flow (ApplySdkVerificationToken); `CompareImage` comes from `compareImage`. */
+export type EkycOptions = Omit<ApplySdkVerificationTokenRequest, 'CompareImage'>;
+
+/** FaceID options of the liveness-only flow (ApplyLivenessToken). */
+export type LivenessOptions = ApplyLivenessTokenRequest;
+
+/** FaceID options of the international web flow; `CompareImageBase64` comes from `compareImage`. */
+export type WebOptions = Omit<ApplyWebVerificationBizTokenIntlRequest, 'CompareImageBase64'>;
+
+/** FaceID options of the legacy web flow (ApplyWebVerificationToken): the compare image lives in COS already. */
+export type WebLegacyOptions = ApplyWebVerificationTokenRequest;
+
+/** The optional document step: ApplyCardVerification, then GetCardVerificationResult polled. */
+export interface DocumentStepInput {
+  nationality: string;
+  cardType: 'ID_CARD' | 'PASSPORT' | 'DRIVING_LICENSE' | 'AUTO';
+  front: StoredImageRef;
+  back?: StoredImageRef;
+}
+
+/** Thresholds and choices of the decision policy; every field has a default. */
+export interface DecisionPolicy {
+  /** Minimum similarity (0–100) for a face match; 70 ≈ FAR 0.1 %, 80 ≈ FAR 0.01 %. */
+  similarityThreshold: number;
+  /** What a document WARNING leads to. */
+  documentWarning: 'review' | 'reject';
+  /** Device risk levels ("1" secure … "4" high) that send a journey to review, and that reject it. */
+  reviewDeviceRiskLevels: string[];
+  rejectDeviceRiskLevels: string[];
+  /** The outcome when no reviewer decides before the review deadline. */
+  reviewTimeoutDecision: 'approved' | 'rejected';
+}
+
+/** Durations in milliseconds; each overridable per journey so tests can shrink them. */
+export interface JourneyTimers {
+  /** The user must start within this window after a token is issued (FaceID: 10 min; legacy web 2 h). */
+  startWindowMs: number;
+  /** No finished result by then (measured from the first token) → `expired`. */
+  completionDeadlineMs: number;
+  /** FaceID keeps results this long; every fetch must succeed before it closes. */
+  resultWindowMs: number;
+  /** Backoff while pulling an unfinished result: first wait, then doubling up to the cap. */
+  pollInitialMs: number;
+  pollMaxMs: number;
+  /** Media URLs stop working this long after a fetch. */
+  mediaUrlLifetimeMs: number;
+  /** A journey in review takes the policy's default decision after this. */
+  reviewDeadlineMs: number;
+  /** Cap on how long the document step may poll, whatever FaceID's hints say. */
+  documentPollCapMs: number;
+}
+
+/** Input of {@link ekycJourney}; validated at the edge. */
+export interface JourneyInput {
+  /** The backend's own opaque id for this verification; never personal data. */
+  reference: string;
+  flow: Flow;
+  region: string;
+  selfie?: SelfieOptions;
+  ekyc?: EkycOptions;
+  liveness?: LivenessOptions;
+  web?: WebOptions;
+  webLegacy?: WebLegacyOptions;
+  compareImage?: StoredImageRef;
+  document?: DocumentStepInput;
+  policy?: Partial<DecisionPolicy>;
+  timers?: Partial<JourneyTimers>;
+  /** How many times the client app may ask for a fresh token while the user has not finished. */
+  maxRenewals?: number;
+}
+
+/** A token handed to the client app. */
+export interface IssuedToken {
+  token: string;
+  verificationUrl?: string;
+  /** ISO timestamp: the user must start before this. */
+  expiresAt: string;
+}
+
+/** The document check, from the eKYC SDK's OCR, the web OCR, or the separate document step. */
+export interface DocumentResult {
+  source: 'ekyc-sdk' | 'web-ocr' | 'card-verification';
+  status: 'PASSED' | 'WARNING' | 'REJECTED';
+  warnings: string[];
+  cardType?: string;
+  nationality?: string;
+}
+
+/** One flow's result, normalised by the fetching activity (no personal data, no media bytes). */
+export interface VerificationResult {
+  flow: Flow;
+  /** False while FaceID says the user has not finished (`-999`, no attempt yet). */
+  finished: boolean;
+  liveness?: { passed: boolean; code: string };
+  compare?: { passed: boolean; code: string; similarity: number | null };
+  document?: DocumentResult;
+  deviceRiskLevel?: string;
+  livenessTags?: string[];
+  /** Media still to download; their URLs wait in the archive under `mediaClaim` (URLs are bearer links to PII). */
+  remoteMedia: MediaDescriptor[];
+  mediaClaim?: string;
+  /** Media the activity already stored (inline base64 flows, OCR fields). */
+  archived: ArchiveRef[];
+  attempts: number;
+  requestIds: string[];
+}
+
+/** The review update's argument. */
+export interface ReviewInput {
+  decision: 'approved' | 'rejected';
+  /** Operator id (not a name or e-mail). */
+  reviewer: string;
+  reason: string;
+}
+
+/** What the `status` query returns: ids and enums only, never personal data. */
+export interface JourneyStatus {
+  reference: string;
+  flow: Flow;
+  region: string;
+  stage: Stage;
+  tokenExpiresAt?: string;
+  renewalsLeft: number;
+  fetchAttempts: number;
+  outcome?: Outcome;
+  reasons: string[];
+  review?: { reviewer: string; decision: 'approved' | 'rejected' };
+}
+
+/** The workflow's result. */
+export interface JourneyResult {
+  reference: string;
+  flow: Flow;
+  region: string;
+  outcome: Outcome;
+  reasons: string[];
+  liveness?: { passed: boolean; code: string };
+  compare?: { passed: boolean; code: string; similarity: number | null };
+  document?: DocumentResult;
+  deviceRiskLevel?: string;
+  media: ArchiveRef[];
+  review?: { reviewer: string; decision: 'approved' | 'rejected'; reason: string };
+  requestIds: string[];
+  completedAt: string;
+}
+
+// ---- activity contracts (plain JSON in both directions) ----------------------------------------------------------
+
+/** Input of every token-issuing activity: each picks its own flow's options. */
+export interface TokenIssueInput {
+  journeyId: string;
+  region: string;
+  flow: Flow;
+  selfie?: SelfieOptions;
+  ekyc?: EkycOptions;
+  liveness?: LivenessOptions;
+  web?: WebOptions;
+  webLegacy?: WebLegacyOptions;
+  compareImage?: StoredImageRef;
+}
+
+/** A token as FaceID issued it. */
+export interface TokenGrant {
+  token: string;
+  verificationUrl?: string;
+  requestId: string;
+}
+
+/** Input of every result-fetching activity. */
+export interface ResultFetchInput {
+  journeyId: string;
+  region: string;
+  flow: Flow;
+  token: string;
+  /** Whether the flow was asked to compare faces, so a missing compare result counts as a failure. */
+  compareExpected: boolean;
+}
+
+/** Input of ApplyCardVerification. */
+export interface CardApplyInput {
+  journeyId: string;
+  region: string;
+  document: DocumentStepInput;
+}
+
+/** ApplyCardVerification's token and FaceID's polling hints. */
+export interface CardGrant {
+  cardToken: string;
+  maxPolls: number;
+  pollWaitSeconds: number;
+  requestId: string;
+}
+
+/** Input of GetCardVerificationResult. */
+export interface CardPollInput {
+  journeyId: string;
+  region: string;
+  cardToken: string;
+}
+
+/** One poll of the document check: no `document` while FaceID is still processing. */
+export interface CardPollResult {
+  document?: DocumentResult;
+  archived: ArchiveRef[];
+  requestId: string;
+}
+
+/** Input of the media archiving activity: the claim file the fetching activity wrote. */
+export interface ArchiveMediaInput {
+  journeyId: string;
+  mediaClaim: string;
+  /** What the claim holds, so a retry can tell that everything is archived even after the claim is gone. */
+  media: MediaDescriptor[];
+}

@@ -1,0 +1,67 @@
+import { FLOWS } from '../../src/workflows/types';
+import { forbiddenInHistory, historyText, payloadsOf } from '../support/history-scan';
+import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
+import { eventually, inputFor } from '../support/journeys';
+
+let harness: JourneyHarness;
+beforeAll(async () => {
+  harness = await startJourneyHarness();
+});
+afterAll(() => harness?.close());
+
+describe('history budget of a happy journey', () => {
+  it.each(FLOWS)('%s: at most 40 events, no payload over 2 KB, no media, Base64 or credentials', async (flow) => {
+    const reference = harness.reference(`history-${flow}`);
+    const started = await harness.ekyc.startJourney(await inputFor(harness, flow, reference));
+    await harness.sandbox.complete(started.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
+    expect((await harness.ekyc.result(started.journeyId)).outcome).toBe('approved');
+
+    const history = await harness.client.workflow.getHandle(started.journeyId).fetchHistory();
+    const events = history.events ?? [];
+    expect(events.length).toBeLessThanOrEqual(40);
+    const sizes = payloadsOf(history).map((payload) => payload.length);
+    expect(sizes.length).toBeGreaterThan(5);
+    if (Math.max(...sizes) > 2048)
+      console.log(
+        payloadsOf(history)
+          .filter((p) => p.length > 2048)
+          .map((p) => p.toString('utf8')),
+      );
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2048);
+    expect(forbiddenInHistory(historyText(history))).toEqual([]);
+  });
+});
+
+describe('operator view', () => {
+  it('search attributes carry stage, outcome, flow, region and reason, and filter journeys', async () => {
+    const reference = harness.reference('visibility');
+    const started = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', reference));
+    await harness.sandbox.complete(started.token, 'spoof');
+    await harness.ekyc.userFinished(started.journeyId);
+    await harness.ekyc.result(started.journeyId);
+
+    const description = await harness.client.workflow.getHandle(started.journeyId).describe();
+    const attributes = Object.fromEntries(
+      description.typedSearchAttributes
+        .getAll()
+        .filter((pair) => pair.key.name.startsWith('Ekyc'))
+        .map((pair) => [pair.key.name, pair.value]),
+    );
+    expect(attributes).toEqual({
+      EkycStage: 'completed',
+      EkycOutcome: 'rejected',
+      EkycFlow: 'liveness',
+      EkycRegion: 'ap-singapore',
+      EkycReason: 'liveness_spoof',
+    });
+    expect(await description.staticSummary()).toBe('eKYC liveness journey in ap-singapore');
+
+    const query = `WorkflowId = "${started.journeyId}" AND EkycOutcome = "rejected" AND EkycReason = "liveness_spoof"`;
+    await eventually(async () => {
+      const ids: string[] = [];
+      for await (const execution of harness.client.workflow.list({ query })) ids.push(execution.workflowId);
+      expect(ids).toEqual([started.journeyId]);
+    });
+  });
+});

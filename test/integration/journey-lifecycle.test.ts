@@ -1,0 +1,196 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { JourneyClosedError } from '../../src/client/ekyc-client';
+import { JourneyInputError } from '../../src/client/journey-input';
+import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
+import { FAST_TIMERS, inputFor } from '../support/journeys';
+
+let harness: JourneyHarness;
+beforeAll(async () => {
+  harness = await startJourneyHarness();
+});
+afterAll(() => harness?.close());
+
+/** The `ApplicationFailure.type` behind a failed update (asserting the type chain, not class names). */
+function updateFailureType(error: unknown): string | undefined {
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  return ((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
+}
+
+async function start(flow: 'selfie' | 'liveness' | 'ekyc', overrides: Record<string, unknown> = {}) {
+  const reference = harness.reference(flow);
+  const input = { ...(await inputFor(harness, flow, reference)), ...overrides };
+  return { reference, input, started: await harness.ekyc.startJourney(input) };
+}
+
+describe('waiting for the user: durable timers and signals', () => {
+  it('the signal arrives inside the start window: the result is fetched at once', async () => {
+    const { started } = await start('liveness', { timers: { ...FAST_TIMERS, startWindowMs: 60_000 } });
+    await harness.sandbox.complete(started.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
+    const result = await harness.ekyc.result(started.journeyId);
+    expect(result.outcome).toBe('approved');
+    expect((await harness.ekyc.status(started.journeyId)).fetchAttempts).toBe(1);
+  });
+
+  it('the start window fires without a signal: the journey reconciles and approves a finished user', async () => {
+    const { started } = await start('liveness', { timers: { ...FAST_TIMERS, startWindowMs: 1_000 } });
+    await harness.sandbox.complete(started.token, 'pass');
+    const result = await harness.ekyc.result(started.journeyId);
+    expect(result).toMatchObject({ outcome: 'approved', reasons: ['all_checks_passed'] });
+  });
+
+  it('no signal and no finished session: the journey expires at the completion deadline', async () => {
+    const { started } = await start('liveness', {
+      timers: { ...FAST_TIMERS, startWindowMs: 800, completionDeadlineMs: 2_500 },
+    });
+    const result = await harness.ekyc.result(started.journeyId);
+    expect(result).toMatchObject({ outcome: 'expired', reasons: ['user_did_not_finish'] });
+    expect((await harness.ekyc.status(started.journeyId)).fetchAttempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('userCancelled ends the journey as cancelled', async () => {
+    const { started } = await start('liveness');
+    await harness.ekyc.cancel(started.journeyId);
+    expect(await harness.ekyc.result(started.journeyId)).toMatchObject({
+      outcome: 'cancelled',
+      reasons: ['user_cancelled'],
+    });
+  });
+});
+
+describe('renewToken', () => {
+  it('issues a working fresh token and refuses renewals past the limit', async () => {
+    const { started } = await start('liveness', { maxRenewals: 1, timers: { ...FAST_TIMERS, startWindowMs: 60_000 } });
+    const renewed = await harness.ekyc.renewToken(started.journeyId);
+    expect(renewed.token).not.toBe(started.token);
+    expect((await harness.ekyc.status(started.journeyId)).renewalsLeft).toBe(0);
+
+    const refused = await harness.ekyc.renewToken(started.journeyId).catch((error: unknown) => error);
+    expect(updateFailureType(refused)).toBe('JourneyNoRenewalsLeft');
+
+    await harness.sandbox.complete(renewed.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
+    expect((await harness.ekyc.result(started.journeyId)).outcome).toBe('approved');
+  });
+
+  it('is refused once the journey no longer waits for the user', async () => {
+    const { started } = await start('liveness');
+    await harness.sandbox.complete(started.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
+    await harness.ekyc.result(started.journeyId);
+    await expect(harness.ekyc.renewToken(started.journeyId)).rejects.toBeInstanceOf(JourneyClosedError);
+  });
+});
+
+describe('review', () => {
+  it('is refused while the journey is not in review, and for a malformed review', async () => {
+    const { started } = await start('ekyc', { timers: { ...FAST_TIMERS, startWindowMs: 60_000 } });
+    const early = await harness.ekyc
+      .review(started.journeyId, { decision: 'approved', reviewer: 'op-1', reason: 'too early' })
+      .catch((error: unknown) => error);
+    expect(updateFailureType(early)).toBe('JourneyNotInReview');
+
+    await harness.sandbox.complete(started.token, 'document_warning');
+    await harness.ekyc.userFinished(started.journeyId);
+    await waitForStage(started.journeyId, 'in_review');
+    const malformed = await harness.ekyc
+      .review(started.journeyId, { decision: 'maybe' as never, reviewer: 'Jane Doe <jane@example.com>', reason: '' })
+      .catch((error: unknown) => error);
+    expect(updateFailureType(malformed)).toBe('JourneyInvalidReview');
+
+    await harness.ekyc.review(started.journeyId, {
+      decision: 'rejected',
+      reviewer: 'op-2',
+      reason: 'recaptured screen',
+    });
+    expect(await harness.ekyc.result(started.journeyId)).toMatchObject({
+      outcome: 'rejected',
+      reasons: ['document_warning', 'review_rejected'],
+    });
+  });
+
+  it('takes the policy default when no reviewer decides before the deadline', async () => {
+    const { started } = await start('ekyc', { timers: { ...FAST_TIMERS, reviewDeadlineMs: 1_000 } });
+    await harness.sandbox.complete(started.token, 'document_warning');
+    await harness.ekyc.userFinished(started.journeyId);
+    expect(await harness.ekyc.result(started.journeyId)).toMatchObject({
+      outcome: 'rejected',
+      reasons: ['document_warning', 'review_timeout'],
+    });
+  });
+});
+
+describe('identity and bad input', () => {
+  it('a duplicate start returns the same running journey and its token', async () => {
+    const { input, started } = await start('liveness', { timers: { ...FAST_TIMERS, startWindowMs: 60_000 } });
+    const again = await harness.ekyc.startJourney(input);
+    expect(again).toEqual(started);
+    await harness.ekyc.cancel(started.journeyId);
+    await harness.ekyc.result(started.journeyId);
+  });
+
+  it('a signal or a start after completion is refused cleanly', async () => {
+    const { input, started } = await start('liveness');
+    await harness.ekyc.cancel(started.journeyId);
+    await harness.ekyc.result(started.journeyId);
+    await expect(harness.ekyc.userFinished(started.journeyId)).rejects.toBeInstanceOf(JourneyClosedError);
+    await expect(harness.ekyc.startJourney(input)).rejects.toBeInstanceOf(JourneyClosedError);
+  });
+
+  it('rejects a malformed input before anything starts, naming the fields', async () => {
+    const error = await harness.ekyc
+      .startJourney({
+        reference: 'jane.doe@example.com',
+        flow: 'selfie',
+        region: 'ap-mars',
+        selfie: { CheckMode: 'compare' },
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JourneyInputError);
+    const paths = (error as JourneyInputError).issues.map((issue) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['reference', 'region']));
+    expect((error as Error).message).not.toContain('jane');
+  });
+});
+
+describe('FaceID failures', () => {
+  it('InternalError and RequestLimitExceeded bursts are retried to success', async () => {
+    await harness.sandbox.fault({ action: 'GetFaceIdTokenIntl', fault: 'RequestLimitExceeded', count: 3 });
+    await harness.sandbox.fault({ action: 'GetFaceIdResultIntl', fault: 'InternalError', count: 3 });
+    try {
+      const reference = harness.reference('faults');
+      const started = await harness.ekyc.startJourney(await inputFor(harness, 'selfie', reference));
+      await harness.sandbox.complete(started.token, 'pass');
+      await harness.ekyc.userFinished(started.journeyId);
+      expect((await harness.ekyc.result(started.journeyId)).outcome).toBe('approved');
+    } finally {
+      await harness.sandbox.clearFaults();
+    }
+  });
+
+  it('an auth failure fails fast with a typed reason', async () => {
+    const wrongKeys = await startJourneyHarness({ faceid: { secretKey: 'not-the-sandbox-key-000000000000' } });
+    try {
+      const reference = wrongKeys.reference('auth');
+      const startedAt = Date.now();
+      const error = await wrongKeys.ekyc
+        .startJourney(await inputFor(wrongKeys, 'liveness', reference))
+        .catch((caught: unknown) => caught);
+      expect(updateFailureType(error)).toBe('JourneyTokenUnavailable');
+      const result = await wrongKeys.ekyc.result(`ekyc:${reference}`);
+      expect(result).toMatchObject({ outcome: 'failed', reasons: ['faceid_auth_failure'] });
+      // Not retried: one attempt, well inside the first retry interval.
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+    } finally {
+      await wrongKeys.close();
+    }
+  });
+});
+
+async function waitForStage(journeyId: string, stage: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while ((await harness.ekyc.status(journeyId)).stage !== stage) {
+    if (Date.now() > deadline) throw new Error(`journey never reached ${stage}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

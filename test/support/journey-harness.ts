@@ -1,0 +1,125 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+  type Worker,
+} from '@temporalio/worker';
+import { FilesystemStore } from '../../src/archive/filesystem-store';
+import { inputKey } from '../../src/archive/keys';
+import { EkycClient } from '../../src/client/ekyc-client';
+import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaults';
+import { encodeJpeg } from '../../src/emulator/jpeg';
+import { startEmulator } from '../../src/emulator';
+import { FaceIdClient, type FaceIdClientOptions } from '../../src/faceid/client';
+import { createJourneyWorkers, runWorkers } from '../../src/workers/journey-workers';
+import type { StoredImageRef } from '../../src/workflows/types';
+import { SandboxControls } from './sandbox-controls';
+
+/** Everything one integration test file needs: the shared dev server, its own emulator, workers and queue. */
+export interface JourneyHarness {
+  client: Client;
+  ekyc: EkycClient;
+  sandbox: SandboxControls;
+  archive: FilesystemStore;
+  emulatorUrl: string;
+  taskQueue: string;
+  /** A unique synthetic JPEG stored as a journey input image, with its MD5. */
+  storeImage(reference: string, name: string): Promise<StoredImageRef & { md5: string }>;
+  /** A fresh reference, unique per test. */
+  reference(prefix: string): string;
+  close(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundles the workflows once per test file (module registry is per file in jest). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = new DefaultLogger('WARN');
+
+/** Worker logs at ERROR (fourteen workers per file announce themselves at INFO and WARN); the runtime is per process, and a jest worker may already have installed it for an earlier file. */
+function installQuietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Already installed in this process.
+  }
+}
+
+function temporalAddress(): string {
+  const address = process.env.EKYC_TEST_TEMPORAL_ADDRESS;
+  if (!address)
+    throw new Error('EKYC_TEST_TEMPORAL_ADDRESS is not set: run integration tests through jest (global setup)');
+  return address;
+}
+
+/** Starts an emulator, the journey workers on a fresh task queue, and a client, against the shared dev server. */
+export async function startJourneyHarness(
+  options: { faceid?: Partial<FaceIdClientOptions>; rateLimit?: number } = {},
+): Promise<JourneyHarness> {
+  installQuietRuntime();
+  const emulator = await startEmulator({ port: 0 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'ekyc-harness-'));
+  const archive = new FilesystemStore(join(dataDir, 'archive'));
+  const address = temporalAddress();
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const taskQueue = `test-${randomUUID()}`;
+  const faceid = new FaceIdClient({
+    secretId: SANDBOX_SECRET_ID,
+    secretKey: SANDBOX_SECRET_KEY,
+    endpoint: emulator.endpoint,
+    protocol: 'http://',
+    timeoutSeconds: 10,
+    ...options.faceid,
+  });
+  const workers: Worker[] = await createJourneyWorkers({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { faceid, archive },
+    workflows: { workflowBundle: await workflowBundle() },
+    defaultRateLimit: options.rateLimit ?? 20,
+    maxCachedWorkflows: 100,
+    shutdownGraceTimeMs: 2_000,
+  });
+  const running = runWorkers(workers);
+
+  let counter = 0;
+  return {
+    client,
+    ekyc: new EkycClient(client, taskQueue),
+    sandbox: new SandboxControls(emulator.url),
+    archive,
+    emulatorUrl: emulator.url,
+    taskQueue,
+    reference: (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter += 1)}-${randomUUID().slice(0, 8)}`,
+    async storeImage(reference, name) {
+      const pixels = new Uint8Array(32 * 32 * 3).fill(counter * 7);
+      const bytes = encodeJpeg(32, 32, pixels, 85, `${reference}/${name}/${randomUUID()}`);
+      const md5 = createHash('md5').update(bytes).digest('hex');
+      const key = inputKey(reference, name, md5, 'image/jpeg');
+      await archive.put(key, bytes, { contentType: 'image/jpeg', md5, size: bytes.length });
+      return { key, md5 };
+    },
+    async close() {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await emulator.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

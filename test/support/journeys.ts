@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Flow, JourneyTimers } from '../../src/workflows/types';
+import type { JourneyHarness } from './journey-harness';
+
+/** Timers shrunk so a whole journey, reconciliation and expiry included, runs in seconds. */
+export const FAST_TIMERS: Partial<JourneyTimers> = {
+  startWindowMs: 4_000,
+  completionDeadlineMs: 8_000,
+  pollInitialMs: 250,
+  pollMaxMs: 1_000,
+  reviewDeadlineMs: 60_000,
+};
+
+/** A valid journey input for each flow (synthetic: no real person anywhere). */
+export async function inputFor(
+  harness: JourneyHarness,
+  flow: Flow,
+  reference: string,
+): Promise<Record<string, unknown>> {
+  const base = { reference, flow, region: 'ap-singapore', timers: FAST_TIMERS };
+  switch (flow) {
+    case 'selfie':
+      return {
+        ...base,
+        selfie: { CheckMode: 'compare', SecureLevel: '4' },
+        compareImage: await harness.storeImage(reference, 'compare').then(({ key }) => ({ key })),
+      };
+    case 'ekyc':
+      return { ...base, ekyc: { CheckMode: 1, IdCardType: 'HK', SdkVersion: 'PLUS' } };
+    case 'liveness':
+      return { ...base, liveness: { SecureLevel: '4' } };
+    case 'web':
+      return { ...base, web: { RedirectURL: 'https://backend.example/ekyc/return' } };
+    case 'web-legacy':
+      return {
+        ...base,
+        webLegacy: {
+          RedirectUrl: 'https://backend.example/ekyc/return',
+          CompareImageUrl: 'https://sandbox-bucket.cos.ap-singapore.myqcloud.com/compare.jpg',
+          CompareImageMd5: '0123456789abcdef0123456789abcdef',
+        },
+      };
+  }
+}
+
+/** MD5 of an archived object, read back from the store. */
+export async function archivedMd5(harness: JourneyHarness, key: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of await harness.archive.get(key)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Polls until `check` passes or the timeout elapses (for asynchronous effects like visibility). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+export { createReadStream };

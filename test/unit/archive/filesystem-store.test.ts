@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { ArchiveIntegrityError, ArchiveObjectMissingError } from '../../../src/archive/store';
+
+const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function allFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+}
+
+describe('FilesystemStore', () => {
+  let root: string;
+  let store: FilesystemStore;
+  const bytes = Buffer.from('synthetic media bytes '.repeat(1000));
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'ekyc-store-'));
+    store = new FilesystemStore(root);
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('puts a verified object, reads it back and reports its metadata', async () => {
+    const stored = await store.put('journeys/ekyc:a/video-x.mp4', Readable.from([bytes]), {
+      contentType: 'video/mp4',
+      md5: md5(bytes),
+      size: bytes.length,
+    });
+    expect(stored).toEqual({
+      key: 'journeys/ekyc:a/video-x.mp4',
+      md5: md5(bytes),
+      size: bytes.length,
+      contentType: 'video/mp4',
+    });
+    expect(await readAll(await store.get(stored.key))).toEqual(bytes);
+    expect(await store.head(stored.key)).toEqual(stored);
+    expect(await store.list('journeys/ekyc:a/')).toEqual([stored.key]);
+  });
+
+  it('refuses bytes whose MD5 differs and leaves nothing behind', async () => {
+    await expect(
+      store.put('journeys/j/best-frame-1.jpg', bytes, { contentType: 'image/jpeg', md5: md5(Buffer.from('other')) }),
+    ).rejects.toBeInstanceOf(ArchiveIntegrityError);
+    expect(await allFiles(root)).toEqual([]);
+  });
+
+  it('refuses a body longer or shorter than the expected size and leaves nothing behind', async () => {
+    await expect(
+      store.put('a/long', bytes, { contentType: 'video/mp4', size: bytes.length - 1 }),
+    ).rejects.toBeInstanceOf(ArchiveIntegrityError);
+    await expect(
+      store.put('a/short', bytes, { contentType: 'video/mp4', size: bytes.length + 1 }),
+    ).rejects.toBeInstanceOf(ArchiveIntegrityError);
+    expect(await allFiles(root)).toEqual([]);
+  });
+
+  it('leaves nothing visible when the source stream breaks mid-write', async () => {
+    const broken = new Readable({
+      read() {
+        this.push(bytes.subarray(0, 1000));
+        this.destroy(new Error('connection reset'));
+      },
+    });
+    await expect(store.put('a/broken', broken, { contentType: 'video/mp4' })).rejects.toThrow('connection reset');
+    expect(await store.head('a/broken')).toBeUndefined();
+    expect(await allFiles(root)).toEqual([]);
+  });
+
+  it('reports a missing object with a typed error', async () => {
+    await expect(store.get('journeys/none/video.mp4')).rejects.toBeInstanceOf(ArchiveObjectMissingError);
+    expect(await store.head('journeys/none/video.mp4')).toBeUndefined();
+  });
+
+  it('refuses keys that escape the store root', async () => {
+    await expect(store.put('../outside', bytes, { contentType: 'image/jpeg' })).rejects.toThrow('escapes');
+  });
+
+  it('deletes an object and its metadata', async () => {
+    await store.put('a/b.jpg', bytes, { contentType: 'image/jpeg' });
+    await store.delete('a/b.jpg');
+    expect(await allFiles(root)).toEqual([]);
+  });
+});

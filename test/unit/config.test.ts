@@ -1,0 +1,48 @@
+import { ConfigError, parseConfig } from '../../src/config';
+import { SANDBOX_SECRET_ID } from '../../src/emulator/defaults';
+
+describe('configuration', () => {
+  it('runs in sandbox mode against the local emulator when no FaceID credentials are set', () => {
+    const cfg = parseConfig({});
+    expect(cfg.sandbox).toBe(true);
+    expect(cfg.faceid).toMatchObject({ secretId: SANDBOX_SECRET_ID, endpoint: '127.0.0.1:9100', protocol: 'http://' });
+    expect(cfg.temporal).toMatchObject({ address: undefined, namespace: 'default', devServerPort: 7233, uiPort: 8233 });
+    expect(cfg.dataDir).toBe('.data');
+  });
+
+  it('uses Tencent Cloud over https when credentials are set', () => {
+    const cfg = parseConfig({ FACEID_SECRET_ID: 'id', FACEID_SECRET_KEY: 'key', FACEID_REGION: 'ap-jakarta' });
+    expect(cfg.sandbox).toBe(false);
+    expect(cfg.faceid).toMatchObject({
+      endpoint: 'faceid.intl.tencentcloudapi.com',
+      protocol: 'https://',
+      region: 'ap-jakarta',
+    });
+  });
+
+  it('names the offending variable, never its value', () => {
+    expect(() => parseConfig({ TEMPORAL_UI_PORT: 'eighty', FACEID_REGION: 'mars-1' })).toThrow(ConfigError);
+    try {
+      parseConfig({ TEMPORAL_UI_PORT: 'eighty', FACEID_REGION: 'mars-1' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('TEMPORAL_UI_PORT');
+      expect(message).toContain('FACEID_REGION');
+      expect(message).not.toContain('mars-1');
+    }
+  });
+
+  it('refuses half a credential pair', () => {
+    expect(() => parseConfig({ FACEID_SECRET_ID: 'only-the-id' })).toThrow(/FACEID_SECRET_ID \/ FACEID_SECRET_KEY/);
+  });
+
+  it('reads per-action rate limits and refuses unknown actions', () => {
+    expect(
+      parseConfig({ FACEID_RATE_LIMITS: 'GetFaceIdResultIntl=5,ApplyLivenessToken=10' }).faceid.rateLimits,
+    ).toEqual({
+      GetFaceIdResultIntl: 5,
+      ApplyLivenessToken: 10,
+    });
+    expect(() => parseConfig({ FACEID_RATE_LIMITS: 'NoSuchAction=5' })).toThrow(/FACEID_RATE_LIMITS/);
+  });
+});
