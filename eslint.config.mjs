@@ -80,6 +80,7 @@ export default tseslint.config(
                 '**/activities/*',
                 '**/faceid/*',
                 '!**/faceid/errors',
+                '!**/faceid/actions',
                 '**/archive/*',
                 '**/gateway/*',
                 '**/client/*',

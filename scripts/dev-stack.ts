@@ -26,14 +26,19 @@ const supervisor = new Supervisor((name, code) => {
   void shutdown();
 });
 
+let stopping = false;
 async function shutdown(): Promise<void> {
+  // Ctrl-C reaches this process both from the terminal and from npm, which forwards it: stop once, ignore repeats.
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('\nStopping ekyc-journeys…\n');
   await supervisor.stop();
   process.exit(exitCode);
 }
 
 async function main(): Promise<void> {
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
   mkdirSync(resolve(cfg.dataDir), { recursive: true });
 
   if (target.embedded) {
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
       ready: () => waitForPort('127.0.0.1', cfg.emulator.port),
     });
   }
-  await supervisor.start(tsNode('src/workers/main.ts', 'worker'));
+  await supervisor.start({ ...tsNode('src/workers/main.ts', 'worker'), readyLine: /^worker ready/ });
 
   const lines = [
     '',

@@ -9,6 +9,8 @@ export interface ChildSpec {
   env?: NodeJS.ProcessEnv;
   /** Resolves once the child serves; the supervisor starts the next child only then. */
   ready?: () => Promise<void>;
+  /** Alternatively, the child is ready once it prints a line matching this. */
+  readyLine?: RegExp;
 }
 
 interface Running {
@@ -38,18 +40,24 @@ export class Supervisor {
     child.once('error', (error) => {
       process.stderr.write(`[${spec.name}] failed to start: ${error.message}\n`);
     });
+    let announceReady: () => void = () => undefined;
+    const announced = new Promise<void>((resolve) => (announceReady = resolve));
     for (const stream of [child.stdout, child.stderr]) {
       const lines = createInterface({ input: stream });
-      lines.on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
+      lines.on('line', (line) => {
+        process.stdout.write(`[${spec.name}] ${line}\n`);
+        if (spec.readyLine?.test(line)) announceReady();
+      });
     }
     const entry: Running = { spec, process: child, exited };
     this.running.push(entry);
     void exited.then((code) => {
       if (!this.stopping) this.onUnexpectedExit(spec.name, code);
     });
-    if (spec.ready) {
+    const ready = spec.ready ?? (spec.readyLine ? () => announced : undefined);
+    if (ready) {
       await Promise.race([
-        spec.ready(),
+        ready(),
         exited.then((code) => {
           throw new Error(`${spec.name} exited with ${code} before it was ready`);
         }),

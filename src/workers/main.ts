@@ -10,9 +10,11 @@ import { config } from '../config';
 import { FaceIdClient } from '../faceid/client';
 import { resolveTemporalTarget } from '../temporal/connection';
 import { createJourneyWorkers, runWorkers } from './journey-workers';
+import { installRuntime } from './runtime-logger';
 
 async function main(): Promise<void> {
   const cfg = config();
+  installRuntime(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
   const target = resolveTemporalTarget(cfg);
   const connection = await NativeConnection.connect(target.connection);
   try {

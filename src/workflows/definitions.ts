@@ -19,6 +19,9 @@ export const reviewUpdate = defineUpdate<JourneyStatus, [ReviewInput]>('review')
 /** Stage, token expiry, attempts, outcome and reason codes; never personal data. */
 export const statusQuery = defineQuery<JourneyStatus>('status');
 
+/** Whether a FaceID token is the journey's current one (the web return route checks the token it receives). */
+export const tokenMatchesQuery = defineQuery<boolean, [string]>('tokenMatches');
+
 /** Failure types the journey's updates reject with (`ApplicationFailure.type`). */
 export const JOURNEY_UPDATE_ERRORS = {
   notAwaitingUser: 'JourneyNotAwaitingUser',

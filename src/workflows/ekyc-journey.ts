@@ -18,6 +18,7 @@ import {
   renewTokenUpdate,
   reviewUpdate,
   statusQuery,
+  tokenMatchesQuery,
   userCancelledSignal,
   userFinishedSignal,
 } from './definitions';
@@ -54,6 +55,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
 
   // ---- message handlers -------------------------------------------------------------------------------------
   setHandler(statusQuery, () => state.status());
+  setHandler(tokenMatchesQuery, (token: string) => state.token !== undefined && state.token.token === token);
 
   setHandler(issueTokenUpdate, async (): Promise<IssuedToken> => {
     await condition(() => state.token !== undefined || state.outcome !== undefined);

@@ -1,79 +1,40 @@
+// Pure data with no imports of its own: safe inside the workflow bundle.
+import { FACEID_FLOWS, MEDIA_URL_LIFETIME_SECONDS } from '../faceid/actions';
 import type { Flow, JourneyTimers } from './types';
 
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
 /** FaceID actions that issue a token for the user. */
-export type TokenAction =
-  | 'GetFaceIdTokenIntl'
-  | 'ApplySdkVerificationToken'
-  | 'ApplyLivenessToken'
-  | 'ApplyWebVerificationBizTokenIntl'
-  | 'ApplyWebVerificationToken';
+export type TokenAction = (typeof FACEID_FLOWS)[Flow]['issueAction'];
 
 /** FaceID actions that return a flow's result. */
-export type ResultAction =
-  | 'GetFaceIdResultIntl'
-  | 'GetSdkVerificationResult'
-  | 'GetLivenessResult'
-  | 'GetWebVerificationResultIntl'
-  | 'GetWebVerificationResult';
+export type ResultAction = (typeof FACEID_FLOWS)[Flow]['resultAction'];
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** The FaceID actions behind each flow and FaceID's windows for it (reference §1). */
+/** The FaceID actions behind each flow (reference §1). */
 export interface FlowPlan {
   issue: TokenAction;
   result: ResultAction;
-  startWindowMs: number;
-  resultWindowMs: number;
 }
 
-/** Token issue and result actions per flow, with their start and result windows. */
-export const FLOW_PLANS: Record<Flow, FlowPlan> = {
-  selfie: {
-    issue: 'GetFaceIdTokenIntl',
-    result: 'GetFaceIdResultIntl',
-    startWindowMs: 10 * MINUTE,
-    resultWindowMs: 72 * HOUR,
-  },
-  ekyc: {
-    issue: 'ApplySdkVerificationToken',
-    result: 'GetSdkVerificationResult',
-    startWindowMs: 10 * MINUTE,
-    resultWindowMs: 3 * DAY,
-  },
-  liveness: {
-    issue: 'ApplyLivenessToken',
-    result: 'GetLivenessResult',
-    startWindowMs: 10 * MINUTE,
-    resultWindowMs: 2 * HOUR,
-  },
-  web: {
-    issue: 'ApplyWebVerificationBizTokenIntl',
-    result: 'GetWebVerificationResultIntl',
-    startWindowMs: 10 * MINUTE,
-    resultWindowMs: 3 * DAY,
-  },
-  'web-legacy': {
-    issue: 'ApplyWebVerificationToken',
-    result: 'GetWebVerificationResult',
-    startWindowMs: 2 * HOUR,
-    resultWindowMs: 3 * DAY,
-  },
-};
+/** Token issue and result actions per flow. */
+export const FLOW_PLANS = Object.fromEntries(
+  Object.entries(FACEID_FLOWS).map(([flow, spec]) => [flow, { issue: spec.issueAction, result: spec.resultAction }]),
+) as Record<Flow, FlowPlan>;
 
-/** Default timers of a flow; a journey's `timers` input overrides any of them. */
+/** Default timers of a flow, from FaceID's windows; a journey's `timers` input overrides any of them. */
 export function resolveTimers(flow: Flow, overrides: Partial<JourneyTimers> | undefined): JourneyTimers {
-  const plan = FLOW_PLANS[flow];
-  const startWindowMs = overrides?.startWindowMs ?? plan.startWindowMs;
+  const spec = FACEID_FLOWS[flow];
+  const startWindowMs = overrides?.startWindowMs ?? spec.startWindowSeconds * 1000;
   return {
     startWindowMs,
     // A user who started in time gets 20 more minutes to finish (retries, slow uploads) before the journey expires.
     completionDeadlineMs: startWindowMs + 20 * MINUTE,
-    resultWindowMs: plan.resultWindowMs,
+    resultWindowMs: spec.resultWindowSeconds * 1000,
     pollInitialMs: 5_000,
     pollMaxMs: 60_000,
-    mediaUrlLifetimeMs: 10 * MINUTE,
+    mediaUrlLifetimeMs: MEDIA_URL_LIFETIME_SECONDS * 1000,
+    // Inside every flow's result window except liveness (2 h), whose evidence is archived before review anyway.
     reviewDeadlineMs: 3 * DAY,
     documentPollCapMs: 10 * MINUTE,
     ...overrides,

@@ -290,3 +290,30 @@ export interface ArchiveMediaInput {
   /** What the claim holds, so a retry can tell that everything is archived even after the claim is gone. */
   media: MediaDescriptor[];
 }
+
+/** Events the backend is told about (webhook body); ids, enums and reason codes only. */
+export interface JourneyEvent {
+  /** Unique per journey and event, so a backend can drop duplicates of a retried delivery. */
+  id: string;
+  type: 'journey.in_review' | 'journey.completed';
+  journeyId: string;
+  reference: string;
+  flow: Flow;
+  stage: Stage;
+  outcome?: Outcome;
+  reasons: string[];
+  /** ISO timestamp. */
+  occurredAt: string;
+}
+
+/** What a webhook delivery reports back. */
+export interface WebhookDeliveryResult {
+  delivered: boolean;
+  /** HTTP status of the accepted attempt; absent when no webhook is configured. */
+  status?: number;
+}
+
+/** Input of the retention clean-up. */
+export interface DeleteMediaInput {
+  journeyId: string;
+}
