@@ -1,15 +1,15 @@
 /**
  * `npm start`: the whole service on one machine. Starts the embedded Temporal dev server (unless TEMPORAL_ADDRESS
- * points elsewhere), the FaceID emulator in sandbox mode, and the worker; prints where everything is; Ctrl-C or
- * SIGTERM stops every child and exits 0.
+ * points elsewhere), the FaceID emulator in sandbox mode, the worker and the HTTP gateway; prints where everything
+ * is; Ctrl-C or SIGTERM stops every child and exits 0.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { config } from '../src/config';
+import { config, gatewaySettings } from '../src/config';
 import { devServerArgs, TEMPORAL_CLI_PATH } from '../src/temporal/dev-server';
 import { resolveTemporalTarget } from '../src/temporal/connection';
 import { Supervisor, type ChildSpec } from './lib/supervisor';
-import { waitForPort, waitForTemporal } from './lib/wait';
+import { waitForHttp, waitForPort, waitForTemporal } from './lib/wait';
 
 const cfg = config();
 const target = resolveTemporalTarget(cfg);
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
   mkdirSync(resolve(cfg.dataDir), { recursive: true });
+  // Checked before anything starts: outside the sandbox the gateway refuses to run without its keys.
+  const gateway = gatewaySettings(cfg);
 
   if (target.embedded) {
     await supervisor.start({
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
     });
   }
   await supervisor.start({ ...tsNode('src/workers/main.ts', 'worker'), readyLine: /^worker ready/ });
+  const gatewayProbe = `http://${gateway.host === '0.0.0.0' ? '127.0.0.1' : gateway.host}:${gateway.port}/healthz`;
+  await supervisor.start({ ...tsNode('src/gateway/main.ts', 'gateway'), ready: () => waitForHttp(gatewayProbe) });
 
   const lines = [
     '',
@@ -65,7 +69,11 @@ async function main(): Promise<void> {
     cfg.sandbox
       ? `  FaceID emulator   http://127.0.0.1:${cfg.emulator.port} (sandbox mode: no Tencent credentials set)`
       : `  FaceID endpoint   ${cfg.faceid.protocol}${cfg.faceid.endpoint}`,
+    `  Gateway (HTTP)    ${gateway.publicUrl}  (OpenAPI: ${gateway.publicUrl}/docs)`,
+    cfg.sandbox ? `  Sandbox API key   ${gateway.apiKeys[0]}  (operator key: ${gateway.operatorKeys[0]})` : undefined,
+    cfg.webhook.url ? `  Webhooks to       ${cfg.webhook.url}` : undefined,
     `  Data directory    ${resolve(cfg.dataDir)}`,
+    cfg.sandbox ? 'Try it: npm run demo (in another terminal)' : undefined,
     'Press Ctrl-C to stop.',
     '',
   ];

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Builds the tools the service runs beside itself into the git-ignored .tools/ folder, once.
-// The Temporal CLI (dev server with SQLite persistence and the Web UI) is not on npm, so it is built
-// from its Go module at a pinned version; a second run finds the stamp and returns at once.
+// The Temporal CLI (dev server with SQLite persistence and the Web UI) and MinIO (the S3-compatible server the
+// archive tests and benchmark run against) are not on npm, so both are built from their Go modules at pinned
+// versions; a second run finds the stamp and returns at once.
+//
+//   node scripts/install-tools.mjs               every tool (what `npm test` needs, Debian chromium included)
+//   node scripts/install-tools.mjs --for=start   only what `npm start` runs (skips MinIO)
+//   node scripts/install-tools.mjs --for=test    every tool
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -11,8 +16,29 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const toolsDir = join(root, '.tools');
 const binDir = join(toolsDir, 'bin');
 
-/** Pinned Go-module tools: the newest temporal CLI tag whose go.mod has no replace directive. */
-const goTools = [{ name: 'temporal', module: 'github.com/temporalio/cli/cmd/temporal', version: 'v1.5.1' }];
+/**
+ * Pinned Go-module tools. `for` says who needs the tool: `start` tools run with the service, `test` tools only in
+ * tests and benchmarks.
+ *
+ * temporal: the newest CLI tag whose go.mod has no replace directive.
+ * minio: the module's final commit (RELEASE.2025-10-15T17-29-55Z plus eleven maintenance commits, README and fixes;
+ * the project is archived). Its go.mod has no replace directive, so `go install` builds it directly; the module
+ * proxy serves this commit's canonical pseudo-version but not the RELEASE.* tag names.
+ */
+const goTools = [
+  { name: 'temporal', module: 'github.com/temporalio/cli/cmd/temporal', version: 'v1.5.1', for: 'start' },
+  { name: 'minio', module: 'github.com/minio/minio', version: 'v0.0.0-20260212201848-7aac2a2c5b7c', for: 'test' },
+];
+
+function parseTarget(argv) {
+  const flag = argv.find((arg) => arg.startsWith('--for='));
+  const target = flag ? flag.slice('--for='.length) : 'test';
+  if (target !== 'start' && target !== 'test') {
+    console.error(`install-tools: --for must be start or test, not "${target}"`);
+    process.exit(2);
+  }
+  return target;
+}
 
 function findGo() {
   // CI runs with a trimmed environment, so also look where the Go toolchain is normally installed.
@@ -32,7 +58,7 @@ function installGoTool(tool) {
   if (!go) {
     console.error(
       `ekyc-journeys needs the Go toolchain to build ${tool.module}@${tool.version} once, and none was found.\n` +
-        'Install Go 1.23 or newer (https://go.dev/doc/install), make sure `go` is on PATH, and run the command again.',
+        'Install Go 1.24 or newer (https://go.dev/doc/install), make sure `go` is on PATH, and run the command again.',
     );
     process.exit(1);
   }
@@ -51,4 +77,33 @@ function installGoTool(tool) {
   console.log(`Built ${tool.name} ${tool.version} in ${Math.round((Date.now() - started) / 1000)} s → ${binary}`);
 }
 
-for (const tool of goTools) installGoTool(tool);
+const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * The browser test drives Debian's Chromium through playwright-core (which downloads no browser of its own). It is
+ * installed from the distribution's archive when missing; without root the test run goes on and the browser test
+ * explains what to install.
+ */
+function installChromium() {
+  if (existsSync(CHROMIUM_PATH)) return;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    console.warn(
+      `install-tools: ${CHROMIUM_PATH} is missing and this is not root, so it is not installed; ` +
+        'the browser test (jest project e2e) needs it: sudo apt-get install -y chromium',
+    );
+    return;
+  }
+  console.log('Installing Debian chromium for the browser test (first run only)…');
+  const result = spawnSync('sh', ['-c', 'apt-get update && apt-get install -y chromium'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (result.status !== 0 || !existsSync(CHROMIUM_PATH)) {
+    console.error(`Installing chromium failed (apt-get exited with ${result.status ?? result.signal}).`);
+    process.exit(1);
+  }
+}
+
+const target = parseTarget(process.argv.slice(2));
+for (const tool of goTools) if (target === 'test' || tool.for === 'start') installGoTool(tool);
+if (target === 'test') installChromium();

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { FACEID_ACTION_NAMES, type FaceIdAction } from './faceid/actions';
 import { DEFAULT_EMULATOR_PORT, SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from './emulator/defaults';
+import { defaultArchiveUrl, parseArchiveUrl } from './archive/archive-url';
+import { DEFAULT_MEDIA_HOSTS, DEFAULT_MEDIA_MAX_BYTES, parseHostList, parseHostPattern } from './archive/media-policy';
+import {
+  DEFAULT_GATEWAY_PORT,
+  DEMO_WEBHOOK_PORT,
+  SANDBOX_API_KEY,
+  SANDBOX_CLIENT_SECRET_KEY,
+  SANDBOX_OPERATOR_KEY,
+  SANDBOX_WEBHOOK_SECRET,
+} from './gateway/sandbox-defaults';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z
@@ -8,6 +18,21 @@ const optionalText = z
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+/** A comma-separated list of secrets; entries are checked for length only, and never echoed in errors. */
+const secretList = (minLength: number) =>
+  z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(minLength, `every entry needs at least ${minLength} characters`)))
+    .optional();
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http or https URL' });
+const optionalUrl = optionalText.pipe(httpUrl.optional());
 
 /** Raw environment variables this service reads; every other variable is ignored. */
 const envSchema = z.object({
@@ -38,6 +63,25 @@ const envSchema = z.object({
     .default('ekyc-journeys'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ARCHIVE_URL: optionalText,
+  RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
+  MEDIA_ALLOWED_HOSTS: optionalText,
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 ** 3)
+    .default(DEFAULT_MEDIA_MAX_BYTES),
+  GATEWAY_PORT: port.default(DEFAULT_GATEWAY_PORT),
+  GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  GATEWAY_PUBLIC_URL: optionalUrl,
+  GATEWAY_API_KEYS: secretList(16),
+  GATEWAY_OPERATOR_KEYS: secretList(16),
+  CLIENT_SECRET_KEY: optionalText.pipe(z.string().min(32, 'needs at least 32 characters').optional()),
+  // `none` turns deliveries off, also in sandbox mode where a default receiver is configured.
+  WEBHOOK_URL: optionalText.pipe(z.union([z.literal('none'), httpUrl]).optional()),
+  WEBHOOK_SECRETS: secretList(16),
+  WEB_FINAL_URL: optionalUrl,
 });
 
 /** The validated configuration every process of the service shares. */
@@ -66,7 +110,32 @@ export interface AppConfig {
   };
   emulator: { port: number; adminToken: string };
   worker: { maxCachedWorkflows: number };
+  /** The media archive: where it lives (`ARCHIVE_URL`) and how long media is kept after the outcome. */
+  archive: { url: string; retentionDays: number };
+  /** The media download guard: allowlisted hosts, the sandbox emulator's `host:port` (sandbox only), size cap. */
+  media: { allowedHosts: string[]; sandboxHosts: string[]; maxBytes: number };
+  gateway: {
+    host: string;
+    port: number;
+    /** Base URL browsers and FaceID reach the gateway at; the web flows' RedirectURL is built from it. */
+    publicUrl: string;
+    /** Empty outside the sandbox until configured; {@link gatewaySettings} refuses to start without them. */
+    apiKeys: string[];
+    operatorKeys: string[];
+    clientSecretKey: string | undefined;
+    /** Where the browser lands after a web verification when the backend gave no `finalUrl`. */
+    webFinalUrl: string | undefined;
+    /** Whether start bodies got `publicUrl` from the environment (required outside the sandbox). */
+    publicUrlConfigured: boolean;
+  };
+  /** Where the worker delivers journey events; the first secret signs. */
+  webhook: { url?: string; secrets: string[] };
 }
+
+/** The gateway's settings once every secret it needs is present. */
+export type GatewaySettings = Omit<AppConfig['gateway'], 'clientSecretKey' | 'publicUrlConfigured'> & {
+  clientSecretKey: string;
+};
 
 /** Thrown when the environment is invalid; the message names every offending variable and never its value. */
 export class ConfigError extends Error {
@@ -102,6 +171,13 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sandbox = !e.FACEID_SECRET_ID;
   const endpoint = e.FACEID_ENDPOINT ?? (sandbox ? `127.0.0.1:${e.EMULATOR_PORT}` : 'faceid.intl.tencentcloudapi.com');
   const plainHttp = sandbox && /^(127\.|localhost)/.test(endpoint);
+  const gatewayPublicUrl = (e.GATEWAY_PUBLIC_URL ?? `http://127.0.0.1:${e.GATEWAY_PORT}`).replace(/\/+$/, '');
+  const webhook = parseWebhook(e, sandbox);
+  if (e.WEB_FINAL_URL && !isAllowedBrowserUrl(e.WEB_FINAL_URL, sandbox)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  WEB_FINAL_URL: must be https (or http on loopback in sandbox mode)',
+    );
+  }
   return {
     sandbox,
     dataDir: e.DATA_DIR,
@@ -125,6 +201,97 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     emulator: { port: e.EMULATOR_PORT, adminToken: e.SANDBOX_ADMIN_TOKEN },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    archive: parseArchive(e),
+    media: parseMedia(e, sandbox, endpoint),
+    gateway: {
+      host: e.GATEWAY_HOST,
+      port: e.GATEWAY_PORT,
+      publicUrl: gatewayPublicUrl,
+      apiKeys: e.GATEWAY_API_KEYS ?? (sandbox ? [SANDBOX_API_KEY] : []),
+      operatorKeys: e.GATEWAY_OPERATOR_KEYS ?? (sandbox ? [SANDBOX_OPERATOR_KEY] : []),
+      clientSecretKey: e.CLIENT_SECRET_KEY ?? (sandbox ? SANDBOX_CLIENT_SECRET_KEY : undefined),
+      webFinalUrl: e.WEB_FINAL_URL ?? (sandbox ? `${gatewayPublicUrl}/v1/web/finished` : undefined),
+      publicUrlConfigured: e.GATEWAY_PUBLIC_URL !== undefined,
+    },
+    webhook,
+  };
+}
+
+/** Whether a URL may receive a browser or a webhook: https, or plain http on loopback in sandbox mode. */
+export function isAllowedBrowserUrl(url: string, sandbox: boolean): boolean {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'https:') return true;
+  return sandbox && parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+}
+
+function parseWebhook(e: z.infer<typeof envSchema>, sandbox: boolean): AppConfig['webhook'] {
+  const secrets = e.WEBHOOK_SECRETS ?? (sandbox ? [SANDBOX_WEBHOOK_SECRET] : []);
+  if (e.WEBHOOK_URL === 'none') return { secrets };
+  // In the sandbox, events go to the receiver `npm run demo` opens; nothing listening there only means retries.
+  const url = e.WEBHOOK_URL ?? (sandbox ? `http://127.0.0.1:${DEMO_WEBHOOK_PORT}/webhooks` : undefined);
+  if (!url) return { secrets };
+  if (!isAllowedBrowserUrl(url, sandbox)) {
+    throw new ConfigError('Invalid configuration:\n  WEBHOOK_URL: must be https (or http on loopback in sandbox mode)');
+  }
+  if (secrets.length === 0) {
+    throw new ConfigError('Invalid configuration:\n  WEBHOOK_SECRETS: required when WEBHOOK_URL is set');
+  }
+  return { url, secrets };
+}
+
+/**
+ * The gateway's settings, refusing to go on outside the sandbox while a secret it needs is missing; only the gateway
+ * calls this, so workers do not have to carry the gateway's keys.
+ */
+export function gatewaySettings(cfg: AppConfig): GatewaySettings {
+  const missing = [
+    cfg.gateway.apiKeys.length === 0 ? 'GATEWAY_API_KEYS' : undefined,
+    cfg.gateway.operatorKeys.length === 0 ? 'GATEWAY_OPERATOR_KEYS' : undefined,
+    cfg.gateway.clientSecretKey ? undefined : 'CLIENT_SECRET_KEY',
+    cfg.sandbox || cfg.gateway.publicUrlConfigured ? undefined : 'GATEWAY_PUBLIC_URL',
+  ].filter((name): name is string => name !== undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${missing.map((name) => `${name}: required outside sandbox mode`).join('\n  ')}`,
+    );
+  }
+  const { host, port, publicUrl, apiKeys, operatorKeys, webFinalUrl } = cfg.gateway;
+  return {
+    host,
+    port,
+    publicUrl,
+    apiKeys,
+    operatorKeys,
+    webFinalUrl,
+    clientSecretKey: cfg.gateway.clientSecretKey as string,
+  };
+}
+
+function parseArchive(e: z.infer<typeof envSchema>): AppConfig['archive'] {
+  const url = e.ARCHIVE_URL ?? defaultArchiveUrl(e.DATA_DIR);
+  try {
+    parseArchiveUrl(url);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ARCHIVE_URL: ${(error as Error).message}`);
+  }
+  return { url, retentionDays: e.RETENTION_DAYS };
+}
+
+function parseMedia(e: z.infer<typeof envSchema>, sandbox: boolean, endpoint: string): AppConfig['media'] {
+  const parsed = (variable: string, parse: () => string[]): string[] => {
+    try {
+      return parse();
+    } catch (error) {
+      throw new ConfigError(`Invalid configuration:\n  ${variable}: ${(error as Error).message}`);
+    }
+  };
+  return {
+    allowedHosts: e.MEDIA_ALLOWED_HOSTS
+      ? parsed('MEDIA_ALLOWED_HOSTS', () => parseHostList(e.MEDIA_ALLOWED_HOSTS as string))
+      : [...DEFAULT_MEDIA_HOSTS],
+    // The emulator serves its media from the FaceID endpoint itself, over plain http on loopback.
+    sandboxHosts: sandbox ? parsed('FACEID_ENDPOINT', () => [parseHostPattern(endpoint)]) : [],
+    maxBytes: e.MEDIA_MAX_BYTES,
   };
 }
 

@@ -39,3 +39,20 @@ export async function waitForTemporal(address: string, timeoutMs = 60_000): Prom
     }
   }
 }
+
+/** Resolves once `url` answers 200 (e.g. a health route), or rejects after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
+      async (response) => {
+        await response.body?.cancel();
+        return response.status;
+      },
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${status})`);
+    await sleep(300);
+  }
+}

@@ -1,15 +1,25 @@
+import type { MediaDownloaderOptions } from '../archive/download';
 import type { ArchiveStore } from '../archive/store';
 import type { FaceIdApi } from '../faceid/client';
 import { createFaceIdActivities } from './faceid-activities';
 import { createMediaActivities } from './media-activities';
+import { createWebhookActivities, type WebhookSettings } from './webhook-activities';
 
 /** Everything the activities need, injected by the worker (and by tests). */
 export interface ActivityDeps {
   faceid: FaceIdApi;
   archive: ArchiveStore;
+  /** The media download guard and limits; production defaults (Tencent hosts, https) when absent. */
+  media?: MediaDownloaderOptions;
+  /** Where journey events are delivered; without a URL, deliveries report `{ delivered: false }`. */
+  webhook?: WebhookSettings;
 }
 
 /** Every activity of the service, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createFaceIdActivities(deps), ...createMediaActivities({ archive: deps.archive }) };
+  return {
+    ...createFaceIdActivities(deps),
+    ...createMediaActivities({ archive: deps.archive, media: deps.media }),
+    ...createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] } }),
+  };
 }

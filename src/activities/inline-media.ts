@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { mediaClaimKey, mediaKey } from '../archive/keys';
+import { recordArchived, type ArchivedObject } from '../archive/manifest';
 import { ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
 import type { ArchiveRef, RemoteMedia, StoredImageRef } from '../workflows/types';
 import { MEDIA_FAILURE_TYPES } from '../workflows/failure-types';
@@ -30,8 +31,9 @@ function decodeBase64(text: string): Buffer {
 }
 
 /**
- * Stores media that arrived inside a FaceID response (Base64 media, OCR fields as JSON) and returns claim checks,
- * so no bytes or personal data reach workflow history. Keys are content-addressed: a retry rewrites nothing.
+ * Stores media that arrived inside a FaceID response (Base64 media, OCR fields as JSON), lists it in the journey's
+ * manifest, and returns claim checks, so no bytes or personal data reach workflow history. Keys are
+ * content-addressed: a retry rewrites nothing.
  */
 export async function storeInlineMedia(
   archive: ArchiveStore,
@@ -39,6 +41,7 @@ export async function storeInlineMedia(
   items: InlineMedia[],
 ): Promise<ArchiveRef[]> {
   const refs: ArchiveRef[] = [];
+  const listed: ArchivedObject[] = [];
   for (const item of items) {
     const bytes = item.json !== undefined ? Buffer.from(JSON.stringify(item.json)) : decodeBase64(item.base64 ?? '');
     if (bytes.length === 0) continue;
@@ -46,9 +49,13 @@ export async function storeInlineMedia(
     const md5 = createHash('md5').update(bytes).digest('hex');
     const key = mediaKey(journeyId, item.kind, md5, contentType);
     const existing = await archive.head(key);
-    const stored = existing ?? (await archive.put(key, bytes, { contentType, md5, size: bytes.length }));
+    const stored =
+      existing?.md5 === md5 ? existing : await archive.put(key, bytes, { contentType, md5, size: bytes.length });
     refs.push({ key, kind: item.kind, md5: stored.md5, size: stored.size });
+    listed.push({ key, kind: item.kind, md5: stored.md5, size: stored.size, contentType });
   }
+  // Inline evidence belongs in the journey's manifest as much as downloaded media does.
+  if (listed.length > 0) await recordArchived(archive, journeyId, listed);
   return refs;
 }
 

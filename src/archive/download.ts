@@ -1,78 +1,216 @@
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
+import { Agent, request, type buildConnector, type Dispatcher } from 'undici';
+import { guardedConnector, type HostLookup } from './guarded-connector';
+import { MediaDownloadError, MediaTooLargeError, MediaUnsafeUrlError, MediaUrlExpiredError } from './media-errors';
 import { ArchiveIntegrityError, type ArchiveStore, type StoredObject } from './store';
+import { checkMediaUrl, DEFAULT_MEDIA_HOSTS, DEFAULT_MEDIA_MAX_BYTES, type MediaUrlPolicy } from './media-policy';
 
-/** The URL answered 403/404/410: FaceID's temporary link has expired. */
-export class MediaUrlExpiredError extends Error {
-  override readonly name = 'MediaUrlExpiredError';
+export { MediaDownloadError, MediaTooLargeError, MediaUnsafeUrlError, MediaUrlExpiredError } from './media-errors';
+
+/** How the downloader guards and paces downloads; every field has a production default. */
+export interface MediaDownloaderOptions extends Partial<MediaUrlPolicy> {
+  /** Largest body accepted, announced or counted. */
+  maxBytes?: number;
+  /** TCP (and TLS) connect, and separately DNS resolution. */
+  connectTimeoutMs?: number;
+  /** Longest silence while waiting for headers or between two body chunks. */
+  idleTimeoutMs?: number;
+  /** Whole download, redirects included. */
+  totalTimeoutMs?: number;
+  /** Redirects followed (each one checked like the first URL). */
+  maxRedirects?: number;
+  /** Name resolution used at connect time (tests substitute one). */
+  lookup?: HostLookup;
+  /** Opens a socket to an address that passed the checks (tests substitute one that counts). */
+  openSocket?: buildConnector.connector;
 }
 
-/** The body is larger than the archive accepts. */
-export class MediaTooLargeError extends Error {
-  override readonly name = 'MediaTooLargeError';
-}
-
-/** Any other failed download (5xx, reset, timeout): worth another try. */
-export class MediaDownloadError extends Error {
-  override readonly name = 'MediaDownloadError';
-}
-
-/** One download into the archive. */
-export interface DownloadRequest {
+/** One media file to download into the store. */
+export interface MediaFetchRequest {
   url: string;
   key: string;
   md5: string;
+  /** FaceID's stated size; null when it gives none. */
   size: number | null;
   contentType: string;
-  maxBytes: number;
-  timeoutMs: number;
-  /** Called with the bytes received so far, at most once per chunk. */
+  /** Called with the bytes received so far, once per chunk. */
   onProgress?: (bytes: number) => void;
+  /** Aborts the download (activity cancellation). */
+  signal?: AbortSignal;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const EXPIRED = new Set([403, 404, 410]);
+
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function errorCode(error: unknown): string {
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  return typeof code === 'string' ? code : typeof name === 'string' ? name : 'error';
+}
+
+/** Drops a body unread. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  if (!body.destroyed) body.destroy();
+}
+
+function isTyped(error: unknown): boolean {
+  return (
+    error instanceof ArchiveIntegrityError ||
+    error instanceof MediaTooLargeError ||
+    error instanceof MediaUnsafeUrlError ||
+    error instanceof MediaUrlExpiredError ||
+    error instanceof MediaDownloadError
+  );
 }
 
 /**
- * Streams one media file from its URL into the store, verifying size and MD5 on the way; the store commits only a
- * verified object. Never holds the whole file in memory.
+ * The only way the worker fetches a URL that came from an API response: streaming HTTP through a guarded undici
+ * agent (allowlist, https, connect-time address check), redirects followed by hand and re-checked, a size cap on
+ * both the announced and the counted length, connect and idle timeouts, and MD5/size verification by the store as
+ * the bytes pass. Never holds a whole file in memory. One instance per process; its agent keeps connections warm.
  */
-export async function downloadToArchive(store: ArchiveStore, request: DownloadRequest): Promise<StoredObject> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), request.timeoutMs);
-  try {
-    let response: Response;
-    try {
-      response = await fetch(request.url, { signal: controller.signal, redirect: 'error' });
-    } catch (error) {
-      throw new MediaDownloadError(`media download failed before a response (${(error as Error).name})`);
+export class MediaDownloader {
+  readonly maxBytes: number;
+  private readonly policy: MediaUrlPolicy;
+  private readonly agent: Agent;
+  private readonly totalTimeoutMs: number;
+  private readonly maxRedirects: number;
+
+  constructor(options: MediaDownloaderOptions = {}) {
+    this.policy = {
+      allowedHosts: options.allowedHosts ?? DEFAULT_MEDIA_HOSTS,
+      sandboxHosts: options.sandboxHosts ?? [],
+    };
+    this.maxBytes = options.maxBytes ?? DEFAULT_MEDIA_MAX_BYTES;
+    this.totalTimeoutMs = options.totalTimeoutMs ?? 240_000;
+    this.maxRedirects = options.maxRedirects ?? 3;
+    const idle = options.idleTimeoutMs ?? 20_000;
+    this.agent = new Agent({
+      connect: guardedConnector({
+        policy: this.policy,
+        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+        ...(options.lookup ? { lookup: options.lookup } : {}),
+        ...(options.openSocket ? { openSocket: options.openSocket } : {}),
+      }),
+      headersTimeout: idle,
+      bodyTimeout: idle,
+      // Short, so an idle worker (or a test) holds no sockets for long.
+      keepAliveTimeout: 2_000,
+      keepAliveMaxTimeout: 10_000,
+    });
+  }
+
+  /** Downloads one file into `store` under `request.key`; the store commits only bytes whose MD5 and size match. */
+  async archive(store: ArchiveStore, request: MediaFetchRequest): Promise<StoredObject> {
+    if (request.size !== null && request.size > this.maxBytes) {
+      throw new MediaTooLargeError(`media of ${request.size} bytes exceeds the ${this.maxBytes}-byte cap`);
     }
-    if ([403, 404, 410].includes(response.status))
-      throw new MediaUrlExpiredError(`media URL answered ${response.status}`);
-    if (!response.ok || !response.body) throw new MediaDownloadError(`media URL answered ${response.status}`);
-    const declared = Number(response.headers.get('content-length') ?? NaN);
-    if (declared > request.maxBytes || (request.size ?? 0) > request.maxBytes) {
-      await response.body.cancel();
-      throw new MediaTooLargeError(`media larger than ${request.maxBytes} bytes`);
-    }
+    const signal = request.signal
+      ? AbortSignal.any([request.signal, AbortSignal.timeout(this.totalTimeoutMs)])
+      : AbortSignal.timeout(this.totalTimeoutMs);
+    const body = await this.open(request, signal);
     let received = 0;
-    const cap = new Transform({
+    const maxBytes = this.maxBytes;
+    const meter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         received += chunk.length;
-        if (received > request.maxBytes)
-          return done(new MediaTooLargeError(`media larger than ${request.maxBytes} bytes`));
+        // Counted, not trusted: a body without Content-Length (chunked) can run on for ever.
+        if (received > maxBytes) return done(new MediaTooLargeError(`media exceeds the ${maxBytes}-byte cap`));
         request.onProgress?.(received);
         done(null, chunk);
       },
     });
-    const body = Readable.fromWeb(response.body).pipe(cap);
+    // pipeline carries errors both ways (a broken body fails the store's write, a refused write stops the download),
+    // also for a body that failed before this point; the store sees the failure through the meter.
+    pipeline(body, meter, () => undefined);
+    meter.on('error', () => undefined);
     try {
-      return await store.put(request.key, body, {
+      return await store.put(request.key, meter, {
         contentType: request.contentType,
         md5: request.md5,
         ...(request.size !== null ? { size: request.size } : {}),
       });
     } catch (error) {
-      if (error instanceof ArchiveIntegrityError || error instanceof MediaTooLargeError) throw error;
-      throw new MediaDownloadError(`media download broke off after ${received} bytes`);
+      if (isTyped(error)) throw error;
+      if (request.signal?.aborted) throw request.signal.reason;
+      throw new MediaDownloadError(`media download broke off after ${received} bytes (${errorCode(error)})`);
+    } finally {
+      discard(body);
     }
-  } finally {
-    clearTimeout(timer);
+  }
+
+  /** Releases the agent's sockets. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** Sends the request, following redirects by hand, and returns the body of a 200 answer whose headers pass. */
+  private async open(request: MediaFetchRequest, signal: AbortSignal): Promise<Dispatcher.ResponseData['body']> {
+    let url = checkMediaUrl(request.url, this.policy);
+    for (let hop = 0; ; hop += 1) {
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await this.send(url, signal);
+      } catch (error) {
+        if (isTyped(error)) throw error;
+        if (request.signal?.aborted) throw request.signal.reason;
+        throw new MediaDownloadError(`media request failed before an answer (${errorCode(error)})`);
+      }
+      const { statusCode, headers, body } = response;
+      if (REDIRECTS.has(statusCode)) {
+        await body.dump().catch(() => undefined);
+        const location = header(headers, 'location');
+        if (!location) throw new MediaDownloadError(`redirect ${statusCode} without a Location`);
+        if (hop >= this.maxRedirects) throw new MediaUnsafeUrlError(`more than ${this.maxRedirects} redirects`);
+        let next: URL;
+        try {
+          next = new URL(location, url);
+        } catch {
+          throw new MediaUnsafeUrlError('redirect Location does not parse');
+        }
+        const checked = checkMediaUrl(next, this.policy);
+        if (url.protocol === 'https:' && checked.protocol !== 'https:') {
+          throw new MediaUnsafeUrlError('redirect downgrades https to http');
+        }
+        url = checked;
+        continue;
+      }
+      if (EXPIRED.has(statusCode)) {
+        await body.dump().catch(() => undefined);
+        throw new MediaUrlExpiredError(`media URL answered ${statusCode}`);
+      }
+      if (statusCode !== 200) {
+        await body.dump().catch(() => undefined);
+        throw new MediaDownloadError(`media URL answered ${statusCode}`);
+      }
+      const announced = header(headers, 'content-length');
+      const length = announced !== undefined && /^\d+$/.test(announced) ? Number(announced) : undefined;
+      if (length !== undefined && length > this.maxBytes) {
+        discard(body);
+        throw new MediaTooLargeError(`media announces ${length} bytes, over the ${this.maxBytes}-byte cap`);
+      }
+      if (length !== undefined && request.size !== null && length !== request.size) {
+        discard(body);
+        throw new ArchiveIntegrityError(`Content-Length ${length} differs from the stated size ${request.size}`);
+      }
+      return body;
+    }
+  }
+
+  private async send(url: URL, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    const response = await request(url, {
+      dispatcher: this.agent,
+      method: 'GET',
+      // Hash what FaceID hashed: the stored bytes, not a compressed transfer encoding of them.
+      headers: { 'accept-encoding': 'identity' },
+      signal,
+    });
+    // A body can fail before anyone reads it (the peer closes early); the failure stays in its state for the reader.
+    response.body.on('error', () => undefined);
+    return response;
   }
 }

@@ -24,9 +24,13 @@ export class FilesystemStore implements ArchiveStore {
   }
 
   async put(key: string, body: Readable | Buffer, expect: PutExpectations): Promise<StoredObject> {
+    // A body that fails while the folder is being made must not crash the process; pipeline reports the failure.
+    if (!Buffer.isBuffer(body)) body.on('error', () => undefined);
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
-    const temporary = `${target}.${randomUUID()}.partial`;
+    const attempt = randomUUID();
+    const temporary = `${target}.${attempt}.partial`;
+    const metaTemporary = `${target}.${attempt}.meta.partial`;
     const hash = createHash('md5');
     let size = 0;
     const meter = new Transform({
@@ -39,8 +43,11 @@ export class FilesystemStore implements ArchiveStore {
         else done(null, chunk);
       },
     });
+    // A 512 KiB write buffer: chunks that arrive while a write is in flight go out together in one writev, so
+    // receiving and writing overlap instead of taking turns per 64 KiB chunk.
+    const file = createWriteStream(temporary, { highWaterMark: 512 * 1024 });
     try {
-      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, meter, createWriteStream(temporary));
+      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, meter, file);
       const md5 = hash.digest('hex');
       if (expect.size !== undefined && size !== expect.size) {
         throw new ArchiveIntegrityError(`size ${size} differs from the expected ${expect.size}`);
@@ -50,12 +57,19 @@ export class FilesystemStore implements ArchiveStore {
       }
       await fsync(temporary);
       const stored: StoredObject = { key, md5, size, contentType: expect.contentType };
-      await writeFile(`${target}.meta.json`, JSON.stringify(stored));
+      // Metadata first (renamed into place too), object last: a reader who sees the object sees its metadata. A
+      // crash that loses unsynced metadata only makes `head` answer "absent", which costs a re-download, not data.
+      await writeFile(metaTemporary, JSON.stringify(stored));
+      await rename(metaTemporary, `${target}.meta.json`);
       await rename(temporary, target);
       await fsync(dirname(target));
       return stored;
     } catch (error) {
+      // A source that fails at once can beat the file's own open: wait until it is closed, or the removal below
+      // would run before the file exists and leave an empty `.partial` behind.
+      if (!file.closed) await new Promise<void>((closed) => file.once('close', () => closed()));
       await rm(temporary, { force: true });
+      await rm(metaTemporary, { force: true });
       throw error;
     }
   }

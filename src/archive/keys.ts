@@ -43,3 +43,8 @@ export function inputKey(reference: string, name: string, md5: string, contentTy
 export function mediaClaimKey(journeyId: string, requestId: string): string {
   return `${journeyPrefix(journeyId)}claims/media-${requestId.replace(/[^A-Za-z0-9-]/g, '')}.json`;
 }
+
+/** Key of a journey's manifest: what was archived, when, and what retention deleted. */
+export function manifestKey(journeyId: string): string {
+  return `${journeyPrefix(journeyId)}manifest.json`;
+}

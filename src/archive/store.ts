@@ -37,7 +37,10 @@ export interface ArchiveStore {
   get(key: string): Promise<Readable>;
   /** The object's metadata, or undefined when absent. */
   head(key: string): Promise<StoredObject | undefined>;
+  /** Removes an object; removing an absent one is not an error. */
   delete(key: string): Promise<void>;
   /** Keys under a prefix, for manifests and retention. */
   list(prefix: string): Promise<string[]>;
+  /** Releases connections, where the store holds any. */
+  close?(): Promise<void>;
 }

@@ -26,7 +26,8 @@ const durationMs = z
   .max(30 * 24 * 3600 * 1000);
 const storedImage = z.strictObject({ key: z.string().min(1).max(300) });
 
-const journeyInputSchema = z
+/** The journey input as the workflow receives it (images as archive keys); also the gateway's documented shape. */
+export const journeyInputSchema = z
   .strictObject({
     reference: z
       .string()
@@ -74,6 +75,7 @@ const journeyInputSchema = z
       .partial()
       .optional(),
     maxRenewals: z.number().int().min(0).max(10).optional(),
+    retentionDays: z.number().positive().max(3650).optional(),
   })
   .superRefine((input, ctx) => {
     const own = OPTION_KEY[input.flow];

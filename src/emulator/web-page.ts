@@ -42,8 +42,9 @@ ${content}
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(html),
     'Cache-Control': 'no-store',
-    // Self-contained page: inline styles only, forms post to this origin.
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    // Self-contained page: inline styles only. No form-action: browsers apply it to the redirects that follow a
+    // submit, and the finished flow must 303 on to the backend's RedirectURL on another origin.
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
   });
   res.end(html);
 }

@@ -72,6 +72,8 @@ export const TENCENT_ERROR_CODES: Readonly<Record<string, FaceIdErrorKind>> = {
   NoSuchVersion: 'FaceIdInvalidRequest',
   UnsupportedRegion: 'FaceIdInvalidRequest',
   UnsupportedProtocol: 'FaceIdInvalidRequest',
+  // API 3.0's body cap (1 MB for v1 form bodies, 10 MB for TC3): the same body can never succeed.
+  RequestSizeLimitExceeded: 'FaceIdInvalidRequest',
   UnsupportedOperation: 'FaceIdInvalidRequest',
   InvalidRequest: 'FaceIdInvalidRequest',
   // A DryRun flag is never sent, so this answer means the request was not what we meant to send.

@@ -137,7 +137,8 @@ export const applySdkVerificationTokenRequestSchema = z
     DisableChangeOcrResult: z.boolean().optional(),
     DisableCheckOcrWarnings: z.boolean().optional(),
     SelectedWarningCodes: z.array(warningCode).optional(),
-    Extra: z.string().optional(),
+    // Documented as "1,024 bits"; the service (and the emulator) refuse more than 1,024 characters.
+    Extra: z.string().max(1024).optional(),
     SdkVersion: sdkVersion.optional(),
     ActionList: actionList.optional(),
     AllowExpiredDocument: z.boolean().optional(),

@@ -23,7 +23,7 @@ export interface JourneyWorkerOptions {
 }
 
 /**
- * The workers of the service: the main queue (journey workflows), one queue per FaceID action capped at that
+ * The workers of the service: the main queue (journey workflows and webhook delivery), one queue per FaceID action capped at that
  * action's quota, and the media queue. `maxTaskQueueActivitiesPerSecond` is enforced by the server across every
  * worker polling the queue, retries included, so the quota holds however far the workers scale out.
  */
@@ -39,7 +39,9 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
     taskQueue: options.taskQueue,
     ...options.workflows,
     maxCachedWorkflows: options.maxCachedWorkflows,
-    // Activities run on their own queues; the main queue hosts only workflows.
+    // FaceID calls and downloads run on their own queues; the main queue hosts the workflows and the light webhook
+    // delivery, which needs no quota and no heartbeats.
+    activities: { deliverWebhook: activities.deliverWebhook },
     maxEagerActivityReservationsPerWorkflowTask: 0,
   });
   const faceid = FACEID_ACTION_NAMES.map((action) => {
@@ -56,7 +58,7 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
   const media = Worker.create({
     ...common,
     taskQueue: mediaTaskQueue(options.taskQueue),
-    activities: { archiveMedia: activities.archiveMedia },
+    activities: { archiveMedia: activities.archiveMedia, deleteJourneyMedia: activities.deleteJourneyMedia },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentDownloads ?? 8,
   });
   return Promise.all([main, ...faceid, media]);

@@ -3,9 +3,8 @@
  * the main, FaceID and media workers, and shuts them down gracefully on SIGINT / SIGTERM (the SDK installs those
  * handlers and lets running activities finish within the grace time).
  */
-import { join, resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
-import { FilesystemStore } from '../archive/filesystem-store';
+import { openArchiveStore } from '../archive/open-store';
 import { config } from '../config';
 import { FaceIdClient } from '../faceid/client';
 import { resolveTemporalTarget } from '../temporal/connection';
@@ -16,6 +15,8 @@ async function main(): Promise<void> {
   const cfg = config();
   installRuntime(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
   const target = resolveTemporalTarget(cfg);
+  // Opened first: a bad ARCHIVE_URL or half a credential pair stops the worker before it connects anywhere.
+  const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
   const connection = await NativeConnection.connect(target.connection);
   try {
     const faceid = new FaceIdClient({
@@ -25,12 +26,11 @@ async function main(): Promise<void> {
       protocol: cfg.faceid.protocol,
       timeoutSeconds: cfg.faceid.timeoutSeconds,
     });
-    const archive = new FilesystemStore(join(resolve(cfg.dataDir), 'archive'));
     const workers = await createJourneyWorkers({
       connection,
       namespace: target.namespace,
       taskQueue: cfg.temporal.taskQueue,
-      deps: { faceid, archive },
+      deps: { faceid, archive, media: cfg.media, webhook: cfg.webhook },
       workflows: { workflowsPath: require.resolve('../workflows') },
       rateLimits: cfg.faceid.rateLimits,
       defaultRateLimit: cfg.faceid.defaultRateLimit,
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     console.log(`worker ready: ${workers.length} task queues on ${target.connection.address} (${target.namespace})`);
     await runWorkers(workers);
   } finally {
+    await archive.close?.();
     await connection.close();
   }
 }

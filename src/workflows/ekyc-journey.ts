@@ -5,12 +5,15 @@ import {
   condition,
   isCancellation,
   log,
+  ParentClosePolicy,
   setCurrentDetails,
   setHandler,
   sleep,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import { archiveActivity, faceIdActivity } from './activity-proxies';
+import { afterJourney, afterJourneyWorkflowId } from './after-journey';
 import { decide, resolvePolicy, type DocumentVerdict } from './decision';
 import {
   issueTokenUpdate,
@@ -22,12 +25,15 @@ import {
   userCancelledSignal,
   userFinishedSignal,
 } from './definitions';
+import { deliverJourneyEvent } from './deliver-journey-event';
 import { failureType, MEDIA_FAILURE_TYPES, reasonFromFailureType } from './failure-types';
 import { FLOW_PLANS, resolveTimers } from './flow-plan';
 import { JourneyState } from './journey-state';
+
 import type {
   ArchiveRef,
   IssuedToken,
+  JourneyEvent,
   JourneyInput,
   JourneyResult,
   Outcome,
@@ -35,6 +41,10 @@ import type {
   VerificationResult,
 } from './types';
 
+/** Children that must outlive the journey (webhooks, retention): awaited only until they have started. */
+const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
+/** Days archived media is kept after the outcome when the journey input does not say. */
+const DEFAULT_RETENTION_DAYS = 30;
 /** How often the archive may ask FaceID for fresh media URLs after they expired. */
 const MAX_MEDIA_REFETCHES = 2;
 /** Re-fetch before archiving when URLs are this close to their 10-minute expiry. */
@@ -272,9 +282,39 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     }
   }
 
+  function event(type: JourneyEvent['type']): JourneyEvent {
+    return {
+      id: `${journeyId}:${type}`,
+      type,
+      journeyId,
+      reference: input.reference,
+      flow: input.flow,
+      stage: type === 'journey.completed' ? 'completed' : state.stage,
+      ...(state.outcome ? { outcome: state.outcome } : {}),
+      reasons: state.reasons,
+      occurredAt: new Date(Date.now()).toISOString(),
+    };
+  }
+
   async function finish(outcome: Outcome, reasons: string[], details?: Partial<JourneyResult>): Promise<JourneyResult> {
     state.complete(outcome, reasons);
-    state.syncSearchAttributes();
+    const media = details?.media ?? [];
+    await startChild(afterJourney, {
+      ...DETACHED,
+      workflowId: afterJourneyWorkflowId(journeyId),
+      args: [
+        {
+          journeyId,
+          event: event('journey.completed'),
+          // Always, whatever the outcome: a failed or rejected journey may have stored media and input images too.
+          retentionDays: input.retentionDays ?? DEFAULT_RETENTION_DAYS,
+          inputKeys: [input.compareImage, input.document?.front, input.document?.back].flatMap((ref) =>
+            ref ? [ref.key] : [],
+          ),
+        },
+      ],
+    });
+    state.enterStage('completed', `completed: ${outcome} (${reasons.join(', ')})`);
     // Updates still running (a renewal that raced the end) must answer before the run closes.
     await condition(allHandlersFinished);
     return {
@@ -283,7 +323,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
       region: input.region,
       outcome,
       reasons,
-      media: [],
+      media,
       requestIds,
       completedAt: new Date(Date.now()).toISOString(),
       ...details,
@@ -312,12 +352,18 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
       media,
     };
 
-    state.enterStage('deciding', 'applying the decision policy');
+    // Deciding spans no await, so nobody could see it in search attributes: show it in the UI details only.
+    state.enterStage('deciding', 'applying the decision policy', { sync: false });
     const decision = decide(awaited, document.verdict, policy);
     if (decision.decision !== 'review') return await finish(decision.decision, decision.reasons, facts);
 
     state.reasons = decision.reasons;
     state.enterStage('in_review', `waiting for a reviewer: ${decision.reasons.join(', ')}`);
+    await startChild(deliverJourneyEvent, {
+      ...DETACHED,
+      workflowId: `${journeyId}:event:in_review`,
+      args: [event('journey.in_review')],
+    });
     const reviewed = await condition(() => state.review !== undefined, timers.reviewDeadlineMs, {
       summary: 'review deadline',
     });

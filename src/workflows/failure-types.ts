@@ -17,6 +17,8 @@ export const MEDIA_FAILURE_TYPES = {
   unsafeUrl: 'MediaUnsafeUrl',
   /** The file is larger than the archive accepts. */
   tooLarge: 'MediaTooLarge',
+  /** The download broke off (5xx, reset, timeout) on every bounded retry. */
+  downloadFailed: 'MediaDownloadFailed',
   /** A stored input image the journey needs is missing. */
   inputMissing: 'ArchiveObjectMissing',
 } as const;
@@ -45,3 +47,11 @@ export function reasonFromFailureType(type: string): string {
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
 }
+
+/** Failure types of a webhook delivery; the delivering workflow never retries `rejected`. */
+export const WEBHOOK_FAILURE_TYPES = {
+  /** The backend answered a 4xx other than 408 / 429: retrying the same body cannot help. */
+  rejected: 'WebhookRejected',
+  /** Network error, timeout, 408, 429, 3xx or 5xx: worth another attempt. */
+  failed: 'WebhookDeliveryFailed',
+} as const;

@@ -1,4 +1,4 @@
-import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ekycFlowKey, ekycOutcomeKey, ekycReasonKey, ekycRegionKey, ekycStageKey } from './search-attributes';
 import type { IssuedToken, JourneyInput, JourneyStatus, Outcome, ReviewInput, Stage, TokenGrant } from './types';
@@ -20,12 +20,20 @@ export class JourneyState {
   outcome: Outcome | undefined;
   reasons: string[] = [];
   review: ReviewInput | undefined;
-  private synced: Record<string, string> = {};
+  /** What search attributes already say: those the starter set count as synced, saving an upsert event. */
+  private synced: Record<string, string>;
 
   constructor(
     private readonly input: JourneyInput,
     private readonly maxRenewals: number,
-  ) {}
+  ) {
+    this.synced = Object.fromEntries(
+      workflowInfo()
+        .typedSearchAttributes.getAll()
+        .filter((pair) => typeof pair.value === 'string')
+        .map((pair) => [pair.key.name, pair.value as string]),
+    );
+  }
 
   /** Records a freshly issued token; its start window closes at `expiresAtMs`. */
   acceptToken(grant: TokenGrant, expiresAtMs: number): void {
@@ -45,13 +53,13 @@ export class JourneyState {
   }
 
   /** Moves to a stage, shows `details` in the UI, and mirrors the stage into search attributes. */
-  enterStage(stage: Stage, details: string): void {
+  enterStage(stage: Stage, details: string, options: { sync?: boolean } = {}): void {
     this.stage = stage;
     setCurrentDetails(details);
-    this.syncSearchAttributes();
+    if (options.sync ?? true) this.syncSearchAttributes();
   }
 
-  /** Sets the terminal outcome; a second call is a bug, because an outcome never regresses. */
+  /** Sets the terminal outcome and moves to `notifying`; a second call is a bug: an outcome never regresses. */
   complete(outcome: Outcome, reasons: string[]): void {
     if (this.outcome) {
       throw ApplicationFailure.nonRetryable(`outcome already ${this.outcome}`, 'JourneyOutcomeAlreadySet');
@@ -59,8 +67,8 @@ export class JourneyState {
     this.outcome = outcome;
     this.reasons = reasons;
     this.awaitingUser = false;
-    this.stage = 'completed';
-    setCurrentDetails(`completed: ${outcome} (${reasons.join(', ')})`);
+    // The stage, outcome and reason reach search attributes together when the journey enters `completed`.
+    this.enterStage('notifying', `${outcome} (${reasons.join(', ')}); notifying the backend`, { sync: false });
   }
 
   /** Upserts only what changed since the last sync, so history carries one event per real change. */

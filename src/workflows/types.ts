@@ -145,6 +145,8 @@ export interface JourneyInput {
   timers?: Partial<JourneyTimers>;
   /** How many times the client app may ask for a fresh token while the user has not finished. */
   maxRenewals?: number;
+  /** Days the archived media is kept after the outcome (fractions allowed); a legal hold keeps it longer. */
+  retentionDays?: number;
 }
 
 /** A token handed to the client app. */
@@ -316,4 +318,6 @@ export interface WebhookDeliveryResult {
 /** Input of the retention clean-up. */
 export interface DeleteMediaInput {
   journeyId: string;
+  /** Archive keys of the images the caller stored for the journey (compare image, document sides). */
+  inputKeys?: string[];
 }

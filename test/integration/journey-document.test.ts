@@ -1,3 +1,4 @@
+import type { CardScenario } from '../../src/emulator/cards';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { archivedMd5, inputFor } from '../support/journeys';
 
@@ -8,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 /** A liveness journey with the separate document step, whose outcome the emulator takes from the front image. */
-async function withDocument(scenario: string, processingPolls: number) {
+async function withDocument(scenario: CardScenario, processingPolls: number) {
   const reference = harness.reference(`doc-${scenario}`);
   const front = await harness.storeImage(reference, 'card-front');
   const back = await harness.storeImage(reference, 'card-back');

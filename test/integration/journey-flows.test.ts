@@ -1,3 +1,4 @@
+import type { Scenario } from '../../src/emulator/scenarios';
 import { FLOWS, type Flow } from '../../src/workflows/types';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { archivedMd5, inputFor } from '../support/journeys';
@@ -8,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-async function runToEnd(flow: Flow, scenario: string, input?: Record<string, unknown>) {
+async function runToEnd(flow: Flow, scenario: Scenario, input?: Record<string, unknown>) {
   const reference = harness.reference(flow);
   const started = await harness.ekyc.startJourney(input ?? (await inputFor(harness, flow, reference)));
   await harness.sandbox.complete(started.token, scenario);

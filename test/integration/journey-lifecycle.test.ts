@@ -155,8 +155,8 @@ describe('identity and bad input', () => {
 
 describe('FaceID failures', () => {
   it('InternalError and RequestLimitExceeded bursts are retried to success', async () => {
-    await harness.sandbox.fault({ action: 'GetFaceIdTokenIntl', fault: 'RequestLimitExceeded', count: 3 });
-    await harness.sandbox.fault({ action: 'GetFaceIdResultIntl', fault: 'InternalError', count: 3 });
+    await harness.sandbox.injectFault({ action: 'GetFaceIdTokenIntl', fault: 'RequestLimitExceeded', count: 3 });
+    await harness.sandbox.injectFault({ action: 'GetFaceIdResultIntl', fault: 'InternalError', count: 3 });
     try {
       const reference = harness.reference('faults');
       const started = await harness.ekyc.startJourney(await inputFor(harness, 'selfie', reference));

@@ -11,23 +11,26 @@ import {
   type WorkflowBundleWithSourceMap,
   type Worker,
 } from '@temporalio/worker';
+import type { MediaDownloaderOptions } from '../../src/archive/download';
 import { FilesystemStore } from '../../src/archive/filesystem-store';
+import type { ArchiveStore } from '../../src/archive/store';
 import { inputKey } from '../../src/archive/keys';
 import { EkycClient } from '../../src/client/ekyc-client';
 import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaults';
 import { encodeJpeg } from '../../src/emulator/jpeg';
 import { startEmulator } from '../../src/emulator';
+import type { SandboxClient } from '../../src/emulator/sandbox-client';
 import { FaceIdClient, type FaceIdClientOptions } from '../../src/faceid/client';
+import type { WebhookSettings } from '../../src/activities/webhook-activities';
 import { createJourneyWorkers, runWorkers } from '../../src/workers/journey-workers';
 import type { StoredImageRef } from '../../src/workflows/types';
-import { SandboxControls } from './sandbox-controls';
 
 /** Everything one integration test file needs: the shared dev server, its own emulator, workers and queue. */
 export interface JourneyHarness {
   client: Client;
   ekyc: EkycClient;
-  sandbox: SandboxControls;
-  archive: FilesystemStore;
+  sandbox: SandboxClient;
+  archive: ArchiveStore;
   emulatorUrl: string;
   taskQueue: string;
   /** A unique synthetic JPEG stored as a journey input image, with its MD5. */
@@ -63,14 +66,24 @@ function temporalAddress(): string {
   return address;
 }
 
+/** What a test may change about the harness; everything defaults to the sandbox as `npm start` runs it. */
+export interface JourneyHarnessOptions {
+  faceid?: Partial<FaceIdClientOptions>;
+  rateLimit?: number;
+  /** The archive the activities use (default: a filesystem store in a temporary folder, removed on close). */
+  archive?: ArchiveStore;
+  /** Download guard overrides; the emulator is the sandbox host unless `sandboxHosts` says otherwise. */
+  media?: MediaDownloaderOptions;
+  /** Where the worker delivers journey events (default: nowhere). */
+  webhook?: WebhookSettings;
+}
+
 /** Starts an emulator, the journey workers on a fresh task queue, and a client, against the shared dev server. */
-export async function startJourneyHarness(
-  options: { faceid?: Partial<FaceIdClientOptions>; rateLimit?: number } = {},
-): Promise<JourneyHarness> {
+export async function startJourneyHarness(options: JourneyHarnessOptions = {}): Promise<JourneyHarness> {
   installQuietRuntime();
   const emulator = await startEmulator({ port: 0 });
   const dataDir = await mkdtemp(join(tmpdir(), 'ekyc-harness-'));
-  const archive = new FilesystemStore(join(dataDir, 'archive'));
+  const archive = options.archive ?? new FilesystemStore(join(dataDir, 'archive'));
   const address = temporalAddress();
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
@@ -88,7 +101,13 @@ export async function startJourneyHarness(
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: { faceid, archive },
+    // As in sandbox mode: media comes from the emulator itself, the only host reachable over plain http.
+    deps: {
+      faceid,
+      archive,
+      media: { sandboxHosts: [emulator.endpoint], ...options.media },
+      ...(options.webhook ? { webhook: options.webhook } : {}),
+    },
     workflows: { workflowBundle: await workflowBundle() },
     defaultRateLimit: options.rateLimit ?? 20,
     maxCachedWorkflows: 100,
@@ -100,7 +119,7 @@ export async function startJourneyHarness(
   return {
     client,
     ekyc: new EkycClient(client, taskQueue),
-    sandbox: new SandboxControls(emulator.url),
+    sandbox: emulator.sandbox,
     archive,
     emulatorUrl: emulator.url,
     taskQueue,

@@ -76,6 +76,13 @@ describe('FilesystemStore', () => {
     expect(await allFiles(root)).toEqual([]);
   });
 
+  it('fails at once, without hanging, on a source that broke before the write began', async () => {
+    const broken = new Readable({ read() {} });
+    broken.destroy(new Error('socket closed early'));
+    await expect(store.put('a/early', broken, { contentType: 'video/mp4' })).rejects.toThrow('socket closed early');
+    expect(await allFiles(root)).toEqual([]);
+  });
+
   it('reports a missing object with a typed error', async () => {
     await expect(store.get('journeys/none/video.mp4')).rejects.toBeInstanceOf(ArchiveObjectMissingError);
     expect(await store.head('journeys/none/video.mp4')).toBeUndefined();

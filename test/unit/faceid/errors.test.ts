@@ -40,6 +40,7 @@ const EXPECTED: Record<string, FaceIdErrorKind> = {
   NoSuchVersion: 'FaceIdInvalidRequest',
   UnsupportedRegion: 'FaceIdInvalidRequest',
   UnsupportedProtocol: 'FaceIdInvalidRequest',
+  RequestSizeLimitExceeded: 'FaceIdInvalidRequest',
   UnsupportedOperation: 'FaceIdInvalidRequest',
   InvalidRequest: 'FaceIdInvalidRequest',
   DryRunOperation: 'FaceIdInvalidRequest',

@@ -1,0 +1,102 @@
+/**
+ * `npm run capture-histories`: runs real journeys of every flow (and the review, expiry and cancel paths) on a
+ * throwaway dev server against the emulator, and stores their histories under test/fixtures/histories/, where the
+ * replay tests check that today's workflow code still replays them.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Scenario } from '../src/emulator/scenarios';
+import { TEMPORAL_CLI_PATH } from '../src/temporal/dev-server';
+import { EKYC_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes';
+import { FLOWS, type Flow } from '../src/workflows/types';
+import { startJourneyHarness, type JourneyHarness } from '../test/support/journey-harness';
+import { FAST_TIMERS, inputFor } from '../test/support/journeys';
+
+const outDir = resolve(__dirname, '..', 'test', 'fixtures', 'histories');
+
+interface Capture {
+  name: string;
+  flow: Flow;
+  run: (harness: JourneyHarness, journeyId: string, token: string) => Promise<void>;
+  overrides?: Record<string, unknown>;
+}
+
+const finish = (scenario: Scenario) => async (harness: JourneyHarness, journeyId: string, token: string) => {
+  await harness.sandbox.complete(token, scenario);
+  await harness.ekyc.userFinished(journeyId);
+};
+
+const captures: Capture[] = [
+  ...FLOWS.map((flow): Capture => ({ name: `${flow}-approved`, flow, run: finish('pass') })),
+  { name: 'selfie-spoof-rejected', flow: 'selfie', run: finish('spoof') },
+  {
+    name: 'ekyc-review-approved',
+    flow: 'ekyc',
+    run: async (harness, journeyId, token) => {
+      await finish('document_warning')(harness, journeyId, token);
+      for (let i = 0; i < 100 && (await harness.ekyc.status(journeyId)).stage !== 'in_review'; i += 1) {
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      await harness.ekyc.review(journeyId, { decision: 'approved', reviewer: 'op-1', reason: 'glare only' });
+    },
+  },
+  {
+    name: 'liveness-reconciled-approved',
+    flow: 'liveness',
+    overrides: { timers: { ...FAST_TIMERS, startWindowMs: 1_000 } },
+    run: async (harness, _journeyId, token) => {
+      await harness.sandbox.complete(token, 'pass');
+    },
+  },
+  {
+    name: 'liveness-expired',
+    flow: 'liveness',
+    overrides: { timers: { ...FAST_TIMERS, startWindowMs: 500, completionDeadlineMs: 2_000 } },
+    run: async () => undefined,
+  },
+  {
+    name: 'selfie-renewed-cancelled',
+    flow: 'selfie',
+    overrides: { timers: { ...FAST_TIMERS, startWindowMs: 60_000 } },
+    run: async (harness, journeyId) => {
+      await harness.ekyc.renewToken(journeyId);
+      await harness.ekyc.cancel(journeyId);
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: TEMPORAL_CLI_PATH },
+      ip: '127.0.0.1',
+      searchAttributes: EKYC_SEARCH_ATTRIBUTES,
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+  process.env.EKYC_TEST_TEMPORAL_ADDRESS = env.address;
+  const harness = await startJourneyHarness();
+  mkdirSync(outDir, { recursive: true });
+  try {
+    for (const capture of captures) {
+      const reference = `capture-${capture.name}`;
+      const input = { ...(await inputFor(harness, capture.flow, reference)), ...capture.overrides };
+      const started = await harness.ekyc.startJourney(input);
+      await capture.run(harness, started.journeyId, started.token);
+      const result = await harness.ekyc.result(started.journeyId);
+      const history = await harness.client.workflow.getHandle(started.journeyId).fetchHistory();
+      writeFileSync(join(outDir, `${capture.name}.json`), historyToJSON(history));
+      console.log(`${capture.name}: ${result.outcome} (${history.events?.length ?? 0} events)`);
+    }
+  } finally {
+    await harness.close();
+    await env.teardown();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

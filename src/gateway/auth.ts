@@ -1,0 +1,74 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
+import { clientSecretMatches } from '../client/client-secret';
+import { ProblemError } from './problems';
+
+/** The bearer credential of a request, or undefined when the header is missing or not a bearer token. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer[ ]+([\x21-\x7e]{1,512})[ ]*$/i.exec(header);
+  return match?.[1];
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/**
+ * Whether `candidate` is one of `keys`. Both sides are hashed first, so every comparison is between equal-length
+ * buffers, and every key is compared, so the time taken reveals neither which key matched nor how much of it.
+ */
+export function keyMatches(keys: readonly string[], candidate: string): boolean {
+  const given = digest(candidate);
+  let matched = false;
+  for (const key of keys) if (timingSafeEqual(digest(key), given)) matched = true;
+  return matched;
+}
+
+/** Requires one of the backends' API keys. */
+export function requireApiKey(request: FastifyRequest, apiKeys: readonly string[]): void {
+  const token = bearerToken(request);
+  if (!token || !keyMatches(apiKeys, token)) {
+    throw new ProblemError('unauthenticated', 'send Authorization: Bearer <api key>');
+  }
+}
+
+/** Requires an operator key; a backend's API key is recognised and refused as not allowed to review. */
+export function requireOperatorKey(
+  request: FastifyRequest,
+  operatorKeys: readonly string[],
+  apiKeys: readonly string[],
+): void {
+  const token = bearerToken(request);
+  if (token && keyMatches(operatorKeys, token)) return;
+  if (token && keyMatches(apiKeys, token)) throw new ProblemError('forbidden', 'reviews need an operator key');
+  throw new ProblemError('unauthenticated', 'send Authorization: Bearer <operator key>');
+}
+
+/**
+ * Requires the client secret of this very journey: none at all is 401, any other bearer (such as another journey's
+ * secret) is 403, so a client app can act only on its own journey.
+ */
+export function requireClientSecret(request: FastifyRequest, clientSecretKey: string, journeyId: string): void {
+  const token = bearerToken(request);
+  if (!token) throw new ProblemError('unauthenticated', "send Authorization: Bearer <the journey's client secret>");
+  if (!clientSecretMatches(clientSecretKey, journeyId, token)) {
+    throw new ProblemError('forbidden', 'this client secret belongs to no journey of this id');
+  }
+}
+
+/**
+ * An `onRequest` hook running a credential check: it runs before the body is read, so an unauthenticated caller
+ * never gets a large body parsed, and its problem goes through the gateway's error handler.
+ */
+export function authHook(check: (request: FastifyRequest) => void): onRequestHookHandler {
+  return (request, _reply, done) => {
+    try {
+      check(request);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+}

@@ -1,0 +1,147 @@
+import { isGrpcServiceError, ServiceError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { FastifyReply } from 'fastify';
+import {
+  JourneyClosedError,
+  JourneyNotFoundError,
+  JourneyRunningError,
+  WebReturnMismatchError,
+} from '../client/ekyc-client';
+import { JourneyInputError } from '../client/journey-input';
+import { LEGAL_HOLD_ERRORS } from '../workflows/after-journey';
+import { JOURNEY_UPDATE_ERRORS } from '../workflows/definitions';
+
+/** Every problem code the gateway answers with: stable strings a caller may switch on, with their HTTP status. */
+export const PROBLEMS = {
+  validation_failed: { status: 400, title: 'The request does not validate' },
+  malformed_body: { status: 400, title: 'The body is not well-formed JSON' },
+  invalid_idempotency_key: { status: 400, title: 'The Idempotency-Key header is malformed' },
+  invalid_web_return: { status: 400, title: 'The web return does not match a journey token' },
+  bad_request: { status: 400, title: 'The request is malformed' },
+  unauthenticated: { status: 401, title: 'Missing or invalid credentials' },
+  forbidden: { status: 403, title: 'These credentials may not act on this resource' },
+  journey_not_found: { status: 404, title: 'No such journey' },
+  route_not_found: { status: 404, title: 'No such route' },
+  journey_closed: { status: 409, title: 'The journey has already ended' },
+  journey_running: { status: 409, title: 'The journey has no result yet' },
+  journey_aborted: { status: 409, title: 'The journey ended without a result' },
+  journey_not_awaiting_user: { status: 409, title: 'The journey no longer waits for the user' },
+  no_renewals_left: { status: 409, title: 'The journey has no token renewals left' },
+  journey_not_in_review: { status: 409, title: 'The journey is not waiting for a review' },
+  media_deleted: { status: 409, title: "The journey's media is already deleted" },
+  body_too_large: { status: 413, title: 'The body is larger than this route accepts' },
+  unsupported_media_type: { status: 415, title: 'The body must be application/json' },
+  idempotency_key_reused: { status: 422, title: 'The Idempotency-Key was used with a different body' },
+  invalid_review: { status: 422, title: 'The journey refused the review' },
+  invalid_legal_hold: { status: 422, title: 'The legal hold request was refused' },
+  token_issue_failed: { status: 502, title: 'FaceID issued no token for this journey' },
+  temporal_unavailable: { status: 503, title: 'Temporal is not reachable' },
+  internal: { status: 500, title: 'Internal error' },
+} as const;
+
+/** A stable problem code. */
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** One field-level issue of a `validation_failed` problem: a path and a message, never the offending value. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** An RFC 9457 problem document as the gateway sends it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ProblemCode;
+  detail?: string;
+  errors?: FieldIssue[];
+}
+
+/** Thrown by handlers to answer with a specific problem. */
+export class ProblemError extends Error {
+  override readonly name = 'ProblemError';
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: string,
+    readonly errors?: FieldIssue[],
+  ) {
+    super(detail ?? PROBLEMS[code].title);
+  }
+}
+
+/** The problem document for a code. */
+export function problem(code: ProblemCode, detail?: string, errors?: FieldIssue[]): Problem {
+  const { status, title } = PROBLEMS[code];
+  return {
+    type: `urn:ekyc-journeys:problem:${code}`,
+    title,
+    status,
+    code,
+    ...(detail ? { detail } : {}),
+    ...(errors ? { errors } : {}),
+  };
+}
+
+/** Sends a problem as `application/problem+json`. */
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+const UPDATE_PROBLEMS: Record<string, ProblemCode> = {
+  [JOURNEY_UPDATE_ERRORS.notAwaitingUser]: 'journey_not_awaiting_user',
+  [JOURNEY_UPDATE_ERRORS.noRenewalsLeft]: 'no_renewals_left',
+  [JOURNEY_UPDATE_ERRORS.notInReview]: 'journey_not_in_review',
+  [JOURNEY_UPDATE_ERRORS.invalidReview]: 'invalid_review',
+  [JOURNEY_UPDATE_ERRORS.closed]: 'journey_closed',
+  [JOURNEY_UPDATE_ERRORS.tokenUnavailable]: 'token_issue_failed',
+  [LEGAL_HOLD_ERRORS.alreadyDeleted]: 'media_deleted',
+  [LEGAL_HOLD_ERRORS.invalidHold]: 'invalid_legal_hold',
+};
+
+/** Fastify's own request errors (body parsing and limits), by error code. */
+const FRAMEWORK_PROBLEMS: Record<string, ProblemCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_BAD_URL: 'bad_request',
+};
+
+function isTemporalUnavailable(error: unknown): boolean {
+  if (error instanceof ServiceError) return true;
+  // UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server could not be reached in time.
+  return isGrpcServiceError(error) && [14, 4].includes(error.code);
+}
+
+/**
+ * Maps anything a handler throws to a problem: client-side errors to stable 4xx codes, Temporal outages to 503,
+ * and only what is left (a bug) to 500. Messages of unexpected errors are never sent to the caller.
+ */
+export function problemFromError(error: unknown): Problem {
+  if (error instanceof ProblemError) return problem(error.code, error.detail, error.errors);
+  if (error instanceof JourneyInputError) return problem('validation_failed', undefined, error.issues);
+  if (error instanceof JourneyNotFoundError) return problem('journey_not_found');
+  if (error instanceof JourneyClosedError) return problem('journey_closed');
+  if (error instanceof JourneyRunningError) return problem('journey_running');
+  if (error instanceof WebReturnMismatchError) return problem('invalid_web_return');
+  if (error instanceof WorkflowUpdateFailedError) {
+    const type = (error.cause as { type?: string | null } | undefined)?.type ?? '';
+    const code = UPDATE_PROBLEMS[type];
+    // Update validators write their messages for callers: stage names and limits, never personal data.
+    if (code) return problem(code, error.cause?.message);
+  }
+  if (error instanceof WorkflowFailedError) return problem('journey_aborted');
+  if (isTemporalUnavailable(error)) return problem('temporal_unavailable');
+  const fastify = error as { code?: unknown; statusCode?: unknown; name?: unknown };
+  if (typeof fastify.code === 'string' && FRAMEWORK_PROBLEMS[fastify.code]) {
+    return problem(FRAMEWORK_PROBLEMS[fastify.code] as ProblemCode);
+  }
+  if (fastify.name === 'SyntaxError' || (typeof fastify.code === 'string' && fastify.code.startsWith('FST_ERR_CTP'))) {
+    return problem('malformed_body');
+  }
+  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return problem('bad_request');
+  }
+  return problem('internal');
+}

@@ -1,0 +1,97 @@
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import type { EkycClient } from '../client/ekyc-client';
+import type { GatewayContext, GatewayRouteSettings } from './context';
+import { IdempotencyCache } from './idempotency';
+import { problem, problemFromError, sendProblem } from './problems';
+import { registerBackendRoutes } from './routes/backend-routes';
+import { registerClientRoutes } from './routes/client-routes';
+import { registerOperatorRoutes } from './routes/operator-routes';
+import { registerSystemRoutes } from './routes/system-routes';
+import { registerWebRoutes } from './routes/web-routes';
+import { SMALL_BODY_LIMIT } from './schemas';
+
+/** A Fastify plugin mounted under a prefix beside the core routes (for example the codec endpoint at `/codec`). */
+export interface GatewayPlugin {
+  prefix: string;
+  plugin: FastifyPluginAsync;
+}
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions {
+  /** Temporal client, for the health check. */
+  client: Client;
+  /** The journeys' typed client; it must have an archive to accept images. */
+  ekyc: EkycClient;
+  settings: GatewayRouteSettings & {
+    /** Public base URL; default `http://127.0.0.1:<bound port>`, which suits tests on port 0. */
+    publicUrl?: string;
+  };
+  /** pino log level; default `silent` (tests). */
+  logLevel?: string;
+  /** Extra plugins, registered after the core routes and sharing their problem+json error handling. */
+  plugins?: GatewayPlugin[];
+}
+
+/** Request log lines carry method and path only: query strings hold web-flow tokens, headers hold credentials. */
+function requestSerializer(request: FastifyRequest): { method: string; path: string } {
+  return { method: request.method, path: request.url.split('?')[0] ?? '' };
+}
+
+/**
+ * Builds the HTTP gateway (not yet listening): backends, operators and client apps each with their own credentials,
+ * every body validated, every error an `application/problem+json` with a stable code. The caller listens (tests on
+ * port 0) and closes it.
+ */
+export function createGateway(options: GatewayOptions): FastifyInstance {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'silent', serializers: { req: requestSerializer } },
+    bodyLimit: SMALL_BODY_LIMIT,
+    return503OnClosing: true,
+    // Errors Fastify raises before routing (a malformed URL) are problems too.
+    frameworkErrors: (error, _request, reply) => {
+      void sendProblem(reply, problemFromError(error));
+    },
+  }) as unknown as FastifyInstance;
+
+  const publicUrl = (): string => {
+    if (options.settings.publicUrl) return options.settings.publicUrl.replace(/\/+$/, '');
+    const address = app.server.address() as AddressInfo | null;
+    return `http://127.0.0.1:${address?.port ?? 0}`;
+  };
+  const ctx: GatewayContext = {
+    client: options.client,
+    ekyc: options.ekyc,
+    settings: options.settings,
+    idempotency: new IdempotencyCache(),
+    publicUrl,
+  };
+
+  // Only JSON bodies: a text/plain body would otherwise reach the handlers as a string.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((error, request, reply) => {
+    const body = problemFromError(error);
+    if (body.status >= 500 && body.code === 'internal') {
+      // The error's name and message only: handlers never put personal data into messages, and bodies stay out.
+      request.log.error({ error: (error as Error).name, message: (error as Error).message }, 'unhandled error');
+    }
+    return sendProblem(reply, body);
+  });
+  app.setNotFoundHandler((_request, reply) => sendProblem(reply, problem('route_not_found')));
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
+  registerSystemRoutes(app, ctx);
+  registerBackendRoutes(app, ctx);
+  registerOperatorRoutes(app, ctx);
+  registerClientRoutes(app, ctx);
+  registerWebRoutes(app, ctx);
+  // Registration point for separately owned endpoints (the codec endpoint for the Temporal UI lives in its own file).
+  for (const { prefix, plugin } of options.plugins ?? []) void app.register(plugin, { prefix });
+
+  return app;
+}

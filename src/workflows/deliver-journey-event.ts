@@ -1,0 +1,30 @@
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type { JourneyActivities } from './activity-proxies';
+import { WEBHOOK_FAILURE_TYPES } from './failure-types';
+import type { JourneyEvent, WebhookDeliveryResult } from './types';
+
+/**
+ * Tells the backend about a journey event (entering review). It runs as its own workflow, detached from the journey,
+ * so a slow or unreachable backend never holds up the journey; a delivery that gave up stays visible in the UI as a
+ * failed workflow. The completion event is delivered by `afterJourney`.
+ */
+export async function deliverJourneyEvent(event: JourneyEvent): Promise<WebhookDeliveryResult> {
+  const { deliverWebhook } = proxyActivities<JourneyActivities>(deliverWebhookOptions(event));
+  return deliverWebhook(event);
+}
+
+/** Webhook delivery on the main queue: backs off to one hour, gives up after 24 hours, never retries a refusal. */
+export function deliverWebhookOptions(event: JourneyEvent): ActivityOptions {
+  return {
+    taskQueue: workflowInfo().taskQueue,
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '24 hours',
+    summary: `deliver ${event.type}`,
+    retry: {
+      initialInterval: '5 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '1 hour',
+      nonRetryableErrorTypes: [WEBHOOK_FAILURE_TYPES.rejected],
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { FLOWS } from '../../../src/workflows/types';
+import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
+import { inputFor } from '../../support/journeys';
+import { expectCompleteArchive, passJourney } from './journey-checks';
+
+let harness: JourneyHarness;
+beforeAll(async () => {
+  harness = await startJourneyHarness();
+});
+afterAll(() => harness?.close());
+afterEach(() => harness.sandbox.clearFaults());
+
+describe('journeys archive their evidence in the filesystem store', () => {
+  it('every flow: all media archived with matching MD5 and listed in the manifest', async () => {
+    const journeys = await Promise.all(FLOWS.map((flow) => passJourney(harness, flow)));
+    for (const { journeyId, result } of journeys) {
+      expect(result.outcome).toBe('approved');
+      await expectCompleteArchive(harness.archive, journeyId, result);
+    }
+  });
+
+  it('corrupt media: the MD5 check fails on every retry and the journey fails with media_integrity_error', async () => {
+    const reference = harness.reference('corrupt');
+    const started = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', reference));
+    await harness.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'corrupt_media', count: 1 });
+    const servedBefore = (await harness.sandbox.stats()).media.served ?? 0;
+    await harness.sandbox.complete(started.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
+
+    const result = await harness.ekyc.result(started.journeyId);
+    expect(result).toMatchObject({ outcome: 'failed', reasons: ['media_integrity_error'], media: [] });
+    // The activity's policy allows four attempts; each downloaded the corrupt file again.
+    const served = ((await harness.sandbox.stats()).media.served ?? 0) - servedBefore;
+    expect(served).toBe(4);
+    const keys = await harness.archive.list(`journeys/${started.journeyId}/`);
+    expect(keys.filter((key) => !key.includes('/claims/'))).toEqual([]);
+  });
+
+  it('expired media: the URLs answer 403, the journey fetches fresh ones once, and everything is archived', async () => {
+    const reference = harness.reference('expired');
+    const started = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', reference));
+    await harness.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'expired_media', count: 1 });
+    await harness.sandbox.complete(started.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
+
+    const result = await harness.ekyc.result(started.journeyId);
+    expect(result.outcome).toBe('approved');
+    expect((await harness.ekyc.status(started.journeyId)).fetchAttempts).toBe(2);
+    expect((await harness.sandbox.stats()).media.expired).toBeGreaterThanOrEqual(1);
+    await expectCompleteArchive(harness.archive, started.journeyId, result);
+    expect(result.media.map((ref) => ref.kind).sort()).toEqual(['best-frame', 'video']);
+  });
+});

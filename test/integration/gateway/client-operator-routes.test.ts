@@ -1,0 +1,223 @@
+import { Client, Connection } from '@temporalio/client';
+import type { AddressInfo } from 'node:net';
+import { EkycClient } from '../../../src/client/ekyc-client';
+import { createGateway } from '../../../src/gateway/server';
+import { FAST_TIMERS, inputFor } from '../../support/journeys';
+import {
+  anyString,
+  API_KEY,
+  CLIENT_SECRET_KEY,
+  livenessBody,
+  OPERATOR_KEY,
+  resultOf,
+  startGatewayFixture,
+  waitForStage,
+  type Answer,
+  type GatewayFixture,
+} from './gateway-fixture';
+
+let gw: GatewayFixture;
+beforeAll(async () => {
+  gw = await startGatewayFixture();
+});
+afterAll(() => gw?.close());
+
+function expectProblem(answer: Answer, status: number, code: string): void {
+  expect({ status: answer.status, code: answer.body.code }).toEqual({ status, code });
+  expect(answer.contentType).toContain('application/problem+json');
+}
+
+async function startLiveness(timers: Record<string, number> = {}, extra: Record<string, unknown> = {}) {
+  const answer = await gw.call('POST', '/v1/journeys', {
+    bearer: API_KEY,
+    json: { ...livenessBody(gw.harness.reference('gw-client'), timers), ...extra },
+  });
+  expect(answer.status).toBe(201);
+  return answer.body;
+}
+
+describe('client app routes', () => {
+  it.each(['/finished', '/token'])(
+    '%s: 401 without a bearer, 403 with another journey’s secret or an API key',
+    async (suffix) => {
+      const mine = await startLiveness();
+      const other = await startLiveness();
+      const path = gw.path(mine.journeyId, suffix);
+      expectProblem(await gw.call('POST', path), 401, 'unauthenticated');
+      expectProblem(await gw.call('POST', path, { bearer: other.clientSecret }), 403, 'forbidden');
+      expectProblem(await gw.call('POST', path, { bearer: API_KEY }), 403, 'forbidden');
+      // Neither attempt reached the journey.
+      expect((await gw.call('GET', gw.path(mine.journeyId), { bearer: API_KEY })).body).toMatchObject({
+        stage: 'awaiting_user',
+        renewalsLeft: 3,
+        fetchAttempts: 0,
+      });
+    },
+  );
+
+  it('finished: 202 with the journey’s own secret, the journey completes, then 409', async () => {
+    const journey = await startLiveness();
+    await gw.harness.sandbox.complete(journey.token, 'pass');
+    const path = gw.path(journey.journeyId, '/finished');
+    expect(await gw.call('POST', path, { bearer: journey.clientSecret })).toMatchObject({
+      status: 202,
+      body: { journeyId: journey.journeyId, accepted: true },
+    });
+    expect((await resultOf(gw, journey.journeyId)).body.outcome).toBe('approved');
+    expectProblem(await gw.call('POST', path, { bearer: journey.clientSecret }), 409, 'journey_closed');
+  });
+
+  it('finished: 404 for an unknown journey even with a secret valid for its id', async () => {
+    const journeyId = 'ekyc:never-started-here';
+    expectProblem(
+      await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: gw.secretOf(journeyId) }),
+      404,
+      'journey_not_found',
+    );
+  });
+
+  it('finished and token refuse a non-empty or malformed body with 400', async () => {
+    const journey = await startLiveness();
+    for (const suffix of ['/finished', '/token']) {
+      const path = gw.path(journey.journeyId, suffix);
+      expectProblem(
+        await gw.call('POST', path, { bearer: journey.clientSecret, json: { extra: true } }),
+        400,
+        'validation_failed',
+      );
+      expectProblem(
+        await gw.call('POST', path, {
+          bearer: journey.clientSecret,
+          raw: '{"broken"',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'malformed_body',
+      );
+    }
+  });
+
+  it('token: a fresh token while the user has not finished, then 409 when no renewals are left', async () => {
+    const journey = await startLiveness({}, { maxRenewals: 1 });
+    const path = gw.path(journey.journeyId, '/token');
+    const renewed = await gw.call('POST', path, { bearer: journey.clientSecret });
+    expect(renewed.status).toBe(200);
+    expect(renewed.body).toEqual({ token: anyString(), expiresAt: anyString() });
+    expect(renewed.body.token).not.toBe(journey.token);
+    expectProblem(await gw.call('POST', path, { bearer: journey.clientSecret }), 409, 'no_renewals_left');
+  });
+
+  it('token: 409 once the journey has ended', async () => {
+    const journey = await startLiveness();
+    await gw.call('POST', gw.path(journey.journeyId, '/cancel'), { bearer: API_KEY });
+    await resultOf(gw, journey.journeyId);
+    expectProblem(
+      await gw.call('POST', gw.path(journey.journeyId, '/token'), { bearer: journey.clientSecret }),
+      409,
+      'journey_closed',
+    );
+  });
+});
+
+describe('operator review', () => {
+  const decision = { decision: 'approved', reviewer: 'op-7', reason: 'document checked by hand' };
+
+  it('401 without or with a wrong key, 403 with a backend API key', async () => {
+    const path = gw.path('ekyc:any', '/review');
+    expectProblem(await gw.call('POST', path, { json: decision }), 401, 'unauthenticated');
+    expectProblem(
+      await gw.call('POST', path, { bearer: 'not-an-operator-key', json: decision }),
+      401,
+      'unauthenticated',
+    );
+    expectProblem(await gw.call('POST', path, { bearer: API_KEY, json: decision }), 403, 'forbidden');
+  });
+
+  it('400 for a malformed review, 404 for an unknown journey', async () => {
+    const answer = await gw.call('POST', gw.path('ekyc:never-started', '/review'), {
+      bearer: OPERATOR_KEY,
+      json: { decision: 'maybe', reviewer: 'Jane Doe <jane@example.com>', reason: '' },
+    });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors.map((issue) => issue.path).sort()).toEqual(['decision', 'reason', 'reviewer']);
+    expect(answer.text).not.toContain('jane@example.com');
+    expectProblem(
+      await gw.call('POST', gw.path('ekyc:never-started', '/review'), { bearer: OPERATOR_KEY, json: decision }),
+      404,
+      'journey_not_found',
+    );
+  });
+
+  it('409 while the journey is not in review; in review, the decision ends it', async () => {
+    const reference = gw.harness.reference('gw-review');
+    const input = await inputFor(gw.harness, 'ekyc', reference);
+    const started = await gw.call('POST', '/v1/journeys', {
+      bearer: API_KEY,
+      json: { ...input, timers: { ...FAST_TIMERS, startWindowMs: 60_000 } },
+    });
+    const { journeyId, token, clientSecret } = started.body;
+    const path = gw.path(journeyId, '/review');
+    expectProblem(await gw.call('POST', path, { bearer: OPERATOR_KEY, json: decision }), 409, 'journey_not_in_review');
+
+    await gw.harness.sandbox.complete(token, 'document_warning');
+    await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
+    await waitForStage(gw, journeyId, 'in_review');
+    const reviewed = await gw.call('POST', path, { bearer: OPERATOR_KEY, json: decision });
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.body).toMatchObject({ journeyId, review: { reviewer: 'op-7', decision: 'approved' } });
+    expect((await resultOf(gw, journeyId)).body).toMatchObject({
+      outcome: 'approved',
+      reasons: ['document_warning', 'review_approved'],
+    });
+    expectProblem(await gw.call('POST', path, { bearer: OPERATOR_KEY, json: decision }), 409, 'journey_closed');
+  });
+});
+
+describe('system routes', () => {
+  it('GET /healthz is 200 while Temporal answers', async () => {
+    expect(await gw.call('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('GET /healthz is 503 when Temporal is unreachable', async () => {
+    const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
+    const client = new Client({ connection });
+    const app = createGateway({
+      client,
+      ekyc: new EkycClient(client, 'unused'),
+      settings: { apiKeys: [API_KEY], operatorKeys: [OPERATOR_KEY], clientSecretKey: CLIENT_SECRET_KEY, sandbox: true },
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const response = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/healthz`);
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { code: string }).code).toBe('temporal_unavailable');
+    } finally {
+      await app.close();
+      await connection.close();
+    }
+  });
+
+  it('GET /docs serves an OpenAPI 3.1 document describing every route', async () => {
+    const answer = await gw.call('GET', '/docs');
+    expect(answer.status).toBe(200);
+    expect(answer.body.openapi).toBe('3.1.0');
+    expect(Object.keys(answer.body.paths as object).sort()).toEqual([
+      '/docs',
+      '/healthz',
+      '/v1/journeys',
+      '/v1/journeys/{id}',
+      '/v1/journeys/{id}/cancel',
+      '/v1/journeys/{id}/finished',
+      '/v1/journeys/{id}/result',
+      '/v1/journeys/{id}/review',
+      '/v1/journeys/{id}/token',
+      '/v1/web/finished',
+      '/v1/web/return',
+    ]);
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    expectProblem(await gw.call('GET', '/v2/nothing'), 404, 'route_not_found');
+    expectProblem(await gw.call('DELETE', '/v1/journeys', { bearer: API_KEY }), 404, 'route_not_found');
+  });
+});

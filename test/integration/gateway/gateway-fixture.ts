@@ -1,0 +1,163 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { EkycClient } from '../../../src/client/ekyc-client';
+import { clientSecretFor } from '../../../src/client/client-secret';
+import { encodeJpeg } from '../../../src/emulator/jpeg';
+import { createGateway } from '../../../src/gateway/server';
+import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
+import { FAST_TIMERS } from '../../support/journeys';
+
+export const API_KEY = 'test-backend-api-key-000001';
+export const OTHER_API_KEY = 'test-backend-api-key-000002';
+export const OPERATOR_KEY = 'test-operator-key-00000001';
+export const CLIENT_SECRET_KEY = 'test-client-secret-key-0000000000001';
+
+/**
+ * Every field a gateway answer may have, typed loosely enough for one type to cover them all; each test asserts the
+ * exact shape it expects.
+ */
+export interface Body {
+  journeyId: string;
+  token: string;
+  verificationUrl?: string;
+  expiresAt: string;
+  clientSecret: string;
+  code?: string;
+  status?: number;
+  errors: { path: string; message: string }[];
+  stage?: string;
+  outcome?: string;
+  reasons: string[];
+  renewalsLeft?: number;
+  fetchAttempts?: number;
+  media: { key: string; kind: string; md5: string; size: number }[];
+  journeys: { journeyId: string; flow: string; stage: string; outcome?: string; startedAt: string }[];
+  [key: string]: unknown;
+}
+
+/** A parsed HTTP answer: `body` for JSON, `text` always. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  contentType: string;
+  body: Body;
+  text: string;
+}
+
+/** Options of one {@link GatewayFixture.call}. */
+export interface CallOptions {
+  bearer?: string;
+  /** A value to send as JSON, or a raw string / Buffer sent as is. */
+  json?: unknown;
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** A gateway on a free port over a journey harness (dev server, emulator, workers), reached over real HTTP. */
+export interface GatewayFixture {
+  harness: JourneyHarness;
+  app: FastifyInstance;
+  url: string;
+  call(method: string, path: string, options?: CallOptions): Promise<Answer>;
+  /** A started journey's id path segment, URL-encoded as a client would send it. */
+  path(journeyId: string, suffix?: string): string;
+  secretOf(journeyId: string): string;
+  close(): Promise<void>;
+}
+
+/** Starts the harness and a gateway with test keys; `webFinalUrl` is the default final page of web journeys. */
+export async function startGatewayFixture(options: { webFinalUrl?: string } = {}): Promise<GatewayFixture> {
+  const harness = await startJourneyHarness();
+  const ekyc = new EkycClient(harness.client, harness.taskQueue, {
+    archive: harness.archive,
+    clientSecretKey: CLIENT_SECRET_KEY,
+  });
+  const app = createGateway({
+    client: harness.client,
+    ekyc,
+    settings: {
+      apiKeys: [API_KEY, OTHER_API_KEY],
+      operatorKeys: [OPERATOR_KEY],
+      clientSecretKey: CLIENT_SECRET_KEY,
+      sandbox: true,
+      ...(options.webFinalUrl ? { webFinalUrl: options.webFinalUrl } : {}),
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    harness,
+    app,
+    url,
+    async call(method, path, { bearer, json, raw, headers = {} } = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: {
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+          ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(json !== undefined ? { body: JSON.stringify(json) } : raw !== undefined ? { body: raw } : {}),
+      });
+      const text = await response.text();
+      const contentType = response.headers.get('content-type') ?? '';
+      return {
+        status: response.status,
+        headers: response.headers,
+        contentType,
+        body: (contentType.includes('json') && text ? JSON.parse(text) : {}) as Body,
+        text,
+      };
+    },
+    path: (journeyId, suffix = '') => `/v1/journeys/${encodeURIComponent(journeyId)}${suffix}`,
+    secretOf: (journeyId) => clientSecretFor(CLIENT_SECRET_KEY, journeyId),
+    async close() {
+      await app.close();
+      await harness.close();
+    },
+  };
+}
+
+/** A unique small JPEG as the gateway takes it: Base64 with its content type. */
+export function jpegBase64(seed: string): { contentType: 'image/jpeg'; base64: string } {
+  const pixels = new Uint8Array(16 * 16 * 3).fill(seed.length * 11);
+  return { contentType: 'image/jpeg', base64: encodeJpeg(16, 16, pixels, 85, seed).toString('base64') };
+}
+
+/** A start body for a flow that needs no images: liveness with shrunk timers. */
+export function livenessBody(reference: string, timers: Record<string, number> = {}): Record<string, unknown> {
+  return {
+    reference,
+    flow: 'liveness',
+    region: 'ap-singapore',
+    liveness: { SecureLevel: '4' },
+    timers: { ...FAST_TIMERS, startWindowMs: 60_000, ...timers },
+  };
+}
+
+/** Polls the result route until the journey has one. */
+export async function resultOf(fixture: GatewayFixture, journeyId: string, timeoutMs = 60_000): Promise<Answer> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await fixture.call('GET', fixture.path(journeyId, '/result'), { bearer: API_KEY });
+    if (answer.status !== 409 || answer.body.code !== 'journey_running' || Date.now() > deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Polls the status route until the journey reaches a stage. */
+export async function waitForStage(fixture: GatewayFixture, journeyId: string, stage: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const answer = await fixture.call('GET', fixture.path(journeyId), { bearer: API_KEY });
+    if (answer.body.stage === stage) return;
+    if (Date.now() > deadline) throw new Error(`journey ${journeyId} never reached ${stage} (at ${answer.body.stage})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** `expect.any(String)`, typed so lint sees no `any`. */
+export const anyString = (): unknown => expect.any(String);
+/** `expect.any(Number)`, typed so lint sees no `any`. */
+export const anyNumber = (): unknown => expect.any(Number);

@@ -1,0 +1,48 @@
+import { ConfigError, parseConfig } from '../../../src/config';
+import { DEFAULT_MEDIA_HOSTS } from '../../../src/archive/media-policy';
+
+describe('archive and media configuration', () => {
+  it('defaults: filesystem archive under DATA_DIR, 30 days, Tencent hosts, 64 MiB, the emulator as sandbox host', () => {
+    const cfg = parseConfig({ DATA_DIR: '/var/lib/ekyc' });
+    expect(cfg.archive).toEqual({ url: 'file:///var/lib/ekyc/archive', retentionDays: 30 });
+    expect(cfg.media).toEqual({
+      allowedHosts: [...DEFAULT_MEDIA_HOSTS],
+      sandboxHosts: ['127.0.0.1:9100'],
+      maxBytes: 64 * 1024 * 1024,
+    });
+  });
+
+  it('has no sandbox host outside the sandbox, so plain http and internal addresses stay closed', () => {
+    const cfg = parseConfig({ FACEID_SECRET_ID: 'id', FACEID_SECRET_KEY: 'key' });
+    expect(cfg.media.sandboxHosts).toEqual([]);
+  });
+
+  it('reads ARCHIVE_URL, RETENTION_DAYS, MEDIA_ALLOWED_HOSTS and MEDIA_MAX_BYTES', () => {
+    const cfg = parseConfig({
+      ARCHIVE_URL: 's3://ekyc-evidence/prod?endpoint=https://cos.ap-singapore.myqcloud.com&region=ap-singapore',
+      RETENTION_DAYS: '7.5',
+      MEDIA_ALLOWED_HOSTS: '*.cos.ap-singapore.myqcloud.com, media.example:8443',
+      MEDIA_MAX_BYTES: '1048576',
+    });
+    expect(cfg.archive.retentionDays).toBe(7.5);
+    expect(cfg.archive.url).toMatch(/^s3:\/\/ekyc-evidence\/prod\?/);
+    expect(cfg.media.allowedHosts).toEqual(['*.cos.ap-singapore.myqcloud.com', 'media.example:8443']);
+    expect(cfg.media.maxBytes).toBe(1_048_576);
+  });
+
+  it.each([
+    [{ ARCHIVE_URL: 's3://AKIDsecret:hunter2@bucket' }, 'ARCHIVE_URL'],
+    [{ ARCHIVE_URL: 'ftp://archive.example/' }, 'ARCHIVE_URL'],
+    [{ MEDIA_ALLOWED_HOSTS: 'https://media.example/' }, 'MEDIA_ALLOWED_HOSTS'],
+    [{ RETENTION_DAYS: '0' }, 'RETENTION_DAYS'],
+    [{ MEDIA_MAX_BYTES: 'lots' }, 'MEDIA_MAX_BYTES'],
+  ])('refuses %p naming %s, never echoing a secret', (env, variable) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    try {
+      parseConfig(env);
+    } catch (error) {
+      expect((error as Error).message).toContain(variable);
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+  });
+});
