@@ -6,13 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../src/emulator/scenarios';
-import { TEMPORAL_CLI_PATH } from '../src/temporal/dev-server';
-import { EKYC_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes';
 import { FLOWS, type Flow } from '../src/workflows/types';
 import { startJourneyHarness, type JourneyHarness } from '../test/support/journey-harness';
 import { FAST_TIMERS, inputFor } from '../test/support/journeys';
+import { startTestDevServer } from '../test/support/dev-server';
 
 const outDir = resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
@@ -54,7 +52,7 @@ const captures: Capture[] = [
     name: 'liveness-expired',
     flow: 'liveness',
     overrides: { timers: { ...FAST_TIMERS, startWindowMs: 500, completionDeadlineMs: 2_000 } },
-    run: async () => undefined,
+    run: () => Promise.resolve(),
   },
   {
     name: 'selfie-renewed-cancelled',
@@ -68,14 +66,7 @@ const captures: Capture[] = [
 ];
 
 async function main(): Promise<void> {
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: TEMPORAL_CLI_PATH },
-      ip: '127.0.0.1',
-      searchAttributes: EKYC_SEARCH_ATTRIBUTES,
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  const env = await startTestDevServer();
   process.env.EKYC_TEST_TEMPORAL_ADDRESS = env.address;
   const harness = await startJourneyHarness();
   mkdirSync(outDir, { recursive: true });

@@ -1,10 +1,8 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { TEMPORAL_CLI_PATH } from '../../src/temporal/dev-server';
-import { EKYC_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { startJourneyHarness } from '../../test/support/journey-harness';
 import { inputFor } from '../../test/support/journeys';
+import { startTestDevServer } from '../../test/support/dev-server';
 
 const JOURNEYS = 200;
 const QUOTA = 20;
@@ -15,14 +13,7 @@ const QUOTA = 20;
  * whether the quota held; the journeys' wall time shows what the quota allows.
  */
 export async function benchJourneys(): Promise<string> {
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: TEMPORAL_CLI_PATH },
-      ip: '127.0.0.1',
-      searchAttributes: EKYC_SEARCH_ATTRIBUTES,
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  const env = await startTestDevServer();
   process.env.EKYC_TEST_TEMPORAL_ADDRESS = env.address;
   const harness = await startJourneyHarness({ rateLimit: QUOTA });
   try {

@@ -1,21 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ekycFlowKey, ekycOutcomeKey, ekycStageKey } from '../workflows/search-attributes';
-import { FLOWS, type Flow, type Outcome, type Stage } from '../workflows/types';
+import { FLOWS, OUTCOMES, STAGES, type Flow, type Outcome, type Stage } from '../workflows/types';
 import { JourneyInputError } from './journey-input';
 
-const STAGES = [
-  'issuing_token',
-  'awaiting_user',
-  'fetching_result',
-  'verifying_document',
-  'archiving_media',
-  'deciding',
-  'in_review',
-  'notifying',
-  'completed',
-] as const satisfies readonly Stage[];
-const OUTCOMES = ['approved', 'rejected', 'expired', 'cancelled', 'failed'] as const satisfies readonly Outcome[];
 
 /** Filters of a journey list; every value is an enum, so none can smuggle anything into the visibility query. */
 export const journeyListFilterSchema = z.strictObject({

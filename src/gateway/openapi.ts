@@ -4,6 +4,7 @@ import { journeyInputSchema } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
 import { PROBLEMS } from './problems';
 import { legalHoldBodySchema, reviewBodySchema, SMALL_BODY_LIMIT, START_BODY_LIMIT } from './schemas';
+import { FLOWS, OUTCOMES, STAGES } from '../workflows/types';
 
 type Json = Record<string, unknown>;
 
@@ -54,22 +55,9 @@ function startJourneyRequest(): Json {
 }
 
 const reasons = { type: 'array', items: { type: 'string' }, description: 'reason codes, e.g. all_checks_passed' };
-const outcome = { type: 'string', enum: ['approved', 'rejected', 'expired', 'cancelled', 'failed'] };
-const flow = { type: 'string', enum: ['selfie', 'ekyc', 'liveness', 'web', 'web-legacy'] };
-const stage = {
-  type: 'string',
-  enum: [
-    'issuing_token',
-    'awaiting_user',
-    'fetching_result',
-    'verifying_document',
-    'archiving_media',
-    'deciding',
-    'in_review',
-    'notifying',
-    'completed',
-  ],
-};
+const outcome = { type: 'string', enum: [...OUTCOMES] };
+const flow = { type: 'string', enum: [...FLOWS] };
+const stage = { type: 'string', enum: [...STAGES] };
 const check = { type: 'object', properties: { passed: { type: 'boolean' }, code: { type: 'string' } } };
 
 const schemas: Record<string, Json> = {

@@ -78,12 +78,12 @@ export async function afterJourney(input: AfterJourneyInput): Promise<AfterJourn
   setHandler(afterJourneyStatusQuery, () => status);
   setHandler(
     setLegalHoldUpdate,
-    (hold) => {
+    (hold: LegalHoldInput) => {
       status.legalHold = hold.hold;
       return status;
     },
     {
-      validator: (hold) => {
+      validator: (hold: LegalHoldInput) => {
         if (status.deleted !== undefined) {
           throw ApplicationFailure.create({
             type: LEGAL_HOLD_ERRORS.alreadyDeleted,

@@ -31,7 +31,7 @@ export class JourneyState {
       workflowInfo()
         .typedSearchAttributes.getAll()
         .filter((pair) => typeof pair.value === 'string')
-        .map((pair) => [pair.key.name, pair.value as string]),
+        .map((pair) => [pair.key.name, pair.value]),
     );
   }
 

@@ -28,8 +28,24 @@ export type Stage =
   | 'notifying'
   | 'completed';
 
+/** Every stage, in journey order. */
+export const STAGES: readonly Stage[] = [
+  'issuing_token',
+  'awaiting_user',
+  'fetching_result',
+  'verifying_document',
+  'archiving_media',
+  'deciding',
+  'in_review',
+  'notifying',
+  'completed',
+];
+
 /** A terminal outcome; once set it never changes. */
 export type Outcome = 'approved' | 'rejected' | 'expired' | 'cancelled' | 'failed';
+
+/** Every terminal outcome. */
+export const OUTCOMES: readonly Outcome[] = ['approved', 'rejected', 'expired', 'cancelled', 'failed'];
 
 /** What the decision policy concludes before any human review. */
 export type Decision = 'approved' | 'rejected' | 'review';

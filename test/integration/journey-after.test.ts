@@ -33,10 +33,10 @@ describe('webhooks, delivered by the workflow', () => {
     await harness.ekyc.userFinished(started.journeyId);
     const ofJourney = () => receiver.received.filter((delivery) => delivery.event.journeyId === started.journeyId);
 
-    await eventually(async () => expect(ofJourney().map((d) => d.event.type)).toContain('journey.in_review'), 30_000);
+    await eventually(() => expect(ofJourney().map((d) => d.event.type)).toContain('journey.in_review'), 30_000);
     await harness.ekyc.review(started.journeyId, { decision: 'approved', reviewer: 'op-9', reason: 'checked' });
     await harness.ekyc.result(started.journeyId);
-    await eventually(async () => expect(ofJourney().map((d) => d.event.type)).toContain('journey.completed'), 30_000);
+    await eventually(() => expect(ofJourney().map((d) => d.event.type)).toContain('journey.completed'), 30_000);
 
     const review = ofJourney().find((d) => d.event.type === 'journey.in_review');
     const completed = ofJourney().find((d) => d.event.type === 'journey.completed');

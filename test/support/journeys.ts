@@ -52,7 +52,7 @@ export async function archivedMd5(harness: JourneyHarness, key: string): Promise
 }
 
 /** Polls until `check` passes or the timeout elapses (for asynchronous effects like visibility). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
