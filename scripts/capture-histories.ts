@@ -1,13 +1,14 @@
 /**
  * `npm run capture-histories`: runs real journeys of every flow (and the review, expiry and cancel paths) on a
  * throwaway dev server against the emulator, and stores their histories under test/fixtures/histories/, where the
- * replay tests check that today's workflow code still replays them.
+ * replay tests check that today's workflow code still replays them. Their payloads are encrypted under the sandbox
+ * key ring (the harness's data converter), as `npm start` stores them, and the replay tests decode them the same way.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Scenario } from '../src/emulator/scenarios';
 import { FLOWS, type Flow } from '../src/workflows/types';
+import { historyToJson } from '../test/support/history-json';
 import { startJourneyHarness, type JourneyHarness } from '../test/support/journey-harness';
 import { FAST_TIMERS, inputFor } from '../test/support/journeys';
 import { startTestDevServer } from '../test/support/dev-server';
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
       await capture.run(harness, started.journeyId, started.token);
       const result = await harness.ekyc.result(started.journeyId);
       const history = await harness.client.workflow.getHandle(started.journeyId).fetchHistory();
-      writeFileSync(join(outDir, `${capture.name}.json`), historyToJSON(history));
+      writeFileSync(join(outDir, `${capture.name}.json`), historyToJson(history));
       console.log(`${capture.name}: ${result.outcome} (${history.events?.length ?? 0} events)`);
     }
   } finally {

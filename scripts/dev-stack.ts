@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     await supervisor.start({
       name: 'temporal',
       command: TEMPORAL_CLI_PATH,
-      args: devServerArgs(cfg),
+      // The UI decodes payloads through the gateway's codec endpoint (docs/operations.md, "Reading journeys in the UI").
+      args: devServerArgs(cfg, { codecEndpoint: `${gateway.publicUrl}/codec` }),
       ready: () => waitForTemporal(target.connection.address),
     });
   }
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
       ready: () => waitForPort('127.0.0.1', cfg.emulator.port),
     });
   }
-  await supervisor.start({ ...tsNode('src/workers/main.ts', 'worker'), readyLine: /^worker ready/ });
+  // The worker logs JSON lines; this one says every task queue is polled.
+  await supervisor.start({ ...tsNode('src/workers/main.ts', 'worker'), readyLine: /"msg":"worker ready"/ });
   const gatewayProbe = `http://${gateway.host === '0.0.0.0' ? '127.0.0.1' : gateway.host}:${gateway.port}/healthz`;
   await supervisor.start({ ...tsNode('src/gateway/main.ts', 'gateway'), ready: () => waitForHttp(gatewayProbe) });
 
@@ -70,7 +72,14 @@ async function main(): Promise<void> {
       ? `  FaceID emulator   http://127.0.0.1:${cfg.emulator.port} (sandbox mode: no Tencent credentials set)`
       : `  FaceID endpoint   ${cfg.faceid.protocol}${cfg.faceid.endpoint}`,
     `  Gateway (HTTP)    ${gateway.publicUrl}  (OpenAPI: ${gateway.publicUrl}/docs)`,
+    cfg.metrics.port > 0
+      ? `  Worker metrics    http://${cfg.metrics.host === '0.0.0.0' ? '127.0.0.1' : cfg.metrics.host}:${cfg.metrics.port}/metrics`
+      : undefined,
     cfg.sandbox ? `  Sandbox API key   ${gateway.apiKeys[0]}  (operator key: ${gateway.operatorKeys[0]})` : undefined,
+    `  Codec endpoint    ${gateway.publicUrl}/codec  (sign in: ${gateway.publicUrl}/codec/login${
+      cfg.sandbox ? `, token ${cfg.codec.authTokens[0]}` : ''
+    })`,
+    '                    for the UI to decode journeys, with "Include cross-origin credentials" on (docs/operations.md)',
     cfg.webhook.url ? `  Webhooks to       ${cfg.webhook.url}` : undefined,
     `  Data directory    ${resolve(cfg.dataDir)}`,
     cfg.sandbox ? 'Try it: npm run demo (in another terminal)' : undefined,

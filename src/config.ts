@@ -3,11 +3,13 @@ import { FACEID_ACTION_NAMES, type FaceIdAction } from './faceid/actions';
 import { DEFAULT_EMULATOR_PORT, SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from './emulator/defaults';
 import { defaultArchiveUrl, parseArchiveUrl } from './archive/archive-url';
 import { DEFAULT_MEDIA_HOSTS, DEFAULT_MEDIA_MAX_BYTES, parseHostList, parseHostPattern } from './archive/media-policy';
+import { parseKeyRing, SANDBOX_CODEC_KEYS, type KeyRing } from './codec/key-ring';
 import {
   DEFAULT_GATEWAY_PORT,
   DEMO_WEBHOOK_PORT,
   SANDBOX_API_KEY,
   SANDBOX_CLIENT_SECRET_KEY,
+  SANDBOX_CODEC_AUTH_TOKEN,
   SANDBOX_OPERATOR_KEY,
   SANDBOX_WEBHOOK_SECRET,
 } from './gateway/sandbox-defaults';
@@ -63,6 +65,9 @@ const envSchema = z.object({
     .default('ekyc-journeys'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // The worker's Prometheus endpoint (SDK and journey metrics); 0 turns it off.
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   ARCHIVE_URL: optionalText,
   RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
   MEDIA_ALLOWED_HOSTS: optionalText,
@@ -82,6 +87,10 @@ const envSchema = z.object({
   WEBHOOK_URL: optionalText.pipe(z.union([z.literal('none'), httpUrl]).optional()),
   WEBHOOK_SECRETS: secretList(16),
   WEB_FINAL_URL: optionalUrl,
+  // `id:base64,olderId:base64…`, first current; parsed by parseKeyRing, which never echoes key material.
+  CODEC_KEYS: optionalText,
+  CODEC_AUTH_TOKENS: secretList(16),
+  CODEC_UI_ORIGIN: optionalText,
 });
 
 /** The validated configuration every process of the service shares. */
@@ -110,6 +119,8 @@ export interface AppConfig {
   };
   emulator: { port: number; adminToken: string };
   worker: { maxCachedWorkflows: number };
+  /** Where the worker serves `/metrics`; `port` 0 means no endpoint. */
+  metrics: { host: string; port: number };
   /** The media archive: where it lives (`ARCHIVE_URL`) and how long media is kept after the outcome. */
   archive: { url: string; retentionDays: number };
   /** The media download guard: allowlisted hosts, the sandbox emulator's `host:port` (sandbox only), size cap. */
@@ -130,6 +141,11 @@ export interface AppConfig {
   };
   /** Where the worker delivers journey events; the first secret signs. */
   webhook: { url?: string; secrets: string[] };
+  /**
+   * The payload codec's key ring (`CODEC_KEYS`), and who may use the gateway's codec endpoint for the Temporal UI:
+   * bearer tokens (`CODEC_AUTH_TOKENS`, empty outside the sandbox until configured) and browser origins.
+   */
+  codec: { keyRing: KeyRing; authTokens: string[]; uiOrigins: string[] };
 }
 
 /** The gateway's settings once every secret it needs is present. */
@@ -201,6 +217,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     emulator: { port: e.EMULATOR_PORT, adminToken: e.SANDBOX_ADMIN_TOKEN },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     archive: parseArchive(e),
     media: parseMedia(e, sandbox, endpoint),
     gateway: {
@@ -214,6 +231,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       publicUrlConfigured: e.GATEWAY_PUBLIC_URL !== undefined,
     },
     webhook,
+    codec: parseCodec(e, sandbox),
   };
 }
 
@@ -249,6 +267,7 @@ export function gatewaySettings(cfg: AppConfig): GatewaySettings {
     cfg.gateway.operatorKeys.length === 0 ? 'GATEWAY_OPERATOR_KEYS' : undefined,
     cfg.gateway.clientSecretKey ? undefined : 'CLIENT_SECRET_KEY',
     cfg.sandbox || cfg.gateway.publicUrlConfigured ? undefined : 'GATEWAY_PUBLIC_URL',
+    cfg.codec.authTokens.length === 0 ? 'CODEC_AUTH_TOKENS' : undefined,
   ].filter((name): name is string => name !== undefined);
   if (missing.length > 0) {
     throw new ConfigError(
@@ -293,6 +312,42 @@ function parseMedia(e: z.infer<typeof envSchema>, sandbox: boolean, endpoint: st
     sandboxHosts: sandbox ? parsed('FACEID_ENDPOINT', () => [parseHostPattern(endpoint)]) : [],
     maxBytes: e.MEDIA_MAX_BYTES,
   };
+}
+
+function parseCodec(e: z.infer<typeof envSchema>, sandbox: boolean): AppConfig['codec'] {
+  const spec = e.CODEC_KEYS ?? (sandbox ? SANDBOX_CODEC_KEYS : undefined);
+  if (!spec) throw new ConfigError('Invalid configuration:\n  CODEC_KEYS: required outside sandbox mode');
+  let keyRing: KeyRing;
+  try {
+    keyRing = parseKeyRing(spec);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  CODEC_KEYS: ${(error as Error).message}`);
+  }
+  // The Temporal UI of `npm start` is the default caller, under either loopback name.
+  const origins = e.CODEC_UI_ORIGIN?.split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean) ?? [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`];
+  for (const origin of origins) {
+    if (!isOrigin(origin)) {
+      throw new ConfigError(
+        'Invalid configuration:\n  CODEC_UI_ORIGIN: expected http(s) origins (scheme, host and port only) separated by commas',
+      );
+    }
+  }
+  return {
+    keyRing,
+    authTokens: e.CODEC_AUTH_TOKENS ?? (sandbox ? [SANDBOX_CODEC_AUTH_TOKEN] : []),
+    uiOrigins: origins,
+  };
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }
 
 let loaded: AppConfig | undefined;

@@ -1,6 +1,6 @@
 /**
- * The package's public surface for backends: the in-process client, the webhook verifier, and the plain-JSON types
- * journeys, events and results travel as.
+ * The package's public surface for backends: the in-process client and its data converter (the payload codec), the
+ * webhook verifier, and the plain-JSON types journeys, events and results travel as.
  */
 export {
   EkycClient,
@@ -16,6 +16,15 @@ export { JourneyInputError, parseJourneyInput } from './client/journey-input';
 export type { JourneyListFilter, JourneySummary } from './client/journey-list';
 export type { ImageBytes } from './client/input-images';
 export { clientSecretFor, clientSecretMatches } from './client/client-secret';
+export {
+  dataConverterFor,
+  KeyRing,
+  KeyRingError,
+  parseKeyRing,
+  PayloadDecryptionError,
+  UnknownCodecKeyError,
+  type CodecKey,
+} from './codec';
 export {
   DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
   signWebhook,

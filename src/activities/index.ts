@@ -3,6 +3,7 @@ import type { ArchiveStore } from '../archive/store';
 import type { FaceIdApi } from '../faceid/client';
 import { createFaceIdActivities } from './faceid-activities';
 import { createMediaActivities } from './media-activities';
+import { observeActivities } from './observe';
 import { createWebhookActivities, type WebhookSettings } from './webhook-activities';
 
 /** Everything the activities need, injected by the worker (and by tests). */
@@ -15,11 +16,11 @@ export interface ActivityDeps {
   webhook?: WebhookSettings;
 }
 
-/** Every activity of the service, built from injected dependencies. */
+/** Every activity of the service, built from injected dependencies; each logs its outcome (see `observe.ts`). */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return observeActivities({
     ...createFaceIdActivities(deps),
     ...createMediaActivities({ archive: deps.archive, media: deps.media }),
     ...createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] } }),
-  };
+  });
 }

@@ -6,6 +6,7 @@ import { ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
 import type { ArchiveRef, RemoteMedia, StoredImageRef } from '../workflows/types';
 import { MEDIA_FAILURE_TYPES } from '../workflows/failure-types';
 import type { InlineMedia } from './normalize';
+import { recordArchivedBytes } from './observe';
 
 /** Largest input image sent to FaceID (its documented limits are 5–8 MB of Base64). */
 const MAX_INPUT_IMAGE_BYTES = 6 * 1024 * 1024;
@@ -51,6 +52,7 @@ export async function storeInlineMedia(
     const existing = await archive.head(key);
     const stored =
       existing?.md5 === md5 ? existing : await archive.put(key, bytes, { contentType, md5, size: bytes.length });
+    if (stored !== existing) recordArchivedBytes(item.kind, bytes.length);
     refs.push({ key, kind: item.kind, md5: stored.md5, size: stored.size });
     listed.push({ key, kind: item.kind, md5: stored.md5, size: stored.size, contentType });
   }

@@ -14,6 +14,7 @@ import { ArchiveIntegrityError, ArchiveObjectMissingError, type ArchiveStore } f
 import { MEDIA_FAILURE_TYPES } from '../workflows/failure-types';
 import type { ArchiveMediaInput, ArchiveRef, DeleteMediaInput, MediaKind } from '../workflows/types';
 import { readMediaClaim } from './inline-media';
+import { recordArchivedBytes } from './observe';
 
 /** What the media activities need. */
 export interface MediaActivityDeps {
@@ -113,6 +114,7 @@ export function createMediaActivities({ archive, media, downloader: given }: Med
             },
           });
           refs.push({ key, kind: item.kind, md5: stored.md5, size: stored.size });
+          recordArchivedBytes(item.kind, stored.size);
         } catch (error) {
           // Expired URLs are useless: drop the claim so only the fresh one the workflow fetches next remains.
           if (error instanceof MediaUrlExpiredError) await archive.delete(mediaClaim);
@@ -153,6 +155,7 @@ function mediaFailure(error: unknown, kind: MediaKind): unknown {
   if (error instanceof MediaUnsafeUrlError) {
     return ApplicationFailure.create({ type: MEDIA_FAILURE_TYPES.unsafeUrl, message, nonRetryable: true });
   }
-  if (error instanceof MediaDownloadError) return ApplicationFailure.create({ type: MEDIA_FAILURE_TYPES.downloadFailed, message });
+  if (error instanceof MediaDownloadError)
+    return ApplicationFailure.create({ type: MEDIA_FAILURE_TYPES.downloadFailed, message });
   return error;
 }

@@ -4,7 +4,6 @@ import { ekycFlowKey, ekycOutcomeKey, ekycStageKey } from '../workflows/search-a
 import { FLOWS, OUTCOMES, STAGES, type Flow, type Outcome, type Stage } from '../workflows/types';
 import { JourneyInputError } from './journey-input';
 
-
 /** Filters of a journey list; every value is an enum, so none can smuggle anything into the visibility query. */
 export const journeyListFilterSchema = z.strictObject({
   stage: z.enum(STAGES).optional(),

@@ -162,6 +162,16 @@ function answerFault(
   }
 }
 
+/** What the request log says about one API call: filled in by {@link handleApi} as it learns it. */
+export interface ApiCallNote {
+  /** The action, once known to be one of FaceID's (anything else is logged as `unknown`). */
+  action?: string;
+  /** The Tencent error code answered, or the injected transport fault. */
+  errorCode?: string;
+  /** An emulator bug met while answering (the caller logs it). */
+  error?: unknown;
+}
+
 /**
  * Serves one API 3.0 call: parse (TC3 headers or v1 form), authenticate, check action / version / region, rate
  * limit, draw faults, validate parameters, run the action. Every answer is HTTP 200 with the `Response` envelope
@@ -172,6 +182,7 @@ export async function handleApi(
   res: ServerResponse,
   body: Buffer | undefined,
   state: EmulatorState,
+  note: ApiCallNote = {},
 ): Promise<void> {
   const requestId = newRequestId();
   const traceId = header(req.headers, 'x-tc-traceid');
@@ -194,6 +205,7 @@ export async function handleApi(
     const { action, version, region } = parsed;
     if (!action) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Action`.');
     const def = ACTIONS.get(action);
+    note.action = def ? action : 'unknown';
     if (def) state.calls.record(action, performance.now());
     const caller = parsed.authenticate(Math.floor(state.clock.realNowMs() / 1000));
     if (!def) throw new ApiError('InvalidAction', `The action \`${action}\` is not found.`);
@@ -212,7 +224,10 @@ export async function handleApi(
     }
     const faults = state.faults.draw(action);
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-    if (faults.terminal) return answerFault(faults.terminal, req, res, requestId, headers);
+    if (faults.terminal) {
+      note.errorCode = faults.terminal.fault;
+      return answerFault(faults.terminal, req, res, requestId, headers);
+    }
     const { raw, origin } = parsed.params();
     const params = coerceParams(def.params, raw, origin);
     const fields = def.handle(
@@ -227,13 +242,13 @@ export async function handleApi(
     sendJson(res, successEnvelope(fields, requestId), 200, headers);
   } catch (error) {
     if (error instanceof ApiError) {
+      note.errorCode = error.code;
       sendJson(res, errorEnvelope(error, requestId), 200, headers);
       return;
     }
-    // A bug in the emulator: answer like the service would, and say what broke (never the request body).
-    process.stderr.write(
-      `emulator: unexpected error in an API call: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
+    // A bug in the emulator: answer like the service would; the request log says what broke (never the body).
+    note.errorCode = 'InternalError';
+    note.error = error;
     sendJson(
       res,
       errorEnvelope(new ApiError('InternalError', 'An internal error has occurred.'), requestId),

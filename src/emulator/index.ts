@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logging';
 import { CardStore } from './cards';
 import { EmulatorClock } from './clock';
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from './defaults';
@@ -28,6 +29,8 @@ export interface EmulatorOptions {
   publicBaseUrl?: string;
   /** Polling hints ApplyCardVerification returns (default 1 s between polls, at most 10 polls). */
   cardPolling?: Partial<CardPolling>;
+  /** Request log (one line per request, from `createLogger`); default: none. */
+  logger?: Logger;
 }
 
 /** A running emulator. */
@@ -71,7 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     cardPolling: { waitSeconds: options.cardPolling?.waitSeconds ?? 1, maxTimes: options.cardPolling?.maxTimes ?? 10 },
     publicBaseUrl: () => baseUrl,
   };
-  const server = createEmulatorServer(state);
+  const server = createEmulatorServer(state, options.logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

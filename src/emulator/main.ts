@@ -1,15 +1,18 @@
 import { config } from '../config';
+import { createLogger } from '../logging';
 import { startEmulator } from './index';
 
 /** Runs the emulator alone (`npm run emulator`) until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
   const settings = config();
+  const log = createLogger({ component: 'emulator', level: settings.logLevel });
   const emulator = await startEmulator({
     port: settings.emulator.port,
     keys: [{ secretId: settings.faceid.secretId, secretKey: settings.faceid.secretKey }],
     adminToken: settings.emulator.adminToken,
+    logger: log,
   });
-  process.stdout.write(`FaceID sandbox emulator listening on ${emulator.url} (endpoint ${emulator.endpoint})\n`);
+  log.info({ address: emulator.url, endpoint: emulator.endpoint }, 'FaceID sandbox emulator listening');
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -17,7 +20,7 @@ async function main(): Promise<void> {
     emulator.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`emulator: shutdown after ${signal} failed: ${String(error)}\n`);
+        log.error({ err: error, signal }, 'emulator shutdown failed');
         process.exit(1);
       },
     );
@@ -27,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`emulator: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  createLogger({ component: 'emulator', level: 'error' }).error({ err: error }, 'emulator failed to start');
   process.exit(1);
 });

@@ -1,5 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { bodyLimit, handleApi } from './api';
+import { performance } from 'node:perf_hooks';
+import { scrubText, type Logger } from '../logging';
+import { type ApiCallNote, bodyLimit, handleApi } from './api';
 import { handleControl } from './controls';
 import { sendJson } from './envelope';
 import type { EmulatorState } from './state';
@@ -23,12 +25,17 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
   });
 }
 
-async function dispatch(req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
+async function dispatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: EmulatorState,
+  note: ApiCallNote,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const path = url.pathname;
   const method = req.method ?? 'GET';
   if (path === '/') {
-    return handleApi(req, res, await readBody(req, bodyLimit(req.headers)), state);
+    return handleApi(req, res, await readBody(req, bodyLimit(req.headers)), state, note);
   }
   const body = await readBody(req, SMALL_BODY_LIMIT);
   if (body === undefined) return sendJson(res, { error: 'request body too large' }, 413);
@@ -42,11 +49,67 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, state: Emulat
   sendJson(res, { error: 'not found' }, 404);
 }
 
-/** Creates the emulator's HTTP server over a state (not yet listening). */
-export function createEmulatorServer(state: EmulatorState): Server {
+const STATIC_ROUTES = new Set([
+  '/',
+  '/healthz',
+  '/web/verify',
+  '/web/verify/complete',
+  '/sandbox/cards',
+  '/sandbox/faults',
+  '/sandbox/clock',
+  '/sandbox/stats',
+  '/sandbox/reset',
+]);
+
+/** The route a request matched, with tokens and media ids replaced by placeholders. */
+function routeOf(url: string | undefined): string {
+  let path: string;
+  try {
+    path = new URL(url ?? '/', 'http://emulator').pathname;
+  } catch {
+    return 'unmatched';
+  }
+  if (STATIC_ROUTES.has(path)) return path;
+  if (path.startsWith('/media/')) return '/media/:id/:name';
+  const session = /^\/sandbox\/sessions\/[^/]+(\/complete)?$/.exec(path);
+  if (session) return `/sandbox/sessions/:token${session[1] ?? ''}`;
+  return 'unmatched';
+}
+
+/**
+ * Writes the request log line once the answer is sent or the connection dropped: method, route pattern, FaceID
+ * action, status, Tencent error code, duration. Never URLs (media signatures, tokens), headers or bodies.
+ */
+function logRequest(log: Logger, req: IncomingMessage, res: ServerResponse, note: ApiCallNote, startedAt: number) {
+  const fields = {
+    method: req.method,
+    route: routeOf(req.url),
+    ...(note.action ? { action: note.action } : {}),
+    status: res.writableFinished ? res.statusCode : 'reset',
+    ...(note.errorCode ? { errorCode: note.errorCode } : {}),
+    durationMs: Math.round(performance.now() - startedAt),
+  };
+  if (note.error !== undefined) {
+    // The stack helps with an emulator bug; it is scrubbed like any message.
+    const stack = note.error instanceof Error && note.error.stack ? scrubText(note.error.stack) : undefined;
+    log.error({ ...fields, err: note.error, stack }, 'request failed: emulator bug');
+  } else log.info(fields, 'request completed');
+}
+
+/** Creates the emulator's HTTP server over a state (not yet listening); `log` receives one line per request. */
+export function createEmulatorServer(state: EmulatorState, log?: Logger): Server {
   const server = createServer((req, res) => {
-    dispatch(req, res, state).catch((error: unknown) => {
-      process.stderr.write(`emulator: request failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    const startedAt = performance.now();
+    const note: ApiCallNote = {};
+    res.once('close', () => {
+      if (log) logRequest(log, req, res, note, startedAt);
+      else if (note.error !== undefined) {
+        const error = note.error;
+        process.stderr.write(`emulator: unexpected error: ${error instanceof Error ? error.stack : typeof error}\n`);
+      }
+    });
+    dispatch(req, res, state, note).catch((error: unknown) => {
+      note.error = error;
       if (!res.headersSent) sendJson(res, { error: 'internal error' }, 500);
       else res.destroy();
     });

@@ -4,16 +4,30 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { openArchiveStore } from '../archive/open-store';
-import { ConfigError, config, gatewaySettings } from '../config';
+import { dataConverterFor } from '../codec/data-converter';
+import { ConfigError, config, gatewaySettings, type AppConfig } from '../config';
 import { EkycClient } from '../client/ekyc-client';
+import { createLogger } from '../logging';
 import { resolveTemporalTarget } from '../temporal/connection';
+import { codecRoutes } from './codec-routes';
 import { createGateway, type GatewayPlugin } from './server';
 
-/** Plugins mounted beside the core routes; separately owned endpoints (the UI's codec endpoint) are added here. */
-const plugins: GatewayPlugin[] = [];
+/** Plugins mounted beside the core routes: the Temporal UI's codec endpoint at `/codec`. */
+function pluginsFor(cfg: AppConfig, publicUrl: string): GatewayPlugin[] {
+  return [
+    codecRoutes({
+      keyRing: cfg.codec.keyRing,
+      tokens: cfg.codec.authTokens,
+      uiOrigins: cfg.codec.uiOrigins,
+      namespace: cfg.temporal.namespace,
+      endpointUrl: `${publicUrl}/codec`,
+    }),
+  ];
+}
 
 async function main(): Promise<void> {
   const cfg = config();
+  const log = createLogger({ component: 'gateway', level: cfg.logLevel });
   let settings;
   try {
     settings = gatewaySettings(cfg);
@@ -25,7 +39,11 @@ async function main(): Promise<void> {
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
   const target = resolveTemporalTarget(cfg);
   const connection = await Connection.connect(target.connection);
-  const client = new Client({ connection, namespace: target.namespace });
+  const client = new Client({
+    connection,
+    namespace: target.namespace,
+    dataConverter: dataConverterFor(cfg.codec.keyRing),
+  });
   const ekyc = new EkycClient(client, cfg.temporal.taskQueue, {
     archive,
     clientSecretKey: settings.clientSecretKey,
@@ -35,11 +53,12 @@ async function main(): Promise<void> {
     client,
     ekyc,
     settings: { ...settings, sandbox: cfg.sandbox },
-    logLevel: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel,
-    plugins,
+    logger: log,
+    plugins: pluginsFor(cfg, settings.publicUrl),
   });
   await app.listen({ host: settings.host, port: settings.port });
-  process.stdout.write(`gateway listening on ${settings.publicUrl} (OpenAPI at ${settings.publicUrl}/docs)\n`);
+  // Fastify has logged the address it listens on; the public URL may differ (behind a proxy).
+  log.info({ publicUrl: settings.publicUrl }, 'gateway ready');
 
   let stopping = false;
   const stop = (): void => {
@@ -52,7 +71,7 @@ async function main(): Promise<void> {
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          process.stderr.write(`gateway: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+          log.error({ err: error }, 'gateway shutdown failed');
           process.exit(1);
         },
       );
@@ -62,6 +81,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`gateway: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  createLogger({ component: 'gateway', level: 'error' }).error({ err: error }, 'gateway failed to start');
   process.exit(1);
 });

@@ -33,6 +33,7 @@ export const PROBLEMS = {
   idempotency_key_reused: { status: 422, title: 'The Idempotency-Key was used with a different body' },
   invalid_review: { status: 422, title: 'The journey refused the review' },
   invalid_legal_hold: { status: 422, title: 'The legal hold request was refused' },
+  undecodable_payload: { status: 422, title: 'A payload does not decrypt with the configured codec keys' },
   token_issue_failed: { status: 502, title: 'FaceID issued no token for this journey' },
   temporal_unavailable: { status: 503, title: 'Temporal is not reachable' },
   internal: { status: 500, title: 'Internal error' },

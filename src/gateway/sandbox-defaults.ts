@@ -7,5 +7,7 @@ export const SANDBOX_API_KEY = 'sandbox-backend-api-key';
 export const SANDBOX_OPERATOR_KEY = 'sandbox-operator-key';
 export const SANDBOX_CLIENT_SECRET_KEY = 'sandbox-client-secret-key-0000000';
 export const SANDBOX_WEBHOOK_SECRET = 'sandbox-webhook-secret';
+/** Bearer token of the codec endpoint the Temporal UI decodes payloads through (`CODEC_AUTH_TOKENS`). */
+export const SANDBOX_CODEC_AUTH_TOKEN = 'sandbox-codec-token';
 /** Port of the webhook receiver `npm run demo` listens on; the sandbox worker delivers there. */
 export const DEMO_WEBHOOK_PORT = 8089;

@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { EkycClient } from '../client/ekyc-client';
+import { createLogger, type Logger, type LogLevelName } from '../logging';
 import type { GatewayContext, GatewayRouteSettings } from './context';
 import { IdempotencyCache } from './idempotency';
+import { GatewayLogController } from './request-log';
 import { problem, problemFromError, sendProblem } from './problems';
 import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
@@ -28,15 +30,12 @@ export interface GatewayOptions {
     /** Public base URL; default `http://127.0.0.1:<bound port>`, which suits tests on port 0. */
     publicUrl?: string;
   };
-  /** pino log level; default `silent` (tests). */
-  logLevel?: string;
+  /** The gateway's logger, from `createLogger`; without one, a logger at `logLevel` on stdout. */
+  logger?: Logger;
+  /** Level of the default logger; default `silent` (tests). */
+  logLevel?: LogLevelName;
   /** Extra plugins, registered after the core routes and sharing their problem+json error handling. */
   plugins?: GatewayPlugin[];
-}
-
-/** Request log lines carry method and path only: query strings hold web-flow tokens, headers hold credentials. */
-function requestSerializer(request: FastifyRequest): { method: string; path: string } {
-  return { method: request.method, path: request.url.split('?')[0] ?? '' };
 }
 
 /**
@@ -46,7 +45,9 @@ function requestSerializer(request: FastifyRequest): { method: string; path: str
  */
 export function createGateway(options: GatewayOptions): FastifyInstance {
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'silent', serializers: { req: requestSerializer } },
+    loggerInstance: options.logger ?? createLogger({ component: 'gateway', level: options.logLevel ?? 'silent' }),
+    // One line per request with the route pattern, never the URL, headers or body.
+    logController: new GatewayLogController(),
     bodyLimit: SMALL_BODY_LIMIT,
     return503OnClosing: true,
     // Errors Fastify raises before routing (a malformed URL) are problems too.

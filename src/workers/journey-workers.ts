@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { DEFAULT_QUOTA_PER_SECOND, FACEID_ACTION_NAMES, type FaceIdAction } from '../faceid/actions';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -20,6 +21,11 @@ export interface JourneyWorkerOptions {
   maxConcurrentDownloads?: number;
   /** How long running activities get to finish on shutdown. */
   shutdownGraceTimeMs?: number;
+  /**
+   * The payload codec and failure converter (`dataConverterFor`); a prebuilt `workflowBundle` must have been bundled
+   * with the same `failureConverterPath`.
+   */
+  dataConverter: DataConverter;
 }
 
 /**
@@ -33,6 +39,7 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
     connection: options.connection,
     namespace: options.namespace,
     shutdownGraceTime: options.shutdownGraceTimeMs ?? 10_000,
+    dataConverter: options.dataConverter,
   };
   const main = Worker.create({
     ...common,

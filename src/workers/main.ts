@@ -5,15 +5,19 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { openArchiveStore } from '../archive/open-store';
+import { dataConverterFor } from '../codec/data-converter';
 import { config } from '../config';
 import { FaceIdClient } from '../faceid/client';
+import { createLogger } from '../logging';
 import { resolveTemporalTarget } from '../temporal/connection';
 import { createJourneyWorkers, runWorkers } from './journey-workers';
 import { installRuntime } from './runtime-logger';
 
 async function main(): Promise<void> {
   const cfg = config();
-  installRuntime(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
+  const log = createLogger({ component: 'worker', level: cfg.logLevel });
+  const metricsBindAddress = cfg.metrics.port > 0 ? `${cfg.metrics.host}:${cfg.metrics.port}` : undefined;
+  installRuntime({ logger: log, ...(metricsBindAddress ? { metricsBindAddress } : {}) });
   const target = resolveTemporalTarget(cfg);
   // Opened first: a bad ARCHIVE_URL or half a credential pair stops the worker before it connects anywhere.
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
@@ -35,9 +39,19 @@ async function main(): Promise<void> {
       rateLimits: cfg.faceid.rateLimits,
       defaultRateLimit: cfg.faceid.defaultRateLimit,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
+      dataConverter: dataConverterFor(cfg.codec.keyRing),
     });
-    console.log(`worker ready: ${workers.length} task queues on ${target.connection.address} (${target.namespace})`);
+    log.info(
+      {
+        taskQueues: workers.length,
+        temporal: target.connection.address,
+        namespace: target.namespace,
+        ...(metricsBindAddress ? { metrics: `http://${metricsBindAddress}/metrics` } : {}),
+      },
+      'worker ready',
+    );
     await runWorkers(workers);
+    log.info('worker stopped');
   } finally {
     await archive.close?.();
     await connection.close();
@@ -47,7 +61,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error('worker failed:', error instanceof Error ? error.message : error);
+    createLogger({ component: 'worker', level: 'error' }).error({ err: error }, 'worker failed');
     process.exit(1);
   },
 );

@@ -1,5 +1,6 @@
 import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { recordJourneyCompleted, recordJourneyStarted, recordStageDuration } from './journey-metrics';
 import { ekycFlowKey, ekycOutcomeKey, ekycReasonKey, ekycRegionKey, ekycStageKey } from './search-attributes';
 import type { IssuedToken, JourneyInput, JourneyStatus, Outcome, ReviewInput, Stage, TokenGrant } from './types';
 
@@ -20,6 +21,8 @@ export class JourneyState {
   outcome: Outcome | undefined;
   reasons: string[] = [];
   review: ReviewInput | undefined;
+  /** When the current stage began (workflow time), for the stage duration metric. */
+  private stageEnteredAtMs = Date.now();
   /** What search attributes already say: those the starter set count as synced, saving an upsert event. */
   private synced: Record<string, string>;
 
@@ -33,6 +36,7 @@ export class JourneyState {
         .filter((pair) => typeof pair.value === 'string')
         .map((pair) => [pair.key.name, pair.value]),
     );
+    recordJourneyStarted(input.flow);
   }
 
   /** Records a freshly issued token; its start window closes at `expiresAtMs`. */
@@ -54,6 +58,10 @@ export class JourneyState {
 
   /** Moves to a stage, shows `details` in the UI, and mirrors the stage into search attributes. */
   enterStage(stage: Stage, details: string, options: { sync?: boolean } = {}): void {
+    if (stage !== this.stage) {
+      recordStageDuration(this.input.flow, this.stage, Date.now() - this.stageEnteredAtMs);
+      this.stageEnteredAtMs = Date.now();
+    }
     this.stage = stage;
     setCurrentDetails(details);
     if (options.sync ?? true) this.syncSearchAttributes();
@@ -67,6 +75,7 @@ export class JourneyState {
     this.outcome = outcome;
     this.reasons = reasons;
     this.awaitingUser = false;
+    recordJourneyCompleted(this.input.flow, outcome);
     // The stage, outcome and reason reach search attributes together when the journey enters `completed`.
     this.enterStage('notifying', `${outcome} (${reasons.join(', ')}); notifying the backend`, { sync: false });
   }

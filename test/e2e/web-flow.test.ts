@@ -27,7 +27,8 @@ beforeAll(async () => {
   // The backend's own page, where the browser must land after the verification.
   backend = createServer((request, response) => {
     // Browsers also ask the page's origin for /favicon.ico; only page loads count.
-    if (request.url !== '/favicon.ico') finalRequests.push({ url: request.url ?? '', referer: request.headers.referer });
+    if (request.url !== '/favicon.ico')
+      finalRequests.push({ url: request.url ?? '', referer: request.headers.referer });
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end('<!doctype html><title>Backend</title><h1 id="done">Thanks, we are checking your verification</h1>');
   });

@@ -1,31 +1,44 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
+import { dataConverterFor, FAILURE_CONVERTER_PATH, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../src/codec';
+import { historyFromJson } from '../support/history-json';
 
 const historiesDir = join(__dirname, '..', 'fixtures', 'histories');
 const logger = new DefaultLogger('ERROR');
+// The histories were recorded with the sandbox codec: replay decodes them with the same key ring.
+const dataConverter = dataConverterFor(parseKeyRing(SANDBOX_CODEC_KEYS));
 
 function recordedHistories() {
   return readdirSync(historiesDir)
     .filter((file) => file.endsWith('.json'))
     .sort()
-    .map((file) => ({
-      workflowId: file.replace(/\.json$/, ''),
-      history: historyFromJSON(JSON.parse(readFileSync(join(historiesDir, file), 'utf8'))),
+    .map((file) => file.replace(/\.json$/, ''))
+    .map((name) => ({
+      name,
+      // The journey derives its children's ids from its own: replay under the id it ran with (the capture script
+      // starts `<name>` with reference `capture-<name>`).
+      workflowId: `ekyc:capture-${name}`,
+      history: historyFromJson(JSON.parse(readFileSync(join(historiesDir, `${name}.json`), 'utf8'))),
     }));
 }
 
 async function replayAll(workflowsPath: string): Promise<ReplayResult[]> {
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath,
+    logger,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  });
   const results: ReplayResult[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, recordedHistories())) results.push(result);
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, recordedHistories())) {
+    results.push(result);
+  }
   return results;
 }
 
 describe('recorded journey histories', () => {
   it('covers every flow and the review, reconcile, expiry and cancel paths', () => {
-    const names = recordedHistories().map((entry) => entry.workflowId);
+    const names = recordedHistories().map((entry) => entry.name);
     for (const expected of ['selfie', 'ekyc', 'liveness', 'web', 'web-legacy']) {
       expect(names).toContain(`${expected}-approved`);
     }

@@ -28,7 +28,12 @@ export function payloadsOf(value: unknown, found: Buffer[] = []): Buffer[] {
 
 /** The whole history as text, for scanning: payload bytes and metadata decoded, everything else as JSON. */
 export function historyText(history: History): string {
-  return JSON.stringify(history, function (this: unknown, _key, value: unknown) {
+  return protoText(history);
+}
+
+/** Any Temporal API message (a history, a describe response) as {@link historyText} renders a history. */
+export function protoText(message: unknown): string {
+  return JSON.stringify(message, function (this: unknown, _key, value: unknown) {
     if (
       value &&
       typeof value === 'object' &&

@@ -16,13 +16,16 @@ import { FilesystemStore } from '../../src/archive/filesystem-store';
 import type { ArchiveStore } from '../../src/archive/store';
 import { inputKey } from '../../src/archive/keys';
 import { EkycClient } from '../../src/client/ekyc-client';
+import { dataConverterFor, FAILURE_CONVERTER_PATH, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../src/codec';
 import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaults';
 import { encodeJpeg } from '../../src/emulator/jpeg';
 import { startEmulator } from '../../src/emulator';
 import type { SandboxClient } from '../../src/emulator/sandbox-client';
 import { FaceIdClient, type FaceIdClientOptions } from '../../src/faceid/client';
+import type { Logger } from '../../src/logging';
 import type { WebhookSettings } from '../../src/activities/webhook-activities';
 import { createJourneyWorkers, runWorkers } from '../../src/workers/journey-workers';
+import { installRuntime } from '../../src/workers/runtime-logger';
 import type { StoredImageRef } from '../../src/workflows/types';
 
 /** Everything one integration test file needs: the shared dev server, its own emulator, workers and queue. */
@@ -40,11 +43,18 @@ export interface JourneyHarness {
   close(): Promise<void>;
 }
 
+/** The data converter of `npm start` in sandbox mode: the sandbox key ring's codec and the encoding failure converter. */
+export const TEST_DATA_CONVERTER = dataConverterFor(parseKeyRing(SANDBOX_CODEC_KEYS));
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Bundles the workflows once per test file (module registry is per file in jest). */
+/** Bundles the workflows once per test file (module registry is per file in jest), with the service's failure converter. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietLogger,
+  });
   return bundle;
 }
 
@@ -76,18 +86,38 @@ export interface JourneyHarnessOptions {
   media?: MediaDownloaderOptions;
   /** Where the worker delivers journey events (default: nowhere). */
   webhook?: WebhookSettings;
+  /**
+   * The worker's logger: installs this process's SDK runtime with it (as the worker process does), so the file's
+   * first harness must pass it; default: the quiet runtime.
+   */
+  logger?: Logger;
+  /** With `logger`: `host:port` where the runtime serves Prometheus metrics. */
+  metricsBindAddress?: string;
+  /** The emulator's request log (default: none). */
+  emulatorLogger?: Logger;
+  /** A Temporal server of the test's own (default: the shared dev server of the jest run). */
+  temporalAddress?: string;
 }
 
 /** Starts an emulator, the journey workers on a fresh task queue, and a client, against the shared dev server. */
 export async function startJourneyHarness(options: JourneyHarnessOptions = {}): Promise<JourneyHarness> {
-  installQuietRuntime();
-  const emulator = await startEmulator({ port: 0 });
+  if (options.logger) {
+    // Not swallowed: a test that asks for these logs or metrics must not run without them.
+    installRuntime({
+      logger: options.logger,
+      ...(options.metricsBindAddress ? { metricsBindAddress: options.metricsBindAddress } : {}),
+    });
+  } else installQuietRuntime();
+  const emulator = await startEmulator({
+    port: 0,
+    ...(options.emulatorLogger ? { logger: options.emulatorLogger } : {}),
+  });
   const dataDir = await mkdtemp(join(tmpdir(), 'ekyc-harness-'));
   const archive = options.archive ?? new FilesystemStore(join(dataDir, 'archive'));
-  const address = temporalAddress();
+  const address = options.temporalAddress ?? temporalAddress();
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: TEST_DATA_CONVERTER });
   const taskQueue = `test-${randomUUID()}`;
   const faceid = new FaceIdClient({
     secretId: SANDBOX_SECRET_ID,
@@ -112,6 +142,7 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
     defaultRateLimit: options.rateLimit ?? 20,
     maxCachedWorkflows: 100,
     shutdownGraceTimeMs: 2_000,
+    dataConverter: TEST_DATA_CONVERTER,
   });
   const running = runWorkers(workers);
 

@@ -11,7 +11,13 @@ describe('configuration', () => {
   });
 
   it('uses Tencent Cloud over https when credentials are set', () => {
-    const cfg = parseConfig({ FACEID_SECRET_ID: 'id', FACEID_SECRET_KEY: 'key', FACEID_REGION: 'ap-jakarta' });
+    const cfg = parseConfig({
+      FACEID_SECRET_ID: 'id',
+      FACEID_SECRET_KEY: 'key',
+      FACEID_REGION: 'ap-jakarta',
+      // Outside the sandbox the payload codec's keys are required too.
+      CODEC_KEYS: `prod-1:${Buffer.alloc(32, 1).toString('base64')}`,
+    });
     expect(cfg.sandbox).toBe(false);
     expect(cfg.faceid).toMatchObject({
       endpoint: 'faceid.intl.tencentcloudapi.com',
@@ -44,5 +50,11 @@ describe('configuration', () => {
       ApplyLivenessToken: 10,
     });
     expect(() => parseConfig({ FACEID_RATE_LIMITS: 'NoSuchAction=5' })).toThrow(/FACEID_RATE_LIMITS/);
+  });
+
+  it('serves worker metrics on 127.0.0.1:9464 by default; METRICS_PORT=0 turns them off', () => {
+    expect(parseConfig({}).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(parseConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(() => parseConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
   });
 });

@@ -173,6 +173,50 @@ describe('operator review', () => {
   });
 });
 
+describe('legal hold', () => {
+  const hold = { hold: true, operator: 'op-5', reason: 'dispute' };
+
+  it('needs an operator key, validates the body, and is 409 while the journey runs', async () => {
+    const path = gw.path('ekyc:any', '/legal-hold');
+    expectProblem(await gw.call('POST', path, { json: hold }), 401, 'unauthenticated');
+    expectProblem(await gw.call('POST', path, { bearer: API_KEY, json: hold }), 403, 'forbidden');
+    const malformed = await gw.call('POST', path, {
+      bearer: OPERATOR_KEY,
+      json: { hold: 'yes', operator: 'Jane Doe <jane@example.com>', reason: '' },
+    });
+    expectProblem(malformed, 400, 'validation_failed');
+    expect(malformed.text).not.toContain('jane@example.com');
+
+    const reference = gw.harness.reference('gw-hold');
+    const input = await inputFor(gw.harness, 'liveness', reference);
+    const started = await gw.call('POST', '/v1/journeys', {
+      bearer: API_KEY,
+      json: { ...input, timers: { ...FAST_TIMERS, startWindowMs: 60_000 } },
+    });
+    const { journeyId, token, clientSecret } = started.body;
+    const holdPath = gw.path(journeyId, '/legal-hold');
+    expectProblem(await gw.call('POST', holdPath, { bearer: OPERATOR_KEY, json: hold }), 409, 'journey_running');
+
+    await gw.harness.sandbox.complete(token, 'pass');
+    await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
+    await resultOf(gw, journeyId);
+    const held = await gw.call('POST', holdPath, { bearer: OPERATOR_KEY, json: hold });
+    expect(held.status).toBe(200);
+    expect(held.body).toMatchObject({ journeyId, legalHold: true });
+    expect(['pending', 'delivered', 'skipped', 'failed']).toContain(held.body.webhook);
+    const released = await gw.call('POST', holdPath, { bearer: OPERATOR_KEY, json: { ...hold, hold: false } });
+    expect(released.body).toMatchObject({ legalHold: false });
+  });
+
+  it('404 for an unknown journey', async () => {
+    expectProblem(
+      await gw.call('POST', gw.path('ekyc:never-started', '/legal-hold'), { bearer: OPERATOR_KEY, json: hold }),
+      404,
+      'journey_not_found',
+    );
+  });
+});
+
 describe('system routes', () => {
   it('GET /healthz is 200 while Temporal answers', async () => {
     expect(await gw.call('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
@@ -208,6 +252,7 @@ describe('system routes', () => {
       '/v1/journeys/{id}',
       '/v1/journeys/{id}/cancel',
       '/v1/journeys/{id}/finished',
+      '/v1/journeys/{id}/legal-hold',
       '/v1/journeys/{id}/result',
       '/v1/journeys/{id}/review',
       '/v1/journeys/{id}/token',

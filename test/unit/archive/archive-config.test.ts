@@ -13,7 +13,12 @@ describe('archive and media configuration', () => {
   });
 
   it('has no sandbox host outside the sandbox, so plain http and internal addresses stay closed', () => {
-    const cfg = parseConfig({ FACEID_SECRET_ID: 'id', FACEID_SECRET_KEY: 'key' });
+    const cfg = parseConfig({
+      FACEID_SECRET_ID: 'id',
+      FACEID_SECRET_KEY: 'key',
+      // Outside the sandbox the payload codec's keys are required too.
+      CODEC_KEYS: `prod-1:${Buffer.alloc(32, 1).toString('base64')}`,
+    });
     expect(cfg.media.sandboxHosts).toEqual([]);
   });
 

@@ -1,0 +1,12 @@
+/** The payload codec: AES-256-GCM under a rotating key ring, and the data converter every process uses. */
+export {
+  AesGcmCodec,
+  ENCRYPTED_ENCODING,
+  isEncrypted,
+  KEY_ID_METADATA,
+  PayloadDecryptionError,
+  UnknownCodecKeyError,
+} from './aes-gcm-codec';
+export { dataConverterFor, FAILURE_CONVERTER_PATH } from './data-converter';
+export { KeyRing, KeyRingError, parseKeyRing, SANDBOX_CODEC_KEYS, type CodecKey } from './key-ring';
+export { payloadFromJson, payloadsJsonSchema, payloadToJson, type PayloadJson } from './payload-json';
