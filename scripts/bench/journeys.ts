@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { dispatchRateFor } from '../../src/workers/journey-workers';
 import { startJourneyHarness } from '../../test/support/journey-harness';
 import { inputFor } from '../../test/support/journeys';
 import { startTestDevServer } from '../../test/support/dev-server';
@@ -46,7 +47,7 @@ export async function benchJourneys(): Promise<string> {
     return [
       '## Journeys end to end (quota enforcement)',
       '',
-      `Command: \`npm run bench\` (section \`benchJourneys\`, also \`npx tsx scripts/bench/journeys.ts\`). ${JOURNEYS} liveness journeys started at once through the client (update-with-start), the user played through the emulator, media archived to the filesystem store, workers in the same process, each FaceID action queue limited to ${QUOTA}/s by \`maxTaskQueueActivitiesPerSecond\`.`,
+      `Command: \`npm run bench\` (section \`benchJourneys\`, also \`npx tsx scripts/bench/journeys.ts\`). ${JOURNEYS} liveness journeys started at once through the client (update-with-start), the user played through the emulator, media archived to the filesystem store, workers in the same process, each FaceID action's quota ${QUOTA}/s, so its queue dispatches at ${dispatchRateFor(QUOTA)}/s (\`maxTaskQueueActivitiesPerSecond\`, enforced by the server; see \`dispatchRateFor\`). The emulator refuses any call beyond ${QUOTA} in a sliding one-second window.`,
       '',
       '| machine | node | journeys | approved | seconds | journeys/s | highest FaceID calls in one second, any action | process RSS growth |',
       '|---|---|---|---|---|---|---|---|',
