@@ -33,49 +33,57 @@ const dmy = (iso: string): string => iso.split('-').reverse().join('-');
 const dmySlash = (iso: string): string => iso.split('-').reverse().join('/');
 
 /** Keys of FaceID's `NormalCardInfo` union (the current OCR result shape). */
-export type NormalCardKind =
-  | 'HKIDCard'
-  | 'MLIDCard'
-  | 'PhilippinesVoteID'
-  | 'IndonesiaIDCard'
-  | 'PhilippinesDrivingLicense'
-  | 'PhilippinesTinID'
-  | 'PhilippinesSSSID'
-  | 'PhilippinesUMID'
-  | 'InternationalIDPassport'
-  | 'GeneralCard'
-  | 'IndonesiaDrivingLicense'
-  | 'ThailandIDCard'
-  | 'SingaporeIDCard'
-  | 'MacaoIDCard'
-  | 'MainlandIDCard'
-  | 'JapanIDCard'
-  | 'TaiWanIDCard'
-  | 'HMTPermitCard';
+export const NORMAL_CARD_KINDS = [
+  'HKIDCard',
+  'MLIDCard',
+  'PhilippinesVoteID',
+  'IndonesiaIDCard',
+  'PhilippinesDrivingLicense',
+  'PhilippinesTinID',
+  'PhilippinesSSSID',
+  'PhilippinesUMID',
+  'InternationalIDPassport',
+  'GeneralCard',
+  'IndonesiaDrivingLicense',
+  'ThailandIDCard',
+  'SingaporeIDCard',
+  'MacaoIDCard',
+  'MainlandIDCard',
+  'JapanIDCard',
+  'TaiWanIDCard',
+  'HMTPermitCard',
+] as const;
+
+/** One key of the NormalCardInfo union. */
+export type NormalCardKind = (typeof NORMAL_CARD_KINDS)[number];
 
 /** Keys of FaceID's legacy `CardInfo` union (GetCardVerificationResult, and the OCR JSON file). */
-export type CardInfoKind =
-  | 'HKIDCard'
-  | 'MLIDCard'
-  | 'PhilippinesVoteID'
-  | 'IndonesiaIDCard'
-  | 'PhilippinesDrivingLicense'
-  | 'PhilippinesTinID'
-  | 'PhilippinesSSSID'
-  | 'PhilippinesUMID'
-  | 'InternationalIDPassport'
-  | 'GeneralCard'
-  | 'IndonesiaDrivingLicense'
-  | 'ThailandIDCard'
-  | 'SingaporeIDCard'
-  | 'MacaoIDCard'
-  | 'TaiWanIDCard'
-  | 'JapanIDCard'
-  | 'BangladeshIDCard'
-  | 'NigeriaIDCard'
-  | 'NigeriaDrivingLicense'
-  | 'PakistanIDCard'
-  | 'PakistanDrivingLicense';
+export const CARD_INFO_KINDS = [
+  'HKIDCard',
+  'MLIDCard',
+  'PhilippinesVoteID',
+  'IndonesiaIDCard',
+  'PhilippinesDrivingLicense',
+  'PhilippinesTinID',
+  'PhilippinesSSSID',
+  'PhilippinesUMID',
+  'InternationalIDPassport',
+  'GeneralCard',
+  'IndonesiaDrivingLicense',
+  'ThailandIDCard',
+  'SingaporeIDCard',
+  'MacaoIDCard',
+  'TaiWanIDCard',
+  'JapanIDCard',
+  'BangladeshIDCard',
+  'NigeriaIDCard',
+  'NigeriaDrivingLicense',
+  'PakistanIDCard',
+  'PakistanDrivingLicense',
+] as const;
+
+/** One key of the legacy CardInfo union. */
+export type CardInfoKind = (typeof CARD_INFO_KINDS)[number];
 
 function passport(p: SyntheticPerson): Record<string, string> {
   return {

@@ -13,7 +13,8 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium';
 import { parseKeyRing, SANDBOX_CODEC_KEYS } from '../../src/codec';
 import { codecRoutes } from '../../src/gateway/codec-routes';
 import { CODEC_SESSION_COOKIE } from '../../src/gateway/codec-session';
@@ -24,7 +25,6 @@ import { EKYC_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { eventually, inputFor } from '../support/journeys';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = resolve(__dirname, '..', '..', 'test-results');
 const CODEC_TOKEN = 'e2e-codec-token-0000000001';
 // "binary/encrypted" in Base64, as the UI prints metadata of a payload it could not decode.
@@ -120,21 +120,7 @@ beforeAll(async () => {
 
   await waitForUi(uiUrl);
   profileDir = await mkdtemp(join(tmpdir(), 'ekyc-chromium-'));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1440, height: 1000 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(profileDir, { width: 1440, height: 1000 });
   await mkdir(RESULTS, { recursive: true });
 });
 

@@ -4,11 +4,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium';
 import { FAST_TIMERS } from '../support/journeys';
 import { API_KEY, resultOf, startGatewayFixture, type GatewayFixture } from '../integration/gateway/gateway-fixture';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(__dirname, '..', '..', 'test-results', 'web-flow.png');
 
 let gw: GatewayFixture;
@@ -36,20 +36,7 @@ beforeAll(async () => {
   finalUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/kyc/done`;
   gw = await startGatewayFixture();
   profileDir = await mkdtemp(join(tmpdir(), 'ekyc-chromium-'));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(profileDir);
 });
 
 afterAll(async () => {

@@ -7,47 +7,17 @@ import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { AesGcmCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
 import {
+  CARD_INFO_KINDS,
   legacyCardInfo,
+  NORMAL_CARD_KINDS,
   normalCardInfo,
   syntheticPerson,
-  type CardInfoKind,
-  type NormalCardKind,
 } from '../../../src/emulator/card-info';
 import { FLOWS, type Flow } from '../../../src/workflows/types';
 import { forbiddenInHistory, protoText } from '../../support/history-scan';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { eventually, inputFor } from '../../support/journeys';
 
-const NORMAL_KINDS: NormalCardKind[] = [
-  'HKIDCard',
-  'MLIDCard',
-  'PhilippinesVoteID',
-  'IndonesiaIDCard',
-  'PhilippinesDrivingLicense',
-  'PhilippinesTinID',
-  'PhilippinesSSSID',
-  'PhilippinesUMID',
-  'InternationalIDPassport',
-  'GeneralCard',
-  'IndonesiaDrivingLicense',
-  'ThailandIDCard',
-  'SingaporeIDCard',
-  'MacaoIDCard',
-  'MainlandIDCard',
-  'JapanIDCard',
-  'TaiWanIDCard',
-  'HMTPermitCard',
-];
-const LEGACY_KINDS: CardInfoKind[] = [
-  ...NORMAL_KINDS.filter(
-    (kind): kind is NormalCardKind & CardInfoKind => !['MainlandIDCard', 'HMTPermitCard'].includes(kind),
-  ),
-  'BangladeshIDCard',
-  'NigeriaIDCard',
-  'NigeriaDrivingLicense',
-  'PakistanIDCard',
-  'PakistanDrivingLicense',
-];
 const WRONG_SECRET_KEY = 'not-the-sandbox-key-000000000000';
 const LEGACY_COMPARE_URL = 'https://sandbox-bucket.cos.ap-singapore.myqcloud.com/compare.jpg';
 
@@ -65,8 +35,8 @@ function personStrings(seeds: string[]): string[] {
   };
   for (const seed of seeds) {
     const person = syntheticPerson(seed);
-    for (const kind of NORMAL_KINDS) collect(normalCardInfo(kind, person));
-    for (const kind of LEGACY_KINDS) collect(legacyCardInfo(kind, person));
+    for (const kind of NORMAL_CARD_KINDS) collect(normalCardInfo(kind, person));
+    for (const kind of CARD_INFO_KINDS) collect(legacyCardInfo(kind, person));
   }
   return [...found];
 }
