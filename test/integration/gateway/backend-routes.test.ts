@@ -8,6 +8,7 @@ import {
   jpegBase64,
   livenessBody,
   OPERATOR_KEY,
+  expectProblem as expectProblemAnswer,
   resultOf,
   startGatewayFixture,
   type Answer,
@@ -20,9 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => gw?.close());
 
+/** A problem answer, with its type URN too (the document's identity, checked once per route here). */
 function expectProblem(answer: Answer, status: number, code: string): void {
-  expect({ status: answer.status, code: answer.body.code }).toEqual({ status, code });
-  expect(answer.contentType).toContain('application/problem+json');
+  expectProblemAnswer(answer, status, code);
   expect(answer.body).toMatchObject({ type: `urn:ekyc-journeys:problem:${code}`, status });
 }
 

@@ -9,10 +9,10 @@ import {
   CLIENT_SECRET_KEY,
   livenessBody,
   OPERATOR_KEY,
+  expectProblem,
   resultOf,
   startGatewayFixture,
   waitForStage,
-  type Answer,
   type GatewayFixture,
 } from './gateway-fixture';
 
@@ -21,11 +21,6 @@ beforeAll(async () => {
   gw = await startGatewayFixture();
 });
 afterAll(() => gw?.close());
-
-function expectProblem(answer: Answer, status: number, code: string): void {
-  expect({ status: answer.status, code: answer.body.code }).toEqual({ status, code });
-  expect(answer.contentType).toContain('application/problem+json');
-}
 
 async function startLiveness(timers: Record<string, number> = {}, extra: Record<string, unknown> = {}) {
   const answer = await gw.call('POST', '/v1/journeys', {

@@ -161,3 +161,9 @@ export async function waitForStage(fixture: GatewayFixture, journeyId: string, s
 export const anyString = (): unknown => expect.any(String);
 /** `expect.any(Number)`, typed so lint sees no `any`. */
 export const anyNumber = (): unknown => expect.any(Number);
+
+/** Asserts an RFC 9457 problem answer with its status and stable code. */
+export function expectProblem(answer: Answer, status: number, code: string): void {
+  expect({ status: answer.status, code: answer.body.code }).toEqual({ status, code });
+  expect(answer.contentType).toContain('application/problem+json');
+}
