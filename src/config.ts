@@ -70,6 +70,9 @@ const envSchema = z.object({
   METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   ARCHIVE_URL: optionalText,
   RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
+  // The retention sweep's schedule: every this many minutes (1 minute to 1 day), this many journeys per batch.
+  RETENTION_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  RETENTION_SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   MEDIA_ALLOWED_HOSTS: optionalText,
   MEDIA_MAX_BYTES: z.coerce
     .number()
@@ -121,8 +124,11 @@ export interface AppConfig {
   worker: { maxCachedWorkflows: number };
   /** Where the worker serves `/metrics`; `port` 0 means no endpoint. */
   metrics: { host: string; port: number };
-  /** The media archive: where it lives (`ARCHIVE_URL`) and how long media is kept after the outcome. */
-  archive: { url: string; retentionDays: number };
+  /**
+   * The media archive: where it lives (`ARCHIVE_URL`), how long media is kept after the outcome, and how often the
+   * retention sweep runs and how many journeys it takes per batch.
+   */
+  archive: { url: string; retentionDays: number; sweep: { intervalMinutes: number; batchSize: number } };
   /** The media download guard: allowlisted hosts, the sandbox emulator's `host:port` (sandbox only), size cap. */
   media: { allowedHosts: string[]; sandboxHosts: string[]; maxBytes: number };
   gateway: {
@@ -293,7 +299,11 @@ function parseArchive(e: z.infer<typeof envSchema>): AppConfig['archive'] {
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  ARCHIVE_URL: ${(error as Error).message}`);
   }
-  return { url, retentionDays: e.RETENTION_DAYS };
+  return {
+    url,
+    retentionDays: e.RETENTION_DAYS,
+    sweep: { intervalMinutes: e.RETENTION_SWEEP_INTERVAL_MINUTES, batchSize: e.RETENTION_SWEEP_BATCH_SIZE },
+  };
 }
 
 function parseMedia(e: z.infer<typeof envSchema>, sandbox: boolean, endpoint: string): AppConfig['media'] {

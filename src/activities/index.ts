@@ -4,6 +4,7 @@ import type { FaceIdApi } from '../faceid/client';
 import { createFaceIdActivities } from './faceid-activities';
 import { createMediaActivities } from './media-activities';
 import { observeActivities } from './observe';
+import { createRetentionActivities } from './retention-activities';
 import { createWebhookActivities, type WebhookSettings } from './webhook-activities';
 
 /** Everything the activities need, injected by the worker (and by tests). */
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
   return observeActivities({
     ...createFaceIdActivities(deps),
     ...createMediaActivities({ archive: deps.archive, media: deps.media }),
+    ...createRetentionActivities({ archive: deps.archive }),
     ...createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] } }),
   });
 }

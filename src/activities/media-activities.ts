@@ -9,7 +9,7 @@ import {
   type MediaDownloaderOptions,
 } from '../archive/download';
 import { recordArchived } from '../archive/manifest';
-import { purgeJourneyMedia } from '../archive/retention';
+import { purgeUnlessHeld } from '../archive/retention-records';
 import { ArchiveIntegrityError, ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
 import { MEDIA_FAILURE_TYPES } from '../workflows/failure-types';
 import type { ArchiveMediaInput, ArchiveRef, DeleteMediaInput, MediaKind } from '../workflows/types';
@@ -129,12 +129,14 @@ export function createMediaActivities({ archive, media, downloader: given }: Med
     },
 
     /**
-     * Retention: deletes every archived object of a journey (media and leftover claims, never the manifest) and
-     * records each deletion in the manifest. Repeating it is harmless; it reports how many objects this run removed.
+     * Retention of an old `afterJourney` (the sweep replaced it): deletes every archived object of a journey (media
+     * and leftover claims, never the manifest) and records each deletion in the manifest, unless the archive holds a
+     * legal hold for it, which files the journey for the sweep instead. Repeating it is harmless; it reports how many
+     * objects this run removed.
      */
     deleteJourneyMedia: async ({ journeyId, inputKeys }: DeleteMediaInput): Promise<{ deleted: number }> => {
-      const { deleted } = await purgeJourneyMedia(archive, journeyId, { inputKeys: inputKeys ?? [] });
-      return { deleted: deleted.length };
+      const { deleted } = await purgeUnlessHeld(archive, journeyId, inputKeys ?? []);
+      return { deleted };
     },
   };
 }

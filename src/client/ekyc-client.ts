@@ -1,6 +1,7 @@
 import {
   type Client,
   WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type WorkflowHandle,
@@ -17,11 +18,17 @@ import {
   userFinishedSignal,
 } from '../workflows/definitions';
 import {
-  afterJourneyStatusQuery,
+  retentionStatus as readRetentionStatus,
+  MediaDeletedError,
+  readRetentionRecord,
+  writeLegalHold,
+  type RetentionStatus,
+} from '../archive/retention-records';
+import {
   afterJourneyWorkflowId,
+  LEGAL_HOLD_ERRORS,
   setLegalHoldUpdate,
   type afterJourney,
-  type AfterJourneyStatus,
   type LegalHoldInput,
 } from '../workflows/after-journey';
 import type { ekycJourney } from '../workflows/ekyc-journey';
@@ -42,7 +49,11 @@ export interface StartedJourney extends IssuedToken {
 
 /** Options of an {@link EkycClient}. */
 export interface EkycClientOptions {
-  /** Where images given as bytes are stored before the journey starts; required only to accept image bytes. */
+  /**
+   * The media archive: where images given as bytes are stored before the journey starts, and where retention records
+   * and legal holds live. Required to accept image bytes and for {@link EkycClient.setLegalHold} and
+   * {@link EkycClient.retentionStatus}.
+   */
   archive?: ArchiveStore;
   /** Key of the per-journey client secrets (`CLIENT_SECRET_KEY`); without it no `clientSecret` is returned. */
   clientSecretKey?: string;
@@ -176,27 +187,59 @@ export class EkycClient {
   }
 
   /**
-   * Sets or releases the legal hold on an ended journey's media: while held, the media outlives the retention period.
-   * Rejects with {@link JourneyRunningError} before the outcome (retention starts at the outcome) and with
-   * {@link JourneyClosedError} once the media is deleted.
+   * Sets or releases the legal hold on an ended journey's media: while held, the retention sweep never deletes it.
+   * The hold is an object in the archive, so it outlives every workflow. Rejects with {@link JourneyRunningError}
+   * before the outcome (retention starts at the outcome), {@link JourneyNotFoundError} for an unknown journey, and
+   * {@link MediaDeletedError} once the sweep has deleted (or begun deleting) the media.
    */
-  async setLegalHold(journeyId: string, hold: LegalHoldInput): Promise<AfterJourneyStatus> {
+  async setLegalHold(journeyId: string, hold: LegalHoldInput): Promise<RetentionStatus> {
+    const archive = this.requireArchive();
+    validateLegalHold(hold);
+    // A retention record means the journey ended with media; without one, Temporal says whether it ended at all.
+    if (!(await readRetentionRecord(archive, journeyId))) await this.requireEnded(journeyId);
+    const status = await writeLegalHold(archive, journeyId, hold);
+    await this.relayToAfterJourney(journeyId, hold);
+    return status;
+  }
+
+  /**
+   * Where an ended journey's retention stands, read from the archive: delete-after date, legal hold, and once the
+   * sweep ran, when and how many objects it deleted. A journey that stored nothing has no `deleteAfter`.
+   */
+  async retentionStatus(journeyId: string): Promise<RetentionStatus> {
+    const archive = this.requireArchive();
+    const status = await readRetentionStatus(archive, journeyId);
+    if (status.deleteAfter === undefined && !status.legalHold) await this.requireEnded(journeyId);
+    return status;
+  }
+
+  /**
+   * During the migration from `afterJourney` (earlier deployments), its own copy of the hold is kept in step, so that
+   * it carries the same hold into the retention records when it hands over. Absent (the usual case): nothing to do.
+   */
+  private async relayToAfterJourney(journeyId: string, hold: LegalHoldInput): Promise<void> {
     const handle = this.client.workflow.getHandle<typeof afterJourney>(afterJourneyWorkflowId(journeyId));
     try {
-      return await handle.executeUpdate(setLegalHoldUpdate, { args: [hold] });
+      await handle.executeUpdate(setLegalHoldUpdate, { args: [hold] });
     } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      const journey = await this.guard(journeyId, (journeyHandle) => journeyHandle.describe());
-      if (journey.status.name === 'RUNNING') throw new JourneyRunningError(journeyId);
-      throw new JourneyClosedError(journeyId);
+      if (error instanceof WorkflowNotFoundError) return;
+      const type = (error instanceof WorkflowUpdateFailedError ? (error.cause as { type?: string }) : undefined)?.type;
+      if (type === LEGAL_HOLD_ERRORS.alreadyDeleted) {
+        throw new MediaDeletedError(`the media of journey ${journeyId} is already deleted`);
+      }
+      throw error;
     }
   }
 
-  /** Webhook delivery and retention state of an ended journey (legal hold, delete-after date, deletions). */
-  afterJourneyStatus(journeyId: string): Promise<AfterJourneyStatus> {
-    return this.client.workflow
-      .getHandle<typeof afterJourney>(afterJourneyWorkflowId(journeyId))
-      .query(afterJourneyStatusQuery);
+  /** Resolves when the journey has ended; otherwise {@link JourneyRunningError} or {@link JourneyNotFoundError}. */
+  private async requireEnded(journeyId: string): Promise<void> {
+    const description = await this.guard(journeyId, (handle) => handle.describe());
+    if (description.status.name === 'RUNNING') throw new JourneyRunningError(journeyId);
+  }
+
+  private requireArchive(): ArchiveStore {
+    if (!this.options.archive) throw new Error('EkycClient needs the archive for retention and legal holds');
+    return this.options.archive;
   }
 
   /** The journey's stage, token expiry, attempts and outcome; works after the journey ended too. */
@@ -266,4 +309,25 @@ export class EkycClient {
   }
 }
 
+/** Operator ids are ids, never names or e-mail addresses; reasons are short and non-empty. */
+function validateLegalHold(hold: LegalHoldInput): void {
+  const valid =
+    typeof hold?.hold === 'boolean' &&
+    /^[A-Za-z0-9._:-]{1,64}$/.test(hold.operator ?? '') &&
+    typeof hold.reason === 'string' &&
+    hold.reason.trim() !== '' &&
+    hold.reason.length <= 500;
+  if (!valid) throw new LegalHoldInputError();
+}
+
+/** The legal hold request is malformed (operator id, reason). */
+export class LegalHoldInputError extends Error {
+  override readonly name = 'LegalHoldInputError';
+  constructor() {
+    super('hold must be a boolean, operator an operator id (1-64 letters, digits, . _ : -), reason 1-500 characters');
+  }
+}
+
+export { MediaDeletedError } from '../archive/retention-records';
+export type { RetentionStatus } from '../archive/retention-records';
 export type { JourneyListFilter, JourneySummary } from './journey-list';

@@ -29,6 +29,11 @@ export interface FaceIdClientOptions {
   timeoutSeconds: number;
   /** Defaults to `TC3-HMAC-SHA256` (the SDK itself defaults to v1 `HmacSHA256`). */
   signMethod?: FaceIdSignMethod | undefined;
+  /**
+   * Waits for permission to send one call of `action` (the worker's quota pacer); called after the request is
+   * validated, right before it is signed and sent, so the wait never counts against the request's timeout.
+   */
+  beforeSend?: ((action: FaceIdAction) => Promise<void>) | undefined;
 }
 
 /** One promise-returning method per action (`getFaceIdTokenIntl` …) plus a generic `call`; mock this in tests. */
@@ -55,7 +60,8 @@ const REGION_NAME = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
  */
 export class FaceIdClient implements FaceIdApi {
   // Private fields keep the secret key out of util.inspect / console.log output of the client.
-  readonly #options: Required<FaceIdClientOptions>;
+  readonly #options: Required<Omit<FaceIdClientOptions, 'beforeSend'>>;
+  readonly #beforeSend: ((action: FaceIdAction) => Promise<void>) | undefined;
   readonly #sdkClients = new Map<string, CommonClient>();
 
   constructor(options: FaceIdClientOptions) {
@@ -73,7 +79,9 @@ export class FaceIdClient implements FaceIdApi {
     if (!(FACEID_SIGN_METHODS as readonly string[]).includes(signMethod)) {
       throw new Error(`FaceIdClient: signMethod must be one of ${FACEID_SIGN_METHODS.join(', ')}`);
     }
-    this.#options = { ...options, signMethod };
+    const { beforeSend, ...rest } = options;
+    this.#options = { ...rest, signMethod };
+    this.#beforeSend = beforeSend;
   }
 
   /** Calls `action` in `region` with a request validated against its schema and returns the parsed response. */
@@ -87,6 +95,11 @@ export class FaceIdClient implements FaceIdApi {
       });
     }
     const params = parseFaceIdRequest(action, request);
+    if (this.#beforeSend) {
+      await this.#beforeSend(action).catch(() => {
+        throw new FaceIdError({ kind: 'FaceIdTransient', action, detail: 'not sent: the worker is shutting down' });
+      });
+    }
     const response = await this.#send(action, region, params);
     return parseFaceIdResponse(action, response);
   }

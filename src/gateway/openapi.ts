@@ -160,14 +160,24 @@ const schemas: Record<string, Json> = {
       },
     },
   },
-  AfterJourneyStatus: {
+  RetentionStatus: {
     type: 'object',
+    required: ['journeyId', 'legalHold'],
     properties: {
       journeyId: { type: 'string' },
-      webhook: { type: 'string', enum: ['pending', 'delivered', 'skipped', 'failed'] },
-      deleteAfter: { type: 'string', format: 'date-time' },
+      deleteAfter: { type: 'string', format: 'date-time', description: 'absent when the journey stored no media' },
       legalHold: { type: 'boolean' },
-      deleted: { type: 'integer' },
+      hold: {
+        type: 'object',
+        properties: {
+          operator: { type: 'string' },
+          reason: { type: 'string' },
+          since: { type: 'string', format: 'date-time' },
+        },
+      },
+      deletedAt: { type: 'string', format: 'date-time' },
+      deleted: { type: 'integer', description: 'objects the retention sweep deleted' },
+      deleting: { type: 'boolean', description: 'the sweep has begun deleting' },
     },
   },
   Accepted: {
@@ -350,7 +360,7 @@ export function buildOpenApiDocument(): Json {
           parameters: [journeyId],
           requestBody: { required: true, content: { 'application/json': { schema: ref('LegalHoldRequest') } } },
           responses: {
-            ...ok('AfterJourneyStatus', 'the hold was set or released'),
+            ...ok('RetentionStatus', 'the hold was set or released'),
             ...problems(
               'validation_failed',
               'unauthenticated',

@@ -4,6 +4,8 @@ import {
   JourneyClosedError,
   JourneyNotFoundError,
   JourneyRunningError,
+  LegalHoldInputError,
+  MediaDeletedError,
   WebReturnMismatchError,
 } from '../client/ekyc-client';
 import { JourneyInputError } from '../client/journey-input';
@@ -126,6 +128,8 @@ export function problemFromError(error: unknown): Problem {
   if (error instanceof JourneyClosedError) return problem('journey_closed');
   if (error instanceof JourneyRunningError) return problem('journey_running');
   if (error instanceof WebReturnMismatchError) return problem('invalid_web_return');
+  if (error instanceof MediaDeletedError) return problem('media_deleted');
+  if (error instanceof LegalHoldInputError) return problem('invalid_legal_hold');
   if (error instanceof WorkflowUpdateFailedError) {
     const type = (error.cause as { type?: string | null } | undefined)?.type ?? '';
     const code = UPDATE_PROBLEMS[type];

@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { DEFAULT_QUOTA_PER_SECOND, FACEID_ACTION_NAMES, type FaceIdAction } from '../faceid/actions';
 import { createActivities, type ActivityDeps } from '../activities';
+import { pacedActivityTuner, type QuotaPacer } from '../quota';
 import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from '../workflows/task-queues';
 
 /** How to build the workers of one process. */
@@ -16,6 +17,11 @@ export interface JourneyWorkerOptions {
   /** Per-action quotas (requests per second); unlisted actions get `defaultRateLimit`. */
   rateLimits?: Partial<Record<FaceIdAction, number>>;
   defaultRateLimit?: number;
+  /**
+   * Paces this process's FaceID calls within the quota group (`startQuotaPacer`); the same pacer must hold the
+   * FaceID client's `beforeSend`, and its `quotaFor` must agree with the rate limits above.
+   */
+  pacer: QuotaPacer;
   maxCachedWorkflows: number;
   /** Concurrent downloads per media worker; each holds one file's stream, never the whole file. */
   maxConcurrentDownloads?: number;
@@ -28,20 +34,20 @@ export interface JourneyWorkerOptions {
   dataConverter: DataConverter;
 }
 
-/**
- * The task-queue dispatch rate that keeps an action within its quota. The server's limiter is a token bucket whose
- * burst equals its rate, so a rate of r can let 2r tasks through within one second (a full bucket, then its refill);
- * measured: 37 calls in one second at r = 20. Half the quota bounds that at the quota; a further 10 % absorbs the
- * jitter between dispatch and arrival (measured: 21 in one second at r = 10).
- */
-export function dispatchRateFor(quotaPerSecond: number): number {
-  return quotaPerSecond * 0.45;
+/** The quota of one action in calls per second: its own limit, else the default, else FaceID's 20/s. */
+export function quotaOf(
+  action: FaceIdAction,
+  limits: { rateLimits?: Partial<Record<FaceIdAction, number>>; defaultRateLimit?: number },
+): number {
+  return limits.rateLimits?.[action] ?? limits.defaultRateLimit ?? DEFAULT_QUOTA_PER_SECOND;
 }
 
 /**
- * The workers of the service: the main queue (journey workflows and webhook delivery), one queue per FaceID action capped at that
- * action's quota, and the media queue. `maxTaskQueueActivitiesPerSecond` is enforced by the server across every
- * worker polling the queue, retries included, so the quota holds however far the workers scale out.
+ * The workers of the service: the main queue (journey workflows and webhook delivery), one queue per FaceID action,
+ * and the media queue. The quota is kept exactly by the pacer (calls start only in this process's global slots, see
+ * `src/quota`); each FaceID worker holds only the tasks its slots can start within two seconds. The server's
+ * `maxTaskQueueActivitiesPerSecond` at the quota stays as a coarse, cluster-wide backstop: its token bucket bursts
+ * up to twice the rate within a second, so it bounds the long-run rate, not the windows.
  */
 export async function createJourneyWorkers(options: JourneyWorkerOptions): Promise<Worker[]> {
   const activities = createActivities(options.deps);
@@ -67,16 +73,21 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
       ...common,
       taskQueue: faceIdTaskQueue(options.taskQueue, action),
       activities: { [name]: activities[name] },
-      maxTaskQueueActivitiesPerSecond: dispatchRateFor(
-        options.rateLimits?.[action] ?? options.defaultRateLimit ?? DEFAULT_QUOTA_PER_SECOND,
-      ),
-      maxConcurrentActivityTaskExecutions: 50,
+      maxTaskQueueActivitiesPerSecond: quotaOf(action, options),
+      tuner: pacedActivityTuner(options.pacer, action),
     });
   });
   const media = Worker.create({
     ...common,
     taskQueue: mediaTaskQueue(options.taskQueue),
-    activities: { archiveMedia: activities.archiveMedia, deleteJourneyMedia: activities.deleteJourneyMedia },
+    // Retention lives beside the media it deletes: filing records at a journey's end and the sweep's steps.
+    activities: {
+      archiveMedia: activities.archiveMedia,
+      deleteJourneyMedia: activities.deleteJourneyMedia,
+      recordRetention: activities.recordRetention,
+      listDueRetention: activities.listDueRetention,
+      purgeDueRetention: activities.purgeDueRetention,
+    },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentDownloads ?? 8,
   });
   return Promise.all([main, ...faceid, media]);

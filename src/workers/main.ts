@@ -3,14 +3,18 @@
  * the main, FaceID and media workers, and shuts them down gracefully on SIGINT / SIGTERM (the SDK installs those
  * handlers and lets running activities finish within the grace time).
  */
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { openArchiveStore } from '../archive/open-store';
 import { dataConverterFor } from '../codec/data-converter';
 import { config } from '../config';
+import type { FaceIdAction } from '../faceid/actions';
 import { FaceIdClient } from '../faceid/client';
 import { createLogger } from '../logging';
 import { resolveTemporalTarget } from '../temporal/connection';
-import { createJourneyWorkers, runWorkers } from './journey-workers';
+import { startQuotaPacer } from '../quota';
+import { createJourneyWorkers, quotaOf, runWorkers } from './journey-workers';
+import { ensureRetentionSchedule, migrateAfterJourneys } from './retention-schedule';
 import { installRuntime } from './runtime-logger';
 
 async function main(): Promise<void> {
@@ -22,6 +26,14 @@ async function main(): Promise<void> {
   // Opened first: a bad ARCHIVE_URL or half a credential pair stops the worker before it connects anywhere.
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
   const connection = await NativeConnection.connect(target.connection);
+  const limits = { rateLimits: cfg.faceid.rateLimits, defaultRateLimit: cfg.faceid.defaultRateLimit };
+  // Every worker process on the task queue shares the quota through leases in the archive, the store they all reach.
+  const quota = await startQuotaPacer({
+    store: archive,
+    group: cfg.temporal.taskQueue,
+    quotaFor: (action) => quotaOf(action as FaceIdAction, limits),
+    onError: (error) => log.warn({ err: error }, 'quota lease renewal failed; FaceID calls paused until it succeeds'),
+  });
   try {
     const faceid = new FaceIdClient({
       secretId: cfg.faceid.secretId,
@@ -29,6 +41,7 @@ async function main(): Promise<void> {
       endpoint: cfg.faceid.endpoint,
       protocol: cfg.faceid.protocol,
       timeoutSeconds: cfg.faceid.timeoutSeconds,
+      beforeSend: (action) => quota.pacer.acquire(action),
     });
     const workers = await createJourneyWorkers({
       connection,
@@ -36,8 +49,8 @@ async function main(): Promise<void> {
       taskQueue: cfg.temporal.taskQueue,
       deps: { faceid, archive, media: cfg.media, webhook: cfg.webhook },
       workflows: { workflowsPath: require.resolve('../workflows') },
-      rateLimits: cfg.faceid.rateLimits,
-      defaultRateLimit: cfg.faceid.defaultRateLimit,
+      ...limits,
+      pacer: quota.pacer,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
       dataConverter: dataConverterFor(cfg.codec.keyRing),
     });
@@ -46,13 +59,28 @@ async function main(): Promise<void> {
         taskQueues: workers.length,
         temporal: target.connection.address,
         namespace: target.namespace,
+        quotaMember: quota.membership.memberId,
         ...(metricsBindAddress ? { metrics: `http://${metricsBindAddress}/metrics` } : {}),
       },
       'worker ready',
     );
-    await runWorkers(workers);
+    // The retention sweep's schedule, created or updated by every worker at start-up (idempotent).
+    const client = new Client({
+      connection,
+      namespace: target.namespace,
+      dataConverter: dataConverterFor(cfg.codec.keyRing),
+    });
+    await ensureRetentionSchedule(client, { taskQueue: cfg.temporal.taskQueue, ...cfg.archive.sweep });
+    const running = runWorkers(workers);
+    // Old afterJourney workflows hand over to the retention records; they need the workers running to do it.
+    void migrateAfterJourneys(client, cfg.temporal.taskQueue).then(
+      ({ signalled }) => log.info({ signalled }, 'afterJourney retention migration signalled'),
+      (error: unknown) => log.warn({ err: error }, 'afterJourney retention migration failed; retried at next start'),
+    );
+    await running;
     log.info('worker stopped');
   } finally {
+    await quota.close();
     await archive.close?.();
     await connection.close();
   }

@@ -2,8 +2,10 @@ import {
   ApplicationFailure,
   condition,
   defineQuery,
+  defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -12,6 +14,7 @@ import {
 import type { JourneyActivities } from './activity-proxies';
 import { deliverWebhookOptions } from './deliver-journey-event';
 import { failureType } from './failure-types';
+import { retentionActivities } from './retention-sweep';
 import { mediaTaskQueue } from './task-queues';
 import type { JourneyEvent } from './types';
 
@@ -42,6 +45,8 @@ export interface AfterJourneyStatus {
   deleteAfter: string;
   legalHold: boolean;
   deleted?: number;
+  /** Set once the retention was handed over to the archive's retention records (the sweep deletes from there). */
+  handedOver?: boolean;
 }
 
 /** Failure types the legal-hold update rejects with. */
@@ -56,6 +61,21 @@ export const setLegalHoldUpdate = defineUpdate<AfterJourneyStatus, [LegalHoldInp
 /** Webhook delivery and retention state of a journey that has ended. */
 export const afterJourneyStatusQuery = defineQuery<AfterJourneyStatus>('afterJourneyStatus');
 
+/**
+ * Tells a running `afterJourney` (from a deployment before the retention sweep) to hand its delete-after date and
+ * legal hold over to the archive's retention records and end. Sent by the worker's start-up migration.
+ */
+export const migrateRetentionSignal = defineSignal('migrateRetention');
+
+/**
+ * Patch: `afterJourney` no longer deletes media itself; when its timer fires or `migrateRetention` arrives it files
+ * its date and hold as a retention record for the sweep. Histories recorded before it replay the old path.
+ */
+export const RETENTION_HANDOVER_PATCH = 'after-journey-hands-over-retention';
+
+/** Operator and reason of a hold carried over when the update that set it predates the patch's bookkeeping. */
+const CARRIED_HOLD = { operator: 'migration', reason: 'legal hold set on afterJourney before the retention sweep' };
+
 /** Workflow id of the work that follows a journey's outcome; the legal-hold update goes here. */
 export function afterJourneyWorkflowId(journeyId: string): string {
   return `${journeyId}:after`;
@@ -66,6 +86,9 @@ export function afterJourneyWorkflowId(journeyId: string): string {
  * retried for up to 24 h) and, at the same time, keeps the archived media for `retentionDays` (a durable timer), then
  * deletes it unless an operator set a legal hold, in which case it waits for the release. Deletions are recorded in
  * the journey's manifest. One workflow for both keeps the journey's own history short.
+ *
+ * Superseded by the retention sweep: journeys no longer start it. It stays registered for the ones still running,
+ * which hand over to the archive's retention records (on `migrateRetention`, or when their timer fires) and end.
  */
 export async function afterJourney(input: AfterJourneyInput): Promise<AfterJourneyStatus> {
   const deleteAfterMs = Date.now() + input.retentionDays * 24 * 3600 * 1000;
@@ -75,11 +98,18 @@ export async function afterJourney(input: AfterJourneyInput): Promise<AfterJourn
     deleteAfter: new Date(deleteAfterMs).toISOString(),
     legalHold: false,
   };
+  let lastHold: { operator: string; reason: string } | undefined;
+  let migrate = false;
   setHandler(afterJourneyStatusQuery, () => status);
+  // Registering a handler adds no command: histories without the signal replay unchanged.
+  setHandler(migrateRetentionSignal, () => {
+    migrate = true;
+  });
   setHandler(
     setLegalHoldUpdate,
     (hold: LegalHoldInput) => {
       status.legalHold = hold.hold;
+      lastHold = hold.hold ? { operator: hold.operator, reason: hold.reason } : undefined;
       return status;
     },
     {
@@ -116,8 +146,14 @@ export async function afterJourney(input: AfterJourneyInput): Promise<AfterJourn
       log.warn('webhook delivery gave up', { journeyId: input.journeyId, failure: failureType(error) ?? 'unknown' });
     },
   );
-  await sleep(Math.max(deleteAfterMs - Date.now(), 0), { summary: 'retention period' });
-  await condition(() => !status.legalHold);
+  // The timer is started exactly as before; the signal can end the wait early (a condition adds no command).
+  await Promise.race([
+    sleep(Math.max(deleteAfterMs - Date.now(), 0), { summary: 'retention period' }),
+    condition(() => migrate),
+  ]);
+  if (patched(RETENTION_HANDOVER_PATCH)) return await handOver();
+  await condition(() => !status.legalHold || migrate);
+  if (migrate && patched(RETENTION_HANDOVER_PATCH)) return await handOver();
   const { deleteJourneyMedia } = proxyActivities<JourneyActivities>({
     taskQueue: mediaTaskQueue(workflowInfo().taskQueue),
     startToCloseTimeout: '5 minutes',
@@ -128,4 +164,19 @@ export async function afterJourney(input: AfterJourneyInput): Promise<AfterJourn
   status.deleted = deleted;
   await notify;
   return status;
+
+  /** Files the date, the input keys and the hold as a retention record; the sweep takes it from there. */
+  async function handOver(): Promise<AfterJourneyStatus> {
+    await retentionActivities('hand retention over to the sweep').recordRetention({
+      journeyId: input.journeyId,
+      deleteAfter: status.deleteAfter,
+      inputKeys: input.inputKeys,
+      source: 'afterJourney',
+      ...(status.legalHold ? { legalHold: lastHold ?? CARRIED_HOLD } : {}),
+    });
+    status.handedOver = true;
+    // The webhook delivery (at most 24 h of retries) still finishes here; it is the only thing left.
+    await notify;
+    return status;
+  }
 }

@@ -1,14 +1,22 @@
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { JourneyActivities } from './activity-proxies';
 import { WEBHOOK_FAILURE_TYPES } from './failure-types';
+import type { RecordRetentionInput } from './retention-types';
+import { retentionActivities } from './retention-sweep';
 import type { JourneyEvent, WebhookDeliveryResult } from './types';
 
 /**
- * Tells the backend about a journey event (entering review). It runs as its own workflow, detached from the journey,
- * so a slow or unreachable backend never holds up the journey; a delivery that gave up stays visible in the UI as a
- * failed workflow. The completion event is delivered by `afterJourney`.
+ * Tells the backend about a journey event (entering review, completion). It runs as its own workflow, detached from
+ * the journey, so a slow or unreachable backend never holds up the journey; a delivery that gave up stays visible in
+ * the UI as a failed workflow, and nothing else of the journey is left running. For the completion event the journey
+ * also hands over its `retention`: it is filed in the archive (activity on the media queue, retried until done)
+ * before the delivery starts, so a backend that never answers cannot delay it.
  */
-export async function deliverJourneyEvent(event: JourneyEvent): Promise<WebhookDeliveryResult> {
+export async function deliverJourneyEvent(
+  event: JourneyEvent,
+  retention?: RecordRetentionInput,
+): Promise<WebhookDeliveryResult> {
+  if (retention) await retentionActivities('file media for retention').recordRetention(retention);
   const { deliverWebhook } = proxyActivities<JourneyActivities>(deliverWebhookOptions(event));
   return deliverWebhook(event);
 }

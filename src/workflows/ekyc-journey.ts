@@ -6,6 +6,7 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
+  patched,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -29,6 +30,7 @@ import { deliverJourneyEvent } from './deliver-journey-event';
 import { failureType, MEDIA_FAILURE_TYPES, reasonFromFailureType } from './failure-types';
 import { FLOW_PLANS, resolveTimers } from './flow-plan';
 import { JourneyState } from './journey-state';
+import type { RecordRetentionInput } from './retention-types';
 
 import type {
   ArchiveRef,
@@ -45,6 +47,12 @@ import type {
 const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
 /** Days archived media is kept after the outcome when the journey input does not say. */
 const DEFAULT_RETENTION_DAYS = 30;
+/**
+ * Patch: an ended journey files its retention in the archive and delivers `journey.completed` with
+ * `deliverJourneyEvent`, instead of starting the long-lived `afterJourney` child. Histories recorded before it
+ * replay the old path.
+ */
+export const RETENTION_RECORD_PATCH = 'retention-record-instead-of-after-journey';
 /** How often the archive may ask FaceID for fresh media URLs after they expired. */
 const MAX_MEDIA_REFETCHES = 2;
 /** Re-fetch before archiving when URLs are this close to their 10-minute expiry. */
@@ -299,21 +307,37 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
   async function finish(outcome: Outcome, reasons: string[], details?: Partial<JourneyResult>): Promise<JourneyResult> {
     state.complete(outcome, reasons);
     const media = details?.media ?? [];
-    await startChild(afterJourney, {
-      ...DETACHED,
-      workflowId: afterJourneyWorkflowId(journeyId),
-      args: [
-        {
-          journeyId,
-          event: event('journey.completed'),
-          // Always, whatever the outcome: a failed or rejected journey may have stored media and input images too.
-          retentionDays: input.retentionDays ?? DEFAULT_RETENTION_DAYS,
-          inputKeys: [input.compareImage, input.document?.front, input.document?.back].flatMap((ref) =>
-            ref ? [ref.key] : [],
-          ),
-        },
-      ],
-    });
+    // Always, whatever the outcome: a failed or rejected journey may have stored media and input images too.
+    const retentionDays = input.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    const inputKeys = [input.compareImage, input.document?.front, input.document?.back].flatMap((ref) =>
+      ref ? [ref.key] : [],
+    );
+    if (patched(RETENTION_RECORD_PATCH)) {
+      // Only a journey that fetched a result (media, claims, OCR) or was given images can have stored anything; the
+      // activity checks the archive and files nothing when there is nothing to delete.
+      const retention: RecordRetentionInput | undefined =
+        state.fetchAttempts > 0 || inputKeys.length > 0
+          ? {
+              journeyId,
+              deleteAfter: new Date(Date.now() + retentionDays * 24 * 3600 * 1000).toISOString(),
+              inputKeys,
+              source: 'journey',
+            }
+          : undefined;
+      // The detached completion workflow files the retention (first) and then tells the backend: the journey's own
+      // history stays within its event budget, and its end waits for neither the archive nor the backend.
+      await startChild(deliverJourneyEvent, {
+        ...DETACHED,
+        workflowId: `${journeyId}:event:completed`,
+        args: retention ? [event('journey.completed'), retention] : [event('journey.completed')],
+      });
+    } else {
+      await startChild(afterJourney, {
+        ...DETACHED,
+        workflowId: afterJourneyWorkflowId(journeyId),
+        args: [{ journeyId, event: event('journey.completed'), retentionDays, inputKeys }],
+      });
+    }
     state.enterStage('completed', `completed: ${outcome} (${reasons.join(', ')})`);
     // Updates still running (a renewal that raced the end) must answer before the run closes.
     await condition(allHandlersFinished);

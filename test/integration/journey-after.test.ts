@@ -1,5 +1,25 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { startWebhookReceiver, type WebhookReceiver } from '../../scripts/lib/webhook-receiver';
+import { mediaKey } from '../../src/archive/keys';
 import { readManifest } from '../../src/archive/manifest';
+import { purgeJourneyMedia } from '../../src/archive/retention';
+import { dueKey, purgeDue, readRetentionRecord } from '../../src/archive/retention-records';
+import { MediaDeletedError } from '../../src/client/ekyc-client';
+import {
+  ensureRetentionSchedule,
+  migrateAfterJourneys,
+  retentionScheduleId,
+} from '../../src/workers/retention-schedule';
+import {
+  afterJourneyStatusQuery,
+  afterJourneyWorkflowId,
+  setLegalHoldUpdate,
+  type afterJourney,
+} from '../../src/workflows/after-journey';
+import type { deliverJourneyEvent } from '../../src/workflows/deliver-journey-event';
+import type { retentionSweep } from '../../src/workflows/retention-sweep';
+import type { RetentionSweepInput, SweepTotals } from '../../src/workflows/retention-types';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { eventually, inputFor } from '../support/journeys';
 
@@ -63,60 +83,182 @@ describe('webhooks, delivered by the workflow', () => {
     expect(Object.keys(completed?.event ?? {}).sort()).toEqual(
       ['flow', 'id', 'journeyId', 'occurredAt', 'outcome', 'reasons', 'reference', 'stage', 'type'].sort(),
     );
-    expect((await harness.ekyc.afterJourneyStatus(started.journeyId)).webhook).toBe('delivered');
+    // Delivered by the detached `deliverJourneyEvent`, which ends once delivered; no `afterJourney` was started.
+    const delivery = harness.client.workflow.getHandle<typeof deliverJourneyEvent>(
+      `${started.journeyId}:event:completed`,
+    );
+    expect(await delivery.result()).toMatchObject({ delivered: true });
+    await expect(
+      harness.client.workflow.getHandle(afterJourneyWorkflowId(started.journeyId)).describe(),
+    ).rejects.toThrow(WorkflowNotFoundError);
+    // Nothing of the file's journeys is left running on its queue (visibility is eventually consistent: one bound).
+    await eventually(async () => {
+      const running: string[] = [];
+      const query = `TaskQueue = "${harness.taskQueue}" AND ExecutionStatus = "Running"`;
+      for await (const execution of harness.client.workflow.list({ query })) running.push(execution.workflowId);
+      expect(running).toEqual([]);
+    }, 20_000);
   });
 });
 
-describe('retention', () => {
-  it('deletes the media and the input images when the retention period ends, and records it in the manifest', async () => {
-    const reference = harness.reference('retention');
-    const base = await inputFor(harness, 'selfie', reference);
-    const input = { ...base, retentionDays: 3_000 / DAY_MS };
-    const compareKey = (base.compareImage as { key: string }).key;
-    const started = await harness.ekyc.startJourney(input);
-    await harness.sandbox.complete(started.token, 'pass');
-    await harness.ekyc.userFinished(started.journeyId);
-    const result = await harness.ekyc.result(started.journeyId);
-    expect(result.media.length).toBeGreaterThan(0);
+/** Runs one retention sweep on the harness's queue, as the schedule would, and waits for it (across continue-as-new). */
+function runSweep(input: RetentionSweepInput = {}): Promise<SweepTotals> {
+  return harness.client.workflow.execute<typeof retentionSweep>('retentionSweep', {
+    taskQueue: harness.taskQueue,
+    workflowId: `sweep-${randomUUID()}`,
+    args: [input],
+  });
+}
 
-    const status = await eventually(async () => {
-      const current = await harness.ekyc.afterJourneyStatus(started.journeyId);
-      expect(current.deleted).toBeDefined();
-      return current;
-    }, 30_000);
-    expect(status.deleted).toBe(result.media.length + 1);
-    for (const ref of result.media) expect(await harness.archive.head(ref.key)).toBeUndefined();
-    expect(await harness.archive.head(compareKey)).toBeUndefined();
-    const manifest = await readManifest(harness.archive, started.journeyId);
-    const deleted = (manifest?.deletions ?? []).map((deletion) => deletion.key);
-    expect(deleted).toEqual(expect.arrayContaining([...result.media.map((ref) => ref.key), compareKey]));
+async function endJourney(flow: 'selfie' | 'liveness', prefix: string, retentionMs: number) {
+  const reference = harness.reference(prefix);
+  const base = await inputFor(harness, flow, reference);
+  const started = await harness.ekyc.startJourney({ ...base, retentionDays: retentionMs / DAY_MS });
+  await harness.sandbox.complete(started.token, 'pass');
+  await harness.ekyc.userFinished(started.journeyId);
+  const result = await harness.ekyc.result(started.journeyId);
+  expect(result.media.length).toBeGreaterThan(0);
+  const compareKey = (base.compareImage as { key: string } | undefined)?.key;
+  // The completion workflow files the retention before it delivers, and ends once delivered.
+  await harness.client.workflow.getHandle(`${started.journeyId}:event:completed`).result();
+  return { journeyId: started.journeyId, media: result.media.map((ref) => ref.key), compareKey };
+}
+
+const present = async (keys: string[]) =>
+  (await Promise.all(keys.map((key) => harness.archive.head(key)))).map((stored) => stored !== undefined);
+
+describe('retention sweep', () => {
+  it('deletes due, unheld media and the input images; keeps held, not-yet-due and open journeys; resumes', async () => {
+    const due = await endJourney('selfie', 'due', 1);
+    const held = await endJourney('liveness', 'held', 1);
+    const notDue = await endJourney('liveness', 'not-due', 30 * DAY_MS);
+    // An open journey: its input image is stored, it has no retention record until it ends.
+    const openReference = harness.reference('open');
+    const openInput = await inputFor(harness, 'selfie', openReference);
+    const open = await harness.ekyc.startJourney({
+      ...openInput,
+      timers: { ...(openInput.timers as object), startWindowMs: 120_000, completionDeadlineMs: 240_000 },
+    });
+    const openImage = (openInput.compareImage as { key: string }).key;
+    // Half a batch purged, then the crash: the objects are gone, the record and the pointer still say "due".
+    const crashed = await endJourney('liveness', 'crashed', 1);
+    await purgeJourneyMedia(harness.archive, crashed.journeyId);
+
+    expect(
+      (await harness.ekyc.setLegalHold(held.journeyId, { hold: true, operator: 'op-4', reason: 'dispute' })).legalHold,
+    ).toBe(true);
+    await expect(
+      harness.ekyc.setLegalHold(open.journeyId, { hold: true, operator: 'op-4', reason: 'x' }),
+    ).rejects.toMatchObject({ name: 'JourneyRunningError' });
+
+    // Batches of one and two batches per run: the sweep continues as new, and the result follows the chain.
+    const totals = await runSweep({ batchSize: 1, maxBatches: 2 });
+    expect(totals).toMatchObject({ purged: 2, held: 1, gone: 0 });
+
+    expect(await present([...due.media, due.compareKey as string])).toEqual(due.media.map(() => false).concat(false));
+    expect(await present(crashed.media)).toEqual(crashed.media.map(() => false));
+    expect(await present(held.media)).toEqual(held.media.map(() => true));
+    expect(await present(notDue.media)).toEqual(notDue.media.map(() => true));
+    expect(await present([openImage])).toEqual([true]);
+    expect(await readRetentionRecord(harness.archive, open.journeyId)).toBeUndefined();
+    const notDueRecord = await readRetentionRecord(harness.archive, notDue.journeyId);
+    expect(await harness.archive.head(dueKey(notDue.journeyId, notDueRecord?.deleteAfter as string))).toBeDefined();
+
+    const status = await harness.ekyc.retentionStatus(due.journeyId);
+    expect(status).toMatchObject({ legalHold: false, deleted: due.media.length + 1 });
+    const manifest = await readManifest(harness.archive, due.journeyId);
+    expect((manifest?.deletions ?? []).map((d) => d.key)).toEqual(
+      expect.arrayContaining([...due.media, due.compareKey as string]),
+    );
+    expect((await harness.ekyc.retentionStatus(crashed.journeyId)).deletedAt).toBeDefined();
+    expect(await harness.ekyc.retentionStatus(held.journeyId)).toMatchObject({
+      legalHold: true,
+      hold: { operator: 'op-4', reason: 'dispute' },
+    });
+    await expect(
+      harness.ekyc.setLegalHold(due.journeyId, { hold: true, operator: 'op-4', reason: 'too late' }),
+    ).rejects.toBeInstanceOf(MediaDeletedError);
+
+    // Released: the next sweep deletes it, and the one after finds nothing.
+    await harness.ekyc.setLegalHold(held.journeyId, { hold: false, operator: 'op-4', reason: 'settled' });
+    expect(await runSweep()).toMatchObject({ purged: 1, held: 0 });
+    expect(await present(held.media)).toEqual(held.media.map(() => false));
+    expect(await runSweep()).toEqual({ purged: 0, objects: 0, held: 0, gone: 0, moved: 0, notDue: 0 });
+    expect(await present(notDue.media)).toEqual(notDue.media.map(() => true));
+    await harness.ekyc.cancel(open.journeyId);
   });
 
-  it('keeps media under legal hold past the retention period, and deletes it once the hold is released', async () => {
-    const reference = harness.reference('legal-hold');
-    const input = { ...(await inputFor(harness, 'liveness', reference)), retentionDays: 4_000 / DAY_MS };
-    const started = await harness.ekyc.startJourney(input);
-    await harness.sandbox.complete(started.token, 'pass');
-    await harness.ekyc.userFinished(started.journeyId);
-    const result = await harness.ekyc.result(started.journeyId);
-    const held = await harness.ekyc.setLegalHold(started.journeyId, {
-      hold: true,
-      operator: 'op-4',
-      reason: 'dispute',
+  it('is started by one schedule, created idempotently at start-up, which triggers a sweep', async () => {
+    const options = { taskQueue: harness.taskQueue, intervalMinutes: 60, batchSize: 50 };
+    await ensureRetentionSchedule(harness.client, options);
+    await ensureRetentionSchedule(harness.client, { ...options, intervalMinutes: 30 });
+    const schedule = harness.client.schedule.getHandle(retentionScheduleId(harness.taskQueue));
+    try {
+      const description = await schedule.describe();
+      expect(description.spec.intervals?.[0]?.every).toBe(30 * 60_000);
+      expect(description.policies.overlap).toBe('SKIP');
+      expect(description.action).toMatchObject({ workflowType: 'retentionSweep', taskQueue: harness.taskQueue });
+      await schedule.trigger();
+      const run = await eventually(async () => {
+        const [action] = (await schedule.describe()).info.recentActions;
+        expect(action).toBeDefined();
+        return action?.action.workflow.workflowId as string;
+      }, 20_000);
+      expect(await harness.client.workflow.getHandle(run).result()).toMatchObject({ held: 0 });
+    } finally {
+      await schedule.delete();
+    }
+  });
+});
+
+describe('migration from afterJourney', () => {
+  it("hands a running afterJourney's date and hold over to the retention records and ends it", async () => {
+    // An afterJourney as earlier deployments started it, for a journey whose media is archived.
+    const journeyId = `ekyc:${harness.reference('migrated')}`;
+    const bytes = Buffer.from('migrated video');
+    const md5 = createHash('md5').update(bytes).digest('hex');
+    const key = mediaKey(journeyId, 'video', md5, 'video/mp4');
+    await harness.archive.put(key, bytes, { contentType: 'video/mp4', md5, size: bytes.length });
+    const after = await harness.client.workflow.start<typeof afterJourney>('afterJourney', {
+      taskQueue: harness.taskQueue,
+      workflowId: afterJourneyWorkflowId(journeyId),
+      args: [
+        {
+          journeyId,
+          retentionDays: 30,
+          inputKeys: [],
+          event: {
+            id: `${journeyId}:journey.completed`,
+            type: 'journey.completed',
+            journeyId,
+            reference: 'migrated',
+            flow: 'liveness',
+            stage: 'completed',
+            outcome: 'approved',
+            reasons: ['all_checks_passed'],
+            occurredAt: new Date().toISOString(),
+          },
+        },
+      ],
     });
-    expect(held.legalHold).toBe(true);
+    await after.executeUpdate(setLegalHoldUpdate, { args: [{ hold: true, operator: 'op-2', reason: 'case 7' }] });
+    const before = await after.query(afterJourneyStatusQuery);
 
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
-    const during = await harness.ekyc.afterJourneyStatus(started.journeyId);
-    expect(Date.parse(during.deleteAfter)).toBeLessThan(Date.now());
-    expect(during.deleted).toBeUndefined();
-    for (const ref of result.media) expect(await harness.archive.head(ref.key)).toBeDefined();
+    expect(await migrateAfterJourneys(harness.client, harness.taskQueue)).toEqual({ signalled: 1 });
+    expect(await after.result()).toMatchObject({ handedOver: true, legalHold: true });
+    expect(await migrateAfterJourneys(harness.client, harness.taskQueue)).toEqual({ signalled: 0 });
 
-    await harness.ekyc.setLegalHold(started.journeyId, { hold: false, operator: 'op-4', reason: 'dispute settled' });
-    await eventually(
-      async () => expect((await harness.ekyc.afterJourneyStatus(started.journeyId)).deleted).toBe(result.media.length),
-      30_000,
-    );
-    for (const ref of result.media) expect(await harness.archive.head(ref.key)).toBeUndefined();
+    const record = await readRetentionRecord(harness.archive, journeyId);
+    expect(record).toMatchObject({ deleteAfter: before.deleteAfter, source: 'afterJourney' });
+    expect(await harness.ekyc.retentionStatus(journeyId)).toMatchObject({
+      deleteAfter: before.deleteAfter,
+      legalHold: true,
+      hold: { operator: 'op-2', reason: 'case 7' },
+    });
+    // Even once its date has passed, the sweep keeps the held media.
+    const dueAt = Date.parse(before.deleteAfter) + 1;
+    const entry = { journeyId, dueKey: dueKey(journeyId, before.deleteAfter) };
+    expect(await purgeDue(harness.archive, entry, { nowMs: dueAt })).toEqual({ outcome: 'held', deleted: 0 });
+    expect(await harness.archive.head(key)).toBeDefined();
   });
 });

@@ -19,7 +19,17 @@ describe('history budget of a happy journey', () => {
 
     const history = await harness.client.workflow.getHandle(started.journeyId).fetchHistory();
     const events = history.events ?? [];
-    expect(events.length).toBeLessThanOrEqual(40);
+    // A `patched()` change (here the retention hand-over) costs a marker and an upsert of `TemporalChangeVersion`:
+    // version bookkeeping that goes when the patch is retired. The budget counts the journey's own work.
+    const patchEvents = events.filter(
+      (event) =>
+        event.markerRecordedEventAttributes?.markerName === 'core_patch' ||
+        Object.keys(
+          event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {},
+        ).join() === 'TemporalChangeVersion',
+    );
+    expect(patchEvents).toHaveLength(2);
+    expect(events.length - patchEvents.length).toBeLessThanOrEqual(40);
     const sizes = payloadsOf(history).map((payload) => payload.length);
     expect(sizes.length).toBeGreaterThan(5);
     if (Math.max(...sizes) > 2048)

@@ -24,6 +24,7 @@ import type { SandboxClient } from '../../src/emulator/sandbox-client';
 import { FaceIdClient, type FaceIdClientOptions } from '../../src/faceid/client';
 import type { Logger } from '../../src/logging';
 import type { WebhookSettings } from '../../src/activities/webhook-activities';
+import { startQuotaPacer, type PacerGrant } from '../../src/quota';
 import { createJourneyWorkers, runWorkers } from '../../src/workers/journey-workers';
 import { installRuntime } from '../../src/workers/runtime-logger';
 import type { StoredImageRef } from '../../src/workflows/types';
@@ -35,6 +36,8 @@ export interface JourneyHarness {
   sandbox: SandboxClient;
   archive: ArchiveStore;
   emulatorUrl: string;
+  /** `127.0.0.1:<port>` of the emulator, as the FaceID client's endpoint. */
+  emulatorEndpoint: string;
   taskQueue: string;
   /** A unique synthetic JPEG stored as a journey input image, with its MD5. */
   storeImage(reference: string, name: string): Promise<StoredImageRef & { md5: string }>;
@@ -97,7 +100,17 @@ export interface JourneyHarnessOptions {
   emulatorLogger?: Logger;
   /** A Temporal server of the test's own (default: the shared dev server of the jest run). */
   temporalAddress?: string;
+  /**
+   * Run as one more worker process of another harness: same task queue, emulator and archive (so the same quota
+   * group), its own connection, workers and quota lease.
+   */
+  joinTaskQueueOf?: JourneyHarness;
+  /** Receives every decision of this harness's quota pacer. */
+  onQuotaGrant?: (grant: PacerGrant) => void;
 }
+
+/** Quota leases renewed every 250 ms in tests, so a joining worker waits under a second, not six. */
+const TEST_QUOTA_TIMING = { refreshMs: 250 };
 
 /** Starts an emulator, the journey workers on a fresh task queue, and a client, against the shared dev server. */
 export async function startJourneyHarness(options: JourneyHarnessOptions = {}): Promise<JourneyHarness> {
@@ -108,23 +121,40 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
       ...(options.metricsBindAddress ? { metricsBindAddress: options.metricsBindAddress } : {}),
     });
   } else installQuietRuntime();
-  const emulator = await startEmulator({
-    port: 0,
-    ...(options.emulatorLogger ? { logger: options.emulatorLogger } : {}),
-  });
+  const joined = options.joinTaskQueueOf;
+  const emulator = joined
+    ? {
+        url: joined.emulatorUrl,
+        endpoint: joined.emulatorEndpoint,
+        sandbox: joined.sandbox,
+        close: () => Promise.resolve(),
+      }
+    : await startEmulator({
+        port: 0,
+        ...(options.rateLimit ? { rateLimitPerSecond: options.rateLimit } : {}),
+        ...(options.emulatorLogger ? { logger: options.emulatorLogger } : {}),
+      });
   const dataDir = await mkdtemp(join(tmpdir(), 'ekyc-harness-'));
-  const archive = options.archive ?? new FilesystemStore(join(dataDir, 'archive'));
+  const archive = options.archive ?? joined?.archive ?? new FilesystemStore(join(dataDir, 'archive'));
   const address = options.temporalAddress ?? temporalAddress();
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: TEST_DATA_CONVERTER });
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = joined?.taskQueue ?? `test-${randomUUID()}`;
+  const quota = await startQuotaPacer({
+    store: archive,
+    group: taskQueue,
+    quotaFor: () => options.rateLimit ?? 20,
+    timing: TEST_QUOTA_TIMING,
+    ...(options.onQuotaGrant ? { onGrant: options.onQuotaGrant } : {}),
+  });
   const faceid = new FaceIdClient({
     secretId: SANDBOX_SECRET_ID,
     secretKey: SANDBOX_SECRET_KEY,
     endpoint: emulator.endpoint,
     protocol: 'http://',
     timeoutSeconds: 10,
+    beforeSend: (action) => quota.pacer.acquire(action),
     ...options.faceid,
   });
   const workers: Worker[] = await createJourneyWorkers({
@@ -140,6 +170,7 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
     },
     workflows: { workflowBundle: await workflowBundle() },
     defaultRateLimit: options.rateLimit ?? 20,
+    pacer: quota.pacer,
     maxCachedWorkflows: 100,
     shutdownGraceTimeMs: 2_000,
     dataConverter: TEST_DATA_CONVERTER,
@@ -149,10 +180,12 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
   let counter = 0;
   return {
     client,
-    ekyc: new EkycClient(client, taskQueue),
+    // With the archive: legal holds and retention status live there.
+    ekyc: new EkycClient(client, taskQueue, { archive }),
     sandbox: emulator.sandbox,
     archive,
     emulatorUrl: emulator.url,
+    emulatorEndpoint: emulator.endpoint,
     taskQueue,
     reference: (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter += 1)}-${randomUUID().slice(0, 8)}`,
     async storeImage(reference, name) {
@@ -166,6 +199,7 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
     async close() {
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      await quota.close();
       await nativeConnection.close();
       await connection.close();
       await emulator.close();

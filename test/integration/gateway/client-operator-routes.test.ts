@@ -195,12 +195,18 @@ describe('legal hold', () => {
     await gw.harness.sandbox.complete(token, 'pass');
     await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
     await resultOf(gw, journeyId);
+    // The journey's completion workflow files its retention, then delivers (no webhook configured here).
+    await gw.harness.client.workflow.getHandle(`${journeyId}:event:completed`).result();
     const held = await gw.call('POST', holdPath, { bearer: OPERATOR_KEY, json: hold });
     expect(held.status).toBe(200);
-    expect(held.body).toMatchObject({ journeyId, legalHold: true });
-    expect(['pending', 'delivered', 'skipped', 'failed']).toContain(held.body.webhook);
+    // The hold lives in the archive; the answer is the retention status read back from there.
+    expect(held.body).toMatchObject({ journeyId, legalHold: true, hold: { operator: 'op-5', reason: 'dispute' } });
+    expect(Date.parse(held.body.deleteAfter as string)).toBeGreaterThan(Date.now());
+    expect(await gw.harness.archive.head(`retention/holds/${journeyId}.json`)).toBeDefined();
     const released = await gw.call('POST', holdPath, { bearer: OPERATOR_KEY, json: { ...hold, hold: false } });
-    expect(released.body).toMatchObject({ legalHold: false });
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ journeyId, legalHold: false });
+    expect(await gw.harness.archive.head(`retention/holds/${journeyId}.json`)).toBeUndefined();
   });
 
   it('404 for an unknown journey', async () => {

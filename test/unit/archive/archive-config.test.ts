@@ -2,9 +2,13 @@ import { ConfigError, parseConfig } from '../../../src/config';
 import { DEFAULT_MEDIA_HOSTS } from '../../../src/archive/media-policy';
 
 describe('archive and media configuration', () => {
-  it('defaults: filesystem archive under DATA_DIR, 30 days, Tencent hosts, 64 MiB, the emulator as sandbox host', () => {
+  it('defaults: filesystem archive under DATA_DIR, 30 days, hourly sweep, Tencent hosts, 64 MiB, the emulator as sandbox host', () => {
     const cfg = parseConfig({ DATA_DIR: '/var/lib/ekyc' });
-    expect(cfg.archive).toEqual({ url: 'file:///var/lib/ekyc/archive', retentionDays: 30 });
+    expect(cfg.archive).toEqual({
+      url: 'file:///var/lib/ekyc/archive',
+      retentionDays: 30,
+      sweep: { intervalMinutes: 60, batchSize: 100 },
+    });
     expect(cfg.media).toEqual({
       allowedHosts: [...DEFAULT_MEDIA_HOSTS],
       sandboxHosts: ['127.0.0.1:9100'],
@@ -22,14 +26,17 @@ describe('archive and media configuration', () => {
     expect(cfg.media.sandboxHosts).toEqual([]);
   });
 
-  it('reads ARCHIVE_URL, RETENTION_DAYS, MEDIA_ALLOWED_HOSTS and MEDIA_MAX_BYTES', () => {
+  it('reads ARCHIVE_URL, RETENTION_DAYS, the sweep settings, MEDIA_ALLOWED_HOSTS and MEDIA_MAX_BYTES', () => {
     const cfg = parseConfig({
+      RETENTION_SWEEP_INTERVAL_MINUTES: '15',
+      RETENTION_SWEEP_BATCH_SIZE: '250',
       ARCHIVE_URL: 's3://ekyc-evidence/prod?endpoint=https://cos.ap-singapore.myqcloud.com&region=ap-singapore',
       RETENTION_DAYS: '7.5',
       MEDIA_ALLOWED_HOSTS: '*.cos.ap-singapore.myqcloud.com, media.example:8443',
       MEDIA_MAX_BYTES: '1048576',
     });
     expect(cfg.archive.retentionDays).toBe(7.5);
+    expect(cfg.archive.sweep).toEqual({ intervalMinutes: 15, batchSize: 250 });
     expect(cfg.archive.url).toMatch(/^s3:\/\/ekyc-evidence\/prod\?/);
     expect(cfg.media.allowedHosts).toEqual(['*.cos.ap-singapore.myqcloud.com', 'media.example:8443']);
     expect(cfg.media.maxBytes).toBe(1_048_576);
@@ -41,6 +48,8 @@ describe('archive and media configuration', () => {
     [{ MEDIA_ALLOWED_HOSTS: 'https://media.example/' }, 'MEDIA_ALLOWED_HOSTS'],
     [{ RETENTION_DAYS: '0' }, 'RETENTION_DAYS'],
     [{ MEDIA_MAX_BYTES: 'lots' }, 'MEDIA_MAX_BYTES'],
+    [{ RETENTION_SWEEP_INTERVAL_MINUTES: '0' }, 'RETENTION_SWEEP_INTERVAL_MINUTES'],
+    [{ RETENTION_SWEEP_BATCH_SIZE: '1.5' }, 'RETENTION_SWEEP_BATCH_SIZE'],
   ])('refuses %p naming %s, never echoing a secret', (env, variable) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     try {

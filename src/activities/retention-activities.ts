@@ -1,0 +1,59 @@
+import { Context } from '@temporalio/activity';
+import { listDue, purgeDue, recordRetention } from '../archive/retention-records';
+import type { ArchiveStore } from '../archive/store';
+import type {
+  DueRetention,
+  ListDueRetentionInput,
+  RecordRetentionInput,
+  SweepTotals,
+} from '../workflows/retention-types';
+
+/** What the retention activities need. */
+export interface RetentionActivityDeps {
+  archive: ArchiveStore;
+}
+
+/** Counts of an empty sweep. */
+export function emptyTotals(): SweepTotals {
+  return { purged: 0, objects: 0, held: 0, gone: 0, moved: 0, notDue: 0 };
+}
+
+/** Retention records and the sweep's steps, on the media task queue (they touch the archive, like the downloads). */
+export function createRetentionActivities({ archive }: RetentionActivityDeps) {
+  return {
+    /**
+     * Files an ended journey for deletion after `deleteAfter` (and carries over a hold, on migration). Writes nothing
+     * when the journey stored nothing to delete; repeating it is harmless.
+     */
+    recordRetention: async (input: RecordRetentionInput): Promise<{ recorded: boolean }> =>
+      recordRetention(archive, {
+        journeyId: input.journeyId,
+        deleteAfter: input.deleteAfter,
+        inputKeys: input.inputKeys,
+        source: input.source,
+        ...(input.legalHold ? { legalHold: input.legalHold } : {}),
+      }),
+
+    /** The next due journeys, oldest first; read-only. */
+    listDueRetention: async ({ limit, lookbackDays }: ListDueRetentionInput): Promise<DueRetention[]> =>
+      listDue(archive, { limit, lookbackDays }),
+
+    /**
+     * Deletes the media of each listed journey unless held, one after another, heartbeating after each; a retry
+     * (after a crash or a lost heartbeat) redoes what is left and skips what is done.
+     */
+    purgeDueRetention: async ({ entries }: { entries: DueRetention[] }): Promise<SweepTotals> => {
+      const context = Context.current();
+      const totals = emptyTotals();
+      for (const [index, entry] of entries.entries()) {
+        const { outcome, deleted } = await purgeDue(archive, entry);
+        if (outcome === 'deleted') totals.purged += 1;
+        else if (outcome === 'not_due') totals.notDue += 1;
+        else totals[outcome] += 1;
+        totals.objects += deleted;
+        context.heartbeat({ done: index + 1, of: entries.length });
+      }
+      return totals;
+    },
+  };
+}

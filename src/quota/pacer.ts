@@ -1,0 +1,146 @@
+import type { QuotaMembership } from './membership';
+import { nextOwnedSlot, ownRate, ownsSlot, QUOTA_FILL, slotAtOrAfter, slotTime } from './slot-plan';
+
+/** The spare a full window of slots leaves (~31 ms); half of it may go to a late start, half to the network. */
+const DEFAULT_MAX_LATE_MS = (1000 / QUOTA_FILL - 1000) / 2;
+
+/** Raised to callers still waiting when the pacer closes (the worker is shutting down); the call was not made. */
+export class QuotaPacerClosedError extends Error {
+  override readonly name = 'QuotaPacerClosedError';
+}
+
+/** One decision of the pacer, kept for tests and the bench: which slot a call got, and how late it started. */
+export interface PacerGrant {
+  key: string;
+  slot: number;
+  slotTimeMs: number;
+  grantedAtMs: number;
+}
+
+/** Options of {@link QuotaPacer}. */
+export interface QuotaPacerOptions {
+  membership: QuotaMembership;
+  /** Calls per second allowed for a key (a FaceID action). */
+  quotaFor: (key: string) => number;
+  /**
+   * How late after its slot's time a call may still start; a later wake-up gives the slot up rather than crowd the
+   * next ones (default: half the spare the fill leaves, so precision does not depend on a busy event loop).
+   */
+  maxLateMs?: number;
+  now?: () => number;
+  /** Receives every grant (tests and the bench check the decisions; production leaves it out). */
+  onGrant?: (grant: PacerGrant) => void;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+interface Lane {
+  waiters: Waiter[];
+  lastSlot: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Lets calls start only at this process's own global slots (see `slot-plan.ts`), first come first served per key.
+ * Exact across processes: every member of the group follows the same slot plan, and a slot is used at most once.
+ */
+export class QuotaPacer {
+  readonly #membership: QuotaMembership;
+  readonly #quotaFor: (key: string) => number;
+  readonly #maxLateMs: number | undefined;
+  readonly #now: () => number;
+  readonly #onGrant: ((grant: PacerGrant) => void) | undefined;
+  readonly #lanes = new Map<string, Lane>();
+  readonly #rateListeners = new Set<() => void>();
+  readonly #unsubscribe: () => void;
+  #closed = false;
+
+  constructor(options: QuotaPacerOptions) {
+    this.#membership = options.membership;
+    this.#quotaFor = options.quotaFor;
+    this.#maxLateMs = options.maxLateMs;
+    this.#now = options.now ?? Date.now;
+    this.#onGrant = options.onGrant;
+    this.#unsubscribe = this.#membership.onChange(() => {
+      for (const [key, lane] of this.#lanes) this.#plan(key, lane);
+      for (const listener of this.#rateListeners) listener();
+    });
+  }
+
+  /** Resolves when a call for `key` may start now; rejects with {@link QuotaPacerClosedError} on shutdown. */
+  acquire(key: string): Promise<void> {
+    if (this.#closed) return Promise.reject(new QuotaPacerClosedError('quota pacer closed'));
+    const lane = this.#lane(key);
+    return new Promise<void>((resolve, reject) => {
+      lane.waiters.push({ resolve, reject });
+      if (lane.waiters.length === 1) this.#plan(key, lane);
+    });
+  }
+
+  /** Calls per second this process may make for `key` now (0 while it holds no slot). */
+  ownRate(key: string): number {
+    return ownRate(this.#quotaFor(key), this.#membership.memberId, this.#membership.views(this.#now()));
+  }
+
+  /** Tells `listener` whenever {@link ownRate} may have changed (after each membership refresh). */
+  onRateChange(listener: () => void): () => void {
+    this.#rateListeners.add(listener);
+    return () => this.#rateListeners.delete(listener);
+  }
+
+  /** Rejects every waiting call and stops planning; calls already granted are not affected. */
+  close(): void {
+    this.#closed = true;
+    this.#unsubscribe();
+    this.#rateListeners.clear();
+    for (const lane of this.#lanes.values()) {
+      if (lane.timer) clearTimeout(lane.timer);
+      for (const waiter of lane.waiters.splice(0)) waiter.reject(new QuotaPacerClosedError('quota pacer closed'));
+    }
+  }
+
+  #lane(key: string): Lane {
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      lane = { waiters: [], lastSlot: Number.NEGATIVE_INFINITY, timer: undefined };
+      this.#lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  /** Arms one timer for the lane's next owned slot; with no slot owned, waits for the next membership change. */
+  #plan(key: string, lane: Lane): void {
+    if (lane.timer) clearTimeout(lane.timer);
+    lane.timer = undefined;
+    if (this.#closed || lane.waiters.length === 0) return;
+    const quota = this.#quotaFor(key);
+    const now = this.#now();
+    const from = Math.max(slotAtOrAfter(now, quota), lane.lastSlot + 1);
+    const slot = nextOwnedSlot(from, this.#membership.memberId, this.#membership.views(now));
+    if (slot === undefined) return;
+    lane.timer = setTimeout(() => this.#fire(key, lane, slot), Math.max(0, slotTime(slot, quota) - now));
+    lane.timer.unref();
+  }
+
+  #fire(key: string, lane: Lane, slot: number): void {
+    lane.timer = undefined;
+    const quota = this.#quotaFor(key);
+    const now = this.#now();
+    const maxLate = this.#maxLateMs ?? DEFAULT_MAX_LATE_MS;
+    lane.lastSlot = slot;
+    const late = now - slotTime(slot, quota);
+    // The group may have changed while the timer ran, and a starved event loop may wake us too late: either way the
+    // slot is given up, never used out of place.
+    if (late <= maxLate && ownsSlot(slot, this.#membership.memberId, this.#membership.views(now))) {
+      const waiter = lane.waiters.shift();
+      if (waiter) {
+        this.#onGrant?.({ key, slot, slotTimeMs: slotTime(slot, quota), grantedAtMs: now });
+        waiter.resolve();
+      }
+    }
+    this.#plan(key, lane);
+  }
+}

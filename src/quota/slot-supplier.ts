@@ -1,0 +1,65 @@
+import type { ActivitySlotInfo, CustomSlotSupplier, SlotPermit, TunerHolder } from '@temporalio/worker';
+import type { QuotaPacer } from './pacer';
+
+/** Tasks a FaceID worker may hold per action: what its own slots carry out in this many seconds. */
+const BACKLOG_SECONDS = 2;
+
+/**
+ * Activity slots for one FaceID action's worker, sized to this process's share of the quota: a process takes only
+ * the tasks its own slots can start within two seconds, so a backlog stays on the server (where any other process
+ * can take it) instead of waiting in one process, and no task waits long enough to reach its start-to-close timeout.
+ * While the process owns no slot (joining the group) it polls nothing.
+ */
+export function pacedActivitySlots(pacer: QuotaPacer, action: string): CustomSlotSupplier<ActivitySlotInfo> {
+  let held = 0;
+  const waiting = new Set<() => void>();
+  const limit = (): number => Math.ceil(pacer.ownRate(action) * BACKLOG_SECONDS);
+  const wake = (): void => {
+    for (const grant of [...waiting]) {
+      if (held >= limit()) return;
+      grant();
+    }
+  };
+  pacer.onRateChange(wake);
+  return {
+    type: 'custom',
+    reserveSlot(_ctx, abortSignal): Promise<SlotPermit> {
+      return new Promise<SlotPermit>((resolve, reject) => {
+        const grant = (): void => {
+          waiting.delete(grant);
+          abortSignal.removeEventListener('abort', abort);
+          held += 1;
+          resolve({});
+        };
+        const abort = (): void => {
+          waiting.delete(grant);
+          // The SDK treats exactly the signal's own reason as a clean abort (anything else is logged as an error).
+          reject(abortSignal.reason as Error);
+        };
+        if (abortSignal.aborted) return abort();
+        if (held < limit()) return grant();
+        waiting.add(grant);
+        abortSignal.addEventListener('abort', abort, { once: true });
+      });
+    },
+    tryReserveSlot(): SlotPermit | null {
+      // Eager activity dispatch is off for FaceID queues; never take a task around the pacer.
+      return null;
+    },
+    markSlotUsed(): void {},
+    releaseSlot(): void {
+      held = Math.max(0, held - 1);
+      wake();
+    },
+  };
+}
+
+/** A tuner for a FaceID worker: paced activity slots, and the smallest fixed sizes for the kinds it never runs. */
+export function pacedActivityTuner(pacer: QuotaPacer, action: string): TunerHolder {
+  return {
+    activityTaskSlotSupplier: pacedActivitySlots(pacer, action),
+    workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 2 },
+    localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+    nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+  };
+}

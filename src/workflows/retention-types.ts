@@ -1,0 +1,54 @@
+/** Payloads of the retention activities and the sweep: plain JSON, ISO timestamps. */
+
+/** Input of the `recordRetention` activity. */
+export interface RecordRetentionInput {
+  journeyId: string;
+  /** ISO timestamp after which the media may be deleted. */
+  deleteAfter: string;
+  /** Archive keys of the images the caller stored for the journey. */
+  inputKeys: string[];
+  /** `journey` at its end, `afterJourney` when an old per-journey workflow hands over. */
+  source: 'journey' | 'afterJourney';
+  /** A legal hold to carry over from an old `afterJourney`. */
+  legalHold?: { operator: string; reason: string };
+}
+
+/** One due journey, as listed for the sweep. */
+export interface DueRetention {
+  journeyId: string;
+  dueKey: string;
+}
+
+/** Input of the `listDueRetention` activity. */
+export interface ListDueRetentionInput {
+  limit: number;
+  lookbackDays: number;
+}
+
+/** What one sweep (or one batch of it) did. */
+export interface SweepTotals {
+  /** Journeys whose media was deleted. */
+  purged: number;
+  /** Objects deleted. */
+  objects: number;
+  /** Journeys skipped because of a legal hold. */
+  held: number;
+  /** Pointers dropped because the journey was already purged (a re-run after a crash) or had no record. */
+  gone: number;
+  /** Pointers re-filed under a later day. */
+  moved: number;
+  /** Listed but not due yet (clock skew between lister and purge). */
+  notDue: number;
+}
+
+/** Input of the `retentionSweep` workflow; all optional, so a schedule can start it with no arguments. */
+export interface RetentionSweepInput {
+  /** Due journeys per batch (one list and one purge activity). */
+  batchSize?: number;
+  /** Batches before the sweep continues as new, which keeps its history bounded. */
+  maxBatches?: number;
+  /** How many past days the lister looks at. */
+  lookbackDays?: number;
+  /** Carried across continue-as-new. */
+  totals?: SweepTotals;
+}

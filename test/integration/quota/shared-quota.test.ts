@@ -1,0 +1,76 @@
+import type { PacerGrant } from '../../../src/quota';
+import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
+
+/**
+ * Two worker processes (two harnesses: own connections, workers and quota leases) on one task queue, against one
+ * emulator that refuses any call beyond the quota in a sliding second. A low quota makes every journey queue up.
+ */
+const QUOTA = 3;
+const JOURNEYS = 18;
+
+let first: JourneyHarness;
+let second: JourneyHarness;
+const grants: Array<PacerGrant & { worker: string }> = [];
+
+beforeAll(async () => {
+  first = await startJourneyHarness({
+    rateLimit: QUOTA,
+    onQuotaGrant: (grant) => grants.push({ ...grant, worker: 'first' }),
+  });
+  second = await startJourneyHarness({
+    rateLimit: QUOTA,
+    joinTaskQueueOf: first,
+    onQuotaGrant: (grant) => grants.push({ ...grant, worker: 'second' }),
+  });
+});
+afterAll(async () => {
+  await second?.close();
+  await first?.close();
+});
+
+/** The most slot times of one action in any one-second window. */
+function peakPerSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let end = 0, start = 0; end < sorted.length; end += 1) {
+    while ((sorted[end] as number) - (sorted[start] as number) >= 1000) start += 1;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return peak;
+}
+
+it('keeps two workers on one task queue within the quota, every call in a slot of its own', async () => {
+  const outcomes = await Promise.all(
+    Array.from({ length: JOURNEYS }, async () => {
+      const reference = first.reference('shared-quota');
+      const journey = await first.ekyc.startJourney({
+        reference,
+        flow: 'liveness',
+        region: 'ap-singapore',
+        liveness: { SecureLevel: '4' },
+        timers: { pollInitialMs: 250, pollMaxMs: 1_000 },
+      });
+      await first.sandbox.complete(journey.token, 'pass');
+      await first.ekyc.userFinished(journey.journeyId);
+      return (await first.ekyc.result(journey.journeyId)).outcome;
+    }),
+  );
+  expect(outcomes).toEqual(Array(JOURNEYS).fill('approved'));
+
+  // The limiter's own decisions: no slot given twice, never more than the quota's slots in a second, both workers
+  // calling (the second joined after the first and waited out the guard).
+  for (const action of ['ApplyLivenessToken', 'GetLivenessResult']) {
+    const ofAction = grants.filter((grant) => grant.key === action);
+    expect(ofAction).toHaveLength(JOURNEYS);
+    expect(new Set(ofAction.map((grant) => grant.slot)).size).toBe(JOURNEYS);
+    expect(peakPerSecond(ofAction.map((grant) => grant.slotTimeMs))).toBeLessThanOrEqual(QUOTA);
+  }
+  expect(new Set(grants.map((grant) => grant.worker))).toEqual(new Set(['first', 'second']));
+
+  // And what FaceID saw: nothing refused, no second above the quota.
+  const stats = await first.sandbox.stats();
+  for (const action of ['ApplyLivenessToken', 'GetLivenessResult']) {
+    expect(stats.actions[action]).toMatchObject({ calls: JOURNEYS, rateLimited: 0 });
+    expect(stats.actions[action]?.peakPerSecond).toBeLessThanOrEqual(QUOTA);
+  }
+});

@@ -1,0 +1,104 @@
+import {
+  bindingViews,
+  nextOwnedSlot,
+  ownRate,
+  ownsSlot,
+  QUOTA_FILL,
+  slotAtOrAfter,
+  slotTime,
+  type MembershipView,
+} from '../../../src/quota/slot-plan';
+
+/** The largest number of times in any half-open window [t, t + 1000). */
+function peakInOneSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end += 1) {
+    while ((sorted[end] as number) - (sorted[start] as number) >= 1000) start += 1;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return peak;
+}
+
+const view = (atMs: number, ...members: string[]): MembershipView => ({ atMs, members: [...members].sort() });
+
+describe('slot plan', () => {
+  it.each([1, 2, 3, 5, 7, 20, 50])('never puts more than the quota of %i slot times in one second', (quota) => {
+    const first = slotAtOrAfter(1_700_000_000_000, quota);
+    const times = Array.from({ length: quota * 30 }, (_, index) => slotTime(first + index, quota));
+    expect(peakInOneSecond(times)).toBe(Math.ceil(quota * QUOTA_FILL));
+    expect(peakInOneSecond(times)).toBeLessThanOrEqual(quota);
+  });
+
+  it('splits the slots of a group so that every slot has exactly one owner', () => {
+    const members = ['a', 'b', 'c'];
+    const views = [view(0, ...members)];
+    for (let slot = 1000; slot < 1300; slot += 1) {
+      expect(members.filter((member) => ownsSlot(slot, member, views))).toHaveLength(1);
+    }
+    expect(ownRate(20, 'b', views)).toBeCloseTo((20 * QUOTA_FILL) / 3, 5);
+  });
+
+  it('gives a member only the slots it owns under every binding view while a change spreads', () => {
+    const views = [view(0, 'a'), view(1000, 'a', 'b')];
+    // Under {a} a owns everything; under {a, b} only the even slots: both views bind, so only the even slots.
+    expect(nextOwnedSlot(11, 'a', views)).toBe(12);
+    // b is absent from the first view: nothing until that view stops binding.
+    expect(nextOwnedSlot(11, 'b', views)).toBeUndefined();
+    expect(bindingViews(views, 1000 + 5_999, 6_000)).toHaveLength(2);
+    expect(bindingViews(views, 1000 + 6_001, 6_000)).toEqual([views[1]]);
+  });
+
+  it('keeps the group under the quota while members join and leave at their own refresh times', () => {
+    // Three processes, quota 5/s. Each refreshes every 2 s from its own start (b 700 ms, c 1.3 s after joining), so a change reaches them at different
+    // times; the guard is 6 s. Every process wants to call at every slot it may use.
+    const quota = 5;
+    const refreshMs = 2_000;
+    const guardMs = 6_000;
+    // Who is in the group (as the store shows it) from when.
+    const changes: Array<{ atMs: number; members: string[] }> = [
+      { atMs: 0, members: ['a'] },
+      { atMs: 10_000, members: ['a', 'b'] },
+      { atMs: 25_000, members: ['a', 'b', 'c'] },
+      { atMs: 40_000, members: ['a', 'c'] },
+    ];
+    const storeAt = (t: number): string[] => [...changes].reverse().find((change) => change.atMs <= t)?.members ?? [];
+    const joinedAt: Record<string, number> = { a: 0, b: 10_000, c: 25_000 };
+    const leftAt: Record<string, number> = { b: 40_000 };
+    const viewsOf: Record<string, MembershipView[]> = { a: [], b: [], c: [] };
+    const nextRefresh: Record<string, number> = { a: 0, b: 10_700, c: 26_300 };
+    const used = new Map<number, string>();
+    const horizon = 60_000;
+    const slotLength = slotTime(1, quota);
+    for (let slot = 0; slotTime(slot, quota) < horizon; slot += 1) {
+      const t = slotTime(slot, quota);
+      for (const member of Object.keys(viewsOf)) {
+        const joined = joinedAt[member] as number;
+        if (t < joined || t >= (leftAt[member] ?? Infinity)) continue;
+        // Refreshes due up to t: the membership code starts a newcomer with an "absent" view unless it is alone.
+        const views = viewsOf[member] as MembershipView[];
+        for (let at = nextRefresh[member] as number; at <= t; at += refreshMs) {
+          nextRefresh[member] = at + refreshMs;
+          const members = storeAt(at);
+          if (views.length === 0 && members.length > 1) views.push(view(at, ...[]));
+          const last = views[views.length - 1];
+          if (!last || last.members.join() !== members.join()) views.push(view(at, ...members));
+        }
+        if (ownsSlot(slot, member, bindingViews(views, t, guardMs))) {
+          expect(used.get(slot)).toBeUndefined();
+          used.set(slot, member);
+        }
+      }
+    }
+    const times = [...used.keys()].map((slot) => slotTime(slot, quota));
+    expect(peakInOneSecond(times)).toBeLessThanOrEqual(quota);
+    // In steady stretches (no change within the last guard + refresh) every slot is used.
+    const steady = [...Array(Math.floor(horizon / slotLength)).keys()].filter((slot) => {
+      const t = slotTime(slot, quota);
+      return changes.every((change) => t < change.atMs || t > change.atMs + guardMs + 2 * refreshMs);
+    });
+    expect(steady.length).toBeGreaterThan(80);
+    expect(steady.filter((slot) => !used.has(slot)).map((slot) => Math.round(slotTime(slot, quota)))).toEqual([]);
+  });
+});
