@@ -1,31 +1,50 @@
 /**
  * `npm run bench`: runs every benchmark in turn (they would skew each other in parallel on a small machine) and
  * writes docs/benchmarks.md with the command, the machine and the figures.
+ *
+ * `npm run bench -- <name…>` runs some of them; `journeys` takes flags (`--only quota-bound|headroom|open-journeys|
+ * latency`, `--journeys N`, `--quota N`, `--rate N`). A full journeys run (no `--only`) alone replaces just its own
+ * section of docs/benchmarks.md; a partial one leaves the page alone. The journey bench's last stdout line is its JSON
+ * summary.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { benchArchive } from './bench/archive';
 import { benchEmulator } from './bench/emulator';
-import { benchJourneys } from './bench/journeys';
+import { replaceSection } from './lib/markdown-section';
+import { benchJourneys, journeysOptions, JOURNEYS_HEADING, type JourneysOptions } from './bench/journeys';
 
-const benches: Array<[string, () => Promise<string>]> = [
-  ['emulator', benchEmulator],
-  ['archive', benchArchive],
-  ['journeys', benchJourneys],
-];
+const DOCS = resolve(__dirname, '..', 'docs', 'benchmarks.md');
+const NAMES = ['emulator', 'archive', 'journeys'] as const;
+type Name = (typeof NAMES)[number];
 
-async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  const sections: string[] = [];
-  for (const [name, bench] of benches) {
-    if (only.length > 0 && !only.includes(name)) continue;
-    process.stdout.write(`running ${name} benchmark…\n`);
-    const section = await bench();
-    process.stdout.write(`${section}\n`);
-    sections.push(section);
-  }
-  const header = [
+interface Outcome {
+  section: string;
+  /** Printed last, as one JSON line. */
+  summary?: Record<string, unknown>;
+  /** Whether the section may go into docs/benchmarks.md (a full, successful run of it). */
+  complete: boolean;
+  failed?: boolean;
+}
+
+const benches: Record<Name, (options: JourneysOptions) => Promise<Outcome>> = {
+  emulator: async () => ({ section: await benchEmulator(), complete: true }),
+  archive: async () => ({ section: await benchArchive(), complete: true }),
+  journeys: async (options) => {
+    const result = await benchJourneys(options);
+    return {
+      section: result.section,
+      summary: result.summary,
+      complete: result.full && !result.failed,
+      failed: result.failed,
+    };
+  },
+};
+
+function header(): string[] {
+  return [
     '# Benchmarks',
     '',
     'Produced by `npm run bench` (one section alone: `npm run bench -- <name>`); every figure below is from the run',
@@ -34,11 +53,59 @@ async function main(): Promise<void> {
     'check behaviour and never time.',
     '',
   ];
-  if (only.length === 0)
-    writeFileSync(resolve(__dirname, '..', 'docs', 'benchmarks.md'), [...header, ...sections].join('\n'));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+function parseCommandLine(): { names: Name[]; options: JourneysOptions } {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: {
+      only: { type: 'string', multiple: true },
+      journeys: { type: 'string' },
+      quota: { type: 'string' },
+      rate: { type: 'string' },
+    },
+  });
+  for (const name of positionals) {
+    if (!(NAMES as readonly string[]).includes(name)) throw new Error(`no benchmark "${name}" (${NAMES.join(', ')})`);
+  }
+  const flagged = Object.values(values).some((value) => value !== undefined);
+  // Flags belong to the journey bench: with flags and no name, it is the one meant.
+  const names = positionals.length > 0 ? (positionals as Name[]) : flagged ? ['journeys' as const] : [...NAMES];
+  if (flagged && !names.includes('journeys'))
+    throw new Error('--only, --journeys, --quota and --rate are journeys flags');
+  return { names, options: journeysOptions(values) };
+}
+
+async function main(): Promise<number> {
+  const { names, options } = parseCommandLine();
+  const all = names.length === NAMES.length;
+  const outcomes: Array<[Name, Outcome]> = [];
+  for (const name of NAMES) {
+    if (!names.includes(name)) continue;
+    process.stdout.write(`running ${name} benchmark…\n`);
+    const outcome = await benches[name](options);
+    process.stdout.write(`${outcome.section}\n`);
+    outcomes.push([name, outcome]);
+  }
+  const complete = outcomes.every(([, outcome]) => outcome.complete);
+  if (all && complete) {
+    writeFileSync(DOCS, [...header(), ...outcomes.map(([, outcome]) => outcome.section)].join('\n'));
+    process.stdout.write(`wrote ${DOCS}\n`);
+  } else if (names.length === 1 && names[0] === 'journeys' && complete) {
+    const journeys = outcomes[0]?.[1].section ?? '';
+    writeFileSync(DOCS, replaceSection(readFileSync(DOCS, 'utf8'), JOURNEYS_HEADING, journeys));
+    process.stdout.write(`replaced the journeys section of ${DOCS}\n`);
+  }
+  const summary = outcomes.find(([name]) => name === 'journeys')?.[1].summary;
+  if (summary) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return outcomes.some(([, outcome]) => outcome.failed) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -11,6 +11,8 @@ export interface ChildSpec {
   ready?: () => Promise<void>;
   /** Alternatively, the child is ready once it prints a line matching this. */
   readyLine?: RegExp;
+  /** Where each output line goes (default: this process' stdout, prefixed with the child's name). */
+  output?: (line: string) => void;
 }
 
 interface Running {
@@ -45,7 +47,8 @@ export class Supervisor {
     for (const stream of [child.stdout, child.stderr]) {
       const lines = createInterface({ input: stream });
       lines.on('line', (line) => {
-        process.stdout.write(`[${spec.name}] ${line}\n`);
+        if (spec.output) spec.output(line);
+        else process.stdout.write(`[${spec.name}] ${line}\n`);
         if (spec.readyLine?.test(line)) announceReady();
       });
     }
@@ -63,6 +66,26 @@ export class Supervisor {
         }),
       ]);
     }
+  }
+
+  /** Process ids of the running children by name (a name started twice gets `name`, `name#2`, …), e.g. for /proc. */
+  pids(): Record<string, number> {
+    const pids: Record<string, number> = {};
+    for (const entry of this.running) {
+      if (entry.process.pid === undefined) continue;
+      let key = entry.spec.name;
+      for (let n = 2; key in pids; n += 1) key = `${entry.spec.name}#${n}`;
+      pids[key] = entry.process.pid;
+    }
+    return pids;
+  }
+
+  /**
+   * SIGKILLs every child's process group at once, synchronously: the last resort from an `exit` handler, where no
+   * asynchronous {@link stop} can run any more.
+   */
+  killNow(): void {
+    for (const entry of this.running) signalGroup(entry.process, 'SIGKILL');
   }
 
   /** Stops every child, newest first: SIGTERM to its process group, SIGKILL after the grace period. */

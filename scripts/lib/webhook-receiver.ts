@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { verifyWebhook, WEBHOOK_ATTEMPT_HEADER, WEBHOOK_SIGNATURE_HEADER } from '../../src/webhooks/signature';
 import type { JourneyEvent } from '../../src/workflows/types';
 
@@ -7,6 +8,8 @@ import type { JourneyEvent } from '../../src/workflows/types';
 export interface ReceivedWebhook {
   event: JourneyEvent;
   attempt: number;
+  /** `performance.now()` of this process when the body had arrived and verified (for latency measurements). */
+  receivedAtMs: number;
 }
 
 /** A local webhook endpoint that verifies every delivery's signature, as a backend would. */
@@ -34,6 +37,8 @@ export async function startWebhookReceiver(options: {
   secrets: string[];
   /** Answer the first N verified deliveries 503, as a backend in trouble would (they are not recorded). */
   unavailableFor?: number;
+  /** Called with each recorded delivery as it arrives (a benchmark waits on outcomes without polling the list). */
+  onDelivery?: (delivery: ReceivedWebhook) => void;
 }): Promise<WebhookReceiver> {
   let unavailable = options.unavailableFor ?? 0;
   const received: ReceivedWebhook[] = [];
@@ -68,8 +73,14 @@ export async function startWebhookReceiver(options: {
         return;
       }
       const event = JSON.parse(body.toString('utf8')) as JourneyEvent;
-      received.push({ event, attempt: Number(request.headers[WEBHOOK_ATTEMPT_HEADER] ?? 0) });
+      const delivery = {
+        event,
+        attempt: Number(request.headers[WEBHOOK_ATTEMPT_HEADER] ?? 0),
+        receivedAtMs: performance.now(),
+      };
+      received.push(delivery);
       response.writeHead(204).end();
+      options.onDelivery?.(delivery);
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -10,9 +10,15 @@ async function main(): Promise<void> {
     port: settings.emulator.port,
     keys: [{ secretId: settings.faceid.secretId, secretKey: settings.faceid.secretKey }],
     adminToken: settings.emulator.adminToken,
+    // The sandbox stands for the account the workers are configured for: it refuses what Tencent would refuse.
+    rateLimitPerSecond: settings.faceid.defaultRateLimit,
+    rateLimits: settings.faceid.rateLimits,
     logger: log,
   });
-  log.info({ address: emulator.url, endpoint: emulator.endpoint }, 'FaceID sandbox emulator listening');
+  log.info(
+    { address: emulator.url, endpoint: emulator.endpoint, quotaPerSecond: settings.faceid.defaultRateLimit },
+    'FaceID sandbox emulator listening',
+  );
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;

@@ -41,6 +41,18 @@ interface Lane {
   waiters: Waiter[];
   lastSlot: number;
   timer: NodeJS.Timeout | undefined;
+  stats: LaneStats;
+}
+
+/** Counters of one key's lane since the pacer started. */
+export interface LaneStats {
+  granted: number;
+  /** Slots given up because the timer woke too late to use them. */
+  late: number;
+  /** Slots given up because the group changed while the timer ran. */
+  lost: number;
+  /** Total milliseconds granted calls started after their slot's time. */
+  lateMsTotal: number;
 }
 
 /**
@@ -91,6 +103,13 @@ export class QuotaPacer {
     return () => this.#rateListeners.delete(listener);
   }
 
+  /** Counters per key (FaceID action) since start, for logs and metrics. */
+  stats(): Record<string, LaneStats & { waiting: number }> {
+    return Object.fromEntries(
+      [...this.#lanes].map(([key, lane]) => [key, { ...lane.stats, waiting: lane.waiters.length }]),
+    );
+  }
+
   /** Rejects every waiting call and stops planning; calls already granted are not affected. */
   close(): void {
     this.#closed = true;
@@ -105,7 +124,12 @@ export class QuotaPacer {
   #lane(key: string): Lane {
     let lane = this.#lanes.get(key);
     if (!lane) {
-      lane = { waiters: [], lastSlot: Number.NEGATIVE_INFINITY, timer: undefined };
+      lane = {
+        waiters: [],
+        lastSlot: Number.NEGATIVE_INFINITY,
+        timer: undefined,
+        stats: { granted: 0, late: 0, lost: 0, lateMsTotal: 0 },
+      };
       this.#lanes.set(key, lane);
     }
     return lane;
@@ -134,9 +158,13 @@ export class QuotaPacer {
     const late = now - slotTime(slot, quota);
     // The group may have changed while the timer ran, and a starved event loop may wake us too late: either way the
     // slot is given up, never used out of place.
-    if (late <= maxLate && ownsSlot(slot, this.#membership.memberId, this.#membership.views(now))) {
+    if (late > maxLate) lane.stats.late += 1;
+    else if (!ownsSlot(slot, this.#membership.memberId, this.#membership.views(now))) lane.stats.lost += 1;
+    else {
       const waiter = lane.waiters.shift();
       if (waiter) {
+        lane.stats.granted += 1;
+        lane.stats.lateMsTotal += Math.max(0, late);
         this.#onGrant?.({ key, slot, slotTimeMs: slotTime(slot, quota), grantedAtMs: now });
         waiter.resolve();
       }

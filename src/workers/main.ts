@@ -71,6 +71,8 @@ async function main(): Promise<void> {
       dataConverter: dataConverterFor(cfg.codec.keyRing),
     });
     await ensureRetentionSchedule(client, { taskQueue: cfg.temporal.taskQueue, ...cfg.archive.sweep });
+    const debugTimer = setInterval(() => log.info({ quota: quota.pacer.stats() }, 'quota pacer'), 10_000);
+    debugTimer.unref();
     const running = runWorkers(workers);
     // Old afterJourney workflows hand over to the retention records; they need the workers running to do it.
     void migrateAfterJourneys(client, cfg.temporal.taskQueue).then(

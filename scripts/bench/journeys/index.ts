@@ -1,0 +1,83 @@
+import { headroom } from './headroom';
+import { latency } from './latency';
+import { openJourneys } from './open-journeys';
+import type { JourneysOptions, Section } from './options';
+import { quotaBound } from './quota-bound';
+import { journeysSection, JOURNEYS_HEADING } from './report';
+import type { JourneysRun } from './run';
+import { progress } from './with-stack';
+
+export { journeysOptions, SECTIONS, type JourneysOptions } from './options';
+export { JOURNEYS_HEADING };
+
+/** What `npm run bench` gets back: the docs section (full runs) and the one-line JSON summary. */
+export interface JourneysBenchResult {
+  /** Markdown for docs/benchmarks.md; the runner writes it only after a full run. */
+  section: string;
+  summary: Record<string, unknown>;
+  full: boolean;
+  failed: boolean;
+}
+
+/** Default journeys per quota: at 1.25 × Q arrivals, a minute or more of steady backlog. */
+const QUOTA_DEFAULTS: Record<number, number> = { 5: 400, 20: 1500 };
+
+/**
+ * The journey bench: the product as separate processes (dev server, emulator, workers, gateway), load through the
+ * gateway's HTTP API, outcomes by signed webhook. Each part runs on a fresh stack, one after the other (the machine is
+ * small; parallel parts would skew each other). Order: quota-bound, headroom, latency (which may take half the
+ * measured headroom as its rate), open-journeys (the longest).
+ */
+export async function benchJourneys(options: JourneysOptions = {}): Promise<JourneysBenchResult> {
+  const full = options.only === undefined;
+  const wanted = (section: Section) => full || (options.only?.includes(section) ?? false);
+  const run: JourneysRun = { quotaBound: [], failures: [] };
+  const attempt = async <T>(name: string, part: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await part();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      progress(`${name} FAILED: ${reason}`);
+      run.failures.push(`${name}: ${reason}`);
+      return undefined;
+    }
+  };
+
+  if (wanted('quota-bound')) {
+    const quotas = options.quota !== undefined ? [options.quota] : full ? [5, 20] : [5];
+    for (const quota of quotas) {
+      const journeys = options.journeys ?? QUOTA_DEFAULTS[quota] ?? Math.round(80 * quota);
+      const detail = await attempt(`quota-bound Q=${quota}`, () => quotaBound(journeys, quota));
+      if (detail) run.quotaBound.push(detail);
+    }
+  }
+  if (wanted('headroom')) run.headroom = await attempt('headroom', () => headroom(options.journeys ?? 1000));
+  if (wanted('latency')) {
+    const half = run.headroom ? run.headroom.result.journeysPerSecond / 2 : undefined;
+    const [rate, reason] =
+      options.rate !== undefined
+        ? [options.rate, '--rate']
+        : half !== undefined && half > 0 && half < 10
+          ? [
+              Math.max(0.5, Math.round(half * 10) / 10),
+              `half the headroom measured in this run (${(half * 2).toFixed(1)}/s)`,
+            ]
+          : [10, 'the default 10 journeys/s'];
+    // 65 s of arrivals: the first 5 s are left out, 60 s are measured.
+    run.latency = await attempt('latency', () => latency(options.journeys ?? Math.ceil(rate * 65), rate, reason));
+  }
+  if (wanted('open-journeys')) {
+    run.openJourneys = await attempt('open-journeys', () =>
+      openJourneys(options.journeys ?? 12_000, options.rate ?? 20),
+    );
+  }
+
+  const summary: Record<string, unknown> = { section: 'journeys' };
+  run.quotaBound.forEach((detail, index) => {
+    summary[index === 0 ? 'quotaBound' : `quotaBound${detail.result.quotaPerSecond}`] = detail.result;
+  });
+  if (run.headroom) summary.headroom = run.headroom.result;
+  if (run.openJourneys) summary.openJourneys = run.openJourneys.result;
+  if (run.latency) summary.latency = run.latency.result;
+  return { section: journeysSection(run, options), summary, full, failed: run.failures.length > 0 };
+}

@@ -1,0 +1,49 @@
+/** The four parts of the journey bench, each runnable alone with `--only`. */
+export const SECTIONS = ['quota-bound', 'headroom', 'open-journeys', 'latency'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Command-line options of `npm run bench -- journeys …`. */
+export interface JourneysOptions {
+  /** Parts to run; undefined: a full run (every part, both quotas, docs/benchmarks.md rewritten). */
+  only?: Section[];
+  /** Journeys per part, instead of each part's default. */
+  journeys?: number;
+  /** The quota-bound part's quota, instead of 5 (and 20 on a full run). */
+  quota?: number;
+  /** Arrival rate (journeys/s) of the open-journeys and latency parts, instead of their defaults. */
+  rate?: number;
+}
+
+function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
+    throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${value}"`);
+  }
+  return number;
+}
+
+/** Validates the journey bench's flags (already split by `util.parseArgs`). */
+export function journeysOptions(values: {
+  only?: string[] | undefined;
+  journeys?: string | undefined;
+  quota?: string | undefined;
+  rate?: string | undefined;
+}): JourneysOptions {
+  const only = values.only?.flatMap((entry) => entry.split(',')).map((entry) => entry.trim());
+  for (const section of only ?? []) {
+    if (!(SECTIONS as readonly string[]).includes(section)) {
+      throw new Error(`--only takes ${SECTIONS.join(', ')} (comma-separated or repeated), got "${section}"`);
+    }
+  }
+  const journeys = positive('journeys', values.journeys, true);
+  const quota = positive('quota', values.quota, false);
+  if (quota !== undefined && quota > 1000) throw new Error('--quota must be at most 1000 (FACEID_RATE_LIMIT)');
+  const rate = positive('rate', values.rate, false);
+  return {
+    ...(only ? { only: only as Section[] } : {}),
+    ...(journeys ? { journeys } : {}),
+    ...(quota ? { quota } : {}),
+    ...(rate ? { rate } : {}),
+  };
+}

@@ -1,0 +1,170 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { TEMPORAL_CLI_PATH } from '../../../src/temporal/dev-server';
+import type { JourneysRun } from './run';
+import type { JourneysOptions } from './options';
+import type { QuotaBoundDetail } from './quota-bound';
+import { EDGE_SECONDS, phasesText } from './stats';
+
+/** Heading of the journey bench's section in docs/benchmarks.md; a journeys-only full run replaces just this part. */
+export const JOURNEYS_HEADING = '## Journeys end to end';
+
+const yes = (met: boolean) => (met ? 'yes' : '**no**');
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+function temporalVersion(): string {
+  try {
+    return execFileSync(TEMPORAL_CLI_PATH, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'temporal (version unknown)';
+  }
+}
+
+function commandOf(options: JourneysOptions): string {
+  const flags = [
+    options.only ? `--only ${options.only.join(',')}` : '',
+    options.journeys ? `--journeys ${options.journeys}` : '',
+    options.quota ? `--quota ${options.quota}` : '',
+    options.rate ? `--rate ${options.rate}` : '',
+  ].filter(Boolean);
+  return `npm run bench -- journeys${flags.length ? ` ${flags.join(' ')}` : ''}`;
+}
+
+function quotaGoalRows(detail: QuotaBoundDetail): string[] {
+  const { result } = detail;
+  const peak = Math.max(0, ...Object.values(result.peakCallsInOneSecond));
+  return [
+    `| quota ${result.quotaPerSecond}/s: steady journeys/s ÷ quota | ${fixed(result.ratioToQuota, 2)} (${fixed(result.journeysPerSecond, 2)}/s) | ≥ 0.95 | ${yes(result.ratioToQuota >= 0.95)} |`,
+    `| quota ${result.quotaPerSecond}/s: highest FaceID calls in one second, any action | ${peak} | ≤ ${result.quotaPerSecond} | ${yes(peak <= result.quotaPerSecond)} |`,
+    `| quota ${result.quotaPerSecond}/s: calls refused by the emulator | ${result.refusedCalls} of ${result.totalCalls} | 0 | ${yes(result.refusedCalls === 0)} |`,
+  ];
+}
+
+function quotaText(detail: QuotaBoundDetail): string[] {
+  const { result, throughput: run } = detail;
+  const actions = Object.entries(detail.perAction)
+    .map(
+      ([name, action]) =>
+        `${name} ${action.calls} calls, ${action.refused} refused, peak ${action.peak} in one second, ${fixed(action.steadyPerSecond, 2)}/s steady`,
+    )
+    .join('; ');
+  const peak = Math.max(0, ...Object.values(result.peakCallsInOneSecond));
+  const tokenRate = detail.perAction.ApplyLivenessToken?.steadyPerSecond ?? 0;
+  const held =
+    result.refusedCalls > 0 || peak > result.quotaPerSecond
+      ? `The quota did not hold: the workers sent more than Q in some one-second window (peak ${peak} > ${result.quotaPerSecond}; ${result.refusedCalls} calls refused, which FaceID activities retry).`
+      : 'The quota held: no one-second window saw more than Q calls of any action, and nothing was refused.';
+  const limit =
+    detail.throughput.completed === 0
+      ? 'No journey completed (see the errors above).'
+      : result.ratioToQuota >= 0.95
+        ? 'Throughput is limited by the quota itself.'
+        : `Throughput is limited below the quota (${fixed(result.ratioToQuota * 100, 0)} %; steady ApplyLivenessToken calls ${fixed(tokenRate, 2)}/s against ${result.quotaPerSecond}/s) by the workers' FaceID dispatch pacing or by the stack itself (compare the headroom part).`;
+  return [
+    `**Quota ${result.quotaPerSecond}/s** (${result.journeys} journeys arriving at ${detail.arrivalsPerSecond}/s, open loop, ${detail.workers} worker processes): ` +
+      `${fixed(result.seconds, 1)} s from the first start to the last outcome; ${fixed(result.journeysPerSecond, 2)} journeys/s in the steady window ` +
+      `(${run.steady ? `${fixed(run.steadyFromS, 0)}–${fixed(run.steadyToS, 0)} s` : 'too short for one: whole run'}), ` +
+      `${result.failedJourneys} not approved${detail.errors ? ` (${detail.errors})` : ''}; ${phasesText(detail.phases)} (the backlog waits in the first). As the emulator counted: ${actions}. ` +
+      `Afterwards \`temporal workflow count --query 'ExecutionStatus="Running"'\` (through \`client.workflow.count\`): ` +
+      `${detail.runningAfter.all} running, of which ${detail.runningAfter.journeys} \`ekycJourney\` (the rest are other workflow types, such as the after-journey children). ` +
+      `${held} ${limit}`,
+    '',
+  ];
+}
+
+/** The docs/benchmarks.md section of a run: command, machine, goals table, then what each part saw and what limits it. */
+export function journeysSection(run: JourneysRun, options: JourneysOptions): string {
+  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const lines = [
+    JOURNEYS_HEADING,
+    '',
+    `Command: \`${commandOf(options)}\` (one part: \`--only quota-bound|headroom|open-journeys|latency\`, with \`--journeys N\`, ` +
+      `\`--quota N\`, \`--rate N\`; a part alone prints its JSON line and leaves this page alone). Run on ` +
+      `${new Date().toISOString().slice(0, 10)}: ${cpus().length} CPUs (${model}), ${Math.round(totalmem() / 1024 ** 3)} GiB memory, ` +
+      `Node ${process.version}, ${temporalVersion().split('\n')[0]}.`,
+    '',
+    'The product as `npm start` runs it, each part on a fresh stack of separate processes on loopback ports with a ' +
+      'temporary data dir: the Temporal dev server (the pinned CLI, SQLite file in WAL mode), the FaceID emulator ' +
+      '(`src/emulator/main.ts`, whose per-action quota follows ' +
+      "`FACEID_RATE_LIMIT` like the workers', so both sides share one quota Q), the worker (`src/workers/main.ts`) and the " +
+      'gateway (`src/gateway/main.ts`), at `LOG_LEVEL=info`. The bench process plays backend, user and client app: ' +
+      '`POST /v1/journeys` (liveness, sandbox API key; update-with-start answers with the token), the user passes through ' +
+      "the emulator's sandbox controls, the client app's `POST /v1/journeys/{id}/finished` with the journey's client " +
+      'secret, and the outcome arrives by signed webhook (verified). The emulator refuses any call beyond Q in a sliding ' +
+      `one-second window and counts every call. Steady window: the first and last ${EDGE_SECONDS} s of a run (first start ` +
+      'sent to last outcome received) left out; journeys/s counts the outcome webhooks that arrived inside it.',
+    '',
+    '| measure | result | goal | met |',
+    '| --- | --- | --- | --- |',
+  ];
+  const text: string[] = [];
+  for (const detail of run.quotaBound) {
+    lines.push(...quotaGoalRows(detail));
+    text.push(...quotaText(detail));
+  }
+  if (run.headroom) {
+    const { result, throughput: t } = run.headroom;
+    const cpu = result.cpuMsPerJourney;
+    const total = cpu.server + cpu.worker + cpu.gateway + cpu.emulator;
+    const busyCores = ((total + run.headroom.benchCpuMsPerJourney) * result.journeysPerSecond) / 1000;
+    const largest = Object.entries(cpu).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    lines.push(
+      `| journeys/s, quota out of the way (${run.headroom.users} users) | ${fixed(result.journeysPerSecond, 1)} | ≥ 40 | ${yes(result.journeysPerSecond >= 40)} |`,
+      `| CPU per journey, all four processes | ${fixed(total, 0)} ms | ~50 ms | ${yes(total <= 55)} |`,
+    );
+    text.push(
+      `**Headroom** (${result.journeys} journeys, ${run.headroom.users} concurrent users back to back, quota ${run.headroom.quotaPerSecond}/s, one worker): ` +
+        `${fixed(result.journeysPerSecond, 1)} journeys/s steady (${fixed(t.seconds, 1)} s in all, ${run.headroom.failed} not approved${run.headroom.errors ? `: ${run.headroom.errors}` : ''}); ` +
+        `${phasesText(run.headroom.phases)}. ` +
+        `CPU per journey (utime + stime from /proc, descendants included): server ${fixed(cpu.server)} ms, worker ${fixed(cpu.worker)} ms, ` +
+        `gateway ${fixed(cpu.gateway)} ms, emulator ${fixed(cpu.emulator)} ms; the bench process itself ${fixed(run.headroom.benchCpuMsPerJourney)} ms. ` +
+        (busyCores >= cpus().length * 0.8
+          ? `Limited by CPU: at this rate the stack and the bench keep ${fixed(busyCores, 2)} of ${cpus().length} cores busy, the ${largest} most of all.`
+          : `Not CPU-bound (${fixed(busyCores, 2)} of ${cpus().length} cores busy, the ${largest} most of all): the waits between ` +
+            'the processes limit it, each journey being a chain of task dispatches through the server and its SQLite writes.'),
+      '',
+    );
+  }
+  if (run.latency) {
+    const l = run.latency;
+    lines.push(
+      `| start-to-token p99 (POST /v1/journeys round trip) | ${l.result.startToTokenP99Ms} ms (p50 ${l.result.startToTokenP50Ms}) | ≤ 250 ms | ${yes(l.result.startToTokenP99Ms <= 250)} |`,
+      `| user finished to outcome webhook p99 | ${l.result.finishedToOutcomeP99Ms} ms (p50 ${l.result.finishedToOutcomeP50Ms}) | ≤ 1,000 ms + download | ${yes(l.result.finishedToOutcomeP99Ms <= 1000)} |`,
+    );
+    text.push(
+      `**Latency** (${l.journeys} journeys at ${l.perSecond}/s, ${l.rateReason}; quota out of the way; ${l.measured} measured, those started in the first ${EDGE_SECONDS} s left out; ` +
+        `${l.failed} not approved${l.errors ? `: ${l.errors}` : ''}): start-to-token p50 ${l.result.startToTokenP50Ms} ms, p99 ${l.result.startToTokenP99Ms} ms, max ${l.startToTokenMaxMs} ms; ` +
+        `finished-to-outcome p50 ${l.result.finishedToOutcomeP50Ms} ms, p99 ${l.result.finishedToOutcomeP99Ms} ms, max ${l.finishedToOutcomeMaxMs} ms. ` +
+        'Start-to-token is the gateway, update-with-start, one workflow task and the ApplyLivenessToken activity; ' +
+        'finished-to-outcome is the signal, GetLivenessResult, downloading and archiving the video and best frame (from the ' +
+        'emulator over loopback, so the download is small here), the decision, the after-journey child and the webhook ' +
+        'delivery: each hop is a task dispatch through the server, so the sum of task round trips on a busy 2-core machine limits both.',
+      '',
+    );
+  }
+  if (run.openJourneys) {
+    const o = run.openJourneys;
+    const within = o.result.workerRssMiBAt1000 > 0 && o.result.workerRssMiB <= o.result.workerRssMiBAt1000 * 1.1;
+    lines.push(
+      `| worker RSS with ${o.result.journeys} journeys open | ${o.result.workerRssMiB} MiB | ≤ 512 MiB | ${yes(o.result.workerRssMiB <= 512)} |`,
+      `| worker RSS at ${o.result.journeys} open vs at 1,000 open | ${o.result.workerRssMiB} vs ${o.result.workerRssMiBAt1000} MiB | within 10 % | ${yes(within)} |`,
+    );
+    const growth =
+      o.result.workerRssMiBAt1000 > 0 ? (o.result.workerRssMiB / o.result.workerRssMiBAt1000 - 1) * 100 : 0;
+    text.push(
+      `**Open journeys** (${o.result.journeys} offered at ${o.perSecond}/s and left waiting for their users, start window ` +
+        `${o.startWindowMs / 3_600_000} h through \`timers.startWindowMs\`, which the gateway accepts up to 30 days): ${o.opened} opened ` +
+        `at ${fixed(o.openedPerSecond, 1)}/s${o.openedPerSecond < o.perSecond * 0.95 ? ' (the stack could not issue tokens as fast as offered: the starts queued)' : ''}, ` +
+        `${o.runningJourneys} \`ekycJourney\` running at the end${o.errors ? ` (${o.errors})` : ''}. Worker RSS (VmRSS) ${o.workerRssMiBBefore} MiB before the first start, ` +
+        `${o.result.workerRssMiBAt1000} MiB at 1,000 open, ${o.result.workerRssMiB} MiB at the end (${growth >= 0 ? '+' : ''}${fixed(growth, 0)} %), peak ${o.workerRssMiBPeak} MiB; ` +
+        `dev server RSS ${o.result.serverRssMiB} MiB. What bounds the worker is its sticky workflow cache ` +
+        '(`WORKER_MAX_CACHED_WORKFLOWS`, 1,000 journeys); waiting journeys beyond it live only in the server, whose memory grows with them instead. ' +
+        (o.workerRssMiBBefore > o.result.workerRssMiB / 2
+          ? `Its baseline before the first journey (${o.workerRssMiBBefore} MiB) is most of that.`
+          : ''),
+      '',
+    );
+  }
+  if (run.failures.length > 0) text.push(`Parts that failed: ${run.failures.join('; ')}.`, '');
+  return [...lines, '', ...text].map((line) => line.trimEnd()).join('\n');
+}

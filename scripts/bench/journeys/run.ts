@@ -1,0 +1,14 @@
+import type { HeadroomDetail } from './headroom';
+import type { LatencyDetail } from './latency';
+import type { OpenJourneysDetail } from './open-journeys';
+import type { QuotaBoundDetail } from './quota-bound';
+
+/** Everything one run measured, part by part; a part that did not run (or failed) is absent. */
+export interface JourneysRun {
+  quotaBound: QuotaBoundDetail[];
+  headroom?: HeadroomDetail;
+  openJourneys?: OpenJourneysDetail;
+  latency?: LatencyDetail;
+  /** Parts that failed, with the reason. */
+  failures: string[];
+}

@@ -1,0 +1,257 @@
+import { setMaxListeners } from 'node:events';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Agent } from 'undici';
+import { gatewaySettings, parseConfig } from '../../../src/config';
+import { SandboxClient } from '../../../src/emulator/sandbox-client';
+import { devServerArgs, TEMPORAL_CLI_PATH } from '../../../src/temporal/dev-server';
+import { freePorts } from '../../lib/free-port';
+import { Supervisor, type ChildSpec } from '../../lib/supervisor';
+import { waitForHttp, waitForPort, waitForTemporal } from '../../lib/wait';
+import { startWebhookReceiver, type WebhookReceiver } from '../../lib/webhook-receiver';
+import { OutcomeBook } from './outcomes';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+/** How one section's stack is configured. */
+export interface StackOptions {
+  /** FaceID quota per action and second, for the workers (FACEID_RATE_LIMIT) and the emulator alike. */
+  quotaPerSecond: number;
+  /** Worker processes polling the same queues. */
+  workers: number;
+}
+
+/** Process ids of the stack's children, for /proc readings. */
+export interface StackPids {
+  server: number;
+  emulator: number;
+  workers: number[];
+  gateway: number;
+}
+
+/** A running product stack: dev server, emulator, workers and gateway as separate processes, plus the backend's side. */
+export interface Stack {
+  gatewayUrl: string;
+  apiKey: string;
+  /** The emulator's `/sandbox/*` controls (the user's device, and the call counters). */
+  sandbox: SandboxClient;
+  /** Keep-alive HTTP pool for the load, without undici's 300 s header timeout (a start may queue behind the quota). */
+  http: Agent;
+  receiver: WebhookReceiver;
+  outcomes: OutcomeBook;
+  /** A Temporal client of the bench itself (visibility counts only). */
+  client: Client;
+  pids: StackPids;
+  /** Aborted when a child exits unexpectedly or the stack stops: every load loop checks it. */
+  signal: AbortSignal;
+  /** Rejects when a child exits unexpectedly; race the section's work against it. */
+  crashed: Promise<never>;
+  /** The last lines the children wrote (their log file), for a failure message. */
+  logTail(lines: number): string;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `promise`, or a rejection after `ms` (a ready line that never comes must not hang the bench). */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${ms / 1000} s for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Starts the stack the way `npm start` does (scripts/dev-stack.ts), on free loopback ports with a temporary data dir,
+ * with the webhook receiver listening first so every outcome reaches it. Child output goes to a log file (kept, its path
+ * printed on stderr), whose tail is printed to stderr if the stack fails.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  if (!existsSync(TEMPORAL_CLI_PATH)) throw new Error(`no Temporal CLI at ${TEMPORAL_CLI_PATH}: run npm run tools`);
+  if (process.env.FACEID_SECRET_ID || process.env.FACEID_SECRET_KEY) {
+    throw new Error('the journey bench plays users through the emulator: unset FACEID_SECRET_ID / FACEID_SECRET_KEY');
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'ekyc-bench-'));
+  // Beside the data dir, not in it: the children's log lines outlive the teardown for a look after the run.
+  const logPath = `${dataDir}.log`;
+  const log = createWriteStream(logPath);
+  log.on('error', () => undefined); // a lost log line must not fail the run
+  // Lines a child flushes while it exits can come after the stack stopped and the stream ended.
+  const write = (text: string) => {
+    if (!log.writableEnded) log.write(text);
+  };
+  process.stderr.write(`[journeys] stack log: ${logPath}\n`);
+  const aborter = new AbortController();
+  // Every waiting journey listens on it: thousands of listeners are expected, not a leak.
+  setMaxListeners(0, aborter.signal);
+  let rejectCrashed: (error: Error) => void = () => undefined;
+  const crashed = new Promise<never>((_, reject) => (rejectCrashed = reject));
+  crashed.catch(() => undefined); // observed by whoever races it; never an unhandled rejection
+  const supervisor = new Supervisor((name, code) => {
+    rejectCrashed(new Error(`${name} exited unexpectedly (code ${code}); see its log lines above`));
+    aborter.abort();
+  });
+  const killOnExit = () => supervisor.killNow();
+  process.on('exit', killOnExit);
+
+  let receiver: WebhookReceiver | undefined;
+  let client: Client | undefined;
+  const http = new Agent({ headersTimeout: 0, bodyTimeout: 0, connections: 2048, keepAliveTimeout: 30_000 });
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      aborter.abort();
+      await client?.connection.close().catch(() => undefined);
+      await supervisor.stop(10_000);
+      await receiver?.close();
+      await http.close().catch(() => undefined);
+      log.end();
+      process.off('exit', killOnExit);
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+
+  try {
+    const outcomes = new OutcomeBook();
+    const [temporalPort, uiPort, emulatorPort, gatewayPort, ...metricsPorts] = (await freePorts(
+      4 + options.workers,
+    )) as [number, number, number, number, ...number[]];
+    // Sandbox defaults (published keys) everywhere; the receiver's URL is the workers' WEBHOOK_URL.
+    receiver = await startWebhookReceiver({
+      host: '127.0.0.1',
+      port: 0,
+      path: '/webhooks',
+      secrets: parseConfig({}).webhook.secrets,
+      onDelivery: (delivery) => outcomes.deliver(delivery),
+    });
+    const env: NodeJS.ProcessEnv = {
+      // Unset: values from the caller's environment must not reconfigure the bench's stack.
+      ...Object.fromEntries(INHERITED_CONFIG.map((name) => [name, undefined])),
+      TEMPORAL_DEV_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      TEMPORAL_NAMESPACE: 'default',
+      TASK_QUEUE: 'ekyc-bench',
+      DATA_DIR: dataDir,
+      EMULATOR_PORT: String(emulatorPort),
+      FACEID_RATE_LIMIT: String(options.quotaPerSecond),
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(gatewayPort),
+      WEBHOOK_URL: receiver.url,
+      // The product's default level; the worker announces readiness in an info line.
+      LOG_LEVEL: 'info',
+    };
+    const cfg = parseConfig({ ...env });
+    const gateway = gatewaySettings(cfg);
+    const node = (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}): ChildSpec => ({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', join(ROOT, entry)],
+      env: { ...env, ...extraEnv },
+      output: (line) => write(`[${name}] ${line}\n`),
+    });
+
+    const address = `127.0.0.1:${temporalPort}`;
+    await supervisor.start({
+      name: 'server',
+      command: TEMPORAL_CLI_PATH,
+      args: devServerArgs(cfg),
+      env,
+      output: (line) => write(`[server] ${line}\n`),
+      ready: () => waitForTemporal(address),
+    });
+    await supervisor.start({
+      ...node('emulator', 'src/emulator/main.ts'),
+      ready: () => waitForPort('127.0.0.1', emulatorPort),
+    });
+    // Started one after the other: two workers bundling the workflow code at once would double the start-up time.
+    for (let i = 0; i < options.workers; i += 1) {
+      await within(
+        180_000,
+        'the worker to log "worker ready"',
+        supervisor.start({
+          ...node('worker', 'src/workers/main.ts', { METRICS_PORT: String(metricsPorts[i]) }),
+          readyLine: /"msg":"worker ready"/,
+        }),
+      );
+    }
+    await supervisor.start({
+      ...node('gateway', 'src/gateway/main.ts'),
+      ready: () => waitForHttp(`http://127.0.0.1:${gatewayPort}/healthz`, 60_000),
+    });
+    const connection = await Connection.connect({ address });
+    client = new Client({ connection, namespace: cfg.temporal.namespace });
+
+    const pids = supervisor.pids();
+    const pid = (name: string) => {
+      const value = pids[name];
+      if (value === undefined) throw new Error(`no process ${name}`);
+      return value;
+    };
+    // Let the processes finish their start-up work (JIT, pollers) before anything is measured.
+    await sleep(2_000);
+    return {
+      gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+      apiKey: gateway.apiKeys[0] as string,
+      sandbox: new SandboxClient(`http://127.0.0.1:${emulatorPort}`, cfg.emulator.adminToken),
+      http,
+      receiver,
+      outcomes,
+      client,
+      pids: {
+        server: pid('server'),
+        emulator: pid('emulator'),
+        workers: Array.from({ length: options.workers }, (_, i) => pid(i === 0 ? 'worker' : `worker#${i + 1}`)),
+        gateway: pid('gateway'),
+      },
+      signal: aborter.signal,
+      crashed,
+      logTail: (lines) => tail(logPath, lines),
+      stop: async () => {
+        await stop();
+      },
+    };
+  } catch (error) {
+    process.stderr.write(`stack start-up failed; last log lines:\n${tail(logPath, 40)}\n`);
+    await stop();
+    throw error;
+  }
+}
+
+function tail(path: string, lines: number): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Configuration variables the bench sets itself or wants at their sandbox defaults. */
+const INHERITED_CONFIG = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_PROFILE',
+  'FACEID_ENDPOINT',
+  'FACEID_RATE_LIMITS',
+  'FACEID_TIMEOUT_SECONDS',
+  'SANDBOX_ADMIN_TOKEN',
+  'WORKER_MAX_CACHED_WORKFLOWS',
+  'METRICS_HOST',
+  'ARCHIVE_URL',
+  'RETENTION_DAYS',
+  'MEDIA_ALLOWED_HOSTS',
+  'MEDIA_MAX_BYTES',
+  'GATEWAY_PUBLIC_URL',
+  'GATEWAY_API_KEYS',
+  'GATEWAY_OPERATOR_KEYS',
+  'CLIENT_SECRET_KEY',
+  'WEBHOOK_SECRETS',
+  'WEB_FINAL_URL',
+  'CODEC_KEYS',
+  'CODEC_AUTH_TOKENS',
+  'CODEC_UI_ORIGIN',
+];
