@@ -6,6 +6,8 @@ import { createMediaActivities } from './media-activities';
 import { observeActivities } from './observe';
 import { createRetentionActivities } from './retention-activities';
 import { createWebhookActivities, type WebhookSettings } from './webhook-activities';
+import type { SettleJourneyInput } from '../workflows/retention-types';
+import type { WebhookDeliveryResult } from '../workflows/types';
 
 /** Everything the activities need, injected by the worker (and by tests). */
 export interface ActivityDeps {
@@ -19,10 +21,20 @@ export interface ActivityDeps {
 
 /** Every activity of the service, built from injected dependencies; each logs its outcome (see `observe.ts`). */
 export function createActivities(deps: ActivityDeps) {
+  const retention = createRetentionActivities({ archive: deps.archive });
+  const webhooks = createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] } });
   return observeActivities({
     ...createFaceIdActivities(deps),
     ...createMediaActivities({ archive: deps.archive, media: deps.media }),
-    ...createRetentionActivities({ archive: deps.archive }),
-    ...createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] } }),
+    ...retention,
+    ...webhooks,
+    /**
+     * An ended journey's last step, run by the journey as a local activity: files what it stored for retention, then
+     * tells the backend once. A failure leaves both to the detached `deliverJourneyEvent`, which retries them.
+     */
+    settleJourney: async ({ event, retention: record }: SettleJourneyInput): Promise<WebhookDeliveryResult> => {
+      if (record) await retention.recordRetention(record);
+      return webhooks.deliverWebhook(event);
+    },
   });
 }

@@ -32,6 +32,8 @@ export function devServerArgs(cfg: AppConfig, options: { codecEndpoint?: string 
     join(resolve(cfg.dataDir), 'temporal.sqlite'),
     '--sqlite-pragma',
     'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
     // Errors only: the dev server's warnings (poller reconnects on shutdown) drown the service's own output.
     '--log-level',
     'error',

@@ -62,9 +62,9 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
     taskQueue: options.taskQueue,
     ...options.workflows,
     maxCachedWorkflows: options.maxCachedWorkflows,
-    // FaceID calls and downloads run on their own queues; the main queue hosts the workflows and the light webhook
-    // delivery, which needs no quota and no heartbeats.
-    activities: { deliverWebhook: activities.deliverWebhook },
+    // FaceID calls and downloads run on their own queues; the main queue hosts the workflows, the light webhook
+    // delivery (no quota, no heartbeats) and the journey's last step, which it runs as a local activity.
+    activities: { deliverWebhook: activities.deliverWebhook, settleJourney: activities.settleJourney },
     maxEagerActivityReservationsPerWorkflowTask: 0,
   });
   const faceid = FACEID_ACTION_NAMES.map((action) => {

@@ -1,7 +1,7 @@
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { FaceIdAction } from '../faceid/actions';
 import type { createActivities } from '../activities';
-import { FACEID_NON_RETRYABLE_TYPES, MEDIA_NON_RETRYABLE_TYPES } from './failure-types';
+import { FACEID_NON_RETRYABLE_TYPES, MEDIA_NON_RETRYABLE_TYPES, WEBHOOK_FAILURE_TYPES } from './failure-types';
 import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from './task-queues';
 
 /** Every activity the worker registers, typed from the factory without importing its code into the bundle. */
@@ -51,4 +51,17 @@ export function archiveActivity(summary: string): JourneyActivities['archiveMedi
       nonRetryableErrorTypes: [...MEDIA_NON_RETRYABLE_TYPES],
     },
   }).archiveMedia;
+}
+
+/**
+ * The journey's last step (retention record, then one webhook attempt) as a local activity: it runs inside the workflow
+ * task that decides, so an ended journey costs no extra activity task, workflow task or child workflow. Bounded so a
+ * slow backend delays the run's close by at most 10 s; on failure the journey hands both to `deliverJourneyEvent`.
+ */
+export function settleJourneyActivity(summary: string): JourneyActivities['settleJourney'] {
+  return proxyLocalActivities<JourneyActivities>({
+    startToCloseTimeout: '10 seconds',
+    summary,
+    retry: { maximumAttempts: 1, nonRetryableErrorTypes: [WEBHOOK_FAILURE_TYPES.rejected] },
+  }).settleJourney;
 }

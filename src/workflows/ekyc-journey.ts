@@ -13,7 +13,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { archiveActivity, faceIdActivity } from './activity-proxies';
+import { archiveActivity, faceIdActivity, settleJourneyActivity } from './activity-proxies';
 import { afterJourney, afterJourneyWorkflowId } from './after-journey';
 import { decide, resolvePolicy, type DocumentVerdict } from './decision';
 import {
@@ -304,7 +304,17 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     };
   }
 
-  async function finish(outcome: Outcome, reasons: string[], details?: Partial<JourneyResult>): Promise<JourneyResult> {
+  /**
+   * Ends the journey. `settle: 'detached'` hands the last step to `deliverJourneyEvent` instead of running it locally:
+   * for an end decided by an update, whose acceptance must not share a workflow task with a local activity (an event
+   * arriving meanwhile fails that task, and with it the reviewer's update).
+   */
+  async function finish(
+    outcome: Outcome,
+    reasons: string[],
+    details?: Partial<JourneyResult>,
+    settle: 'local' | 'detached' = 'local',
+  ): Promise<JourneyResult> {
     state.complete(outcome, reasons);
     const media = details?.media ?? [];
     // Always, whatever the outcome: a failed or rejected journey may have stored media and input images too.
@@ -324,21 +334,37 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
               source: 'journey',
             }
           : undefined;
-      // The detached completion workflow files the retention (first) and then tells the backend: the journey's own
-      // history stays within its event budget, and its end waits for neither the archive nor the backend.
-      await startChild(deliverJourneyEvent, {
-        ...DETACHED,
-        workflowId: `${journeyId}:event:completed`,
-        args: retention ? [event('journey.completed'), retention] : [event('journey.completed')],
-      });
+      // Settled in the deciding workflow task (a local activity); only when that fails (the backend slow or down,
+      // the archive unreachable) does a detached workflow retry both, so the journey's end never waits on them.
+      const completed = event('journey.completed');
+      state.enterStage('completed', `completed: ${outcome} (${reasons.join(', ')})`);
+      const settled =
+        settle === 'local' &&
+        (await settleJourneyActivity('file for retention, notify the backend')({
+          event: completed,
+          ...(retention ? { retention } : {}),
+        }).then(
+          () => true,
+          (error: unknown) => {
+            log.info('journey settles in the background', { journeyId, failure: failureType(error) ?? 'unknown' });
+            return false;
+          },
+        ));
+      if (!settled) {
+        await startChild(deliverJourneyEvent, {
+          ...DETACHED,
+          workflowId: `${journeyId}:event:completed`,
+          args: retention ? [completed, retention] : [completed],
+        });
+      }
     } else {
       await startChild(afterJourney, {
         ...DETACHED,
         workflowId: afterJourneyWorkflowId(journeyId),
         args: [{ journeyId, event: event('journey.completed'), retentionDays, inputKeys }],
       });
+      state.enterStage('completed', `completed: ${outcome} (${reasons.join(', ')})`);
     }
-    state.enterStage('completed', `completed: ${outcome} (${reasons.join(', ')})`);
     // Updates still running (a renewal that raced the end) must answer before the run closes.
     await condition(allHandlersFinished);
     return {
@@ -393,10 +419,12 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     });
     const review = state.review;
     if (reviewed && review) {
-      return await finish(review.decision, [...decision.reasons, `review_${review.decision}`], {
-        ...facts,
-        review: { reviewer: review.reviewer, decision: review.decision, reason: review.reason },
-      });
+      return await finish(
+        review.decision,
+        [...decision.reasons, `review_${review.decision}`],
+        { ...facts, review: { reviewer: review.reviewer, decision: review.decision, reason: review.reason } },
+        'detached',
+      );
     }
     return await finish(policy.reviewTimeoutDecision, [...decision.reasons, 'review_timeout'], facts);
   } catch (error) {

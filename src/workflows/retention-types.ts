@@ -1,3 +1,5 @@
+import type { JourneyEvent } from './types';
+
 /** Payloads of the retention activities and the sweep: plain JSON, ISO timestamps. */
 
 /** Input of the `recordRetention` activity. */
@@ -51,4 +53,12 @@ export interface RetentionSweepInput {
   lookbackDays?: number;
   /** Carried across continue-as-new. */
   totals?: SweepTotals;
+}
+
+/** Input of the `settleJourney` activity: the journey's last step. */
+export interface SettleJourneyInput {
+  /** The `journey.completed` event for the backend. */
+  event: JourneyEvent;
+  /** Where the journey stored something to delete later; absent when it stored nothing. */
+  retention?: RecordRetentionInput;
 }

@@ -101,6 +101,56 @@ describe('webhooks, delivered by the workflow', () => {
   });
 });
 
+describe("an ended journey's last step", () => {
+  it('files the retention and tells the backend inside the journey, leaving no workflow behind', async () => {
+    const reference = harness.reference('settled');
+    const started = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', reference));
+    await harness.sandbox.complete(started.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
+    expect((await harness.ekyc.result(started.journeyId)).outcome).toBe('approved');
+    // Delivered before the run closed, by the journey itself: no completion workflow exists.
+    const delivered = receiver.received.filter((d) => d.event.id === `${started.journeyId}:journey.completed`);
+    expect(delivered.map((d) => d.attempt)).toEqual([1]);
+    expect(await readRetentionRecord(harness.archive, started.journeyId)).toMatchObject({
+      journeyId: started.journeyId,
+    });
+    await expect(harness.client.workflow.getHandle(`${started.journeyId}:event:completed`).describe()).rejects.toThrow(
+      WorkflowNotFoundError,
+    );
+  });
+
+  it('hands both to a detached delivery when the backend is down at the end', async () => {
+    const down = await startWebhookReceiver({
+      host: '127.0.0.1',
+      port: 0,
+      path: '/down',
+      secrets: SECRETS,
+      unavailableFor: 1,
+    });
+    const ofDown = await startJourneyHarness({ webhook: { url: down.url, secrets: SECRETS } });
+    try {
+      const reference = ofDown.reference('settle-later');
+      const started = await ofDown.ekyc.startJourney(await inputFor(ofDown, 'liveness', reference));
+      await ofDown.sandbox.complete(started.token, 'pass');
+      await ofDown.ekyc.userFinished(started.journeyId);
+      expect((await ofDown.ekyc.result(started.journeyId)).outcome).toBe('approved');
+      // The journey's one attempt met the 503; the detached delivery filed the retention and delivered.
+      const delivery = ofDown.client.workflow.getHandle<typeof deliverJourneyEvent>(
+        `${started.journeyId}:event:completed`,
+      );
+      expect(await delivery.result()).toMatchObject({ delivered: true });
+      expect(down.refused()).toBe(0);
+      expect(down.received.map((d) => d.event.id)).toEqual([`${started.journeyId}:journey.completed`]);
+      expect(await readRetentionRecord(ofDown.archive, started.journeyId)).toMatchObject({
+        journeyId: started.journeyId,
+      });
+    } finally {
+      await ofDown.close();
+      await down.close();
+    }
+  });
+});
+
 /** Runs one retention sweep on the harness's queue, as the schedule would, and waits for it (across continue-as-new). */
 function runSweep(input: RetentionSweepInput = {}): Promise<SweepTotals> {
   return harness.client.workflow.execute<typeof retentionSweep>('retentionSweep', {
@@ -119,8 +169,8 @@ async function endJourney(flow: 'selfie' | 'liveness', prefix: string, retention
   const result = await harness.ekyc.result(started.journeyId);
   expect(result.media.length).toBeGreaterThan(0);
   const compareKey = (base.compareImage as { key: string } | undefined)?.key;
-  // The completion workflow files the retention before it delivers, and ends once delivered.
-  await harness.client.workflow.getHandle(`${started.journeyId}:event:completed`).result();
+  // The journey's last step filed the retention before the run closed.
+  expect(await readRetentionRecord(harness.archive, started.journeyId)).toMatchObject({ journeyId: started.journeyId });
   return { journeyId: started.journeyId, media: result.media.map((ref) => ref.key), compareKey };
 }
 

@@ -151,7 +151,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const node = (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}): ChildSpec => ({
       name,
       command: process.execPath,
-      args: ['--import', 'tsx', join(ROOT, entry)],
+      // BENCH_PROFILE_DIR=<dir>: every Node child writes a V8 CPU profile there on exit, to see what costs most.
+      args: [...profileArgs(), '--import', 'tsx', join(ROOT, entry)],
       env: { ...env, ...extraEnv },
       output: (line) => write(`[${name}] ${line}\n`),
     });
@@ -221,6 +222,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 function tail(path: string, lines: number): string {
