@@ -1,12 +1,15 @@
 import type { ActivitySlotInfo, CustomSlotSupplier, SlotPermit, TunerHolder } from '@temporalio/worker';
 import type { QuotaPacer } from './pacer';
 
-/** Tasks a FaceID worker may hold per action: what its own slots carry out in this many seconds. */
-const BACKLOG_SECONDS = 2;
+/**
+ * Tasks a FaceID worker may hold per action: what its own slots carry out in this many seconds. Less left slots idle
+ * while a released permit waited for its next poll (2 s: 0.95 of the quota; 3 s: 0.97, the fill).
+ */
+const BACKLOG_SECONDS = 3;
 
 /**
  * Activity slots for one FaceID action's worker, sized to this process's share of the quota: a process takes only
- * the tasks its own slots can start within two seconds, so a backlog stays on the server (where any other process
+ * the tasks its own slots can start within a few seconds, so a backlog stays on the server (where any other process
  * can take it) instead of waiting in one process, and no task waits long enough to reach its start-to-close timeout.
  * While the process owns no slot (joining the group) it polls nothing.
  */

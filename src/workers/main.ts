@@ -71,8 +71,9 @@ async function main(): Promise<void> {
       dataConverter: dataConverterFor(cfg.codec.keyRing),
     });
     await ensureRetentionSchedule(client, { taskQueue: cfg.temporal.taskQueue, ...cfg.archive.sweep });
-    const debugTimer = setInterval(() => log.info({ quota: quota.pacer.stats() }, 'quota pacer'), 10_000);
-    debugTimer.unref();
+    // Slots granted and given up per action (a late wake-up, a change of the group): why a quota is not filled.
+    const quotaLog = setInterval(() => log.debug({ slots: quota.pacer.stats() }, 'quota pacer'), 60_000);
+    quotaLog.unref();
     const running = runWorkers(workers);
     // Old afterJourney workflows hand over to the retention records; they need the workers running to do it.
     void migrateAfterJourneys(client, cfg.temporal.taskQueue).then(
