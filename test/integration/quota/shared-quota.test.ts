@@ -58,19 +58,17 @@ it('keeps two workers on one task queue within the quota, every call in a slot o
   expect(outcomes).toEqual(Array(JOURNEYS).fill('approved'));
 
   // The limiter's own decisions: no slot given twice, never more than the quota's slots in a second, both workers
-  // calling (the second joined after the first and waited out the guard).
-  for (const action of ['ApplyLivenessToken', 'GetLivenessResult']) {
-    const ofAction = grants.filter((grant) => grant.key === action);
-    expect(ofAction).toHaveLength(JOURNEYS);
-    expect(new Set(ofAction.map((grant) => grant.slot)).size).toBe(JOURNEYS);
-    expect(peakPerSecond(ofAction.map((grant) => grant.slotTimeMs))).toBeLessThanOrEqual(QUOTA);
-  }
-  expect(new Set(grants.map((grant) => grant.worker))).toEqual(new Set(['first', 'second']));
-
-  // And what FaceID saw: nothing refused, no second above the quota.
+  // calling (the second joined after the first and waited out the guard). A call retried on a busy machine (an
+  // activity timeout) takes a slot of its own, so there may be more calls than journeys, never fewer.
   const stats = await first.sandbox.stats();
   for (const action of ['ApplyLivenessToken', 'GetLivenessResult']) {
-    expect(stats.actions[action]).toMatchObject({ calls: JOURNEYS, rateLimited: 0 });
+    const ofAction = grants.filter((grant) => grant.key === action);
+    expect(ofAction.length).toBeGreaterThanOrEqual(JOURNEYS);
+    expect(new Set(ofAction.map((grant) => grant.slot)).size).toBe(ofAction.length);
+    expect(peakPerSecond(ofAction.map((grant) => grant.slotTimeMs))).toBeLessThanOrEqual(QUOTA);
+    // And what FaceID saw: every call was granted a slot, nothing refused, no second above the quota.
+    expect(stats.actions[action]).toMatchObject({ calls: ofAction.length, rateLimited: 0 });
     expect(stats.actions[action]?.peakPerSecond).toBeLessThanOrEqual(QUOTA);
   }
+  expect(new Set(grants.map((grant) => grant.worker))).toEqual(new Set(['first', 'second']));
 });
