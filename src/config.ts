@@ -63,7 +63,7 @@ const envSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9._-]{1,100}$/)
     .default('ekyc-journeys'),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // The worker's Prometheus endpoint (SDK and journey metrics); 0 turns it off.
   METRICS_PORT: port.default(9464),
