@@ -13,10 +13,12 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchArchive } from './bench/archive';
 import { benchEmulator } from './bench/emulator';
-import { replaceSection } from './lib/markdown-section';
+import { replaceSection, sectionOf } from './lib/markdown-section';
 import { benchJourneys, journeysOptions, JOURNEYS_HEADING, type JourneysOptions } from './bench/journeys';
 
 const DOCS = resolve(__dirname, '..', 'docs', 'benchmarks.md');
+/** The hand-kept log of what each performance change bought: a full run keeps it at the end of the page. */
+const CHANGE_LOG_HEADING = '## What each change bought';
 const NAMES = ['emulator', 'archive', 'journeys'] as const;
 type Name = (typeof NAMES)[number];
 
@@ -90,7 +92,9 @@ async function main(): Promise<number> {
   }
   const complete = outcomes.every(([, outcome]) => outcome.complete);
   if (all && complete) {
-    writeFileSync(DOCS, [...header(), ...outcomes.map(([, outcome]) => outcome.section)].join('\n'));
+    const changeLog = sectionOf(readFileSync(DOCS, 'utf8'), CHANGE_LOG_HEADING);
+    const sections = [...outcomes.map(([, outcome]) => outcome.section), ...(changeLog ? [`${changeLog}\n`] : [])];
+    writeFileSync(DOCS, [...header(), ...sections].join('\n'));
     process.stdout.write(`wrote ${DOCS}\n`);
   } else if (names.length === 1 && names[0] === 'journeys' && complete) {
     const journeys = outcomes[0]?.[1].section ?? '';

@@ -3,6 +3,18 @@
  * end), or with the section appended when the page has none: how one benchmark rewrites its part of
  * docs/benchmarks.md and keeps the others'.
  */
+/** One `## ` section of a page, from its heading to the next `## ` heading, or undefined when the page has none. */
+export function sectionOf(page: string, heading: string): string | undefined {
+  const lines = page.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(heading));
+  if (start < 0) return undefined;
+  const end = lines.findIndex((line, index) => index > start && line.startsWith('## '));
+  return lines
+    .slice(start, end < 0 ? lines.length : end)
+    .join('\n')
+    .trimEnd();
+}
+
 export function replaceSection(page: string, heading: string, section: string): string {
   const lines = page.split('\n');
   const start = lines.findIndex((line) => line.startsWith(heading));

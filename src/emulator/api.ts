@@ -183,6 +183,7 @@ export async function handleApi(
   body: Buffer | undefined,
   state: EmulatorState,
   note: ApiCallNote = {},
+  arrivedAtMs = performance.now(),
 ): Promise<void> {
   const requestId = newRequestId();
   const traceId = header(req.headers, 'x-tc-traceid');
@@ -206,7 +207,7 @@ export async function handleApi(
     if (!action) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Action`.');
     const def = ACTIONS.get(action);
     note.action = def ? action : 'unknown';
-    if (def) state.calls.record(action, performance.now());
+    if (def) state.calls.record(action, arrivedAtMs);
     const caller = parsed.authenticate(Math.floor(state.clock.realNowMs() / 1000));
     if (!def) throw new ApiError('InvalidAction', `The action \`${action}\` is not found.`);
     if (!version) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Version`.');
@@ -218,7 +219,7 @@ export async function handleApi(
         `The action \`${action}\` is not supported in region \`${region}\`; supported: ${def.regions.join(', ')}.`,
       );
     }
-    if (!state.limiter.tryAcquire(action, performance.now())) {
+    if (!state.limiter.tryAcquire(action, arrivedAtMs)) {
       state.rateLimited.set(action, (state.rateLimited.get(action) ?? 0) + 1);
       throw rateLimitError();
     }

@@ -35,7 +35,9 @@ async function dispatch(
   const path = url.pathname;
   const method = req.method ?? 'GET';
   if (path === '/') {
-    return handleApi(req, res, await readBody(req, bodyLimit(req.headers)), state, note);
+    // Counted when the request arrives, as Tencent's gateway counts it, not after its body is read and checked.
+    const arrivedAtMs = performance.now();
+    return handleApi(req, res, await readBody(req, bodyLimit(req.headers)), state, note, arrivedAtMs);
   }
   const body = await readBody(req, SMALL_BODY_LIMIT);
   if (body === undefined) return sendJson(res, { error: 'request body too large' }, 413);

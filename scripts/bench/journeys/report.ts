@@ -1,3 +1,4 @@
+import { parseConfig } from '../../../src/config';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { TEMPORAL_CLI_PATH } from '../../../src/temporal/dev-server';
@@ -158,7 +159,8 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
         `${o.runningJourneys} \`ekycJourney\` running at the end${o.errors ? ` (${o.errors})` : ''}. Worker RSS (VmRSS) ${o.workerRssMiBBefore} MiB before the first start, ` +
         `${o.result.workerRssMiBAt1000} MiB at 1,000 open, ${o.result.workerRssMiB} MiB at the end (${growth >= 0 ? '+' : ''}${fixed(growth, 0)} %), peak ${o.workerRssMiBPeak} MiB; ` +
         `dev server RSS ${o.result.serverRssMiB} MiB. What bounds the worker is its sticky workflow cache ` +
-        '(`WORKER_MAX_CACHED_WORKFLOWS`, 1,000 journeys); waiting journeys beyond it live only in the server, whose memory grows with them instead. ' +
+        `(\`WORKER_MAX_CACHED_WORKFLOWS\`, ${parseConfig({}).worker.maxCachedWorkflows} journeys); waiting journeys beyond it live only in the server, whose memory grows with them instead, and ` +
+        'a journey evicted from the cache is replayed from its history when its user finishes. ' +
         (o.workerRssMiBBefore > o.result.workerRssMiB / 2
           ? `Its baseline before the first journey (${o.workerRssMiBBefore} MiB) is most of that.`
           : ''),
