@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       (error: unknown) => log.warn({ err: error }, 'afterJourney retention migration failed; retried at next start'),
     );
     await running;
-    log.info('worker stopped');
+    log.info({ slots: quota.pacer.stats() }, 'worker stopped');
   } finally {
     await quota.close();
     await archive.close?.();
