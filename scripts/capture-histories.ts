@@ -3,9 +3,13 @@
  * throwaway dev server against the emulator, and stores their histories under test/fixtures/histories/, where the
  * replay tests check that today's workflow code still replays them. Their payloads are encrypted under the sandbox
  * key ring (the harness's data converter), as `npm start` stores them, and the replay tests decode them the same way.
+ *
+ * `npm run capture-histories -- --suffix <name>` stores `<capture>-<name>.json` beside the earlier ones instead of
+ * replacing them: after a versioned change (`patched`), keep the old histories and add the new command sequence.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Scenario } from '../src/emulator/scenarios';
 import { FLOWS, type Flow } from '../src/workflows/types';
 import { historyToJson } from '../test/support/history-json';
@@ -67,20 +71,24 @@ const captures: Capture[] = [
 ];
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { suffix: { type: 'string' } } });
+  const suffix = values.suffix ? `-${values.suffix.replace(/[^a-z0-9-]/gi, '')}` : '';
   const env = await startTestDevServer();
   process.env.EKYC_TEST_TEMPORAL_ADDRESS = env.address;
   const harness = await startJourneyHarness();
   mkdirSync(outDir, { recursive: true });
   try {
     for (const capture of captures) {
-      const reference = `capture-${capture.name}`;
+      const name = `${capture.name}${suffix}`;
+      // The replay test derives the workflow id from the file name: keep the two in step.
+      const reference = `capture-${name}`;
       const input = { ...(await inputFor(harness, capture.flow, reference)), ...capture.overrides };
       const started = await harness.ekyc.startJourney(input);
       await capture.run(harness, started.journeyId, started.token);
       const result = await harness.ekyc.result(started.journeyId);
       const history = await harness.client.workflow.getHandle(started.journeyId).fetchHistory();
-      writeFileSync(join(outDir, `${capture.name}.json`), historyToJson(history));
-      console.log(`${capture.name}: ${result.outcome} (${history.events?.length ?? 0} events)`);
+      writeFileSync(join(outDir, `${name}.json`), historyToJson(history));
+      console.log(`${name}: ${result.outcome} (${history.events?.length ?? 0} events)`);
     }
   } finally {
     await harness.close();
