@@ -2,10 +2,8 @@ import type { ArchiveStore } from '../archive/store';
 import { QuotaMembership, type MembershipTiming } from './membership';
 import { QuotaPacer, type PacerGrant } from './pacer';
 
-export { DEFAULT_MEMBERSHIP_TIMING, QuotaMembership, quotaMembersPrefix, type MembershipTiming } from './membership';
-export { QuotaPacer, QuotaPacerClosedError, type PacerGrant } from './pacer';
+export type { QuotaPacer, PacerGrant } from './pacer';
 export { pacedActivityTuner } from './slot-supplier';
-export { QUOTA_FILL } from './slot-plan';
 
 /** What {@link startQuotaPacer} needs. */
 export interface QuotaPacerSettings {

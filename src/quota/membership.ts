@@ -16,13 +16,8 @@ export interface MembershipTiming {
   guardMs: number;
 }
 
-/** Defaults for production: a change reaches every member within ~2 s and binds for 6 s. */
-export const DEFAULT_MEMBERSHIP_TIMING: MembershipTiming = { refreshMs: 2_000, leaseMs: 8_000, guardMs: 6_000 };
-
-/** The prefix under which the members of one quota group keep their leases. */
-export function quotaMembersPrefix(group: string): string {
-  return `quota/${group}/members/`;
-}
+/** Renewal interval in production: a change reaches every member within ~2 s, binds for 6 s, a lease lives 8 s. */
+const DEFAULT_REFRESH_MS = 2_000;
 
 const MEMBER_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const LEASE_BODY = Buffer.from('{}');
@@ -72,14 +67,14 @@ export class QuotaMembership {
     this.memberId = options.memberId ?? newMemberId();
     if (!MEMBER_ID.test(this.memberId)) throw new Error('quota member id must be 1-100 letters, digits, . _ -');
     if (!MEMBER_ID.test(options.group)) throw new Error('quota group must be 1-100 letters, digits, . _ -');
-    const refreshMs = options.timing?.refreshMs ?? DEFAULT_MEMBERSHIP_TIMING.refreshMs;
+    const refreshMs = options.timing?.refreshMs ?? DEFAULT_REFRESH_MS;
     this.timing = {
       refreshMs,
       leaseMs: options.timing?.leaseMs ?? refreshMs * 4,
       guardMs: options.timing?.guardMs ?? refreshMs * 3,
     };
     this.#store = options.store;
-    this.#prefix = quotaMembersPrefix(options.group);
+    this.#prefix = `quota/${options.group}/members/`;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? (() => undefined);
   }
