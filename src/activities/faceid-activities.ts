@@ -1,7 +1,9 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { MediaDownloader } from '../archive/download';
 import type { FaceIdApi } from '../faceid/client';
 import type { ArchiveStore } from '../archive/store';
 import type {
+  ArchiveRef,
   CardApplyInput,
   CardGrant,
   CardPollInput,
@@ -13,6 +15,7 @@ import type {
 } from '../workflows/types';
 import { typedFaceIdCall } from './failures';
 import { readStoredImageBase64, storeInlineMedia, storeMediaClaim } from './inline-media';
+import { archiveRemoteMedia, RemoteMediaError } from './remote-media';
 import {
   normaliseCard,
   normaliseEkyc,
@@ -27,7 +30,16 @@ import {
 export interface FaceIdActivityDeps {
   faceid: FaceIdApi;
   archive: ArchiveStore;
+  /** Archives a finished result's media at once; without it every result's media goes through `archiveMedia`. */
+  downloader?: MediaDownloader;
 }
+
+/**
+ * How long a result activity may spend archiving its media itself. Most results' media (a video, a few images) take
+ * well under a second, so the journey needs no separate archive step; anything slower or failing is left to the media
+ * queue's `archiveMedia`, with its heartbeats and retries, so a slow download never holds a FaceID slot for long.
+ */
+const INLINE_ARCHIVE_BUDGET_MS = 10_000;
 
 /** FaceID's own polling hints when ApplyCardVerification omits them. */
 const DEFAULT_CARD_POLL_WAIT_SECONDS = 3;
@@ -52,9 +64,13 @@ function missingOptions(what: string): ApplicationFailure {
  * One activity per FaceID action: a thin adapter that reads stored images, calls the action, normalises the
  * response, stores inline media, and types every failure. No decisions are made here.
  */
-export function createFaceIdActivities({ faceid, archive }: FaceIdActivityDeps) {
+export function createFaceIdActivities({ faceid, archive, downloader }: FaceIdActivityDeps) {
   async function finishResult(journeyId: string, normalised: NormalisedResult): Promise<VerificationResult> {
     const archived = await storeInlineMedia(archive, journeyId, normalised.inline);
+    if (downloader && normalised.result.finished && normalised.remote.length > 0) {
+      const stored = await archiveWithinBudget(downloader, journeyId, normalised.remote);
+      if (stored) return { ...normalised.result, archived: [...archived, ...stored], remoteMedia: [] };
+    }
     const mediaClaim = await storeMediaClaim(
       archive,
       journeyId,
@@ -67,6 +83,26 @@ export function createFaceIdActivities({ faceid, archive }: FaceIdActivityDeps) 
       remoteMedia: normalised.remote.map(({ kind, md5, size }) => ({ kind, md5, size })),
       ...(mediaClaim ? { mediaClaim } : {}),
     };
+  }
+
+  /** The media archived while the URLs are fresh, or `undefined` (with the reason logged) to leave it to `archiveMedia`. */
+  async function archiveWithinBudget(
+    mediaDownloader: MediaDownloader,
+    journeyId: string,
+    remote: NormalisedResult['remote'],
+  ): Promise<ArchiveRef[] | undefined> {
+    const context = Context.current();
+    const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(INLINE_ARCHIVE_BUDGET_MS)]);
+    try {
+      return await archiveRemoteMedia(archive, mediaDownloader, journeyId, remote, { signal });
+    } catch (error) {
+      const cause = error instanceof RemoteMediaError ? error.cause : error;
+      context.log.info('media left to the archive queue', {
+        kind: error instanceof RemoteMediaError ? error.kind : undefined,
+        failure: (cause as Error | undefined)?.name ?? 'unknown',
+      });
+      return undefined;
+    }
   }
 
   return {

@@ -1,4 +1,4 @@
-import type { MediaDownloaderOptions } from '../archive/download';
+import { MediaDownloader, type MediaDownloaderOptions } from '../archive/download';
 import type { ArchiveStore } from '../archive/store';
 import type { FaceIdApi } from '../faceid/client';
 import { createFaceIdActivities } from './faceid-activities';
@@ -23,9 +23,11 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const retention = createRetentionActivities({ archive: deps.archive });
   const webhooks = createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] } });
+  // One downloader (one connection pool, one URL guard) for result activities and the media queue alike.
+  const downloader = new MediaDownloader(deps.media);
   return observeActivities({
-    ...createFaceIdActivities(deps),
-    ...createMediaActivities({ archive: deps.archive, media: deps.media }),
+    ...createFaceIdActivities({ faceid: deps.faceid, archive: deps.archive, downloader }),
+    ...createMediaActivities({ archive: deps.archive, downloader }),
     ...retention,
     ...webhooks,
     /**

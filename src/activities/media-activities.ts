@@ -1,5 +1,4 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { mediaKey } from '../archive/keys';
 import {
   MediaDownloader,
   MediaDownloadError,
@@ -8,13 +7,12 @@ import {
   MediaUrlExpiredError,
   type MediaDownloaderOptions,
 } from '../archive/download';
-import { recordArchived } from '../archive/manifest';
 import { purgeUnlessHeld } from '../archive/retention-records';
 import { ArchiveIntegrityError, ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
 import { MEDIA_FAILURE_TYPES } from '../workflows/failure-types';
 import type { ArchiveMediaInput, ArchiveRef, DeleteMediaInput, MediaKind } from '../workflows/types';
 import { readMediaClaim } from './inline-media';
-import { recordArchivedBytes } from './observe';
+import { archiveRemoteMedia, recordArchivedRefs, RemoteMediaError, remoteMediaKey } from './remote-media';
 
 /** What the media activities need. */
 export interface MediaActivityDeps {
@@ -28,58 +26,33 @@ export interface MediaActivityDeps {
 /** Heartbeats at most this often while bytes flow; a stalled download stops them and trips the heartbeat timeout. */
 const HEARTBEAT_EVERY_MS = 1_000;
 
-/** The content type each kind of FaceID media has; it also fixes the key's extension, so keys are known up front. */
-const CONTENT_TYPES: Record<MediaKind, string> = {
-  video: 'video/mp4',
-  'action-video': 'video/mp4',
-  'card-video': 'video/mp4',
-  'best-frame': 'image/jpeg',
-  'profile-image': 'image/jpeg',
-  'card-image': 'image/jpeg',
-  'card-back-image': 'image/jpeg',
-  'ocr-json': 'application/json',
-  'card-input-json': 'application/json',
-  'live-data': 'application/octet-stream',
-};
-
 /** Media archiving and retention, on the media task queue. */
 export function createMediaActivities({ archive, media, downloader: given }: MediaActivityDeps) {
   const downloader = given ?? new MediaDownloader(media);
-  const keyOf = (journeyId: string, kind: MediaKind, md5: string) =>
-    mediaKey(journeyId, kind, md5, CONTENT_TYPES[kind]);
-
-  async function record(journeyId: string, refs: ArchiveRef[]): Promise<void> {
-    await recordArchived(
-      archive,
-      journeyId,
-      refs.map((ref) => ({ ...ref, contentType: CONTENT_TYPES[ref.kind] })),
-    );
-  }
 
   return {
     /**
-     * Downloads every temporary media URL of a result into the archive through the guarded downloader, verified
-     * against FaceID's MD5 and size, and lists them in the journey's manifest. Objects already archived under their
-     * content-addressed key are skipped, so a retry after a crash redoes only what is missing and rewrites nothing.
+     * Archives the media of a result whose URLs wait under a claim (see `archiveRemoteMedia`). Objects already
+     * archived are skipped, so a retry after a crash redoes only what is missing and rewrites nothing.
      */
     archiveMedia: async ({ journeyId, mediaClaim, media: expected }: ArchiveMediaInput): Promise<ArchiveRef[]> => {
       const context = Context.current();
-      const already = await Promise.all(expected.map((item) => archive.head(keyOf(journeyId, item.kind, item.md5))));
+      const already = await Promise.all(expected.map((item) => archive.head(remoteMediaKey(journeyId, item))));
       if (already.every((stored, index) => stored?.md5 === expected[index]?.md5)) {
         // Everything was archived by an attempt whose completion was lost: finish its bookkeeping and report.
         const refs = expected.map((item, index) => ({
-          key: keyOf(journeyId, item.kind, item.md5),
+          key: remoteMediaKey(journeyId, item),
           kind: item.kind,
           md5: item.md5,
           size: already[index]?.size ?? 0,
         }));
-        await record(journeyId, refs);
+        await recordArchivedRefs(archive, journeyId, refs);
         await archive.delete(mediaClaim);
         return refs;
       }
-      let media;
+      let remote;
       try {
-        media = await readMediaClaim(archive, mediaClaim);
+        remote = await readMediaClaim(archive, mediaClaim);
       } catch (error) {
         if (!(error instanceof ArchiveObjectMissingError)) throw error;
         throw ApplicationFailure.create({
@@ -88,41 +61,24 @@ export function createMediaActivities({ archive, media, downloader: given }: Med
           nonRetryable: true,
         });
       }
-      const refs: ArchiveRef[] = [];
       let lastBeat = 0;
-      for (const [index, item] of media.entries()) {
-        const key = keyOf(journeyId, item.kind, item.md5);
-        const existing = await archive.head(key);
-        if (existing && existing.md5 === item.md5) {
-          refs.push({ key, kind: item.kind, md5: existing.md5, size: existing.size });
-          continue;
-        }
-        context.heartbeat({ file: index + 1, of: media.length, bytes: 0 });
-        try {
-          const stored = await downloader.archive(archive, {
-            url: item.url,
-            key,
-            md5: item.md5,
-            size: item.size,
-            contentType: CONTENT_TYPES[item.kind],
-            signal: context.cancellationSignal,
-            onProgress: (bytes) => {
-              const now = Date.now();
-              if (now - lastBeat < HEARTBEAT_EVERY_MS) return;
-              lastBeat = now;
-              context.heartbeat({ file: index + 1, of: media.length, bytes });
-            },
-          });
-          refs.push({ key, kind: item.kind, md5: stored.md5, size: stored.size });
-          recordArchivedBytes(item.kind, stored.size);
-        } catch (error) {
-          // Expired URLs are useless: drop the claim so only the fresh one the workflow fetches next remains.
-          if (error instanceof MediaUrlExpiredError) await archive.delete(mediaClaim);
-          throw mediaFailure(error, item.kind);
-        }
-        context.heartbeat({ file: index + 1, of: media.length, done: true });
+      let refs: ArchiveRef[];
+      try {
+        refs = await archiveRemoteMedia(archive, downloader, journeyId, remote, {
+          signal: context.cancellationSignal,
+          onProgress: (progress) => {
+            const now = Date.now();
+            if (progress.bytes > 0 && now - lastBeat < HEARTBEAT_EVERY_MS) return;
+            lastBeat = now;
+            context.heartbeat(progress);
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof RemoteMediaError)) throw error;
+        // Expired URLs are useless: drop the claim so only the fresh one the workflow fetches next remains.
+        if (error.cause instanceof MediaUrlExpiredError) await archive.delete(mediaClaim);
+        throw mediaFailure(error.cause, error.kind);
       }
-      await record(journeyId, refs);
       // The URLs served their purpose; a retry after this point finds every object archived already.
       await archive.delete(mediaClaim);
       return refs;

@@ -1,2 +1,2 @@
 export { createLogger, type DestinationStream, type Logger, type LoggerOptions, type LogLevelName } from './logger';
-export { CENSOR, REDACT_PATHS, REDACTED_KEYS, scrubText, serializeError, type SerializedError } from './redaction';
+export { CENSOR, redactFields, REDACTED_KEYS, scrubText, serializeError, type SerializedError } from './redaction';

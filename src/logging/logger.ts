@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { CENSOR, REDACT_PATHS, scrubText, serializeError } from './redaction';
+import { CENSOR, REDACTED_KEYS, redactFields, scrubText, serializeError } from './redaction';
 
 /** A pino log level, or `silent`. */
 export type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -35,8 +35,17 @@ export function createLogger({ component, level, destination }: LoggerOptions): 
       level,
       base: { component, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACT_PATHS, censor: CENSOR },
+      formatters: {
+        level: (label) => ({ level: label }),
+        // Before the serializers run; what they return (errors, requests) keeps only safe fields anyway.
+        log: (object) => redactFields(object),
+      },
+      // Child bindings skip `formatters.log`: pino's own redaction covers their top level (plain keys stay cheap; its
+      // wildcard paths, which cost more than the rest of a line, are left to `redactFields`).
+      redact: {
+        paths: REDACTED_KEYS.map((key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`)),
+        censor: CENSOR,
+      },
       serializers: {
         err: serializeError,
         error: serializeError,

@@ -79,6 +79,7 @@ export class QuotaPacer {
   readonly #onGrant: ((grant: PacerGrant) => void) | undefined;
   readonly #lanes = new Map<string, Lane>();
   readonly #rateListeners = new Set<() => void>();
+  readonly #grantListeners = new Set<(key: string) => void>();
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -115,6 +116,12 @@ export class QuotaPacer {
     return () => this.#rateListeners.delete(listener);
   }
 
+  /** Tells `listener` of every call let through, with its key, right after the caller was released. */
+  onGranted(listener: (key: string) => void): () => void {
+    this.#grantListeners.add(listener);
+    return () => this.#grantListeners.delete(listener);
+  }
+
   /** Counters per key (FaceID action) since start, for logs and metrics. */
   stats(): Record<string, LaneStats & { waiting: number }> {
     return Object.fromEntries(
@@ -127,6 +134,7 @@ export class QuotaPacer {
     this.#closed = true;
     this.#unsubscribe();
     this.#rateListeners.clear();
+    this.#grantListeners.clear();
     for (const lane of this.#lanes.values()) {
       if (lane.timer) clearTimeout(lane.timer);
       for (const waiter of lane.waiters.splice(0)) waiter.reject(new QuotaPacerClosedError('quota pacer closed'));
@@ -186,6 +194,7 @@ export class QuotaPacer {
         lane.firstGrantAtMs ??= now;
         this.#onGrant?.({ key, slot, slotTimeMs: slotTime(slot, quota), grantedAtMs: now });
         waiter.resolve();
+        for (const listener of this.#grantListeners) listener(key);
       }
     }
     this.#plan(key, lane);

@@ -11,19 +11,28 @@ const BACKLOG_SECONDS = 3;
  * Activity slots for one FaceID action's worker, sized to this process's share of the quota: a process takes only
  * the tasks its own slots can start within a few seconds, so a backlog stays on the server (where any other process
  * can take it) instead of waiting in one process, and no task waits long enough to reach its start-to-close timeout.
- * While the process owns no slot (joining the group) it polls nothing.
+ * Only tasks that have not made their call yet count: one that goes on after it (a result activity archiving its
+ * media) no longer holds back the next. While the process owns no slot (joining the group) it polls nothing.
  */
 export function pacedActivitySlots(pacer: QuotaPacer, action: string): CustomSlotSupplier<ActivitySlotInfo> {
   let held = 0;
+  /** Held tasks the pacer has let through. A task released before its call undercounts it: fewer polls, never more. */
+  let called = 0;
   const waiting = new Set<() => void>();
   const limit = (): number => Math.ceil(pacer.ownRate(action) * BACKLOG_SECONDS);
+  const hasRoom = (): boolean => held - called < limit();
   const wake = (): void => {
     for (const grant of [...waiting]) {
-      if (held >= limit()) return;
+      if (!hasRoom()) return;
       grant();
     }
   };
   pacer.onRateChange(wake);
+  pacer.onGranted((key) => {
+    if (key !== action) return;
+    called = Math.min(called + 1, held);
+    wake();
+  });
   return {
     type: 'custom',
     reserveSlot(_ctx, abortSignal): Promise<SlotPermit> {
@@ -40,7 +49,7 @@ export function pacedActivitySlots(pacer: QuotaPacer, action: string): CustomSlo
           reject(abortSignal.reason as Error);
         };
         if (abortSignal.aborted) return abort();
-        if (held < limit()) return grant();
+        if (hasRoom()) return grant();
         waiting.add(grant);
         abortSignal.addEventListener('abort', abort, { once: true });
       });
@@ -52,6 +61,7 @@ export function pacedActivitySlots(pacer: QuotaPacer, action: string): CustomSlo
     markSlotUsed(): void {},
     releaseSlot(): void {
       held = Math.max(0, held - 1);
+      called = Math.max(0, Math.min(called - 1, held));
       wake();
     },
   };

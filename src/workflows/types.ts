@@ -192,10 +192,13 @@ export interface VerificationResult {
   document?: DocumentResult;
   deviceRiskLevel?: string;
   livenessTags?: string[];
-  /** Media still to download; their URLs wait in the archive under `mediaClaim` (URLs are bearer links to PII). */
+  /**
+   * Media still to download (the activity could not archive it at once); their URLs wait in the archive under
+   * `mediaClaim` (URLs are bearer links to PII).
+   */
   remoteMedia: MediaDescriptor[];
   mediaClaim?: string;
-  /** Media the activity already stored (inline base64 flows, OCR fields). */
+  /** Media the activity already stored: inline base64 media, OCR fields, and downloaded media it archived at once. */
   archived: ArchiveRef[];
   attempts: number;
   requestIds: string[];

@@ -16,6 +16,15 @@ describe('journeys archive their evidence in the filesystem store', () => {
     for (const { journeyId, result } of journeys) {
       expect(result.outcome).toBe('approved');
       await expectCompleteArchive(harness.archive, journeyId, result);
+      // The result activity archived the media while its URLs were fresh: no claim was left for archiveMedia.
+      expect(await harness.archive.list(`journeys/${journeyId}/claims/`)).toEqual([]);
+      const history = await harness.client.workflow.getHandle(journeyId).fetchHistory();
+      const scheduled = (history.events ?? []).flatMap((event) =>
+        event.activityTaskScheduledEventAttributes?.activityType?.name
+          ? [event.activityTaskScheduledEventAttributes.activityType.name]
+          : [],
+      );
+      expect(scheduled).not.toContain('archiveMedia');
     }
   });
 
@@ -29,9 +38,10 @@ describe('journeys archive their evidence in the filesystem store', () => {
 
     const result = await harness.ekyc.result(started.journeyId);
     expect(result).toMatchObject({ outcome: 'failed', reasons: ['media_integrity_error'], media: [] });
-    // The activity's policy allows four attempts; each downloaded the corrupt file again.
+    // The result activity tries once and leaves the file to archiveMedia, whose policy allows four attempts; each
+    // downloaded the corrupt file again.
     const served = ((await harness.sandbox.stats()).media.served ?? 0) - servedBefore;
-    expect(served).toBe(4);
+    expect(served).toBe(1 + 4);
     const keys = await harness.archive.list(`journeys/${started.journeyId}/`);
     expect(keys.filter((key) => !key.includes('/claims/'))).toEqual([]);
   });

@@ -47,6 +47,25 @@ describe('createLogger', () => {
     expect(lines()[0]).toMatchObject({ SdkToken: '[redacted]', request: { ImageBase64Front: '[redacted]' } });
   });
 
+  it('redacts in arrays, two objects deep and in child bindings, and leaves deeper levels and the caller’s object alone', () => {
+    const { log, lines } = capture();
+    const fields = {
+      media: [{ url: 'https://cos.example/a.mp4' }, { kind: 'video' }],
+      outer: { inner: { token: 'deep-token', kept: 'visible' } },
+    };
+    log.child({ secretKey: 'binding-secret' }).info(fields, 'nested');
+    const [line] = lines();
+    expect(JSON.stringify(line)).not.toContain('cos.example');
+    expect(JSON.stringify(line)).not.toContain('deep-token');
+    expect(JSON.stringify(line)).not.toContain('binding-secret');
+    expect(line).toMatchObject({
+      media: [{ url: '[redacted]' }, { kind: 'video' }],
+      outer: { inner: { token: '[redacted]', kept: 'visible' } },
+    });
+    // Redaction copies: the object the caller logged is not changed.
+    expect(fields.outer.inner.token).toBe('deep-token');
+  });
+
   it('keeps the name, type, code and message of an error, scrubbed, and nothing else', () => {
     const { log, lines } = capture();
     const failure = ApplicationFailure.create({
