@@ -58,7 +58,7 @@ describe('pacedActivitySlots', () => {
     expect(await fifth.given()).toBe(false);
 
     // The task that made its call ends: three still wait for theirs, so the fifth waits for the next call.
-    supplier.releaseSlot({ permit: {}, slotInfo: undefined as never });
+    supplier.releaseSlot({ permit: {}, slotInfo: undefined });
     expect(await fifth.given()).toBe(false);
     grant('GetLivenessResult');
     expect(await fifth.given()).toBe(true);
