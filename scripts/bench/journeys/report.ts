@@ -67,7 +67,10 @@ function quotaText(detail: QuotaBoundDetail): string[] {
       `(${run.steady ? `${fixed(run.steadyFromS, 0)}–${fixed(run.steadyToS, 0)} s` : 'too short for one: whole run'}), ` +
       `${result.failedJourneys} not approved${detail.errors ? ` (${detail.errors})` : ''}; ${phasesText(detail.phases)} (the backlog waits in the first). As the emulator counted: ${actions}. ` +
       `Afterwards \`temporal workflow count --query 'ExecutionStatus="Running"'\` (through \`client.workflow.count\`): ` +
-      `${detail.runningAfter.all} running, of which ${detail.runningAfter.journeys} \`ekycJourney\` (the rest are other workflow types, such as the after-journey children). ` +
+      `${detail.runningAfter.all} running, of which ${detail.runningAfter.journeys} \`ekycJourney\`` +
+      (detail.runningAfter.all > detail.runningAfter.journeys
+        ? ' (the rest are the retention sweep and webhook deliveries still retrying). '
+        : '. ') +
       `${held} ${limit}`,
     '',
   ];
@@ -110,8 +113,8 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
     const busyCores = ((total + run.headroom.benchCpuMsPerJourney) * result.journeysPerSecond) / 1000;
     const largest = Object.entries(cpu).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
     lines.push(
-      `| journeys/s, quota out of the way (${run.headroom.users} users) | ${fixed(result.journeysPerSecond, 1)} | ≥ 40 | ${yes(result.journeysPerSecond >= 40)} |`,
-      `| CPU per journey, all four processes | ${fixed(total, 0)} ms | ~50 ms | ${yes(total <= 55)} |`,
+      `| journeys/s, quota out of the way (${run.headroom.users} users) | ${fixed(result.journeysPerSecond, 1)} | ≥ 15 on the way to ≥ 40 | ${yes(result.journeysPerSecond >= 15)}; ${yes(result.journeysPerSecond >= 40)} |`,
+      `| CPU per journey, all four processes | ${fixed(total, 0)} ms | ≤ 100 ms on the way to ~50 ms | ${yes(total <= 100)}; ${yes(total <= 55)} |`,
     );
     text.push(
       `**Headroom** (${result.journeys} journeys, ${run.headroom.users} concurrent users back to back, quota ${run.headroom.quotaPerSecond}/s, one worker): ` +
@@ -137,9 +140,10 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
         `${l.failed} not approved${l.errors ? `: ${l.errors}` : ''}): start-to-token p50 ${l.result.startToTokenP50Ms} ms, p99 ${l.result.startToTokenP99Ms} ms, max ${l.startToTokenMaxMs} ms; ` +
         `finished-to-outcome p50 ${l.result.finishedToOutcomeP50Ms} ms, p99 ${l.result.finishedToOutcomeP99Ms} ms, max ${l.finishedToOutcomeMaxMs} ms. ` +
         'Start-to-token is the gateway, update-with-start, one workflow task and the ApplyLivenessToken activity; ' +
-        'finished-to-outcome is the signal, GetLivenessResult, downloading and archiving the video and best frame (from the ' +
-        'emulator over loopback, so the download is small here), the decision, the after-journey child and the webhook ' +
-        'delivery: each hop is a task dispatch through the server, so the sum of task round trips on a busy 2-core machine limits both.',
+        'finished-to-outcome is the signal, a workflow task, GetLivenessResult with the download and archiving of the video ' +
+        'and best frame in the same activity (from the emulator over loopback, so the download is small here), a workflow ' +
+        'task that decides, files the retention record and delivers the webhook in its local activity: each hop is a task ' +
+        'dispatch through the server, so the sum of task round trips on a busy 2-core machine limits both.',
       '',
     );
   }
