@@ -4,9 +4,11 @@
 // archive tests and benchmark run against) are not on npm, so both are built from their Go modules at pinned
 // versions; a second run finds the stamp and returns at once.
 //
-//   node scripts/install-tools.mjs               every tool (what `npm test` needs, Debian chromium included)
-//   node scripts/install-tools.mjs --for=start   only what `npm start` runs (skips MinIO)
-//   node scripts/install-tools.mjs --for=test    every tool
+//   node scripts/install-tools.mjs                 what `npm test` needs (Debian chromium included)
+//   node scripts/install-tools.mjs --for=start     only what `npm start` runs (skips MinIO)
+//   node scripts/install-tools.mjs --for=test      what `npm test` needs
+//   node scripts/install-tools.mjs --for=cluster   what `npm run cluster` runs: the Temporal server, its SQL schema
+//                                                  tool and UI server, MinIO, and Debian's PostgreSQL 15
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -26,15 +28,48 @@ const binDir = join(toolsDir, 'bin');
  * proxy serves this commit's canonical pseudo-version but not the RELEASE.* tag names.
  */
 const goTools = [
-  { name: 'temporal', module: 'github.com/temporalio/cli/cmd/temporal', version: 'v1.5.1', for: 'start' },
-  { name: 'minio', module: 'github.com/minio/minio', version: 'v0.0.0-20260212201848-7aac2a2c5b7c', for: 'test' },
+  {
+    name: 'temporal',
+    module: 'github.com/temporalio/cli/cmd/temporal',
+    version: 'v1.5.1',
+    for: ['start', 'test', 'cluster'],
+  },
+  {
+    name: 'minio',
+    module: 'github.com/minio/minio',
+    version: 'v0.0.0-20260212201848-7aac2a2c5b7c',
+    for: ['test', 'cluster'],
+  },
+  // The cluster's Temporal server: the version the CLI above embeds. Two of these binaries are called `server`, so
+  // each goes into a folder of its own (`dir`).
+  {
+    name: 'server',
+    dir: 'temporal-server',
+    module: 'go.temporal.io/server/cmd/server',
+    version: 'v1.29.1',
+    for: ['cluster'],
+  },
+  {
+    name: 'sql',
+    dir: 'temporal-sql-tool',
+    module: 'go.temporal.io/server/cmd/tools/sql',
+    version: 'v1.29.1',
+    for: ['cluster'],
+  },
+  {
+    name: 'server',
+    dir: 'temporal-ui-server',
+    module: 'github.com/temporalio/ui-server/v2/cmd/server',
+    version: 'v2.42.1',
+    for: ['cluster'],
+  },
 ];
 
 function parseTarget(argv) {
   const flag = argv.find((arg) => arg.startsWith('--for='));
   const target = flag ? flag.slice('--for='.length) : 'test';
-  if (target !== 'start' && target !== 'test') {
-    console.error(`install-tools: --for must be start or test, not "${target}"`);
+  if (target !== 'start' && target !== 'test' && target !== 'cluster') {
+    console.error(`install-tools: --for must be start, test or cluster, not "${target}"`);
     process.exit(2);
   }
   return target;
@@ -50,8 +85,9 @@ function findGo() {
 }
 
 function installGoTool(tool) {
-  const binary = join(binDir, tool.name);
-  const stamp = join(toolsDir, `${tool.name}.version`);
+  const folder = tool.dir ? join(toolsDir, tool.dir) : binDir;
+  const binary = join(folder, tool.name);
+  const stamp = join(toolsDir, `${tool.dir ?? tool.name}.version`);
   if (existsSync(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === tool.version) return;
 
   const go = findGo();
@@ -62,48 +98,53 @@ function installGoTool(tool) {
     );
     process.exit(1);
   }
-  mkdirSync(binDir, { recursive: true });
-  console.log(`Building ${tool.name} ${tool.version} from its Go module (first run only; a few minutes)…`);
+  mkdirSync(folder, { recursive: true });
+  console.log(`Building ${tool.module} ${tool.version} from its Go module (first run only; a few minutes)…`);
   const started = Date.now();
   const result = spawnSync(go, ['install', `${tool.module}@${tool.version}`], {
     stdio: 'inherit',
-    env: { ...process.env, GOBIN: binDir },
+    env: { ...process.env, GOBIN: folder },
   });
   if (result.status !== 0) {
-    console.error(`Building ${tool.name} failed (go install exited with ${result.status ?? result.signal}).`);
+    console.error(`Building ${tool.module} failed (go install exited with ${result.status ?? result.signal}).`);
     process.exit(1);
   }
   writeFileSync(stamp, `${tool.version}\n`);
-  console.log(`Built ${tool.name} ${tool.version} in ${Math.round((Date.now() - started) / 1000)} s → ${binary}`);
+  console.log(`Built ${tool.module} ${tool.version} in ${Math.round((Date.now() - started) / 1000)} s → ${binary}`);
 }
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
+const POSTGRES_BIN = '/usr/lib/postgresql/15/bin/postgres';
 
-/**
- * The browser test drives Debian's Chromium through playwright-core (which downloads no browser of its own). It is
- * installed from the distribution's archive when missing; without root the test run goes on and the browser test
- * explains what to install.
- */
-function installChromium() {
-  if (existsSync(CHROMIUM_PATH)) return;
+/** Installs Debian packages as root, or explains what to install and exits (`required`) or warns. */
+function installDebianPackage({ path, packages, why, required }) {
+  if (existsSync(path)) return;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    console.warn(
-      `install-tools: ${CHROMIUM_PATH} is missing and this is not root, so it is not installed; ` +
-        'the browser test (jest project e2e) needs it: sudo apt-get install -y chromium',
-    );
+    const message = `install-tools: ${path} is missing and this is not root, so it is not installed; ${why} needs it: sudo apt-get install -y ${packages}`;
+    if (required) {
+      console.error(message);
+      process.exit(1);
+    }
+    console.warn(message);
     return;
   }
-  console.log('Installing Debian chromium for the browser test (first run only)…');
-  const result = spawnSync('sh', ['-c', 'apt-get update && apt-get install -y chromium'], {
+  console.log(`Installing Debian ${packages} for ${why} (first run only)…`);
+  const result = spawnSync('sh', ['-c', `apt-get update && apt-get install -y ${packages}`], {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
-  if (result.status !== 0 || !existsSync(CHROMIUM_PATH)) {
-    console.error(`Installing chromium failed (apt-get exited with ${result.status ?? result.signal}).`);
+  if (result.status !== 0 || !existsSync(path)) {
+    console.error(`Installing ${packages} failed (apt-get exited with ${result.status ?? result.signal}).`);
     process.exit(1);
   }
 }
 
 const target = parseTarget(process.argv.slice(2));
-for (const tool of goTools) if (target === 'test' || tool.for === 'start') installGoTool(tool);
-if (target === 'test') installChromium();
+for (const tool of goTools) if (tool.for.includes(target)) installGoTool(tool);
+// The browser test drives Debian's Chromium through playwright-core, which downloads no browser of its own.
+if (target === 'test') {
+  installDebianPackage({ path: CHROMIUM_PATH, packages: 'chromium', why: 'the browser test (jest project e2e)' });
+}
+if (target === 'cluster') {
+  installDebianPackage({ path: POSTGRES_BIN, packages: 'postgresql-15', why: '`npm run cluster`', required: true });
+}

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 /** One long-running process of the stack. */
@@ -13,6 +14,8 @@ export interface ChildSpec {
   readyLine?: RegExp;
   /** Where each output line goes (default: this process' stdout, prefixed with the child's name). */
   output?: (line: string) => void;
+  /** The signal that asks the child to stop (default SIGTERM; PostgreSQL's fast shutdown is SIGINT). */
+  stopSignal?: NodeJS.Signals;
 }
 
 interface Running {
@@ -88,12 +91,12 @@ export class Supervisor {
     for (const entry of this.running) signalGroup(entry.process, 'SIGKILL');
   }
 
-  /** Stops every child, newest first: SIGTERM to its process group, SIGKILL after the grace period. */
+  /** Stops every child, newest first: its stop signal to its process group, SIGKILL after the grace period. */
   stop(graceMs = 15_000): Promise<void> {
     this.stopping ??= (async () => {
       for (const entry of [...this.running].reverse()) {
         if (entry.process.exitCode !== null || entry.process.signalCode !== null) continue;
-        signalGroup(entry.process, 'SIGTERM');
+        signalGroup(entry.process, entry.spec.stopSignal ?? 'SIGTERM');
         const timer = setTimeout(() => signalGroup(entry.process, 'SIGKILL'), graceMs);
         await entry.exited;
         clearTimeout(timer);
@@ -112,4 +115,10 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     // ESRCH: the group is already gone.
   }
+}
+
+/** An `output` that appends a child's lines to a log file (for servers whose own logging would drown the terminal). */
+export function logToFile(path: string): (line: string) => void {
+  const stream = createWriteStream(path, { flags: 'a' });
+  return (line) => stream.write(`${line}\n`);
 }

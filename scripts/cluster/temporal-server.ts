@@ -1,0 +1,229 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EKYC_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import type { ChildSpec } from '../lib/supervisor';
+import { waitForTemporal } from '../lib/wait';
+import { hasTemporalSchema, TEMPORAL_DB_USER, type PostgresSettings } from './postgres';
+import { ClusterSetupError, CLUSTER_TOOLS, run, temporalSchemaDir } from './tools';
+
+/** Ports of the four Temporal services, derived from the frontend's (`TEMPORAL_DEV_PORT`, 7233 by default). */
+export function temporalPorts(frontend: number) {
+  return {
+    frontend,
+    frontendHttp: frontend + 10,
+    history: frontend + 1,
+    matching: frontend + 2,
+    worker: frontend + 6,
+    // Membership (ringpop) ports sit 300 below each service's gRPC port, as in Temporal's sample configs.
+    membershipOffset: -300,
+  };
+}
+
+/** What the Temporal server of the cluster needs. */
+export interface TemporalServerSettings {
+  rootDir: string;
+  frontendPort: number;
+  /** History shards: fixed for the life of the database (docs/deployment.md, "Sizing"). */
+  historyShards: number;
+  postgres: PostgresSettings;
+}
+
+/** Creates or migrates the persistence and SQL visibility schemas with `temporal-sql-tool`; repeating it is harmless. */
+export async function applyTemporalSchemas(settings: TemporalServerSettings): Promise<void> {
+  const schemas = temporalSchemaDir();
+  const { postgres } = settings;
+  for (const [database, folder] of [
+    ['temporal', 'temporal'],
+    ['temporal_visibility', 'visibility'],
+  ] as const) {
+    const connection = [
+      '--plugin',
+      'postgres12',
+      '--endpoint',
+      '127.0.0.1',
+      '--port',
+      String(postgres.port),
+      '--user',
+      TEMPORAL_DB_USER,
+      '--password',
+      postgres.temporalPassword,
+      '--database',
+      database,
+    ];
+    if (!(await hasTemporalSchema(postgres, database))) {
+      await run(`temporal-sql-tool setup-schema (${database})`, CLUSTER_TOOLS.sqlTool, [
+        ...connection,
+        'setup-schema',
+        '-v',
+        '0.0',
+      ]);
+    }
+    await run(`temporal-sql-tool update-schema (${database})`, CLUSTER_TOOLS.sqlTool, [
+      ...connection,
+      'update-schema',
+      '--schema-dir',
+      join(schemas, folder, 'versioned'),
+    ]);
+  }
+}
+
+/** Where the server writes its log: its start-up is noisy (shards and task queues settle), so not to the terminal. */
+export function logFile(settings: TemporalServerSettings): string {
+  return join(settings.rootDir, 'temporal.log');
+}
+
+/** Writes the server's static config (`<root>/config/development.yaml`) and its dynamic config file. */
+export function writeTemporalConfig(settings: TemporalServerSettings): void {
+  const ports = temporalPorts(settings.frontendPort);
+  const configDir = join(settings.rootDir, 'config');
+  mkdirSync(configDir, { recursive: true });
+  const dynamicConfig = join(configDir, 'dynamicconfig.yaml');
+  const store = (name: string, database: string, maxConns: number) => `    ${name}:
+      sql:
+        pluginName: "postgres12"
+        databaseName: "${database}"
+        connectAddr: "127.0.0.1:${settings.postgres.port}"
+        connectProtocol: "tcp"
+        user: "${TEMPORAL_DB_USER}"
+        password: "${settings.postgres.temporalPassword}"
+        maxConns: ${maxConns}
+        maxIdleConns: ${maxConns}
+        maxConnLifetime: "1h"`;
+  const service = (name: string, grpcPort: number, extra = '') => `  ${name}:
+    rpc:
+      grpcPort: ${grpcPort}
+      membershipPort: ${grpcPort + ports.membershipOffset}
+      bindOnLocalHost: true${extra}`;
+  const yaml = `# Written by \`npm run cluster\` on every start; edit scripts/cluster/temporal-server.ts instead.
+log:
+  stdout: false
+  level: warn
+  outputFile: "${logFile(settings)}"
+persistence:
+  defaultStore: postgres-default
+  visibilityStore: postgres-visibility
+  numHistoryShards: ${settings.historyShards}
+  datastores:
+${store('postgres-default', 'temporal', 20)}
+${store('postgres-visibility', 'temporal_visibility', 10)}
+global:
+  membership:
+    maxJoinDuration: 30s
+    broadcastAddress: "127.0.0.1"
+services:
+${service('frontend', ports.frontend, `\n      httpPort: ${ports.frontendHttp}`)}
+${service('history', ports.history)}
+${service('matching', ports.matching)}
+${service('worker', ports.worker)}
+clusterMetadata:
+  enableGlobalNamespace: false
+  failoverVersionIncrement: 10
+  masterClusterName: "active"
+  currentClusterName: "active"
+  clusterInformation:
+    active:
+      enabled: true
+      initialFailoverVersion: 1
+      rpcName: "frontend"
+      rpcAddress: "127.0.0.1:${ports.frontend}"
+dcRedirectionPolicy:
+  policy: "noop"
+dynamicConfigClient:
+  filepath: "${dynamicConfig}"
+  pollInterval: "10s"
+`;
+  writeFileSync(join(configDir, 'development.yaml'), yaml, { mode: 0o600 });
+  writeFileSync(
+    dynamicConfig,
+    `# Written by \`npm run cluster\`.
+# Search attributes registered by the cluster script are visible at once to the workers that start next.
+system.forceSearchAttributesCacheRefreshOnRead:
+  - value: true
+`,
+  );
+}
+
+/** The Temporal server (frontend, history, matching and worker services in one process) as a supervised child. */
+export function temporalServerChild(settings: TemporalServerSettings): ChildSpec {
+  return {
+    name: 'temporal',
+    command: CLUSTER_TOOLS.temporalServer,
+    args: ['--root', settings.rootDir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
+    ready: () =>
+      waitForTemporal(`127.0.0.1:${settings.frontendPort}`, 120_000).catch((error: unknown) => {
+        throw new ClusterSetupError(`${(error as Error).message}; its log is ${logFile(settings)}`);
+      }),
+  };
+}
+
+/** Registers the namespace (with its retention) and the journey search attributes, unless they exist. */
+export async function registerNamespace(address: string, namespace: string, retention: string): Promise<void> {
+  const cli = (what: string, args: string[]) => run(what, CLUSTER_TOOLS.temporalCli, [...args, '--address', address]);
+  const described = await cli('describe namespace', [
+    'operator',
+    'namespace',
+    'describe',
+    '--namespace',
+    namespace,
+  ]).then(
+    () => true,
+    () => false,
+  );
+  if (!described) {
+    await cli(`create namespace ${namespace}`, [
+      'operator',
+      'namespace',
+      'create',
+      '--namespace',
+      namespace,
+      '--retention',
+      retention,
+    ]);
+  }
+  // Namespace caches refresh every few seconds: wait until the frontend serves the new namespace.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const listed = await cli('list search attributes', [
+        'operator',
+        'search-attribute',
+        'list',
+        '--namespace',
+        namespace,
+        '--output',
+        'json',
+      ]);
+      const existing = searchAttributeNames(JSON.parse(listed) as unknown);
+      for (const key of EKYC_SEARCH_ATTRIBUTES) {
+        if (existing.has(key.name)) continue;
+        await cli(`create search attribute ${key.name}`, [
+          'operator',
+          'search-attribute',
+          'create',
+          '--namespace',
+          namespace,
+          '--name',
+          key.name,
+          '--type',
+          'Keyword',
+        ]);
+      }
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new ClusterSetupError(`namespace ${namespace}: ${(error as Error).message}`);
+      await new Promise((wait) => setTimeout(wait, 1_000));
+    }
+  }
+}
+
+/** Names in `temporal operator search-attribute list --output json`: the API's maps of custom and system attributes. */
+function searchAttributeNames(listed: unknown): Set<string> {
+  const names = new Set<string>();
+  if (listed && typeof listed === 'object') {
+    for (const group of ['customAttributes', 'systemAttributes'] as const) {
+      const attributes = (listed as Record<string, unknown>)[group];
+      if (attributes && typeof attributes === 'object') for (const name of Object.keys(attributes)) names.add(name);
+    }
+  }
+  return names;
+}
