@@ -1,6 +1,6 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import type { AppConfig } from '../config';
+import { ConfigError, type AppConfig } from '../config';
 
 /** Where and how to reach Temporal: an external cluster or Cloud, or the embedded dev server. */
 export interface TemporalTarget {
@@ -10,22 +10,41 @@ export interface TemporalTarget {
 }
 
 /**
- * Resolves the Temporal target once per process: with `TEMPORAL_ADDRESS` set, Temporal's standard environment
- * configuration (profile file, `TEMPORAL_API_KEY`, `TEMPORAL_TLS_*`) supplies TLS and credentials; unset, the
+ * Resolves the Temporal target once per process. With `TEMPORAL_ADDRESS` or `TEMPORAL_PROFILE` set, Temporal's
+ * standard environment configuration (the `temporal.toml` profile, `TEMPORAL_API_KEY`, `TEMPORAL_TLS_*`) supplies
+ * the address, namespace, TLS and credentials, the variables taking precedence over the profile; with neither, the
  * embedded dev server on loopback.
  */
-export function resolveTemporalTarget(cfg: AppConfig): TemporalTarget {
-  if (!cfg.temporal.address) {
+export function resolveTemporalTarget(cfg: AppConfig, env: NodeJS.ProcessEnv = process.env): TemporalTarget {
+  const profile = env.TEMPORAL_PROFILE?.trim();
+  if (!cfg.temporal.address && !profile) {
     return {
       connection: { address: `127.0.0.1:${cfg.temporal.devServerPort}` },
       namespace: cfg.temporal.namespace,
       embedded: true,
     };
   }
-  const standard = loadClientConnectConfig();
+  let standard;
+  try {
+    standard = loadClientConnectConfig({
+      ...(profile ? { profile } : {}),
+      overrideEnvVars: env as Record<string, string>,
+    });
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE: ${(error as Error).message}`,
+    );
+  }
+  const address = cfg.temporal.address ?? standard.connectionOptions.address;
+  if (!address) {
+    throw new ConfigError(
+      `Invalid configuration:\n  TEMPORAL_PROFILE: profile "${profile}" sets no address; set one there or TEMPORAL_ADDRESS`,
+    );
+  }
   return {
-    connection: { ...standard.connectionOptions, address: cfg.temporal.address },
-    namespace: cfg.temporal.namespace,
+    connection: { ...standard.connectionOptions, address },
+    // An explicit TEMPORAL_NAMESPACE wins; otherwise the profile's, then the default.
+    namespace: env.TEMPORAL_NAMESPACE?.trim() ? cfg.temporal.namespace : (standard.namespace ?? cfg.temporal.namespace),
     embedded: false,
   };
 }
