@@ -14,7 +14,13 @@ import { parseArgs } from 'node:util';
 import { benchArchive } from './bench/archive';
 import { benchEmulator } from './bench/emulator';
 import { replaceSection, sectionOf } from './lib/markdown-section';
-import { benchJourneys, journeysOptions, JOURNEYS_HEADING, type JourneysOptions } from './bench/journeys';
+import {
+  benchJourneys,
+  CLUSTER_HEADING,
+  journeysOptions,
+  JOURNEYS_HEADING,
+  type JourneysOptions,
+} from './bench/journeys';
 
 const DOCS = resolve(__dirname, '..', 'docs', 'benchmarks.md');
 /** The hand-kept log of what each performance change bought: a full run keeps it at the end of the page. */
@@ -66,6 +72,7 @@ function parseCommandLine(): { names: Name[]; options: JourneysOptions } {
       journeys: { type: 'string' },
       quota: { type: 'string' },
       rate: { type: 'string' },
+      cluster: { type: 'boolean' },
     },
   });
   for (const name of positionals) {
@@ -75,7 +82,7 @@ function parseCommandLine(): { names: Name[]; options: JourneysOptions } {
   // Flags belong to the journey bench: with flags and no name, it is the one meant.
   const names = positionals.length > 0 ? (positionals as Name[]) : flagged ? ['journeys' as const] : [...NAMES];
   if (flagged && !names.includes('journeys'))
-    throw new Error('--only, --journeys, --quota and --rate are journeys flags');
+    throw new Error('--only, --journeys, --quota, --rate and --cluster are journeys flags');
   return { names, options: journeysOptions(values) };
 }
 
@@ -92,14 +99,28 @@ async function main(): Promise<number> {
   }
   const complete = outcomes.every(([, outcome]) => outcome.complete);
   if (all && complete) {
-    const changeLog = sectionOf(readFileSync(DOCS, 'utf8'), CHANGE_LOG_HEADING);
-    const sections = [...outcomes.map(([, outcome]) => outcome.section), ...(changeLog ? [`${changeLog}\n`] : [])];
+    // Kept from the page: the cluster's figures (`--cluster` runs write them) and the hand-kept change log.
+    const page = readFileSync(DOCS, 'utf8');
+    const kept = [sectionOf(page, CLUSTER_HEADING), sectionOf(page, CHANGE_LOG_HEADING)].flatMap((section) =>
+      section ? [`${section}\n`] : [],
+    );
+    const sections = [...outcomes.map(([, outcome]) => outcome.section), ...kept];
     writeFileSync(DOCS, [...header(), ...sections].join('\n'));
     process.stdout.write(`wrote ${DOCS}\n`);
   } else if (names.length === 1 && names[0] === 'journeys' && complete) {
+    // A full cluster run has its own section, kept beside the dev server's (and before the hand-kept change log).
+    const heading = options.cluster ? CLUSTER_HEADING : JOURNEYS_HEADING;
     const journeys = outcomes[0]?.[1].section ?? '';
-    writeFileSync(DOCS, replaceSection(readFileSync(DOCS, 'utf8'), JOURNEYS_HEADING, journeys));
-    process.stdout.write(`replaced the journeys section of ${DOCS}\n`);
+    const page = readFileSync(DOCS, 'utf8');
+    const updated = sectionOf(page, heading)
+      ? replaceSection(page, heading, journeys)
+      : replaceSection(
+          page,
+          CHANGE_LOG_HEADING,
+          `${journeys.trimEnd()}\n\n${sectionOf(page, CHANGE_LOG_HEADING) ?? ''}`,
+        );
+    writeFileSync(DOCS, updated);
+    process.stdout.write(`replaced the ${options.cluster ? 'cluster' : 'journeys'} section of ${DOCS}\n`);
   }
   const summary = outcomes.find(([name]) => name === 'journeys')?.[1].summary;
   if (summary) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -17,6 +17,7 @@ import {
   applyTemporalSchemas,
   logFile,
   registerNamespace,
+  temporalPorts,
   temporalServerChild,
   writeTemporalConfig,
 } from './cluster/temporal-server';
@@ -86,7 +87,7 @@ runStack(async (supervisor) => {
 
   const temporal = {
     rootDir: join(clusterDir, 'temporal'),
-    frontendPort: cfg.temporal.devServerPort,
+    ports: temporalPorts(cfg.temporal.devServerPort),
     historyShards: settings.historyShards,
     postgres,
   };

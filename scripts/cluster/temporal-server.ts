@@ -6,23 +6,39 @@ import { waitForTemporal } from '../lib/wait';
 import { hasTemporalSchema, TEMPORAL_DB_USER, type PostgresSettings } from './postgres';
 import { ClusterSetupError, CLUSTER_TOOLS, run, temporalSchemaDir } from './tools';
 
-/** Ports of the four Temporal services, derived from the frontend's (`TEMPORAL_DEV_PORT`, 7233 by default). */
-export function temporalPorts(frontend: number) {
+/** The gRPC (and frontend HTTP) port of each Temporal service, and each one's membership (ringpop) port. */
+export interface TemporalPorts {
+  frontend: number;
+  frontendHttp: number;
+  history: number;
+  matching: number;
+  worker: number;
+  /** At most 32767: the cluster membership table stores them as `smallint`. */
+  membership: { frontend: number; history: number; matching: number; worker: number };
+}
+
+/**
+ * The ports `npm run cluster` uses, derived from the frontend's (`TEMPORAL_DEV_PORT`, 7233 by default) as in
+ * Temporal's sample configs: HTTP +10, history +1, matching +2, worker +6, membership 300 below each gRPC port.
+ */
+export function temporalPorts(frontend: number): TemporalPorts {
+  const ports = { frontend, history: frontend + 1, matching: frontend + 2, worker: frontend + 6 };
   return {
-    frontend,
+    ...ports,
     frontendHttp: frontend + 10,
-    history: frontend + 1,
-    matching: frontend + 2,
-    worker: frontend + 6,
-    // Membership (ringpop) ports sit 300 below each service's gRPC port, as in Temporal's sample configs.
-    membershipOffset: -300,
+    membership: {
+      frontend: ports.frontend - 300,
+      history: ports.history - 300,
+      matching: ports.matching - 300,
+      worker: ports.worker - 300,
+    },
   };
 }
 
 /** What the Temporal server of the cluster needs. */
 export interface TemporalServerSettings {
   rootDir: string;
-  frontendPort: number;
+  ports: TemporalPorts;
   /** History shards: fixed for the life of the database (docs/deployment.md, "Sizing"). */
   historyShards: number;
   postgres: PostgresSettings;
@@ -74,7 +90,7 @@ export function logFile(settings: TemporalServerSettings): string {
 
 /** Writes the server's static config (`<root>/config/development.yaml`) and its dynamic config file. */
 export function writeTemporalConfig(settings: TemporalServerSettings): void {
-  const ports = temporalPorts(settings.frontendPort);
+  const { ports } = settings;
   const configDir = join(settings.rootDir, 'config');
   mkdirSync(configDir, { recursive: true });
   const dynamicConfig = join(configDir, 'dynamicconfig.yaml');
@@ -89,10 +105,10 @@ export function writeTemporalConfig(settings: TemporalServerSettings): void {
         maxConns: ${maxConns}
         maxIdleConns: ${maxConns}
         maxConnLifetime: "1h"`;
-  const service = (name: string, grpcPort: number, extra = '') => `  ${name}:
+  const service = (name: keyof TemporalPorts['membership'], extra = '') => `  ${name}:
     rpc:
-      grpcPort: ${grpcPort}
-      membershipPort: ${grpcPort + ports.membershipOffset}
+      grpcPort: ${ports[name]}
+      membershipPort: ${ports.membership[name]}
       bindOnLocalHost: true${extra}`;
   const yaml = `# Written by \`npm run cluster\` on every start; edit scripts/cluster/temporal-server.ts instead.
 log:
@@ -111,10 +127,10 @@ global:
     maxJoinDuration: 30s
     broadcastAddress: "127.0.0.1"
 services:
-${service('frontend', ports.frontend, `\n      httpPort: ${ports.frontendHttp}`)}
-${service('history', ports.history)}
-${service('matching', ports.matching)}
-${service('worker', ports.worker)}
+${service('frontend', `\n      httpPort: ${ports.frontendHttp}`)}
+${service('history')}
+${service('matching')}
+${service('worker')}
 clusterMetadata:
   enableGlobalNamespace: false
   failoverVersionIncrement: 10
@@ -150,7 +166,7 @@ export function temporalServerChild(settings: TemporalServerSettings): ChildSpec
     command: CLUSTER_TOOLS.temporalServer,
     args: ['--root', settings.rootDir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
     ready: () =>
-      waitForTemporal(`127.0.0.1:${settings.frontendPort}`, 120_000).catch((error: unknown) => {
+      waitForTemporal(`127.0.0.1:${settings.ports.frontend}`, 120_000).catch((error: unknown) => {
         throw new ClusterSetupError(`${(error as Error).message}; its log is ${logFile(settings)}`);
       }),
   };

@@ -37,3 +37,27 @@ export async function freePorts(count: number): Promise<number[]> {
   if (ports.some((port) => port === 0)) throw new Error('no free port');
   return ports;
 }
+
+/** Whether nothing listens on `port` of 127.0.0.1 right now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * `count` distinct free ports from `[from, to)`, for servers that store their port in a narrower type than the OS's
+ * ephemeral range fits (Temporal's membership ports are a PostgreSQL `smallint`).
+ */
+export async function freePortsBetween(from: number, to: number, count: number): Promise<number[]> {
+  const ports: number[] = [];
+  const start = from + Math.floor(Math.random() * (to - from));
+  for (let offset = 0; offset < to - from && ports.length < count; offset += 1) {
+    const port = from + ((start - from + offset) % (to - from));
+    if (await isFree(port)) ports.push(port);
+  }
+  if (ports.length < count) throw new Error(`fewer than ${count} free ports between ${from} and ${to}`);
+  return ports;
+}

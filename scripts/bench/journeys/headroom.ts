@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { closedLoop, playJourney } from './load';
 import { cpuMsOfTree } from './proc';
 import { errorSummary, phases, round, throughput, type Phases, type Throughput } from './stats';
-import type { StackPids } from './stack';
+import type { StackPids, StackTarget } from './stack';
 import { progress, withStack } from './with-stack';
 
 /** The figures of the headroom run, as the JSON line carries them. */
@@ -32,7 +32,8 @@ const QUOTA_OUT_OF_THE_WAY = 1000;
 
 function cpuByRole(pids: StackPids): HeadroomResult['cpuMsPerJourney'] {
   return {
-    server: cpuMsOfTree(pids.server),
+    // On the cluster, "server" is the Temporal server and PostgreSQL with its backends.
+    server: cpuMsOfTree(pids.server) + (pids.database !== undefined ? cpuMsOfTree(pids.database) : 0),
     worker: pids.workers.reduce((sum, pid) => sum + cpuMsOfTree(pid), 0),
     gateway: cpuMsOfTree(pids.gateway),
     emulator: cpuMsOfTree(pids.emulator),
@@ -40,8 +41,10 @@ function cpuByRole(pids: StackPids): HeadroomResult['cpuMsPerJourney'] {
 }
 
 /** 100 concurrent users, each playing liveness journeys back to back: the stack's throughput and CPU per journey. */
-export function headroom(journeys: number): Promise<HeadroomDetail> {
-  return withStack({ quotaPerSecond: QUOTA_OUT_OF_THE_WAY, workers: 1 }, async (stack) => {
+export function headroom(journeys: number, target: StackTarget = 'dev-server'): Promise<HeadroomDetail> {
+  // The cluster runs as it is deployed, with two workers; the dev server as `npm start` runs it, with one.
+  const workers = target === 'cluster' ? 2 : 1;
+  return withStack({ quotaPerSecond: QUOTA_OUT_OF_THE_WAY, workers, target }, async (stack) => {
     // Bounded even at 2 journeys/s.
     const deadlineMs = performance.now() + (120 + journeys / 2) * 1000;
     const runId = `h-${Date.now().toString(36)}`;

@@ -1,14 +1,14 @@
 import { headroom } from './headroom';
 import { latency } from './latency';
 import { openJourneys } from './open-journeys';
-import type { JourneysOptions, Section } from './options';
+import { CLUSTER_SECTIONS, SECTIONS, type JourneysOptions, type Section } from './options';
 import { quotaBound } from './quota-bound';
-import { journeysSection, JOURNEYS_HEADING } from './report';
+import { CLUSTER_HEADING, journeysSection, JOURNEYS_HEADING } from './report';
 import type { JourneysRun } from './run';
 import { progress } from './with-stack';
 
 export { journeysOptions, SECTIONS, type JourneysOptions } from './options';
-export { JOURNEYS_HEADING };
+export { CLUSTER_HEADING, JOURNEYS_HEADING };
 
 /** What `npm run bench` gets back: the docs section (full runs) and the one-line JSON summary. */
 export interface JourneysBenchResult {
@@ -30,7 +30,9 @@ const QUOTA_DEFAULTS: Record<number, number> = { 5: 400, 20: 1500 };
  */
 export async function benchJourneys(options: JourneysOptions = {}): Promise<JourneysBenchResult> {
   const full = options.only === undefined;
-  const wanted = (section: Section) => full || (options.only?.includes(section) ?? false);
+  const target = options.cluster ? 'cluster' : 'dev-server';
+  const parts: readonly Section[] = options.cluster ? CLUSTER_SECTIONS : SECTIONS;
+  const wanted = (section: Section) => (full ? parts.includes(section) : (options.only?.includes(section) ?? false));
   const run: JourneysRun = { quotaBound: [], failures: [] };
   const attempt = async <T>(name: string, part: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -44,14 +46,16 @@ export async function benchJourneys(options: JourneysOptions = {}): Promise<Jour
   };
 
   if (wanted('quota-bound')) {
-    const quotas = options.quota !== undefined ? [options.quota] : full ? [5, 20] : [5];
+    const quotas = options.quota !== undefined ? [options.quota] : full && !options.cluster ? [5, 20] : [5];
     for (const quota of quotas) {
       const journeys = options.journeys ?? QUOTA_DEFAULTS[quota] ?? Math.round(80 * quota);
-      const detail = await attempt(`quota-bound Q=${quota}`, () => quotaBound(journeys, quota));
+      const detail = await attempt(`quota-bound Q=${quota}`, () => quotaBound(journeys, quota, target));
       if (detail) run.quotaBound.push(detail);
     }
   }
-  if (wanted('headroom')) run.headroom = await attempt('headroom', () => headroom(options.journeys ?? 1000));
+  if (wanted('headroom')) {
+    run.headroom = await attempt('headroom', () => headroom(options.journeys ?? 1000, target));
+  }
   if (wanted('latency')) {
     const half = run.headroom ? run.headroom.result.journeysPerSecond / 2 : undefined;
     const [rate, reason] =

@@ -1,6 +1,8 @@
 /** The four parts of the journey bench, each runnable alone with `--only`. */
 export const SECTIONS = ['quota-bound', 'headroom', 'open-journeys', 'latency'] as const;
 export type Section = (typeof SECTIONS)[number];
+/** The parts `--cluster` runs. */
+export const CLUSTER_SECTIONS = ['quota-bound', 'headroom'] as const satisfies readonly Section[];
 
 /** Command-line options of `npm run bench -- journeys …`. */
 export interface JourneysOptions {
@@ -12,6 +14,11 @@ export interface JourneysOptions {
   quota?: number;
   /** Arrival rate (journeys/s) of the open-journeys and latency parts, instead of their defaults. */
   rate?: number;
+  /**
+   * Run on the local cluster of `npm run cluster` (PostgreSQL, the Temporal server) instead of the dev server, with two
+   * workers: the quota-bound (5/s) and headroom parts.
+   */
+  cluster?: boolean;
 }
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
@@ -29,6 +36,7 @@ export function journeysOptions(values: {
   journeys?: string | undefined;
   quota?: string | undefined;
   rate?: string | undefined;
+  cluster?: boolean | undefined;
 }): JourneysOptions {
   const only = values.only?.flatMap((entry) => entry.split(',')).map((entry) => entry.trim());
   for (const section of only ?? []) {
@@ -40,7 +48,12 @@ export function journeysOptions(values: {
   const quota = positive('quota', values.quota, false);
   if (quota !== undefined && quota > 1000) throw new Error('--quota must be at most 1000 (FACEID_RATE_LIMIT)');
   const rate = positive('rate', values.rate, false);
+  const clusterParts: readonly string[] = CLUSTER_SECTIONS;
+  if (values.cluster && only?.some((section) => !clusterParts.includes(section))) {
+    throw new Error(`--cluster runs ${CLUSTER_SECTIONS.join(' and ')} only`);
+  }
   return {
+    ...(values.cluster ? { cluster: true } : {}),
     ...(only ? { only: only as Section[] } : {}),
     ...(journeys ? { journeys } : {}),
     ...(quota ? { quota } : {}),

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openLoop, playJourney, type JourneyRecord } from './load';
 import { errorSummary, phases, round, throughput, type Phases, type Throughput } from './stats';
-import type { Stack } from './stack';
+import type { Stack, StackTarget } from './stack';
 import { progress, withStack } from './with-stack';
 
 /** The figures of one quota-bound run, as the JSON line carries them. */
@@ -71,8 +71,12 @@ function rateBetween(samples: Sample[], action: string, fromMs: number, toMs: nu
  * journey rate against the quota, and whether the emulator (which refuses beyond the quota in a sliding one-second
  * window) ever saw more than the quota.
  */
-export function quotaBound(journeys: number, quotaPerSecond: number): Promise<QuotaBoundDetail> {
-  return withStack({ quotaPerSecond, workers: WORKERS }, async (stack) => {
+export function quotaBound(
+  journeys: number,
+  quotaPerSecond: number,
+  target: StackTarget = 'dev-server',
+): Promise<QuotaBoundDetail> {
+  return withStack({ quotaPerSecond, workers: WORKERS, target }, async (stack) => {
     const arrivalsPerSecond = ARRIVALS_OVER_QUOTA * quotaPerSecond;
     // Bounded even if the limiter let through only a fifth of the quota.
     const deadlineMs =

@@ -9,6 +9,8 @@ import { EDGE_SECONDS, phasesText } from './stats';
 
 /** Heading of the journey bench's section in docs/benchmarks.md; a journeys-only full run replaces just this part. */
 export const JOURNEYS_HEADING = '## Journeys end to end';
+/** The section of `--cluster` runs, beside the dev server's. */
+export const CLUSTER_HEADING = '## Journeys on the local cluster';
 
 const yes = (met: boolean) => (met ? 'yes' : '**no**');
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
@@ -27,6 +29,7 @@ function commandOf(options: JourneysOptions): string {
     options.journeys ? `--journeys ${options.journeys}` : '',
     options.quota ? `--quota ${options.quota}` : '',
     options.rate ? `--rate ${options.rate}` : '',
+    options.cluster ? '--cluster' : '',
   ].filter(Boolean);
   return `npm run bench -- journeys${flags.length ? ` ${flags.join(' ')}` : ''}`;
 }
@@ -80,18 +83,24 @@ function quotaText(detail: QuotaBoundDetail): string[] {
 export function journeysSection(run: JourneysRun, options: JourneysOptions): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const lines = [
-    JOURNEYS_HEADING,
+    options.cluster ? CLUSTER_HEADING : JOURNEYS_HEADING,
     '',
     `Command: \`${commandOf(options)}\` (one part: \`--only quota-bound|headroom|open-journeys|latency\`, with \`--journeys N\`, ` +
       `\`--quota N\`, \`--rate N\`; a part alone prints its JSON line and leaves this page alone). Run on ` +
       `${new Date().toISOString().slice(0, 10)}: ${cpus().length} CPUs (${model}), ${Math.round(totalmem() / 1024 ** 3)} GiB memory, ` +
       `Node ${process.version}, ${temporalVersion().split('\n')[0]}.`,
     '',
-    'The product as `npm start` runs it, each part on a fresh stack of separate processes on loopback ports with a ' +
-      'temporary data dir: the Temporal dev server (the pinned CLI, SQLite file in WAL mode), the FaceID emulator ' +
-      '(`src/emulator/main.ts`, whose per-action quota follows ' +
-      "`FACEID_RATE_LIMIT` like the workers', so both sides share one quota Q), the worker (`src/workers/main.ts`) and the " +
-      'gateway (`src/gateway/main.ts`), at `LOG_LEVEL=info`. The bench process plays backend, user and client app: ' +
+    (options.cluster
+      ? 'The same parts on the Temporal server of `npm run cluster` (built from `go.temporal.io/server` v1.29.1, all ' +
+        'four services in one process, 4 history shards) with PostgreSQL 15 for persistence and SQL visibility, two ' +
+        'worker processes in both parts, and the FaceID emulator and gateway as in the section above; the archive is a folder both ' +
+        'workers share. CPU per journey counts the Temporal server and PostgreSQL with its backends as "server". '
+      : 'The product as `npm start` runs it, each part on a fresh stack of separate processes on loopback ports with a ' +
+        'temporary data dir: the Temporal dev server (the pinned CLI, SQLite file in WAL mode), the FaceID emulator ' +
+        '(`src/emulator/main.ts`, whose per-action quota follows ' +
+        "`FACEID_RATE_LIMIT` like the workers', so both sides share one quota Q), the worker (`src/workers/main.ts`) and the " +
+        'gateway (`src/gateway/main.ts`), at `LOG_LEVEL=info`. ') +
+      'The bench process plays backend, user and client app: ' +
       '`POST /v1/journeys` (liveness, sandbox API key; update-with-start answers with the token), the user passes through ' +
       "the emulator's sandbox controls, the client app's `POST /v1/journeys/{id}/finished` with the journey's client " +
       'secret, and the outcome arrives by signed webhook (verified). The emulator refuses any call beyond Q in a sliding ' +
@@ -117,7 +126,7 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
       `| CPU per journey, all four processes | ${fixed(total, 0)} ms | ≤ 100 ms on the way to ~50 ms | ${yes(total <= 100)}; ${yes(total <= 55)} |`,
     );
     text.push(
-      `**Headroom** (${result.journeys} journeys, ${run.headroom.users} concurrent users back to back, quota ${run.headroom.quotaPerSecond}/s, one worker): ` +
+      `**Headroom** (${result.journeys} journeys, ${run.headroom.users} concurrent users back to back, quota ${run.headroom.quotaPerSecond}/s, ${options.cluster ? 'two workers' : 'one worker'}): ` +
         `${fixed(result.journeysPerSecond, 1)} journeys/s steady (${fixed(t.seconds, 1)} s in all, ${run.headroom.failed} not approved${run.headroom.errors ? `: ${run.headroom.errors}` : ''}); ` +
         `${phasesText(run.headroom.phases)}. ` +
         `CPU per journey (utime + stime from /proc, descendants included): server ${fixed(cpu.server)} ms, worker ${fixed(cpu.worker)} ms, ` +

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -7,13 +8,25 @@ import { Agent } from 'undici';
 import { gatewaySettings, parseConfig } from '../../../src/config';
 import { SandboxClient } from '../../../src/emulator/sandbox-client';
 import { devServerArgs, TEMPORAL_CLI_PATH } from '../../../src/temporal/dev-server';
-import { freePorts } from '../../lib/free-port';
+import { freePorts, freePortsBetween } from '../../lib/free-port';
 import { Supervisor, type ChildSpec } from '../../lib/supervisor';
 import { waitForHttp, waitForPort, waitForTemporal } from '../../lib/wait';
 import { startWebhookReceiver, type WebhookReceiver } from '../../lib/webhook-receiver';
+import { initPostgres, postgresChild, provisionTemporalDatabases, type PostgresSettings } from '../../cluster/postgres';
+import {
+  applyTemporalSchemas,
+  registerNamespace,
+  temporalServerChild,
+  writeTemporalConfig,
+  type TemporalPorts,
+} from '../../cluster/temporal-server';
+import { requireClusterTools } from '../../cluster/tools';
 import { OutcomeBook } from './outcomes';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
+
+/** Which Temporal the stack runs on: the CLI's dev server (`npm start`), or the local cluster (`npm run cluster`). */
+export type StackTarget = 'dev-server' | 'cluster';
 
 /** How one section's stack is configured. */
 export interface StackOptions {
@@ -21,11 +34,14 @@ export interface StackOptions {
   quotaPerSecond: number;
   /** Worker processes polling the same queues. */
   workers: number;
+  target?: StackTarget;
 }
 
 /** Process ids of the stack's children, for /proc readings. */
 export interface StackPids {
   server: number;
+  /** PostgreSQL (its server and backends), on the cluster. */
+  database?: number;
   emulator: number;
   workers: number[];
   gateway: number;
@@ -158,14 +174,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
 
     const address = `127.0.0.1:${temporalPort}`;
-    await supervisor.start({
-      name: 'server',
-      command: TEMPORAL_CLI_PATH,
-      args: devServerArgs(cfg),
-      env,
-      output: (line) => write(`[server] ${line}\n`),
-      ready: () => waitForTemporal(address),
-    });
+    if (options.target === 'cluster') {
+      await startClusterServer(supervisor, { dataDir, frontendPort: temporalPort, write });
+    } else {
+      await supervisor.start({
+        name: 'server',
+        command: TEMPORAL_CLI_PATH,
+        args: devServerArgs(cfg),
+        env,
+        output: (line) => write(`[server] ${line}\n`),
+        ready: () => waitForTemporal(address),
+      });
+    }
     await supervisor.start({
       ...node('emulator', 'src/emulator/main.ts'),
       ready: () => waitForPort('127.0.0.1', emulatorPort),
@@ -206,6 +226,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       client,
       pids: {
         server: pid('server'),
+        ...(options.target === 'cluster' ? { database: pid('postgres') } : {}),
         emulator: pid('emulator'),
         workers: Array.from({ length: options.workers }, (_, i) => pid(i === 0 ? 'worker' : `worker#${i + 1}`)),
         gateway: pid('gateway'),
@@ -222,6 +243,50 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The Temporal server of `npm run cluster` in place of the dev server: PostgreSQL on a free port with the schemas,
+ * the server on the stack's ports (frontend on `frontendPort`, the other services beside it), namespace and search
+ * attributes registered. The archive stays the stack's folder, which both workers share as they would a bucket.
+ */
+async function startClusterServer(
+  supervisor: Supervisor,
+  { dataDir, frontendPort, write }: { dataDir: string; frontendPort: number; write: (text: string) => void },
+): Promise<void> {
+  requireClusterTools();
+  type Five = [number, number, number, number, number];
+  const [postgresPort, history, matching, worker, frontendHttp] = (await freePorts(5)) as Five;
+  const membership = (await freePortsBetween(20_000, 32_000, 4)) as [number, number, number, number];
+  const password = () => randomBytes(18).toString('base64url');
+  const postgres: PostgresSettings = {
+    dataDir: join(dataDir, 'postgres'),
+    port: postgresPort,
+    superuserPassword: password(),
+    temporalPassword: password(),
+  };
+  // PostgreSQL runs as its own user, who must reach the data folder: the bench's temporary folder is root's 0700.
+  chmodSync(dataDir, 0o755);
+  await initPostgres(postgres);
+  await supervisor.start(postgresChild(postgres));
+  await provisionTemporalDatabases(postgres);
+  const ports: TemporalPorts = {
+    frontend: frontendPort,
+    frontendHttp,
+    history,
+    matching,
+    worker,
+    membership: { frontend: membership[0], history: membership[1], matching: membership[2], worker: membership[3] },
+  };
+  const temporal = { rootDir: join(dataDir, 'temporal'), ports, historyShards: 4, postgres };
+  await applyTemporalSchemas(temporal);
+  writeTemporalConfig(temporal);
+  await supervisor.start({
+    ...temporalServerChild(temporal),
+    name: 'server',
+    output: (line) => write(`[server] ${line}\n`),
+  });
+  await registerNamespace(`127.0.0.1:${frontendPort}`, 'default', '24h');
 }
 
 function profileArgs(): string[] {
