@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { config, gatewaySettings } from '../src/config';
+import { WORKER_READY_MESSAGE } from '../src/workers/readiness';
 import { accessBannerLines, bannerText, faceIdBannerLine, probeHost } from './lib/banner';
 import { runStack, serviceChild } from './lib/stack';
 import { waitForHttp, waitForPort } from './lib/wait';
@@ -130,7 +131,7 @@ runStack(async (supervisor) => {
   for (const [index, metricsPort] of metricsPorts.entries()) {
     await supervisor.start({
       ...serviceChild('src/workers/main.ts', `worker-${index + 1}`, { ...shared, METRICS_PORT: String(metricsPort) }),
-      readyLine: /"msg":"worker ready"/,
+      readyMessage: WORKER_READY_MESSAGE,
     });
   }
   const gatewayPorts = Array.from({ length: settings.gateways }, (_, index) => gateway.port + index);

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config, gatewaySettings } from '../src/config';
 import { devServerArgs, TEMPORAL_CLI_PATH } from '../src/temporal/dev-server';
+import { WORKER_READY_MESSAGE } from '../src/workers/readiness';
 import { resolveTemporalTarget } from '../src/temporal/connection';
 import { accessBannerLines, bannerText, faceIdBannerLine, probeHost } from './lib/banner';
 import { runStack, serviceChild } from './lib/stack';
@@ -36,7 +37,7 @@ runStack(async (supervisor) => {
     });
   }
   // The worker logs JSON lines; this one says every task queue is polled.
-  await supervisor.start({ ...serviceChild('src/workers/main.ts', 'worker'), readyLine: /"msg":"worker ready"/ });
+  await supervisor.start({ ...serviceChild('src/workers/main.ts', 'worker'), readyMessage: WORKER_READY_MESSAGE });
   const gatewayProbe = `http://${probeHost(gateway.host)}:${gateway.port}/healthz`;
   await supervisor.start({ ...serviceChild('src/gateway/main.ts', 'gateway'), ready: () => waitForHttp(gatewayProbe) });
 

@@ -12,6 +12,8 @@ export interface ChildSpec {
   ready?: () => Promise<void>;
   /** Alternatively, the child is ready once it prints a line matching this. */
   readyLine?: RegExp;
+  /** Or once it sends `{ type: readyMessage }` over an IPC channel opened for it (independent of its log level). */
+  readyMessage?: string;
   /** Where each output line goes (default: this process' stdout, prefixed with the child's name). */
   output?: (line: string) => void;
   /** The signal that asks the child to stop (default SIGTERM; PostgreSQL's fast shutdown is SIGINT). */
@@ -38,7 +40,7 @@ export class Supervisor {
   async start(spec: ChildSpec): Promise<void> {
     const child = spawn(spec.command, spec.args, {
       env: { ...process.env, ...spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: spec.readyMessage ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -48,6 +50,7 @@ export class Supervisor {
     let announceReady: () => void = () => undefined;
     const announced = new Promise<void>((resolve) => (announceReady = resolve));
     for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
       const lines = createInterface({ input: stream });
       lines.on('line', (line) => {
         if (spec.output) spec.output(line);
@@ -55,12 +58,20 @@ export class Supervisor {
         if (spec.readyLine?.test(line)) announceReady();
       });
     }
+    if (spec.readyMessage) {
+      child.on('message', (message: { type?: unknown } | null) => {
+        if (message?.type !== spec.readyMessage) return;
+        announceReady();
+        // Nothing else travels on the channel; closing it leaves the child's lifetime to its own work.
+        child.disconnect();
+      });
+    }
     const entry: Running = { spec, process: child, exited };
     this.running.push(entry);
     void exited.then((code) => {
       if (!this.stopping) this.onUnexpectedExit(spec.name, code);
     });
-    const ready = spec.ready ?? (spec.readyLine ? () => announced : undefined);
+    const ready = spec.ready ?? (spec.readyLine || spec.readyMessage ? () => announced : undefined);
     if (ready) {
       await Promise.race([
         ready(),

@@ -15,6 +15,7 @@ import { resolveTemporalTarget } from '../temporal/connection';
 import { startQuotaPacer } from '../quota';
 import { createJourneyWorkers, quotaOf, runWorkers } from './journey-workers';
 import { ensureRetentionSchedule, migrateAfterJourneys } from './retention-schedule';
+import { announceReady } from './readiness';
 import { installRuntime } from './runtime-logger';
 
 async function main(): Promise<void> {
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       },
       'worker ready',
     );
+    announceReady();
     // The retention sweep's schedule, created or updated by every worker at start-up (idempotent).
     const client = new Client({
       connection,

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Agent } from 'undici';
 import { gatewaySettings, parseConfig } from '../../../src/config';
 import { SandboxClient } from '../../../src/emulator/sandbox-client';
+import { WORKER_READY_MESSAGE } from '../../../src/workers/readiness';
 import { devServerArgs, TEMPORAL_CLI_PATH } from '../../../src/temporal/dev-server';
 import { freePorts, freePortsBetween } from '../../lib/free-port';
 import { Supervisor, type ChildSpec } from '../../lib/supervisor';
@@ -194,10 +195,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (let i = 0; i < options.workers; i += 1) {
       await within(
         180_000,
-        'the worker to log "worker ready"',
+        'the worker to report ready',
         supervisor.start({
           ...node('worker', 'src/workers/main.ts', { METRICS_PORT: String(metricsPorts[i]) }),
-          readyLine: /"msg":"worker ready"/,
+          readyMessage: WORKER_READY_MESSAGE,
         }),
       );
     }
