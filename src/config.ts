@@ -144,6 +144,8 @@ export interface AppConfig {
     webFinalUrl: string | undefined;
     /** Whether start bodies got `publicUrl` from the environment (required outside the sandbox). */
     publicUrlConfigured: boolean;
+    /** Settings left at the published sandbox values anyone can read (sandbox mode only); they keep it on loopback. */
+    publishedSecrets: string[];
   };
   /** Where the worker delivers journey events; the first secret signs. */
   webhook: { url?: string; secrets: string[] };
@@ -155,7 +157,10 @@ export interface AppConfig {
 }
 
 /** The gateway's settings once every secret it needs is present. */
-export type GatewaySettings = Omit<AppConfig['gateway'], 'clientSecretKey' | 'publicUrlConfigured'> & {
+export type GatewaySettings = Omit<
+  AppConfig['gateway'],
+  'clientSecretKey' | 'publicUrlConfigured' | 'publishedSecrets'
+> & {
   clientSecretKey: string;
 };
 
@@ -233,6 +238,17 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiKeys: e.GATEWAY_API_KEYS ?? (sandbox ? [SANDBOX_API_KEY] : []),
       operatorKeys: e.GATEWAY_OPERATOR_KEYS ?? (sandbox ? [SANDBOX_OPERATOR_KEY] : []),
       clientSecretKey: e.CLIENT_SECRET_KEY ?? (sandbox ? SANDBOX_CLIENT_SECRET_KEY : undefined),
+      publishedSecrets: sandbox
+        ? (
+            [
+              ['GATEWAY_API_KEYS', e.GATEWAY_API_KEYS],
+              ['GATEWAY_OPERATOR_KEYS', e.GATEWAY_OPERATOR_KEYS],
+              ['CLIENT_SECRET_KEY', e.CLIENT_SECRET_KEY],
+              ['CODEC_KEYS', e.CODEC_KEYS],
+              ['CODEC_AUTH_TOKENS', e.CODEC_AUTH_TOKENS],
+            ] as const
+          ).flatMap(([name, value]) => (value === undefined ? [name] : []))
+        : [],
       webFinalUrl: e.WEB_FINAL_URL ?? (sandbox ? `${gatewayPublicUrl}/v1/web/finished` : undefined),
       publicUrlConfigured: e.GATEWAY_PUBLIC_URL !== undefined,
     },
@@ -280,7 +296,14 @@ export function gatewaySettings(cfg: AppConfig): GatewaySettings {
       `Invalid configuration:\n  ${missing.map((name) => `${name}: required outside sandbox mode`).join('\n  ')}`,
     );
   }
-  const { host, port, publicUrl, apiKeys, operatorKeys, webFinalUrl } = cfg.gateway;
+  const { host, port, publicUrl, apiKeys, operatorKeys, webFinalUrl, publishedSecrets } = cfg.gateway;
+  // The sandbox's keys are published: served beyond this machine, they would let anyone start, read and decide journeys.
+  if (publishedSecrets.length > 0 && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  GATEWAY_HOST: sandbox mode serves the published sandbox keys, so it binds only to loopback ` +
+        `(127.0.0.1); to listen on ${host}, set your own ${publishedSecrets.join(', ')}`,
+    );
+  }
   return {
     host,
     port,
@@ -290,6 +313,11 @@ export function gatewaySettings(cfg: AppConfig): GatewaySettings {
     webFinalUrl,
     clientSecretKey: cfg.gateway.clientSecretKey as string,
   };
+}
+
+/** Whether a bind address reaches this machine only. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function parseArchive(e: z.infer<typeof envSchema>): AppConfig['archive'] {

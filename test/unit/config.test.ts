@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../../src/config';
+import { ConfigError, gatewaySettings, parseConfig } from '../../src/config';
 import { SANDBOX_SECRET_ID } from '../../src/emulator/defaults';
 
 describe('configuration', () => {
@@ -56,5 +56,30 @@ describe('configuration', () => {
     expect(parseConfig({}).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(parseConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ host: '0.0.0.0', port: 0 });
     expect(() => parseConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+  });
+});
+
+describe('gatewaySettings in sandbox mode', () => {
+  const ownSecrets = {
+    GATEWAY_API_KEYS: 'backend-key-0123456789abcdef',
+    GATEWAY_OPERATOR_KEYS: 'operator-key-0123456789abcdef',
+    CLIENT_SECRET_KEY: 'client-secret-key-0123456789abcdef-0123456789',
+    CODEC_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    CODEC_AUTH_TOKENS: 'codec-token-0123456789abcdef',
+  };
+
+  it('serves the published sandbox keys on loopback only, naming what to set to listen elsewhere', () => {
+    expect(gatewaySettings(parseConfig({})).host).toBe('127.0.0.1');
+    expect(gatewaySettings(parseConfig({ GATEWAY_HOST: 'localhost' })).host).toBe('localhost');
+    expect(() => gatewaySettings(parseConfig({ GATEWAY_HOST: '0.0.0.0' }))).toThrow(ConfigError);
+    expect(() =>
+      gatewaySettings(parseConfig({ GATEWAY_HOST: '0.0.0.0', ...ownSecrets, CODEC_KEYS: undefined })),
+    ).toThrow(
+      'GATEWAY_HOST: sandbox mode serves the published sandbox keys, so it binds only to loopback (127.0.0.1); to listen on 0.0.0.0, set your own CODEC_KEYS',
+    );
+  });
+
+  it('listens beyond loopback once every published secret is replaced', () => {
+    expect(gatewaySettings(parseConfig({ GATEWAY_HOST: '0.0.0.0', ...ownSecrets })).host).toBe('0.0.0.0');
   });
 });

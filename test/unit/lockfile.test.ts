@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const read = (file: string) => JSON.parse(readFileSync(join(root, file), 'utf8')) as Record<string, unknown>;
+const read = (file: string): unknown => JSON.parse(readFileSync(join(root, file), 'utf8'));
 
 interface LockPackage {
   version?: string;
