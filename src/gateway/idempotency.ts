@@ -14,6 +14,29 @@ interface Entry {
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Deeper than any start body nests (its deepest field is a few levels down); deeper bodies are refused, not hashed. */
+const MAX_BODY_DEPTH = 32;
+
+/**
+ * The body as JSON with every object's keys sorted, so the same request with its keys in another order has the same
+ * fingerprint; a body nested deeper than {@link MAX_BODY_DEPTH} is refused before it can exhaust the stack.
+ */
+export function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > MAX_BODY_DEPTH) {
+    throw new ProblemError('bad_request', `the body nests deeper than ${MAX_BODY_DEPTH} levels`);
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null, depth + 1)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .flatMap((key) => {
+        const item = (value as Record<string, unknown>)[key];
+        return item === undefined ? [] : [`${JSON.stringify(key)}:${canonicalJson(item, depth + 1)}`];
+      });
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
 
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
@@ -47,7 +70,7 @@ export class IdempotencyCache {
     }
     // Scoped by caller: two backends choosing the same key never see each other's journeys.
     const id = `${sha256(caller)}:${key}`;
-    const fingerprint = sha256(JSON.stringify(body) ?? '');
+    const fingerprint = sha256(canonicalJson(body));
     const now = Date.now();
     const existing = this.entries.get(id);
     if (existing && existing.expiresAtMs > now) {
