@@ -26,14 +26,20 @@ const durationMs = z
   .max(30 * 24 * 3600 * 1000);
 const storedImage = z.strictObject({ key: z.string().min(1).max(300) });
 
+/**
+ * A backend's reference: the journey id is `ekyc:<reference>` and input images are stored under `inputs/<reference>/`,
+ * so it starts with a letter or digit (`.` and `..` would be path segments).
+ */
+export const REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
 /** The journey input as the workflow receives it (images as archive keys); also the gateway's documented shape. */
 export const journeyInputSchema = z
   .strictObject({
     reference: z
       .string()
       .regex(
-        /^[A-Za-z0-9._-]{1,100}$/,
-        'must be 1-100 letters, digits, dots, underscores or hyphens (an opaque id, never personal data)',
+        REFERENCE_PATTERN,
+        'must be 1-100 letters, digits, dots, underscores or hyphens, starting with a letter or digit (an opaque id, never personal data)',
       ),
     flow: z.enum(FLOWS as [Flow, ...Flow[]]),
     region: z.enum(FACEID_REGIONS),

@@ -3,7 +3,13 @@ import { MAX_IMAGE_BYTES } from '../client/input-images';
 import { journeyInputSchema } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
 import { PROBLEMS } from './problems';
-import { legalHoldBodySchema, reviewBodySchema, SMALL_BODY_LIMIT, START_BODY_LIMIT } from './schemas';
+import {
+  JOURNEY_ID_PATTERN,
+  legalHoldBodySchema,
+  reviewBodySchema,
+  SMALL_BODY_LIMIT,
+  START_BODY_LIMIT,
+} from './schemas';
 import { FLOWS, OUTCOMES, STAGES } from '../workflows/types';
 
 type Json = Record<string, unknown>;
@@ -227,7 +233,7 @@ const journeyId = {
   in: 'path',
   required: true,
   description: 'journey id, `ekyc:<reference>` (URL-encode the colon or not)',
-  schema: { type: 'string', pattern: '^ekyc:[A-Za-z0-9._-]{1,100}$' },
+  schema: { type: 'string', pattern: JOURNEY_ID_PATTERN.source },
 };
 
 const temporal = problems('temporal_unavailable');

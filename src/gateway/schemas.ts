@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { MAX_IMAGE_BYTES } from '../client/input-images';
+import { REFERENCE_PATTERN } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
 import { ProblemError } from './problems';
 
 /** Largest body of `POST /v1/journeys`: room for three Base64 images of the largest accepted size. */
 export const START_BODY_LIMIT = 12 * 1024 * 1024;
+/** How long a client has to send its whole request, headers and body. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** Largest body of every other route. */
 export const SMALL_BODY_LIMIT = 16 * 1024;
 
 /** Journey ids the gateway serves: `ekyc:<reference>`; anything else cannot name a journey. */
-export const JOURNEY_ID_PATTERN = /^ekyc:[A-Za-z0-9._-]{1,100}$/;
+export const JOURNEY_ID_PATTERN = new RegExp(`^ekyc:${REFERENCE_PATTERN.source.slice(1)}`);
 
 const base64Image = z
   .strictObject({

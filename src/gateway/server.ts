@@ -12,7 +12,7 @@ import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerSystemRoutes } from './routes/system-routes';
 import { registerWebRoutes } from './routes/web-routes';
-import { SMALL_BODY_LIMIT } from './schemas';
+import { REQUEST_TIMEOUT_MS, SMALL_BODY_LIMIT } from './schemas';
 
 /** A Fastify plugin mounted under a prefix beside the core routes (for example the codec endpoint at `/codec`). */
 export interface GatewayPlugin {
@@ -49,6 +49,10 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     // One line per request with the route pattern, never the URL, headers or body.
     logController: new GatewayLogController(),
     bodyLimit: SMALL_BODY_LIMIT,
+    // A journey id is `ekyc:` and up to 100 characters, more once URL-encoded; the router's default limit is 100.
+    maxParamLength: 256,
+    // A client gets this long to send its whole request (headers and body): a slow one cannot hold a connection open.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     return503OnClosing: true,
     // Errors Fastify raises before routing (a malformed URL) are problems too.
     frameworkErrors: (error, _request, reply) => {

@@ -77,6 +77,17 @@ describe('POST /v1/journeys', () => {
     expect(second.body).toEqual(first.body);
   });
 
+  it('serves a journey whose reference has the full 100 characters, and refuses references that are path segments', async () => {
+    const reference = gw.harness.reference('gw-long').padEnd(100, 'x');
+    const started = await start(livenessBody(reference));
+    expect(started.status).toBe(201);
+    const status = await gw.call('GET', gw.path(`ekyc:${reference}`), { bearer: API_KEY });
+    expect(status.status).toBe(200);
+    for (const bad of ['..', '.', '.hidden', `${reference}y`]) {
+      expectProblem(await start(livenessBody(bad)), 400, 'validation_failed');
+    }
+  });
+
   it('honours Idempotency-Key: replays the first answer, refuses the key with another body', async () => {
     const key = `idem-${gw.harness.reference('k')}`;
     const reference = gw.harness.reference('gw-idem');
