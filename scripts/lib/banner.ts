@@ -13,12 +13,19 @@ export function faceIdBannerLine(cfg: AppConfig): string {
     : `  FaceID endpoint   ${cfg.faceid.protocol}${cfg.faceid.endpoint}`;
 }
 
-/** The closing lines `npm start` and `npm run cluster` share: keys, codec endpoint, webhooks, data folder. */
+/**
+ * The closing lines `npm start` and `npm run cluster` share: keys, codec endpoint, webhooks, data folder. Only the
+ * published sandbox values are shown; a key the user set is never printed.
+ */
 export function accessBannerLines(cfg: AppConfig, gateway: GatewaySettings): Array<string | undefined> {
+  const published = (name: string) => cfg.gateway.publishedSecrets.includes(name);
+  const apiKey = published('GATEWAY_API_KEYS') ? gateway.apiKeys[0] : undefined;
+  const operatorKey = published('GATEWAY_OPERATOR_KEYS') ? gateway.operatorKeys[0] : undefined;
+  const operatorNote = operatorKey ? `  (operator key: ${operatorKey})` : '';
   return [
-    cfg.sandbox ? `  Sandbox API key   ${gateway.apiKeys[0]}  (operator key: ${gateway.operatorKeys[0]})` : undefined,
+    apiKey || operatorKey ? `  Sandbox API key   ${apiKey ?? '(your own)'}${operatorNote}` : undefined,
     `  Codec endpoint    ${gateway.publicUrl}/codec  (sign in: ${gateway.publicUrl}/codec/login${
-      cfg.sandbox ? `, token ${cfg.codec.authTokens[0]}` : ''
+      published('CODEC_AUTH_TOKENS') ? `, token ${cfg.codec.authTokens[0]}` : ''
     })`,
     '                    for the UI to decode journeys, with "Include cross-origin credentials" on (docs/operations.md)',
     cfg.webhook.url ? `  Webhooks to       ${cfg.webhook.url}` : undefined,
