@@ -16,13 +16,10 @@ const ProtoPayload = temporal.api.common.v1.Payload;
 /** A payload names a key id the key ring does not hold (removed too early, or written by another deployment). */
 export class UnknownCodecKeyError extends Error {
   override readonly name = 'UnknownCodecKeyError';
-  constructor(
-    readonly keyId: string,
-    knownIds: readonly string[],
-  ) {
+  // Names only the payload's own key id: which keys the ring holds is not for whoever sent an unreadable payload.
+  constructor(readonly keyId: string) {
     super(
-      `payload was encrypted with key id "${keyId}", which is not in the key ring (${knownIds.join(', ')}); ` +
-        'add that key to CODEC_KEYS to read it',
+      `payload was encrypted with key id "${keyId}", which is not in the key ring; add that key to CODEC_KEYS to read it`,
     );
   }
 }
@@ -85,7 +82,7 @@ export class AesGcmCodec implements PayloadCodec {
       throw new PayloadDecryptionError(`encrypted payload has no valid "${KEY_ID_METADATA}" metadata`);
     }
     const entry = this.keys.find(keyId);
-    if (!entry) throw new UnknownCodecKeyError(keyId, this.keys.ids);
+    if (!entry) throw new UnknownCodecKeyError(keyId);
     const data = Buffer.from(payload.data ?? new Uint8Array());
     if (data.length < NONCE_BYTES + TAG_BYTES) {
       throw new PayloadDecryptionError(`encrypted payload under key id "${keyId}" is truncated`);
