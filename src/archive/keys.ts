@@ -13,12 +13,6 @@ export function extensionFor(contentType: string): string {
   return EXTENSIONS[contentType.split(';')[0]?.trim() ?? ''] ?? 'bin';
 }
 
-/** Content type of an archived object, from its key's extension. */
-export function contentTypeOf(key: string): string {
-  const extension = key.slice(key.lastIndexOf('.') + 1);
-  return Object.entries(EXTENSIONS).find(([, ext]) => ext === extension)?.[0] ?? 'application/octet-stream';
-}
-
 /** Folder of one journey's objects. */
 export function journeyPrefix(journeyId: string): string {
   if (!/^[A-Za-z0-9._:-]{1,200}$/.test(journeyId))
