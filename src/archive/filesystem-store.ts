@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -28,6 +28,8 @@ export class FilesystemStore implements ArchiveStore {
     if (!Buffer.isBuffer(body)) body.on('error', () => undefined);
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
+    // A retry after a crash: what the crashed attempt left of this object goes now, not at retention.
+    await removePartials(dirname(target), `${basename(target)}.`, STALE_PARTIAL_MS);
     const attempt = randomUUID();
     const temporary = `${target}.${attempt}.partial`;
     const metaTemporary = `${target}.${attempt}.meta.partial`;
@@ -114,12 +116,55 @@ export class FilesystemStore implements ArchiveStore {
     return keys.sort();
   }
 
+  async removeLeftovers(prefix: string, olderThanMs: number): Promise<number> {
+    const folder = this.pathOf(prefix.endsWith('/') || prefix === '' ? prefix : dirname(prefix));
+    let removed = 0;
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) if (entry.isDirectory()) await walk(join(dir, entry.name));
+      removed += await removePartials(dir, '', olderThanMs, (name) =>
+        relative(this.root, join(dir, name)).split(sep).join('/').startsWith(prefix),
+      );
+    };
+    await walk(folder);
+    return removed;
+  }
+
   /** Resolves a key inside the root; a key that would escape it (`..`, absolute) is refused. */
   private pathOf(key: string): string {
     const path = resolve(this.root, key);
     if (path !== this.root && !path.startsWith(this.root + sep)) throw new Error('archive key escapes the store root');
     return path;
   }
+}
+
+/**
+ * How old a `.partial` file must be before another writer removes it: older than any write still in progress (a
+ * download has minutes at most), so a concurrent attempt of the same key is never cut off.
+ */
+const STALE_PARTIAL_MS = 15 * 60_000;
+
+/** Removes the `.partial` files in `dir` whose names start with `namePrefix` and that are older than `olderThanMs`. */
+async function removePartials(
+  dir: string,
+  namePrefix: string,
+  olderThanMs: number,
+  include: (name: string) => boolean = () => true,
+): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    if (!name.endsWith('.partial') || !name.startsWith(namePrefix) || !include(name)) continue;
+    const path = join(dir, name);
+    const modified = await stat(path).then(
+      (stats) => stats.mtimeMs,
+      () => undefined,
+    );
+    if (modified === undefined || Date.now() - modified < olderThanMs) continue;
+    await rm(path, { force: true });
+    removed += 1;
+  }
+  return removed;
 }
 
 async function fsync(path: string): Promise<void> {

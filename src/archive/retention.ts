@@ -26,6 +26,8 @@ export async function purgeJourneyMedia(
   for (const key of options.inputKeys ?? []) if (await store.head(key)) inputs.push(key);
   const keys = [...(await store.list(journeyPrefix(journeyId))).filter((key) => key !== manifest), ...inputs];
   for (const key of keys) await store.delete(key);
+  // What crashed writes left (a partial copy of a video is as personal as the video) goes with the journey.
+  await store.removeLeftovers?.(journeyPrefix(journeyId), 0);
   await updateManifest(
     store,
     journeyId,

@@ -43,4 +43,9 @@ export interface ArchiveStore {
   list(prefix: string): Promise<string[]>;
   /** Releases connections, where the store holds any. */
   close?(): Promise<void>;
+  /**
+   * Removes what writes that never finished left under a prefix (a crash mid-`put`), if older than `olderThanMs`;
+   * returns how many. Only stores that can leave such remains have it (S3 aborts incomplete uploads by lifecycle rule).
+   */
+  removeLeftovers?(prefix: string, olderThanMs: number): Promise<number>;
 }

@@ -18,6 +18,9 @@ import { ensureRetentionSchedule, migrateAfterJourneys } from './retention-sched
 import { announceReady } from './readiness';
 import { installRuntime } from './runtime-logger';
 
+/** Unfinished archive writes older than this are a crash's remains, not a download in progress. */
+const LEFTOVER_AGE_MS = 3600_000;
+
 async function main(): Promise<void> {
   const cfg = config();
   const log = createLogger({ component: 'worker', level: cfg.logLevel });
@@ -66,6 +69,11 @@ async function main(): Promise<void> {
       'worker ready',
     );
     announceReady();
+    // What a crash left mid-write (in this or an earlier process) goes in the background; recent writes are spared.
+    void (archive.removeLeftovers?.('', LEFTOVER_AGE_MS) ?? Promise.resolve(0)).then(
+      (removed) => removed > 0 && log.info({ removed }, 'removed leftovers of unfinished archive writes'),
+      (error: unknown) => log.warn({ err: error }, 'removing leftovers of unfinished archive writes failed'),
+    );
     // The retention sweep's schedule, created or updated by every worker at start-up (idempotent).
     const client = new Client({
       connection,

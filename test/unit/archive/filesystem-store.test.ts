@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
 import { ArchiveIntegrityError, ArchiveObjectMissingError } from '../../../src/archive/store';
@@ -96,5 +96,44 @@ describe('FilesystemStore', () => {
     await store.put('a/b.jpg', bytes, { contentType: 'image/jpeg' });
     await store.delete('a/b.jpg');
     expect(await allFiles(root)).toEqual([]);
+  });
+
+  describe('leftovers of writes a crash interrupted', () => {
+    const hourAgo = new Date(Date.now() - 3600_000);
+    /** A `.partial` file as a crashed attempt leaves it, with its modification time set to `at`. */
+    async function leftover(relativePath: string, at: Date): Promise<void> {
+      const path = join(root, relativePath);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, 'part of a video');
+      await utimes(path, at, at);
+    }
+
+    it('a retry of the same key removes what an old attempt left, and spares a recent one', async () => {
+      await leftover('journeys/j1/video-1.mp4.old-attempt.partial', hourAgo);
+      await leftover('journeys/j1/video-1.mp4.old-attempt.meta.partial', hourAgo);
+      await leftover('journeys/j1/video-1.mp4.running-attempt.partial', new Date());
+      await store.put('journeys/j1/video-1.mp4', bytes, { contentType: 'video/mp4', md5: md5(bytes) });
+      expect((await allFiles(root)).sort()).toEqual([
+        'video-1.mp4',
+        'video-1.mp4.meta.json',
+        'video-1.mp4.running-attempt.partial',
+      ]);
+    });
+
+    it('removeLeftovers clears a prefix of partial files older than the age given, and nothing else', async () => {
+      await store.put('journeys/j1/best-frame.jpg', bytes, { contentType: 'image/jpeg' });
+      await leftover('journeys/j1/video.mp4.a.partial', hourAgo);
+      await leftover('journeys/j2/video.mp4.b.partial', hourAgo);
+      await leftover('journeys/j1/video.mp4.c.partial', new Date());
+      expect(await store.removeLeftovers('journeys/j1/', 60_000)).toBe(1);
+      expect((await allFiles(root)).sort()).toEqual([
+        'best-frame.jpg',
+        'best-frame.jpg.meta.json',
+        'video.mp4.b.partial',
+        'video.mp4.c.partial',
+      ]);
+      expect(await store.removeLeftovers('', 0)).toBe(2);
+      expect((await allFiles(root)).sort()).toEqual(['best-frame.jpg', 'best-frame.jpg.meta.json']);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
@@ -84,6 +84,17 @@ describe('purgeJourneyMedia', () => {
     ]);
     expect(manifest?.deletions.map((deletion) => deletion.key).sort()).toEqual([card.key, frame.key, claim].sort());
     expect(manifest?.deletions.every((deletion) => deletion.reason === 'retention')).toBe(true);
+  });
+
+  it('removes what a crashed write left in the journey folder, however recent', async () => {
+    const frame = object('best-frame', 'a'.repeat(32));
+    await archive(frame);
+    const partial = join(root, 'journeys', journeyId, 'video-0123.mp4.crashed-attempt.partial');
+    await writeFile(partial, 'part of a video');
+
+    await purgeJourneyMedia(store, journeyId);
+
+    expect((await readdir(join(root, 'journeys', journeyId))).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 
   it('records deletions a crashed run made before it could update the manifest, and is harmless to repeat', async () => {
