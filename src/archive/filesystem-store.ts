@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -28,8 +28,6 @@ export class FilesystemStore implements ArchiveStore {
     if (!Buffer.isBuffer(body)) body.on('error', () => undefined);
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
-    // A retry after a crash: what the crashed attempt left of this object goes now, not at retention.
-    await removePartials(dirname(target), `${basename(target)}.`, STALE_PARTIAL_MS);
     const attempt = randomUUID();
     const temporary = `${target}.${attempt}.partial`;
     const metaTemporary = `${target}.${attempt}.meta.partial`;
@@ -122,7 +120,7 @@ export class FilesystemStore implements ArchiveStore {
     const walk = async (dir: string): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
       for (const entry of entries) if (entry.isDirectory()) await walk(join(dir, entry.name));
-      removed += await removePartials(dir, '', olderThanMs, (name) =>
+      removed += await removePartials(dir, olderThanMs, (name) =>
         relative(this.root, join(dir, name)).split(sep).join('/').startsWith(prefix),
       );
     };
@@ -138,23 +136,12 @@ export class FilesystemStore implements ArchiveStore {
   }
 }
 
-/**
- * How old a `.partial` file must be before another writer removes it: older than any write still in progress (a
- * download has minutes at most), so a concurrent attempt of the same key is never cut off.
- */
-const STALE_PARTIAL_MS = 15 * 60_000;
-
-/** Removes the `.partial` files in `dir` whose names start with `namePrefix` and that are older than `olderThanMs`. */
-async function removePartials(
-  dir: string,
-  namePrefix: string,
-  olderThanMs: number,
-  include: (name: string) => boolean = () => true,
-): Promise<number> {
+/** Removes the `.partial` files in `dir` that `include` accepts and that are older than `olderThanMs`. */
+async function removePartials(dir: string, olderThanMs: number, include: (name: string) => boolean): Promise<number> {
   const names = await readdir(dir).catch(() => [] as string[]);
   let removed = 0;
   for (const name of names) {
-    if (!name.endsWith('.partial') || !name.startsWith(namePrefix) || !include(name)) continue;
+    if (!name.endsWith('.partial') || !include(name)) continue;
     const path = join(dir, name);
     const modified = await stat(path).then(
       (stats) => stats.mtimeMs,

@@ -108,18 +108,6 @@ describe('FilesystemStore', () => {
       await utimes(path, at, at);
     }
 
-    it('a retry of the same key removes what an old attempt left, and spares a recent one', async () => {
-      await leftover('journeys/j1/video-1.mp4.old-attempt.partial', hourAgo);
-      await leftover('journeys/j1/video-1.mp4.old-attempt.meta.partial', hourAgo);
-      await leftover('journeys/j1/video-1.mp4.running-attempt.partial', new Date());
-      await store.put('journeys/j1/video-1.mp4', bytes, { contentType: 'video/mp4', md5: md5(bytes) });
-      expect((await allFiles(root)).sort()).toEqual([
-        'video-1.mp4',
-        'video-1.mp4.meta.json',
-        'video-1.mp4.running-attempt.partial',
-      ]);
-    });
-
     it('removeLeftovers clears a prefix of partial files older than the age given, and nothing else', async () => {
       await store.put('journeys/j1/best-frame.jpg', bytes, { contentType: 'image/jpeg' });
       await leftover('journeys/j1/video.mp4.a.partial', hourAgo);
