@@ -5,6 +5,7 @@ import {
   HttpProfile,
 } from 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common';
 import { FACEID_ACTIONS, FACEID_API_VERSION, type FaceIdAction, isRegionAllowed } from './actions';
+import { TRACE_HEADER, watchDeparture } from './departures';
 import { classifyTencentError, FaceIdError, type FaceIdErrorInit, type FaceIdErrorKind } from './errors';
 import { parseFaceIdRequest, parseFaceIdResponse } from './parse';
 import type { FaceIdRequest, FaceIdResponse } from './schemas';
@@ -31,9 +32,15 @@ export interface FaceIdClientOptions {
   signMethod?: FaceIdSignMethod | undefined;
   /**
    * Waits for permission to send one call of `action` (the worker's quota pacer); called after the request is
-   * validated, right before it is signed and sent, so the wait never counts against the request's timeout.
+   * validated, right before it is signed and sent, so the wait never counts against the request's timeout. The
+   * permission it resolves with is told when the request left.
    */
-  beforeSend?: ((action: FaceIdAction) => Promise<void>) | undefined;
+  beforeSend?: ((action: FaceIdAction) => Promise<SendPermission>) | undefined;
+}
+
+/** What {@link FaceIdClientOptions.beforeSend} grants: one call, whose departure time it wants to know. */
+export interface SendPermission {
+  left(atMs: number): void;
 }
 
 /** One promise-returning method per action (`getFaceIdTokenIntl` …) plus a generic `call`; mock this in tests. */
@@ -61,7 +68,7 @@ const REGION_NAME = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
 export class FaceIdClient implements FaceIdApi {
   // Private fields keep the secret key out of util.inspect / console.log output of the client.
   readonly #options: Required<Omit<FaceIdClientOptions, 'beforeSend'>>;
-  readonly #beforeSend: ((action: FaceIdAction) => Promise<void>) | undefined;
+  readonly #beforeSend: ((action: FaceIdAction) => Promise<SendPermission>) | undefined;
   readonly #sdkClients = new Map<string, CommonClient>();
 
   constructor(options: FaceIdClientOptions) {
@@ -95,12 +102,10 @@ export class FaceIdClient implements FaceIdApi {
       });
     }
     const params = parseFaceIdRequest(action, request);
-    if (this.#beforeSend) {
-      await this.#beforeSend(action).catch(() => {
-        throw new FaceIdError({ kind: 'FaceIdTransient', action, detail: 'not sent: the worker is shutting down' });
-      });
-    }
-    const response = await this.#send(action, region, params);
+    const permission = await this.#beforeSend?.(action).catch(() => {
+      throw new FaceIdError({ kind: 'FaceIdTransient', action, detail: 'not sent: the worker is shutting down' });
+    });
+    const response = await this.#send(action, region, params, permission);
     return parseFaceIdResponse(action, response);
   }
 
@@ -182,17 +187,21 @@ export class FaceIdClient implements FaceIdApi {
     return client;
   }
 
-  #send(action: FaceIdAction, region: string, params: object): Promise<unknown> {
+  #send(action: FaceIdAction, region: string, params: object, permission?: SendPermission): Promise<unknown> {
     // A JSON round trip drops undefined fields, which v1 signing would otherwise send as empty strings.
     const body = JSON.parse(JSON.stringify(params)) as object;
     const client = this.#sdkClient(region);
+    const departure = permission ? watchDeparture((atMs) => permission.left(atMs)) : undefined;
+    const options = departure ? { headers: { [TRACE_HEADER]: departure.traceId } } : {};
     return new Promise<unknown>((resolve, reject) => {
       try {
-        client.request(action, body, (error, data) => {
+        client.request(action, body, options, (error, data) => {
+          departure?.forget();
           if (error) reject(toFaceIdError(action, error));
           else resolve(data);
         });
       } catch (error) {
+        departure?.forget();
         reject(toFaceIdError(action, error));
       }
     });

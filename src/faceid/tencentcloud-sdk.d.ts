@@ -34,6 +34,12 @@ declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common' {
   /** Calls any action by name and hands back the raw `Response` object, unfiltered by models. */
   export class CommonClient {
     constructor(endpoint: string, version: string, credential: Credential, region: string, profile?: ClientProfile);
-    request(action: string, params: object, callback: (error: unknown, data: unknown) => void): void;
+    /** `options.headers` are sent as given (an `X-TC-TraceId` there replaces the SDK's random one). */
+    request(
+      action: string,
+      params: object,
+      options: { headers?: Record<string, string> },
+      callback: (error: unknown, data: unknown) => void,
+    ): void;
   }
 }

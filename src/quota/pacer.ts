@@ -1,9 +1,19 @@
 import type { QuotaMembership } from './membership';
-import { nextOwnedSlot, ownRate, ownsSlot, QUOTA_FILL, slotAtOrAfter, slotTime } from './slot-plan';
+import {
+  lateCallToleranceMs,
+  nextOwnedSlot,
+  ownRate,
+  ownsSlot,
+  QUOTA_FILL,
+  slotAtOrAfter,
+  slotCycle,
+  slotTime,
+  slotToLeaveAfterLateCall,
+} from './slot-plan';
 
 /**
- * The spare a full window of slots leaves (~31 ms); a third of it may go to a late start, the rest to what follows the
- * grant (signing, a garbage-collection pause, the network): measured, half of it was not enough on a busy machine.
+ * The spare a full window of slots leaves (~31 ms); a call that leaves within a third of it after its slot needs
+ * nothing more, the rest covers the way to FaceID. One that leaves later costs its owner the slot one cycle on.
  */
 const DEFAULT_MAX_LATE_MS = (1000 / QUOTA_FILL - 1000) / 3;
 
@@ -35,14 +45,26 @@ export interface QuotaPacerOptions {
   onGrant?: (grant: PacerGrant) => void;
 }
 
+/**
+ * A call the pacer let through. Its caller reports when the request actually left (`left`), so a call held up after
+ * the grant (a busy event loop, a garbage-collection pause, a starved CPU) is caught where it matters.
+ */
+export interface GrantedCall {
+  left(atMs?: number): void;
+}
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (call: GrantedCall) => void;
   reject: (error: Error) => void;
 }
 
 interface Lane {
   waiters: Waiter[];
   lastSlot: number;
+  /** The slot the timer is armed for. */
+  plannedSlot: number | undefined;
+  /** Owned slots to leave unused: one cycle after a call that left late. */
+  skip: Set<number>;
   timer: NodeJS.Timeout | undefined;
   stats: LaneStats;
   /** When the lane granted its first call (epoch ms); warm-up runs from there. */
@@ -61,6 +83,8 @@ export interface LaneStats {
   granted: number;
   /** Slots given up because the timer woke too late to use them. */
   late: number;
+  /** Calls that left later than the spare allows, each paid for with the slot one cycle on. */
+  leftLate: number;
   /** Slots given up because the group changed while the timer ran. */
   lost: number;
   /** Total milliseconds granted calls started after their slot's time. */
@@ -95,11 +119,14 @@ export class QuotaPacer {
     });
   }
 
-  /** Resolves when a call for `key` may start now; rejects with {@link QuotaPacerClosedError} on shutdown. */
-  acquire(key: string): Promise<void> {
+  /**
+   * Resolves when a call for `key` may start now, with the handle to report when it left; rejects with
+   * {@link QuotaPacerClosedError} on shutdown.
+   */
+  acquire(key: string): Promise<GrantedCall> {
     if (this.#closed) return Promise.reject(new QuotaPacerClosedError('quota pacer closed'));
     const lane = this.#lane(key);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<GrantedCall>((resolve, reject) => {
       lane.waiters.push({ resolve, reject });
       if (lane.waiters.length === 1) this.#plan(key, lane);
     });
@@ -147,8 +174,10 @@ export class QuotaPacer {
       lane = {
         waiters: [],
         lastSlot: Number.NEGATIVE_INFINITY,
+        plannedSlot: undefined,
+        skip: new Set(),
         timer: undefined,
-        stats: { granted: 0, late: 0, lost: 0, lateMsTotal: 0 },
+        stats: { granted: 0, late: 0, leftLate: 0, lost: 0, lateMsTotal: 0 },
         firstGrantAtMs: undefined,
       };
       this.#lanes.set(key, lane);
@@ -160,43 +189,69 @@ export class QuotaPacer {
   #plan(key: string, lane: Lane): void {
     if (lane.timer) clearTimeout(lane.timer);
     lane.timer = undefined;
+    lane.plannedSlot = undefined;
     if (this.#closed || lane.waiters.length === 0) return;
     const quota = this.#quotaFor(key);
+    const cycle = slotCycle(quota);
     const now = this.#now();
     const from = Math.max(slotAtOrAfter(now, quota), lane.lastSlot + 1);
     const views = this.#membership.views(now);
-    let slot = nextOwnedSlot(from, this.#membership.memberId, views);
+    const member = this.#membership.memberId;
+    let slot = nextOwnedSlot(from, member, views, cycle, lane.skip);
     const warmingUp = lane.firstGrantAtMs !== undefined && now - lane.firstGrantAtMs < WARM_UP_MS;
     if (slot !== undefined && warmingUp && lane.lastSlot >= 0) {
-      slot = nextOwnedSlot(slot + 1, this.#membership.memberId, views);
+      slot = nextOwnedSlot(slot + 1, member, views, cycle, lane.skip);
     }
     if (slot === undefined) return;
+    lane.plannedSlot = slot;
     lane.timer = setTimeout(() => this.#fire(key, lane, slot), Math.max(0, slotTime(slot, quota) - now));
     lane.timer.unref();
   }
 
   #fire(key: string, lane: Lane, slot: number): void {
     lane.timer = undefined;
+    lane.plannedSlot = undefined;
     const quota = this.#quotaFor(key);
     const now = this.#now();
     const maxLate = this.#maxLateMs ?? DEFAULT_MAX_LATE_MS;
     lane.lastSlot = slot;
+    for (const skipped of lane.skip) if (skipped <= slot) lane.skip.delete(skipped);
     const late = now - slotTime(slot, quota);
     // The group may have changed while the timer ran, and a starved event loop may wake us too late: either way the
-    // slot is given up, never used out of place.
-    if (late > maxLate) lane.stats.late += 1;
-    else if (!ownsSlot(slot, this.#membership.memberId, this.#membership.views(now))) lane.stats.lost += 1;
-    else {
+    // slot is given up, never used out of place. A wake-up late by more than the spare but well within what leaving
+    // the next cycle's slot unused covers still calls (half of that tolerance stays for the way to FaceID).
+    if (late > maxLate && late > lateCallToleranceMs(quota) / 2) lane.stats.late += 1;
+    else if (!ownsSlot(slot, this.#membership.memberId, this.#membership.views(now), slotCycle(quota))) {
+      lane.stats.lost += 1;
+    } else {
       const waiter = lane.waiters.shift();
       if (waiter) {
         lane.stats.granted += 1;
         lane.stats.lateMsTotal += Math.max(0, late);
         lane.firstGrantAtMs ??= now;
         this.#onGrant?.({ key, slot, slotTimeMs: slotTime(slot, quota), grantedAtMs: now });
-        waiter.resolve();
+        let reported = false;
+        const call: GrantedCall = {
+          left: (atMs = this.#now()) => {
+            if (reported) return;
+            reported = true;
+            this.#noteLeft(key, lane, slot, atMs - slotTime(slot, quota) > maxLate);
+          },
+        };
+        if (late > maxLate) call.left(now);
+        waiter.resolve(call);
         for (const listener of this.#grantListeners) listener(key);
       }
     }
     this.#plan(key, lane);
+  }
+
+  /** A call left: if late, its slot one cycle on stays unused (no one else owns it), re-planning if it was next. */
+  #noteLeft(key: string, lane: Lane, slot: number, late: boolean): void {
+    if (!late || this.#closed) return;
+    const leave = slotToLeaveAfterLateCall(slot, this.#quotaFor(key));
+    lane.stats.leftLate += 1;
+    lane.skip.add(leave);
+    if (lane.plannedSlot === leave) this.#plan(key, lane);
   }
 }

@@ -1,11 +1,16 @@
 /**
  * The arithmetic of quota-exact dispatch, pure so tests can check the limiter's decisions without a clock.
  *
- * Time is cut into global slots of `slotMs = 1000 / (quota × QUOTA_FILL)` counted from the Unix epoch, the same for
- * every process. A call may start only at a slot's time, and each slot belongs to exactly one member of the group of
- * worker processes sharing the quota (`slot mod memberCount == rank`). Any one-second window holds at most
- * `ceil(quota × QUOTA_FILL) <= quota` slot times, each used at most once, so no window can exceed the quota however
- * many processes call, and the `1 - QUOTA_FILL` spare absorbs a late start or uneven network delay.
+ * A quota of Q calls per second allows `W = floor(Q)` calls in any one-second window (its _cycle_). Time is cut into
+ * global slots of `slotMs = 1000 / (W × QUOTA_FILL)` counted from the Unix epoch, the same for every process, so W
+ * consecutive slots span a little more than a second. A call may start only at a slot's time, and each slot belongs
+ * to exactly one member of the group of worker processes sharing the quota: `(slot mod W) mod memberCount == rank`.
+ * Any one-second window holds at most W slot times, each used at most once, so no window can exceed the quota however
+ * many processes call, and the `1 - QUOTA_FILL` spare absorbs a small delay on the way.
+ *
+ * Slot `s` and slot `s + W` always have the same owner. A call that leaves more than the spare after its slot's time
+ * could share a window with the next W - 1 calls _and_ the one at `s + W`; its owner then leaves `s + W` unused
+ * ({@link slotToLeaveAfterLateCall}), which no other process could have used, so a late call never crowds a window.
  */
 
 /** The share of the quota the slots use: 97 %, so `quota` slots span 1.031 s and a call may arrive ~30 ms late. */
@@ -19,9 +24,29 @@ export interface MembershipView {
   members: readonly string[];
 }
 
+/** The calls a quota allows in any one-second window: its whole calls per second (at least one). */
+export function slotCycle(quotaPerSecond: number): number {
+  return Math.max(1, Math.floor(quotaPerSecond));
+}
+
 /** Milliseconds between two consecutive global slots for a quota in calls per second. */
 export function slotMs(quotaPerSecond: number): number {
-  return 1000 / (quotaPerSecond * QUOTA_FILL);
+  // Below one call per second the quota itself sets the pace (one call every 1/Q s); above it, whole calls do.
+  const perSecond = quotaPerSecond < 1 ? quotaPerSecond : slotCycle(quotaPerSecond);
+  return 1000 / (perSecond * QUOTA_FILL);
+}
+
+/**
+ * The slot a call started at `slot` must leave unused when it left late: `slot + W`, which the caller owns too. How late
+ * a call may leave with this rule holding: until the slot after that one, `(W + 1) × slotMs - 1000` after its time.
+ */
+export function slotToLeaveAfterLateCall(slot: number, quotaPerSecond: number): number {
+  return slot + slotCycle(quotaPerSecond);
+}
+
+/** How late after its slot a call may leave when its owner leaves {@link slotToLeaveAfterLateCall} unused. */
+export function lateCallToleranceMs(quotaPerSecond: number): number {
+  return (slotCycle(quotaPerSecond) + 1) * slotMs(quotaPerSecond) - 1000;
 }
 
 /** The first slot index whose time is at or after `atMs`. */
@@ -34,10 +59,14 @@ export function slotTime(slot: number, quotaPerSecond: number): number {
   return slot * slotMs(quotaPerSecond);
 }
 
-/** Whether `member` owns `slot` in one view. */
-export function ownsInView(slot: number, member: string, view: MembershipView): boolean {
+/**
+ * Whether `member` owns `slot` in one view, for a quota whose cycle is `cycle` ({@link slotCycle}). Ownership follows
+ * the slot's place in its cycle, so `slot` and `slot + cycle` share an owner; with more members than a cycle has
+ * slots, the members of the highest ranks own none.
+ */
+export function ownsInView(slot: number, member: string, view: MembershipView, cycle: number): boolean {
   const rank = view.members.indexOf(member);
-  return rank >= 0 && slot % view.members.length === rank;
+  return rank >= 0 && (slot % cycle) % view.members.length === rank;
 }
 
 /**
@@ -46,9 +75,9 @@ export function ownsInView(slot: number, member: string, view: MembershipView): 
  * the same member is owned by nobody else in either, so no slot is ever used twice. `guardMs` must exceed the
  * longest time between two processes seeing the same change (the refresh interval plus the store's latency).
  */
-export function ownsSlot(slot: number, member: string, views: readonly MembershipView[]): boolean {
+export function ownsSlot(slot: number, member: string, views: readonly MembershipView[], cycle: number): boolean {
   if (views.length === 0) return false;
-  return views.every((view) => ownsInView(slot, member, view));
+  return views.every((view) => ownsInView(slot, member, view, cycle));
 }
 
 /** The views that bind at `nowMs`: those taken within `guardMs`, plus the last one taken before that window. */
@@ -62,23 +91,29 @@ export function bindingViews(views: readonly MembershipView[], nowMs: number, gu
 /** How far ahead to look for an owned slot before concluding there is none under the binding views. */
 const SEARCH_SLOTS = 4096;
 
-/** The first slot at or after `fromSlot` that `member` may use, or undefined when the binding views give it none. */
+/**
+ * The first slot at or after `fromSlot` that `member` may use (owned under every binding view and not in `skip`), or
+ * undefined when the binding views give it none.
+ */
 export function nextOwnedSlot(
   fromSlot: number,
   member: string,
   views: readonly MembershipView[],
+  cycle: number,
+  skip: ReadonlySet<number> = new Set(),
   searchSlots = SEARCH_SLOTS,
 ): number | undefined {
   for (let slot = fromSlot; slot < fromSlot + searchSlots; slot += 1) {
-    if (ownsSlot(slot, member, views)) return slot;
+    if (!skip.has(slot) && ownsSlot(slot, member, views, cycle)) return slot;
   }
   return undefined;
 }
 
 /** The calls per second `member` can make under the binding views (its slots' share of the filled quota). */
 export function ownRate(quotaPerSecond: number, member: string, views: readonly MembershipView[]): number {
-  const sample = 240; // a multiple of every group size up to 6 and 8, 10, 12; close enough beyond
+  const cycle = slotCycle(quotaPerSecond);
+  // Ownership repeats every cycle, so one cycle's slots give the exact share.
   let owned = 0;
-  for (let slot = 0; slot < sample; slot += 1) if (ownsSlot(slot, member, views)) owned += 1;
-  return (quotaPerSecond * QUOTA_FILL * owned) / sample;
+  for (let slot = 0; slot < cycle; slot += 1) if (ownsSlot(slot, member, views, cycle)) owned += 1;
+  return ((1000 / slotMs(quotaPerSecond)) * owned) / cycle;
 }

@@ -2,11 +2,12 @@ import type { ActivitySlotInfo, CustomSlotSupplier, SlotPermit, TunerHolder } fr
 import type { QuotaPacer } from './pacer';
 
 /**
- * Tasks a FaceID worker may hold per action before their call: what its own slots carry out in this many seconds.
- * Enough that a slot never waits for a poll (a task comes from the server's backlog in milliseconds), and short, so
- * that when tasks are scarce one process does not sit on them while another's slots pass unused (docs/benchmarks.md).
+ * Tasks a FaceID worker may hold per action before their call: what its own slots carry out in this many seconds
+ * (at least one). Enough that a slot never waits for a poll (a task comes from the server's backlog in milliseconds),
+ * and short, so that when tasks are scarce one process does not sit on them while another's slots pass unused, and
+ * a task spends little time waiting inside a worker (docs/benchmarks.md).
  */
-const BACKLOG_SECONDS = 1.5;
+const BACKLOG_SECONDS = 0.5;
 
 /**
  * Activity slots for one FaceID action's worker, sized to this process's share of the quota: a process takes only

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Agent } from 'undici';
@@ -191,6 +191,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...node('emulator', 'src/emulator/main.ts'),
       ready: () => waitForPort('127.0.0.1', emulatorPort),
     });
+    raiseInstrumentPriority(supervisor.pids().emulator, write);
     // Started one after the other: two workers bundling the workflow code at once would double the start-up time.
     for (let i = 0; i < options.workers; i += 1) {
       await within(
@@ -327,3 +328,18 @@ const INHERITED_CONFIG = [
   'CODEC_AUTH_TOKENS',
   'CODEC_UI_ORIGIN',
 ];
+
+/**
+ * The emulator stands in for Tencent's gateway, which counts calls as they arrive, on machines of its own. Sharing two
+ * cores with the stack, a starved emulator stamps arrivals late and counts windows the workers never sent (measured
+ * under a CPU hog: peak 6 at quota 5, every departure in its slot); a higher scheduling priority keeps the instrument
+ * honest. It needs root (CI and sessions are); without it the bench runs as before and says so.
+ */
+function raiseInstrumentPriority(pid: number | undefined, write: (line: string) => void): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, -10);
+  } catch {
+    write('[journeys] the emulator runs at normal priority (raising it needs root)\n');
+  }
+}

@@ -41,8 +41,8 @@ function reserve(supplier: ReturnType<typeof pacedActivitySlots>, signal = new A
 }
 
 describe('pacedActivitySlots', () => {
-  it('holds at most 1.5 s of this process’s own rate in tasks that have not made their call', async () => {
-    const { pacer, grant } = fakePacer(2);
+  it('holds at most 0.5 s of this process’s own rate in tasks that have not made their call', async () => {
+    const { pacer, grant } = fakePacer(6);
     const supplier = pacedActivitySlots(pacer, 'GetLivenessResult');
     const first = [reserve(supplier), reserve(supplier), reserve(supplier)];
     for (const slot of first) expect(await slot.given()).toBe(true);

@@ -1,0 +1,106 @@
+import { QuotaPacer, type PacerGrant } from '../../../src/quota/pacer';
+import type { QuotaMembership } from '../../../src/quota/membership';
+import { lateCallToleranceMs } from '../../../src/quota/slot-plan';
+
+const QUOTA = 5;
+
+/** A group of one: this member owns every slot, from the start of time. */
+const alone = { memberId: 'a', views: () => [{ atMs: 0, members: ['a'] }], onChange: () => () => undefined };
+
+/** The largest number of times in any half-open window [t, t + 1000). */
+function peakInOneSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let end = 0, start = 0; end < sorted.length; end += 1) {
+    while ((sorted[end] as number) - (sorted[start] as number) >= 1000) start += 1;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return peak;
+}
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: 1_700_000_000_000 });
+});
+afterEach(() => jest.useRealTimers());
+
+function pacerWithGrants(): { pacer: QuotaPacer; grants: PacerGrant[] } {
+  const grants: PacerGrant[] = [];
+  const pacer = new QuotaPacer({
+    membership: alone as unknown as QuotaMembership,
+    quotaFor: () => QUOTA,
+    onGrant: (grant) => grants.push(grant),
+  });
+  return { pacer, grants };
+}
+
+describe('QuotaPacer', () => {
+  it('pays for a call that left late with its slot one cycle on, so the departures stay within the quota', async () => {
+    const { pacer, grants } = pacerWithGrants();
+    const departures: number[] = [];
+    const calls = 60;
+    // Every fourth call leaves 150 ms after its grant: a garbage-collection pause or a starved CPU after the pacer.
+    const done = Array.from({ length: calls }, async (_, index) => {
+      const call = await pacer.acquire('GetLivenessResult');
+      const leftAt = Date.now() + (index % 4 === 1 ? 150 : 1);
+      departures.push(leftAt);
+      call.left(leftAt);
+    });
+    await jest.advanceTimersByTimeAsync(40_000);
+    await Promise.all(done);
+
+    expect(peakInOneSecond(departures)).toBeLessThanOrEqual(QUOTA);
+    const slots = grants.map((grant) => grant.slot);
+    const late = grants.filter((_, index) => index % 4 === 1 && index > 0).map((grant) => grant.slot);
+    for (const slot of late) expect(slots).not.toContain(slot + QUOTA);
+    expect(pacer.stats().GetLivenessResult).toMatchObject({ granted: calls, leftLate: late.length, waiting: 0 });
+    pacer.close();
+  });
+
+  it('gives up a slot it wakes for far too late, and calls after a smaller delay at the cost of the next cycle', async () => {
+    // The pacer's clock runs ahead of the timers by `stall`: its timers fire that late, as on a blocked event loop.
+    let stall = 0;
+    const grants: PacerGrant[] = [];
+    const pacer = new QuotaPacer({
+      membership: alone as unknown as QuotaMembership,
+      quotaFor: () => QUOTA,
+      now: () => Date.now() + stall,
+      onGrant: (grant) => grants.push(grant),
+    });
+    const acquireNext = async (stallBeforeFire: number): Promise<void> => {
+      // Leaves as soon as it is let through.
+      const call = pacer.acquire('ApplyLivenessToken').then((granted) => granted.left());
+      stall += stallBeforeFire;
+      await jest.advanceTimersByTimeAsync(2_000);
+      await call;
+    };
+    await acquireNext(0);
+    expect(pacer.stats().ApplyLivenessToken).toMatchObject({ granted: 1, late: 0, leftLate: 0 });
+    // Past the warm-up (every other slot for the first 3 s), so the calls below could use consecutive slots.
+    await jest.advanceTimersByTimeAsync(3_000);
+
+    // Far too late (past half the tolerance): the slot is given up, the call goes at a later one, on time.
+    await acquireNext(lateCallToleranceMs(QUOTA) / 2 + 20);
+    expect(pacer.stats().ApplyLivenessToken).toMatchObject({ granted: 2, late: 1, leftLate: 0 });
+    expect((grants[1]?.grantedAtMs ?? 0) - (grants[1]?.slotTimeMs ?? 0)).toBeLessThan(1);
+
+    // Late by more than the spare allows, less than half the tolerance: it calls, and the slot a cycle on stays unused
+    // while the calls queued behind it take every other slot.
+    const queued = Array.from({ length: 2 * QUOTA + 1 }, () =>
+      pacer.acquire('ApplyLivenessToken').then((granted) => granted.left()),
+    );
+    stall += 40;
+    await jest.advanceTimersByTimeAsync(5_000);
+    await Promise.all(queued);
+    expect(pacer.stats().ApplyLivenessToken).toMatchObject({ late: 1, leftLate: 1 });
+    const lateSlot = grants[2]?.slot ?? 0;
+    expect(grants.slice(3).map((grant) => grant.slot - lateSlot)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
+    expect(grants.length).toBe(3 + 2 * QUOTA);
+    pacer.close();
+  });
+
+  it('rejects waiting calls when it closes', async () => {
+    const { pacer } = pacerWithGrants();
+    pacer.close();
+    await expect(pacer.acquire('ApplyLivenessToken')).rejects.toThrow('quota pacer closed');
+  });
+});
