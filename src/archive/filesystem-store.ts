@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +11,13 @@ import {
   type ArchiveStore,
   type PutExpectations,
   type StoredObject,
+  type VersionedObject,
 } from './store';
+
+/** A lock file older than this was left by a process that crashed mid-write (a write under it takes milliseconds). */
+const STALE_LOCK_MS = 30_000;
+/** How long a conditional write waits for another process's lock before it fails. */
+const LOCK_WAIT_MS = 10_000;
 
 /**
  * The default store: files under a root folder. Writes go to a temporary file that is fsynced and renamed into
@@ -90,6 +97,30 @@ export class FilesystemStore implements ArchiveStore {
     }
   }
 
+  async readVersioned(key: string): Promise<VersionedObject | undefined> {
+    const body = await readFile(this.pathOf(key)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    return body === undefined ? undefined : { body, version: versionOf(body) };
+  }
+
+  async putIfVersion(key: string, body: Buffer, contentType: string, version: string | undefined): Promise<boolean> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    // Processes on one machine share the folder: an exclusive lock file beside the object makes check-and-write one
+    // step for all of them (rename alone is atomic, but cannot compare first).
+    const release = await lockFile(`${path}.lock`);
+    try {
+      const current = await this.readVersioned(key);
+      if (current?.version !== version) return false;
+      await this.put(key, body, { contentType });
+      return true;
+    } finally {
+      await release();
+    }
+  }
+
   async delete(key: string): Promise<void> {
     const path = this.pathOf(key);
     await rm(path, { force: true });
@@ -104,7 +135,7 @@ export class FilesystemStore implements ArchiveStore {
       for (const entry of entries) {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
-        else if (!entry.name.endsWith('.meta.json') && !entry.name.endsWith('.partial')) {
+        else if (!/\.(meta\.json|partial|lock)$/.test(entry.name)) {
           const key = relative(this.root, full).split(sep).join('/');
           if (key.startsWith(prefix)) keys.push(key);
         }
@@ -152,6 +183,33 @@ async function removePartials(dir: string, olderThanMs: number, include: (name: 
     removed += 1;
   }
   return removed;
+}
+
+/** The version of a filesystem object: its content's MD5 (two writes of the same bytes are the same version). */
+function versionOf(body: Buffer): string {
+  return createHash('md5').update(body).digest('hex');
+}
+
+/** Takes an exclusive lock file, waiting for its holder; returns the release. */
+async function lockFile(lock: string): Promise<() => Promise<void>> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.close();
+      return () => unlink(lock).catch(() => undefined);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const age = await stat(lock).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    );
+    // A holder that crashed never releases: its lock goes once it is far older than any write.
+    if (age > STALE_LOCK_MS) await unlink(lock).catch(() => undefined);
+    else if (Date.now() > deadline) throw new Error('archive object is locked by another writer for too long');
+    else await sleep(Math.min(2 ** attempt, 20) + Math.random() * 5);
+  }
 }
 
 async function fsync(path: string): Promise<void> {

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { manifestKey } from './keys';
-import { ArchiveObjectMissingError, type ArchiveStore } from './store';
+import type { ArchiveStore } from './store';
 import type { MediaKind } from '../workflows/types';
 
 /** One archived object as the manifest lists it. */
@@ -34,26 +35,6 @@ export interface JourneyManifest {
 /** What a caller reports when it archived an object. */
 export type ArchivedObject = Omit<ManifestEntry, 'archivedAt' | 'deletedAt'>;
 
-// Per store and journey, the tail of the queue of manifest updates; entries go once their queue is empty.
-const queues = new WeakMap<ArchiveStore, Map<string, Promise<unknown>>>();
-
-/** Runs `task` after every earlier update of the same journey in this process has finished. */
-function serialised<T>(store: ArchiveStore, journeyId: string, task: () => Promise<T>): Promise<T> {
-  let perStore = queues.get(store);
-  if (!perStore) {
-    perStore = new Map();
-    queues.set(store, perStore);
-  }
-  const tails = perStore;
-  const run = (tails.get(journeyId) ?? Promise.resolve()).then(task);
-  const tail = run.catch(() => undefined);
-  tails.set(journeyId, tail);
-  void tail.then(() => {
-    if (tails.get(journeyId) === tail) tails.delete(journeyId);
-  });
-  return run;
-}
-
 function isManifest(value: unknown): value is JourneyManifest {
   const candidate = value as Partial<JourneyManifest> | null;
   return (
@@ -67,32 +48,43 @@ function isManifest(value: unknown): value is JourneyManifest {
 
 /** A journey's manifest, or undefined when nothing was archived for it yet. */
 export async function readManifest(store: ArchiveStore, journeyId: string): Promise<JourneyManifest | undefined> {
-  let stream;
-  try {
-    stream = await store.get(manifestKey(journeyId));
-  } catch (error) {
-    if (error instanceof ArchiveObjectMissingError) return undefined;
-    throw error;
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  return (await readVersionedManifest(store, journeyId))?.manifest;
+}
+
+async function readVersionedManifest(
+  store: ArchiveStore,
+  journeyId: string,
+): Promise<{ manifest: JourneyManifest; version: string } | undefined> {
+  const stored = await store.readVersioned(manifestKey(journeyId));
+  if (!stored) return undefined;
+  const parsed: unknown = JSON.parse(stored.body.toString('utf8'));
   if (!isManifest(parsed)) throw new Error('the journey manifest has an unknown format');
-  return parsed;
+  return { manifest: parsed, version: stored.version };
+}
+
+/** Attempts of one manifest update before it gives up; each lost race means another writer's update went in. */
+const MAX_ATTEMPTS = 20;
+
+/** Raised when a manifest update kept losing to other writers; the caller's activity retries it. */
+export class ManifestContentionError extends Error {
+  override readonly name = 'ManifestContentionError';
 }
 
 /**
- * Read-modify-write of a journey's manifest. Updates of one journey are queued in this process, and the store's
- * atomic `put` means a reader sees the old or the new manifest, never a mix. `change` returns false to skip writing.
+ * Read-modify-write of a journey's manifest, safe across processes: the write goes through only if the manifest is
+ * still the version that was read (a compare-and-swap in the store), otherwise the change is applied again to the
+ * newer manifest. Workers archiving media, the retention sweep and erasure may update one journey at once and none of
+ * their changes is lost. `change` must be repeatable on a fresh copy; it returns false to skip writing.
  */
-export function updateManifest(
+export async function updateManifest(
   store: ArchiveStore,
   journeyId: string,
   change: (manifest: JourneyManifest) => boolean | Promise<boolean>,
   now: () => string = () => new Date().toISOString(),
 ): Promise<JourneyManifest> {
-  return serialised(store, journeyId, async () => {
-    const manifest = (await readManifest(store, journeyId)) ?? {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const current = await readVersionedManifest(store, journeyId);
+    const manifest = current?.manifest ?? {
       version: 1 as const,
       journeyId,
       updatedAt: now(),
@@ -101,11 +93,12 @@ export function updateManifest(
     };
     if (!(await change(manifest))) return manifest;
     manifest.updatedAt = now();
-    await store.put(manifestKey(journeyId), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), {
-      contentType: 'application/json',
-    });
-    return manifest;
-  });
+    const body = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+    if (await store.putIfVersion(manifestKey(journeyId), body, 'application/json', current?.version)) return manifest;
+    // Another writer came first: back off a little (spreading writers that collided), then apply the change to theirs.
+    await sleep(Math.random() * 10 * attempt);
+  }
+  throw new ManifestContentionError(`the manifest kept changing under ${MAX_ATTEMPTS} attempts to update it`);
 }
 
 /** Adds archived objects to the manifest; an object already listed keeps its first `archivedAt` (retries are no-ops). */

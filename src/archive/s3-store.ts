@@ -6,6 +6,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -15,6 +16,7 @@ import {
   type ArchiveStore,
   type PutExpectations,
   type StoredObject,
+  type VersionedObject,
 } from './store';
 
 /** Where an {@link S3Store} keeps its objects and how it uploads them. */
@@ -31,6 +33,16 @@ export interface S3StoreOptions {
 
 /** Object metadata key for the verified MD5 (an ETag is not an MD5 for multipart or KMS-encrypted objects). */
 const MD5_METADATA = 'md5';
+
+/**
+ * A conditional write that lost: 412 when the object changed or exists, 409 when another conditional write of the
+ * same key was in flight (S3 asks the loser to retry).
+ */
+function isLostRace(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode;
+  return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || status === 412 || status === 409;
+}
 
 function isNotFound(error: unknown): boolean {
   const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -146,6 +158,42 @@ export class S3Store implements ArchiveStore {
       };
     } catch (error) {
       if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async readVersioned(key: string): Promise<VersionedObject | undefined> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const body = Buffer.from(
+        await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+      );
+      if (!response.ETag) throw new Error('the object store answered without an ETag; conditional writes need one');
+      return { body, version: response.ETag };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async putIfVersion(key: string, body: Buffer, contentType: string, version: string | undefined): Promise<boolean> {
+    const md5 = createHash('md5').update(body).digest('hex');
+    try {
+      // If-None-Match / If-Match on PUT: AWS S3 since 2024, MinIO, Tencent COS; a store that ignores them would let
+      // two writers both win, so `npm test` checks the race against MinIO.
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          Body: body,
+          ContentType: contentType,
+          Metadata: { [MD5_METADATA]: md5 },
+          ...(version === undefined ? { IfNoneMatch: '*' } : { IfMatch: version }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isLostRace(error)) return false;
       throw error;
     }
   }

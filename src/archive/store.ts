@@ -22,6 +22,13 @@ export class ArchiveIntegrityError extends Error {
   override readonly name = 'ArchiveIntegrityError';
 }
 
+/** A small object read together with its version, for a compare-and-swap write ({@link ArchiveStore.putIfVersion}). */
+export interface VersionedObject {
+  body: Buffer;
+  /** Opaque; changes with every write (the ETag on S3). */
+  version: string;
+}
+
 /** Raised when a key is not in the store. */
 export class ArchiveObjectMissingError extends Error {
   override readonly name = 'ArchiveObjectMissingError';
@@ -39,6 +46,14 @@ export interface ArchiveStore {
   head(key: string): Promise<StoredObject | undefined>;
   /** Removes an object; removing an absent one is not an error. */
   delete(key: string): Promise<void>;
+  /** A small object (a manifest, a record) with its version, or undefined when absent. */
+  readVersioned(key: string): Promise<VersionedObject | undefined>;
+  /**
+   * Writes a small object only if it is still at `version` (only if absent, when `version` is undefined); answers
+   * false, writing nothing, when another writer changed it first. Every process sharing the store sees the same
+   * outcome, so read-modify-write of one object holds across workers and gateways.
+   */
+  putIfVersion(key: string, body: Buffer, contentType: string, version: string | undefined): Promise<boolean>;
   /** Keys under a prefix, for manifests and retention. */
   list(prefix: string): Promise<string[]>;
   /** Releases connections, where the store holds any. */

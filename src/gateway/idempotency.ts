@@ -1,16 +1,27 @@
 import { createHash } from 'node:crypto';
 import { ProblemError } from './problems';
+import type { ArchiveIdempotencyRecords, StoredResponse } from './shared-idempotency';
 
-/** A response worth replaying: what the first request with the key answered. */
-export interface StoredResponse {
-  status: number;
-  body: unknown;
+export type { StoredResponse } from './shared-idempotency';
+
+interface Answer {
+  response: StoredResponse;
+  /** Whether another request with the key (in any gateway) produced it. */
+  replayed: boolean;
 }
 
 interface Entry {
   fingerprint: string;
-  response: Promise<StoredResponse>;
+  answer: Promise<Answer>;
   expiresAtMs: number;
+}
+
+/** Options of {@link IdempotencyCache}. */
+export interface IdempotencyCacheOptions {
+  /** Records every gateway shares; without them (tests, one gateway) a key holds in this process only. */
+  shared?: ArchiveIdempotencyRecords;
+  ttlMs?: number;
+  maxEntries?: number;
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -43,18 +54,22 @@ function sha256(value: string): string {
 }
 
 /**
- * `Idempotency-Key` for `POST /v1/journeys`, per gateway process: the same key with the same body replays the first
- * answer (also while it is still in flight), the same key with another body is refused. Journeys are idempotent by
- * `reference` on the server anyway, so a key that outlives this cache (restart, another instance) is still safe:
- * the start then returns the same running journey.
+ * `Idempotency-Key` for `POST /v1/journeys`: the same key with the same body replays the first answer (also while it
+ * is still in flight), the same key with another body is refused, from whichever gateway the retry reaches. A record
+ * in the shared store decides across gateways; this process's map answers its own repeats without a store read.
+ * Journeys are idempotent by `reference` on the server too, so even a key past its TTL starts nothing twice.
  */
 export class IdempotencyCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly shared: ArchiveIdempotencyRecords | undefined;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
 
-  constructor(
-    private readonly ttlMs = 24 * 3600_000,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(options: IdempotencyCacheOptions = {}) {
+    this.shared = options.shared;
+    this.ttlMs = options.ttlMs ?? 24 * 3600_000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+  }
 
   /** Runs `produce` once per (caller, key, body); replays show `replayed: true`. */
   async run(
@@ -69,7 +84,7 @@ export class IdempotencyCache {
       throw new ProblemError('invalid_idempotency_key', 'use 1-255 printable ASCII characters, e.g. a UUID');
     }
     // Scoped by caller: two backends choosing the same key never see each other's journeys.
-    const id = `${sha256(caller)}:${key}`;
+    const id = sha256(`${sha256(caller)}:${key}`);
     const fingerprint = sha256(canonicalJson(body));
     const now = Date.now();
     const existing = this.entries.get(id);
@@ -77,16 +92,44 @@ export class IdempotencyCache {
       if (existing.fingerprint !== fingerprint) {
         throw new ProblemError('idempotency_key_reused', 'this key was first used with a different body');
       }
-      return { ...(await existing.response), replayed: true };
+      return { ...(await existing.answer).response, replayed: true };
     }
-    const response = produce();
-    this.remember(id, { fingerprint, response, expiresAtMs: now + this.ttlMs });
+    const answer = this.answer(id, fingerprint, produce);
+    this.remember(id, { fingerprint, answer, expiresAtMs: now + this.ttlMs });
     try {
-      return { ...(await response), replayed: false };
+      const { response, replayed } = await answer;
+      return { ...response, replayed };
     } catch (error) {
       // A failed attempt is not an answer to replay: the caller may retry with the same key.
-      this.entries.delete(id);
+      if (this.entries.get(id)?.answer === answer) this.entries.delete(id);
       throw error;
+    }
+  }
+
+  /** The answer for a key this process has not seen: produced here, or another gateway's, through the shared records. */
+  private async answer(id: string, fingerprint: string, produce: () => Promise<StoredResponse>): Promise<Answer> {
+    if (!this.shared) return { response: await produce(), replayed: false };
+    const claim = await this.shared.claim(id, fingerprint);
+    switch (claim.kind) {
+      case 'reused':
+        throw new ProblemError('idempotency_key_reused', 'this key was first used with a different body');
+      case 'in-flight':
+        throw new ProblemError('idempotency_key_in_flight', 'another request with this key is still running; retry it');
+      case 'replay':
+        return { response: claim.response, replayed: true };
+      case 'claimed': {
+        let response: StoredResponse;
+        try {
+          response = await produce();
+        } catch (error) {
+          await claim.abandon().catch(() => undefined);
+          throw error;
+        }
+        // The journey has started: its caller gets the answer even if the record cannot be completed (a retry then
+        // waits out the claim and starts by reference, which finds the same journey).
+        await claim.complete(response).catch(() => undefined);
+        return { response, replayed: false };
+      }
     }
   }
 

@@ -4,10 +4,12 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { openArchiveStore } from '../archive/open-store';
+import type { ArchiveStore } from '../archive/store';
+import { removeExpiredIdempotencyRecords } from './shared-idempotency';
 import { dataConverterFor } from '../codec/data-converter';
 import { ConfigError, config, gatewaySettings, type AppConfig } from '../config';
 import { EkycClient } from '../client/ekyc-client';
-import { createLogger } from '../logging';
+import { createLogger, type Logger } from '../logging';
 import { resolveTemporalTarget } from '../temporal/connection';
 import { codecRoutes } from './codec-routes';
 import { createGateway, type GatewayPlugin } from './server';
@@ -52,11 +54,13 @@ async function main(): Promise<void> {
   const app = createGateway({
     client,
     ekyc,
+    archive,
     settings: { ...settings, sandbox: cfg.sandbox },
     logger: log,
     plugins: pluginsFor(cfg, settings.publicUrl),
   });
   await app.listen({ host: settings.host, port: settings.port });
+  const cleanUp = keepCleaningIdempotencyRecords(archive, log);
   // Fastify has logged the address it listens on; the public URL may differ (behind a proxy).
   log.info({ publicUrl: settings.publicUrl }, 'gateway ready');
 
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    clearInterval(cleanUp);
     app
       .close()
       .then(() => connection.close())
@@ -84,3 +89,19 @@ main().catch((error: unknown) => {
   createLogger({ component: 'gateway', level: 'error' }).error({ err: error }, 'gateway failed to start');
   process.exit(1);
 });
+
+/** Removes expired `Idempotency-Key` records now and every hour (every gateway does; deleting twice is harmless). */
+function keepCleaningIdempotencyRecords(archive: ArchiveStore, log: Logger): NodeJS.Timeout {
+  const run = (): void => {
+    removeExpiredIdempotencyRecords(archive).then(
+      (removed) => {
+        if (removed > 0) log.info({ removed }, 'expired idempotency records removed');
+      },
+      (error: unknown) => log.warn({ err: error }, 'removing expired idempotency records failed; next try in an hour'),
+    );
+  };
+  run();
+  const timer = setInterval(run, 3600_000);
+  timer.unref();
+  return timer;
+}

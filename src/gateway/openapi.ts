@@ -289,6 +289,7 @@ export function buildOpenApiDocument(): Json {
               'body_too_large',
               'unsupported_media_type',
               'idempotency_key_reused',
+              'idempotency_key_in_flight',
               'token_issue_failed',
               'temporal_unavailable',
             ),

@@ -24,6 +24,7 @@ export const PROBLEMS = {
   journey_not_found: { status: 404, title: 'No such journey' },
   route_not_found: { status: 404, title: 'No such route' },
   journey_closed: { status: 409, title: 'The journey has already ended' },
+  idempotency_key_in_flight: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   journey_running: { status: 409, title: 'The journey has no result yet' },
   journey_aborted: { status: 409, title: 'The journey ended without a result' },
   journey_not_awaiting_user: { status: 409, title: 'The journey no longer waits for the user' },

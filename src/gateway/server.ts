@@ -1,3 +1,5 @@
+import type { ArchiveStore } from '../archive/store';
+import { ArchiveIdempotencyRecords } from './shared-idempotency';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
@@ -26,6 +28,8 @@ export interface GatewayOptions {
   client: Client;
   /** The journeys' typed client; it must have an archive to accept images. */
   ekyc: EkycClient;
+  /** The store every gateway shares, for `Idempotency-Key` records; without it a key holds in this process only. */
+  archive?: ArchiveStore;
   settings: GatewayRouteSettings & {
     /** Public base URL; default `http://127.0.0.1:<bound port>`, which suits tests on port 0. */
     publicUrl?: string;
@@ -69,7 +73,9 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     client: options.client,
     ekyc: options.ekyc,
     settings: options.settings,
-    idempotency: new IdempotencyCache(),
+    idempotency: new IdempotencyCache(
+      options.archive ? { shared: new ArchiveIdempotencyRecords(options.archive) } : {},
+    ),
     publicUrl,
   };
 

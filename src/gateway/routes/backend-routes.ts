@@ -5,6 +5,14 @@ import { journeyIdParam, type GatewayContext } from '../context';
 import { emptyBodySchema, listQuerySchema, parseWith, START_BODY_LIMIT, startJourneyBodySchema } from '../schemas';
 import { prepareStart } from '../start-input';
 
+/** What a start answers, before the client secret is added. */
+interface StartedJourney {
+  journeyId: string;
+  token: string;
+  verificationUrl?: string;
+  expiresAt: string;
+}
+
 /** Routes for backends, authenticated with an API key: start, status, result, cancel, list. */
 export function registerBackendRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   // Authenticated before the body is read: an unknown caller never gets a 12 MiB body parsed.
@@ -19,19 +27,15 @@ export function registerBackendRoutes(app: FastifyInstance, ctx: GatewayContext)
         prepared.webFinalUrl ? { webFinalUrl: prepared.webFinalUrl } : {},
       );
       const { journeyId, token, verificationUrl, expiresAt } = started;
-      return {
-        status: 201,
-        body: {
-          journeyId,
-          token,
-          ...(verificationUrl ? { verificationUrl } : {}),
-          expiresAt,
-          clientSecret: clientSecretFor(ctx.settings.clientSecretKey, journeyId),
-        },
-      };
+      const body: StartedJourney = { journeyId, token, ...(verificationUrl ? { verificationUrl } : {}), expiresAt };
+      return { status: 201, body };
     });
     if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-    return reply.code(answer.status).send(answer.body);
+    // The client secret is derived, never stored with a replayable answer (the records are shared by every gateway).
+    const started = answer.body as StartedJourney;
+    return reply
+      .code(answer.status)
+      .send({ ...started, clientSecret: clientSecretFor(ctx.settings.clientSecretKey, started.journeyId) });
   });
 
   app.get('/v1/journeys', { onRequest }, async (request) => {

@@ -4,6 +4,9 @@ import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } 
 import { S3Store } from '../../../src/archive/s3-store';
 import { ArchiveIntegrityError, ArchiveObjectMissingError } from '../../../src/archive/store';
 import { startMinio, type MinioServer } from './minio';
+import { expectCompareAndSwap } from '../../support/compare-and-swap';
+import { mediaKey } from '../../../src/archive/keys';
+import { readManifest, recordArchived } from '../../../src/archive/manifest';
 
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 
@@ -149,6 +152,38 @@ describe('S3Store against a real MinIO server', () => {
     expect(await multipart.head('journeys/ekyc:s3-g/unknown.bin')).toMatchObject({ md5: md5(large) });
     await store.put('journeys/ekyc:s3-g/claim.json', Buffer.from('[]'), { contentType: 'application/json' });
     expect(await store.head('journeys/ekyc:s3-g/claim.json')).toMatchObject({ md5: md5(Buffer.from('[]')), size: 2 });
+  });
+
+  it('writes conditionally (If-None-Match, If-Match): one winner among racing writers of several processes', async () => {
+    const others = [minio.openStore('archive-tests'), minio.openStore('archive-tests')];
+    try {
+      await expectCompareAndSwap([store, ...others], 'journeys/ekyc:cas/manifest.json');
+    } finally {
+      for (const other of others) await other.close();
+    }
+  });
+
+  it('keeps every manifest entry when workers on separate clients archive one journey at once', async () => {
+    const others = [minio.openStore('archive-tests'), minio.openStore('archive-tests')];
+    const stores = [store, ...others];
+    const journeyId = 'ekyc:s3-manifest-race';
+    const objects = Array.from({ length: 15 }, (_, index) => {
+      const md5 = index.toString(16).padStart(32, '0');
+      return {
+        key: mediaKey(journeyId, 'best-frame', md5, 'image/jpeg'),
+        kind: 'best-frame' as const,
+        md5,
+        size: 3,
+        contentType: 'image/jpeg',
+      };
+    });
+    try {
+      await Promise.all(objects.map((item, index) => recordArchived(stores[index % 3] as S3Store, journeyId, [item])));
+      const manifest = await readManifest(store, journeyId);
+      expect(manifest?.entries.map((entry) => entry.key).sort()).toEqual(objects.map((item) => item.key).sort());
+    } finally {
+      for (const other of others) await other.close();
+    }
   });
 
   it('refuses keys with empty, "." or ".." segments', async () => {

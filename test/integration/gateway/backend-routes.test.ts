@@ -88,7 +88,7 @@ describe('POST /v1/journeys', () => {
     }
   });
 
-  it('honours Idempotency-Key: replays the first answer, refuses the key with another body', async () => {
+  it('honours Idempotency-Key on every gateway: replays the first answer, refuses the key with another body', async () => {
     const key = `idem-${gw.harness.reference('k')}`;
     const reference = gw.harness.reference('gw-idem');
     const first = await start(livenessBody(reference), { 'idempotency-key': key });
@@ -96,6 +96,21 @@ describe('POST /v1/journeys', () => {
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(first.body);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    // The retry that a load balancer sends to the other gateway gets the same answer, and the same refusal.
+    const elsewhere = await gw.callSecond('POST', '/v1/journeys', {
+      bearer: API_KEY,
+      json: livenessBody(reference),
+      headers: { 'idempotency-key': key },
+    });
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body).toEqual(first.body);
+    expect(elsewhere.headers.get('idempotent-replayed')).toBe('true');
+    const otherBody = { bearer: API_KEY, json: livenessBody(gw.harness.reference('gw-idem-2')) };
+    expectProblem(
+      await gw.callSecond('POST', '/v1/journeys', { ...otherBody, headers: { 'idempotency-key': key } }),
+      422,
+      'idempotency_key_reused',
+    );
     expectProblem(
       await start(livenessBody(gw.harness.reference('gw-idem-other')), { 'idempotency-key': key }),
       422,

@@ -59,6 +59,8 @@ export interface GatewayFixture {
   app: FastifyInstance;
   url: string;
   call(method: string, path: string, options?: CallOptions): Promise<Answer>;
+  /** The same call on the second gateway (same Temporal, same archive). */
+  callSecond(method: string, path: string, options?: CallOptions): Promise<Answer>;
   /** A started journey's id path segment, URL-encoded as a client would send it. */
   path(journeyId: string, suffix?: string): string;
   secretOf(journeyId: string): string;
@@ -72,50 +74,66 @@ export async function startGatewayFixture(options: { webFinalUrl?: string } = {}
     archive: harness.archive,
     clientSecretKey: CLIENT_SECRET_KEY,
   });
-  const app = createGateway({
-    client: harness.client,
-    ekyc,
-    settings: {
-      apiKeys: [API_KEY, OTHER_API_KEY],
-      operatorKeys: [OPERATOR_KEY],
-      clientSecretKey: CLIENT_SECRET_KEY,
-      sandbox: true,
-      ...(options.webFinalUrl ? { webFinalUrl: options.webFinalUrl } : {}),
-    },
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const gatewayOn = () =>
+    createGateway({
+      client: harness.client,
+      ekyc,
+      archive: harness.archive,
+      settings: {
+        apiKeys: [API_KEY, OTHER_API_KEY],
+        operatorKeys: [OPERATOR_KEY],
+        clientSecretKey: CLIENT_SECRET_KEY,
+        sandbox: true,
+        ...(options.webFinalUrl ? { webFinalUrl: options.webFinalUrl } : {}),
+      },
+    });
+  // Two gateways over one Temporal and one archive, as a deployment behind a load balancer runs them.
+  const app = gatewayOn();
+  const second = gatewayOn();
+  const urlOf = async (gateway: FastifyInstance) => {
+    await gateway.listen({ host: '127.0.0.1', port: 0 });
+    return `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+  };
+  const url = await urlOf(app);
+  const secondUrl = await urlOf(second);
   return {
     harness,
     app,
     url,
-    async call(method, path, { bearer, json, raw, headers = {} } = {}) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        redirect: 'manual',
-        headers: {
-          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-          ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        ...(json !== undefined ? { body: JSON.stringify(json) } : raw !== undefined ? { body: raw } : {}),
-      });
-      const text = await response.text();
-      const contentType = response.headers.get('content-type') ?? '';
-      return {
-        status: response.status,
-        headers: response.headers,
-        contentType,
-        body: (contentType.includes('json') && text ? JSON.parse(text) : {}) as Body,
-        text,
-      };
-    },
+    call: callerOf(url),
+    callSecond: callerOf(secondUrl),
     path: (journeyId, suffix = '') => `/v1/journeys/${encodeURIComponent(journeyId)}${suffix}`,
     secretOf: (journeyId) => clientSecretFor(CLIENT_SECRET_KEY, journeyId),
     async close() {
+      await second.close();
       await app.close();
       await harness.close();
     },
+  };
+}
+
+/** Calls one gateway as a client would. */
+function callerOf(url: string): GatewayFixture['call'] {
+  return async (method, path, { bearer, json, raw, headers = {} } = {}) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(json !== undefined ? { body: JSON.stringify(json) } : raw !== undefined ? { body: raw } : {}),
+    });
+    const text = await response.text();
+    const contentType = response.headers.get('content-type') ?? '';
+    return {
+      status: response.status,
+      headers: response.headers,
+      contentType,
+      body: (contentType.includes('json') && text ? JSON.parse(text) : {}) as Body,
+      text,
+    };
   };
 }
 

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
 import { ArchiveIntegrityError, ArchiveObjectMissingError } from '../../../src/archive/store';
+import { expectCompareAndSwap } from '../../support/compare-and-swap';
 
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 
@@ -90,6 +91,23 @@ describe('FilesystemStore', () => {
 
   it('refuses keys that escape the store root', async () => {
     await expect(store.put('../outside', bytes, { contentType: 'image/jpeg' })).rejects.toThrow('escapes');
+  });
+
+  it('writes conditionally, one winner among racing writers of several processes', async () => {
+    await expectCompareAndSwap(
+      [store, new FilesystemStore(root), new FilesystemStore(root)],
+      'journeys/ekyc:cas/manifest.json',
+    );
+  });
+
+  it('takes over a lock left by a writer that crashed', async () => {
+    const key = 'journeys/ekyc:crashed/manifest.json';
+    await mkdir(dirname(join(root, key)), { recursive: true });
+    await writeFile(join(root, `${key}.lock`), '');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(join(root, `${key}.lock`), old, old);
+    expect(await store.putIfVersion(key, Buffer.from('{}'), 'application/json', undefined)).toBe(true);
+    expect(await readdir(dirname(join(root, key)))).toEqual(['manifest.json', 'manifest.json.meta.json']);
   });
 
   it('deletes an object and its metadata', async () => {
