@@ -3,6 +3,7 @@
  * `GATEWAY_HOST:GATEWAY_PORT`; SIGINT / SIGTERM stop accepting, let requests in flight finish, then exit.
  */
 import { Client, Connection } from '@temporalio/client';
+import { checkConditionalWrites } from '../archive/conditional-writes-check';
 import { openArchiveStore } from '../archive/open-store';
 import type { ArchiveStore } from '../archive/store';
 import { removeExpiredIdempotencyRecords } from './shared-idempotency';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
+  await checkConditionalWrites(archive);
   const target = resolveTemporalTarget(cfg);
   const connection = await Connection.connect(target.connection);
   const client = new Client({

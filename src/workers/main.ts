@@ -5,6 +5,7 @@
  */
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { checkConditionalWrites } from '../archive/conditional-writes-check';
 import { openArchiveStore } from '../archive/open-store';
 import { dataConverterFor } from '../codec/data-converter';
 import { config } from '../config';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const target = resolveTemporalTarget(cfg);
   // Opened first: a bad ARCHIVE_URL or half a credential pair stops the worker before it connects anywhere.
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
+  await checkConditionalWrites(archive);
   const connection = await NativeConnection.connect(target.connection);
   const limits = { rateLimits: cfg.faceid.rateLimits, defaultRateLimit: cfg.faceid.defaultRateLimit };
   // Every worker process on the task queue shares the quota through leases in the archive, the store they all reach.
