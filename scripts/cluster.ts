@@ -2,7 +2,8 @@
  * `npm run cluster`: the service on a production-shaped local cluster. PostgreSQL 15 (its own data folder and port),
  * the Temporal server built from its Go module with PostgreSQL persistence and SQL visibility, the Temporal UI server,
  * MinIO as the archive, the FaceID emulator in sandbox mode, two worker processes and two gateways. Takes the settings
- * of `npm start`; a restart keeps the data; Ctrl-C stops everything. See docs/deployment.md.
+ * of `npm start`; a process that dies is started again, as a service manager would; a restart keeps the data; Ctrl-C
+ * stops everything. See docs/deployment.md.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import {
   temporalServerChild,
   writeTemporalConfig,
 } from './cluster/temporal-server';
+import { ensureClusterTls, tlsClientEnv } from './cluster/tls';
 import { requireClusterTools } from './cluster/tools';
 import { uiServerChild } from './cluster/ui-server';
 
@@ -42,6 +44,8 @@ function clusterSettings() {
     workers: intSetting('CLUSTER_WORKERS', 2, 1, 8),
     gateways: intSetting('CLUSTER_GATEWAYS', 2, 1, 8),
     historyShards: intSetting('CLUSTER_HISTORY_SHARDS', 4, 1, 16384),
+    // Mutual TLS on the Temporal frontend, as production runs it; CLUSTER_TLS=false for plaintext.
+    tls: (process.env.CLUSTER_TLS?.trim() || 'true') !== 'false',
   };
 }
 
@@ -83,19 +87,21 @@ runStack(async (supervisor) => {
     temporalPassword: secrets.postgresTemporal,
   };
   await initPostgres(postgres);
-  await supervisor.start(postgresChild(postgres));
+  await supervisor.start({ ...postgresChild(postgres), restart: true });
   await provisionTemporalDatabases(postgres);
 
+  const tls = settings.tls ? ensureClusterTls(join(clusterDir, 'tls')) : undefined;
   const temporal = {
     rootDir: join(clusterDir, 'temporal'),
     ports: temporalPorts(cfg.temporal.devServerPort),
     historyShards: settings.historyShards,
     postgres,
+    tls,
   };
   await applyTemporalSchemas(temporal);
   writeTemporalConfig(temporal);
-  await supervisor.start(temporalServerChild(temporal));
-  await registerNamespace(address, cfg.temporal.namespace, '72h');
+  await supervisor.start({ ...temporalServerChild(temporal), restart: true });
+  await registerNamespace(address, cfg.temporal.namespace, '72h', tls);
 
   const minio: MinioSettings = {
     dataDir: join(clusterDir, 'minio'),
@@ -104,27 +110,35 @@ runStack(async (supervisor) => {
     secretAccessKey: secrets.minioSecretKey,
     bucket: 'ekyc-archive',
   };
-  await supervisor.start(minioChild(minio));
+  await supervisor.start({ ...minioChild(minio), restart: true });
   await ensureBucket(minio);
 
-  await supervisor.start(
-    uiServerChild({
+  await supervisor.start({
+    restart: true,
+    ...uiServerChild({
       rootDir: join(clusterDir, 'ui'),
       port: cfg.temporal.uiPort,
       temporalAddress: address,
       namespace: cfg.temporal.namespace,
       codecEndpoint: `${gateway.publicUrl}/codec`,
+      tls,
     }),
-  );
+  });
 
   if (cfg.sandbox) {
     await supervisor.start({
       ...serviceChild('src/emulator/main.ts', 'emulator'),
+      restart: true,
       ready: () => waitForPort('127.0.0.1', cfg.emulator.port),
     });
   }
   // Every process of the service reaches the same cluster and the same archive.
-  const shared: NodeJS.ProcessEnv = { TEMPORAL_ADDRESS: address, ...archiveEnv(minio) };
+  // With TLS they connect through Temporal's standard variables (TEMPORAL_TLS_*), as any client of a cluster would.
+  const shared: NodeJS.ProcessEnv = {
+    TEMPORAL_ADDRESS: address,
+    ...(tls ? tlsClientEnv(tls) : {}),
+    ...archiveEnv(minio),
+  };
   const metricsPorts = Array.from({ length: settings.workers }, (_, index) =>
     cfg.metrics.port > 0 ? cfg.metrics.port + index : 0,
   );
@@ -132,6 +146,7 @@ runStack(async (supervisor) => {
     await supervisor.start({
       ...serviceChild('src/workers/main.ts', `worker-${index + 1}`, { ...shared, METRICS_PORT: String(metricsPort) }),
       readyMessage: WORKER_READY_MESSAGE,
+      restart: true,
     });
   }
   const gatewayPorts = Array.from({ length: settings.gateways }, (_, index) => gateway.port + index);
@@ -139,6 +154,7 @@ runStack(async (supervisor) => {
     await supervisor.start({
       ...serviceChild('src/gateway/main.ts', `gateway-${index + 1}`, { ...shared, GATEWAY_PORT: String(port) }),
       ready: () => waitForHttp(`http://${probeHost(gateway.host)}:${port}/healthz`),
+      restart: true,
     });
   }
 
@@ -146,7 +162,14 @@ runStack(async (supervisor) => {
     bannerText([
       '',
       `ekyc-journeys is running on a local cluster (${settings.workers} workers, ${settings.gateways} gateways)`,
-      `  Temporal gRPC     ${address} (namespace ${cfg.temporal.namespace}; PostgreSQL persistence and visibility)`,
+      `  Temporal gRPC     ${address} (namespace ${cfg.temporal.namespace}; PostgreSQL persistence and visibility${tls ? '; mutual TLS' : ''})`,
+      ...(tls
+        ? [
+            `  Temporal client   TEMPORAL_TLS_CLIENT_CERT_PATH=${tls.clientCert}`,
+            `                    TEMPORAL_TLS_CLIENT_KEY_PATH=${tls.clientKey}`,
+            `                    TEMPORAL_TLS_SERVER_CA_CERT_PATH=${tls.caCert} TEMPORAL_TLS_SERVER_NAME=${tls.serverName}`,
+          ]
+        : []),
       `  Temporal Web UI   http://127.0.0.1:${cfg.temporal.uiPort}`,
       `  Temporal log      ${logFile(temporal)}`,
       `  PostgreSQL        127.0.0.1:${postgres.port} (databases temporal, temporal_visibility)`,

@@ -4,6 +4,8 @@ import { EKYC_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import type { ChildSpec } from '../lib/supervisor';
 import { waitForTemporal } from '../lib/wait';
 import { hasTemporalSchema, TEMPORAL_DB_USER, type PostgresSettings } from './postgres';
+import type { TLSConfig } from '@temporalio/client';
+import { tlsCliArgs, tlsConnectionOption, type ClusterTls } from './tls';
 import { ClusterSetupError, CLUSTER_TOOLS, run, temporalSchemaDir } from './tools';
 
 /** The gRPC (and frontend HTTP) port of each Temporal service, and each one's membership (ringpop) port. */
@@ -42,6 +44,8 @@ export interface TemporalServerSettings {
   /** History shards: fixed for the life of the database (docs/deployment.md, "Sizing"). */
   historyShards: number;
   postgres: PostgresSettings;
+  /** Mutual TLS on the frontend (every client presents a certificate of the cluster's CA); plaintext without. */
+  tls?: ClusterTls | undefined;
 }
 
 /** Creates or migrates the persistence and SQL visibility schemas with `temporal-sql-tool`; repeating it is harmless. */
@@ -126,7 +130,7 @@ global:
   membership:
     maxJoinDuration: 30s
     broadcastAddress: "127.0.0.1"
-services:
+${settings.tls ? frontendTlsYaml(settings.tls) : ''}services:
 ${service('frontend', `\n      httpPort: ${ports.frontendHttp}`)}
 ${service('history')}
 ${service('matching')}
@@ -159,6 +163,38 @@ system.forceSearchAttributesCacheRefreshOnRead:
   );
 }
 
+/**
+ * Mutual TLS on the frontend: it requires a client certificate of the cluster's CA. The server's own worker service
+ * (system workflows such as schedules) is a client of the frontend too, so it presents the client certificate.
+ * Traffic between the services stays on loopback in plaintext.
+ */
+function frontendTlsYaml(tls: ClusterTls): string {
+  const client = `        serverName: "${tls.serverName}"
+        rootCaFiles:
+          - "${tls.caCert}"`;
+  return `  tls:
+    frontend:
+      server:
+        certFile: "${tls.serverCert}"
+        keyFile: "${tls.serverKey}"
+        requireClientAuth: true
+        clientCaFiles:
+          - "${tls.caCert}"
+      client:
+${client}
+    systemWorker:
+      certFile: "${tls.clientCert}"
+      keyFile: "${tls.clientKey}"
+      client:
+${client}
+`;
+}
+
+/** How the scripts' own clients (health checks, the CLI) reach the frontend: plain, or with the cluster's client pair. */
+export function frontendClientTls(tls: ClusterTls | undefined): TLSConfig | undefined {
+  return tls ? tlsConnectionOption(tls) : undefined;
+}
+
 /** The Temporal server (frontend, history, matching and worker services in one process) as a supervised child. */
 export function temporalServerChild(settings: TemporalServerSettings): ChildSpec {
   return {
@@ -166,15 +202,23 @@ export function temporalServerChild(settings: TemporalServerSettings): ChildSpec
     command: CLUSTER_TOOLS.temporalServer,
     args: ['--root', settings.rootDir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
     ready: () =>
-      waitForTemporal(`127.0.0.1:${settings.ports.frontend}`, 120_000).catch((error: unknown) => {
-        throw new ClusterSetupError(`${(error as Error).message}; its log is ${logFile(settings)}`);
-      }),
+      waitForTemporal(`127.0.0.1:${settings.ports.frontend}`, 120_000, frontendClientTls(settings.tls)).catch(
+        (error: unknown) => {
+          throw new ClusterSetupError(`${(error as Error).message}; its log is ${logFile(settings)}`);
+        },
+      ),
   };
 }
 
 /** Registers the namespace (with its retention) and the journey search attributes, unless they exist. */
-export async function registerNamespace(address: string, namespace: string, retention: string): Promise<void> {
-  const cli = (what: string, args: string[]) => run(what, CLUSTER_TOOLS.temporalCli, [...args, '--address', address]);
+export async function registerNamespace(
+  address: string,
+  namespace: string,
+  retention: string,
+  tls?: ClusterTls,
+): Promise<void> {
+  const connection = ['--address', address, ...(tls ? tlsCliArgs(tls) : [])];
+  const cli = (what: string, args: string[]) => run(what, CLUSTER_TOOLS.temporalCli, [...args, ...connection]);
   const described = await cli('describe namespace', [
     'operator',
     'namespace',

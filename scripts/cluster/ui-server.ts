@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logToFile, type ChildSpec } from '../lib/supervisor';
 import { waitForHttp } from '../lib/wait';
+import type { ClusterTls } from './tls';
 import { CLUSTER_TOOLS } from './tools';
 
 /** What the Temporal UI server of the cluster needs. */
@@ -12,6 +13,8 @@ export interface UiServerSettings {
   namespace: string;
   /** The gateway's codec endpoint, so the UI shows decoded payloads (docs/operations.md). */
   codecEndpoint: string;
+  /** The cluster's client certificate, when the frontend requires mutual TLS. */
+  tls?: ClusterTls | undefined;
 }
 
 /** Writes the UI server's config and returns it as a supervised child, listening on loopback. */
@@ -34,7 +37,17 @@ cors:
     - http://localhost:${settings.port}
 codec:
   endpoint: ${settings.codecEndpoint}
-`;
+${
+  settings.tls
+    ? `tls:
+  caFile: ${settings.tls.caCert}
+  certFile: ${settings.tls.clientCert}
+  keyFile: ${settings.tls.clientKey}
+  serverName: ${settings.tls.serverName}
+  enableHostVerification: true
+`
+    : ''
+}`;
   writeFileSync(join(configDir, 'development.yaml'), yaml);
   writeFileSync(
     join(configDir, 'base.yaml'),

@@ -18,7 +18,15 @@ export interface ChildSpec {
   output?: (line: string) => void;
   /** The signal that asks the child to stop (default SIGTERM; PostgreSQL's fast shutdown is SIGINT). */
   stopSignal?: NodeJS.Signals;
+  /**
+   * Once ready, a child that exits on its own is started again (after a second), as a service manager would, instead of
+   * stopping the stack; more than {@link MAX_RESTARTS} restarts within a minute stop it after all.
+   */
+  restart?: boolean;
 }
+
+/** Restarts of one child within a minute before the supervisor gives up on it. */
+const MAX_RESTARTS = 5;
 
 interface Running {
   spec: ChildSpec;
@@ -38,6 +46,42 @@ export class Supervisor {
 
   /** Spawns a child, prefixes its output with its name, and waits for its readiness check. */
   async start(spec: ChildSpec): Promise<void> {
+    const { entry, announced } = this.spawn(spec);
+    this.running.push(entry);
+    const ready = spec.ready ?? (spec.readyLine || spec.readyMessage ? () => announced : undefined);
+    if (ready) {
+      await Promise.race([
+        ready(),
+        entry.exited.then((code) => {
+          throw new Error(`${spec.name} exited with ${code} before it was ready`);
+        }),
+      ]);
+    }
+    this.watch(entry);
+  }
+
+  /** After start-up: an exit nobody asked for either stops the stack or, for a restartable child, starts it again. */
+  private watch(entry: Running, restarts: number[] = []): void {
+    void entry.exited.then(async (code) => {
+      if (this.stopping) return;
+      const now = Date.now();
+      const recent = [...restarts.filter((at) => now - at < 60_000), now];
+      if (!entry.spec.restart || recent.length > MAX_RESTARTS) {
+        this.onUnexpectedExit(entry.spec.name, code);
+        return;
+      }
+      process.stderr.write(`[${entry.spec.name}] exited (${code ?? 'signal'}); starting it again\n`);
+      signalGroup(entry.process, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (this.stopping) return;
+      const { entry: next } = this.spawn(entry.spec);
+      // Same place in the list, so the stack still stops in its order.
+      this.running[this.running.indexOf(entry)] = next;
+      this.watch(next, recent);
+    });
+  }
+
+  private spawn(spec: ChildSpec): { entry: Running; announced: Promise<void> } {
     const child = spawn(spec.command, spec.args, {
       env: { ...process.env, ...spec.env },
       stdio: spec.readyMessage ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
@@ -66,20 +110,7 @@ export class Supervisor {
         child.disconnect();
       });
     }
-    const entry: Running = { spec, process: child, exited };
-    this.running.push(entry);
-    void exited.then((code) => {
-      if (!this.stopping) this.onUnexpectedExit(spec.name, code);
-    });
-    const ready = spec.ready ?? (spec.readyLine || spec.readyMessage ? () => announced : undefined);
-    if (ready) {
-      await Promise.race([
-        ready(),
-        exited.then((code) => {
-          throw new Error(`${spec.name} exited with ${code} before it was ready`);
-        }),
-      ]);
-    }
+    return { entry: { spec, process: child, exited }, announced };
   }
 
   /** Process ids of the running children by name (a name started twice gets `name`, `name#2`, …), e.g. for /proc. */

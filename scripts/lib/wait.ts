@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -21,11 +21,11 @@ export async function waitForPort(host: string, port: number, timeoutMs = 30_000
 }
 
 /** Resolves once the Temporal frontend answers a health check, or rejects after `timeoutMs`. */
-export async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForTemporal(address: string, timeoutMs = 60_000, tls?: TLSConfig): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      const connection = await Connection.connect({ address, connectTimeout: 2_000, ...(tls ? { tls } : {}) });
       try {
         await connection.healthService.check({});
         return;

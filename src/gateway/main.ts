@@ -3,7 +3,7 @@
  * `GATEWAY_HOST:GATEWAY_PORT`; SIGINT / SIGTERM stop accepting, let requests in flight finish, then exit.
  */
 import { Client, Connection } from '@temporalio/client';
-import { checkConditionalWrites } from '../archive/conditional-writes-check';
+import { ArchiveCapabilityError, checkConditionalWrites } from '../archive/conditional-writes-check';
 import { openArchiveStore } from '../archive/open-store';
 import type { ArchiveStore } from '../archive/store';
 import { removeExpiredIdempotencyRecords } from './shared-idempotency';
@@ -11,7 +11,7 @@ import { dataConverterFor } from '../codec/data-converter';
 import { ConfigError, config, gatewaySettings, type AppConfig } from '../config';
 import { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger } from '../logging';
-import { resolveTemporalTarget } from '../temporal/connection';
+import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { codecRoutes } from './codec-routes';
 import { createGateway, type GatewayPlugin } from './server';
 
@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
   await checkConditionalWrites(archive);
   const target = resolveTemporalTarget(cfg);
-  const connection = await Connection.connect(target.connection);
+  const connection = await Connection.connect(target.connection).catch((error: unknown) => {
+    throw explainConnectionFailure(error, target);
+  });
   const client = new Client({
     connection,
     namespace: target.namespace,
@@ -88,6 +90,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof ArchiveCapabilityError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
   createLogger({ component: 'gateway', level: 'error' }).error({ err: error }, 'gateway failed to start');
   process.exit(1);
 });

@@ -31,9 +31,7 @@ export function resolveTemporalTarget(cfg: AppConfig, env: NodeJS.ProcessEnv = p
       overrideEnvVars: env as Record<string, string>,
     });
   } catch (error) {
-    throw new ConfigError(
-      `Invalid configuration:\n  TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE: ${(error as Error).message}`,
-    );
+    throw new ConfigError(`Invalid configuration:\n  ${settingOf(error, env)}: ${(error as Error).message}`);
   }
   const address = cfg.temporal.address ?? standard.connectionOptions.address;
   if (!address) {
@@ -47,4 +45,76 @@ export function resolveTemporalTarget(cfg: AppConfig, env: NodeJS.ProcessEnv = p
     namespace: env.TEMPORAL_NAMESPACE?.trim() ? cfg.temporal.namespace : (standard.namespace ?? cfg.temporal.namespace),
     embedded: false,
   };
+}
+
+/** Variables that name a file the standard configuration reads, in the order a message would mention them. */
+const FILE_SETTINGS = [
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  'TEMPORAL_CONFIG_FILE',
+] as const;
+
+/** The setting a failure to load the standard configuration is about: the one whose file it names, else the profile. */
+function settingOf(error: unknown, env: NodeJS.ProcessEnv): string {
+  const message = error instanceof Error ? error.message : '';
+  const named = FILE_SETTINGS.find((name) => {
+    const value = env[name]?.trim();
+    return value !== undefined && value !== '' && message.includes(value);
+  });
+  return named ?? 'TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE';
+}
+
+/**
+ * Turns a failed connection into a message that names the setting to fix: the SDK reports a refused client certificate
+ * or a TLS server met in plaintext only as a closed connection, and an untrusted server as `UnknownIssuer`.
+ */
+export function explainConnectionFailure(error: unknown, target: TemporalTarget): ConfigError {
+  const message = error instanceof Error ? error.message : String(error);
+  const { address, tls } = target.connection;
+  const clientCertificate = typeof tls === 'object' && tls !== null && tls.clientCertPair !== undefined;
+  const problem = (setting: string, text: string) =>
+    new ConfigError(`Invalid configuration:\n  ${setting}: ${text}`, { cause: error });
+  if (/NotValidForName|CertificateInvalidName/i.test(message)) {
+    return problem(
+      'TEMPORAL_TLS_SERVER_NAME',
+      `the certificate of the Temporal server at ${address} is not issued for the name used; set the name it is for`,
+    );
+  }
+  if (/InvalidCertificate|UnknownIssuer|certificate verify failed/i.test(message)) {
+    return problem(
+      'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+      `the certificate of the Temporal server at ${address} is not trusted; set the CA that signed it`,
+    );
+  }
+  if (/InvalidContentType|CorruptMessage|wrong version number/i.test(message)) {
+    return problem('TEMPORAL_TLS', `the Temporal server at ${address} does not speak TLS; turn TLS off for it`);
+  }
+  if (/connection closed|broken pipe|connection reset|Canceled/i.test(message)) {
+    if (!tls) {
+      return problem(
+        'TEMPORAL_TLS',
+        `the Temporal server at ${address} closed the connection; it may require TLS (TEMPORAL_TLS=true, and ` +
+          'TEMPORAL_TLS_CLIENT_CERT_PATH / TEMPORAL_TLS_CLIENT_KEY_PATH for mutual TLS)',
+      );
+    }
+    if (!clientCertificate) {
+      return problem(
+        'TEMPORAL_TLS_CLIENT_CERT_PATH / TEMPORAL_TLS_CLIENT_KEY_PATH',
+        `the Temporal server at ${address} closed the connection in the TLS handshake; it requires a client certificate`,
+      );
+    }
+    return problem(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH',
+      `the Temporal server at ${address} refused the client certificate; it must be signed by a CA the server trusts`,
+    );
+  }
+  if (/refused|ECONNREFUSED|dns error|failed to lookup/i.test(message)) {
+    return problem(target.embedded ? 'TEMPORAL_DEV_PORT' : 'TEMPORAL_ADDRESS', `nothing answers at ${address}`);
+  }
+  // Anything else: the transport's own words, shortened (they name no secret: addresses and TLS alerts).
+  return problem(
+    target.embedded ? 'TEMPORAL_DEV_PORT' : 'TEMPORAL_ADDRESS',
+    `cannot reach Temporal at ${address} (${message.slice(0, 300)})`,
+  );
 }

@@ -5,14 +5,14 @@
  */
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { checkConditionalWrites } from '../archive/conditional-writes-check';
+import { ArchiveCapabilityError, checkConditionalWrites } from '../archive/conditional-writes-check';
 import { openArchiveStore } from '../archive/open-store';
 import { dataConverterFor } from '../codec/data-converter';
-import { config } from '../config';
+import { config, ConfigError } from '../config';
 import type { FaceIdAction } from '../faceid/actions';
 import { FaceIdClient } from '../faceid/client';
 import { createLogger } from '../logging';
-import { resolveTemporalTarget } from '../temporal/connection';
+import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { startQuotaPacer } from '../quota';
 import { createJourneyWorkers, quotaOf, runWorkers } from './journey-workers';
 import { ensureRetentionSchedule, migrateAfterJourneys } from './retention-schedule';
@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   // Opened first: a bad ARCHIVE_URL or half a credential pair stops the worker before it connects anywhere.
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
   await checkConditionalWrites(archive);
-  const connection = await NativeConnection.connect(target.connection);
+  const connection = await NativeConnection.connect(target.connection).catch((error: unknown) => {
+    throw explainConnectionFailure(error, target);
+  });
   const limits = { rateLimits: cfg.faceid.rateLimits, defaultRateLimit: cfg.faceid.defaultRateLimit };
   // Every worker process on the task queue shares the quota through leases in the archive, the store they all reach.
   const quota = await startQuotaPacer({
@@ -104,6 +106,12 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
+    // A setting to fix (a Temporal the worker cannot reach as configured, an archive that cannot share state) is
+    // told as such, naming the setting, without a stack trace.
+    if (error instanceof ConfigError || error instanceof ArchiveCapabilityError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
     createLogger({ component: 'worker', level: 'error' }).error({ err: error }, 'worker failed');
     process.exit(1);
   },
