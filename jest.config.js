@@ -1,4 +1,7 @@
-/** Jest projects: unit (no server), integration (shared dev server + emulator), e2e (browser), replay (recorded histories). */
+/**
+ * Jest projects: unit (no server), integration (shared dev server + emulator), e2e (browser), cluster (its own
+ * PostgreSQL-backed Temporal cluster), replay (recorded histories).
+ */
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -21,6 +24,12 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
+    },
+    {
+      // The production-shaped cluster (`npm run cluster`) under faults: it starts its own stack.
+      ...common,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
     },
     {
       ...common,

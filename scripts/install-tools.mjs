@@ -6,7 +6,7 @@
 //
 //   node scripts/install-tools.mjs                 what `npm test` needs (Debian chromium included)
 //   node scripts/install-tools.mjs --for=start     only what `npm start` runs (skips MinIO)
-//   node scripts/install-tools.mjs --for=test      what `npm test` needs
+//   node scripts/install-tools.mjs --for=test      what `npm test` needs (the cluster's tools included: its test)
 //   node scripts/install-tools.mjs --for=cluster   what `npm run cluster` runs: the Temporal server, its SQL schema
 //                                                  tool and UI server, MinIO, and Debian's PostgreSQL 15
 import { spawnSync } from 'node:child_process';
@@ -47,21 +47,21 @@ const goTools = [
     dir: 'temporal-server',
     module: 'go.temporal.io/server/cmd/server',
     version: 'v1.29.1',
-    for: ['cluster'],
+    for: ['test', 'cluster'],
   },
   {
     name: 'sql',
     dir: 'temporal-sql-tool',
     module: 'go.temporal.io/server/cmd/tools/sql',
     version: 'v1.29.1',
-    for: ['cluster'],
+    for: ['test', 'cluster'],
   },
   {
     name: 'server',
     dir: 'temporal-ui-server',
     module: 'github.com/temporalio/ui-server/v2/cmd/server',
     version: 'v2.42.1',
-    for: ['cluster'],
+    for: ['test', 'cluster'],
   },
 ];
 
@@ -115,6 +115,7 @@ function installGoTool(tool) {
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const POSTGRES_BIN = '/usr/lib/postgresql/15/bin/postgres';
+const OPENSSL_BIN = '/usr/bin/openssl';
 
 /** Installs Debian packages as root, or explains what to install and exits (`required`) or warns. */
 function installDebianPackage({ path, packages, why, required }) {
@@ -145,6 +146,9 @@ for (const tool of goTools) if (tool.for.includes(target)) installGoTool(tool);
 if (target === 'test') {
   installDebianPackage({ path: CHROMIUM_PATH, packages: 'chromium', why: 'the browser test (jest project e2e)' });
 }
-if (target === 'cluster') {
-  installDebianPackage({ path: POSTGRES_BIN, packages: 'postgresql-15', why: '`npm run cluster`', required: true });
+// The cluster (`npm run cluster`, and its fault test in `npm test`): PostgreSQL, and openssl for its certificates.
+if (target === 'cluster' || target === 'test') {
+  const why = target === 'test' ? 'the cluster test (jest project cluster)' : '`npm run cluster`';
+  installDebianPackage({ path: POSTGRES_BIN, packages: 'postgresql-15', why, required: true });
+  installDebianPackage({ path: OPENSSL_BIN, packages: 'openssl', why, required: true });
 }

@@ -33,6 +33,10 @@ const secretList = (minLength: number) =>
     )
     .pipe(z.array(z.string().min(minLength, `every entry needs at least ${minLength} characters`)))
     .optional();
+/** A worker deployment name: Temporal joins it to the build id with a dot, so it holds none. */
+const deploymentName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'letters, digits, "_" and "-", up to 100');
+/** A build id, e.g. a release tag `1.4.2` or a commit hash. */
+const buildId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" and "-", up to 100');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http or https URL' });
 const optionalUrl = optionalText.pipe(httpUrl.optional());
 
@@ -64,6 +68,9 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,100}$/)
     .default('ekyc-journeys'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+  // Worker versioning: a build id turns it on (docs/deployment.md); the deployment name groups the service's versions.
+  WORKER_BUILD_ID: optionalText.pipe(buildId.optional()),
+  WORKER_DEPLOYMENT_NAME: z.string().trim().pipe(deploymentName).default('ekyc-journeys'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // The worker's Prometheus endpoint (SDK and journey metrics); 0 turns it off.
   METRICS_PORT: port.default(9464),
@@ -121,7 +128,7 @@ export interface AppConfig {
     rateLimits: Partial<Record<FaceIdAction, number>>;
   };
   emulator: { port: number; adminToken: string };
-  worker: { maxCachedWorkflows: number };
+  worker: { maxCachedWorkflows: number; deployment?: { name: string; buildId: string } };
   /** Where the worker serves `/metrics`; `port` 0 means no endpoint. */
   metrics: { host: string; port: number };
   /**
@@ -227,7 +234,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rateLimits: parseRateLimits(e.FACEID_RATE_LIMITS),
     },
     emulator: { port: e.EMULATOR_PORT, adminToken: e.SANDBOX_ADMIN_TOKEN },
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      ...(e.WORKER_BUILD_ID ? { deployment: { name: e.WORKER_DEPLOYMENT_NAME, buildId: e.WORKER_BUILD_ID } } : {}),
+    },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     archive: parseArchive(e),
     media: parseMedia(e, sandbox, endpoint),

@@ -61,3 +61,22 @@ export async function freePortsBetween(from: number, to: number, count: number):
   if (ports.length < count) throw new Error(`fewer than ${count} free ports between ${from} and ${to}`);
   return ports;
 }
+
+/**
+ * A base port in `[from, to)` such that every `base + offset` is free: for servers whose ports are derived from one
+ * setting (the cluster's Temporal services sit at fixed offsets from `TEMPORAL_DEV_PORT`).
+ */
+export async function freePortGroup(from: number, to: number, offsets: readonly number[]): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const base = from + Math.floor(Math.random() * (to - from));
+    let free = true;
+    for (const offset of offsets) {
+      if (!(await isFree(base + offset))) {
+        free = false;
+        break;
+      }
+    }
+    if (free) return base;
+  }
+  throw new Error(`no base port between ${from} and ${to} with every offset free`);
+}

@@ -32,6 +32,17 @@ export interface JourneyWorkerOptions {
    * with the same `failureConverterPath`.
    */
   dataConverter: DataConverter;
+  /**
+   * This process's place in a Temporal Worker Deployment (worker versioning): journeys stay on the version they
+   * started on (pinned), new ones go to the deployment's current version. Without it, workers are unversioned.
+   */
+  deployment?: WorkerDeployment | undefined;
+}
+
+/** A Worker Deployment and this code's build id in it (docs/deployment.md, "Deploying a new version"). */
+export interface WorkerDeployment {
+  name: string;
+  buildId: string;
 }
 
 /** The quota of one action in calls per second: its own limit, else the default, else FaceID's 20/s. */
@@ -54,6 +65,17 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
     namespace: options.namespace,
     shutdownGraceTime: options.shutdownGraceTimeMs ?? 10_000,
     dataConverter: options.dataConverter,
+    // Every queue of the process belongs to the version, so a pinned journey's activities run on its own code too.
+    ...(options.deployment
+      ? {
+          workerDeploymentOptions: {
+            useWorkerVersioning: true,
+            version: { deploymentName: options.deployment.name, buildId: options.deployment.buildId },
+            // A journey waits hours for its user: it finishes on the code it started on, whatever is deployed since.
+            defaultVersioningBehavior: 'PINNED',
+          } as const,
+        }
+      : {}),
   };
   const main = Worker.create({
     ...common,

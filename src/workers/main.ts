@@ -61,6 +61,7 @@ async function main(): Promise<void> {
       pacer: quota.pacer,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
       dataConverter: dataConverterFor(cfg.codec.keyRing),
+      deployment: cfg.worker.deployment,
     });
     log.info(
       {
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
         temporal: target.connection.address,
         namespace: target.namespace,
         quotaMember: quota.membership.memberId,
+        ...(cfg.worker.deployment ? { deployment: cfg.worker.deployment } : {}),
         ...(metricsBindAddress ? { metrics: `http://${metricsBindAddress}/metrics` } : {}),
       },
       'worker ready',

@@ -25,7 +25,7 @@ import { FaceIdClient, type FaceIdClientOptions } from '../../src/faceid/client'
 import type { Logger } from '../../src/logging';
 import type { WebhookSettings } from '../../src/activities/webhook-activities';
 import { startQuotaPacer, type PacerGrant } from '../../src/quota';
-import { createJourneyWorkers, runWorkers } from '../../src/workers/journey-workers';
+import { createJourneyWorkers, runWorkers, type WorkerDeployment } from '../../src/workers/journey-workers';
 import { installRuntime } from '../../src/workers/runtime-logger';
 import type { StoredImageRef } from '../../src/workflows/types';
 
@@ -49,15 +49,20 @@ export interface JourneyHarness {
 /** The data converter of `npm start` in sandbox mode: the sandbox key ring's codec and the encoding failure converter. */
 export const TEST_DATA_CONVERTER = dataConverterFor(parseKeyRing(SANDBOX_CODEC_KEYS));
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-/** Bundles the workflows once per test file (module registry is per file in jest), with the service's failure converter. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: quietLogger,
-  });
+/**
+ * Bundles the workflows once per test file (module registry is per file in jest), with the service's failure
+ * converter; another `workflowsPath` (a test's version 2 of the code) gets a bundle of its own.
+ */
+export function workflowBundle(
+  workflowsPath = require.resolve('../../src/workflows'),
+): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = bundles.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+    bundles.set(workflowsPath, bundle);
+  }
   return bundle;
 }
 
@@ -107,6 +112,10 @@ export interface JourneyHarnessOptions {
   joinTaskQueueOf?: JourneyHarness;
   /** Receives every decision of this harness's quota pacer. */
   onQuotaGrant?: (grant: PacerGrant) => void;
+  /** The workers' Worker Deployment version (worker versioning); default: unversioned. */
+  deployment?: WorkerDeployment;
+  /** Workflow code to bundle instead of the service's (a test's next version of it). */
+  workflowsPath?: string;
 }
 
 /** Quota leases renewed every 250 ms in tests, so a joining worker waits under a second, not six. */
@@ -168,7 +177,8 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
       media: { sandboxHosts: [emulator.endpoint], ...options.media },
       ...(options.webhook ? { webhook: options.webhook } : {}),
     },
-    workflows: { workflowBundle: await workflowBundle() },
+    workflows: { workflowBundle: await workflowBundle(options.workflowsPath) },
+    deployment: options.deployment,
     defaultRateLimit: options.rateLimit ?? 20,
     pacer: quota.pacer,
     maxCachedWorkflows: 100,

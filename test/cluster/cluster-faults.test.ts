@@ -1,0 +1,283 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { readManifest } from '../../src/archive/manifest';
+import { openArchiveStore } from '../../src/archive/open-store';
+import type { ArchiveStore } from '../../src/archive/store';
+import { parseConfig } from '../../src/config';
+import { SandboxClient } from '../../src/emulator/sandbox-client';
+import { SANDBOX_API_KEY } from '../../src/gateway/sandbox-defaults';
+import { archiveEnv } from '../../scripts/cluster/minio';
+import { tlsConnectionOption, type ClusterTls } from '../../scripts/cluster/tls';
+import { startWebhookReceiver, type WebhookReceiver } from '../../scripts/lib/webhook-receiver';
+import { clusterSecrets, startClusterProcess, type ClusterProcess } from './cluster-process';
+
+/**
+ * The production-shaped cluster (`npm run cluster`: PostgreSQL, the Temporal server with mutual TLS, MinIO, two workers,
+ * two gateways) under faults, driven as its users drive it: backends start journeys through both gateways (retrying
+ * with an Idempotency-Key while a gateway answers 503), users finish on the emulator, client apps report through the
+ * other gateway, outcomes arrive by signed webhook. Mid-run a worker is SIGKILLed, the Temporal server is stopped and
+ * PostgreSQL restarted; the cluster starts each again, as a service manager would.
+ */
+const QUOTA = 5;
+const WAVES = 3;
+const PER_WAVE = 8;
+const ROOT = resolve(__dirname, '..', '..');
+
+jest.setTimeout(20 * 60_000);
+
+let cluster: ClusterProcess;
+let receiver: WebhookReceiver;
+let temporal: Client;
+let archive: ArchiveStore;
+let sandbox: SandboxClient;
+const defaults = parseConfig({});
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver({
+    host: '127.0.0.1',
+    port: 0,
+    path: '/webhooks',
+    secrets: defaults.webhook.secrets,
+  });
+  cluster = await startClusterProcess({ WEBHOOK_URL: receiver.url, FACEID_RATE_LIMIT: String(QUOTA) });
+  const connection = await Connection.connect({ address: cluster.temporalAddress, tls: tlsConnectionOption(tls()) });
+  temporal = new Client({ connection, namespace: 'default' });
+  const secrets = clusterSecrets(cluster);
+  const env = archiveEnv({
+    dataDir: '',
+    port: cluster.minioPort,
+    accessKeyId: secrets.minioAccessKey,
+    secretAccessKey: secrets.minioSecretKey,
+    bucket: 'ekyc-archive',
+  });
+  archive = openArchiveStore(env.ARCHIVE_URL, cluster.dataDir, env);
+  sandbox = new SandboxClient(cluster.emulatorUrl, defaults.emulator.adminToken);
+});
+
+afterAll(async () => {
+  await archive?.close?.();
+  await temporal?.connection.close();
+  const code = await cluster?.stop();
+  await receiver?.close();
+  expect(code).toBe(0);
+});
+
+function tls(): ClusterTls {
+  const dir = join(cluster.dataDir, 'cluster', 'tls');
+  return {
+    dir,
+    caCert: join(dir, 'ca.pem'),
+    serverCert: join(dir, 'server.pem'),
+    serverKey: join(dir, 'server.key'),
+    clientCert: join(dir, 'client.pem'),
+    clientKey: join(dir, 'client.key'),
+    serverName: 'localhost',
+  };
+}
+
+/** An HTTP call a backend would retry: network errors and 502/503/504 (Temporal down, a gateway restarting). */
+async function retrying(url: string, init: RequestInit, attempts = 120): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+      if (![502, 503, 504].includes(response.status) || attempt >= attempts) return response;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+    await new Promise((wait) => setTimeout(wait, 1_000));
+  }
+}
+
+/** The gateways' error lines so far, to explain an answer the test did not expect. */
+function gatewayErrors(): string {
+  const lines = cluster.output().split('\n').filter((line) => /^\[gateway-\d\].*"level":"(error|warn)"/.test(line));
+  return lines.length > 0 ? `\n${lines.slice(-10).join('\n')}` : '';
+}
+
+interface Played {
+  reference: string;
+  journeyId: string;
+  expected: 'approved' | 'rejected';
+}
+
+/** One journey: started on one gateway, reported finished on the other. */
+async function play(index: number): Promise<Played> {
+  const reference = `cluster-fault-${index}`;
+  const expected = index % 4 === 3 ? 'rejected' : 'approved';
+  const [startOn, finishOn] = index % 2 === 0 ? cluster.gatewayUrls : [...cluster.gatewayUrls].reverse();
+  const started = await retrying(`${startOn}/v1/journeys`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${SANDBOX_API_KEY}`,
+      'content-type': 'application/json',
+      'idempotency-key': `key-${reference}`,
+    },
+    body: JSON.stringify({ reference, flow: 'liveness', region: 'ap-singapore', liveness: { SecureLevel: '4' } }),
+  });
+  if (started.status !== 201) throw new Error(`start answered ${started.status} ${await started.text()}${gatewayErrors()}`);
+  const { journeyId, token, clientSecret } = (await started.json()) as Record<string, string>;
+  await sandbox.complete(token as string, expected === 'approved' ? 'pass' : 'spoof');
+  const finished = await retrying(`${finishOn}/v1/journeys/${encodeURIComponent(journeyId as string)}/finished`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${clientSecret}` },
+  });
+  if (finished.status !== 202) {
+    throw new Error(`finished answered ${finished.status} ${await finished.text()}${gatewayErrors()}`);
+  }
+  return { reference, journeyId: journeyId as string, expected };
+}
+
+/** Runs a wave of journeys, and `fault` a moment after it began. */
+async function wave(first: number, fault: () => void | Promise<void>): Promise<Played[]> {
+  const journeys = Array.from({ length: PER_WAVE }, (_, offset) =>
+    new Promise((wait) => setTimeout(wait, offset * 250)).then(() => play(first + offset)),
+  );
+  await new Promise((wait) => setTimeout(wait, 1_500));
+  await fault();
+  return Promise.all(journeys);
+}
+
+function only(pids: number[], what: string): number {
+  expect(pids.length).toBeGreaterThan(0);
+  const [pid] = pids;
+  if (pid === undefined) throw new Error(`no ${what} process`);
+  return pid;
+}
+
+describe('npm run cluster under faults', () => {
+  it('refuses clients without the cluster’s client certificate, naming the setting to fix', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'ekyc-cluster-tls-'));
+    try {
+      execFileSync('openssl', [
+        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+        '-keyout', join(scratch, 'other.key'), '-out', join(scratch, 'other.pem'), '-subj', '/CN=other-ca-client',
+      ], { stdio: 'ignore' }); // prettier-ignore
+      const worker = (env: NodeJS.ProcessEnv) =>
+        new Promise<{ code: number | null; stderr: string }>((done) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'workers', 'main.ts')], {
+            cwd: ROOT,
+            env: {
+              PATH: process.env.PATH,
+              DATA_DIR: scratch,
+              METRICS_PORT: '0',
+              TEMPORAL_ADDRESS: cluster.temporalAddress,
+              ...env,
+            },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let stderr = '';
+          child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          child.once('exit', (code) => done({ code, stderr }));
+        });
+      const { caCert } = tls();
+      const plain = await worker({});
+      expect(plain.code).toBe(78);
+      expect(plain.stderr).toContain('TEMPORAL_TLS:');
+      const noClientCertificate = await worker({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: caCert });
+      expect(noClientCertificate.code).toBe(78);
+      expect(noClientCertificate.stderr).toContain('TEMPORAL_TLS_CLIENT_CERT_PATH / TEMPORAL_TLS_CLIENT_KEY_PATH:');
+      const otherCa = await worker({
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: caCert,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: join(scratch, 'other.pem'),
+        TEMPORAL_TLS_CLIENT_KEY_PATH: join(scratch, 'other.key'),
+      });
+      expect(otherCa.code).toBe(78);
+      expect(otherCa.stderr).toContain('TEMPORAL_TLS_CLIENT_CERT_PATH: the Temporal server');
+      const missingFile = await worker({
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: caCert,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: join(scratch, 'absent.pem'),
+        TEMPORAL_TLS_CLIENT_KEY_PATH: join(scratch, 'other.key'),
+      });
+      expect(missingFile.code).toBe(78);
+      expect(missingFile.stderr).toContain('TEMPORAL_TLS_CLIENT_CERT_PATH:');
+      for (const answer of [plain, noClientCertificate, otherCa, missingFile])
+        expect(answer.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('ends every journey once, with every webhook, archived file and the quota intact, through a worker kill, a server stop and a database restart', async () => {
+    const played: Played[] = [];
+    // A worker process dies without a goodbye (its tasks time out and go to the other worker or its restart).
+    played.push(
+      ...(await wave(0, () => {
+        process.kill(only(cluster.childPids(/src\/workers\/main\.ts/), 'worker'), 'SIGKILL');
+      })),
+    );
+    // The Temporal server stops (all four services in its process) and comes back.
+    played.push(
+      ...(await wave(PER_WAVE, () => {
+        process.kill(only(cluster.childPids(/temporal-server\/server/), 'Temporal server'), 'SIGTERM');
+      })),
+    );
+    // PostgreSQL restarts (fast shutdown, then recovery), under the Temporal server.
+    played.push(
+      ...(await wave(2 * PER_WAVE, () => {
+        const runner = only(cluster.childPids(/postgres/), 'PostgreSQL');
+        const postmaster = execFileSync('ps', ['-o', 'pid=', '--ppid', String(runner)], { encoding: 'utf8' }).trim();
+        process.kill(Number(postmaster.split('\n')[0] ?? runner), 'SIGINT');
+      })),
+    );
+    expect(played).toHaveLength(WAVES * PER_WAVE);
+    // Each fault was survived by starting the process again.
+    for (const name of ['worker-\\d', 'temporal', 'postgres']) {
+      expect(cluster.output()).toMatch(new RegExp(`\\[${name}\\] exited \\(.*\\); starting it again`));
+    }
+
+    // Every outcome arrives by webhook, at least once; a repeated delivery carries the same event id.
+    const arrived = await receiver.waitFor(
+      (received) =>
+        played.every((journey) =>
+          received.some(
+            (item) => item.event.journeyId === journey.journeyId && item.event.type === 'journey.completed',
+          ),
+        ),
+      10 * 60_000,
+    );
+    expect(arrived).toBe(true);
+    expect(receiver.refused()).toBe(0);
+    for (const journey of played) {
+      const completed = receiver.received.filter(
+        (item) => item.event.journeyId === journey.journeyId && item.event.type === 'journey.completed',
+      );
+      expect(new Set(completed.map((item) => item.event.id)).size).toBe(1);
+      expect(completed[0]?.event.outcome).toBe(journey.expected);
+    }
+
+    // Exactly one run per journey, completed with that outcome.
+    for (const journey of played) {
+      const runs = [];
+      for await (const run of temporal.workflow.list({ query: `WorkflowId = '${journey.journeyId}'` })) runs.push(run);
+      expect(runs.map((run) => run.status.name)).toEqual(['COMPLETED']);
+      const result = (await temporal.workflow.getHandle(journey.journeyId).result()) as { outcome: string };
+      expect(result.outcome).toBe(journey.expected);
+    }
+
+    // Every archived file matches the MD5 its manifest records.
+    let files = 0;
+    for (const journey of played) {
+      const manifest = await readManifest(archive, journey.journeyId);
+      expect(manifest?.entries.length).toBeGreaterThan(0);
+      for (const entry of manifest?.entries ?? []) {
+        const hash = createHash('md5');
+        for await (const chunk of await archive.get(entry.key)) hash.update(chunk as Buffer);
+        expect(hash.digest('hex')).toBe(entry.md5);
+        files += 1;
+      }
+    }
+    expect(files).toBeGreaterThanOrEqual(2 * played.length);
+
+    // The quota held across both workers and every restart: nothing refused, no second over it.
+    const stats = await sandbox.stats();
+    for (const action of ['ApplyLivenessToken', 'GetLivenessResult']) {
+      expect(stats.actions[action]?.calls).toBeGreaterThanOrEqual(played.length);
+      expect(stats.actions[action]?.rateLimited).toBe(0);
+      expect(stats.actions[action]?.peakPerSecond).toBeLessThanOrEqual(QUOTA);
+    }
+  });
+});
