@@ -1,4 +1,10 @@
-import { isGrpcServiceError, ServiceError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  NamespaceNotFoundError,
+  ServiceError,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { FastifyReply } from 'fastify';
 import {
   JourneyClosedError,
@@ -113,9 +119,14 @@ const FRAMEWORK_PROBLEMS: Record<string, ProblemCode> = {
 };
 
 function isTemporalUnavailable(error: unknown): boolean {
-  if (error instanceof ServiceError) return true;
+  if (error instanceof ServiceError || error instanceof NamespaceNotFoundError) return true;
+  if (!isGrpcServiceError(error)) return false;
   // UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server could not be reached in time.
-  return isGrpcServiceError(error) && [14, 4].includes(error.code);
+  if ([14, 4].includes(error.code)) return true;
+  // NOT_FOUND for the namespace itself: a frontend that has just started answers so until its namespace cache has
+  // loaded (seen when the server restarts under load). A retry succeeds; a namespace that is really missing keeps
+  // answering 503, and the health check says why.
+  return error.code === 5 && /^Namespace .* is not found/.test(error.details);
 }
 
 /**

@@ -1,0 +1,27 @@
+import { NamespaceNotFoundError } from '@temporalio/client';
+import { problemFromError } from '../../../src/gateway/problems';
+
+/** An error shaped as the gRPC library raises it for a failed call (code, details, metadata). */
+function grpcError(code: number, details: string): Error {
+  return Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+}
+
+describe('problemFromError', () => {
+  it('answers 503 while Temporal is away or restarting, so that backends retry', () => {
+    for (const error of [
+      grpcError(14, 'No connection established'),
+      grpcError(4, 'Deadline exceeded'),
+      // A frontend that has just started, before its namespace cache loaded.
+      grpcError(5, 'Namespace default is not found.'),
+      new NamespaceNotFoundError('default'),
+    ]) {
+      expect(problemFromError(error)).toMatchObject({ status: 503, code: 'temporal_unavailable' });
+    }
+  });
+
+  it('keeps anything else it does not know a 500 that says nothing of the cause', () => {
+    const answer = problemFromError(grpcError(5, 'Workflow execution not found'));
+    expect(answer).toMatchObject({ status: 500, code: 'internal' });
+    expect(JSON.stringify(answer)).not.toContain('Workflow execution');
+  });
+});
