@@ -12,6 +12,7 @@ import { ConfigError, config, gatewaySettings, type AppConfig } from '../config'
 import { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger } from '../logging';
 import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
+import { checkNamespace } from '../temporal/namespace-check';
 import { codecRoutes } from './codec-routes';
 import { createGateway, type GatewayPlugin } from './server';
 
@@ -45,6 +46,9 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(target.connection).catch((error: unknown) => {
     throw explainConnectionFailure(error, target);
   });
+  await checkNamespace(connection, target.namespace, target.connection.address, (reason) =>
+    log.warn({ reason }, 'journey search attributes not checked'),
+  );
   const client = new Client({
     connection,
     namespace: target.namespace,

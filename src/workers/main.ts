@@ -13,6 +13,7 @@ import type { FaceIdAction } from '../faceid/actions';
 import { FaceIdClient } from '../faceid/client';
 import { createLogger } from '../logging';
 import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
+import { checkNamespace } from '../temporal/namespace-check';
 import { startQuotaPacer } from '../quota';
 import { createJourneyWorkers, quotaOf, runWorkers } from './journey-workers';
 import { ensureRetentionSchedule, migrateAfterJourneys } from './retention-schedule';
@@ -34,6 +35,9 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(target.connection).catch((error: unknown) => {
     throw explainConnectionFailure(error, target);
   });
+  await checkNamespace(connection, target.namespace, target.connection.address, (reason) =>
+    log.warn({ reason }, 'journey search attributes not checked'),
+  );
   const limits = { rateLimits: cfg.faceid.rateLimits, defaultRateLimit: cfg.faceid.defaultRateLimit };
   // Every worker process on the task queue shares the quota through leases in the archive, the store they all reach.
   const quota = await startQuotaPacer({

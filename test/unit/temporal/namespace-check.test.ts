@@ -1,0 +1,48 @@
+import { ConfigError } from '../../../src/config';
+import { checkNamespace, type NamespaceServices } from '../../../src/temporal/namespace-check';
+import { EKYC_SEARCH_ATTRIBUTES } from '../../../src/workflows/search-attributes';
+
+/** Services answering as a server would: the namespace exists or not, these custom search attributes are registered. */
+function server(options: { namespace?: boolean; attributes?: string[]; listing?: Error }): NamespaceServices {
+  return {
+    workflowService: {
+      describeNamespace: () =>
+        options.namespace === false
+          ? Promise.reject(Object.assign(new Error('5 NOT_FOUND'), { code: 5 }))
+          : Promise.resolve({} as never),
+    },
+    operatorService: {
+      listSearchAttributes: () => {
+        if (options.listing) return Promise.reject(options.listing);
+        const custom = Object.fromEntries((options.attributes ?? []).map((name) => [name, 2]));
+        return Promise.resolve({ customAttributes: custom, systemAttributes: { WorkflowId: 2 } } as never);
+      },
+    },
+  } as NamespaceServices;
+}
+
+const all = EKYC_SEARCH_ATTRIBUTES.map((key) => key.name);
+
+describe('checkNamespace', () => {
+  it('passes a namespace with every journey search attribute', async () => {
+    await expect(checkNamespace(server({ attributes: all }), 'default', 'temporal:7233')).resolves.toBeUndefined();
+  });
+
+  it('names TEMPORAL_NAMESPACE when the namespace does not exist', async () => {
+    const check = checkNamespace(server({ namespace: false }), 'ekyc-prod', 'temporal:7233');
+    await expect(check).rejects.toBeInstanceOf(ConfigError);
+    await expect(check).rejects.toThrow(/TEMPORAL_NAMESPACE: namespace "ekyc-prod" does not exist/);
+  });
+
+  it('lists the search attributes to register when some are missing', async () => {
+    const check = checkNamespace(server({ attributes: all.slice(2) }), 'default', 'temporal:7233');
+    await expect(check).rejects.toThrow(`lacks the journey search attributes ${all.slice(0, 2).join(', ')};`);
+  });
+
+  it('skips the attribute half, saying so, where the caller may not list them', async () => {
+    const skipped: string[] = [];
+    const denied = Object.assign(new Error('7 PERMISSION_DENIED'), { code: 7 });
+    await checkNamespace(server({ listing: denied }), 'default', 'cloud:7233', (reason) => skipped.push(reason));
+    expect(skipped).toHaveLength(1);
+  });
+});
