@@ -1,11 +1,15 @@
-import type { temporal } from '@temporalio/proto';
 import { ConfigError } from '../config';
 import { EKYC_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 /** The two calls the check makes, as both the client's and the worker's connections offer them. */
 export interface NamespaceServices {
-  workflowService: Pick<temporal.api.workflowservice.v1.WorkflowService, 'describeNamespace'>;
-  operatorService: Pick<temporal.api.operatorservice.v1.OperatorService, 'listSearchAttributes'>;
+  workflowService: { describeNamespace(request: { namespace: string }): Promise<unknown> };
+  operatorService: {
+    listSearchAttributes(request: { namespace: string }): Promise<{
+      customAttributes?: Record<string, unknown> | null;
+      systemAttributes?: Record<string, unknown> | null;
+    }>;
+  };
 }
 
 const GRPC_NOT_FOUND = 5;

@@ -92,9 +92,13 @@ async function retrying(url: string, init: RequestInit, attempts = 120): Promise
   }
 }
 
-/** The gateways' error lines so far, to explain an answer the test did not expect. */
-function gatewayErrors(): string {
-  const lines = cluster.output().split('\n').filter((line) => /^\[gateway-\d\].*"level":"(error|warn)"/.test(line));
+/** The gateways' error lines (a moment after the answer, so its log line is in), to explain an unexpected answer. */
+async function gatewayErrors(): Promise<string> {
+  await new Promise((wait) => setTimeout(wait, 2_000));
+  const lines = cluster
+    .output()
+    .split('\n')
+    .filter((line) => /^\[gateway-\d\].*("level":"(error|warn|fatal)"|"status":5\d\d)/.test(line));
   return lines.length > 0 ? `\n${lines.slice(-10).join('\n')}` : '';
 }
 
@@ -118,7 +122,8 @@ async function play(index: number): Promise<Played> {
     },
     body: JSON.stringify({ reference, flow: 'liveness', region: 'ap-singapore', liveness: { SecureLevel: '4' } }),
   });
-  if (started.status !== 201) throw new Error(`start answered ${started.status} ${await started.text()}${gatewayErrors()}`);
+  if (started.status !== 201)
+    throw new Error(`start answered ${started.status} ${await started.text()}${await gatewayErrors()}`);
   const { journeyId, token, clientSecret } = (await started.json()) as Record<string, string>;
   await sandbox.complete(token as string, expected === 'approved' ? 'pass' : 'spoof');
   const finished = await retrying(`${finishOn}/v1/journeys/${encodeURIComponent(journeyId as string)}/finished`, {
@@ -126,7 +131,7 @@ async function play(index: number): Promise<Played> {
     headers: { authorization: `Bearer ${clientSecret}` },
   });
   if (finished.status !== 202) {
-    throw new Error(`finished answered ${finished.status} ${await finished.text()}${gatewayErrors()}`);
+    throw new Error(`finished answered ${finished.status} ${await finished.text()}${await gatewayErrors()}`);
   }
   return { reference, journeyId: journeyId as string, expected };
 }

@@ -9,16 +9,16 @@ function server(options: { namespace?: boolean; attributes?: string[]; listing?:
       describeNamespace: () =>
         options.namespace === false
           ? Promise.reject(Object.assign(new Error('5 NOT_FOUND'), { code: 5 }))
-          : Promise.resolve({} as never),
+          : Promise.resolve({}),
     },
     operatorService: {
       listSearchAttributes: () => {
         if (options.listing) return Promise.reject(options.listing);
         const custom = Object.fromEntries((options.attributes ?? []).map((name) => [name, 2]));
-        return Promise.resolve({ customAttributes: custom, systemAttributes: { WorkflowId: 2 } } as never);
+        return Promise.resolve({ customAttributes: custom, systemAttributes: { WorkflowId: 2 } });
       },
     },
-  } as NamespaceServices;
+  };
 }
 
 const all = EKYC_SEARCH_ATTRIBUTES.map((key) => key.name);
