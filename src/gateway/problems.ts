@@ -126,7 +126,8 @@ function isTemporalUnavailable(error: unknown): boolean {
   // NOT_FOUND for the namespace itself: a frontend that has just started answers so until its namespace cache has
   // loaded (seen when the server restarts under load). A retry succeeds; a namespace that is really missing keeps
   // answering 503, and the health check says why.
-  return Number(error.code) === 5 && /^Namespace .* is not found/.test(error.details);
+  // (An update-with-start carries it as one operation's status: its text in the message, binary details.)
+  return Number(error.code) === 5 && /Namespace \S+ is not found/.test(`${error.message} ${error.details}`);
 }
 
 /**
