@@ -90,6 +90,21 @@ export function explainConnectionFailure(error: unknown, target: TemporalTarget)
   if (/InvalidContentType|CorruptMessage|wrong version number/i.test(message)) {
     return problem('TEMPORAL_TLS', `the Temporal server at ${address} does not speak TLS; turn TLS off for it`);
   }
+  // The server's TLS alert, where it reached us: it does not trust the client certificate, or wants one.
+  if (
+    /fatal alert: (UnknownCA|BadCertificate|CertificateUnknown|UnsupportedCertificate|CertificateExpired)/.test(message)
+  ) {
+    return problem(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH',
+      `the Temporal server at ${address} refused the client certificate; it must be signed by a CA the server trusts`,
+    );
+  }
+  if (/fatal alert: CertificateRequired/.test(message)) {
+    return problem(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH / TEMPORAL_TLS_CLIENT_KEY_PATH',
+      `the Temporal server at ${address} requires a client certificate`,
+    );
+  }
   if (/connection closed|broken pipe|connection reset|Canceled/i.test(message)) {
     if (!tls) {
       return problem(

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { readManifest } from '../../src/archive/manifest';
 import { openArchiveStore } from '../../src/archive/open-store';
 import type { ArchiveStore } from '../../src/archive/store';
+import { dataConverterFor } from '../../src/codec';
 import { parseConfig } from '../../src/config';
 import { SandboxClient } from '../../src/emulator/sandbox-client';
 import { SANDBOX_API_KEY } from '../../src/gateway/sandbox-defaults';
@@ -45,7 +46,8 @@ beforeAll(async () => {
   });
   cluster = await startClusterProcess({ WEBHOOK_URL: receiver.url, FACEID_RATE_LIMIT: String(QUOTA) });
   const connection = await Connection.connect({ address: cluster.temporalAddress, tls: tlsConnectionOption(tls()) });
-  temporal = new Client({ connection, namespace: 'default' });
+  // The cluster runs in sandbox mode, with the published sandbox codec key: results decode with it.
+  temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(defaults.codec.keyRing) });
   const secrets = clusterSecrets(cluster);
   const env = archiveEnv({
     dataDir: '',
@@ -256,11 +258,21 @@ describe('npm run cluster under faults', () => {
 
     // Exactly one run per journey, completed with that outcome.
     for (const journey of played) {
-      const runs = [];
-      for await (const run of temporal.workflow.list({ query: `WorkflowId = '${journey.journeyId}'` })) runs.push(run);
-      expect(runs.map((run) => run.status.name)).toEqual(['COMPLETED']);
       const result = (await temporal.workflow.getHandle(journey.journeyId).result()) as { outcome: string };
       expect(result.outcome).toBe(journey.expected);
+      // Visibility (SQL, written after the history) catches up within moments.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const runs = [];
+        for await (const run of temporal.workflow.list({ query: `WorkflowId = '${journey.journeyId}'` })) {
+          runs.push(run.status.name);
+        }
+        if (runs.join() === 'COMPLETED' || Date.now() > deadline) {
+          expect(runs).toEqual(['COMPLETED']);
+          break;
+        }
+        await new Promise((wait) => setTimeout(wait, 500));
+      }
     }
 
     // Every archived file matches the MD5 its manifest records.
