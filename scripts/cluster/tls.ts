@@ -25,9 +25,9 @@ const SERVER_NAME = 'localhost';
 const VALID_DAYS = 397;
 const RENEW_WITHIN_MS = 7 * 24 * 3600_000;
 
-/** The certificates under `dir`, generated if missing or about to expire. */
-export function ensureClusterTls(dir: string): ClusterTls {
-  const tls: ClusterTls = {
+/** Where the cluster's certificates live under `dir` (made or not). */
+export function clusterTlsFiles(dir: string): ClusterTls {
+  return {
     dir,
     caCert: join(dir, 'ca.pem'),
     serverCert: join(dir, 'server.pem'),
@@ -36,6 +36,11 @@ export function ensureClusterTls(dir: string): ClusterTls {
     clientKey: join(dir, 'client.key'),
     serverName: SERVER_NAME,
   };
+}
+
+/** The certificates under `dir`, generated if missing or about to expire. */
+export function ensureClusterTls(dir: string): ClusterTls {
+  const tls = clusterTlsFiles(dir);
   const files = [tls.caCert, tls.serverCert, tls.serverKey, tls.clientCert, tls.clientKey];
   const fresh =
     files.every((file) => existsSync(file)) && [tls.caCert, tls.serverCert, tls.clientCert].every(notExpiring);

@@ -12,7 +12,7 @@ import { parseConfig } from '../../src/config';
 import { SandboxClient } from '../../src/emulator/sandbox-client';
 import { SANDBOX_API_KEY } from '../../src/gateway/sandbox-defaults';
 import { archiveEnv } from '../../scripts/cluster/minio';
-import { tlsConnectionOption, type ClusterTls } from '../../scripts/cluster/tls';
+import { clusterTlsFiles, tlsConnectionOption, type ClusterTls } from '../../scripts/cluster/tls';
 import { startWebhookReceiver, type WebhookReceiver } from '../../scripts/lib/webhook-receiver';
 import { clusterSecrets, startClusterProcess, type ClusterProcess } from './cluster-process';
 
@@ -69,16 +69,7 @@ afterAll(async () => {
 });
 
 function tls(): ClusterTls {
-  const dir = join(cluster.dataDir, 'cluster', 'tls');
-  return {
-    dir,
-    caCert: join(dir, 'ca.pem'),
-    serverCert: join(dir, 'server.pem'),
-    serverKey: join(dir, 'server.key'),
-    clientCert: join(dir, 'client.pem'),
-    clientKey: join(dir, 'client.key'),
-    serverName: 'localhost',
-  };
+  return clusterTlsFiles(join(cluster.dataDir, 'cluster', 'tls'));
 }
 
 /** An HTTP call a backend would retry: network errors and 502/503/504 (Temporal down, a gateway restarting). */

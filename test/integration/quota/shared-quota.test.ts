@@ -1,5 +1,6 @@
 import type { PacerGrant } from '../../../src/quota';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
+import { peakInOneSecond } from '../../support/peak';
 
 /**
  * Two worker processes (two harnesses: own connections, workers and quota leases) on one task queue, against one
@@ -28,17 +29,6 @@ afterAll(async () => {
   await first?.close();
 });
 
-/** The most slot times of one action in any one-second window. */
-function peakPerSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let peak = 0;
-  for (let end = 0, start = 0; end < sorted.length; end += 1) {
-    while ((sorted[end] as number) - (sorted[start] as number) >= 1000) start += 1;
-    peak = Math.max(peak, end - start + 1);
-  }
-  return peak;
-}
-
 it('keeps two workers on one task queue within the quota, every call in a slot of its own', async () => {
   const outcomes = await Promise.all(
     Array.from({ length: JOURNEYS }, async () => {
@@ -65,7 +55,7 @@ it('keeps two workers on one task queue within the quota, every call in a slot o
     const ofAction = grants.filter((grant) => grant.key === action);
     expect(ofAction.length).toBeGreaterThanOrEqual(JOURNEYS);
     expect(new Set(ofAction.map((grant) => grant.slot)).size).toBe(ofAction.length);
-    expect(peakPerSecond(ofAction.map((grant) => grant.slotTimeMs))).toBeLessThanOrEqual(QUOTA);
+    expect(peakInOneSecond(ofAction.map((grant) => grant.slotTimeMs))).toBeLessThanOrEqual(QUOTA);
     // And what FaceID saw: every call it received had been granted a slot. Whether arrivals also stayed within the
     // window depends on how busy this machine is (a refusal is retried, never fails a journey): the bench measures
     // that, a test does not.

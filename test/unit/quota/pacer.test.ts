@@ -1,22 +1,12 @@
 import { QuotaPacer, type PacerGrant } from '../../../src/quota/pacer';
 import type { QuotaMembership } from '../../../src/quota/membership';
 import { lateCallToleranceMs } from '../../../src/quota/slot-plan';
+import { peakInOneSecond } from '../../support/peak';
 
 const QUOTA = 5;
 
 /** A group of one: this member owns every slot, from the start of time. */
 const alone = { memberId: 'a', views: () => [{ atMs: 0, members: ['a'] }], onChange: () => () => undefined };
-
-/** The largest number of times in any half-open window [t, t + 1000). */
-function peakInOneSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let peak = 0;
-  for (let end = 0, start = 0; end < sorted.length; end += 1) {
-    while ((sorted[end] as number) - (sorted[start] as number) >= 1000) start += 1;
-    peak = Math.max(peak, end - start + 1);
-  }
-  return peak;
-}
 
 beforeEach(() => {
   jest.useFakeTimers({ now: 1_700_000_000_000 });

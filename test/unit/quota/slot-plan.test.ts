@@ -11,34 +11,26 @@ import {
   slotToLeaveAfterLateCall,
   type MembershipView,
 } from '../../../src/quota/slot-plan';
-
-/** The largest number of times in any half-open window [t, t + 1000). */
-function peakInOneSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let peak = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end += 1) {
-    while ((sorted[end] as number) - (sorted[start] as number) >= 1000) start += 1;
-    peak = Math.max(peak, end - start + 1);
-  }
-  return peak;
-}
+import { peakInOneSecond } from '../../support/peak';
 
 const view = (atMs: number, ...members: string[]): MembershipView => ({ atMs, members: [...members].sort() });
 
 describe('slot plan', () => {
-  it.each([1, 2, 2.5, 3, 5, 7, 20, 50, 0.5])('never puts more than the quota of %s slot times in one second', (quota) => {
-    const first = slotAtOrAfter(1_700_000_000_000, quota);
-    const times = Array.from({ length: Math.ceil(quota * 30) }, (_, index) => slotTime(first + index, quota));
-    const cycle = Math.max(1, Math.floor(quota));
-    expect(peakInOneSecond(times)).toBeLessThanOrEqual(cycle);
-    expect(peakInOneSecond(times)).toBeGreaterThanOrEqual(cycle - 1);
-    // The spare: a whole cycle of slots spans 1/QUOTA_FILL seconds.
-    expect(slotTime(first + slotCycle(quota), quota) - slotTime(first, quota)).toBeCloseTo(
-      quota < 1 ? 1000 / QUOTA_FILL / quota : 1000 / QUOTA_FILL,
-      2,
-    );
-  });
+  it.each([1, 2, 2.5, 3, 5, 7, 20, 50, 0.5])(
+    'never puts more than the quota of %s slot times in one second',
+    (quota) => {
+      const first = slotAtOrAfter(1_700_000_000_000, quota);
+      const times = Array.from({ length: Math.ceil(quota * 30) }, (_, index) => slotTime(first + index, quota));
+      const cycle = Math.max(1, Math.floor(quota));
+      expect(peakInOneSecond(times)).toBeLessThanOrEqual(cycle);
+      expect(peakInOneSecond(times)).toBeGreaterThanOrEqual(cycle - 1);
+      // The spare: a whole cycle of slots spans 1/QUOTA_FILL seconds.
+      expect(slotTime(first + slotCycle(quota), quota) - slotTime(first, quota)).toBeCloseTo(
+        quota < 1 ? 1000 / QUOTA_FILL / quota : 1000 / QUOTA_FILL,
+        2,
+      );
+    },
+  );
 
   it('splits the slots of a group so that every slot has exactly one owner, the same one cycle on', () => {
     const members = ['a', 'b', 'c'];
@@ -63,7 +55,7 @@ describe('slot plan', () => {
     const tolerance = lateCallToleranceMs(quota);
     expect(tolerance).toBeGreaterThan(200);
     let seed = 7;
-    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const skip = new Set<number>();
     const departures: number[] = [];
     for (let slot = 0; slot < 2_000; slot += 1) {
