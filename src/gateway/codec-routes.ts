@@ -5,6 +5,7 @@ import { AesGcmCodec, PayloadDecryptionError, UnknownCodecKeyError } from '../co
 import type { KeyRing } from '../codec/key-ring';
 import { payloadFromJson, payloadsJsonSchema, payloadToJson } from '../codec/payload-json';
 import { keyMatches } from './auth';
+import { InMemoryCodecRevocations, type CodecSessionRevocations } from './codec-revocations';
 import {
   bearerCaller,
   CODEC_SESSION_COOKIE,
@@ -30,6 +31,8 @@ export interface CodecRouteOptions {
   namespace: string;
   /** Public URL of the codec endpoint (`<GATEWAY_PUBLIC_URL>/codec`), shown on the sign-in page; https makes the cookie `Secure`. */
   endpointUrl: string;
+  /** Signed-out sessions, shared by every gateway (default: this process only). */
+  revocations?: CodecSessionRevocations;
 }
 
 /** Payloads of a whole workflow history page can be large: Temporal's 2 MB payload limit, Base64-inflated, fits. */
@@ -121,6 +124,14 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
   const origins = new Set(options.uiOrigins);
   const secureCookie = options.endpointUrl.startsWith('https:');
   const callers = new WeakMap<FastifyRequest, CodecCaller>();
+  const revocations = options.revocations ?? new InMemoryCodecRevocations();
+
+  /** The session a cookie value stands for, unless it was signed out on any gateway. */
+  const liveSession = async (value: string) => {
+    const session = verifyCodecSession(options.tokens, value);
+    if (!session || (await revocations.isRevoked(value, session.expiresAtMs))) return undefined;
+    return session;
+  };
 
   const allowedOrigin = (request: FastifyRequest): string | undefined => {
     const origin = request.headers.origin;
@@ -141,8 +152,7 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
     if (origin) allowCredentialedCors(reply, origin);
     const session = cookieValue(request, CODEC_SESSION_COOKIE);
     const caller =
-      bearerCaller(request, options.tokens) ??
-      (origin && session ? verifyCodecSession(options.tokens, session) : undefined);
+      bearerCaller(request, options.tokens) ?? (origin && session ? await liveSession(session) : undefined);
     if (!caller) {
       throw new ProblemError('unauthenticated', 'send Authorization: Bearer <codec token>, or sign in at /codec/login');
     }
@@ -233,13 +243,20 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
         .headers(PAGE_HEADERS)
         .send(signedInPage(options.endpointUrl, options.uiOrigins[0]));
     });
-    app.post('/logout', async (_request, reply) =>
-      reply
+    app.post('/logout', async (request, reply) => {
+      // Revoked where every gateway looks, not only cleared in this browser: a copied cookie stops working too.
+      const value = cookieValue(request, CODEC_SESSION_COOKIE);
+      const session = value ? verifyCodecSession(options.tokens, value) : undefined;
+      if (value && session) {
+        await revocations.revoke(value, session.expiresAtMs);
+        request.log.info({ codec: 'logout', tokenId: session.tokenId }, 'codec session revoked');
+      }
+      return reply
         .header('set-cookie', sessionCookie('', 0, cookiePath, secureCookie))
         .type('text/html; charset=utf-8')
         .headers(PAGE_HEADERS)
-        .send(page('Signed out', '<h1 data-state="signed-out">Signed out</h1>')),
-    );
+        .send(page('Signed out', '<h1 data-state="signed-out">Signed out</h1>'));
+    });
     return Promise.resolve();
   };
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { bearerToken, keyMatches } from './auth';
 
@@ -25,32 +25,38 @@ function sessionMac(token: string, body: string): Buffer {
 }
 
 /**
- * A session cookie value for a token: `<token id>.<expiry in epoch seconds>.<HMAC>`, keyed by the token itself, so
- * removing a token from `CODEC_AUTH_TOKENS` ends its sessions and no other secret has to be configured.
+ * A session cookie value for a token: `<token id>.<expiry in epoch seconds>.<random session id>.<HMAC>`, keyed by the
+ * token itself, so removing a token from `CODEC_AUTH_TOKENS` ends its sessions and no other secret has to be
+ * configured; the session id makes every sign-in's value its own, so signing one out revokes that one alone.
  */
 export function issueCodecSession(token: string, nowMs: number = Date.now()): string {
-  const body = `${codecTokenId(token)}.${Math.floor(nowMs / 1000) + CODEC_SESSION_SECONDS}`;
+  const session = randomBytes(16).toString('base64url');
+  const body = `${codecTokenId(token)}.${Math.floor(nowMs / 1000) + CODEC_SESSION_SECONDS}.${session}`;
   return `${body}.${sessionMac(token, body).toString('base64url')}`;
 }
+
+/** A valid session: who it is, and when it expires (its revocation is kept that long). */
+export type CodecSessionCaller = CodecCaller & { expiresAtMs: number };
 
 /** The caller a session cookie value stands for, or undefined when it is malformed, expired or of no current token. */
 export function verifyCodecSession(
   tokens: readonly string[],
   value: string,
   nowMs: number = Date.now(),
-): CodecCaller | undefined {
-  const match = /^([0-9a-f]{12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
+): CodecSessionCaller | undefined {
+  const match = /^([0-9a-f]{12})\.(\d{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(value);
   if (!match) return undefined;
-  const [, tokenId = '', expires = '', mac = ''] = match;
-  if (Number(expires) * 1000 <= nowMs) return undefined;
+  const [, tokenId = '', expires = '', session = '', mac = ''] = match;
+  const expiresAtMs = Number(expires) * 1000;
+  if (expiresAtMs <= nowMs) return undefined;
   const given = Buffer.from(mac, 'base64url');
   let valid = false;
   // Every token is tried, so the time taken does not tell which one (if any) the session belongs to.
   for (const token of tokens) {
-    const expected = sessionMac(token, `${tokenId}.${expires}`);
+    const expected = sessionMac(token, `${tokenId}.${expires}.${session}`);
     if (timingSafeEqual(expected, given) && codecTokenId(token) === tokenId) valid = true;
   }
-  return valid ? { via: 'cookie session', tokenId } : undefined;
+  return valid ? { via: 'cookie session', tokenId, expiresAtMs } : undefined;
 }
 
 /** A cookie's value from the request's `Cookie` header. */

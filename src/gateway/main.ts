@@ -13,13 +13,15 @@ import { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger } from '../logging';
 import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { checkNamespace } from '../temporal/namespace-check';
+import { ArchiveCodecRevocations, removeExpiredCodecRevocations } from './codec-revocations';
 import { codecRoutes } from './codec-routes';
 import { createGateway, type GatewayPlugin } from './server';
 
 /** Plugins mounted beside the core routes: the Temporal UI's codec endpoint at `/codec`. */
-function pluginsFor(cfg: AppConfig, publicUrl: string): GatewayPlugin[] {
+function pluginsFor(cfg: AppConfig, publicUrl: string, archive: ArchiveStore): GatewayPlugin[] {
   return [
     codecRoutes({
+      revocations: new ArchiveCodecRevocations(archive),
       keyRing: cfg.codec.keyRing,
       tokens: cfg.codec.authTokens,
       uiOrigins: cfg.codec.uiOrigins,
@@ -65,10 +67,10 @@ async function main(): Promise<void> {
     archive,
     settings: { ...settings, sandbox: cfg.sandbox },
     logger: log,
-    plugins: pluginsFor(cfg, settings.publicUrl),
+    plugins: pluginsFor(cfg, settings.publicUrl, archive),
   });
   await app.listen({ host: settings.host, port: settings.port });
-  const cleanUp = keepCleaningIdempotencyRecords(archive, log);
+  const cleanUp = keepCleaningGatewayRecords(archive, log);
   // Fastify has logged the address it listens on; the public URL may differ (behind a proxy).
   log.info({ publicUrl: settings.publicUrl }, 'gateway ready');
 
@@ -102,14 +104,17 @@ main().catch((error: unknown) => {
   process.exit(1);
 });
 
-/** Removes expired `Idempotency-Key` records now and every hour (every gateway does; deleting twice is harmless). */
-function keepCleaningIdempotencyRecords(archive: ArchiveStore, log: Logger): NodeJS.Timeout {
+/**
+ * Removes expired `Idempotency-Key` records and codec session revocations now and every hour (every gateway does;
+ * deleting twice is harmless).
+ */
+function keepCleaningGatewayRecords(archive: ArchiveStore, log: Logger): NodeJS.Timeout {
   const run = (): void => {
-    removeExpiredIdempotencyRecords(archive).then(
-      (removed) => {
-        if (removed > 0) log.info({ removed }, 'expired idempotency records removed');
+    Promise.all([removeExpiredIdempotencyRecords(archive), removeExpiredCodecRevocations(archive)]).then(
+      ([records, revocations]) => {
+        if (records + revocations > 0) log.info({ records, revocations }, 'expired gateway records removed');
       },
-      (error: unknown) => log.warn({ err: error }, 'removing expired idempotency records failed; next try in an hour'),
+      (error: unknown) => log.warn({ err: error }, 'removing expired gateway records failed; next try in an hour'),
     );
   };
   run();

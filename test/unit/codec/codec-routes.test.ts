@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -7,7 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { AesGcmCodec, KeyRing, payloadFromJson, payloadToJson } from '../../../src/codec';
+import { ArchiveCodecRevocations, type CodecSessionRevocations } from '../../../src/gateway/codec-revocations';
 import { codecRoutes } from '../../../src/gateway/codec-routes';
+import { FilesystemStore } from '../../../src/archive/filesystem-store';
 import { codecTokenId, CODEC_SESSION_COOKIE } from '../../../src/gateway/codec-session';
 import { createGateway } from '../../../src/gateway/server';
 import { createLogger } from '../../../src/logging';
@@ -24,7 +29,7 @@ const connection = Connection.lazy({ address: '127.0.0.1:1' });
 const client = new Client({ connection });
 const logLines: Record<string, unknown>[] = [];
 
-function gatewayWith(tokens: string[]): FastifyInstance {
+function gatewayWith(tokens: string[], revocations?: CodecSessionRevocations): FastifyInstance {
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
@@ -49,6 +54,7 @@ function gatewayWith(tokens: string[]): FastifyInstance {
         uiOrigins: [UI, 'http://localhost:8233'],
         namespace: 'default',
         endpointUrl: 'http://127.0.0.1:8080/codec',
+        ...(revocations ? { revocations } : {}),
       }),
     ],
   });
@@ -109,8 +115,8 @@ function decode(headers: Record<string, string>, payload: unknown, target: Fasti
   });
 }
 
-async function signIn(token: string): Promise<{ response: Answer; cookie: string }> {
-  const response = await call(app, {
+async function signIn(token: string, target = app): Promise<{ response: Answer; cookie: string }> {
+  const response = await call(target, {
     method: 'POST',
     url: '/codec/login',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -291,6 +297,35 @@ describe('browser sessions', () => {
     expect(String(response.headers['set-cookie'])).toMatch(
       new RegExp(`^${CODEC_SESSION_COOKIE}=; Path=/codec; Max-Age=0;`),
     );
+  });
+
+  it('signing out on one gateway revokes the session on every gateway sharing the archive, and only that one', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ekyc-codec-revocations-'));
+    // Two gateway processes: their own revocation caches, one archive folder.
+    const first = gatewayWith([TOKEN], new ArchiveCodecRevocations(new FilesystemStore(root), 0));
+    const second = gatewayWith([TOKEN], new ArchiveCodecRevocations(new FilesystemStore(root), 0));
+    try {
+      const body = await encryptedBody('x');
+      const { cookie } = await signIn(TOKEN, first);
+      const { cookie: otherSession } = await signIn(TOKEN, first);
+      expect(otherSession).not.toBe(cookie);
+      expect((await decode({ origin: UI, cookie }, body, second)).statusCode).toBe(200);
+
+      const out = await call(first, { method: 'POST', url: '/codec/logout', headers: { cookie } });
+      expect(out.statusCode).toBe(200);
+      // A copy of the cookie (another tab, a stolen value) no longer works anywhere.
+      expect((await decode({ origin: UI, cookie }, body, second)).statusCode).toBe(401);
+      expect((await decode({ origin: UI, cookie }, body, first)).statusCode).toBe(401);
+      expect((await decode({ origin: UI, cookie: otherSession }, body, second)).statusCode).toBe(200);
+      // Only a hash of the cookie is stored.
+      const stored = await new FilesystemStore(root).list('codec-sessions/');
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).not.toContain(cookie.split('=')[1] ?? '');
+    } finally {
+      await first.close();
+      await second.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 
