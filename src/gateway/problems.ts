@@ -37,6 +37,7 @@ export const PROBLEMS = {
   no_renewals_left: { status: 409, title: 'The journey has no token renewals left' },
   journey_not_in_review: { status: 409, title: 'The journey is not waiting for a review' },
   media_deleted: { status: 409, title: "The journey's media is already deleted" },
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
   body_too_large: { status: 413, title: 'The body is larger than this route accepts' },
   unsupported_media_type: { status: 415, title: 'The body must be application/json' },
   idempotency_key_reused: { status: 422, title: 'The Idempotency-Key was used with a different body' },

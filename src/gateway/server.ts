@@ -40,6 +40,8 @@ export interface GatewayOptions {
   logLevel?: LogLevelName;
   /** Extra plugins, registered after the core routes and sharing their problem+json error handling. */
   plugins?: GatewayPlugin[];
+  /** How long a client has to send its whole request (default {@link REQUEST_TIMEOUT_MS}; tests shorten it). */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export interface GatewayOptions {
  * port 0) and closes it.
  */
 export function createGateway(options: GatewayOptions): FastifyInstance {
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     loggerInstance: options.logger ?? createLogger({ component: 'gateway', level: options.logLevel ?? 'silent' }),
     // One line per request with the route pattern, never the URL, headers or body.
@@ -56,7 +59,10 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     // A journey id is `ekyc:` and up to 100 characters, more once URL-encoded; the router's default limit is 100.
     maxParamLength: 256,
     // A client gets this long to send its whole request (headers and body): a slow one cannot hold a connection open.
-    requestTimeout: REQUEST_TIMEOUT_MS,
+    requestTimeout: requestTimeoutMs,
+    // Node enforces that timeout when it checks its connections, every 30 s by default, so a slow client could hold
+    // one for twice as long: check every second (or sooner for a shorter timeout).
+    http: { connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(requestTimeoutMs / 2))) },
     return503OnClosing: true,
     // Errors Fastify raises before routing (a malformed URL) are problems too.
     frameworkErrors: (error, _request, reply) => {
@@ -89,6 +95,21 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
       request.log.error({ error: (error as Error).name, message: (error as Error).message }, 'unhandled error');
     }
     return sendProblem(reply, body);
+  });
+  // Node enforces the request timeout only until the headers are in: a body trickled in slowly is cut off here, from
+  // the same budget, with a 408 and the connection closed.
+  app.addHook('onRequest', (request, reply, done) => {
+    const raw = request.raw;
+    if (raw.complete) return done();
+    const timer = setTimeout(() => {
+      if (raw.complete || reply.sent) return;
+      void sendProblem(reply.header('connection', 'close'), problem('request_timeout'));
+    }, requestTimeoutMs);
+    timer.unref();
+    const clear = (): void => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    done();
   });
   app.setNotFoundHandler((_request, reply) => sendProblem(reply, problem('route_not_found')));
   app.addHook('onSend', async (_request, reply) => {
