@@ -22,6 +22,8 @@ export interface IdempotencyCacheOptions {
   shared?: ArchiveIdempotencyRecords;
   ttlMs?: number;
   maxEntries?: number;
+  /** Told when a shared record could not be completed or released (the answer still goes out); default: nothing. */
+  onRecordError?: (error: unknown, step: 'complete' | 'abandon') => void;
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -64,9 +66,11 @@ export class IdempotencyCache {
   private readonly shared: ArchiveIdempotencyRecords | undefined;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
+  private readonly onRecordError: (error: unknown, step: 'complete' | 'abandon') => void;
 
   constructor(options: IdempotencyCacheOptions = {}) {
     this.shared = options.shared;
+    this.onRecordError = options.onRecordError ?? (() => undefined);
     this.ttlMs = options.ttlMs ?? 24 * 3600_000;
     this.maxEntries = options.maxEntries ?? 10_000;
   }
@@ -122,12 +126,12 @@ export class IdempotencyCache {
         try {
           response = await produce();
         } catch (error) {
-          await claim.abandon().catch(() => undefined);
+          await claim.abandon().catch((recordError: unknown) => this.onRecordError(recordError, 'abandon'));
           throw error;
         }
         // The journey has started: its caller gets the answer even if the record cannot be completed (a retry then
         // waits out the claim and starts by reference, which finds the same journey).
-        await claim.complete(response).catch(() => undefined);
+        await claim.complete(response).catch((recordError: unknown) => this.onRecordError(recordError, 'complete'));
         return { response, replayed: false };
       }
     }

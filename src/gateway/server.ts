@@ -80,7 +80,14 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     ekyc: options.ekyc,
     settings: options.settings,
     idempotency: new IdempotencyCache(
-      options.archive ? { shared: new ArchiveIdempotencyRecords(options.archive) } : {},
+      options.archive
+        ? {
+            shared: new ArchiveIdempotencyRecords(options.archive),
+            // A record left unfinished only makes a retry wait out the claim (60 s) and start by reference.
+            onRecordError: (error, step) =>
+              app.log.warn({ err: error, step }, 'idempotency record not updated; a retry of the key will wait'),
+          }
+        : {},
     ),
     publicUrl,
   };

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import type { ArchiveStore } from '../../../src/archive/store';
 import { IdempotencyCache } from '../../../src/gateway/idempotency';
 import {
   ArchiveIdempotencyRecords,
@@ -91,6 +92,28 @@ describe('Idempotency-Key across gateways', () => {
     await firstRun;
     expect(await cache.run('key-4', 'backend', body, slow.produce)).toMatchObject({ replayed: true });
     expect(slow.calls()).toBe(1);
+  });
+
+  it('answers even when the record cannot be completed, and says so', async () => {
+    const real = new FilesystemStore(root);
+    // The archive takes the claim, then fails the write of the answer (a full disk, an outage).
+    const store: ArchiveStore = {
+      get: (key) => real.get(key),
+      head: (key) => real.head(key),
+      delete: (key) => real.delete(key),
+      list: (prefix) => real.list(prefix),
+      readVersioned: (key) => real.readVersioned(key),
+      putIfVersion: (key, bytes, type, version) => real.putIfVersion(key, bytes, type, version),
+      put: () => Promise.reject(new Error('disk full')),
+    };
+    const errors: string[] = [];
+    const cache = new IdempotencyCache({
+      shared: new ArchiveIdempotencyRecords(store),
+      onRecordError: (error, step) => errors.push(`${step}: ${(error as Error).message}`),
+    });
+    const start = starter();
+    expect(await cache.run('key-6', 'backend', body, start.produce)).toMatchObject({ status: 201, replayed: false });
+    expect(errors).toEqual(['complete: disk full']);
   });
 
   it('still answers a key claimed yesterday, and the clean-up removes only whole days past the TTL', async () => {
