@@ -1,6 +1,7 @@
 import { journeyPrefix, manifestKey } from './keys';
 import { purgeJourneyMedia } from './retention';
 import { ArchiveObjectMissingError, type ArchiveStore } from './store';
+import { utcDay } from './day-folders';
 
 /**
  * Retention lives in the archive itself, next to what it deletes, as small JSON objects:
@@ -97,17 +98,13 @@ export function dueDayPrefix(day: string): string {
 
 /** Key of the due pointer of a journey deleted after `deleteAfter`. */
 export function dueKey(journeyId: string, deleteAfter: string): string {
-  return `${dueDayPrefix(dayOf(Date.parse(deleteAfter)))}${safeId(journeyId)}.json`;
+  return `${dueDayPrefix(utcDay(Date.parse(deleteAfter)))}${safeId(journeyId)}.json`;
 }
 
 function safeId(journeyId: string): string {
   // The same rule as media keys: ids are `ekyc:<reference>`, never a path.
   journeyPrefix(journeyId);
   return journeyId;
-}
-
-function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
 }
 
 async function readJson<T>(store: ArchiveStore, key: string): Promise<T | undefined> {
@@ -204,10 +201,10 @@ export async function listDue(
   options: { limit: number; lookbackDays: number; nowMs?: number },
 ): Promise<DueEntry[]> {
   const nowMs = options.nowMs ?? Date.now();
-  const today = dayOf(nowMs);
+  const today = utcDay(nowMs);
   const due: DueEntry[] = [];
   for (let back = options.lookbackDays; back >= 0 && due.length < options.limit; back -= 1) {
-    const day = dayOf(nowMs - back * 24 * 3600 * 1000);
+    const day = utcDay(nowMs - back * 24 * 3600 * 1000);
     for (const key of await store.list(dueDayPrefix(day))) {
       if (due.length >= options.limit) break;
       const journeyId = key.slice(dueDayPrefix(day).length, -'.json'.length);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { removePastDayFolders, utcDay } from '../archive/day-folders';
 import type { ArchiveStore } from '../archive/store';
 
 /** Where revoked codec sessions are kept so that every gateway refuses them. */
@@ -66,23 +67,12 @@ export class ArchiveCodecRevocations implements CodecSessionRevocations {
   }
 }
 
-/** Removes the revocations of sessions that expired before yesterday (up to a week back); returns how many. */
-export async function removeExpiredCodecRevocations(store: ArchiveStore, now = Date.now()): Promise<number> {
-  let removed = 0;
-  for (let daysAgo = 2; daysAgo < 9; daysAgo += 1) {
-    for (const key of await store.list(`${ROOT}${dayOf(now - daysAgo * 24 * 3600_000)}/`)) {
-      await store.delete(key);
-      removed += 1;
-    }
-  }
-  return removed;
+/** Removes the revocations of sessions that expired before yesterday; returns how many. */
+export function removeExpiredCodecRevocations(store: ArchiveStore, now = Date.now()): Promise<number> {
+  return removePastDayFolders(store, ROOT, now);
 }
 
 function keyOf(value: string, expiresAtMs: number): string {
   // The cookie is a credential until it expires: only its hash is stored.
-  return `${ROOT}${dayOf(expiresAtMs)}/${createHash('sha256').update(value).digest('hex')}.json`;
-}
-
-function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return `${ROOT}${utcDay(expiresAtMs)}/${createHash('sha256').update(value).digest('hex')}.json`;
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { removePastDayFolders, utcDay } from '../archive/day-folders';
 import type { ArchiveStore } from '../archive/store';
 
 /** A response worth replaying: what the first request with the key answered. */
@@ -65,10 +66,10 @@ export class ArchiveIdempotencyRecords {
     const deadline = this.#now() + this.#timing.waitMs;
     for (;;) {
       const now = this.#now();
-      const todayKey = recordKey(id, dayOf(now));
+      const todayKey = recordKey(id, utcDay(now));
       // A key claimed yesterday answers until its TTL (24 h) runs out; older days hold only expired records.
       const [today, yesterday] = await Promise.all(
-        [todayKey, recordKey(id, dayOf(now - DAY_MS))].map((key) => this.#store.readVersioned(key)),
+        [todayKey, recordKey(id, utcDay(now - DAY_MS))].map((key) => this.#store.readVersioned(key)),
       );
       const record = [today, yesterday]
         .map((stored) => (stored ? parseRecord(stored.body) : undefined))
@@ -97,29 +98,13 @@ export class ArchiveIdempotencyRecords {
 }
 
 const DAY_MS = 24 * 3600_000;
-/** Days before yesterday that the clean-up looks at; older ones are left to a bucket lifecycle rule (docs). */
-const CLEAN_UP_DAYS = 7;
 
-/**
- * Removes the records of whole days past the TTL (the day before yesterday and up to a week before it); returns how
- * many. Every gateway runs it at start and hourly; removing is idempotent, so several at once do no harm.
- */
-export async function removeExpiredIdempotencyRecords(store: ArchiveStore, now = Date.now()): Promise<number> {
-  let removed = 0;
-  for (let daysAgo = 2; daysAgo < 2 + CLEAN_UP_DAYS; daysAgo += 1) {
-    for (const key of await store.list(`${ROOT}${dayOf(now - daysAgo * DAY_MS)}/`)) {
-      await store.delete(key);
-      removed += 1;
-    }
-  }
-  return removed;
+/** Removes the records of whole days past the TTL; every gateway runs it at start and hourly. */
+export function removeExpiredIdempotencyRecords(store: ArchiveStore, now = Date.now()): Promise<number> {
+  return removePastDayFolders(store, ROOT, now);
 }
 
 const ROOT = 'idempotency/';
-
-function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 /** The record's key: the id is already a hash of the caller and the key, safe as a file name. */
 function recordKey(id: string, day: string): string {
