@@ -1,6 +1,6 @@
 /**
  * Jest projects: unit (no server), integration (shared dev server + emulator), e2e (browser), cluster (its own
- * PostgreSQL-backed Temporal cluster), replay (recorded histories).
+ * PostgreSQL-backed Temporal cluster), rehearsal (production mode, its own stack), replay (recorded histories).
  */
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
@@ -30,6 +30,12 @@ module.exports = {
       ...common,
       displayName: 'cluster',
       testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+    },
+    {
+      // The production rehearsal (`npm run rehearsal`), direct and through a forward proxy: it starts its own stack.
+      ...common,
+      displayName: 'rehearsal',
+      testMatch: ['<rootDir>/test/rehearsal/**/*.test.ts'],
     },
     {
       ...common,

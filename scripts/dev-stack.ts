@@ -6,12 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config, gatewaySettings } from '../src/config';
-import { devServerArgs, TEMPORAL_CLI_PATH } from '../src/temporal/dev-server';
 import { WORKER_READY_MESSAGE } from '../src/workers/readiness';
 import { resolveTemporalTarget } from '../src/temporal/connection';
 import { accessBannerLines, bannerText, faceIdBannerLine, probeHost } from './lib/banner';
-import { runStack, serviceChild } from './lib/stack';
-import { waitForHttp, waitForPort, waitForTemporal } from './lib/wait';
+import { devServerChild, runStack, serviceChild } from './lib/stack';
+import { waitForHttp, waitForPort } from './lib/wait';
 
 const cfg = config();
 const target = resolveTemporalTarget(cfg);
@@ -21,15 +20,7 @@ runStack(async (supervisor) => {
   // Checked before anything starts: outside the sandbox the gateway refuses to run without its keys.
   const gateway = gatewaySettings(cfg);
 
-  if (target.embedded) {
-    await supervisor.start({
-      name: 'temporal',
-      command: TEMPORAL_CLI_PATH,
-      // The UI decodes payloads through the gateway's codec endpoint (docs/operations.md, "Reading journeys in the UI").
-      args: devServerArgs(cfg, { codecEndpoint: `${gateway.publicUrl}/codec` }),
-      ready: () => waitForTemporal(target.connection.address),
-    });
-  }
+  if (target.embedded) await supervisor.start(devServerChild(cfg, target.connection.address, gateway.publicUrl));
   if (cfg.sandbox) {
     await supervisor.start({
       ...serviceChild('src/emulator/main.ts', 'emulator'),

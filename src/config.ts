@@ -4,6 +4,8 @@ import { DEFAULT_EMULATOR_PORT, SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_
 import { defaultArchiveUrl, parseArchiveUrl } from './archive/archive-url';
 import { DEFAULT_MEDIA_HOSTS, DEFAULT_MEDIA_MAX_BYTES, parseHostList, parseHostPattern } from './archive/media-policy';
 import { parseKeyRing, SANDBOX_CODEC_KEYS, type KeyRing } from './codec/key-ring';
+import { readPem, type EgressSettings } from './egress/dispatchers';
+import { parseProxySettings } from './egress/proxy-settings';
 import {
   DEFAULT_GATEWAY_PORT,
   DEMO_WEBHOOK_PORT,
@@ -44,6 +46,8 @@ const optionalUrl = optionalText.pipe(httpUrl.optional());
 const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  // An HTTP CONNECT proxy for the gRPC connections to Temporal; the egress proxy variables never apply to them.
+  TEMPORAL_GRPC_PROXY: optionalText,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   DATA_DIR: z.string().trim().min(1).default('.data'),
@@ -61,6 +65,12 @@ const envSchema = z.object({
     .regex(/^([A-Za-z]+=\d+(\.\d+)?)?(,[A-Za-z]+=\d+(\.\d+)?)*$/, 'expected Action=rate pairs separated by commas')
     .default(''),
   EMULATOR_PORT: port.default(DEFAULT_EMULATOR_PORT),
+  EMULATOR_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  // The emulator serves https with this certificate and key (the production rehearsal); unset, plain http.
+  EMULATOR_TLS_CERT_FILE: optionalText,
+  EMULATOR_TLS_KEY_FILE: optionalText,
+  // PEM certificates trusted for outbound TLS (FaceID, media, webhooks) beyond the system's roots.
+  OUTBOUND_CA_FILE: optionalText,
   SANDBOX_ADMIN_TOKEN: z.string().trim().min(8).default(SANDBOX_ADMIN_TOKEN),
   TASK_QUEUE: z
     .string()
@@ -81,6 +91,8 @@ const envSchema = z.object({
   RETENTION_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   RETENTION_SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   MEDIA_ALLOWED_HOSTS: optionalText,
+  // Hosts exempt from the private-address checks: an internal mirror of Tencent's media, or the rehearsal's emulator.
+  MEDIA_TRUSTED_HOSTS: optionalText,
   MEDIA_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -116,6 +128,8 @@ export interface AppConfig {
     taskQueue: string;
     devServerPort: number;
     uiPort: number;
+    /** `TEMPORAL_GRPC_PROXY`: an http CONNECT proxy for Temporal's gRPC, with optional credentials. */
+    grpcProxy: URL | undefined;
   };
   faceid: {
     secretId: string;
@@ -127,7 +141,10 @@ export interface AppConfig {
     defaultRateLimit: number;
     rateLimits: Partial<Record<FaceIdAction, number>>;
   };
-  emulator: { port: number; adminToken: string };
+  /** The bundled emulator: where it listens, its admin token, and its certificate when it serves https. */
+  emulator: { host: string; port: number; adminToken: string; tls: { certFile: string; keyFile: string } | undefined };
+  /** How outbound connections leave: the proxy variables and extra trusted CAs (`OUTBOUND_CA_FILE`). */
+  egress: EgressSettings;
   worker: { maxCachedWorkflows: number; deployment?: { name: string; buildId: string } };
   /** Where the worker serves `/metrics`; `port` 0 means no endpoint. */
   metrics: { host: string; port: number };
@@ -136,8 +153,11 @@ export interface AppConfig {
    * retention sweep runs and how many journeys it takes per batch.
    */
   archive: { url: string; retentionDays: number; sweep: { intervalMinutes: number; batchSize: number } };
-  /** The media download guard: allowlisted hosts, the sandbox emulator's `host:port` (sandbox only), size cap. */
-  media: { allowedHosts: string[]; sandboxHosts: string[]; maxBytes: number };
+  /**
+   * The media download guard: allowlisted hosts, the sandbox emulator's `host:port` (sandbox only), hosts exempt from
+   * the private-address checks (`MEDIA_TRUSTED_HOSTS`), size cap.
+   */
+  media: { allowedHosts: string[]; sandboxHosts: string[]; trustedHosts: string[]; maxBytes: number };
   gateway: {
     host: string;
     port: number;
@@ -222,6 +242,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       taskQueue: e.TASK_QUEUE,
       devServerPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      grpcProxy: parseGrpcProxy(e.TEMPORAL_GRPC_PROXY),
     },
     faceid: {
       secretId: e.FACEID_SECRET_ID ?? SANDBOX_SECRET_ID,
@@ -233,7 +254,13 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       defaultRateLimit: e.FACEID_RATE_LIMIT,
       rateLimits: parseRateLimits(e.FACEID_RATE_LIMITS),
     },
-    emulator: { port: e.EMULATOR_PORT, adminToken: e.SANDBOX_ADMIN_TOKEN },
+    emulator: {
+      host: e.EMULATOR_HOST,
+      port: e.EMULATOR_PORT,
+      adminToken: e.SANDBOX_ADMIN_TOKEN,
+      tls: parseEmulatorTls(e),
+    },
+    egress: parseEgress(e, env),
     worker: {
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       ...(e.WORKER_BUILD_ID ? { deployment: { name: e.WORKER_DEPLOYMENT_NAME, buildId: e.WORKER_BUILD_ID } } : {}),
@@ -358,8 +385,57 @@ function parseMedia(e: z.infer<typeof envSchema>, sandbox: boolean, endpoint: st
       : [...DEFAULT_MEDIA_HOSTS],
     // The emulator serves its media from the FaceID endpoint itself, over plain http on loopback.
     sandboxHosts: sandbox ? parsed('FACEID_ENDPOINT', () => [parseHostPattern(endpoint)]) : [],
+    trustedHosts: e.MEDIA_TRUSTED_HOSTS
+      ? parsed('MEDIA_TRUSTED_HOSTS', () => {
+          const hosts = parseHostList(e.MEDIA_TRUSTED_HOSTS as string);
+          if (hosts.some((host) => host.startsWith('*.'))) throw new Error('names hosts one by one, no *.suffix');
+          return hosts;
+        })
+      : [],
     maxBytes: e.MEDIA_MAX_BYTES,
   };
+}
+
+function parseGrpcProxy(value: string | undefined): URL | undefined {
+  if (!value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `http://${value}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'http:' || !url.port || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_GRPC_PROXY: expected http://[user:password@]host:port');
+  }
+  return url;
+}
+
+function parseEmulatorTls(e: z.infer<typeof envSchema>): AppConfig['emulator']['tls'] {
+  if (Boolean(e.EMULATOR_TLS_CERT_FILE) !== Boolean(e.EMULATOR_TLS_KEY_FILE)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  EMULATOR_TLS_CERT_FILE / EMULATOR_TLS_KEY_FILE: set both for https, or neither',
+    );
+  }
+  return e.EMULATOR_TLS_CERT_FILE && e.EMULATOR_TLS_KEY_FILE
+    ? { certFile: e.EMULATOR_TLS_CERT_FILE, keyFile: e.EMULATOR_TLS_KEY_FILE }
+    : undefined;
+}
+
+function parseEgress(e: z.infer<typeof envSchema>, env: NodeJS.ProcessEnv): EgressSettings {
+  let extraCa: string[] | undefined;
+  if (e.OUTBOUND_CA_FILE) {
+    try {
+      extraCa = readPem(e.OUTBOUND_CA_FILE);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new ConfigError(`Invalid configuration:\n  OUTBOUND_CA_FILE: cannot use ${e.OUTBOUND_CA_FILE} (${reason})`);
+    }
+  }
+  try {
+    return { proxy: parseProxySettings(env), extraCa };
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
 }
 
 function parseCodec(e: z.infer<typeof envSchema>, sandbox: boolean): AppConfig['codec'] {

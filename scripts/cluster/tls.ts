@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TLSConfig } from '@temporalio/client';
+import { createAuthority, isCertificateFresh, issueCertificate } from '../lib/certificates';
 import { ClusterSetupError } from './tools';
 
 /**
@@ -22,8 +21,6 @@ export interface ClusterTls {
 }
 
 const SERVER_NAME = 'localhost';
-const VALID_DAYS = 397;
-const RENEW_WITHIN_MS = 7 * 24 * 3600_000;
 
 /** Where the cluster's certificates live under `dir` (made or not). */
 export function clusterTlsFiles(dir: string): ClusterTls {
@@ -43,65 +40,31 @@ export function ensureClusterTls(dir: string): ClusterTls {
   const tls = clusterTlsFiles(dir);
   const files = [tls.caCert, tls.serverCert, tls.serverKey, tls.clientCert, tls.clientKey];
   const fresh =
-    files.every((file) => existsSync(file)) && [tls.caCert, tls.serverCert, tls.clientCert].every(notExpiring);
-  if (!fresh) generate(tls);
-  return tls;
-}
-
-function notExpiring(file: string): boolean {
-  try {
-    return Date.parse(new X509Certificate(readFileSync(file)).validTo) - Date.now() > RENEW_WITHIN_MS;
-  } catch {
-    return false;
+    files.every((file) => existsSync(file)) && [tls.caCert, tls.serverCert, tls.clientCert].every(isCertificateFresh);
+  if (!fresh) {
+    try {
+      generate(tls);
+    } catch (error) {
+      throw new ClusterSetupError((error as Error).message);
+    }
   }
+  return tls;
 }
 
 function generate(tls: ClusterTls): void {
   rmSync(tls.dir, { recursive: true, force: true });
   mkdirSync(tls.dir, { recursive: true, mode: 0o700 });
-  const caKey = join(tls.dir, 'ca.key');
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl([
-    'req', '-x509', ...key, '-keyout', caKey, '-out', tls.caCert, '-days', String(VALID_DAYS),
-    '-subj', '/CN=ekyc-journeys local cluster CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-  ]); // prettier-ignore
-  const leaf = (name: string, cert: string, keyFile: string, subject: string, extensions: string): void => {
-    const csr = join(tls.dir, `${name}.csr`);
-    const extFile = join(tls.dir, `${name}.ext`);
-    writeFileSync(extFile, extensions);
-    openssl(['req', '-new', ...key, '-keyout', keyFile, '-out', csr, '-subj', subject]);
-    openssl([
-      'x509', '-req', '-in', csr, '-CA', tls.caCert, '-CAkey', caKey, '-CAcreateserial',
-      '-out', cert, '-days', String(VALID_DAYS), '-extfile', extFile,
-    ]); // prettier-ignore
-    rmSync(csr);
-    rmSync(extFile);
-  };
-  leaf(
-    'server',
-    tls.serverCert,
-    tls.serverKey,
-    `/CN=${SERVER_NAME}`,
-    `subjectAltName=DNS:${SERVER_NAME},IP:127.0.0.1\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`,
-  );
-  leaf(
-    'client',
-    tls.clientCert,
-    tls.clientKey,
-    '/CN=ekyc-journeys',
-    `subjectAltName=DNS:ekyc-journeys\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n`,
-  );
-  for (const file of [caKey, tls.serverKey, tls.clientKey]) chmodSync(file, 0o600);
-}
-
-function openssl(args: string[]): void {
-  try {
-    execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new ClusterSetupError(`openssl ${args[0]} failed${stderr ? `: ${stderr.split('\n')[0]}` : ''}`);
-  }
+  const ca = createAuthority(tls.dir, 'ca', 'ekyc-journeys local cluster CA');
+  issueCertificate(ca, tls.dir, 'server', {
+    commonName: SERVER_NAME,
+    altNames: `DNS:${SERVER_NAME},IP:127.0.0.1`,
+    usage: 'serverAuth',
+  });
+  issueCertificate(ca, tls.dir, 'client', {
+    commonName: 'ekyc-journeys',
+    altNames: 'DNS:ekyc-journeys',
+    usage: 'clientAuth',
+  });
 }
 
 /** Temporal's standard client variables, as the workers and gateways read them (`@temporalio/envconfig`). */

@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
+import type { AppConfig } from '../../src/config';
+import { devServerArgs, TEMPORAL_CLI_PATH } from '../../src/temporal/dev-server';
 import { Supervisor, type ChildSpec } from './supervisor';
+import { waitForTemporal } from './wait';
 
 /** One of the service's own processes (`src/...` entry point) as a child, run through tsx like `npm run worker`. */
 export function serviceChild(entry: string, name: string, env?: NodeJS.ProcessEnv): ChildSpec {
@@ -12,10 +15,24 @@ export function serviceChild(entry: string, name: string, env?: NodeJS.ProcessEn
 }
 
 /**
- * Runs `start` with a supervisor, and stops every child (newest first) on Ctrl-C, SIGTERM, a child's unexpected exit
- * or a failed start, exiting 0 only for a requested stop.
+ * The embedded Temporal dev server as a child, ready once it answers at `address`. Its UI decodes payloads through
+ * the gateway's codec endpoint (docs/operations.md, "Reading journeys in the UI").
  */
-export function runStack(start: (supervisor: Supervisor) => Promise<void>): void {
+export function devServerChild(cfg: AppConfig, address: string, gatewayPublicUrl: string): ChildSpec {
+  return {
+    name: 'temporal',
+    command: TEMPORAL_CLI_PATH,
+    args: devServerArgs(cfg, { codecEndpoint: `${gatewayPublicUrl}/codec` }),
+    ready: () => waitForTemporal(address),
+  };
+}
+
+/**
+ * Runs `start` with a supervisor, and stops every child (newest first) on Ctrl-C, SIGTERM, a child's unexpected exit
+ * or a failed start, exiting 0 only for a requested stop. A `start` that resolves with an exit code has done its
+ * work: the stack stops and the process exits with that code.
+ */
+export function runStack(start: (supervisor: Supervisor) => Promise<number | void>): void {
   let exitCode = 0;
   let stopping = false;
   const shutdown = async (): Promise<void> => {
@@ -33,9 +50,16 @@ export function runStack(start: (supervisor: Supervisor) => Promise<void>): void
   });
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
-  start(supervisor).catch((error: unknown) => {
-    process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    exitCode = 1;
-    void shutdown();
-  });
+  start(supervisor).then(
+    (code) => {
+      if (typeof code !== 'number') return;
+      exitCode = code;
+      void shutdown();
+    },
+    (error: unknown) => {
+      process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      exitCode = 1;
+      void shutdown();
+    },
+  );
 }

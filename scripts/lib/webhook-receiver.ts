@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { verifyWebhook, WEBHOOK_ATTEMPT_HEADER, WEBHOOK_SIGNATURE_HEADER } from '../../src/webhooks/signature';
@@ -10,6 +11,8 @@ export interface ReceivedWebhook {
   attempt: number;
   /** `performance.now()` of this process when the body had arrived and verified (for latency measurements). */
   receivedAtMs: number;
+  /** The address the delivery came from (the worker's, or an egress proxy's). */
+  peer: string;
 }
 
 /** A local webhook endpoint that verifies every delivery's signature, as a backend would. */
@@ -39,12 +42,21 @@ export async function startWebhookReceiver(options: {
   unavailableFor?: number;
   /** Called with each recorded delivery as it arrives (a benchmark waits on outcomes without polling the list). */
   onDelivery?: (delivery: ReceivedWebhook) => void;
+  /** Serve https with this certificate and key (PEM) instead of plain http. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** A page answered 200 to GET, where the web flows' browser lands at the end (`WEB_FINAL_URL`). */
+  finalPagePath?: string;
 }): Promise<WebhookReceiver> {
   let unavailable = options.unavailableFor ?? 0;
   const received: ReceivedWebhook[] = [];
   let refused = 0;
-  const server: Server = createServer((request, response) => {
-    if (request.method !== 'POST' || request.url?.split('?')[0] !== options.path) {
+  const handler = (request: IncomingMessage, response: ServerResponse): void => {
+    const path = request.url?.split('?')[0];
+    if (request.method === 'GET' && options.finalPagePath !== undefined && path === options.finalPagePath) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<p>Verification finished.</p>\n');
+      return;
+    }
+    if (request.method !== 'POST' || path !== options.path) {
       response.writeHead(404).end();
       return;
     }
@@ -77,12 +89,14 @@ export async function startWebhookReceiver(options: {
         event,
         attempt: Number(request.headers[WEBHOOK_ATTEMPT_HEADER] ?? 0),
         receivedAtMs: performance.now(),
+        peer: request.socket.remoteAddress ?? 'unknown',
       };
       received.push(delivery);
       response.writeHead(204).end();
       options.onDelivery?.(delivery);
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -91,7 +105,7 @@ export async function startWebhookReceiver(options: {
     });
   });
   return {
-    url: `http://${options.host}:${(server.address() as AddressInfo).port}${options.path}`,
+    url: `${options.tls ? 'https' : 'http'}://${options.host}:${(server.address() as AddressInfo).port}${options.path}`,
     received,
     refused: () => refused,
     async waitFor(check, timeoutMs) {

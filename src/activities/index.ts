@@ -1,5 +1,6 @@
 import { MediaDownloader, type MediaDownloaderOptions } from '../archive/download';
 import type { ArchiveStore } from '../archive/store';
+import type { EgressSettings } from '../egress/dispatchers';
 import type { FaceIdApi } from '../faceid/client';
 import { createFaceIdActivities } from './faceid-activities';
 import { createMediaActivities } from './media-activities';
@@ -17,14 +18,17 @@ export interface ActivityDeps {
   media?: MediaDownloaderOptions;
   /** Where journey events are delivered; without a URL, deliveries report `{ delivered: false }`. */
   webhook?: WebhookSettings;
+  /** How webhooks and media downloads leave the worker (proxy, extra CAs); direct when absent. */
+  egress?: EgressSettings;
 }
 
 /** Every activity of the service, built from injected dependencies; each logs its outcome (see `observe.ts`). */
 export function createActivities(deps: ActivityDeps) {
   const retention = createRetentionActivities({ archive: deps.archive });
-  const webhooks = createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] } });
+  const egress = deps.egress ? { egress: deps.egress } : {};
+  const webhooks = createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] }, ...egress });
   // One downloader (one connection pool, one URL guard) for result activities and the media queue alike.
-  const downloader = new MediaDownloader(deps.media);
+  const downloader = new MediaDownloader({ ...deps.media, ...egress });
   return observeActivities({
     ...createFaceIdActivities({ faceid: deps.faceid, archive: deps.archive, downloader }),
     ...createMediaActivities({ archive: deps.archive, downloader }),

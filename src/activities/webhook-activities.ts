@@ -1,5 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
+import { fetch, type Dispatcher, type Response } from 'undici';
+import { DIRECT_EGRESS, dispatcherFor, type EgressSettings } from '../egress/dispatchers';
 import { signWebhook, WEBHOOK_ATTEMPT_HEADER, WEBHOOK_SIGNATURE_HEADER } from '../webhooks/signature';
 import type { JourneyEvent, WebhookDeliveryResult } from '../workflows/types';
 import { WEBHOOK_FAILURE_TYPES } from '../workflows/failure-types';
@@ -15,6 +17,8 @@ export interface WebhookActivityDeps {
   webhook: WebhookSettings;
   /** How long one attempt may take before it counts as failed and is retried. */
   requestTimeoutMs?: number;
+  /** Proxy and extra trusted CAs (default: direct, system trust). */
+  egress?: EgressSettings;
 }
 
 /**
@@ -34,10 +38,14 @@ function networkCode(error: unknown): string {
 }
 
 /** Webhook delivery, on the main task queue: one signed POST per attempt. */
-export function createWebhookActivities({ webhook, requestTimeoutMs = 10_000 }: WebhookActivityDeps) {
+export function createWebhookActivities({ webhook, requestTimeoutMs = 10_000, egress }: WebhookActivityDeps) {
   if (webhook.url && webhook.secrets.length === 0) {
     throw new Error('a webhook URL needs at least one signing secret (WEBHOOK_SECRETS)');
   }
+  // One pool for the one receiver, direct or through the egress proxy.
+  const dispatcher: Dispatcher | undefined = webhook.url
+    ? dispatcherFor(egress ?? DIRECT_EGRESS, new URL(webhook.url), { keepAliveTimeout: 4_000 })
+    : undefined;
   return {
     /**
      * POSTs a journey event to the backend's webhook URL, signed over the exact raw body with a fresh timestamp per
@@ -52,6 +60,7 @@ export function createWebhookActivities({ webhook, requestTimeoutMs = 10_000 }: 
       let response: Response;
       try {
         response = await fetch(webhook.url, {
+          dispatcher,
           method: 'POST',
           headers: {
             'content-type': 'application/json',

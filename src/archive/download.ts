@@ -1,5 +1,7 @@
 import { pipeline, Transform } from 'node:stream';
-import { Agent, request, type buildConnector, type Dispatcher } from 'undici';
+import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { DIRECT_EGRESS, proxiedDispatcher, trustedCas, type EgressSettings } from '../egress/dispatchers';
+import { proxyFor } from '../egress/proxy-settings';
 import { guardedConnector, type HostLookup } from './guarded-connector';
 import { MediaDownloadError, MediaTooLargeError, MediaUnsafeUrlError, MediaUrlExpiredError } from './media-errors';
 import { ArchiveIntegrityError, type ArchiveStore, type StoredObject } from './store';
@@ -23,6 +25,8 @@ export interface MediaDownloaderOptions extends Partial<MediaUrlPolicy> {
   lookup?: HostLookup;
   /** Opens a socket to an address that passed the checks (tests substitute one that counts). */
   openSocket?: buildConnector.connector;
+  /** Proxy and extra trusted CAs (default: direct, system trust). */
+  egress?: EgressSettings;
 }
 
 /** One media file to download into the store. */
@@ -72,11 +76,19 @@ function isTyped(error: unknown): boolean {
  * agent (allowlist, https, connect-time address check), redirects followed by hand and re-checked, a size cap on
  * both the announced and the counted length, connect and idle timeouts, and MD5/size verification by the store as
  * the bytes pass. Never holds a whole file in memory. One instance per process; its agent keeps connections warm.
+ *
+ * Through an egress proxy the URL checks (allowlist, https, literal addresses, every redirect) still apply to the
+ * final target, but the CONNECT names the host and the proxy resolves it, so the connect-time address check is the
+ * proxy's to make (docs/deployment.md, "Egress proxy").
  */
 export class MediaDownloader {
   readonly maxBytes: number;
   private readonly policy: MediaUrlPolicy;
   private readonly agent: Agent;
+  /** One per proxy (https and http targets may use different ones), created with its first download. */
+  private readonly proxied = new Map<string, Dispatcher>();
+  private readonly egress: EgressSettings;
+  private readonly poolOptions: Agent.Options;
   private readonly totalTimeoutMs: number;
   private readonly maxRedirects: number;
 
@@ -84,23 +96,30 @@ export class MediaDownloader {
     this.policy = {
       allowedHosts: options.allowedHosts ?? DEFAULT_MEDIA_HOSTS,
       sandboxHosts: options.sandboxHosts ?? [],
+      trustedHosts: options.trustedHosts ?? [],
     };
+    this.egress = options.egress ?? DIRECT_EGRESS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MEDIA_MAX_BYTES;
     this.totalTimeoutMs = options.totalTimeoutMs ?? 240_000;
     this.maxRedirects = options.maxRedirects ?? 3;
     const idle = options.idleTimeoutMs ?? 20_000;
-    this.agent = new Agent({
-      connect: guardedConnector({
-        policy: this.policy,
-        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-        ...(options.lookup ? { lookup: options.lookup } : {}),
-        ...(options.openSocket ? { openSocket: options.openSocket } : {}),
-      }),
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.poolOptions = {
       headersTimeout: idle,
       bodyTimeout: idle,
       // Short, so an idle worker (or a test) holds no sockets for long.
       keepAliveTimeout: 2_000,
       keepAliveMaxTimeout: 10_000,
+    };
+    const ca = trustedCas(this.egress.extraCa);
+    this.agent = new Agent({
+      ...this.poolOptions,
+      connect: guardedConnector({
+        policy: this.policy,
+        connectTimeoutMs,
+        ...(options.lookup ? { lookup: options.lookup } : {}),
+        openSocket: options.openSocket ?? buildConnector({ timeout: connectTimeoutMs, ...(ca ? { ca } : {}) }),
+      }),
     });
   }
 
@@ -143,9 +162,21 @@ export class MediaDownloader {
     }
   }
 
-  /** Releases the agent's sockets. */
+  /** Releases the agents' sockets. */
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.agent.close(), ...[...this.proxied.values()].map((dispatcher) => dispatcher.close())]);
+  }
+
+  /** The guarded direct agent, or the proxy's when the egress settings send `url` through one. */
+  private dispatcherFor(url: URL): Dispatcher {
+    const proxy = proxyFor(this.egress.proxy, url);
+    if (!proxy) return this.agent;
+    let dispatcher = this.proxied.get(proxy.href);
+    if (!dispatcher) {
+      dispatcher = proxiedDispatcher(this.egress, proxy, this.poolOptions);
+      this.proxied.set(proxy.href, dispatcher);
+    }
+    return dispatcher;
   }
 
   /** Sends the request, following redirects by hand, and returns the body of a 200 answer whose headers pass. */
@@ -203,7 +234,7 @@ export class MediaDownloader {
 
   private async send(url: URL, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     const response = await request(url, {
-      dispatcher: this.agent,
+      dispatcher: this.dispatcherFor(url),
       method: 'GET',
       // Hash what FaceID hashed: the stored bytes, not a compressed transfer encoding of them.
       headers: { 'accept-encoding': 'identity' },

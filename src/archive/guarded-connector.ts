@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { buildConnector } from 'undici';
 import { isForbiddenAddress } from './address-policy';
 import { MediaDownloadError, MediaUnsafeUrlError } from './media-errors';
-import { comparableHost, isAllowedHost, isSandboxHost, type MediaUrlPolicy } from './media-policy';
+import { comparableHost, isAllowedHost, isSandboxHost, isTrustedHost, type MediaUrlPolicy } from './media-policy';
 
 /** Resolves a host name to every address it has (the default is the system resolver, like `dns.lookup`). */
 export type HostLookup = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
@@ -32,7 +32,8 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
  * An undici connector that decides where a connection may go at the moment it is opened: it resolves the host
  * itself, refuses when any resolved address is internal, and connects to exactly the address it checked (the TLS
  * server name and Host header keep the original name). A DNS answer that changes between the check and the connect
- * (rebinding) therefore cannot redirect the socket. Only the sandbox emulator's `host:port` skips the address check.
+ * (rebinding) therefore cannot redirect the socket. Only the sandbox emulator's `host:port` and the hosts named in
+ * `MEDIA_TRUSTED_HOSTS` skip the address check.
  */
 export function guardedConnector(options: GuardedConnectorOptions): buildConnector.connector {
   const lookup = options.lookup ?? systemLookup;
@@ -47,6 +48,8 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
     if (!isAllowedHost(options.policy, host, port)) {
       throw new MediaUnsafeUrlError(`host ${host} is not on the media allowlist`);
     }
+    // A trusted host is resolved by the socket's own connect, wherever it points.
+    if (isTrustedHost(options.policy, host, port)) return host;
     if (isIP(host) !== 0) {
       if (isForbiddenAddress(host)) throw new MediaUnsafeUrlError(`address ${host} is internal`);
       return host;

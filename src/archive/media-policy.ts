@@ -23,6 +23,12 @@ export interface MediaUrlPolicy {
    * the private-address check. Empty outside the sandbox.
    */
   sandboxHosts: readonly string[];
+  /**
+   * `host` / `host:port` patterns exempt from the private-address checks (still https only), for an internal mirror
+   * of Tencent's media hosts or a rehearsal against the emulator (`MEDIA_TRUSTED_HOSTS`); they count as allowlisted.
+   * Empty unless configured.
+   */
+  trustedHosts?: readonly string[];
 }
 
 const NAME_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
@@ -77,18 +83,25 @@ export function isSandboxHost(policy: MediaUrlPolicy, hostname: string, port: st
   });
 }
 
-/** Whether a host is on the allowlist (sandbox hosts count as listed). */
+/** Whether `hostname:port` is exempt from the private-address checks by `MEDIA_TRUSTED_HOSTS`. */
+export function isTrustedHost(policy: MediaUrlPolicy, hostname: string, port: string): boolean {
+  const host = comparableHost(hostname);
+  return (policy.trustedHosts ?? []).some((pattern) => hostMatches(parseHostPattern(pattern), host, port));
+}
+
+/** Whether a host is on the allowlist (sandbox and trusted hosts count as listed). */
 export function isAllowedHost(policy: MediaUrlPolicy, hostname: string, port: string): boolean {
   const host = comparableHost(hostname);
   return (
     isSandboxHost(policy, host, port) ||
+    isTrustedHost(policy, host, port) ||
     policy.allowedHosts.some((pattern) => hostMatches(parseHostPattern(pattern), host, port))
   );
 }
 
 /**
  * Checks a media URL before anything is sent: https only (plain http only to the sandbox emulator), no credentials
- * in the URL, an allowlisted host, and no literal private address. Returns the parsed URL, whose host the WHATWG
+ * in the URL, an allowlisted host, and no literal private address (unless the host is trusted). Returns the parsed URL, whose host the WHATWG
  * parser has already normalised (`http://2130706433/` becomes `127.0.0.1`, so encoded IPs cannot slip past). Error
  * messages never contain the URL's path or query: FaceID's URLs are bearer links to someone's face.
  */
@@ -110,7 +123,7 @@ export function checkMediaUrl(raw: string | URL, policy: MediaUrlPolicy): URL {
   }
   if (url.username || url.password) throw new MediaUnsafeUrlError('media URL carries credentials');
   if (!isAllowedHost(policy, host, port)) throw new MediaUnsafeUrlError(`host ${host} is not on the media allowlist`);
-  if (!sandbox && isIP(host) !== 0 && isForbiddenAddress(host)) {
+  if (!sandbox && !isTrustedHost(policy, host, port) && isIP(host) !== 0 && isForbiddenAddress(host)) {
     throw new MediaUnsafeUrlError(`address ${host} is internal`);
   }
   return url;

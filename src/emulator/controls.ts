@@ -165,7 +165,12 @@ function stats(state: EmulatorState): Record<string, unknown> {
   for (const [action, entry] of Object.entries(state.calls.snapshot())) {
     actions[action] = { ...entry, rateLimited: state.rateLimited.get(action) ?? 0 };
   }
-  return { actions, media: state.media.stats(), clock: { offsetSeconds: state.clock.offsetSeconds() } };
+  return {
+    actions,
+    media: state.media.stats(),
+    clock: { offsetSeconds: state.clock.offsetSeconds() },
+    peers: { api: Object.fromEntries(state.peers.api), media: Object.fromEntries(state.peers.media) },
+  };
 }
 
 function clock(state: EmulatorState): Record<string, unknown> {
@@ -182,6 +187,8 @@ export function resetState(state: EmulatorState): void {
   state.calls.clear();
   state.rateLimited.clear();
   state.media.clear();
+  state.peers.api.clear();
+  state.peers.media.clear();
 }
 
 function route(state: EmulatorState, method: string, path: string, body: Buffer): [number, unknown] {

@@ -7,7 +7,7 @@ import { FaultInjector } from './faults';
 import { MediaStore, SyntheticAssets } from './media';
 import { PeakRateTracker, SlidingWindowLimiter } from './rate-limit';
 import { SandboxClient } from './sandbox-client';
-import { createEmulatorServer } from './server';
+import { createEmulatorServer, type EmulatorTls } from './server';
 import { SessionStore } from './sessions';
 import type { CardPolling, EmulatorState } from './state';
 
@@ -31,13 +31,15 @@ export interface EmulatorOptions {
   cardPolling?: Partial<CardPolling>;
   /** Request log (one line per request, from `createLogger`); default: none. */
   logger?: Logger;
+  /** Serve https with this certificate (the production rehearsal); default plain http. */
+  tls?: EmulatorTls;
 }
 
 /** A running emulator. */
 export interface RunningEmulator {
-  /** `http://127.0.0.1:<port>`: where this process reaches the emulator (media URLs use `publicBaseUrl` when set). */
+  /** `http(s)://<host>:<port>`: where this process reaches the emulator (media URLs use `publicBaseUrl` when set). */
   url: string;
-  /** `127.0.0.1:<port>`: what to put in the SDK's `httpProfile.endpoint` (with `protocol = "http://"`). */
+  /** `<host>:<port>`: what to put in the SDK's `httpProfile.endpoint` (with `protocol` `http://`, or `https://`). */
   endpoint: string;
   port: number;
   /** The admin token `/sandbox/*` expects. */
@@ -70,11 +72,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     calls: new PeakRateTracker(),
     rateLimited: new Map(),
     keys: new Map(keys.map((key) => [key.secretId, key.secretKey])),
+    peers: { api: new Map(), media: new Map() },
     adminToken,
     cardPolling: { waitSeconds: options.cardPolling?.waitSeconds ?? 1, maxTimes: options.cardPolling?.maxTimes ?? 10 },
     publicBaseUrl: () => baseUrl,
   };
-  const server = createEmulatorServer(state, options.logger);
+  const server = createEmulatorServer(state, options.logger, options.tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -86,13 +89,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // A wildcard bind is still reached on loopback by local clients.
   const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const endpoint = `${reachableHost}:${port}`;
-  baseUrl ||= `http://${endpoint}`;
+  const url = `${options.tls ? 'https' : 'http'}://${endpoint}`;
+  baseUrl ||= url;
   return {
-    url: `http://${endpoint}`,
+    url,
     endpoint,
     port,
     adminToken,
-    sandbox: new SandboxClient(`http://${endpoint}`, adminToken),
+    sandbox: new SandboxClient(url, adminToken),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { config } from '../config';
 import { createLogger } from '../logging';
 import { startEmulator } from './index';
@@ -6,8 +7,11 @@ import { startEmulator } from './index';
 async function main(): Promise<void> {
   const settings = config();
   const log = createLogger({ component: 'emulator', level: settings.logLevel });
+  const { tls } = settings.emulator;
   const emulator = await startEmulator({
+    host: settings.emulator.host,
     port: settings.emulator.port,
+    ...(tls ? { tls: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
     keys: [{ secretId: settings.faceid.secretId, secretKey: settings.faceid.secretKey }],
     adminToken: settings.emulator.adminToken,
     // The sandbox stands for the account the workers are configured for: it refuses what Tencent would refuse.
@@ -16,7 +20,13 @@ async function main(): Promise<void> {
     logger: log,
   });
   log.info(
-    { address: emulator.url, endpoint: emulator.endpoint, quotaPerSecond: settings.faceid.defaultRateLimit },
+    {
+      address: emulator.url,
+      endpoint: emulator.endpoint,
+      quotaPerSecond: settings.faceid.defaultRateLimit,
+      // Outside the sandbox it checks the signatures of the key pair the workers are configured with.
+      sandboxKeys: settings.sandbox,
+    },
     'FaceID sandbox emulator listening',
   );
   let stopping = false;

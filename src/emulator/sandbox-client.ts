@@ -37,15 +37,22 @@ export class SandboxControlError extends Error {
   }
 }
 
+/** The part of `fetch` the client uses; an https emulator with its own CA needs one that trusts that CA. */
+export type ControlFetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string | undefined },
+) => Promise<{ ok: boolean; status: number; statusText: string; json(): Promise<unknown> }>;
+
 /** Typed access to an emulator's `/sandbox/*` controls, for tests and scripts. */
 export class SandboxClient {
   constructor(
     private readonly baseUrl: string,
     private readonly adminToken: string,
+    private readonly fetchControl: ControlFetch = fetch,
   ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
+    const response = await this.fetchControl(`${this.baseUrl}${path}`, {
       method,
       headers: {
         Authorization: `Bearer ${this.adminToken}`,
@@ -93,6 +100,8 @@ export class SandboxClient {
     actions: Record<string, ActionStats>;
     media: Record<string, number>;
     clock: { offsetSeconds: number };
+    /** API calls and media downloads per client address. */
+    peers: { api: Record<string, number>; media: Record<string, number> };
   }> {
     return this.call('GET', '/sandbox/stats');
   }

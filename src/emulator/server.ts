@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { scrubText, type Logger } from '../logging';
 import { type ApiCallNote, bodyLimit, handleApi } from './api';
@@ -25,6 +26,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
   });
 }
 
+function countPeer(tally: Map<string, number>, req: IncomingMessage): void {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  tally.set(peer, (tally.get(peer) ?? 0) + 1);
+}
+
 async function dispatch(
   req: IncomingMessage,
   res: ServerResponse,
@@ -35,6 +41,7 @@ async function dispatch(
   const path = url.pathname;
   const method = req.method ?? 'GET';
   if (path === '/') {
+    countPeer(state.peers.api, req);
     // Counted when the request arrives, as Tencent's gateway counts it, not after its body is read and checked.
     const arrivedAtMs = performance.now();
     return handleApi(req, res, await readBody(req, bodyLimit(req.headers)), state, note, arrivedAtMs);
@@ -42,6 +49,7 @@ async function dispatch(
   const body = await readBody(req, SMALL_BODY_LIMIT);
   if (body === undefined) return sendJson(res, { error: 'request body too large' }, 413);
   if (path.startsWith('/media/') && (method === 'GET' || method === 'HEAD')) {
+    countPeer(state.peers.media, req);
     return state.media.serve(method, path, url.searchParams, res);
   }
   if (path === '/web/verify' && method === 'GET') return serveVerifyPage(res, url.searchParams, state);
@@ -98,9 +106,18 @@ function logRequest(log: Logger, req: IncomingMessage, res: ServerResponse, note
   } else log.info(fields, 'request completed');
 }
 
-/** Creates the emulator's HTTP server over a state (not yet listening); `log` receives one line per request. */
-export function createEmulatorServer(state: EmulatorState, log?: Logger): Server {
-  const server = createServer((req, res) => {
+/** A certificate and key to serve https with (PEM). */
+export interface EmulatorTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+/**
+ * Creates the emulator's HTTP server over a state (not yet listening), https when `tls` is given; `log` receives one
+ * line per request.
+ */
+export function createEmulatorServer(state: EmulatorState, log?: Logger, tls?: EmulatorTls): Server {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const startedAt = performance.now();
     const note: ApiCallNote = {};
     res.once('close', () => {
@@ -115,7 +132,8 @@ export function createEmulatorServer(state: EmulatorState, log?: Logger): Server
       if (!res.headersSent) sendJson(res, { error: 'internal error' }, 500);
       else res.destroy();
     });
-  });
+  };
+  const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   // Keep-alive connections outlive a burst of SDK calls; the default 5 s is fine, but headers must not time out first.
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10_000;

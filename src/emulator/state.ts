@@ -24,6 +24,8 @@ export interface EmulatorState {
   /** Calls refused per action by the rate limiter. */
   readonly rateLimited: Map<string, number>;
   readonly keys: ReadonlyMap<string, string>;
+  /** API calls and media downloads per client address: shows whether callers came through an egress proxy. */
+  readonly peers: { api: Map<string, number>; media: Map<string, number> };
   readonly adminToken: string;
   readonly cardPolling: CardPolling;
   /** Base URL clients and browsers reach the emulator at, without a trailing slash. */

@@ -1,14 +1,12 @@
-import {
-  ClientProfile,
-  CommonClient,
-  Credential,
-  HttpProfile,
-} from 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common';
+import type { Dispatcher } from 'undici';
+import { ClientProfile, Credential, HttpProfile } from 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common';
+import { DIRECT_EGRESS, dispatcherFor, type EgressSettings } from '../egress/dispatchers';
 import { FACEID_ACTIONS, FACEID_API_VERSION, type FaceIdAction, isRegionAllowed } from './actions';
 import { TRACE_HEADER, watchDeparture } from './departures';
 import { classifyTencentError, FaceIdError, type FaceIdErrorInit, type FaceIdErrorKind } from './errors';
 import { parseFaceIdRequest, parseFaceIdResponse } from './parse';
 import type { FaceIdRequest, FaceIdResponse } from './schemas';
+import { DispatchingCommonClient, FaceIdBodyTimeoutError } from './sdk-transport';
 
 /** Signing methods the SDK supports; TC3 is the default here, the v1 methods exist for emulator tests. */
 export const FACEID_SIGN_METHODS = ['TC3-HMAC-SHA256', 'HmacSHA256', 'HmacSHA1'] as const;
@@ -36,6 +34,8 @@ export interface FaceIdClientOptions {
    * permission it resolves with is told when the request left.
    */
   beforeSend?: ((action: FaceIdAction) => Promise<SendPermission>) | undefined;
+  /** Proxy and extra trusted CAs (default: direct, system trust). */
+  egress?: EgressSettings | undefined;
 }
 
 /** What {@link FaceIdClientOptions.beforeSend} grants: one call, whose departure time it wants to know. */
@@ -67,9 +67,11 @@ const REGION_NAME = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
  */
 export class FaceIdClient implements FaceIdApi {
   // Private fields keep the secret key out of util.inspect / console.log output of the client.
-  readonly #options: Required<Omit<FaceIdClientOptions, 'beforeSend'>>;
+  readonly #options: Required<Omit<FaceIdClientOptions, 'beforeSend' | 'egress'>>;
   readonly #beforeSend: ((action: FaceIdAction) => Promise<SendPermission>) | undefined;
-  readonly #sdkClients = new Map<string, CommonClient>();
+  readonly #sdkClients = new Map<string, DispatchingCommonClient>();
+  /** One connection pool for the endpoint, direct or through the proxy, shared by every region's SDK client. */
+  readonly #dispatcher: Dispatcher;
 
   constructor(options: FaceIdClientOptions) {
     const signMethod = options.signMethod ?? 'TC3-HMAC-SHA256';
@@ -86,9 +88,15 @@ export class FaceIdClient implements FaceIdApi {
     if (!(FACEID_SIGN_METHODS as readonly string[]).includes(signMethod)) {
       throw new Error(`FaceIdClient: signMethod must be one of ${FACEID_SIGN_METHODS.join(', ')}`);
     }
-    const { beforeSend, ...rest } = options;
+    const { beforeSend, egress, ...rest } = options;
     this.#options = { ...rest, signMethod };
     this.#beforeSend = beforeSend;
+    this.#dispatcher = dispatcherFor(egress ?? DIRECT_EGRESS, new URL(`${options.protocol}${options.endpoint}`));
+  }
+
+  /** Closes the connection pool; calls after this fail. */
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
   }
 
   /** Calls `action` in `region` with a request validated against its schema and returns the parsed response. */
@@ -169,18 +177,19 @@ export class FaceIdClient implements FaceIdApi {
     return this.call('GetCardVerificationResult', region, request);
   }
 
-  #sdkClient(region: string): CommonClient {
+  #sdkClient(region: string): DispatchingCommonClient {
     let client = this.#sdkClients.get(region);
     if (!client) {
       const { secretId, secretKey, endpoint, protocol, timeoutSeconds, signMethod } = this.#options;
       const httpProfile = new HttpProfile(protocol, endpoint, 'POST', timeoutSeconds);
       const credential = new Credential(secretId, secretKey);
-      client = new CommonClient(
+      client = new DispatchingCommonClient(
         endpoint,
         FACEID_API_VERSION,
         credential,
         region,
         new ClientProfile(signMethod, httpProfile),
+        this.#dispatcher,
       );
       this.#sdkClients.set(region, client);
     }
@@ -188,8 +197,9 @@ export class FaceIdClient implements FaceIdApi {
   }
 
   #send(action: FaceIdAction, region: string, params: object, permission?: SendPermission): Promise<unknown> {
-    // A JSON round trip drops undefined fields, which v1 signing would otherwise send as empty strings.
-    const body = JSON.parse(JSON.stringify(params)) as object;
+    // A JSON round trip drops undefined and null fields (as the SDK's transport drops nulls), which v1 signing would
+    // otherwise send as empty strings.
+    const body = JSON.parse(JSON.stringify(params, (_key, value: unknown) => value ?? undefined)) as object;
     const client = this.#sdkClient(region);
     const departure = permission ? watchDeparture((atMs) => permission.left(atMs)) : undefined;
     const options = departure ? { headers: { [TRACE_HEADER]: departure.traceId } } : {};
@@ -239,12 +249,11 @@ export function toFaceIdError(action: FaceIdAction, error: unknown): FaceIdError
   }
 
   // Raised while reading the body of a 200 answer, outside the SDK's own try/catch.
-  if (e.name === 'FetchError') {
-    if (e.type === 'invalid-json') return fail('FaceIdMalformedResponse', { detail: 'invalid JSON' });
-    if (e.type === 'body-timeout') return fail('FaceIdTransient', { detail: 'timeout' });
+  if (error instanceof FaceIdBodyTimeoutError) return fail('FaceIdTransient', { detail: 'timeout' });
+  if (e.name === 'SyntaxError') return fail('FaceIdMalformedResponse', { detail: 'invalid JSON' });
+  if (typeof e.code === 'string' && e.code.startsWith('UND_ERR')) {
     return fail('FaceIdTransient', { detail: 'connection failed' });
   }
-  if (e.name === 'SyntaxError') return fail('FaceIdMalformedResponse', { detail: 'invalid JSON' });
   // parseResponse reads `data.Response.Error`; a JSON body without a Response object throws a TypeError there.
   if (e.name === 'TypeError') return fail('FaceIdMalformedResponse', { detail: 'no Response object' });
   return fail('FaceIdTransient', { detail: 'unexpected SDK failure' });

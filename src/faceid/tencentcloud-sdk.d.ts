@@ -6,6 +6,9 @@ declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common' {
   /** An API key pair, optionally with an STS session token. */
   export class Credential {
     constructor(secretId: string, secretKey: string, token?: string);
+    secretId: string;
+    secretKey: string;
+    token?: string;
   }
 
   /** Transport settings: protocol (`https://` or `http://`), host[:port], method and timeout in seconds. */
@@ -41,5 +44,68 @@ declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common' {
       options: { headers?: Record<string, string> },
       callback: (error: unknown, data: unknown) => void,
     ): void;
+
+    // The inner workings a subclass with its own transport reuses (AbstractClient's).
+    protected readonly path: string;
+    protected readonly credential: Credential;
+    protected readonly region: string;
+    protected readonly apiVersion: string;
+    protected readonly sdkVersion: string;
+    protected readonly profile: ClientProfile;
+    protected getEndpoint(): string;
+    /** Flattens nested parameters into `A.0.B` keys, as v1 signing wants them. */
+    protected mergeData(params: object): Record<string, unknown>;
+    /** Adds the v1 common parameters and the `Signature`. */
+    protected formatRequestData(action: string, params: Record<string, unknown>): Record<string, string>;
+    /** Turns an answer into the `Response` object or throws the SDK's exception. */
+    protected parseResponse(response: {
+      status: number;
+      statusText: string;
+      headers: { get(name: string): string | null };
+      json(): Promise<unknown>;
+    }): Promise<unknown>;
+    /** Sends a TC3-signed request (the SDK's own transport unless overridden). */
+    protected doRequestWithSign3(
+      action: string,
+      params: object,
+      options: { headers?: Record<string, string> },
+    ): Promise<unknown>;
+    /** Sends a v1-signed request (the SDK's own transport unless overridden). */
+    protected doRequest(
+      action: string,
+      params: object,
+      options: { headers?: Record<string, string> },
+    ): Promise<unknown>;
   }
+}
+
+/** The SDK's request signing. */
+declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common/sign' {
+  const Sign: {
+    /** The TC3-HMAC-SHA256 `Authorization` header for a request with these headers and this JSON payload. */
+    sign3(request: {
+      method: 'POST' | 'GET';
+      url: string;
+      payload: object;
+      timestamp: number;
+      service: string;
+      secretId: string;
+      secretKey: string;
+      multipart: boolean;
+      headers: Record<string, string>;
+    }): string;
+  };
+  export default Sign;
+}
+
+/** What the SDK throws for a failed call. */
+declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common/exception/tencent_cloud_sdk_exception' {
+  class TencentCloudSDKHttpException extends Error {
+    constructor(message: string, requestId?: string, traceId?: string);
+    requestId: string;
+    traceId: string;
+    code?: string;
+    httpCode?: number;
+  }
+  export default TencentCloudSDKHttpException;
 }

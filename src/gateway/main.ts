@@ -11,7 +11,7 @@ import { dataConverterFor } from '../codec/data-converter';
 import { ConfigError, config, gatewaySettings, type AppConfig } from '../config';
 import { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger } from '../logging';
-import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
+import { clientConnectionOptions, explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { checkNamespace } from '../temporal/namespace-check';
 import { ArchiveCodecRevocations, removeExpiredCodecRevocations } from './codec-revocations';
 import { codecRoutes } from './codec-routes';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
   await checkConditionalWrites(archive);
   const target = resolveTemporalTarget(cfg);
-  const connection = await Connection.connect(target.connection).catch((error: unknown) => {
+  const connection = await Connection.connect(clientConnectionOptions(target)).catch((error: unknown) => {
     throw explainConnectionFailure(error, target);
   });
   await checkNamespace(connection, target.namespace, target.connection.address, (reason) =>

@@ -1,4 +1,5 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { ConnectionOptions } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { ConfigError, type AppConfig } from '../config';
 
@@ -17,9 +18,10 @@ export interface TemporalTarget {
  */
 export function resolveTemporalTarget(cfg: AppConfig, env: NodeJS.ProcessEnv = process.env): TemporalTarget {
   const profile = env.TEMPORAL_PROFILE?.trim();
+  const proxy = grpcProxyOption(cfg.temporal.grpcProxy);
   if (!cfg.temporal.address && !profile) {
     return {
-      connection: { address: `127.0.0.1:${cfg.temporal.devServerPort}` },
+      connection: { address: `127.0.0.1:${cfg.temporal.devServerPort}`, ...proxy },
       namespace: cfg.temporal.namespace,
       embedded: true,
     };
@@ -40,11 +42,44 @@ export function resolveTemporalTarget(cfg: AppConfig, env: NodeJS.ProcessEnv = p
     );
   }
   return {
-    connection: { ...standard.connectionOptions, address },
+    connection: { ...standard.connectionOptions, address, ...proxy },
     // An explicit TEMPORAL_NAMESPACE wins; otherwise the profile's, then the default.
     namespace: env.TEMPORAL_NAMESPACE?.trim() ? cfg.temporal.namespace : (standard.namespace ?? cfg.temporal.namespace),
     embedded: false,
   };
+}
+
+/** `TEMPORAL_GRPC_PROXY` as the SDK's connection option (an http CONNECT tunnel, Basic credentials from the URL). */
+function grpcProxyOption(proxy: URL | undefined): Pick<NativeConnectionOptions, 'proxy'> {
+  if (!proxy) return {};
+  const { username, password } = proxy;
+  return {
+    proxy: {
+      type: 'http-connect',
+      targetHost: proxy.host,
+      ...(username
+        ? { basicAuth: { username: decodeURIComponent(username), password: decodeURIComponent(password) } }
+        : {}),
+    },
+  };
+}
+
+/**
+ * The options of a grpc-js connection (the gateway's client) to the target: grpc-js would follow `grpc_proxy`,
+ * `https_proxy` or `http_proxy` from the environment on its own, so its proxy is switched off unless
+ * `TEMPORAL_GRPC_PROXY` names one, which is then the only proxy it uses.
+ */
+export function clientConnectionOptions(target: TemporalTarget): ConnectionOptions {
+  const { proxy, ...rest } = target.connection;
+  if (!proxy) return { ...rest, channelArgs: { 'grpc.enable_http_proxy': 0 } };
+  const auth = proxy.basicAuth
+    ? `${encodeURIComponent(proxy.basicAuth.username)}:${encodeURIComponent(proxy.basicAuth.password)}@`
+    : '';
+  // grpc-js takes its proxy only from the environment. An unset no_grpc_proxy falls back to no_proxy, which is the
+  // egress proxy's list and must not exempt Temporal: `.invalid` (reserved, RFC 6761) matches no real host.
+  process.env.grpc_proxy = `http://${auth}${proxy.targetHost}`;
+  process.env.no_grpc_proxy = '.invalid';
+  return rest;
 }
 
 /** Variables that name a file the standard configuration reads, in the order a message would mention them. */

@@ -8,10 +8,12 @@ import { NativeConnection } from '@temporalio/worker';
 import { ArchiveCapabilityError, checkConditionalWrites } from '../archive/conditional-writes-check';
 import { openArchiveStore } from '../archive/open-store';
 import { dataConverterFor } from '../codec/data-converter';
-import { config, ConfigError } from '../config';
+import { type AppConfig, config, ConfigError } from '../config';
 import type { FaceIdAction } from '../faceid/actions';
 import { FaceIdClient } from '../faceid/client';
-import { createLogger } from '../logging';
+import { probeEndpoint } from '../egress/startup-check';
+import { describeProxy } from '../egress/proxy-settings';
+import { createLogger, type Logger } from '../logging';
 import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { checkNamespace } from '../temporal/namespace-check';
 import { startQuotaPacer } from '../quota';
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   // Opened first: a bad ARCHIVE_URL or half a credential pair stops the worker before it connects anywhere.
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
   await checkConditionalWrites(archive);
+  await checkEgress(cfg, log);
   const connection = await NativeConnection.connect(target.connection).catch((error: unknown) => {
     throw explainConnectionFailure(error, target);
   });
@@ -54,12 +57,13 @@ async function main(): Promise<void> {
       protocol: cfg.faceid.protocol,
       timeoutSeconds: cfg.faceid.timeoutSeconds,
       beforeSend: (action) => quota.pacer.acquire(action),
+      egress: cfg.egress,
     });
     const workers = await createJourneyWorkers({
       connection,
       namespace: target.namespace,
       taskQueue: cfg.temporal.taskQueue,
-      deps: { faceid, archive, media: cfg.media, webhook: cfg.webhook },
+      deps: { faceid, archive, media: cfg.media, webhook: cfg.webhook, egress: cfg.egress },
       workflows: { workflowsPath: require.resolve('../workflows') },
       ...limits,
       pacer: quota.pacer,
@@ -102,11 +106,36 @@ async function main(): Promise<void> {
     );
     await running;
     log.info({ slots: quota.pacer.stats() }, 'worker stopped');
+    await faceid.close();
   } finally {
     await quota.close();
     await archive.close?.();
     await connection.close();
   }
+}
+
+/**
+ * Reaches the FaceID endpoint once before taking work: a certificate it does not trust or a proxy that refuses the
+ * tunnel is a setting to fix and stops the worker; an endpoint that is merely down is logged and retried by the calls.
+ */
+async function checkEgress(cfg: AppConfig, log: Logger): Promise<void> {
+  const { https, http } = cfg.egress.proxy;
+  if (https || http) {
+    // Only scheme, host and port: the credentials in the URL stay out of the log.
+    log.info(
+      { https: https && describeProxy(https), http: http && describeProxy(http) },
+      'outbound traffic through a proxy',
+    );
+  }
+  if (cfg.media.trustedHosts.length > 0) {
+    log.warn(
+      { hosts: cfg.media.trustedHosts },
+      'MEDIA_TRUSTED_HOSTS: media from these hosts skips the private-address checks',
+    );
+  }
+  const endpoint = new URL(`${cfg.faceid.protocol}${cfg.faceid.endpoint}`);
+  const probe = await probeEndpoint(cfg.egress, endpoint);
+  if (!probe.reachable) log.warn({ endpoint: endpoint.host, code: probe.code }, 'FaceID endpoint not reachable yet');
 }
 
 main().then(

@@ -210,6 +210,7 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await quota.close();
+      await faceid.close();
       await nativeConnection.close();
       await connection.close();
       await emulator.close();

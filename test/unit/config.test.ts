@@ -83,3 +83,56 @@ describe('gatewaySettings in sandbox mode', () => {
     expect(gatewaySettings(parseConfig({ GATEWAY_HOST: '0.0.0.0', ...ownSecrets })).host).toBe('0.0.0.0');
   });
 });
+
+describe('egress and rehearsal settings', () => {
+  const production = {
+    FACEID_SECRET_ID: 'id',
+    FACEID_SECRET_KEY: 'key',
+    CODEC_KEYS: `prod-1:${Buffer.alloc(32, 1).toString('base64')}`,
+  };
+  const message = (env: NodeJS.ProcessEnv): string => {
+    try {
+      parseConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('reads the proxy variables and keeps the credentials out of errors', () => {
+    const cfg = parseConfig({ ...production, https_proxy: 'http://u:p@proxy.internal:3128', NO_PROXY: '.internal' });
+    expect(cfg.egress.proxy.https?.host).toBe('proxy.internal:3128');
+    expect(message({ ...production, HTTPS_PROXY: 'ftp://u:hunter22@proxy:21' })).toContain('HTTPS_PROXY');
+    expect(message({ ...production, HTTPS_PROXY: 'ftp://u:hunter22@proxy:21' })).not.toContain('hunter22');
+  });
+
+  it('needs OUTBOUND_CA_FILE to be a readable PEM file of certificates', () => {
+    expect(message({ ...production, OUTBOUND_CA_FILE: '/no/such/ca.pem' })).toContain('OUTBOUND_CA_FILE');
+    expect(message({ ...production, OUTBOUND_CA_FILE: __filename })).toContain('holds no PEM certificate');
+    expect(parseConfig(production).egress.extraCa).toBeUndefined();
+  });
+
+  it('takes trusted media hosts one by one, never as a wildcard', () => {
+    expect(
+      parseConfig({ ...production, MEDIA_TRUSTED_HOSTS: 'mirror.bank.internal, 10.1.2.3:8443' }).media.trustedHosts,
+    ).toEqual(['mirror.bank.internal', '10.1.2.3:8443']);
+    expect(message({ ...production, MEDIA_TRUSTED_HOSTS: '*.internal' })).toContain('MEDIA_TRUSTED_HOSTS');
+    expect(parseConfig(production).media.trustedHosts).toEqual([]);
+  });
+
+  it('needs both emulator TLS files or neither', () => {
+    expect(message({ EMULATOR_TLS_CERT_FILE: '/tmp/cert.pem' })).toContain(
+      'EMULATOR_TLS_CERT_FILE / EMULATOR_TLS_KEY_FILE',
+    );
+    expect(parseConfig({}).emulator.tls).toBeUndefined();
+  });
+
+  it('takes TEMPORAL_GRPC_PROXY as an http proxy with a port', () => {
+    expect(parseConfig({ TEMPORAL_GRPC_PROXY: 'proxy.internal:3128' }).temporal.grpcProxy?.host).toBe(
+      'proxy.internal:3128',
+    );
+    expect(message({ TEMPORAL_GRPC_PROXY: 'https://proxy.internal:3128' })).toContain('TEMPORAL_GRPC_PROXY');
+    expect(message({ TEMPORAL_GRPC_PROXY: 'proxy.internal' })).toContain('TEMPORAL_GRPC_PROXY');
+  });
+});

@@ -12,6 +12,7 @@ describe('archive and media configuration', () => {
     expect(cfg.media).toEqual({
       allowedHosts: [...DEFAULT_MEDIA_HOSTS],
       sandboxHosts: ['127.0.0.1:9100'],
+      trustedHosts: [],
       maxBytes: 64 * 1024 * 1024,
     });
   });

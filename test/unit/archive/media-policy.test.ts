@@ -43,6 +43,18 @@ describe('checkMediaUrl', () => {
     expect(refusal('https://myqcloud.com/video.mp4', production)).toMatch(/allowlist/);
   });
 
+  it('exempts only the hosts named in MEDIA_TRUSTED_HOSTS from the address check, still https only', () => {
+    const trusting: MediaUrlPolicy = {
+      allowedHosts: DEFAULT_MEDIA_HOSTS,
+      sandboxHosts: [],
+      trustedHosts: ['10.0.0.1:8443'],
+    };
+    expect(checkMediaUrl('https://10.0.0.1:8443/x', trusting).host).toBe('10.0.0.1:8443');
+    expect(refusal('https://10.0.0.1/x', trusting)).toMatch(/allowlist/);
+    expect(refusal('https://10.0.0.2:8443/x', trusting)).toMatch(/allowlist/);
+    expect(refusal('http://10.0.0.1:8443/x', trusting)).toMatch(/plain http/);
+  });
+
   it('refuses literal internal addresses even when an operator allowlisted them', () => {
     const permissive: MediaUrlPolicy = { allowedHosts: ['127.0.0.1', '[::1]', '10.0.0.1'], sandboxHosts: [] };
     expect(refusal('https://127.0.0.1/x', permissive)).toMatch(/internal/);

@@ -14,7 +14,11 @@ describe('problemFromError', () => {
       // A frontend that has just started, before its namespace cache loaded.
       grpcError(5, 'Namespace default is not found.'),
       // The same inside an update-with-start: the operation's text in the message, its details binary.
-      Object.assign(new Error('Namespace default is not found.'), { code: 5, details: '\n\u0007default', metadata: {} }),
+      Object.assign(new Error('Namespace default is not found.'), {
+        code: 5,
+        details: '\n\u0007default',
+        metadata: {},
+      }),
       new NamespaceNotFoundError('default'),
     ]) {
       expect(problemFromError(error)).toMatchObject({ status: 503, code: 'temporal_unavailable' });

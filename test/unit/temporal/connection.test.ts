@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '../../../src/config';
-import { resolveTemporalTarget } from '../../../src/temporal/connection';
+import { clientConnectionOptions, resolveTemporalTarget } from '../../../src/temporal/connection';
 
 let dir: string;
 let configFile: string;
@@ -63,5 +63,35 @@ describe('resolveTemporalTarget', () => {
     expect(() => target({ TEMPORAL_PROFILE: 'noaddress', TEMPORAL_CONFIG_FILE: configFile })).toThrow(
       /TEMPORAL_PROFILE: profile "noaddress" sets no address/,
     );
+  });
+});
+
+describe('proxies for Temporal', () => {
+  it("ignores the egress proxy variables, and switches off the gRPC library's own reading of them", () => {
+    const resolved = target({ TEMPORAL_ADDRESS: 'temporal.internal:7233', https_proxy: 'http://egress:3128' });
+    expect(resolved.connection.proxy).toBeUndefined();
+    expect(clientConnectionOptions(resolved).channelArgs).toEqual({ 'grpc.enable_http_proxy': 0 });
+  });
+
+  it('tunnels through TEMPORAL_GRPC_PROXY, with its credentials, when set', () => {
+    const saved = { grpc_proxy: process.env.grpc_proxy, no_grpc_proxy: process.env.no_grpc_proxy };
+    try {
+      const resolved = target({
+        TEMPORAL_ADDRESS: 'temporal.internal:7233',
+        TEMPORAL_GRPC_PROXY: 'http://user:p%40ss@grpc-proxy.internal:3128',
+      });
+      expect(resolved.connection.proxy).toEqual({
+        type: 'http-connect',
+        targetHost: 'grpc-proxy.internal:3128',
+        basicAuth: { username: 'user', password: 'p@ss' },
+      });
+      expect(clientConnectionOptions(resolved).channelArgs).toBeUndefined();
+      expect(process.env.grpc_proxy).toBe('http://user:p%40ss@grpc-proxy.internal:3128');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
