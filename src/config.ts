@@ -113,6 +113,8 @@ const envSchema = z.object({
   CODEC_KEYS: optionalText,
   CODEC_AUTH_TOKENS: secretList(16),
   CODEC_UI_ORIGIN: optionalText,
+  // A migration setting: payloads that arrive unencrypted are read as sent instead of refused (docs/operations.md).
+  CODEC_ACCEPT_UNENCRYPTED: z.enum(['true', 'false']).default('false'),
 });
 
 /** The validated configuration every process of the service shares. */
@@ -180,7 +182,7 @@ export interface AppConfig {
    * The payload codec's key ring (`CODEC_KEYS`), and who may use the gateway's codec endpoint for the Temporal UI:
    * bearer tokens (`CODEC_AUTH_TOKENS`, empty outside the sandbox until configured) and browser origins.
    */
-  codec: { keyRing: KeyRing; authTokens: string[]; uiOrigins: string[] };
+  codec: { keyRing: KeyRing; authTokens: string[]; uiOrigins: string[]; acceptUnencrypted: boolean };
 }
 
 /** The gateway's settings once every secret it needs is present. */
@@ -462,6 +464,7 @@ function parseCodec(e: z.infer<typeof envSchema>, sandbox: boolean): AppConfig['
     keyRing,
     authTokens: e.CODEC_AUTH_TOKENS ?? (sandbox ? [SANDBOX_CODEC_AUTH_TOKEN] : []),
     uiOrigins: origins,
+    acceptUnencrypted: e.CODEC_ACCEPT_UNENCRYPTED === 'true',
   };
 }
 

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { KEY_ID_PATTERN, type KeyRing } from './key-ring';
+import { REFUSED_PAYLOAD_FIELD } from './refused-payload';
 
 /** `encoding` metadata of an encrypted payload (the value Temporal's codec samples and tools recognise). */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -12,6 +13,19 @@ export const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
 const ProtoPayload = temporal.api.common.v1.Payload;
+
+/**
+ * What decoding does with a payload that is not encrypted: `refuse` hands on a stand-in that decodes to a value no
+ * handler accepts (see `src/workflows/unencrypted-guard.ts`), `pass` hands it on unchanged (for display, or while
+ * histories written before encryption are still read: `CODEC_ACCEPT_UNENCRYPTED`).
+ */
+export type UnencryptedPayloads = 'refuse' | 'pass';
+
+/** The stand-in: JSON, so every payload converter reads it, and never an error, which would stall a workflow task. */
+const REFUSED: Payload = {
+  metadata: { encoding: Buffer.from('json/plain', 'utf8') },
+  data: Buffer.from(JSON.stringify({ [REFUSED_PAYLOAD_FIELD]: true }), 'utf8'),
+};
 
 /** A payload names a key id the key ring does not hold (removed too early, or written by another deployment). */
 export class UnknownCodecKeyError extends Error {
@@ -44,10 +58,14 @@ export function isEncrypted(payload: Payload): boolean {
  * ring's current key with a fresh random 96-bit nonce; the result carries `encoding: binary/encrypted` and the key
  * id in its metadata, and its data is `nonce ‖ ciphertext ‖ tag`. The key id is also the authenticated data, so a
  * payload relabelled with another key id fails to decrypt. Decoding picks the key by id, which keeps payloads
- * written before a rotation readable, and passes payloads that are not encrypted through unchanged.
+ * written before a rotation readable. A payload that is not encrypted was not written by a holder of the key: by
+ * default it is passed on unchanged; the service's processes refuse it (`unencrypted: 'refuse'`).
  */
 export class AesGcmCodec implements PayloadCodec {
-  constructor(private readonly keys: KeyRing) {}
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly unencrypted: UnencryptedPayloads = 'pass',
+  ) {}
 
   // Synchronous work behind a promise: a failure rejects rather than throwing at the call.
   encode(payloads: Payload[]): Promise<Payload[]> {
@@ -56,7 +74,10 @@ export class AesGcmCodec implements PayloadCodec {
 
   decode(payloads: Payload[]): Promise<Payload[]> {
     return Promise.resolve(payloads).then((all) =>
-      all.map((payload) => (isEncrypted(payload) ? this.decrypt(payload) : payload)),
+      all.map((payload) => {
+        if (isEncrypted(payload)) return this.decrypt(payload);
+        return this.unencrypted === 'refuse' ? REFUSED : payload;
+      }),
     );
   }
 

@@ -9,9 +9,18 @@ import type { KeyRing } from './key-ring';
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
 /**
+ * Path of the workflow interceptor module that refuses what arrived unencrypted: workers built from `workflowsPath`
+ * load it themselves; give it to `bundleWorkflowCode({ workflowInterceptorModules })` when bundling yourself.
+ */
+export const UNENCRYPTED_GUARD_PATH = require.resolve('../workflows/unencrypted-guard');
+
+/**
  * The data converter of every worker, client and replayer of the service: payloads encrypted by the AES-256-GCM
  * codec under the key ring's current key, failure messages and stack traces encoded (and so encrypted) as well.
+ * A payload that arrives unencrypted (sent around the service, straight over Temporal's API) decodes to a stand-in
+ * that the workflows refuse, unless `acceptUnencrypted` (`CODEC_ACCEPT_UNENCRYPTED`, for a migration) is set.
  */
-export function dataConverterFor(keys: KeyRing): DataConverter {
-  return { payloadCodecs: [new AesGcmCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
+export function dataConverterFor(keys: KeyRing, options: { acceptUnencrypted?: boolean } = {}): DataConverter {
+  const codec = new AesGcmCodec(keys, options.acceptUnencrypted ? 'pass' : 'refuse');
+  return { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const client = new Client({
     connection,
     namespace: target.namespace,
-    dataConverter: dataConverterFor(cfg.codec.keyRing),
+    dataConverter: dataConverterFor(cfg.codec.keyRing, { acceptUnencrypted: cfg.codec.acceptUnencrypted }),
   });
   const ekyc = new EkycClient(client, cfg.temporal.taskQueue, {
     archive,

@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { DEFAULT_QUOTA_PER_SECOND, FACEID_ACTION_NAMES, type FaceIdAction } from '../faceid/actions';
 import { createActivities, type ActivityDeps } from '../activities';
+import { UNENCRYPTED_GUARD_PATH } from '../codec/data-converter';
 import { pacedActivityTuner, type QuotaPacer } from '../quota';
 import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from '../workflows/task-queues';
 
@@ -12,7 +13,10 @@ export interface JourneyWorkerOptions {
   /** The main task queue; the FaceID and media queues are derived from it. */
   taskQueue: string;
   deps: ActivityDeps;
-  /** A prebuilt bundle (tests build it once per file) or the path the worker bundles from. */
+  /**
+   * A prebuilt bundle (tests build it once per file; bundle it with `UNENCRYPTED_GUARD_PATH` among its
+   * `workflowInterceptorModules`) or the path the worker bundles from (the guard is added here).
+   */
   workflows: Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
   /** Per-action quotas (requests per second); unlisted actions get `defaultRateLimit`. */
   rateLimits?: Partial<Record<FaceIdAction, number>>;
@@ -81,6 +85,7 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
     ...common,
     taskQueue: options.taskQueue,
     ...options.workflows,
+    ...('workflowsPath' in options.workflows ? { interceptors: { workflowModules: [UNENCRYPTED_GUARD_PATH] } } : {}),
     maxCachedWorkflows: options.maxCachedWorkflows,
     // FaceID calls and downloads run on their own queues; the main queue hosts the workflows, the light webhook
     // delivery (no quota, no heartbeats) and the journey's last step, which it runs as a local activity.

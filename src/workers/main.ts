@@ -35,6 +35,9 @@ async function main(): Promise<void> {
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
   await checkConditionalWrites(archive);
   await checkEgress(cfg, log);
+  if (cfg.codec.acceptUnencrypted) {
+    log.warn('CODEC_ACCEPT_UNENCRYPTED: messages sent without the codec key are read as sent, not refused');
+  }
   const connection = await NativeConnection.connect(target.connection).catch((error: unknown) => {
     throw explainConnectionFailure(error, target);
   });
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
       ...limits,
       pacer: quota.pacer,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
-      dataConverter: dataConverterFor(cfg.codec.keyRing),
+      dataConverter: dataConverterFor(cfg.codec.keyRing, { acceptUnencrypted: cfg.codec.acceptUnencrypted }),
       deployment: cfg.worker.deployment,
     });
     log.info(
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
     const client = new Client({
       connection,
       namespace: target.namespace,
-      dataConverter: dataConverterFor(cfg.codec.keyRing),
+      dataConverter: dataConverterFor(cfg.codec.keyRing, { acceptUnencrypted: cfg.codec.acceptUnencrypted }),
     });
     await ensureRetentionSchedule(client, { taskQueue: cfg.temporal.taskQueue, ...cfg.archive.sweep });
     // Slots granted and given up per action (a late wake-up, a change of the group): why a quota is not filled.

@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
-import { dataConverterFor, FAILURE_CONVERTER_PATH, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../src/codec';
+import {
+  dataConverterFor,
+  FAILURE_CONVERTER_PATH,
+  parseKeyRing,
+  SANDBOX_CODEC_KEYS,
+  UNENCRYPTED_GUARD_PATH,
+} from '../../src/codec';
 import { historyFromJson } from '../support/history-json';
 
 const historiesDir = join(__dirname, '..', 'fixtures', 'histories');
@@ -28,6 +34,7 @@ async function replayAll(workflowsPath: string): Promise<ReplayResult[]> {
     workflowsPath,
     logger,
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    workflowInterceptorModules: [UNENCRYPTED_GUARD_PATH],
   });
   const results: ReplayResult[] = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, recordedHistories())) {

@@ -16,7 +16,13 @@ import { FilesystemStore } from '../../src/archive/filesystem-store';
 import type { ArchiveStore } from '../../src/archive/store';
 import { inputKey } from '../../src/archive/keys';
 import { EkycClient } from '../../src/client/ekyc-client';
-import { dataConverterFor, FAILURE_CONVERTER_PATH, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../src/codec';
+import {
+  dataConverterFor,
+  FAILURE_CONVERTER_PATH,
+  parseKeyRing,
+  SANDBOX_CODEC_KEYS,
+  UNENCRYPTED_GUARD_PATH,
+} from '../../src/codec';
 import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaults';
 import { encodeJpeg } from '../../src/emulator/jpeg';
 import { startEmulator } from '../../src/emulator';
@@ -60,7 +66,12 @@ export function workflowBundle(
 ): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      workflowInterceptorModules: [UNENCRYPTED_GUARD_PATH],
+      logger: quietLogger,
+    });
     bundles.set(workflowsPath, bundle);
   }
   return bundle;

@@ -11,6 +11,7 @@ import {
   ENCRYPTED_ENCODING,
   KEY_ID_METADATA,
   KeyRing,
+  isRefusedPayload,
   PayloadDecryptionError,
   UnknownCodecKeyError,
 } from '../../../src/codec';
@@ -97,6 +98,26 @@ describe('AesGcmCodec', () => {
     const decoded = await codec.decode(plain);
     expect(decoded[0]).toBe(plain[0]);
     expect(decoded[1]).toBe(plain[1]);
+  });
+
+  it('in refuse mode, decodes a payload that is not encrypted to a stand-in no handler accepts, never an error', async () => {
+    const refusing = new AesGcmCodec(new KeyRing([keyA]), 'refuse');
+    const [encrypted] = await refusing.encode([json({ decision: 'approved' })]);
+    const decoded = await refusing.decode([json({ decision: 'approved' }), encrypted as Payload, json(null)]);
+    const values = decoded.map((payload) => defaultPayloadConverter.fromPayload(payload));
+    expect(isRefusedPayload(values[0])).toBe(true);
+    expect(values[1]).toEqual({ decision: 'approved' });
+    expect(isRefusedPayload(values[2])).toBe(true);
+  });
+
+  it('dataConverterFor refuses unencrypted payloads unless accepting them is configured', async () => {
+    const decodeWith = async (acceptUnencrypted: boolean) => {
+      const [codecOf] = dataConverterFor(new KeyRing([keyA]), { acceptUnencrypted }).payloadCodecs ?? [];
+      const [decoded] = await (codecOf as AesGcmCodec).decode([json({ decision: 'approved' })]);
+      return defaultPayloadConverter.fromPayload(decoded as Payload);
+    };
+    expect(isRefusedPayload(await decodeWith(false))).toBe(true);
+    expect(await decodeWith(true)).toEqual({ decision: 'approved' });
   });
 
   it('refuses an encrypted payload without a key id', async () => {
