@@ -18,13 +18,21 @@ export interface ActivityDeps {
   media?: MediaDownloaderOptions;
   /** Where journey events are delivered; without a URL, deliveries report `{ delivered: false }`. */
   webhook?: WebhookSettings;
+  /** Whether Temporal knows a journey for a reference; the retention sweep's removal of orphaned inputs needs it. */
+  journeyExists?: (reference: string) => Promise<boolean>;
+  /** Age below which input images are never taken for orphans (default one hour; tests shorten it). */
+  orphanInputAgeMs?: number;
   /** How webhooks and media downloads leave the worker (proxy, extra CAs); direct when absent. */
   egress?: EgressSettings;
 }
 
 /** Every activity of the service, built from injected dependencies; each logs its outcome (see `observe.ts`). */
 export function createActivities(deps: ActivityDeps) {
-  const retention = createRetentionActivities({ archive: deps.archive });
+  const retention = createRetentionActivities({
+    archive: deps.archive,
+    journeyExists: deps.journeyExists,
+    orphanInputAgeMs: deps.orphanInputAgeMs,
+  });
   const egress = deps.egress ? { egress: deps.egress } : {};
   const webhooks = createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] }, ...egress });
   // One downloader (one connection pool, one URL guard) for result activities and the media queue alike.

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { removeOrphanInputs, type OrphanInputsResult } from '../archive/orphan-inputs';
 import { listDue, purgeDue, recordRetention } from '../archive/retention-records';
 import type { ArchiveStore } from '../archive/store';
 import type {
@@ -11,7 +12,17 @@ import type {
 /** What the retention activities need. */
 export interface RetentionActivityDeps {
   archive: ArchiveStore;
+  /**
+   * Whether Temporal knows a journey for a reference (running or ended); without it, orphaned input images are
+   * never removed.
+   */
+  journeyExists?: ((reference: string) => Promise<boolean>) | undefined;
+  /** Age below which input images are never orphans (default {@link ORPHAN_INPUT_AGE_MS}). */
+  orphanInputAgeMs?: number | undefined;
 }
+
+/** Input images younger than this are never orphans: a start stores them just before the journey begins. */
+export const ORPHAN_INPUT_AGE_MS = 3600_000;
 
 /** Counts of an empty sweep. */
 export function emptyTotals(): SweepTotals {
@@ -19,8 +30,14 @@ export function emptyTotals(): SweepTotals {
 }
 
 /** Retention records and the sweep's steps, on the media task queue (they touch the archive, like the downloads). */
-export function createRetentionActivities({ archive }: RetentionActivityDeps) {
+export function createRetentionActivities({ archive, journeyExists, orphanInputAgeMs }: RetentionActivityDeps) {
   return {
+    /** Deletes input images no journey owns (a start that crashed before its journey began); see `orphan-inputs`. */
+    removeOrphanInputs: async (): Promise<OrphanInputsResult> =>
+      journeyExists
+        ? removeOrphanInputs(archive, { journeyExists, olderThanMs: orphanInputAgeMs ?? ORPHAN_INPUT_AGE_MS })
+        : { folders: 0, objects: 0 },
+
     /**
      * Files an ended journey for deletion after `deleteAfter` (and carries over a hold, on migration). Writes nothing
      * when the journey stored nothing to delete; repeating it is harmless.

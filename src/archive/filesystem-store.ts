@@ -91,7 +91,8 @@ export class FilesystemStore implements ArchiveStore {
     const path = this.pathOf(key);
     if (!(await exists(path))) return undefined;
     try {
-      return JSON.parse(await readFile(`${path}.meta.json`, 'utf8')) as StoredObject;
+      const stored = JSON.parse(await readFile(`${path}.meta.json`, 'utf8')) as StoredObject;
+      return { ...stored, modifiedAtMs: (await stat(path)).mtimeMs };
     } catch {
       return undefined;
     }

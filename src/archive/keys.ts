@@ -28,9 +28,22 @@ export function mediaKey(journeyId: string, kind: MediaKind, md5: string, conten
   return `${journeyPrefix(journeyId)}${kind}-${md5}.${extensionFor(contentType)}`;
 }
 
+/** Folder of every input image stored for a reference: the journey of that reference owns it, purged with it. */
+export const INPUTS_PREFIX = 'inputs/';
+
+/** Folder of the input images stored for one reference. */
+export function inputPrefix(reference: string): string {
+  return `${INPUTS_PREFIX}${reference}/`;
+}
+
 /** Key of an input image a caller stores before starting a journey. */
 export function inputKey(reference: string, name: string, md5: string, contentType: string): string {
-  return `inputs/${reference}/${name}-${md5}.${extensionFor(contentType)}`;
+  return `${inputPrefix(reference)}${name}-${md5}.${extensionFor(contentType)}`;
+}
+
+/** The backend's reference of a journey id (`ekyc:<reference>`), or undefined for an id of another shape. */
+export function referenceOfJourney(journeyId: string): string | undefined {
+  return journeyId.startsWith('ekyc:') ? journeyId.slice('ekyc:'.length) : undefined;
 }
 
 /** Key of the short-lived file that holds a result's temporary media URLs until they are archived. */

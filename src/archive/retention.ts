@@ -1,4 +1,4 @@
-import { journeyPrefix, manifestKey } from './keys';
+import { inputPrefix, journeyPrefix, manifestKey, referenceOfJourney } from './keys';
 import { updateManifest } from './manifest';
 import type { ArchiveStore } from './store';
 
@@ -9,7 +9,8 @@ export interface PurgeResult {
 }
 
 /**
- * Deletes every object of a journey except its manifest (and the input images named by the caller), then records each deletion in the manifest (the entry's
+ * Deletes every object of a journey except its manifest, the input images named by the caller and every other
+ * object stored under its reference's input folder, then records each deletion in the manifest (the entry's
  * `deletedAt` and a line in `deletions`). Safe to repeat: a retry after a crash between the deletes and the
  * manifest update finds the listed objects gone and records them then.
  */
@@ -21,9 +22,14 @@ export async function purgeJourneyMedia(
   const now = options.now ?? (() => new Date().toISOString());
   const reason = options.reason ?? 'retention';
   const manifest = manifestKey(journeyId);
-  // The caller's input images (a selfie to compare, the document) are as personal as the evidence: they go too.
+  // The caller's input images (a selfie to compare, the document) are as personal as the evidence: they go too, and
+  // so does everything else stored for the reference (images of a repeated start with other bytes, say).
   const inputs: string[] = [];
   for (const key of options.inputKeys ?? []) if (await store.head(key)) inputs.push(key);
+  const reference = referenceOfJourney(journeyId);
+  if (reference !== undefined) {
+    for (const key of await store.list(inputPrefix(reference))) if (!inputs.includes(key)) inputs.push(key);
+  }
   const keys = [...(await store.list(journeyPrefix(journeyId))).filter((key) => key !== manifest), ...inputs];
   for (const key of keys) await store.delete(key);
   // What crashed writes left (a partial copy of a video is as personal as the video) goes with the journey.

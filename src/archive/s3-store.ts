@@ -155,6 +155,7 @@ export class S3Store implements ArchiveStore {
         md5,
         size: response.ContentLength ?? 0,
         contentType: response.ContentType ?? 'application/octet-stream',
+        ...(response.LastModified ? { modifiedAtMs: response.LastModified.getTime() } : {}),
       };
     } catch (error) {
       if (isNotFound(error)) return undefined;

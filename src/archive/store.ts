@@ -15,6 +15,8 @@ export interface StoredObject {
   md5: string;
   size: number;
   contentType: string;
+  /** When the object was written (epoch ms), where the store tells. */
+  modifiedAtMs?: number;
 }
 
 /** Raised when the bytes written do not match what the caller expected; nothing is left behind. */

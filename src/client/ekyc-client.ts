@@ -37,6 +37,7 @@ import { DEFAULT_TASK_QUEUE } from '../workflows/task-queues';
 import type { IssuedToken, JourneyResult, JourneyStatus, ReviewInput } from '../workflows/types';
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
+import { journeyExists } from './journey-exists';
 import { JourneyInputError, parseJourneyInput } from './journey-input';
 import { listJourneys, type JourneyListFilter, type JourneySummary } from './journey-list';
 
@@ -129,9 +130,10 @@ export class EkycClient {
       throw new JourneyInputError([...extracted.issues, ...error.issues]);
     }
     if (extracted.issues.length > 0) throw new JourneyInputError(extracted.issues);
+    let written: string[] = [];
     if (extracted.pending.length > 0) {
       if (!this.options.archive) throw new Error('EkycClient needs an archive to accept images as bytes');
-      await storeImages(this.options.archive, extracted.pending);
+      written = await storeImages(this.options.archive, extracted.pending);
     }
 
     const journeyId = journeyWorkflowId(input.reference);
@@ -161,9 +163,26 @@ export class EkycClient {
       const key = this.options.clientSecretKey;
       return { journeyId, ...token, ...(key ? { clientSecret: clientSecretFor(key, journeyId) } : {}) };
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) throw new JourneyClosedError(journeyId);
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        // The ended journey never uses them: its own images were stored under the same keys before, so not rewritten.
+        await this.discardImages(written);
+        throw new JourneyClosedError(journeyId);
+      }
+      const missing = await journeyExists(this.client, input.reference).then(
+        (exists) => !exists,
+        () => false, // cannot tell: keep them for the sweep
+      );
+      if (written.length > 0 && missing) await this.discardImages(written);
       throw error;
     }
+  }
+
+  /**
+   * Deletes images this start stored when no journey came to own them. Best effort: what is left (the store down
+   * too, a crash) goes with the retention sweep's removal of orphaned inputs.
+   */
+  private async discardImages(keys: string[]): Promise<void> {
+    for (const key of keys) await this.options.archive?.delete(key).catch(() => undefined);
   }
 
   /** Relays the client app's "user finished": a hint that makes the journey pull the result now. */

@@ -87,8 +87,12 @@ export function extractImages(raw: unknown): ExtractedImages {
   return { input, pending, issues };
 }
 
-/** Stores extracted images; an object already stored under its content-addressed key is left as it is. */
-export async function storeImages(archive: ArchiveStore, pending: PendingImage[]): Promise<void> {
+/**
+ * Stores extracted images and returns the keys this call wrote; an object already stored under its content-addressed
+ * key is left as it is (and not returned: it belongs to whoever stored it first).
+ */
+export async function storeImages(archive: ArchiveStore, pending: PendingImage[]): Promise<string[]> {
+  const written: string[] = [];
   for (const image of pending) {
     const existing = await archive.head(image.key);
     if (existing?.md5 === image.md5) continue;
@@ -97,5 +101,7 @@ export async function storeImages(archive: ArchiveStore, pending: PendingImage[]
       md5: image.md5,
       size: image.bytes.length,
     });
+    written.push(image.key);
   }
+  return written;
 }

@@ -114,6 +114,7 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
       recordRetention: activities.recordRetention,
       listDueRetention: activities.listDueRetention,
       purgeDueRetention: activities.purgeDueRetention,
+      removeOrphanInputs: activities.removeOrphanInputs,
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentDownloads ?? 8,
   });

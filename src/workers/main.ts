@@ -8,6 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { ArchiveCapabilityError, checkConditionalWrites } from '../archive/conditional-writes-check';
 import { openArchiveStore } from '../archive/open-store';
 import { dataConverterFor } from '../codec/data-converter';
+import { journeyExists } from '../client/journey-exists';
 import { type AppConfig, config, ConfigError } from '../config';
 import type { FaceIdAction } from '../faceid/actions';
 import { FaceIdClient } from '../faceid/client';
@@ -52,6 +53,9 @@ async function main(): Promise<void> {
     quotaFor: (action) => quotaOf(action as FaceIdAction, limits),
     onError: (error) => log.warn({ err: error }, 'quota lease renewal failed; FaceID calls paused until it succeeds'),
   });
+  const dataConverter = dataConverterFor(cfg.codec.keyRing, { acceptUnencrypted: cfg.codec.acceptUnencrypted });
+  // For the retention schedule, the after-journey migration and the sweep's question whether a journey exists.
+  const client = new Client({ connection, namespace: target.namespace, dataConverter });
   try {
     const faceid = new FaceIdClient({
       secretId: cfg.faceid.secretId,
@@ -66,12 +70,19 @@ async function main(): Promise<void> {
       connection,
       namespace: target.namespace,
       taskQueue: cfg.temporal.taskQueue,
-      deps: { faceid, archive, media: cfg.media, webhook: cfg.webhook, egress: cfg.egress },
+      deps: {
+        faceid,
+        archive,
+        media: cfg.media,
+        webhook: cfg.webhook,
+        egress: cfg.egress,
+        journeyExists: (reference) => journeyExists(client, reference),
+      },
       workflows: { workflowsPath: require.resolve('../workflows') },
       ...limits,
       pacer: quota.pacer,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
-      dataConverter: dataConverterFor(cfg.codec.keyRing, { acceptUnencrypted: cfg.codec.acceptUnencrypted }),
+      dataConverter,
       deployment: cfg.worker.deployment,
     });
     log.info(
@@ -92,11 +103,6 @@ async function main(): Promise<void> {
       (error: unknown) => log.warn({ err: error }, 'removing leftovers of unfinished archive writes failed'),
     );
     // The retention sweep's schedule, created or updated by every worker at start-up (idempotent).
-    const client = new Client({
-      connection,
-      namespace: target.namespace,
-      dataConverter: dataConverterFor(cfg.codec.keyRing, { acceptUnencrypted: cfg.codec.acceptUnencrypted }),
-    });
     await ensureRetentionSchedule(client, { taskQueue: cfg.temporal.taskQueue, ...cfg.archive.sweep });
     // Slots granted and given up per action (a late wake-up, a change of the group): why a quota is not filled.
     const quotaLog = setInterval(() => log.debug({ slots: quota.pacer.stats() }, 'quota pacer'), 60_000);

@@ -1,4 +1,4 @@
-import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { JourneyActivities } from './activity-proxies';
 import type { RetentionSweepInput, SweepTotals } from './retention-types';
 import { mediaTaskQueue } from './task-queues';
@@ -32,7 +32,7 @@ function add(into: SweepTotals, batch: SweepTotals): void {
 
 /**
  * Deletes the media of every journey whose retention period is over, unless it is on legal hold: lists due records
- * from the archive in batches and purges each batch. Started hourly by the `retention-sweep` schedule (overlap
+ * from the archive in batches and purges each batch, then the input images no journey owns. Started hourly by the `retention-sweep` schedule (overlap
  * SKIP); idempotent, so a crashed or repeated sweep only finishes what is left. Continues as new after
  * `maxBatches` batches to keep its history bounded.
  */
@@ -45,7 +45,15 @@ export async function retentionSweep(input: RetentionSweepInput = {}): Promise<S
   const { purgeDueRetention } = retentionActivities('purge due journeys');
   for (let batch = 0; batch < maxBatches; batch += 1) {
     const due = await listDueRetention({ limit: batchSize, lookbackDays });
-    if (due.length === 0) return totals;
+    if (due.length === 0) {
+      // Sweeps that began before this step existed replay without it.
+      if (patched('remove-orphan-inputs')) {
+        const { removeOrphanInputs } = retentionActivities('remove orphaned input images');
+        const orphans = await removeOrphanInputs();
+        if (orphans.folders > 0) log.info('removed input images no journey owns', { ...orphans });
+      }
+      return totals;
+    }
     const done = await purgeDueRetention({ entries: due });
     add(totals, done);
     // Entries listed as due that the purge found not due yet stay listed: stop rather than list them again.

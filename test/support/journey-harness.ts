@@ -27,6 +27,7 @@ import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaul
 import { encodeJpeg } from '../../src/emulator/jpeg';
 import { startEmulator } from '../../src/emulator';
 import type { SandboxClient } from '../../src/emulator/sandbox-client';
+import { journeyExists } from '../../src/client/journey-exists';
 import { FaceIdClient, type FaceIdClientOptions } from '../../src/faceid/client';
 import type { Logger } from '../../src/logging';
 import type { WebhookSettings } from '../../src/activities/webhook-activities';
@@ -127,6 +128,8 @@ export interface JourneyHarnessOptions {
   deployment?: WorkerDeployment;
   /** Workflow code to bundle instead of the service's (a test's next version of it). */
   workflowsPath?: string;
+  /** Age from which the retention sweep takes input images no journey owns for orphans (default one hour). */
+  orphanInputAgeMs?: number;
 }
 
 /** Quota leases renewed every 250 ms in tests, so a joining worker waits under a second, not six. */
@@ -186,6 +189,8 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
       faceid,
       archive,
       media: { sandboxHosts: [emulator.endpoint], ...options.media },
+      journeyExists: (reference) => journeyExists(client, reference),
+      ...(options.orphanInputAgeMs !== undefined ? { orphanInputAgeMs: options.orphanInputAgeMs } : {}),
       ...(options.webhook ? { webhook: options.webhook } : {}),
     },
     workflows: { workflowBundle: await workflowBundle(options.workflowsPath) },
