@@ -67,16 +67,28 @@ export class FilesystemStore implements ArchiveStore {
       // Metadata first (renamed into place too), object last: a reader who sees the object sees its metadata. A
       // crash that loses unsynced metadata only makes `head` answer "absent", which costs a re-download, not data.
       await writeFile(metaTemporary, JSON.stringify(stored));
+      const previousMeta = await readFile(`${target}.meta.json`).catch(() => undefined);
       await rename(metaTemporary, `${target}.meta.json`);
-      await rename(temporary, target);
+      try {
+        await rename(temporary, target);
+      } catch (error) {
+        // The object did not land: its metadata must not describe whatever is (or is not) there.
+        await settle(
+          previousMeta === undefined
+            ? rm(`${target}.meta.json`, { force: true })
+            : writeFile(`${target}.meta.json`, previousMeta),
+        );
+        throw error;
+      }
       await fsync(dirname(target));
       return stored;
     } catch (error) {
       // A source that fails at once can beat the file's own open: wait until it is closed, or the removal below
       // would run before the file exists and leave an empty `.partial` behind.
       if (!file.closed) await new Promise<void>((closed) => file.once('close', () => closed()));
-      await rm(temporary, { force: true });
-      await rm(metaTemporary, { force: true });
+      // The caller needs the write's own failure; a removal that fails too leaves a `.partial`, which start-up and
+      // retention remove (`removeLeftovers`).
+      await settle(rm(temporary, { force: true }), rm(metaTemporary, { force: true }));
       throw error;
     }
   }
@@ -227,4 +239,9 @@ async function exists(path: string): Promise<boolean> {
     (info) => info.isFile(),
     () => false,
   );
+}
+
+/** Waits for clean-up steps whose own failure must not replace the error being handled. */
+async function settle(...steps: Promise<unknown>[]): Promise<void> {
+  await Promise.allSettled(steps);
 }

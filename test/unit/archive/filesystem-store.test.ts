@@ -110,6 +110,42 @@ describe('FilesystemStore', () => {
     expect(await readdir(dirname(join(root, key)))).toEqual(['manifest.json', 'manifest.json.meta.json']);
   });
 
+  it('leaves no metadata without its object when the object cannot be put in place, and keeps the earlier one', async () => {
+    const fresh = 'journeys/ekyc:c/best-frame-x.jpg';
+    // A folder where the object should go: the final rename fails with the file system's own error.
+    await mkdir(join(root, fresh, 'occupied'), { recursive: true });
+    const failure = await store
+      .put(fresh, bytes, { contentType: 'image/jpeg', md5: md5(bytes) })
+      .catch((error: unknown) => error);
+    expect((failure as NodeJS.ErrnoException).code).toMatch(/^(EISDIR|ENOTEMPTY|EEXIST)$/);
+    expect(await allFiles(join(root, 'journeys/ekyc:c'))).toEqual([]);
+
+    // An object already stored keeps its own metadata when a replacement fails the same way.
+    const kept = 'journeys/ekyc:c/video-y.mp4';
+    const first = await store.put(kept, bytes, { contentType: 'video/mp4', md5: md5(bytes) });
+    await rm(join(root, kept));
+    await mkdir(join(root, kept, 'occupied'), { recursive: true });
+    const other = Buffer.from('other bytes');
+    await expect(store.put(kept, other, { contentType: 'video/mp4', md5: md5(other) })).rejects.toThrow();
+    await rm(join(root, kept), { recursive: true });
+    await writeFile(join(root, kept), bytes);
+    expect(await store.head(kept)).toMatchObject({ md5: first.md5, size: first.size });
+  });
+
+  it("reports the write's own failure when cleaning up after it fails too", async () => {
+    const fsPromises = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+    const removal = jest.spyOn(fsPromises, 'rm').mockRejectedValue(Object.assign(new Error('EIO'), { code: 'EIO' }));
+    try {
+      const failure = await store
+        .put('journeys/ekyc:d/video-z.mp4', bytes, { contentType: 'video/mp4', md5: '0'.repeat(32) })
+        .catch((error: unknown) => error);
+      expect(removal).toHaveBeenCalled();
+      expect(failure).toBeInstanceOf(ArchiveIntegrityError);
+    } finally {
+      removal.mockRestore();
+    }
+  });
+
   it('deletes an object and its metadata', async () => {
     await store.put('a/b.jpg', bytes, { contentType: 'image/jpeg' });
     await store.delete('a/b.jpg');
