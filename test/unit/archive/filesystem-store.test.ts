@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type * as FsPromises from 'node:fs/promises';
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -133,7 +134,8 @@ describe('FilesystemStore', () => {
   });
 
   it("reports the write's own failure when cleaning up after it fails too", async () => {
-    const fsPromises = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+    // The module object the store's own calls go through.
+    const fsPromises = jest.requireActual<typeof FsPromises>('node:fs/promises');
     const removal = jest.spyOn(fsPromises, 'rm').mockRejectedValue(Object.assign(new Error('EIO'), { code: 'EIO' }));
     try {
       const failure = await store
