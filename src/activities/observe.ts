@@ -8,8 +8,19 @@ import type { MediaKind } from '../workflows/types';
 /** Names of the metrics activities export through the worker runtime. */
 export const ACTIVITY_METRICS = {
   faceIdCalls: 'ekyc_faceid_calls',
+  faceIdAccountErrors: 'ekyc_faceid_account_errors',
   archivedBytes: 'ekyc_archived_bytes',
 } as const;
+
+/**
+ * Failures only the account's owner can end (credentials, service not activated, arrears, denied): every journey
+ * fails until someone acts, so each is counted on a metric of its own to page on.
+ */
+const ACCOUNT_ERROR_KINDS: ReadonlySet<string> = new Set([
+  'FaceIdAuthFailure',
+  'FaceIdServiceUnavailable',
+  'FaceIdOperationDenied',
+]);
 
 /** What an activity returns as its outcome kind when it succeeds. */
 export const OK = 'ok';
@@ -93,6 +104,15 @@ function observed(name: string, activity: ActivityFunction): ActivityFunction {
         context.metricMeter
           .createCounter(ACTIVITY_METRICS.faceIdCalls, 'calls', 'FaceID calls by action and result')
           .add(1, { action: faceIdAction, result: kind });
+        if (ACCOUNT_ERROR_KINDS.has(kind)) {
+          context.metricMeter
+            .createCounter(
+              ACTIVITY_METRICS.faceIdAccountErrors,
+              'calls',
+              'FaceID calls refused for the account: page on it',
+            )
+            .add(1, { action: faceIdAction, kind });
+        }
       }
     };
     let result: unknown;

@@ -8,8 +8,10 @@ import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from './task-queu
 export type JourneyActivities = ReturnType<typeof createActivities>;
 
 /**
- * The activity for one FaceID action, on that action's rate-limited task queue. Retries back off from 1 s to 30 s;
- * failures FaceID will repeat (auth, bad token, bad request, service not activated) are not retried at all.
+ * The activity for one FaceID action, on that action's rate-limited task queue. Retries back off from 1 s to 30 s for
+ * as long as `scheduleToCloseMs` allows, however many attempts that takes, so a journey rides out a FaceID outage for
+ * as long as its window lasts; failures FaceID will repeat (auth, bad token, bad request, service not activated) are
+ * not retried at all.
  */
 export function faceIdActivity<A extends FaceIdAction>(
   action: A,
@@ -27,7 +29,6 @@ export function faceIdActivity<A extends FaceIdAction>(
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '30 seconds',
-      maximumAttempts: 12,
       nonRetryableErrorTypes: [...FACEID_NON_RETRYABLE_TYPES],
     },
   };

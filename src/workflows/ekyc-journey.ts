@@ -27,7 +27,13 @@ import {
   userFinishedSignal,
 } from './definitions';
 import { deliverJourneyEvent } from './deliver-journey-event';
-import { failureType, MEDIA_FAILURE_TYPES, reasonFromFailureType } from './failure-types';
+import {
+  FACEID_UNAVAILABLE_REASON,
+  failureType,
+  isFaceIdOutage,
+  MEDIA_FAILURE_TYPES,
+  reasonFromFailureType,
+} from './failure-types';
 import { FLOW_PLANS, resolveTimers } from './flow-plan';
 import { JourneyState } from './journey-state';
 import type { RecordRetentionInput } from './retention-types';
@@ -167,8 +173,9 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
   async function fetchResult(purpose: string): Promise<VerificationResult | undefined> {
     const remainingWindow = state.tokenIssuedAtMs + timers.resultWindowMs - Date.now();
     if (remainingWindow <= 0) return undefined;
+    // The whole rest of the result window: an outage is ridden out until FaceID would no longer answer anyway.
     const fetch = faceIdActivity(plan.result, {
-      scheduleToCloseMs: Math.min(remainingWindow, 10 * 60_000),
+      scheduleToCloseMs: remainingWindow,
       summary: `${plan.result}: ${purpose}`,
     });
     state.fetchAttempts += 1;
@@ -431,6 +438,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     // An operator's cancel still gets a clean outcome; the bookkeeping must not be cancelled with the rest.
     if (isCancellation(error))
       return await CancellationScope.nonCancellable(() => finish('cancelled', ['operator_cancelled']));
+    if (isFaceIdOutage(error)) return await finish('failed', [FACEID_UNAVAILABLE_REASON]);
     const type = failureType(error);
     if (!type) throw error;
     return await finish('failed', [reasonFromFailureType(type)]);

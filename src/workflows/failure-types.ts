@@ -1,4 +1,6 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { FACEID_ACTION_NAMES } from '../faceid/actions';
+import { faceIdActivityName } from './task-queues';
 // Pure data with no imports of its own: safe inside the workflow bundle.
 import { FACEID_ERROR_RETRYABLE } from '../faceid/errors';
 
@@ -46,6 +48,29 @@ export function reasonFromFailureType(type: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
+}
+
+/** The reason of a journey that ended because FaceID did not answer within the window its call was given. */
+export const FACEID_UNAVAILABLE_REASON = 'faceid_unavailable';
+
+const FACEID_ACTIVITY_TYPES: ReadonlySet<string> = new Set(FACEID_ACTION_NAMES.map(faceIdActivityName));
+
+/** FaceID failures worth another attempt: one of them ending a call means its window ran out first. */
+const FACEID_RETRYABLE_TYPES: ReadonlySet<string> = new Set(
+  Object.entries(FACEID_ERROR_RETRYABLE)
+    .filter(([, retryable]) => retryable)
+    .map(([type]) => type),
+);
+
+/**
+ * Whether a FaceID call retried through its whole window (an outage) without an answer it could use: it timed out,
+ * or it failed with a retryable kind, which the server hands back once the next attempt would pass the deadline
+ * (FaceID calls have no attempt limit).
+ */
+export function isFaceIdOutage(error: unknown): boolean {
+  if (!(error instanceof ActivityFailure) || !FACEID_ACTIVITY_TYPES.has(error.activityType)) return false;
+  if (error.cause instanceof TimeoutFailure) return true;
+  return error.cause instanceof ApplicationFailure && FACEID_RETRYABLE_TYPES.has(error.cause.type ?? '');
 }
 
 /** Failure types of a webhook delivery; the delivering workflow never retries `rejected`. */
