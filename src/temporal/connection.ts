@@ -33,7 +33,7 @@ export function resolveTemporalTarget(cfg: AppConfig, env: NodeJS.ProcessEnv = p
       overrideEnvVars: env as Record<string, string>,
     });
   } catch (error) {
-    throw new ConfigError(`Invalid configuration:\n  ${settingOf(error, env)}: ${(error as Error).message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${explainProfileFailure(error, env, profile)}`);
   }
   const address = cfg.temporal.address ?? standard.connectionOptions.address;
   if (!address) {
@@ -90,14 +90,25 @@ const FILE_SETTINGS = [
   'TEMPORAL_CONFIG_FILE',
 ] as const;
 
-/** The setting a failure to load the standard configuration is about: the one whose file it names, else the profile. */
-function settingOf(error: unknown, env: NodeJS.ProcessEnv): string {
-  const message = error instanceof Error ? error.message : '';
+/**
+ * A failure to load the standard configuration as `SETTING: what is wrong`: the file setting whose file could not be
+ * read, a profile file that is not TOML, or a profile it does not hold. Only the parser's first line is kept: the rest
+ * quotes the file, which may hold an API key.
+ */
+function explainProfileFailure(error: unknown, env: NodeJS.ProcessEnv, profile: string | undefined): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.trim() ?? '';
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? /\b(E[A-Z]{3,})\b/.exec(message)?.[1];
+  const configFile = env.TEMPORAL_CONFIG_FILE?.trim() || 'the default temporal.toml';
   const named = FILE_SETTINGS.find((name) => {
     const value = env[name]?.trim();
     return value !== undefined && value !== '' && message.includes(value);
   });
-  return named ?? 'TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE';
+  if (named) return `${named}: ${message}`;
+  if (/not found in config/i.test(message))
+    return `TEMPORAL_PROFILE: profile "${profile ?? 'default'}" is not in ${configFile}`;
+  if (/toml/i.test(message)) return `TEMPORAL_CONFIG_FILE: ${configFile} is not a valid profile file (${message})`;
+  if (code) return `TEMPORAL_CONFIG_FILE: cannot read ${configFile} (${code})`;
+  return `TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE: ${message}`;
 }
 
 /**

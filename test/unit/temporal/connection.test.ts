@@ -57,6 +57,29 @@ describe('resolveTemporalTarget', () => {
     expect(resolved).toMatchObject({ namespace: 'ekyc-test', connection: { address: 'other:7233' } });
   });
 
+  it('names TEMPORAL_CONFIG_FILE for a profile file it cannot read or parse, without quoting the file', () => {
+    const broken = join(dir, 'broken.toml');
+    writeFileSync(broken, '[profile.cluster]\napi_key = "secret-in-the-file"\nnot toml at all [\n');
+    const message = (env: Record<string, string>) => {
+      try {
+        target(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const unparsable = message({ TEMPORAL_PROFILE: 'cluster', TEMPORAL_CONFIG_FILE: broken });
+    expect(unparsable).toContain(`TEMPORAL_CONFIG_FILE: ${broken} is not a valid profile file`);
+    expect(unparsable).not.toContain('secret-in-the-file');
+    expect(message({ TEMPORAL_PROFILE: 'cluster', TEMPORAL_CONFIG_FILE: dir })).toContain(
+      `TEMPORAL_CONFIG_FILE: cannot read ${dir} (EISDIR)`,
+    );
+    expect(message({ TEMPORAL_PROFILE: 'nope', TEMPORAL_CONFIG_FILE: configFile })).toContain(
+      `TEMPORAL_PROFILE: profile "nope" is not in ${configFile}`,
+    );
+  });
+
   it('stops with a message naming the setting for a profile that is missing or has no address', () => {
     expect(() => target({ TEMPORAL_PROFILE: 'nope', TEMPORAL_CONFIG_FILE: configFile })).toThrow(ConfigError);
     expect(() => target({ TEMPORAL_PROFILE: 'nope', TEMPORAL_CONFIG_FILE: configFile })).toThrow(/TEMPORAL_PROFILE/);
