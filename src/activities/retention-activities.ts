@@ -42,14 +42,16 @@ export function createRetentionActivities({ archive, journeyExists, orphanInputA
      * Files an ended journey for deletion after `deleteAfter` (and carries over a hold, on migration). Writes nothing
      * when the journey stored nothing to delete; repeating it is harmless.
      */
-    recordRetention: async (input: RecordRetentionInput): Promise<{ recorded: boolean }> =>
-      recordRetention(archive, {
+    recordRetention: async (input: RecordRetentionInput): Promise<{ recorded: boolean }> => {
+      for (const key of input.discardClaims ?? []) await archive.delete(key);
+      return recordRetention(archive, {
         journeyId: input.journeyId,
         deleteAfter: input.deleteAfter,
         inputKeys: input.inputKeys,
         source: input.source,
         ...(input.legalHold ? { legalHold: input.legalHold } : {}),
-      }),
+      });
+    },
 
     /** The next due journeys, oldest first; read-only. */
     listDueRetention: async ({ limit, lookbackDays }: ListDueRetentionInput): Promise<DueRetention[]> =>

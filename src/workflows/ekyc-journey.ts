@@ -76,6 +76,8 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
   const maxRenewals = input.maxRenewals ?? 3;
   const state = new JourneyState(input, maxRenewals);
   const requestIds: string[] = [];
+  /** Media claims written by result pulls and not yet consumed by an archive: discarded when the journey ends. */
+  const openClaims = new Set<string>();
 
   // ---- message handlers -------------------------------------------------------------------------------------
   setHandler(statusQuery, () => state.status());
@@ -189,6 +191,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
       });
       state.lastFetchAtMs = Date.now();
       requestIds.push(...result.requestIds);
+      if (result.mediaClaim) openClaims.add(result.mediaClaim);
       return result;
     } catch (error) {
       if (failureType(error) === 'FaceIdTokenExpired') return undefined;
@@ -287,6 +290,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
           mediaClaim: result.mediaClaim,
           media: result.remoteMedia,
         });
+        openClaims.delete(result.mediaClaim);
         return [...result.archived, ...stored];
       } catch (error) {
         if (failureType(error) !== MEDIA_FAILURE_TYPES.urlExpired || refetches >= MAX_MEDIA_REFETCHES) throw error;
@@ -339,6 +343,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
               deleteAfter: new Date(Date.now() + retentionDays * 24 * 3600 * 1000).toISOString(),
               inputKeys,
               source: 'journey',
+              ...(openClaims.size > 0 ? { discardClaims: [...openClaims] } : {}),
             }
           : undefined;
       // Settled in the deciding workflow task (a local activity); only when that fails (the backend slow or down,

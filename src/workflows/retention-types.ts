@@ -13,6 +13,11 @@ export interface RecordRetentionInput {
   source: 'journey' | 'afterJourney';
   /** A legal hold to carry over from an old `afterJourney`. */
   legalHold?: { operator: string; reason: string };
+  /**
+   * Media claims the journey left unarchived (it ended while archiving: cancelled, failed): their URLs are of no use
+   * once it ended, so they go now instead of at retention.
+   */
+  discardClaims?: string[];
 }
 
 /** One due journey, as listed for the sweep. */
