@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { noopMetricMeter, type MetricMeter } from '@temporalio/common';
-import { FACEID_ACTION_NAMES, type FaceIdAction } from '../faceid/actions';
+import { FACEID_ACTION_NAMES, FACEID_FLOWS, type FaceIdAction } from '../faceid/actions';
 import { faceIdActivityName } from '../workflows/task-queues';
 import type { MediaKind } from '../workflows/types';
 
@@ -9,8 +9,15 @@ import type { MediaKind } from '../workflows/types';
 export const ACTIVITY_METRICS = {
   faceIdCalls: 'ekyc_faceid_calls',
   faceIdAccountErrors: 'ekyc_faceid_account_errors',
+  faceIdTokenRetries: 'ekyc_faceid_token_retries',
   archivedBytes: 'ekyc_archived_bytes',
 } as const;
+
+/** Actions that issue a token (and the document check's, which issues one too). */
+const TOKEN_ACTIONS: ReadonlySet<FaceIdAction> = new Set([
+  ...Object.values(FACEID_FLOWS).map((flow) => flow.issueAction),
+  'ApplyCardVerification',
+]);
 
 /**
  * Failures only the account's owner can end (credentials, service not activated, arrears, denied): every journey
@@ -104,6 +111,17 @@ function observed(name: string, activity: ActivityFunction): ActivityFunction {
         context.metricMeter
           .createCounter(ACTIVITY_METRICS.faceIdCalls, 'calls', 'FaceID calls by action and result')
           .add(1, { action: faceIdAction, result: kind });
+        // A token issued on a retry may be a second one: the earlier attempt can have reached FaceID and lost its
+        // answer (a worker or server that died first). The unused token expires at the end of its start window.
+        if (kind === OK && context.info.attempt > 1 && TOKEN_ACTIONS.has(faceIdAction)) {
+          context.metricMeter
+            .createCounter(
+              ACTIVITY_METRICS.faceIdTokenRetries,
+              'tokens',
+              'Tokens issued on a retry: possible duplicates',
+            )
+            .add(1, { action: faceIdAction });
+        }
         if (ACCOUNT_ERROR_KINDS.has(kind)) {
           context.metricMeter
             .createCounter(

@@ -54,3 +54,21 @@ test('a transient failure does not', async () => {
   await expect(environment.run(failingWith('FaceIdTransient'))).rejects.toThrow();
   expect(counted.map((entry) => entry.name)).toEqual([ACTIVITY_METRICS.faceIdCalls]);
 });
+
+function issuing() {
+  return observeActivities({
+    applyLivenessToken: (): Promise<{ sdkToken: string }> => Promise.resolve({ sdkToken: 'synthetic-token' }),
+  }).applyLivenessToken;
+}
+
+test('a token issued on a retry counts as a possible duplicate; a first attempt does not', async () => {
+  const { meter, counted } = recordingMeter();
+  await new MockActivityEnvironment({ attempt: 1 }, { logger: quiet, metricMeter: meter }).run(issuing());
+  expect(counted.some((entry) => entry.name === ACTIVITY_METRICS.faceIdTokenRetries)).toBe(false);
+  await new MockActivityEnvironment({ attempt: 2 }, { logger: quiet, metricMeter: meter }).run(issuing());
+  expect(counted).toContainEqual({
+    name: ACTIVITY_METRICS.faceIdTokenRetries,
+    value: 1,
+    tags: expect.objectContaining({ action: 'ApplyLivenessToken' }) as MetricTags,
+  });
+});
