@@ -13,7 +13,7 @@ import type {
   TokenIssueInput,
   VerificationResult,
 } from '../workflows/types';
-import { typedFaceIdCall } from './failures';
+import { archiveStoreFailure, typedFaceIdCall } from './failures';
 import { readStoredImageBase64, storeInlineMedia, storeMediaClaim } from './inline-media';
 import { archiveRemoteMedia, RemoteMediaError } from './remote-media';
 import {
@@ -66,6 +66,16 @@ function missingOptions(what: string): ApplicationFailure {
  */
 export function createFaceIdActivities({ faceid, archive, downloader }: FaceIdActivityDeps) {
   async function finishResult(journeyId: string, normalised: NormalisedResult): Promise<VerificationResult> {
+    try {
+      return await storeResult(journeyId, normalised);
+    } catch (error) {
+      if (error instanceof ApplicationFailure) throw error;
+      // The archive failed, not FaceID: retried (the call again, its answer is the same) while the window allows.
+      throw archiveStoreFailure(error);
+    }
+  }
+
+  async function storeResult(journeyId: string, normalised: NormalisedResult): Promise<VerificationResult> {
     const archived = await storeInlineMedia(archive, journeyId, normalised.inline);
     if (downloader && normalised.result.finished && normalised.remote.length > 0) {
       const stored = await archiveWithinBudget(downloader, journeyId, normalised.remote);

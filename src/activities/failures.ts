@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { ArchiveStoreError } from '../archive/store';
 import { FaceIdError } from '../faceid/errors';
+import { MEDIA_FAILURE_TYPES } from '../workflows/failure-types';
 
 /**
  * Turns a FaceID failure into the `ApplicationFailure` the workflow's retry policy understands: the kind becomes the
@@ -22,4 +24,18 @@ export async function typedFaceIdCall<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw toActivityFailure(error);
   }
+}
+
+/**
+ * The archive's own I/O failed (disk full, read-only, the store unreachable): a retryable `ArchiveStoreFailed` whose
+ * message names the error code only, never a path, key or URL.
+ */
+export function archiveStoreFailure(error: unknown): ApplicationFailure {
+  const { code, name } = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    name?: unknown;
+  };
+  const label = typeof code === 'string' ? code : typeof name === 'string' ? name : 'error';
+  const message = error instanceof ArchiveStoreError ? error.message : `archive I/O failed (${label})`;
+  return ApplicationFailure.create({ type: MEDIA_FAILURE_TYPES.storeFailed, message });
 }

@@ -4,7 +4,13 @@ import { DIRECT_EGRESS, proxiedDispatcher, trustedCas, type EgressSettings } fro
 import { proxyFor } from '../egress/proxy-settings';
 import { guardedConnector, type HostLookup } from './guarded-connector';
 import { MediaDownloadError, MediaTooLargeError, MediaUnsafeUrlError, MediaUrlExpiredError } from './media-errors';
-import { ArchiveIntegrityError, type ArchiveStore, type StoredObject } from './store';
+import {
+  ArchiveIntegrityError,
+  ArchiveStoreError,
+  isStoreFailure,
+  type ArchiveStore,
+  type StoredObject,
+} from './store';
 import { checkMediaUrl, DEFAULT_MEDIA_HOSTS, DEFAULT_MEDIA_MAX_BYTES, type MediaUrlPolicy } from './media-policy';
 
 export { MediaDownloadError, MediaTooLargeError, MediaUnsafeUrlError, MediaUrlExpiredError } from './media-errors';
@@ -64,6 +70,7 @@ function discard(body: Dispatcher.ResponseData['body']): void {
 function isTyped(error: unknown): boolean {
   return (
     error instanceof ArchiveIntegrityError ||
+    error instanceof ArchiveStoreError ||
     error instanceof MediaTooLargeError ||
     error instanceof MediaUnsafeUrlError ||
     error instanceof MediaUrlExpiredError ||
@@ -156,6 +163,7 @@ export class MediaDownloader {
     } catch (error) {
       if (isTyped(error)) throw error;
       if (request.signal?.aborted) throw request.signal.reason;
+      if (isStoreFailure(error)) throw new ArchiveStoreError(`archive write failed (${errorCode(error)})`);
       throw new MediaDownloadError(`media download broke off after ${received} bytes (${errorCode(error)})`);
     } finally {
       discard(body);

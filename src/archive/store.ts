@@ -31,6 +31,20 @@ export interface VersionedObject {
   version: string;
 }
 
+/**
+ * The store itself failed (disk full, read-only, permissions, an S3 error), as opposed to the bytes it was given: worth
+ * retrying for as long as the source stays readable. The message carries the error code only, never a path or key.
+ */
+export class ArchiveStoreError extends Error {
+  override readonly name = 'ArchiveStoreError';
+}
+
+/** Whether an error comes from the store's own I/O: a file system call (it names its `syscall`) or an S3 response. */
+export function isStoreFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  return typeof (error as { syscall?: unknown }).syscall === 'string' || '$metadata' in error;
+}
+
 /** Raised when a key is not in the store. */
 export class ArchiveObjectMissingError extends Error {
   override readonly name = 'ArchiveObjectMissingError';

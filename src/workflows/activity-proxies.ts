@@ -35,20 +35,23 @@ export function faceIdActivity<A extends FaceIdAction>(
   return proxyActivities<JourneyActivities>(activityOptions)[faceIdActivityName(action)];
 }
 
-/** Media archiving on its own queue; heartbeats reveal a stuck download within 30 s. */
-export function archiveActivity(summary: string): JourneyActivities['archiveMedia'] {
+/**
+ * Media archiving on its own queue; heartbeats reveal a stuck download within 30 s. Retried until the URLs expire:
+ * the activity itself gives up early on media that fail on their side (`MEDIA_SOURCE_ATTEMPTS`), while a failing
+ * store is retried for the whole window, after which the journey fetches fresh URLs and tries again.
+ */
+export function archiveActivity(summary: string, scheduleToCloseMs: number): JourneyActivities['archiveMedia'] {
   return proxyActivities<JourneyActivities>({
     taskQueue: mediaTaskQueue(workflowInfo().taskQueue),
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: '30 seconds',
-    // URLs live 10 minutes: retrying past that only meets MediaUrlExpired, so the workflow re-fetches instead.
-    scheduleToCloseTimeout: '8 minutes',
+    // Inside the URLs' lifetime: retrying past it only meets MediaUrlExpired, so the workflow re-fetches instead.
+    scheduleToCloseTimeout: scheduleToCloseMs,
     summary,
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '20 seconds',
-      maximumAttempts: 4,
       nonRetryableErrorTypes: [...MEDIA_NON_RETRYABLE_TYPES],
     },
   }).archiveMedia;

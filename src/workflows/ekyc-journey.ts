@@ -28,7 +28,9 @@ import {
 } from './definitions';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import {
+  ARCHIVE_UNAVAILABLE_REASON,
   FACEID_UNAVAILABLE_REASON,
+  isArchiveOutage,
   failureType,
   isFaceIdOutage,
   MEDIA_FAILURE_TYPES,
@@ -285,7 +287,12 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
       try {
         if (!result.mediaClaim)
           throw ApplicationFailure.nonRetryable('media listed without a claim', 'JourneyMediaClaimMissing');
-        const stored = await archiveActivity(`archive ${result.remoteMedia.length} media files`)({
+        // 8 minutes of the URLs' 10: the margin covers the last attempt's download.
+        const window = Math.max(10_000, timers.mediaUrlLifetimeMs - 2 * MEDIA_URL_MARGIN_MS);
+        const stored = await archiveActivity(
+          `archive ${result.remoteMedia.length} media files`,
+          window,
+        )({
           journeyId,
           mediaClaim: result.mediaClaim,
           media: result.remoteMedia,
@@ -293,8 +300,12 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
         openClaims.delete(result.mediaClaim);
         return [...result.archived, ...stored];
       } catch (error) {
-        if (failureType(error) !== MEDIA_FAILURE_TYPES.urlExpired || refetches >= MAX_MEDIA_REFETCHES) throw error;
-        const fresh = await fetchResult('fresh media URLs');
+        // A store that keeps failing is waited out for as long as FaceID serves the media: fresh URLs every round.
+        const storeDown = isArchiveOutage(error);
+        if (!storeDown && (failureType(error) !== MEDIA_FAILURE_TYPES.urlExpired || refetches >= MAX_MEDIA_REFETCHES)) {
+          throw error;
+        }
+        const fresh = await fetchResult(storeDown ? 'fresh media URLs after an archive outage' : 'fresh media URLs');
         if (!fresh) throw error;
         result = fresh;
       }
@@ -444,6 +455,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     if (isCancellation(error))
       return await CancellationScope.nonCancellable(() => finish('cancelled', ['operator_cancelled']));
     if (isFaceIdOutage(error)) return await finish('failed', [FACEID_UNAVAILABLE_REASON]);
+    if (isArchiveOutage(error)) return await finish('failed', [ARCHIVE_UNAVAILABLE_REASON]);
     const type = failureType(error);
     if (!type) throw error;
     return await finish('failed', [reasonFromFailureType(type)]);

@@ -23,7 +23,15 @@ export const MEDIA_FAILURE_TYPES = {
   downloadFailed: 'MediaDownloadFailed',
   /** A stored input image the journey needs is missing. */
   inputMissing: 'ArchiveObjectMissing',
+  /** The archive itself failed (disk full, read-only, store unreachable): retried while the media stay fetchable. */
+  storeFailed: 'ArchiveStoreFailed',
 } as const;
+
+/** The reason of a journey whose media could not be stored before FaceID's result window closed. */
+export const ARCHIVE_UNAVAILABLE_REASON = 'archive_unavailable';
+
+/** Attempts of a download that fails on the media's side (bytes, transfer) before the journey gives up on it. */
+export const MEDIA_SOURCE_ATTEMPTS = 4;
 
 /** Media failures the archive activity must not retry. */
 export const MEDIA_NON_RETRYABLE_TYPES: readonly string[] = [
@@ -71,6 +79,16 @@ export function isFaceIdOutage(error: unknown): boolean {
   if (!(error instanceof ActivityFailure) || !FACEID_ACTIVITY_TYPES.has(error.activityType)) return false;
   if (error.cause instanceof TimeoutFailure) return true;
   return error.cause instanceof ApplicationFailure && FACEID_RETRYABLE_TYPES.has(error.cause.type ?? '');
+}
+
+/**
+ * Whether the archive failed for a whole activity window: a store failure the server handed back once the next attempt
+ * would pass the deadline, or the archive activity timing out.
+ */
+export function isArchiveOutage(error: unknown): boolean {
+  if (!(error instanceof ActivityFailure)) return false;
+  if (error.cause instanceof ApplicationFailure) return error.cause.type === MEDIA_FAILURE_TYPES.storeFailed;
+  return error.cause instanceof TimeoutFailure && error.activityType === 'archiveMedia';
 }
 
 /** Failure types of a webhook delivery; the delivering workflow never retries `rejected`. */
