@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
-import type { ArchiveStore, PutExpectations, StoredObject } from '../../../src/archive/store';
+import type { PutExpectations, StoredObject } from '../../../src/archive/store';
 import { ARCHIVE_UNAVAILABLE_REASON } from '../../../src/workflows/failure-types';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { FAST_TIMERS, inputFor } from '../../support/journeys';
@@ -36,7 +36,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ekyc-full-disk-'));
   store = new FullDiskStore(join(dir, 'archive'));
-  harness = await startJourneyHarness({ archive: store as ArchiveStore });
+  harness = await startJourneyHarness({ archive: store });
 });
 afterAll(async () => {
   await harness?.close();
