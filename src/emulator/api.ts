@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ACTIONS } from './actions';
 import { ApiError, errorEnvelope, newRequestId, sendJson, successEnvelope } from './envelope';
-import type { FaultRule } from './faults';
+import { INJECTABLE_ERROR_CODES, type FaultRule } from './faults';
 import { V1_COMMON_PARAMS, parseForm, unflatten } from './form';
 import { coerceParams, type Origin } from './params';
 import { type VerifiedCaller, verifyTc3, verifyV1 } from './signature';
@@ -146,6 +146,12 @@ function answerFault(
     case 'RequestLimitExceeded':
       sendJson(res, errorEnvelope(rateLimitError(), requestId), 200, headers);
       return;
+    case 'error_code': {
+      const code = rule.code ?? 'InternalError';
+      const message = INJECTABLE_ERROR_CODES[code] ?? 'An internal error has occurred.';
+      sendJson(res, errorEnvelope(new ApiError(code, message), requestId), 200, headers);
+      return;
+    }
     default:
       sendJson(
         res,

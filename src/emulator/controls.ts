@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ACTIONS } from './actions';
 import { CARD_SCENARIOS, type CardScenario } from './cards';
 import { sendJson } from './envelope';
-import { FAULT_KINDS, type FaultKind } from './faults';
+import { FAULT_KINDS, INJECTABLE_ERROR_CODES, type FaultKind } from './faults';
 import { SCENARIOS, applicableScenarios, isScenario } from './scenarios';
 import type { Session } from './sessions';
 import type { EmulatorState } from './state';
@@ -149,6 +149,10 @@ function addFault(state: EmulatorState, body: Record<string, unknown>): Record<s
   const latencyMs = optionalNumber(body, 'latencyMs', 0, 120_000, true);
   if (fault === 'latency' && latencyMs === undefined) throw new ControlError(400, 'latency faults need latencyMs');
   const status = optionalNumber(body, 'status', 500, 599, true);
+  const { code } = body;
+  if (fault === 'error_code' && (typeof code !== 'string' || !(code in INJECTABLE_ERROR_CODES))) {
+    throw new ControlError(400, `error_code faults need a code: ${Object.keys(INJECTABLE_ERROR_CODES).join(', ')}`);
+  }
   const rule = state.faults.add({
     action,
     fault: fault as FaultKind,
@@ -156,6 +160,7 @@ function addFault(state: EmulatorState, body: Record<string, unknown>): Record<s
     rate,
     latencyMs,
     status,
+    ...(fault === 'error_code' ? { code: code as string } : {}),
   });
   return { fault: rule };
 }

@@ -10,7 +10,29 @@ export const FAULT_KINDS = [
   'http_5xx',
   'corrupt_media',
   'expired_media',
+  'error_code',
 ] as const;
+
+/**
+ * Business errors `error_code` faults answer with (reference §5 and the per-action lists), each with Tencent's
+ * message: account states, denials, quotas and unknown failures that cannot be produced otherwise.
+ */
+export const INJECTABLE_ERROR_CODES: Readonly<Record<string, string>> = {
+  OperationDenied: 'Operation denied.',
+  UnauthorizedOperation: 'Unauthorized operation.',
+  'UnauthorizedOperation.Arrears': 'The account is in arrears.',
+  'UnauthorizedOperation.Nonactivated': 'The service has not been activated.',
+  'UnauthorizedOperation.ActivateError': 'Service activation failed.',
+  'UnauthorizedOperation.Activating': 'The service is being activated.',
+  ResourceUnavailable: 'The resource is unavailable.',
+  'ResourceUnavailable.InArrears': 'The account is in arrears.',
+  'ResourceUnavailable.ResourcePackageRunOut': 'The resource package has run out.',
+  'FailedOperation.UnKnowError': 'Unknown error.',
+  'FailedOperation.UnOpenError': 'The service has not been activated.',
+  'InvalidParameterValue.RuleIdNotExist': 'The RuleId does not exist.',
+  LimitExceeded: 'Quota exceeded.',
+  'InternalError.UnKnown': 'Unknown internal error.',
+};
 
 /** One of {@link FAULT_KINDS}. */
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -26,6 +48,8 @@ export interface FaultRule {
   readonly latencyMs?: number;
   /** HTTP status for `http_5xx` (default 502). */
   readonly status?: number;
+  /** Tencent error code for `error_code` (one of {@link INJECTABLE_ERROR_CODES}). */
+  readonly code?: string;
   fired: number;
 }
 
@@ -44,6 +68,7 @@ const TERMINAL: ReadonlySet<FaultKind> = new Set([
   'connection_reset',
   'malformed_json',
   'http_5xx',
+  'error_code',
 ]);
 
 /** Holds the injected faults and decides, call by call, which fire. */

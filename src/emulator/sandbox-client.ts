@@ -17,6 +17,8 @@ export interface FaultSpec {
   rate?: number;
   latencyMs?: number;
   status?: number;
+  /** The Tencent error code of an `error_code` fault. */
+  code?: string;
 }
 
 /** One action's line in `GET /sandbox/stats`. */

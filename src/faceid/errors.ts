@@ -100,7 +100,9 @@ export const TENCENT_ERROR_CODES: Readonly<Record<string, FaceIdErrorKind>> = {
   OperationDenied: 'FaceIdOperationDenied',
 
   RequestLimitExceeded: 'FaceIdRateLimited',
-  LimitExceeded: 'FaceIdRateLimited',
+  // The account's usage quota ("quota exceeded", reference §5.1), not the per-second rate: it does not pass by
+  // waiting a second, only when someone raises the quota or buys more.
+  LimitExceeded: 'FaceIdServiceUnavailable',
 
   // Server-side or temporary conditions.
   InternalError: 'FaceIdTransient',
@@ -128,7 +130,7 @@ export const TENCENT_ERROR_PREFIXES: Readonly<Record<string, FaceIdErrorKind>> =
   ResourceNotFound: 'FaceIdInvalidRequest',
   OperationDenied: 'FaceIdOperationDenied',
   RequestLimitExceeded: 'FaceIdRateLimited',
-  LimitExceeded: 'FaceIdRateLimited',
+  LimitExceeded: 'FaceIdServiceUnavailable',
   InternalError: 'FaceIdTransient',
   FailedOperation: 'FaceIdTransient',
   ResourceUnavailable: 'FaceIdTransient',

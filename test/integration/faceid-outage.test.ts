@@ -46,3 +46,15 @@ test('an outage that outlasts the result window ends the journey failed with fac
     reasons: [FACEID_UNAVAILABLE_REASON],
   });
 });
+
+test.each([
+  ['UnauthorizedOperation.Arrears', 'faceid_service_unavailable'],
+  ['LimitExceeded', 'faceid_service_unavailable'],
+  ['OperationDenied', 'faceid_operation_denied'],
+])('an account error (%s) fails the journey at once with the documented reason %s', async (code, reason) => {
+  await harness.sandbox.injectFault({ action: 'ApplyLivenessToken', fault: 'error_code', code, count: 1 });
+  const reference = harness.reference('account-error');
+  const input = await inputFor(harness, 'liveness', reference);
+  await expect(harness.ekyc.startJourney(input)).rejects.toThrow();
+  expect(await harness.ekyc.result(`ekyc:${reference}`)).toMatchObject({ outcome: 'failed', reasons: [reason] });
+});

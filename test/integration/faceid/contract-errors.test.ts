@@ -105,6 +105,37 @@ async function finishedToken(flow: 'ekyc' | 'liveness' | 'web-legacy'): Promise<
   return token;
 }
 
+describe('business errors the sandbox can answer with (error_code faults)', () => {
+  const expected: Record<string, { kind: string; retryable: boolean }> = {
+    OperationDenied: { kind: 'FaceIdOperationDenied', retryable: false },
+    UnauthorizedOperation: { kind: 'FaceIdAuthFailure', retryable: false },
+    'UnauthorizedOperation.Arrears': { kind: 'FaceIdServiceUnavailable', retryable: false },
+    'UnauthorizedOperation.Nonactivated': { kind: 'FaceIdServiceUnavailable', retryable: false },
+    'UnauthorizedOperation.ActivateError': { kind: 'FaceIdServiceUnavailable', retryable: false },
+    'UnauthorizedOperation.Activating': { kind: 'FaceIdServiceUnavailable', retryable: false },
+    ResourceUnavailable: { kind: 'FaceIdTransient', retryable: true },
+    'ResourceUnavailable.InArrears': { kind: 'FaceIdServiceUnavailable', retryable: false },
+    'ResourceUnavailable.ResourcePackageRunOut': { kind: 'FaceIdServiceUnavailable', retryable: false },
+    'FailedOperation.UnKnowError': { kind: 'FaceIdTransient', retryable: true },
+    'FailedOperation.UnOpenError': { kind: 'FaceIdServiceUnavailable', retryable: false },
+    'InvalidParameterValue.RuleIdNotExist': { kind: 'FaceIdInvalidRequest', retryable: false },
+    LimitExceeded: { kind: 'FaceIdServiceUnavailable', retryable: false },
+    'InternalError.UnKnown': { kind: 'FaceIdTransient', retryable: true },
+  };
+
+  it.each(Object.entries(expected))('%s → %o', async (code, { kind, retryable }) => {
+    await emulator.sandbox.injectFault({ action: 'ApplyLivenessToken', fault: 'error_code', code, count: 1 });
+    const error = await failure(faceIdClient(emulator).applyLivenessToken(REGION, {}));
+    expect(error).toMatchObject({ kind, code, retryable, action: 'ApplyLivenessToken' });
+  });
+
+  it('refuses an error_code fault without a documented code', async () => {
+    await expect(
+      emulator.sandbox.injectFault({ action: 'ApplyLivenessToken', fault: 'error_code', code: 'Made.Up' }),
+    ).rejects.toMatchObject({ status: 400 });
+  });
+});
+
 describe.each<FaceIdSignMethod>(['TC3-HMAC-SHA256', 'HmacSHA256'])('envelope faults, signed with %s', (signMethod) => {
   it.each(FACEID_ACTION_NAMES)(
     '%s: InternalError → retryable FaceIdTransient, RequestLimitExceeded → FaceIdRateLimited, then it works',
