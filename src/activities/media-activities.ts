@@ -7,6 +7,7 @@ import {
   MediaUrlExpiredError,
   type MediaDownloaderOptions,
 } from '../archive/download';
+import { journeyPrefix } from '../archive/keys';
 import { purgeUnlessHeld } from '../archive/retention-records';
 import { ArchiveIntegrityError, ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
 import { MEDIA_FAILURE_TYPES, MEDIA_SOURCE_ATTEMPTS } from '../workflows/failure-types';
@@ -38,6 +39,8 @@ export function createMediaActivities({ archive, media, downloader: given }: Med
     media: expected,
   }: ArchiveMediaInput): Promise<ArchiveRef[]> {
     const context = Context.current();
+    // An earlier attempt that died mid-write (a crashed worker) left its partial copy of a file: a face video, say.
+    if (context.info.attempt > 1) await archive.removeLeftovers?.(journeyPrefix(journeyId), 0);
     const already = await Promise.all(expected.map((item) => archive.head(remoteMediaKey(journeyId, item))));
     if (already.every((stored, index) => stored?.md5 === expected[index]?.md5)) {
       // Everything was archived by an attempt whose completion was lost: finish its bookkeeping and report.

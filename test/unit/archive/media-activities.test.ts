@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -61,6 +61,24 @@ describe('media activities', () => {
       })
       .catch((failure: unknown) => failure);
     expect(error).toMatchObject({ type: 'MediaUrlExpired', nonRetryable: true });
+  });
+
+  it('a retry removes the partial copy an earlier attempt left when its worker died mid-write', async () => {
+    const partial = join(root, 'journeys', journeyId, `video-${'d'.repeat(32)}.mp4.crashed-attempt.partial`);
+    await mkdir(join(root, 'journeys', journeyId), { recursive: true });
+    await writeFile(partial, 'half of a face video');
+    const activities = createMediaActivities({ archive: store });
+    const input = {
+      journeyId,
+      mediaClaim: `journeys/${journeyId}/claims/media-gone.json`,
+      media: [{ kind: 'video' as const, md5: 'd'.repeat(32), size: 1 }],
+    };
+    await new MockActivityEnvironment({ attempt: 1 }).run(activities.archiveMedia, input).catch(() => undefined);
+    expect(await readdir(join(root, 'journeys', journeyId))).toContain(
+      `video-${'d'.repeat(32)}.mp4.crashed-attempt.partial`,
+    );
+    await new MockActivityEnvironment({ attempt: 2 }).run(activities.archiveMedia, input).catch(() => undefined);
+    expect(await readdir(join(root, 'journeys', journeyId))).toEqual([]);
   });
 
   it('deleteJourneyMedia removes the media, keeps the manifest and reports the count', async () => {
