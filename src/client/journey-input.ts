@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FACEID_REGIONS, isRegionAllowed } from '../faceid/actions';
+import { CARD_NATIONALITIES, FACEID_REGIONS, isRegionAllowed } from '../faceid/actions';
 import { FACEID_SCHEMAS } from '../faceid/schemas';
 import { FLOW_PLANS } from '../workflows/flow-plan';
 import { FLOWS, type Flow, type JourneyInput } from '../workflows/types';
@@ -51,7 +51,7 @@ export const journeyInputSchema = z
     compareImage: storedImage.optional(),
     document: z
       .strictObject({
-        nationality: z.string().regex(/^([A-Z]{3}|AUTO)$/, 'must be an ISO 3166 alpha-3 code or AUTO'),
+        nationality: z.enum(CARD_NATIONALITIES, { error: `must be one of ${CARD_NATIONALITIES.join(', ')}` }),
         cardType: z.enum(['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO']),
         front: storedImage,
         back: storedImage.optional(),

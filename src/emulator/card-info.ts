@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CARD_NATIONALITIES as FACEID_CARD_NATIONALITIES } from '../faceid/actions';
 
 /** An obviously synthetic person: every document the sandbox "reads" belongs to SANDBOX TESTER. */
 export interface SyntheticPerson {
@@ -502,20 +503,8 @@ export const WEB_ID_CARD_TYPES: readonly NormalCardKind[] = [
   'MainlandIDCard',
 ];
 
-/** ApplyCardVerification `Nationality` values. */
-export const CARD_NATIONALITIES: readonly string[] = [
-  'IDN',
-  'HKG',
-  'THA',
-  'MYS',
-  'SGP',
-  'JPN',
-  'TWN',
-  'BGD',
-  'NGA',
-  'PAK',
-  'AUTO',
-];
+/** ApplyCardVerification `Nationality` values, as the reference lists them. */
+export const CARD_NATIONALITIES: readonly string[] = FACEID_CARD_NATIONALITIES;
 
 /** ApplyCardVerification `CardType` values. */
 export const CARD_TYPES: readonly string[] = ['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO'];

@@ -165,3 +165,18 @@ export const FACEID_FLOW_NAMES = Object.keys(FACEID_FLOWS) as FaceIdFlow[];
 
 /** Lifetime in seconds of the temporary media URLs (FileInfo.Url, legacy web VideoUrl) a result returns. */
 export const MEDIA_URL_LIFETIME_SECONDS = 600;
+
+/** ApplyCardVerification `Nationality` values (reference §4.1): the documents FaceID checks, or `AUTO` to detect. */
+export const CARD_NATIONALITIES = [
+  'IDN',
+  'HKG',
+  'THA',
+  'MYS',
+  'SGP',
+  'JPN',
+  'TWN',
+  'BGD',
+  'NGA',
+  'PAK',
+  'AUTO',
+] as const;

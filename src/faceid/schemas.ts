@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FaceIdAction } from './actions';
+import { CARD_NATIONALITIES, type FaceIdAction } from './actions';
 import {
   cardInfoSchema,
   cardVerificationStatusSchema,
@@ -348,8 +348,8 @@ export type GetWebVerificationResultResponse = z.infer<typeof getWebVerification
 /** Request of ApplyCardVerification: the front image as Base64 or URL (the URL wins when both are given). */
 export const applyCardVerificationRequestSchema = z
   .strictObject({
-    // IDN, HKG, THA, MYS, SGP, JPN, TWN, BGD, NGA, PAK or AUTO today; any ISO 3166-1 alpha-3 code is passed on.
-    Nationality: z.string().regex(/^([A-Z]{3}|AUTO)$/, 'expected an ISO 3166-1 alpha-3 code or AUTO'),
+    // The documented list: another code would only come back as InvalidParameterValue after a round trip.
+    Nationality: z.enum(CARD_NATIONALITIES),
     CardType: z.enum(['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO']),
     ImageBase64Front: base64Image(5 * MEBIBYTE).optional(),
     ImageBase64Back: base64Image(5 * MEBIBYTE).optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_IMAGE_BYTES } from '../client/input-images';
+import { CARD_NATIONALITIES } from '../faceid/actions';
 import { journeyInputSchema } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
 import { PROBLEMS } from './problems';
@@ -123,7 +124,7 @@ const schemas: Record<string, Json> = {
           status: { type: 'string', enum: ['PASSED', 'WARNING', 'REJECTED'] },
           warnings: { type: 'array', items: { type: 'string' } },
           cardType: { type: 'string' },
-          nationality: { type: 'string' },
+          nationality: { type: 'string', enum: [...CARD_NATIONALITIES] },
         },
       },
       deviceRiskLevel: { type: 'string' },

@@ -1,3 +1,4 @@
+import type { CARD_NATIONALITIES } from '../faceid/actions';
 import type {
   ApplyLivenessTokenRequest,
   ApplySdkVerificationTokenRequest,
@@ -106,7 +107,7 @@ export type WebLegacyOptions = ApplyWebVerificationTokenRequest;
 
 /** The optional document step: ApplyCardVerification, then GetCardVerificationResult polled. */
 export interface DocumentStepInput {
-  nationality: string;
+  nationality: (typeof CARD_NATIONALITIES)[number];
   cardType: 'ID_CARD' | 'PASSPORT' | 'DRIVING_LICENSE' | 'AUTO';
   front: StoredImageRef;
   back?: StoredImageRef;
