@@ -1,6 +1,6 @@
 import { FACEID_UNAVAILABLE_REASON } from '../../src/workflows/failure-types';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
-import { FAST_TIMERS, inputFor } from '../support/journeys';
+import { inputFor, startPassedLiveness } from '../support/journeys';
 
 // A FaceID outage (every call failing with InternalError) is ridden out for as long as the result window lasts, and
 // only then does the journey end, with a documented reason rather than a failed workflow.
@@ -12,17 +12,9 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 afterEach(() => harness.sandbox.clearFaults());
 
-async function startFinished(prefix: string, timers: object) {
-  const reference = harness.reference(prefix);
-  const input = await inputFor(harness, 'liveness', reference);
-  const started = await harness.ekyc.startJourney({ ...input, timers: { ...FAST_TIMERS, ...timers } });
-  await harness.sandbox.complete(started.token, 'pass');
-  return started;
-}
-
 test('the result pull retries for the rest of the result window, not a fixed number of attempts', async () => {
   await harness.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'InternalError', count: 3 });
-  const started = await startFinished('outage-short', { resultWindowMs: 90_000 });
+  const started = await startPassedLiveness(harness, 'outage-short', { resultWindowMs: 90_000 });
   await harness.ekyc.userFinished(started.journeyId);
   expect(await harness.ekyc.result(started.journeyId)).toMatchObject({ outcome: 'approved' });
 
@@ -39,7 +31,7 @@ test('the result pull retries for the rest of the result window, not a fixed num
 
 test('an outage that outlasts the result window ends the journey failed with faceid_unavailable', async () => {
   await harness.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'InternalError', rate: 1 });
-  const started = await startFinished('outage-long', { resultWindowMs: 6_000 });
+  const started = await startPassedLiveness(harness, 'outage-long', { resultWindowMs: 6_000 });
   await harness.ekyc.userFinished(started.journeyId);
   expect(await harness.ekyc.result(started.journeyId)).toMatchObject({
     outcome: 'failed',

@@ -51,6 +51,15 @@ export async function archivedMd5(harness: JourneyHarness, key: string): Promise
   return hash.digest('hex');
 }
 
+/** Starts a liveness journey with `timers` over the fast defaults, and plays its user through to a pass. */
+export async function startPassedLiveness(harness: JourneyHarness, prefix: string, timers: object) {
+  const reference = harness.reference(prefix);
+  const input = await inputFor(harness, 'liveness', reference);
+  const started = await harness.ekyc.startJourney({ ...input, timers: { ...FAST_TIMERS, ...timers } });
+  await harness.sandbox.complete(started.token, 'pass');
+  return started;
+}
+
 /** Polls until `check` passes or the timeout elapses (for asynchronous effects like visibility). */
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -6,7 +6,7 @@ import { FilesystemStore } from '../../../src/archive/filesystem-store';
 import type { PutExpectations, StoredObject } from '../../../src/archive/store';
 import { ARCHIVE_UNAVAILABLE_REASON } from '../../../src/workflows/failure-types';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
-import { FAST_TIMERS, inputFor } from '../../support/journeys';
+import { startPassedLiveness } from '../../support/journeys';
 
 // The archive failing (a full disk: every media write refused with ENOSPC) is waited out for as long as FaceID serves
 // the media, fetching fresh URLs when needed; only past the result window does the journey end, with a documented
@@ -47,17 +47,9 @@ afterEach(() => {
   store.refused = 0;
 });
 
-async function startFinished(prefix: string, timers: object) {
-  const reference = harness.reference(prefix);
-  const input = await inputFor(harness, 'liveness', reference);
-  const started = await harness.ekyc.startJourney({ ...input, timers: { ...FAST_TIMERS, ...timers } });
-  await harness.sandbox.complete(started.token, 'pass');
-  return started;
-}
-
 test('a disk full for longer than a few attempts is waited out, and every file is archived once it frees', async () => {
   store.full = true;
-  const started = await startFinished('disk-full-short', { resultWindowMs: 120_000 });
+  const started = await startPassedLiveness(harness, 'disk-full-short', { resultWindowMs: 120_000 });
   await harness.ekyc.userFinished(started.journeyId);
   // More attempts than the four a download gets for its own failures.
   const deadline = Date.now() + 30_000;
@@ -72,7 +64,10 @@ test('a disk full for longer than a few attempts is waited out, and every file i
 test('a disk full past the result window ends the journey failed with archive_unavailable', async () => {
   store.full = true;
   // Short windows all round: FaceID's result window, and the media URLs' lifetime that bounds each archive round.
-  const started = await startFinished('disk-full-long', { resultWindowMs: 8_000, mediaUrlLifetimeMs: 20_000 });
+  const started = await startPassedLiveness(harness, 'disk-full-long', {
+    resultWindowMs: 8_000,
+    mediaUrlLifetimeMs: 20_000,
+  });
   await harness.ekyc.userFinished(started.journeyId);
   expect(await harness.ekyc.result(started.journeyId)).toMatchObject({
     outcome: 'failed',
