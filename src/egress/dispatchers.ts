@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
-import { proxyFor, type ProxySettings } from './proxy-settings';
+import { NO_PROXY_SETTINGS, proxyFor, type ProxySettings } from './proxy-settings';
 
 /**
  * How the worker reaches the outside (FaceID, media hosts, webhook receivers): through which proxy, and which
@@ -14,10 +14,7 @@ export interface EgressSettings {
 }
 
 /** Plain direct connections with the system's trust: what a process without egress settings does. */
-export const DIRECT_EGRESS: EgressSettings = {
-  proxy: { https: undefined, http: undefined, bypass: [] },
-  extraCa: undefined,
-};
+export const DIRECT_EGRESS: EgressSettings = { proxy: NO_PROXY_SETTINGS, extraCa: undefined };
 
 /** Keep-alive, timeouts and such, shared by the direct and the proxied dispatcher of one client. */
 export type PoolOptions = Omit<Agent.Options, 'connect' | 'factory'>;

@@ -24,7 +24,7 @@ export class ProxySettingsError extends Error {
 }
 
 /** No proxy at all. */
-export const NO_PROXY: ProxySettings = { https: undefined, http: undefined, bypass: [] };
+export const NO_PROXY_SETTINGS: ProxySettings = { https: undefined, http: undefined, bypass: [] };
 
 function pick(env: NodeJS.ProcessEnv, lower: string): { name: string; value: string } | undefined {
   for (const name of [lower, lower.toUpperCase()]) {

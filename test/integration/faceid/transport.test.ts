@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { type RunningEmulator, SandboxClient, startEmulator } from '../../../src/emulator';
+import { NO_PROXY_SETTINGS } from '../../../src/egress/proxy-settings';
 import { FACEID_SIGN_METHODS } from '../../../src/faceid';
 import { createAuthority, issueCertificate } from '../../../scripts/lib/certificates';
 import { faceIdClient, failure, REGION } from './harness';
@@ -63,7 +64,7 @@ describe('over TLS', () => {
   test('calls succeed when the CA is trusted through the egress settings', async () => {
     const faceid = faceIdClient(tlsEmulator, {
       protocol: 'https://',
-      egress: { proxy: { https: undefined, http: undefined, bypass: [] }, extraCa: [ca] },
+      egress: { proxy: NO_PROXY_SETTINGS, extraCa: [ca] },
     });
     try {
       const { SdkToken } = await faceid.applyLivenessToken(REGION, { SecureLevel: '4' });
