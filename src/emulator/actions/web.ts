@@ -108,7 +108,18 @@ export const applyWebVerificationBizTokenIntl: ActionDef = {
   },
 };
 
-function verificationDetails(session: Session, outcome: Outcome, nowMs: number): Record<string, unknown>[] {
+/**
+ * The legacy web flow's success text: `Succeed` in its `ErrorMsg` and each detail's (reference §3.10, S1), where the
+ * intl flow and the liveness and compare texts say `Success`.
+ */
+const LEGACY_SUCCESS_MSG = 'Succeed';
+
+function verificationDetails(
+  session: Session,
+  outcome: Outcome,
+  nowMs: number,
+  successMsg = RESULT_DESCRIPTIONS['0'],
+): Record<string, unknown>[] {
   const details: Record<string, unknown>[] = [];
   for (let attempt = 0; attempt < outcome.attempts; attempt += 1) {
     details.push({
@@ -128,7 +139,7 @@ function verificationDetails(session: Session, outcome: Outcome, nowMs: number):
   const code = resultCode(outcome.scenario, session.caps);
   details.push({
     ErrorCode: Number(code),
-    ErrorMsg: RESULT_DESCRIPTIONS[code],
+    ErrorMsg: code === '0' ? successMsg : RESULT_DESCRIPTIONS[code],
     LivenessErrorCode: Number(live),
     LivenessErrorMsg: RESULT_DESCRIPTIONS[live],
     CompareErrorCode: compare === '' ? null : Number(compare),
@@ -244,10 +255,10 @@ export const getWebVerificationResult: ActionDef = {
     const video = publish(ctx, ctx.state.assets.video());
     return {
       ErrorCode: Number(code),
-      ErrorMsg: RESULT_DESCRIPTIONS[code],
+      ErrorMsg: code === '0' ? LEGACY_SUCCESS_MSG : RESULT_DESCRIPTIONS[code],
       VideoBestFrameUrl: bestFrame.Url,
       VideoBestFrameMd5: bestFrame.MD5,
-      VerificationDetailList: verificationDetails(session, outcome, ctx.nowMs),
+      VerificationDetailList: verificationDetails(session, outcome, ctx.nowMs, LEGACY_SUCCESS_MSG),
       VideoUrl: video.Url,
       VideoMd5: video.MD5,
     };

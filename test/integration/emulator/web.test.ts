@@ -88,7 +88,14 @@ describe('the verification page the web flows point at', () => {
       scenario: 'pass',
     });
     expect(answer.headers.location).toBe(`https://backend.example/legacy?token=${applied.BizToken as string}`);
-    expect(await common('GetWebVerificationResult', { BizToken: applied.BizToken })).toMatchObject({ ErrorCode: 0 });
+    const result = await common('GetWebVerificationResult', { BizToken: applied.BizToken });
+    // The legacy flow says "Succeed" where the intl flow and the liveness and compare texts say "Success".
+    expect(result).toMatchObject({ ErrorCode: 0, ErrorMsg: 'Succeed' });
+    expect((result.VerificationDetailList as Array<Record<string, unknown>>).at(-1)).toMatchObject({
+      ErrorMsg: 'Succeed',
+      LivenessErrorMsg: 'Success',
+      CompareErrorMsg: 'Success',
+    });
   });
 
   it('unknown tokens get 404, expired ones 410, and SDK-flow tokens have no page', async () => {

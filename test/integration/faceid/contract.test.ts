@@ -291,7 +291,8 @@ describe.each(FACEID_SIGN_METHODS)('FaceIdClient signed with %s: every action en
     const result = await faceid.getWebVerificationResult(REGION, { BizToken: issued.BizToken });
     expect(result).toMatchObject({
       ErrorCode: 0,
-      ErrorMsg: 'Success',
+      // The legacy flow's own word for it (reference §3.10); the intl flow says "Success".
+      ErrorMsg: 'Succeed',
       VideoBestFrameUrl: matching(/\/media\/[0-9a-f]{32}\/best-frame\.png\?/),
       VideoUrl: matching(/\/media\/[0-9a-f]{32}\/video\.mp4\?/),
     });
