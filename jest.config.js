@@ -1,6 +1,7 @@
 /**
  * Jest projects: unit (no server), integration (shared dev server + emulator), e2e (browser), cluster (its own
- * PostgreSQL-backed Temporal cluster), rehearsal (production mode, its own stack), replay (recorded histories).
+ * PostgreSQL-backed Temporal cluster), rehearsal (production mode, its own stack), soak (the short fault matrix, its own
+ * stack), replay (recorded histories).
  */
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
@@ -36,6 +37,12 @@ module.exports = {
       ...common,
       displayName: 'rehearsal',
       testMatch: ['<rootDir>/test/rehearsal/**/*.test.ts'],
+    },
+    {
+      // The short fault-matrix soak (`npm run soak -- --short`): it starts its own stack.
+      ...common,
+      displayName: 'soak',
+      testMatch: ['<rootDir>/test/soak/**/*.test.ts'],
     },
     {
       ...common,

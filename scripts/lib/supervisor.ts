@@ -32,6 +32,20 @@ interface Running {
   spec: ChildSpec;
   process: ChildProcess;
   exited: Promise<number | null>;
+  /** Stopped on purpose by {@link Supervisor.replace}: its exit is expected. */
+  replaced?: boolean;
+}
+
+/** How {@link Supervisor.replace} stops a child and starts its successor. */
+export interface ReplaceOptions {
+  /** SIGKILL for a crash, SIGTERM for a graceful stop. */
+  signal: NodeJS.Signals;
+  /** Changes to the child's environment (e.g. a rotated key ring). */
+  env?: NodeJS.ProcessEnv;
+  /** How long the child stays down before its successor starts. */
+  downMs?: number;
+  /** SIGKILL after this long if the signal did not stop it (default 15 s). */
+  graceMs?: number;
 }
 
 /**
@@ -48,6 +62,39 @@ export class Supervisor {
   async start(spec: ChildSpec): Promise<void> {
     const { entry, announced } = this.spawn(spec);
     this.running.push(entry);
+    await this.untilReady(entry, announced);
+  }
+
+  /**
+   * Stops the child named as {@link pids} names it (`worker`, `worker#2`) with a signal and starts it again from its
+   * spec, at the same place in the stopping order, waiting until it is ready: a crash and restart, a deployment, a
+   * configuration change.
+   */
+  async replace(name: string, options: ReplaceOptions): Promise<void> {
+    const index = this.indexOf(name);
+    const old = this.running[index] as Running;
+    old.replaced = true;
+    signalGroup(old.process, options.signal);
+    const timer = setTimeout(() => signalGroup(old.process, 'SIGKILL'), options.graceMs ?? 15_000);
+    await old.exited;
+    clearTimeout(timer);
+    signalGroup(old.process, 'SIGKILL');
+    if (options.downMs) await new Promise((resolve) => setTimeout(resolve, options.downMs));
+    const spec = options.env ? { ...old.spec, env: { ...old.spec.env, ...options.env } } : old.spec;
+    const { entry, announced } = this.spawn(spec);
+    this.running[index] = entry;
+    await this.untilReady(entry, announced);
+  }
+
+  private indexOf(name: string): number {
+    const pid = this.pids()[name];
+    const index = this.running.findIndex((entry) => entry.process.pid === pid);
+    if (pid === undefined || index < 0) throw new Error(`no running child named ${name}`);
+    return index;
+  }
+
+  private async untilReady(entry: Running, announced: Promise<void>): Promise<void> {
+    const { spec } = entry;
     const ready = spec.ready ?? (spec.readyLine || spec.readyMessage ? () => announced : undefined);
     if (ready) {
       await Promise.race([
@@ -63,7 +110,7 @@ export class Supervisor {
   /** After start-up: an exit nobody asked for either stops the stack or, for a restartable child, starts it again. */
   private watch(entry: Running, restarts: number[] = []): void {
     void entry.exited.then(async (code) => {
-      if (this.stopping) return;
+      if (this.stopping || entry.replaced) return;
       const now = Date.now();
       const recent = [...restarts.filter((at) => now - at < 60_000), now];
       if (!entry.spec.restart || recent.length > MAX_RESTARTS) {

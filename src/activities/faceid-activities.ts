@@ -41,6 +41,18 @@ export interface FaceIdActivityDeps {
  */
 const INLINE_ARCHIVE_BUDGET_MS = 10_000;
 
+/**
+ * Document warnings are the journey policy's to decide (`documentWarning`: review by default), so unless the backend
+ * chose FaceID's own warning checks (`DisableCheckOcrWarnings` or `SelectedWarningCodes`), a token asks FaceID to
+ * report warnings without withholding the OCR result (FaceID's default blocks on every warning).
+ */
+function warningsLeftToPolicy<T extends { DisableCheckOcrWarnings?: boolean; SelectedWarningCodes?: unknown }>(
+  options: T,
+): T {
+  if (options.DisableCheckOcrWarnings !== undefined || options.SelectedWarningCodes !== undefined) return options;
+  return { ...options, DisableCheckOcrWarnings: true };
+}
+
 /** FaceID's own polling hints when ApplyCardVerification omits them. */
 const DEFAULT_CARD_POLL_WAIT_SECONDS = 3;
 const DEFAULT_CARD_MAX_POLLS = 10;
@@ -136,7 +148,10 @@ export function createFaceIdActivities({ faceid, archive, downloader }: FaceIdAc
       const image = input.compareImage ? await readStoredImageBase64(archive, input.compareImage) : undefined;
       if (options.CheckMode === 2 && !image) throw missingOptions('compareImage for CheckMode 2');
       const response = await typedFaceIdCall(() =>
-        faceid.applySdkVerificationToken(input.region, { ...options, ...(image ? { CompareImage: image } : {}) }),
+        faceid.applySdkVerificationToken(input.region, {
+          ...warningsLeftToPolicy(options),
+          ...(image ? { CompareImage: image } : {}),
+        }),
       );
       return { token: response.SdkToken, requestId: response.RequestId };
     },
@@ -161,13 +176,15 @@ export function createFaceIdActivities({ faceid, archive, downloader }: FaceIdAc
     },
 
     applyWebVerificationBizTokenIntl: async (input: TokenIssueInput): Promise<TokenGrant> => {
-      if (!input.web) throw missingOptions('web.RedirectURL');
+      const web = input.web;
+      if (!web) throw missingOptions('web.RedirectURL');
       const image = input.compareImage ? await readStoredImageBase64(archive, input.compareImage) : undefined;
       const response = await typedFaceIdCall(() =>
         faceid.applyWebVerificationBizTokenIntl(input.region, {
-          ...input.web,
+          ...web,
+          Config: warningsLeftToPolicy(web.Config ?? {}),
           ...(image ? { CompareImageBase64: image } : {}),
-        } as Parameters<FaceIdApi['applyWebVerificationBizTokenIntl']>[1]),
+        }),
       );
       return { token: response.BizToken, verificationUrl: response.VerificationURL, requestId: response.RequestId };
     },

@@ -242,7 +242,7 @@ export async function handleApi(
         state,
         caller: { secretId: caller.secretId, region },
         nowMs: state.clock.nowMs(),
-        mediaFaults: { corrupt: faults.corruptMedia, expired: faults.expiredMedia },
+        mediaFaults: faults.media,
       },
       params,
     );

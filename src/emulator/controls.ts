@@ -147,7 +147,14 @@ function addFault(state: EmulatorState, body: Record<string, unknown>): Record<s
   const rate = optionalNumber(body, 'rate', 0, 1);
   if (count !== undefined && rate !== undefined) throw new ControlError(400, 'give count or rate, not both');
   const latencyMs = optionalNumber(body, 'latencyMs', 0, 120_000, true);
-  if (fault === 'latency' && latencyMs === undefined) throw new ControlError(400, 'latency faults need latencyMs');
+  if ((fault === 'latency' || fault === 'slow_media') && latencyMs === undefined)
+    throw new ControlError(400, `${fault} faults need latencyMs`);
+  const downloads = optionalNumber(body, 'downloads', 1, 1_000, true);
+  if (downloads !== undefined && fault !== 'corrupt_media' && fault !== 'truncated_media')
+    throw new ControlError(400, 'downloads applies to corrupt_media and truncated_media faults');
+  const bytes = optionalNumber(body, 'bytes', 1, 512 * 1024 * 1024, true);
+  if (fault === 'oversize_media' && bytes === undefined)
+    throw new ControlError(400, 'oversize_media faults need bytes');
   const status = optionalNumber(body, 'status', 500, 599, true);
   const { code } = body;
   if (fault === 'error_code' && (typeof code !== 'string' || !(code in INJECTABLE_ERROR_CODES))) {
@@ -161,6 +168,8 @@ function addFault(state: EmulatorState, body: Record<string, unknown>): Record<s
     latencyMs,
     status,
     ...(fault === 'error_code' ? { code: code as string } : {}),
+    ...(downloads === undefined ? {} : { downloads }),
+    ...(fault === 'oversize_media' ? { bytes } : {}),
   });
   return { fault: rule };
 }
@@ -173,6 +182,7 @@ function stats(state: EmulatorState): Record<string, unknown> {
   return {
     actions,
     media: state.media.stats(),
+    sessions: { issued: state.sessions.count },
     clock: { offsetSeconds: state.clock.offsetSeconds() },
     peers: { api: Object.fromEntries(state.peers.api), media: Object.fromEntries(state.peers.media) },
   };

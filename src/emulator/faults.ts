@@ -10,6 +10,9 @@ export const FAULT_KINDS = [
   'http_5xx',
   'corrupt_media',
   'expired_media',
+  'slow_media',
+  'truncated_media',
+  'oversize_media',
   'error_code',
 ] as const;
 
@@ -50,7 +53,28 @@ export interface FaultRule {
   readonly status?: number;
   /** Tencent error code for `error_code` (one of {@link INJECTABLE_ERROR_CODES}). */
   readonly code?: string;
+  /**
+   * How many downloads of each file a `corrupt_media` or `truncated_media` fault spoils (default: every one, a file
+   * broken at its source; 1 is a fault in transit that a second download gets past).
+   */
+  readonly downloads?: number;
+  /** Size in bytes of the video an `oversize_media` fault hands out. */
+  readonly bytes?: number;
   fired: number;
+}
+
+/** What the media a call hands out suffer from (see `MediaStore.publish`). */
+export interface MediaFaults {
+  /** Downloads of each file that get one flipped byte (0: none). */
+  corruptDownloads: number;
+  /** Downloads of each file that break off halfway (0: none). */
+  truncatedDownloads: number;
+  /** The URLs are already expired. */
+  expired: boolean;
+  /** Each download's bytes are spread over this many milliseconds (0: at full speed). */
+  slowMs: number;
+  /** The videos are this many bytes instead (0: their normal size). */
+  oversizeBytes: number;
 }
 
 /** What the faults drawn for one call ask the pipeline to do. */
@@ -58,9 +82,17 @@ export interface DrawnFaults {
   latencyMs: number;
   /** The fault that replaces the normal answer, if any (the first matching one wins). */
   terminal?: FaultRule;
-  corruptMedia: boolean;
-  expiredMedia: boolean;
+  media: MediaFaults;
 }
+
+/** Media without faults. */
+export const NO_MEDIA_FAULTS: MediaFaults = {
+  corruptDownloads: 0,
+  truncatedDownloads: 0,
+  expired: false,
+  slowMs: 0,
+  oversizeBytes: 0,
+};
 
 const TERMINAL: ReadonlySet<FaultKind> = new Set([
   'InternalError',
@@ -96,7 +128,7 @@ export class FaultInjector {
 
   /** Draws the faults for one call of `action`, consuming counted rules that fire. */
   draw(action: string): DrawnFaults {
-    const drawn: DrawnFaults = { latencyMs: 0, corruptMedia: false, expiredMedia: false };
+    const drawn: DrawnFaults = { latencyMs: 0, media: { ...NO_MEDIA_FAULTS } };
     if (this.rules.length === 0) return drawn;
     for (const rule of this.rules) {
       if (rule.action !== '*' && rule.action !== action) continue;
@@ -111,9 +143,13 @@ export class FaultInjector {
         continue;
       }
       rule.fired += 1;
+      const spoiled = rule.downloads ?? Number.POSITIVE_INFINITY;
       if (rule.fault === 'latency') drawn.latencyMs += rule.latencyMs ?? 0;
-      else if (rule.fault === 'corrupt_media') drawn.corruptMedia = true;
-      else if (rule.fault === 'expired_media') drawn.expiredMedia = true;
+      else if (rule.fault === 'corrupt_media') drawn.media.corruptDownloads = spoiled;
+      else if (rule.fault === 'truncated_media') drawn.media.truncatedDownloads = spoiled;
+      else if (rule.fault === 'expired_media') drawn.media.expired = true;
+      else if (rule.fault === 'slow_media') drawn.media.slowMs = rule.latencyMs ?? 0;
+      else if (rule.fault === 'oversize_media') drawn.media.oversizeBytes = rule.bytes ?? 0;
       else drawn.terminal = rule;
     }
     this.rules = this.rules.filter((rule) => rule.remaining === undefined || rule.remaining > 0);

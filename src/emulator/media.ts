@@ -1,6 +1,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerResponse } from 'node:http';
 import type { EmulatorClock } from './clock';
+import { NO_MEDIA_FAULTS, type MediaFaults } from './faults';
 import { encodeJpeg, withJpegComment } from './jpeg';
 import { encodePng, withPngText } from './png';
 import { safeEqual } from './signature';
@@ -280,14 +282,13 @@ export function jsonAsset(name: string, value: unknown): Asset {
 }
 
 /** How one publication should misbehave, from the `corrupt_media` / `expired_media` faults. */
-export interface PublishOptions {
-  corrupt?: boolean;
-  expired?: boolean;
-}
-
 interface Published {
   asset: Asset;
-  corrupt: boolean;
+  /** Downloads still to be served with a flipped byte. */
+  corruptLeft: number;
+  /** Downloads still to be broken off halfway. */
+  truncatedLeft: number;
+  slowMs: number;
   expiresAtMs: number;
 }
 
@@ -296,7 +297,31 @@ export interface MediaStats {
   served: number;
   expired: number;
   notFound: number;
+  /** Downloads whose bytes are being sent right now. */
+  inFlight: number;
 }
+
+/** Chunk size of a slowed download: small enough that its pauses stay far below any idle timeout. */
+const SLOW_CHUNK_BYTES = 64 * 1024;
+
+/** `asset` grown to `size` bytes (its own bytes, then filler), as an oversize file FaceID could hand out. */
+function oversized(asset: Asset, size: number): Asset {
+  if (size <= asset.bytes.length) return asset;
+  const key = `${asset.md5}:${size}`;
+  let grown = oversizedCache.get(key);
+  if (!grown) {
+    grown = makeAsset(
+      asset.name,
+      asset.contentType,
+      Buffer.concat([asset.bytes, Buffer.alloc(size - asset.bytes.length)]),
+    );
+    // One or two sizes in a run: keep only the newest, the bytes are large.
+    oversizedCache.clear();
+    oversizedCache.set(key, grown);
+  }
+  return grown;
+}
+const oversizedCache = new Map<string, Asset>();
 
 /**
  * Hands out media at expiring URLs on the emulator itself: `/media/<id>/<name>?expires=<unix s>&signature=<hmac>`.
@@ -306,7 +331,7 @@ export class MediaStore {
   private readonly secret = randomBytes(32);
   private readonly entries = new Map<string, Published>();
   private nextSweepMs = 0;
-  private counters: MediaStats = { served: 0, expired: 0, notFound: 0 };
+  private counters: MediaStats = { served: 0, expired: 0, notFound: 0, inFlight: 0 };
 
   constructor(
     private readonly clock: EmulatorClock,
@@ -317,14 +342,27 @@ export class MediaStore {
     return createHmac('sha256', this.secret).update(`${id}:${expires}`).digest('hex').slice(0, 32);
   }
 
-  /** Publishes an asset at a fresh URL valid for {@link MEDIA_URL_TTL_SECONDS} and returns its `FileInfo`. */
-  publish(asset: Asset, options: PublishOptions = {}): FileInfo {
+  /**
+   * Publishes an asset at a fresh URL valid for {@link MEDIA_URL_TTL_SECONDS} and returns its `FileInfo`, with the
+   * call's media faults: an oversize fault grows videos only (the file a real account could see that large).
+   */
+  publish(original: Asset, faults: MediaFaults = NO_MEDIA_FAULTS): FileInfo {
     const nowMs = this.clock.nowMs();
     this.sweep(nowMs);
+    const asset =
+      faults.oversizeBytes > 0 && original.contentType.startsWith('video/')
+        ? oversized(original, faults.oversizeBytes)
+        : original;
     const id = randomBytes(16).toString('hex');
-    const expiresAtMs = options.expired ? nowMs - 1000 : nowMs + MEDIA_URL_TTL_SECONDS * 1000;
+    const expiresAtMs = faults.expired ? nowMs - 1000 : nowMs + MEDIA_URL_TTL_SECONDS * 1000;
     const expires = Math.floor(expiresAtMs / 1000);
-    this.entries.set(id, { asset, corrupt: options.corrupt === true, expiresAtMs: expires * 1000 });
+    this.entries.set(id, {
+      asset,
+      corruptLeft: faults.corruptDownloads,
+      truncatedLeft: faults.truncatedDownloads,
+      slowMs: faults.slowMs,
+      expiresAtMs: expires * 1000,
+    });
     const url = `${this.baseUrl()}/media/${id}/${asset.name}?expires=${expires}&signature=${this.sign(id, expires)}`;
     return { Url: url, MD5: asset.md5, Size: asset.bytes.length };
   }
@@ -352,19 +390,54 @@ export class MediaStore {
     }
     this.counters.served += 1;
     let bytes = entry.asset.bytes;
-    if (entry.corrupt) {
+    const download = method !== 'HEAD';
+    if (download && entry.corruptLeft > 0) {
+      entry.corruptLeft -= 1;
       // Same size, different content: only the MD5 check can catch it.
       bytes = Buffer.from(bytes);
       const middle = Math.floor(bytes.length / 2);
       bytes[middle] = (bytes[middle] as number) ^ 0xff;
     }
+    const truncated = download && entry.truncatedLeft > 0;
+    if (truncated) entry.truncatedLeft -= 1;
     res.writeHead(200, {
       'Content-Type': entry.asset.contentType,
       'Content-Length': bytes.length,
       ETag: `"${entry.asset.md5}"`,
       'Cache-Control': 'no-store',
     });
-    res.end(method === 'HEAD' ? undefined : bytes);
+    if (!download) {
+      res.end();
+      return;
+    }
+    // The full length is announced; a truncated download sends half of it and drops the connection.
+    const sent = truncated ? bytes.subarray(0, Math.floor(bytes.length / 2)) : bytes;
+    this.counters.inFlight += 1;
+    let counted = true;
+    const settle = () => {
+      if (counted) this.counters.inFlight -= 1;
+      counted = false;
+    };
+    res.once('close', settle);
+    void this.send(res, sent, entry.slowMs).then(() => {
+      settle();
+      if (truncated) res.destroy();
+      else res.end();
+    });
+  }
+
+  /** Writes `bytes`, spread over `slowMs` in small chunks when the download is slowed. */
+  private async send(res: ServerResponse, bytes: Buffer, slowMs: number): Promise<void> {
+    if (slowMs <= 0) {
+      res.write(bytes);
+      return;
+    }
+    const chunks = Math.max(1, Math.ceil(bytes.length / SLOW_CHUNK_BYTES));
+    for (let offset = 0; offset < bytes.length && !res.destroyed; offset += SLOW_CHUNK_BYTES) {
+      // Pauses between chunks only: the last byte leaves when the download ends.
+      if (offset > 0) await sleep(slowMs / chunks);
+      res.write(bytes.subarray(offset, offset + SLOW_CHUNK_BYTES));
+    }
   }
 
   private xmlError(res: ServerResponse, status: number, code: string, message: string): void {
@@ -381,6 +454,6 @@ export class MediaStore {
   /** Forgets every published URL and counter. */
   clear(): void {
     this.entries.clear();
-    this.counters = { served: 0, expired: 0, notFound: 0 };
+    this.counters = { served: 0, expired: 0, notFound: 0, inFlight: this.counters.inFlight };
   }
 }

@@ -19,6 +19,10 @@ export interface FaultSpec {
   status?: number;
   /** The Tencent error code of an `error_code` fault. */
   code?: string;
+  /** Downloads of each file a `corrupt_media` / `truncated_media` fault spoils (default every one). */
+  downloads?: number;
+  /** Size of the videos an `oversize_media` fault hands out. */
+  bytes?: number;
 }
 
 /** One action's line in `GET /sandbox/stats`. */
@@ -87,6 +91,11 @@ export class SandboxClient {
     return this.call('POST', '/sandbox/faults', spec);
   }
 
+  /** The active rules, with how often each fired (a counted rule is gone once used up). */
+  faults(): Promise<{ faults: Array<FaultSpec & { id: string; fired: number }> }> {
+    return this.call('GET', '/sandbox/faults');
+  }
+
   /** Removes every injected fault. */
   clearFaults(): Promise<unknown> {
     return this.call('DELETE', '/sandbox/faults');
@@ -101,6 +110,8 @@ export class SandboxClient {
   stats(): Promise<{
     actions: Record<string, ActionStats>;
     media: Record<string, number>;
+    /** Liveness sessions (tokens) issued since the last reset. */
+    sessions: { issued: number };
     clock: { offsetSeconds: number };
     /** API calls and media downloads per client address. */
     peers: { api: Record<string, number>; media: Record<string, number> };

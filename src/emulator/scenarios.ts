@@ -3,8 +3,15 @@ export const SCENARIOS = [
   'pass',
   'spoof',
   'liveness_fail',
+  'liveness_engine_error',
+  'no_face',
   'compare_fail',
   'low_similarity',
+  'image_size',
+  'multiple_faces',
+  'incomplete_face',
+  'low_resolution',
+  'face_occluded',
   'document_warning',
   'document_rejected',
   'abandon',
@@ -42,9 +49,16 @@ export function applicableScenarios(caps: Capabilities): Scenario[] {
     switch (scenario) {
       case 'spoof':
       case 'liveness_fail':
+      case 'liveness_engine_error':
+      case 'no_face':
         return caps.liveness;
       case 'compare_fail':
       case 'low_similarity':
+      case 'image_size':
+      case 'multiple_faces':
+      case 'incomplete_face':
+      case 'low_resolution':
+      case 'face_occluded':
         return caps.compare;
       case 'document_warning':
       case 'document_rejected':
@@ -58,27 +72,49 @@ export function applicableScenarios(caps: Capabilities): Scenario[] {
 /** Descriptions of the SDK-flow result codes (reference §5.1). */
 export const RESULT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '0': 'Success',
+  '1001': 'Failed to call the liveness engine',
   '1002': 'Suspected spoofing attack',
+  '1004': 'Face detection failed',
   '1005': 'Liveness detection failed',
   '1201': 'The lighting is too dark or overexposed',
+  '2004': 'The size of the input image is too large or too small',
+  '2012': 'Several faces were detected',
+  '2013': 'No face or an incomplete face was detected',
+  '2014': 'The image resolution is too low or the quality is poor',
   '2015': 'Face comparison failed',
   '2016': 'The similarity did not reach the passing standard',
+  '2017': 'The face is occluded',
   '-999': 'The verification process is not finished',
 };
 
+/** Liveness codes of the scenarios whose liveness step fails (reference §5.1). */
+const LIVENESS_CODES: Partial<Record<Scenario, string>> = {
+  spoof: '1002',
+  liveness_fail: '1005',
+  liveness_engine_error: '1001',
+  no_face: '1004',
+};
+
+/** Compare codes of the scenarios whose comparison fails (reference §5.1). */
+const COMPARE_CODES: Partial<Record<Scenario, string>> = {
+  compare_fail: '2015',
+  low_similarity: '2016',
+  image_size: '2004',
+  multiple_faces: '2012',
+  incomplete_face: '2013',
+  low_resolution: '2014',
+  face_occluded: '2017',
+};
+
 /** The liveness code of the final attempt. */
-export function livenessCode(scenario: Scenario): '0' | '1002' | '1005' {
-  if (scenario === 'spoof') return '1002';
-  if (scenario === 'liveness_fail') return '1005';
-  return '0';
+export function livenessCode(scenario: Scenario): string {
+  return LIVENESS_CODES[scenario] ?? '0';
 }
 
 /** The compare code of the final attempt, or `''` when comparison did not run (liveness failed first). */
-export function compareCode(scenario: Scenario): '' | '0' | '2015' | '2016' {
+export function compareCode(scenario: Scenario): string {
   if (livenessCode(scenario) !== '0') return '';
-  if (scenario === 'compare_fail') return '2015';
-  if (scenario === 'low_similarity') return '2016';
-  return '0';
+  return COMPARE_CODES[scenario] ?? '0';
 }
 
 /** The overall result code: the failing step's code, `"0"` when liveness and compare passed (documents aside). */
@@ -95,12 +131,44 @@ export function similarityFor(outcome: Outcome, caps: Capabilities): number {
   if (outcome.similarity !== undefined) return outcome.similarity;
   if (outcome.scenario === 'low_similarity') return 55;
   if (outcome.scenario === 'compare_fail') return 12;
+  // The faces could not be compared at all (size, several or no faces, quality, occlusion).
+  if (compareCode(outcome.scenario) !== '0') return 0;
   return 92.5;
 }
 
+/**
+ * How a session treats document warnings (`DisableCheckOcrWarnings`, `SelectedWarningCodes`; reference §3.3, §4.7):
+ * with checks on (FaceID's default), a selected warning fails the attempt and the OCR data is withheld.
+ */
+export interface WarningChecks {
+  enabled: boolean;
+  /** The codes that block; empty means every code. */
+  selected: readonly number[];
+}
+
+/** Warnings reported, never blocking. */
+export const WARNINGS_REPORTED_ONLY: WarningChecks = { enabled: false, selected: [] };
+
+/**
+ * The warning checks a token request asks for. FaceID applies them to Hong Kong and Malaysian ID cards and passports
+ * only (`supportedCard`); elsewhere warnings are reported without blocking.
+ */
+export function warningChecks(
+  disableChecks: boolean | undefined,
+  selected: readonly number[] | undefined,
+  supportedCard: boolean,
+): WarningChecks {
+  return { enabled: supportedCard && disableChecks !== true, selected: selected ?? [] };
+}
+
 /** The document verdict of the final OCR attempt: warnings as in reference §5.5. */
-export function documentVerdict(scenario: Scenario): { isPass: boolean; warnings: number[] } {
-  if (scenario === 'document_warning') return { isPass: true, warnings: [-9103] };
+export function documentVerdict(scenario: Scenario, checks: WarningChecks): { isPass: boolean; warnings: number[] } {
+  if (scenario === 'document_warning') {
+    const warnings = [-9103];
+    const blocks =
+      checks.enabled && warnings.some((code) => checks.selected.length === 0 || checks.selected.includes(code));
+    return { isPass: !blocks, warnings };
+  }
   if (scenario === 'document_rejected') return { isPass: false, warnings: [-9102, -9104] };
   return { isPass: true, warnings: [] };
 }

@@ -139,6 +139,11 @@ export class SessionStore {
   }
 
   /** Forgets every session. */
+  /** Sessions (tokens) issued since the last clear. */
+  get count(): number {
+    return this.sessions.size;
+  }
+
   clear(): void {
     this.sessions.clear();
   }

@@ -237,7 +237,8 @@ const journeyId = {
   schema: { type: 'string', pattern: JOURNEY_ID_PATTERN.source },
 };
 
-const temporal = problems('temporal_unavailable');
+// Any route may meet Temporal, the archive or a payload of a key the gateway lacks being away: 503, retry later.
+const temporal = problems('temporal_unavailable', 'archive_unavailable', 'codec_key_missing');
 
 /** The OpenAPI 3.1 document served at `/docs`, built from the same zod schemas the routes validate with. */
 export function buildOpenApiDocument(): Json {
@@ -293,6 +294,8 @@ export function buildOpenApiDocument(): Json {
               'idempotency_key_in_flight',
               'token_issue_failed',
               'temporal_unavailable',
+              'archive_unavailable',
+              'codec_key_missing',
             ),
           },
         },

@@ -15,6 +15,8 @@ import {
   WebReturnMismatchError,
 } from '../client/ekyc-client';
 import { JourneyInputError } from '../client/journey-input';
+import { ArchiveStoreError, isStoreFailure } from '../archive/store';
+import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
 import { LEGAL_HOLD_ERRORS } from '../workflows/after-journey';
 import { JOURNEY_UPDATE_ERRORS } from '../workflows/definitions';
 
@@ -46,6 +48,8 @@ export const PROBLEMS = {
   undecodable_payload: { status: 422, title: 'A payload does not decrypt with the configured codec keys' },
   token_issue_failed: { status: 502, title: 'FaceID issued no token for this journey' },
   temporal_unavailable: { status: 503, title: 'Temporal is not reachable' },
+  archive_unavailable: { status: 503, title: 'The archive cannot be written right now' },
+  codec_key_missing: { status: 503, title: "A payload's key is not in this gateway's key ring" },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 
@@ -152,6 +156,9 @@ export function problemFromError(error: unknown): Problem {
   }
   if (error instanceof WorkflowFailedError) return problem('journey_aborted');
   if (isTemporalUnavailable(error)) return problem('temporal_unavailable');
+  // Both pass once an operator acts (space freed, the key rolled out), and the request lost nothing: retry later.
+  if (error instanceof ArchiveStoreError || isStoreFailure(error)) return problem('archive_unavailable');
+  if (error instanceof UnknownCodecKeyError) return problem('codec_key_missing');
   const fastify = error as { code?: unknown; statusCode?: unknown; name?: unknown };
   if (typeof fastify.code === 'string' && FRAMEWORK_PROBLEMS[fastify.code]) {
     return problem(FRAMEWORK_PROBLEMS[fastify.code] as ProblemCode);

@@ -18,8 +18,24 @@ export interface DecisionOutcome {
   reasons: string[];
 }
 
-/** Liveness codes that mean a presentation attack rather than a failed capture. */
-const SPOOF_CODES = new Set(['1002']);
+/**
+ * Reasons for FaceID's liveness and compare codes (reference §5.1) that say more than "failed"; other failing codes
+ * give `liveness_failed` / `compare_failed`. 1001 is FaceID's engine failing, not the person: the backend may offer a
+ * new journey.
+ */
+const LIVENESS_REASONS: Readonly<Record<string, string>> = {
+  '1001': 'liveness_engine_error',
+  '1002': 'liveness_spoof',
+  '1004': 'face_not_detected',
+};
+const COMPARE_REASONS: Readonly<Record<string, string>> = {
+  '2004': 'face_image_size_invalid',
+  '2012': 'multiple_faces',
+  '2013': 'face_incomplete',
+  '2014': 'face_image_quality_low',
+  '2016': 'similarity_below_threshold',
+  '2017': 'face_occluded',
+};
 
 /**
  * Decides a finished verification. Pure and deterministic: same inputs, same decision, on every replay.
@@ -36,13 +52,13 @@ export function decide(
   if (!result.liveness) {
     reject.push('liveness_missing');
   } else if (!result.liveness.passed) {
-    reject.push(SPOOF_CODES.has(result.liveness.code) ? 'liveness_spoof' : 'liveness_failed');
+    reject.push(LIVENESS_REASONS[result.liveness.code] ?? 'liveness_failed');
   }
 
   if (result.compare) {
     const { similarity, passed, code } = result.compare;
     // FaceID's own verdict first (2016 is its "below threshold"); then our threshold, which may be stricter.
-    if (!passed) reject.push(code === '2016' ? 'similarity_below_threshold' : 'compare_failed');
+    if (!passed) reject.push(COMPARE_REASONS[code] ?? 'compare_failed');
     else if (similarity !== null && similarity < policy.similarityThreshold) reject.push('similarity_below_threshold');
   }
 

@@ -46,6 +46,13 @@ describe('each emulator scenario reaches its outcome and reason', () => {
     ['web', 'low_similarity', 'rejected', 'similarity_below_threshold'],
     ['ekyc', 'document_rejected', 'rejected', 'document_rejected'],
     ['web', 'spoof', 'rejected', 'liveness_spoof'],
+    ['liveness', 'liveness_engine_error', 'rejected', 'liveness_engine_error'],
+    ['selfie', 'no_face', 'rejected', 'face_not_detected'],
+    ['selfie', 'image_size', 'rejected', 'face_image_size_invalid'],
+    ['ekyc', 'multiple_faces', 'rejected', 'multiple_faces'],
+    ['ekyc', 'incomplete_face', 'rejected', 'face_incomplete'],
+    ['web', 'low_resolution', 'rejected', 'face_image_quality_low'],
+    ['web', 'face_occluded', 'rejected', 'face_occluded'],
   ] as const)('%s / %s → %s (%s)', async (flow, scenario, outcome, reason) => {
     const { result } = await runToEnd(flow, scenario);
     expect(result.outcome).toBe(outcome);

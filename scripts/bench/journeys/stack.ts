@@ -10,7 +10,7 @@ import { SandboxClient } from '../../../src/emulator/sandbox-client';
 import { WORKER_READY_MESSAGE } from '../../../src/workers/readiness';
 import { devServerArgs, TEMPORAL_CLI_PATH } from '../../../src/temporal/dev-server';
 import { freePorts, freePortsBetween } from '../../lib/free-port';
-import { Supervisor, type ChildSpec } from '../../lib/supervisor';
+import { Supervisor, type ChildSpec, type ReplaceOptions } from '../../lib/supervisor';
 import { waitForHttp, waitForPort, waitForTemporal } from '../../lib/wait';
 import { startWebhookReceiver, type WebhookReceiver } from '../../lib/webhook-receiver';
 import { initPostgres, postgresChild, provisionTemporalDatabases, type PostgresSettings } from '../../cluster/postgres';
@@ -36,6 +36,8 @@ export interface StackOptions {
   /** Worker processes polling the same queues. */
   workers: number;
   target?: StackTarget;
+  /** Settings for every child beyond the bench's own (e.g. an archive elsewhere, a key ring). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Process ids of the stack's children, for /proc readings. */
@@ -50,6 +52,8 @@ export interface StackPids {
 
 /** A running product stack: dev server, emulator, workers and gateway as separate processes, plus the backend's side. */
 export interface Stack {
+  /** The children's data folder (DATA_DIR), removed when the stack stops. */
+  dataDir: string;
   gatewayUrl: string;
   apiKey: string;
   /** The emulator's `/sandbox/*` controls (the user's device, and the call counters). */
@@ -67,6 +71,8 @@ export interface Stack {
   crashed: Promise<never>;
   /** The last lines the children wrote (their log file), for a failure message. */
   logTail(lines: number): string;
+  /** Stops one child (`server`, `worker`, `gateway`, …) with a signal and starts it again; see {@link Supervisor.replace}. */
+  replace(name: string, options: ReplaceOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -162,6 +168,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       WEBHOOK_URL: receiver.url,
       // The product's default level; the worker announces readiness in an info line.
       LOG_LEVEL: 'info',
+      ...options.env,
     };
     const cfg = parseConfig({ ...env });
     const gateway = gatewaySettings(cfg);
@@ -219,6 +226,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Let the processes finish their start-up work (JIT, pollers) before anything is measured.
     await sleep(2_000);
     return {
+      dataDir,
       gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
       apiKey: gateway.apiKeys[0] as string,
       sandbox: new SandboxClient(`http://127.0.0.1:${emulatorPort}`, cfg.emulator.adminToken),
@@ -236,6 +244,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       signal: aborter.signal,
       crashed,
       logTail: (lines) => tail(logPath, lines),
+      replace: (name, replaceOptions) => supervisor.replace(name, replaceOptions),
       stop: async () => {
         await stop();
       },

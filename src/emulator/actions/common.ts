@@ -1,5 +1,6 @@
 import { ApiError } from '../envelope';
 import type { FileInfo } from '../media';
+import type { MediaFaults } from '../faults';
 import type { ParamSpec } from '../params';
 import type { Caller } from '../sessions';
 import type { EmulatorState } from '../state';
@@ -18,7 +19,7 @@ export interface ActionContext {
   /** Emulator time (real time plus the sandbox clock offset). */
   readonly nowMs: number;
   /** Media faults drawn for this call. */
-  readonly mediaFaults: { corrupt: boolean; expired: boolean };
+  readonly mediaFaults: MediaFaults;
 }
 
 /** One FaceID action: where it is offered, what it takes, what it answers. */
@@ -126,7 +127,7 @@ export function livenessTags(liveCode: string): string[] {
 
 /** Publishes an asset for this call, honouring the call's media faults. */
 export function publish(ctx: ActionContext, asset: Parameters<EmulatorState['media']['publish']>[0]): FileInfo {
-  return ctx.state.media.publish(asset, { corrupt: ctx.mediaFaults.corrupt, expired: ctx.mediaFaults.expired });
+  return ctx.state.media.publish(asset, ctx.mediaFaults);
 }
 
 /** The required token parameter spec shared by the result actions. */

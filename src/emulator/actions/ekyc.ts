@@ -15,7 +15,9 @@ import {
   livenessCode,
   resultCode,
   similarityFor,
+  warningChecks,
   type Outcome,
+  type WarningChecks,
 } from '../scenarios';
 import type { Session } from '../sessions';
 import {
@@ -37,6 +39,9 @@ import {
 } from './common';
 
 const WARNING_CODES = [-9101, -9102, -9103, -9104, -9107, -9108, -9901];
+
+/** Card types whose warnings FaceID can block on (HK and Malaysian ID cards, passports). */
+const WARNING_CHECKED_CARDS = ['HK', 'ML', 'MLIDPassport'];
 
 /** ApplySdkVerificationToken: issues an SdkToken for the full eKYC SDK (OCR, liveness, compare per CheckMode). */
 export const applySdkVerificationToken: ActionDef = {
@@ -78,9 +83,15 @@ export const applySdkVerificationToken: ActionDef = {
       );
     }
     checkImageSize('CompareImage', compareImage, IMAGE_BASE64_LIMIT);
-    for (const code of opt<number[]>(params, 'SelectedWarningCodes') ?? []) {
+    const selectedWarnings = opt<number[]>(params, 'SelectedWarningCodes');
+    for (const code of selectedWarnings ?? []) {
       if (!WARNING_CODES.includes(code)) throw invalidValue('SelectedWarningCodes', `unknown warning code ${code}`);
     }
+    const checks = warningChecks(
+      opt<boolean>(params, 'DisableCheckOcrWarnings'),
+      selectedWarnings,
+      WARNING_CHECKED_CARDS.includes(idCardType),
+    );
     const extra = opt<string>(params, 'Extra') ?? '';
     if (extra.length > 1024) throw invalidValue('Extra', 'longer than 1024 characters');
     const sdkVersion = oneOf('SdkVersion', opt<string>(params, 'SdkVersion'), SDK_VERSIONS, 'BASIC');
@@ -94,7 +105,7 @@ export const applySdkVerificationToken: ActionDef = {
         region: ctx.caller.region,
         secretId: ctx.caller.secretId,
         caps: { liveness: true, compare: checkMode !== 3, document: checkMode === 1 },
-        options: { checkMode, securityLevel, idCardType, sdkVersion, extra },
+        options: { checkMode, securityLevel, idCardType, sdkVersion, extra, warningChecks: checks },
       },
       ctx.nowMs,
     );
@@ -122,7 +133,7 @@ function cardVerifyResults(ctx: ActionContext, session: Session, outcome: Outcom
       EditDetails: [],
     });
   }
-  const verdict = documentVerdict(outcome.scenario);
+  const verdict = documentVerdict(outcome.scenario, session.options.warningChecks as WarningChecks);
   const normal = normalCardInfo(kind, person);
   const legacyKind = kind === 'HKIDCard' || kind === 'MLIDCard' || kind === 'IndonesiaIDCard' ? kind : undefined;
   // The OCR JSON file keeps the legacy per-type layout where one is documented (HK's Permanent is an integer there).

@@ -8,7 +8,9 @@ import {
   livenessCode,
   resultCode,
   similarityFor,
+  warningChecks,
   type Outcome,
+  type WarningChecks,
 } from '../scenarios';
 import type { Session } from '../sessions';
 import {
@@ -55,6 +57,20 @@ const webConfigSpec = {
   Version: { type: 'string' },
 } as const;
 
+/** Card types whose warnings FaceID can block on (HK and Malaysian ID cards, passports). */
+const WARNING_CHECKED_CARDS: readonly NormalCardKind[] = ['HKIDCard', 'MLIDCard', 'InternationalIDPassport'];
+
+/** `Config.SelectedWarningCodes`: a comma list of negative integer codes such as `-9104,-9105`. */
+function parseWarningCodes(text: string | undefined): number[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  return text.split(',').map((part) => {
+    const code = Number(part.trim());
+    if (!Number.isInteger(code) || code >= 0)
+      throw invalidValue('Config.SelectedWarningCodes', 'expected a comma list of warning codes such as -9104');
+    return code;
+  });
+}
+
 /** ApplyWebVerificationBizTokenIntl: issues a BizToken and a VerificationURL pointing at the emulator's page. */
 export const applyWebVerificationBizTokenIntl: ActionDef = {
   name: 'ApplyWebVerificationBizTokenIntl',
@@ -88,6 +104,11 @@ export const applyWebVerificationBizTokenIntl: ActionDef = {
     inRange('Config.LivenessRetryLimit', config.LivenessRetryLimit as number | undefined, 1, 99, 99);
     inRange('Config.LivenessTimeout', config.LivenessTimeout as number | undefined, 1, 600, 45);
     checkActionList('Config.ActionList', config.ActionList as string | undefined, securityLevel, [2, 4, 5]);
+    const checks = warningChecks(
+      config.DisableCheckOcrWarnings as boolean | undefined,
+      parseWarningCodes(config.SelectedWarningCodes as string | undefined),
+      WARNING_CHECKED_CARDS.includes(idCardType),
+    );
     const session = ctx.state.sessions.create(
       {
         flow: 'web',
@@ -98,7 +119,7 @@ export const applyWebVerificationBizTokenIntl: ActionDef = {
           compare: checkMode === 1 || checkMode === 2,
           document: checkMode === 1 || checkMode === 4,
         },
-        options: { checkMode, idCardType, extra },
+        options: { checkMode, idCardType, extra, warningChecks: checks },
         redirectUrl,
       },
       ctx.nowMs,
@@ -175,7 +196,7 @@ export const getWebVerificationResultIntl: ActionDef = {
     const code = resultCode(outcome.scenario, session.caps);
     let ocr: Record<string, unknown>[] | null = null;
     if (session.caps.document) {
-      const verdict = documentVerdict(outcome.scenario);
+      const verdict = documentVerdict(outcome.scenario, session.options.warningChecks as WarningChecks);
       const kind = session.options.idCardType as NormalCardKind;
       ocr = [
         {

@@ -85,6 +85,60 @@ describe('injected faults', () => {
     expect(md5((await send(clean.Url)).body)).toBe(clean.MD5);
   });
 
+  it('corrupt_media with downloads 1 spoils only the first download of each file (a fault in transit)', async () => {
+    const token = await finishedLivenessToken();
+    await emulator.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'corrupt_media', count: 1, downloads: 1 });
+    const video = (await call('GetLivenessResult', { SdkToken: token })).Video as { Url: string; MD5: string };
+    expect(md5((await send(video.Url)).body)).not.toBe(video.MD5);
+    expect(md5((await send(video.Url)).body)).toBe(video.MD5);
+  });
+
+  it('truncated_media announces the full length, sends half and drops the connection', async () => {
+    const token = await finishedLivenessToken();
+    await emulator.sandbox.injectFault({
+      action: 'GetLivenessResult',
+      fault: 'truncated_media',
+      count: 1,
+      downloads: 1,
+    });
+    const video = (await call('GetLivenessResult', { SdkToken: token })).Video as { Url: string; MD5: string };
+    await expect(send(video.Url)).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
+    expect(md5((await send(video.Url)).body)).toBe(video.MD5);
+  });
+
+  it('slow_media spreads a download over latencyMs and counts it in flight meanwhile', async () => {
+    const token = await finishedLivenessToken();
+    await emulator.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'slow_media', count: 1, latencyMs: 800 });
+    const video = (await call('GetLivenessResult', { SdkToken: token })).Video as { Url: string; MD5: string };
+    const startedMs = Date.now();
+    const download = send(video.Url);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await emulator.sandbox.stats()).media.inFlight).toBe(1);
+    expect(md5((await download).body)).toBe(video.MD5);
+    expect(Date.now() - startedMs).toBeGreaterThanOrEqual(700);
+    expect((await emulator.sandbox.stats()).media.inFlight).toBe(0);
+  });
+
+  it('oversize_media hands out videos of the given size, MD5 and size advertised to match; images stay', async () => {
+    const token = await finishedLivenessToken();
+    const bytes = 6 * 1024 * 1024;
+    await emulator.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'oversize_media', count: 1, bytes });
+    const result = await call('GetLivenessResult', { SdkToken: token });
+    const video = result.Video as { Url: string; MD5: string; Size: number };
+    expect(video.Size).toBe(bytes);
+    const body = (await send(video.Url)).body;
+    expect([body.length, md5(body)]).toEqual([bytes, video.MD5]);
+    expect((result.BestFrame as { Size: number }).Size).toBeLessThan(1024 * 1024);
+  });
+
+  it('refuses media fault options that do not fit the fault', async () => {
+    await expect(emulator.sandbox.injectFault({ action: '*', fault: 'oversize_media' })).rejects.toThrow(/bytes/);
+    await expect(emulator.sandbox.injectFault({ action: '*', fault: 'slow_media' })).rejects.toThrow(/latencyMs/);
+    await expect(emulator.sandbox.injectFault({ action: '*', fault: 'expired_media', downloads: 1 })).rejects.toThrow(
+      /downloads/,
+    );
+  });
+
   it('expired_media hands out URLs that are already expired (403)', async () => {
     const token = await finishedLivenessToken();
     await emulator.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'expired_media', count: 1 });

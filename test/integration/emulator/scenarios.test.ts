@@ -86,6 +86,20 @@ describe('ekyc scenarios (GetSdkVerificationResult)', () => {
     });
   });
 
+  it.each([
+    ['checks on by default (HK ID card): the warning fails the attempt, OCR withheld', { IdCardType: 'HK' }, false],
+    ['DisableCheckOcrWarnings: reported, not blocking', { IdCardType: 'HK', DisableCheckOcrWarnings: true }, true],
+    ['SelectedWarningCodes without -9103: not blocking', { IdCardType: 'ML', SelectedWarningCodes: [-9104] }, true],
+    ['SelectedWarningCodes with -9103: blocking', { IdCardType: 'ML', SelectedWarningCodes: [-9103, -9104] }, false],
+    ['a card type FaceID does not check (Indonesia): not blocking', { IdCardType: 'IndonesiaIDCard' }, true],
+  ] as const)('document_warning, %s', async (_name, options, isPass) => {
+    const { SdkToken } = await call('ApplySdkVerificationToken', { CheckMode: 1, ...options });
+    await emulator.sandbox.complete(SdkToken as string, 'document_warning');
+    const card = last((await call('GetSdkVerificationResult', { SdkToken })).CardVerifyResults);
+    expect(card).toMatchObject({ IsPass: isPass, WarnCardInfos: [-9103] });
+    expect(card?.NormalCardInfo === null).toBe(!isPass);
+  });
+
   it('document_rejected: last CardVerifyResult fails with warnings and no OCR data', async () => {
     const result = await ekyc('document_rejected');
     expect(last(result.CardVerifyResults)).toMatchObject({
@@ -101,6 +115,13 @@ describe('ekyc scenarios (GetSdkVerificationResult)', () => {
     ['liveness_fail', '1005', '1005', ''],
     ['compare_fail', '2015', '0', '2015'],
     ['low_similarity', '2016', '0', '2016'],
+    ['liveness_engine_error', '1001', '1001', ''],
+    ['no_face', '1004', '1004', ''],
+    ['image_size', '2004', '0', '2004'],
+    ['multiple_faces', '2012', '0', '2012'],
+    ['incomplete_face', '2013', '0', '2013'],
+    ['low_resolution', '2014', '0', '2014'],
+    ['face_occluded', '2017', '0', '2017'],
   ] as const)('%s → Result %s (liveness %s, compare "%s")', async (scenario, code, live, compare) => {
     const result = await ekyc(scenario);
     expect(result.Result).toBe(code);
@@ -136,6 +157,8 @@ describe('liveness and web scenarios', () => {
     ['pass', '0'],
     ['spoof', '1002'],
     ['liveness_fail', '1005'],
+    ['liveness_engine_error', '1001'],
+    ['no_face', '1004'],
   ] as const)('GetLivenessResult %s → %s', async (scenario, code) => {
     const { SdkToken } = await call('ApplyLivenessToken', {});
     await emulator.sandbox.complete(SdkToken as string, scenario);
@@ -145,7 +168,8 @@ describe('liveness and web scenarios', () => {
   it.each([
     ['spoof', 1002, null],
     ['low_similarity', 2016, [true, []]],
-    ['document_warning', 0, [true, [-9103]]],
+    // FaceID's default checks warnings on an HK ID card: the warning fails the attempt.
+    ['document_warning', 0, [false, [-9103]]],
     ['document_rejected', 0, [false, [-9102, -9104]]],
   ] as const)('GetWebVerificationResultIntl %s → ErrorCode %s', async (scenario, code, ocr) => {
     const { BizToken } = await call('ApplyWebVerificationBizTokenIntl', {
@@ -162,6 +186,28 @@ describe('liveness and web scenarios', () => {
         Similarity: 55,
         CompareErrorCode: 2016,
       });
+  });
+
+  it.each([
+    [{ DisableCheckOcrWarnings: true }, true],
+    [{ SelectedWarningCodes: '-9104,-9105' }, true],
+    [{ SelectedWarningCodes: '-9103' }, false],
+  ] as const)('the web flow honours its warning checks: %j → IsPass %s', async (config, isPass) => {
+    const { BizToken } = await call('ApplyWebVerificationBizTokenIntl', {
+      RedirectURL: 'https://a.example/cb',
+      Config: { CheckMode: 1, ...config },
+    });
+    await emulator.sandbox.complete(BizToken as string, 'document_warning');
+    const result = await call('GetWebVerificationResultIntl', { BizToken });
+    expect((result.OCRResult as Array<Record<string, unknown>>)[0]).toMatchObject({ IsPass: isPass });
+  });
+
+  it('refuses SelectedWarningCodes that are not a list of warning codes', async () => {
+    const apply = call('ApplyWebVerificationBizTokenIntl', {
+      RedirectURL: 'https://a.example/cb',
+      Config: { CheckMode: 1, SelectedWarningCodes: '9103,abc' },
+    });
+    expect(await errorCode(apply)).toBe('InvalidParameterValue');
   });
 
   it('the web flow without OCR (default CheckMode 2) refuses document scenarios and returns no OCRResult', async () => {

@@ -13,14 +13,22 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const LIVENESS_SCENARIOS: Scenario[] = ['pass', 'spoof', 'liveness_fail', 'abandon'];
-const COMPARE_SCENARIOS: Scenario[] = ['pass', 'spoof', 'liveness_fail', 'compare_fail', 'low_similarity', 'abandon'];
-const ALL_SCENARIOS: Scenario[] = [
-  'pass',
-  'spoof',
-  'liveness_fail',
+const LIVENESS_FAILURES: Scenario[] = ['spoof', 'liveness_fail', 'liveness_engine_error', 'no_face'];
+const COMPARE_FAILURES: Scenario[] = [
   'compare_fail',
   'low_similarity',
+  'image_size',
+  'multiple_faces',
+  'incomplete_face',
+  'low_resolution',
+  'face_occluded',
+];
+const LIVENESS_SCENARIOS: Scenario[] = ['pass', ...LIVENESS_FAILURES, 'abandon'];
+const COMPARE_SCENARIOS: Scenario[] = ['pass', ...LIVENESS_FAILURES, ...COMPARE_FAILURES, 'abandon'];
+const ALL_SCENARIOS: Scenario[] = [
+  'pass',
+  ...LIVENESS_FAILURES,
+  ...COMPARE_FAILURES,
   'document_warning',
   'document_rejected',
   'abandon',

@@ -1,4 +1,6 @@
 import { NamespaceNotFoundError } from '@temporalio/client';
+import { ArchiveStoreError } from '../../../src/archive/store';
+import { UnknownCodecKeyError } from '../../../src/codec/aes-gcm-codec';
 import { problemFromError } from '../../../src/gateway/problems';
 
 /** An error shaped as the gRPC library raises it for a failed call (code, details, metadata). */
@@ -23,6 +25,20 @@ describe('problemFromError', () => {
     ]) {
       expect(problemFromError(error)).toMatchObject({ status: 503, code: 'temporal_unavailable' });
     }
+  });
+
+  it('answers 503 while the archive refuses writes or a payload key has not reached this gateway', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      errno: -28,
+      syscall: 'write',
+    });
+    expect(problemFromError(full)).toMatchObject({ status: 503, code: 'archive_unavailable' });
+    expect(problemFromError(new ArchiveStoreError('EROFS'))).toMatchObject({
+      status: 503,
+      code: 'archive_unavailable',
+    });
+    expect(problemFromError(new UnknownCodecKeyError('k2'))).toMatchObject({ status: 503, code: 'codec_key_missing' });
   });
 
   it('keeps anything else it does not know a 500 that says nothing of the cause', () => {

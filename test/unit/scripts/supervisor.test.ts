@@ -28,3 +28,31 @@ describe('Supervisor readiness by message', () => {
     );
   });
 });
+
+describe('Supervisor.replace', () => {
+  it('stops a child with the signal and starts it again with the changed environment, as an expected exit', async () => {
+    const unexpected: string[] = [];
+    const lines: string[] = [];
+    const supervisor = new Supervisor((name) => unexpected.push(name));
+    const spec = {
+      name: 'child',
+      command: process.execPath,
+      args: ['-e', "console.log('ready ' + (process.env.GENERATION ?? '1')); setInterval(() => {}, 1000);"],
+      readyLine: /^ready /,
+      output: (line: string) => lines.push(line),
+    };
+    try {
+      await supervisor.start(spec);
+      const first = supervisor.pids().child;
+      await supervisor.replace('child', { signal: 'SIGKILL', env: { GENERATION: '2' } });
+      expect(supervisor.pids().child).not.toBe(first);
+      expect(lines).toEqual(['ready 1', 'ready 2']);
+      await expect(supervisor.replace('nobody', { signal: 'SIGTERM' })).rejects.toThrow(
+        'no running child named nobody',
+      );
+    } finally {
+      await supervisor.stop(2_000);
+    }
+    expect(unexpected).toEqual([]);
+  });
+});

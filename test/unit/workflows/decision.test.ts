@@ -70,8 +70,8 @@ const cases: Array<{
     reasons: ['compare_failed'],
   },
   {
-    name: 'comparison failed without a similarity (2013)',
-    facts: { ...pass, compare: { passed: false, code: '2013', similarity: null } },
+    name: 'comparison failed without a similarity (2015)',
+    facts: { ...pass, compare: { passed: false, code: '2015', similarity: null } },
     decision: 'rejected',
     reasons: ['compare_failed'],
   },
@@ -169,5 +169,33 @@ describe('decision policy', () => {
       documentWarning: 'review',
       rejectDeviceRiskLevels: ['4'],
     });
+  });
+});
+
+describe('each documented liveness and compare code has its reason', () => {
+  it.each([
+    ['1001', 'liveness_engine_error'],
+    ['1002', 'liveness_spoof'],
+    ['1004', 'face_not_detected'],
+    ['1005', 'liveness_failed'],
+    ['1201', 'liveness_failed'],
+  ])('liveness %s → %s', (code, reason) => {
+    expect(decide({ liveness: { passed: false, code } }, undefined, DEFAULT_POLICY)).toEqual({
+      decision: 'rejected',
+      reasons: [reason],
+    });
+  });
+
+  it.each([
+    ['2004', 'face_image_size_invalid'],
+    ['2012', 'multiple_faces'],
+    ['2013', 'face_incomplete'],
+    ['2014', 'face_image_quality_low'],
+    ['2015', 'compare_failed'],
+    ['2016', 'similarity_below_threshold'],
+    ['2017', 'face_occluded'],
+  ])('compare %s → %s', (code, reason) => {
+    const facts: Facts = { liveness: { passed: true, code: '0' }, compare: { passed: false, code, similarity: 0 } };
+    expect(decide(facts, undefined, DEFAULT_POLICY)).toEqual({ decision: 'rejected', reasons: [reason] });
   });
 });
