@@ -12,8 +12,10 @@ import type { SoakJourney } from './journey';
 export interface SoakRow {
   fault: string;
   what: string;
-  /** What the fault did while the journeys ran (e.g. "2 kills"), or why it did not run. */
+  /** What the fault did while the journeys ran (e.g. "20 kills"), or why it did not run. */
   did: string;
+  /** How many times the fault acted; at least once per journey, or the row fails. */
+  events: number;
   skipped?: boolean;
   journeys: number;
   /** Accepted journeys with no outcome anywhere (no webhook, and the workflow did not complete), or never accepted. */
@@ -115,7 +117,7 @@ export async function auditPhase(options: {
   expected: Expected;
   knownMd5s: ReadonlySet<string>;
   tokensIssued: number;
-}): Promise<Omit<SoakRow, 'fault' | 'what' | 'did'>> {
+}): Promise<Omit<SoakRow, 'fault' | 'what' | 'did' | 'events'>> {
   const { stack, journeys, expected } = options;
   const row = {
     journeys: journeys.length,

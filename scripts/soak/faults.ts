@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSpec } from '../../src/emulator/sandbox-client';
 import type { Stack } from '../bench/journeys/stack';
+import type { ReplaceOptions } from '../lib/supervisor';
 import type { SmallDisk } from './small-disk';
 
 /** What a journey must end with under a fault. */
@@ -14,7 +15,7 @@ export interface Expected {
 /** What a fault gets while its phase runs. */
 export interface PhaseContext {
   stack: Stack;
-  /** Journeys this phase plays. */
+  /** Journeys this phase plays; the fault acts at least this many times (kills, faulty answers, fills). */
   journeys: number;
   /** Set once every journey of the phase has settled: a fault that waits for something stops waiting. */
   settled: AbortSignal;
@@ -22,6 +23,12 @@ export interface PhaseContext {
   disk?: SmallDisk;
   /** The key ring the stack runs with; a rotation replaces it. */
   codecKeys: { current: string };
+}
+
+/** What a fault did: how many times it acted, and in words. */
+export interface FaultEvents {
+  events: number;
+  did: string;
 }
 
 /** One row of the fault matrix. */
@@ -32,10 +39,15 @@ export interface Fault {
   expected: Expected;
   /** Part of the short matrix that runs inside `npm test`. */
   short?: boolean;
+  /**
+   * Journeys arriving per second (default 2). Faults that take the stack down a while spread their journeys wider, so
+   * that journeys are still in flight for each of their events.
+   */
+  arrivalsPerSecond?: number;
   /** Why the fault cannot run on this machine, if it cannot. */
   unavailable?: (ctx: Omit<PhaseContext, 'settled' | 'journeys'>) => string | undefined;
-  /** Runs the fault alongside the phase's journeys; resolves with what it did (e.g. "2 kills"). */
-  run: (ctx: PhaseContext) => Promise<string>;
+  /** Runs the fault alongside the phase's journeys. */
+  run: (ctx: PhaseContext) => Promise<FaultEvents>;
 }
 
 const APPROVED: Expected = { outcome: 'approved' };
@@ -46,6 +58,9 @@ const OVERSIZE_BYTES = SOAK_MEDIA_MAX_BYTES + 1024 * 1024;
 
 /** The liveness flow's result action, whose answer carries the media URLs. */
 const RESULT_ACTION = 'GetLivenessResult';
+
+/** Arrivals of the faults that restart a process: 20 journeys over a minute. */
+const SPREAD = 1 / 3;
 
 /** `ms` (or until the phase settles, without `ms`), or less when the phase settles first. */
 async function pause(ctx: PhaseContext, ms?: number): Promise<void> {
@@ -66,36 +81,71 @@ async function until(ctx: PhaseContext, check: () => Promise<boolean>, everyMs: 
   return false;
 }
 
-/** One event per ten journeys (at least one), `gapMs` apart: enough to hit journeys in every stage. */
-const eventsFor = (ctx: PhaseContext) => Math.max(1, Math.floor(ctx.journeys / 10));
+/** How often the phase's injected rules fired so far. */
+async function fired(ctx: PhaseContext): Promise<number> {
+  const { faults } = await ctx.stack.sandbox.faults();
+  return faults.reduce((sum, rule) => sum + rule.fired, 0);
+}
 
 /**
- * Injects emulator faults for `ms` (or for the whole phase, from its first journey on), then removes them. A burst of
- * limited length starts a second in, when the first journeys are under way.
+ * Injects emulator faults from the phase's start until they have fired once per journey of the phase (`whole`: for the
+ * whole phase), then removes them.
  */
-async function burst(ctx: PhaseContext, specs: FaultSpec[], ms?: number): Promise<string> {
-  if (ms !== undefined) await pause(ctx, 1_000);
+async function burst(ctx: PhaseContext, specs: FaultSpec[], options: { whole?: boolean } = {}): Promise<FaultEvents> {
   for (const spec of specs) await ctx.stack.sandbox.injectFault(spec);
-  await pause(ctx, ms);
-  const { faults } = await ctx.stack.sandbox.faults();
+  let events = 0;
+  await until(
+    ctx,
+    async () => {
+      events = await fired(ctx);
+      return !options.whole && events >= ctx.journeys;
+    },
+    250,
+  );
+  events = Math.max(events, await fired(ctx));
   await ctx.stack.sandbox.clearFaults();
-  const fired = faults.reduce((sum, rule) => sum + rule.fired, 0);
-  return `${fired} faulty answers${ms ? ` in ${ms / 1000} s` : ''}`;
+  return { events, did: `${events} faulty answers` };
 }
 
-/** SIGKILLs the worker each time `trigger` holds, restarting it at once, {@link eventsFor} times. */
-async function killWorkerWhen(ctx: PhaseContext, trigger: () => Promise<boolean>, pollMs: number): Promise<number> {
-  let kills = 0;
-  for (let i = 0; i < eventsFor(ctx); i += 1) {
+/** Restarts a child as `replace` says each time `trigger` holds, once per journey of the phase. */
+async function replaceWhen(
+  ctx: PhaseContext,
+  name: string,
+  options: ReplaceOptions,
+  trigger: () => Promise<boolean>,
+  pollMs: number,
+): Promise<number> {
+  let events = 0;
+  for (let i = 0; i < ctx.journeys; i += 1) {
     if (!(await until(ctx, trigger, pollMs))) break;
-    await ctx.stack.replace('worker', { signal: 'SIGKILL' });
-    kills += 1;
-    await pause(ctx, 3_000);
+    await ctx.stack.replace(name, options);
+    events += 1;
   }
-  return kills;
+  return events;
 }
 
-const sessionsIssued = async (stack: Stack) => (await stack.sandbox.stats()).sessions.issued;
+/** A trigger that holds once `count` has grown since it last held. */
+function grew(count: () => Promise<number>): () => Promise<boolean> {
+  let seen: number | undefined;
+  return async () => {
+    const now = await count();
+    const changed = seen !== undefined && now > seen;
+    if (seen === undefined || changed) seen = now;
+    return changed;
+  };
+}
+
+/** A trigger that holds after `ms` (from when it is first asked, and again `ms` after each time it held). */
+function every(ms: number): () => Promise<boolean> {
+  let due: number | undefined;
+  return () => {
+    const now = Date.now();
+    due ??= now + ms;
+    if (now < due) return Promise.resolve(false);
+    due = now + ms;
+    return Promise.resolve(true);
+  };
+}
 
 /** A fresh payload key, as `<id>:<Base64 of 32 bytes>`. */
 function freshKey(generation: number): string {
@@ -113,167 +163,172 @@ async function rollOut(ctx: PhaseContext, ring: string): Promise<void> {
 export const FAULTS: readonly Fault[] = [
   {
     name: 'worker-kill-mid-download',
-    what: 'worker SIGKILLed while media downloads run (slowed to 4 s), restarted',
+    what: 'worker SIGKILLed while media downloads run (slowed to 4 s each), restarted at once; once per journey',
     expected: APPROVED,
+    arrivalsPerSecond: SPREAD,
     run: async (ctx) => {
       await ctx.stack.sandbox.injectFault({ action: RESULT_ACTION, fault: 'slow_media', latencyMs: 4_000, rate: 1 });
-      const inFlight = async () => ((await ctx.stack.sandbox.stats()).media.inFlight ?? 0) > 0;
-      const kills = await killWorkerWhen(ctx, inFlight, 50);
+      const downloading = async () => ((await ctx.stack.sandbox.stats()).media.inFlight ?? 0) > 0;
+      const events = await replaceWhen(ctx, 'worker', { signal: 'SIGKILL' }, downloading, 50);
       await ctx.stack.sandbox.clearFaults();
-      return `${kills} kills mid-download`;
+      return { events, did: `${events} kills mid-download` };
     },
   },
   {
     name: 'worker-kill-after-side-effect',
-    what: 'worker SIGKILLed within milliseconds of FaceID issuing a token, restarted',
+    what: 'worker SIGKILLed within milliseconds of a side effect (FaceID issued a token, or a webhook was delivered), restarted; once per journey',
     expected: APPROVED,
     short: true,
+    arrivalsPerSecond: SPREAD,
     run: async (ctx) => {
-      let seen = await sessionsIssued(ctx.stack);
-      const issued = async () => {
-        const now = await sessionsIssued(ctx.stack);
-        const changed = now > seen;
-        seen = now;
-        return changed;
-      };
-      return `${await killWorkerWhen(ctx, issued, 5)} kills after a token`;
+      const sideEffects = async () =>
+        (await ctx.stack.sandbox.stats()).sessions.issued + ctx.stack.receiver.received.length;
+      const events = await replaceWhen(ctx, 'worker', { signal: 'SIGKILL' }, grew(sideEffects), 5);
+      return { events, did: `${events} kills after a side effect` };
     },
   },
   {
     name: 'worker-sigterm',
-    what: 'worker stopped gracefully (SIGTERM) mid-load, restarted',
+    what: 'worker stopped gracefully (SIGTERM) every 2 s under load, restarted; once per journey',
     expected: APPROVED,
+    arrivalsPerSecond: SPREAD,
     run: async (ctx) => {
-      let stops = 0;
-      for (let i = 0; i < eventsFor(ctx) && !ctx.settled.aborted; i += 1) {
-        await pause(ctx, 3_000);
-        await ctx.stack.replace('worker', { signal: 'SIGTERM' });
-        stops += 1;
-      }
-      return `${stops} graceful stops`;
+      const events = await replaceWhen(ctx, 'worker', { signal: 'SIGTERM' }, every(2_000), 100);
+      return { events, did: `${events} graceful stops` };
     },
   },
   {
     name: 'server-kill',
-    what: 'Temporal dev server SIGKILLed mid-load, down 5 s, restarted on its database',
+    what: 'Temporal dev server SIGKILLed every 2 s under load, down 2 s, restarted on its database; once per journey',
     expected: APPROVED,
     short: true,
+    arrivalsPerSecond: SPREAD,
     run: async (ctx) => {
-      let kills = 0;
-      for (let i = 0; i < eventsFor(ctx) && !ctx.settled.aborted; i += 1) {
-        await pause(ctx, 3_000);
-        await ctx.stack.replace('server', { signal: 'SIGKILL', downMs: 5_000 });
-        kills += 1;
-      }
-      return `${kills} server kills`;
+      const events = await replaceWhen(ctx, 'server', { signal: 'SIGKILL', downMs: 2_000 }, every(2_000), 100);
+      return { events, did: `${events} server kills` };
     },
   },
   {
     name: 'faceid-error-burst',
-    what: 'every FaceID action: InternalError (50 %) and HTTP 502 (20 %) for 20 s',
+    what: 'every FaceID action answers InternalError (50 %) or HTTP 502 (20 %), until as many faulty answers as journeys',
     expected: APPROVED,
     short: true,
     run: (ctx) =>
-      burst(
-        ctx,
-        [
-          { action: '*', fault: 'InternalError', rate: 0.5 },
-          { action: '*', fault: 'http_5xx', rate: 0.2 },
-        ],
-        20_000,
-      ),
+      burst(ctx, [
+        { action: '*', fault: 'InternalError', rate: 0.5 },
+        { action: '*', fault: 'http_5xx', rate: 0.2 },
+      ]),
   },
   {
     name: 'faceid-hang',
-    what: 'FaceID answers 25 % of calls after 40 s (past the 30 s call timeout) for 15 s',
+    what: 'FaceID answers half the calls after 40 s, past the 30 s call timeout, until as many hangs as journeys',
     expected: APPROVED,
+    arrivalsPerSecond: 1,
     run: async (ctx) => {
-      const did = await burst(ctx, [{ action: '*', fault: 'latency', latencyMs: 40_000, rate: 0.25 }], 15_000);
+      const result = await burst(ctx, [{ action: '*', fault: 'latency', latencyMs: 40_000, rate: 0.5 }]);
       // A hung call still completes on FaceID's side after the caller gave up (a token call issues its token then):
       // let the last ones land inside this phase, so its count of re-issued tokens is its own.
       await sleep(40_000);
-      return did;
+      return result;
     },
   },
   {
     name: 'faceid-reset',
-    what: 'FaceID resets 40 % of connections for 20 s',
+    what: 'FaceID resets half the connections, until as many resets as journeys',
     expected: APPROVED,
-    run: (ctx) => burst(ctx, [{ action: '*', fault: 'connection_reset', rate: 0.4 }], 20_000),
+    run: (ctx) => burst(ctx, [{ action: '*', fault: 'connection_reset', rate: 0.5 }]),
   },
   {
     name: 'faceid-malformed',
-    what: 'FaceID answers 40 % of calls with truncated JSON for 20 s',
+    what: 'FaceID answers half the calls with truncated JSON, until as many as journeys',
     expected: APPROVED,
-    run: (ctx) => burst(ctx, [{ action: '*', fault: 'malformed_json', rate: 0.4 }], 20_000),
+    run: (ctx) => burst(ctx, [{ action: '*', fault: 'malformed_json', rate: 0.5 }]),
   },
   {
     name: 'media-url-expired',
-    what: 'half the results hand out media URLs that already expired (403)',
+    what: "every journey's result hands out media URLs that already expired (403), one result at a time",
     expected: APPROVED,
+    arrivalsPerSecond: 0.5,
     run: async (ctx) => {
       // One at a time, each once it fired: a journey refetches fresh URLs right away and must not meet the next one
       // (it refetches at most twice, by design).
-      let fired = 0;
-      for (let i = 0; i < Math.ceil(ctx.journeys / 2) && !ctx.settled.aborted; i += 1) {
+      let events = 0;
+      for (let i = 0; i < ctx.journeys && !ctx.settled.aborted; i += 1) {
         await ctx.stack.sandbox.injectFault({ action: RESULT_ACTION, fault: 'expired_media', count: 1 });
-        if (await until(ctx, async () => (await ctx.stack.sandbox.faults()).faults.length === 0, 100)) fired += 1;
+        if (await until(ctx, async () => (await ctx.stack.sandbox.faults()).faults.length === 0, 100)) events += 1;
         await pause(ctx, 1_000);
       }
       await ctx.stack.sandbox.clearFaults();
-      return `${fired} results with expired URLs`;
+      return { events, did: `${events} results with expired URLs` };
     },
   },
   {
     name: 'media-slow',
     what: 'every media download spread over 6 s',
     expected: APPROVED,
-    run: (ctx) => burst(ctx, [{ action: RESULT_ACTION, fault: 'slow_media', latencyMs: 6_000, rate: 1 }]),
+    run: (ctx) =>
+      burst(ctx, [{ action: RESULT_ACTION, fault: 'slow_media', latencyMs: 6_000, rate: 1 }], { whole: true }),
   },
   {
     name: 'media-truncated',
-    what: 'half the results: the first download of each file breaks off halfway',
+    what: 'every result: the first download of each file breaks off halfway',
     expected: APPROVED,
-    run: (ctx) => burst(ctx, [{ action: RESULT_ACTION, fault: 'truncated_media', downloads: 1, rate: 0.5 }]),
+    run: (ctx) =>
+      burst(ctx, [{ action: RESULT_ACTION, fault: 'truncated_media', downloads: 1, rate: 1 }], { whole: true }),
   },
   {
     name: 'media-corrupt-byte',
-    what: 'half the results: the first download of each file has one flipped byte',
+    what: 'every result: the first download of each file has one flipped byte',
     expected: APPROVED,
     short: true,
-    run: (ctx) => burst(ctx, [{ action: RESULT_ACTION, fault: 'corrupt_media', downloads: 1, rate: 0.5 }]),
+    run: (ctx) =>
+      burst(ctx, [{ action: RESULT_ACTION, fault: 'corrupt_media', downloads: 1, rate: 1 }], { whole: true }),
   },
   {
     name: 'media-oversize',
     what: 'every result hands out a video over MEDIA_MAX_BYTES',
     expected: { outcome: 'failed', reason: 'media_too_large' },
-    run: (ctx) => burst(ctx, [{ action: RESULT_ACTION, fault: 'oversize_media', bytes: OVERSIZE_BYTES, rate: 1 }]),
+    run: (ctx) =>
+      burst(ctx, [{ action: RESULT_ACTION, fault: 'oversize_media', bytes: OVERSIZE_BYTES, rate: 1 }], {
+        whole: true,
+      }),
   },
   {
     name: 'disk-full',
-    what: 'the archive filesystem filled to the last byte for 20 s, then freed',
+    what: 'the archive filesystem filled to the last byte for 1.5 s every 2 s, once per journey',
     expected: APPROVED,
+    arrivalsPerSecond: 0.25,
     unavailable: (ctx) => (ctx.disk ? undefined : 'no small filesystem (see the start of the run)'),
     run: async (ctx) => {
       const disk = ctx.disk as SmallDisk;
-      await pause(ctx, 2_000);
-      await disk.fill();
-      await pause(ctx, 20_000);
-      await disk.free();
-      return 'full for 20 s';
+      let events = 0;
+      for (let i = 0; i < ctx.journeys && !ctx.settled.aborted; i += 1) {
+        await pause(ctx, 500);
+        await disk.fill();
+        events += 1;
+        await pause(ctx, 1_500);
+        await disk.free();
+      }
+      return { events, did: `full ${events} times for 1.5 s` };
     },
   },
   {
     name: 'codec-key-rotation',
-    what: 'payload key rotated mid-load as documented: a new key added second, then moved first, on worker and gateway',
+    what: 'payload key rotated under load as documented (a new key added second, then moved first, on worker and gateway), once per journey',
     expected: APPROVED,
+    // A rotation takes about 12 s (four graceful restarts): journeys keep arriving for all twenty.
+    arrivalsPerSecond: 1 / 13,
     run: async (ctx) => {
-      await pause(ctx, 3_000);
-      const [current, ...older] = ctx.codecKeys.current.split(',');
-      const fresh = freshKey(older.length + 2);
-      await rollOut(ctx, [current, fresh, ...older].join(','));
-      await rollOut(ctx, [fresh, current, ...older].join(','));
-      return '1 rotation (4 graceful restarts)';
+      let events = 0;
+      for (let i = 0; i < ctx.journeys && !ctx.settled.aborted; i += 1) {
+        const [current, ...older] = ctx.codecKeys.current.split(',');
+        const fresh = freshKey(events + 2);
+        // Older keys stay: histories of journeys still running hold payloads under them (step 3 waits for retention).
+        await rollOut(ctx, [current, fresh, ...older].join(','));
+        await rollOut(ctx, [fresh, current, ...older].join(','));
+        events += 1;
+      }
+      return { events, did: `${events} rotations (${events * 4} graceful restarts)` };
     },
   },
 ];

@@ -7,6 +7,7 @@ export const SOAK_RESULTS_HEADING = '## Soak results';
 
 const COLUMNS: Array<[keyof SoakRow, string]> = [
   ['journeys', 'journeys'],
+  ['events', 'events'],
   ['lost', 'lost'],
   ['stuck', 'stuck'],
   ['endedTwice', 'twice'],
@@ -17,9 +18,9 @@ const COLUMNS: Array<[keyof SoakRow, string]> = [
   ['reissuedTokens', 'reissued-tokens'],
 ];
 
-/** Whether a row lost anything, or its fault could not act. */
+/** Whether a row lost anything, or its fault acted fewer times than it had journeys (or failed itself). */
 export function rowFailed(row: SoakRow): boolean {
-  return LOSS_COLUMNS.some((column) => row[column] > 0) || row.did.startsWith('the fault itself failed');
+  return !row.skipped && (LOSS_COLUMNS.some((column) => row[column] > 0) || row.events < row.journeys);
 }
 
 /** One line per fault, aligned, for the terminal; problems under the line that has them. */

@@ -11,7 +11,7 @@ import { playSoakJourney } from './journey';
 import { mountSmallDisk, type SmallDisk } from './small-disk';
 
 /** How long one journey may take under its fault, from its phase's start, before it counts as stuck or lost. */
-const PHASE_DEADLINE_MS = 5 * 60_000;
+const PHASE_DEADLINE_MS = 8 * 60_000;
 
 /** A moment for retried webhook deliveries to land before a phase is audited. */
 const LATE_DELIVERY_MS = 2_000;
@@ -106,16 +106,18 @@ async function runPhase(options: {
     codecKeys: options.codecKeys,
   };
   const deadlineMs = performance.now() + PHASE_DEADLINE_MS;
-  const faultRun = fault.run(ctx).catch((error: unknown) => `the fault itself failed: ${(error as Error).message}`);
+  const faultRun = fault
+    .run(ctx)
+    .catch((error: unknown) => ({ events: 0, did: `the fault itself failed: ${(error as Error).message}` }));
   const journeys = await openLoop({
     count,
-    perSecond: Math.max(1, count / 10),
+    perSecond: fault.arrivalsPerSecond ?? 2,
     deadlineMs,
     signal: stack.signal,
     launch: (index) => playSoakJourney(stack, `soak-${options.runId}-${fault.name}-${index}`, deadlineMs),
   });
   settled.abort();
-  const did = await faultRun;
+  const { events, did } = await faultRun;
   await stack.sandbox.clearFaults();
   await options.disk?.free();
   await sleep(LATE_DELIVERY_MS);
@@ -128,7 +130,7 @@ async function runPhase(options: {
     knownMd5s: options.knownMd5s,
     tokensIssued: (await stack.sandbox.stats()).sessions.issued - issuedBefore,
   });
-  return { fault: fault.name, what: fault.what, did, ...audit };
+  return { fault: fault.name, what: fault.what, did, events, ...audit };
 }
 
 function skippedRow(fault: Fault, why: string): SoakRow {
@@ -137,6 +139,7 @@ function skippedRow(fault: Fault, why: string): SoakRow {
     what: fault.what,
     did: `skipped: ${why}`,
     skipped: true,
+    events: 0,
     journeys: 0,
     lost: 0,
     stuck: 0,

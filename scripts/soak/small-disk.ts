@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +18,7 @@ export interface SmallDisk {
   release(): Promise<void>;
 }
 
-const CHUNK = Buffer.alloc(1024 * 1024);
+const CHUNK = Buffer.alloc(64 * 1024);
 
 /**
  * Mounts a tmpfs of `sizeMiB` on a fresh folder (needs root, or CAP_SYS_ADMIN in a container). Answers why not when the
@@ -38,7 +38,10 @@ export async function mountSmallDisk(sizeMiB: number): Promise<SmallDisk | { una
   return {
     path,
     fill: async () => {
-      const file = await open(ballast, 'w');
+      // Reserve the free space in one call, then write what is left (a page or two) until the filesystem refuses.
+      const { bavail, bsize } = await statfs(path);
+      await run('fallocate', ['-l', String(bavail * bsize), ballast]).catch(() => undefined);
+      const file = await open(ballast, 'a');
       try {
         for (;;) await file.write(CHUNK);
       } catch (error) {

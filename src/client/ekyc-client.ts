@@ -39,6 +39,8 @@ import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';
 import { JourneyInputError, parseJourneyInput } from './journey-input';
+import { faceIdCallMs } from '../workflows/flow-plan';
+import type { JourneyInput } from '../workflows/types';
 import { listJourneys, type JourneyListFilter, type JourneySummary } from './journey-list';
 
 /** What a backend gets back from {@link EkycClient.startJourney}. */
@@ -60,6 +62,13 @@ export interface EkycClientOptions {
   clientSecretKey?: string;
   /** Days media is kept after the outcome when a journey's input does not say (`RETENTION_DAYS`). */
   retentionDays?: number;
+  /** The FaceID region of a journey whose input names none (`FACEID_REGION`); without it, `region` is required. */
+  defaultRegion?: string;
+  /**
+   * The workers' FaceID HTTP timeout (`FACEID_TIMEOUT_SECONDS`): journeys carry the matching call timeout
+   * (`timers.faceIdCallMs`) unless their input sets one; without it they use the 30 s default's.
+   */
+  faceIdTimeoutSeconds?: number;
 }
 
 /** Options of one {@link EkycClient.startJourney} call. */
@@ -114,6 +123,18 @@ export class EkycClient {
     private readonly options: EkycClientOptions = {},
   ) {}
 
+  /** The input with what the configuration supplies where it says nothing: retention days and the FaceID call timeout. */
+  private withConfiguredDefaults(input: JourneyInput): JourneyInput {
+    const { retentionDays, faceIdTimeoutSeconds } = this.options;
+    return {
+      ...input,
+      ...(input.retentionDays === undefined && retentionDays !== undefined ? { retentionDays } : {}),
+      ...(input.timers?.faceIdCallMs === undefined && faceIdTimeoutSeconds !== undefined
+        ? { timers: { ...input.timers, faceIdCallMs: faceIdCallMs(faceIdTimeoutSeconds) } }
+        : {}),
+    };
+  }
+
   /**
    * Starts the journey for `input.reference` and returns its token (update-with-start). Images may be given as
    * `{ bytes, contentType }`: they are stored in the archive first and only their keys reach the workflow. Starting
@@ -121,7 +142,7 @@ export class EkycClient {
    * {@link JourneyClosedError}.
    */
   async startJourney(rawInput: unknown, startOptions: StartJourneyOptions = {}): Promise<StartedJourney> {
-    const extracted = extractImages(rawInput);
+    const extracted = extractImages(withDefaultRegion(rawInput, this.options.defaultRegion));
     let input;
     try {
       input = parseJourneyInput(extracted.input);
@@ -140,11 +161,7 @@ export class EkycClient {
     const start = new WithStartWorkflowOperation<typeof ekycJourney>('ekycJourney', {
       workflowId: journeyId,
       taskQueue: this.taskQueue,
-      args: [
-        input.retentionDays === undefined && this.options.retentionDays !== undefined
-          ? { ...input, retentionDays: this.options.retentionDays }
-          : input,
-      ],
+      args: [this.withConfiguredDefaults(input)],
       // A running journey for the reference is the one the caller wants; an ended one is never silently restarted.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -350,3 +367,9 @@ export class LegalHoldInputError extends Error {
 export { MediaDeletedError } from '../archive/retention-records';
 export type { RetentionStatus } from '../archive/retention-records';
 export type { JourneyListFilter, JourneySummary } from './journey-list';
+
+/** The input with `region` set to the configured default when it names none (any other shape is left to validation). */
+function withDefaultRegion(raw: unknown, region: string | undefined): unknown {
+  if (region === undefined || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  return 'region' in raw ? raw : { ...raw, region };
+}

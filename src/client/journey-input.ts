@@ -77,6 +77,7 @@ export const journeyInputSchema = z
         mediaUrlLifetimeMs: durationMs,
         reviewDeadlineMs: durationMs,
         documentPollCapMs: durationMs,
+        faceIdCallMs: durationMs,
       })
       .partial()
       .optional(),

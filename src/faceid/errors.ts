@@ -12,7 +12,6 @@ export const FACEID_ERROR_KINDS = [
   'FaceIdRateLimited',
   'FaceIdTransient',
   'FaceIdMalformedResponse',
-  'FaceIdNotFinished',
 ] as const;
 
 /** One way a FaceID call can fail. */
@@ -32,7 +31,6 @@ export const FACEID_ERROR_RETRYABLE = {
   FaceIdRateLimited: true,
   FaceIdTransient: true,
   FaceIdMalformedResponse: true,
-  FaceIdNotFinished: true,
 } as const satisfies Record<FaceIdErrorKind, boolean>;
 
 /**

@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     archive,
     clientSecretKey: settings.clientSecretKey,
     retentionDays: cfg.archive.retentionDays,
+    defaultRegion: cfg.faceid.region,
+    faceIdTimeoutSeconds: cfg.faceid.timeoutSeconds,
   });
   const app = createGateway({
     client,

@@ -38,6 +38,9 @@ const base64Image: Json = {
 function startJourneyRequest(): Json {
   const schema = jsonSchema(journeyInputSchema);
   const properties = { ...(schema.properties as Record<string, Json>) };
+  // The gateway fills a missing region with FACEID_REGION.
+  properties.region = { ...(properties.region as Json), description: 'FaceID region (default FACEID_REGION)' };
+  const required = (schema.required as string[] | undefined)?.filter((name) => name !== 'region');
   properties.compareImage = base64Image;
   const document = properties.document as Json & { properties: Record<string, Json> };
   properties.document = { ...document, properties: { ...document.properties, front: base64Image, back: base64Image } };
@@ -58,7 +61,7 @@ function startJourneyRequest(): Json {
     properties: { finalUrl },
     additionalProperties: true,
   };
-  return { ...schema, properties };
+  return { ...schema, properties, ...(required ? { required } : {}) };
 }
 
 const reasons = { type: 'array', items: { type: 'string' }, description: 'reason codes, e.g. all_checks_passed' };

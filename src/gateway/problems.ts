@@ -107,7 +107,6 @@ const UPDATE_PROBLEMS: Record<string, ProblemCode> = {
   [JOURNEY_UPDATE_ERRORS.noRenewalsLeft]: 'no_renewals_left',
   [JOURNEY_UPDATE_ERRORS.notInReview]: 'journey_not_in_review',
   [JOURNEY_UPDATE_ERRORS.invalidReview]: 'invalid_review',
-  [JOURNEY_UPDATE_ERRORS.closed]: 'journey_closed',
   [JOURNEY_UPDATE_ERRORS.tokenUnavailable]: 'token_issue_failed',
   [LEGAL_HOLD_ERRORS.alreadyDeleted]: 'media_deleted',
   [LEGAL_HOLD_ERRORS.invalidHold]: 'invalid_legal_hold',

@@ -15,12 +15,12 @@ export type JourneyActivities = ReturnType<typeof createActivities>;
  */
 export function faceIdActivity<A extends FaceIdAction>(
   action: A,
-  options: { scheduleToCloseMs: number; summary: string },
+  options: { scheduleToCloseMs: number; startToCloseMs: number; summary: string },
 ): JourneyActivities[Uncapitalize<A>] {
   const activityOptions: ActivityOptions = {
     taskQueue: faceIdTaskQueue(workflowInfo().taskQueue, action),
-    // The SDK's own HTTP timeout is 30 s; the margin covers a slow DNS or TLS handshake.
-    startToCloseTimeout: '45 seconds',
+    // One attempt: the worker's FaceID HTTP timeout plus a margin (the journey's `faceIdCallMs` timer).
+    startToCloseTimeout: options.startToCloseMs,
     scheduleToCloseTimeout: options.scheduleToCloseMs,
     summary: options.summary,
     // Quotas are enforced by the server on each action's queue; eager dispatch would bypass that count.

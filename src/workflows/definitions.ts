@@ -28,7 +28,6 @@ export const JOURNEY_UPDATE_ERRORS = {
   noRenewalsLeft: 'JourneyNoRenewalsLeft',
   notInReview: 'JourneyNotInReview',
   invalidReview: 'JourneyInvalidReview',
-  closed: 'JourneyClosed',
   tokenUnavailable: 'JourneyTokenUnavailable',
 } as const;
 

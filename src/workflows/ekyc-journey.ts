@@ -156,7 +156,11 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
 
   // ---- steps ---------------------------------------------------------------------------------------------------
   async function issueToken(purpose: string): Promise<IssuedToken> {
-    const issue = faceIdActivity(plan.issue, { scheduleToCloseMs: 5 * 60_000, summary: `${plan.issue}: ${purpose}` });
+    const issue = faceIdActivity(plan.issue, {
+      scheduleToCloseMs: 5 * 60_000,
+      startToCloseMs: timers.faceIdCallMs,
+      summary: `${plan.issue}: ${purpose}`,
+    });
     const grant = await issue({
       journeyId,
       region: input.region,
@@ -180,6 +184,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     // The whole rest of the result window: an outage is ridden out until FaceID would no longer answer anyway.
     const fetch = faceIdActivity(plan.result, {
       scheduleToCloseMs: remainingWindow,
+      startToCloseMs: timers.faceIdCallMs,
       summary: `${plan.result}: ${purpose}`,
     });
     state.fetchAttempts += 1;
@@ -253,6 +258,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     state.enterStage('verifying_document', 'checking the identity document');
     const apply = faceIdActivity('ApplyCardVerification', {
       scheduleToCloseMs: 5 * 60_000,
+      startToCloseMs: timers.faceIdCallMs,
       summary: 'submit document',
     });
     const grant = await apply({ journeyId, region: input.region, document });
@@ -262,6 +268,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     const startedAt = Date.now();
     const poll = faceIdActivity('GetCardVerificationResult', {
       scheduleToCloseMs: 5 * 60_000,
+      startToCloseMs: timers.faceIdCallMs,
       summary: 'poll document',
     });
     for (let attempt = 1; ; attempt += 1) {

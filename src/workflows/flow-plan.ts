@@ -22,6 +22,14 @@ export const FLOW_PLANS = Object.fromEntries(
   Object.entries(FACEID_FLOWS).map(([flow, spec]) => [flow, { issue: spec.issueAction, result: spec.resultAction }]),
 ) as Record<Flow, FlowPlan>;
 
+/** `FACEID_TIMEOUT_SECONDS`' default. */
+export const DEFAULT_FACEID_TIMEOUT_SECONDS = 30;
+
+/** The start-to-close of one FaceID call for an HTTP timeout: the timeout plus 15 s for a slow DNS or TLS handshake. */
+export function faceIdCallMs(timeoutSeconds: number): number {
+  return (timeoutSeconds + 15) * 1000;
+}
+
 /** Default timers of a flow, from FaceID's windows; a journey's `timers` input overrides any of them. */
 export function resolveTimers(flow: Flow, overrides: Partial<JourneyTimers> | undefined): JourneyTimers {
   const spec = FACEID_FLOWS[flow];
@@ -37,6 +45,7 @@ export function resolveTimers(flow: Flow, overrides: Partial<JourneyTimers> | un
     // Inside every flow's result window except liveness (2 h), whose evidence is archived before review anyway.
     reviewDeadlineMs: 3 * DAY,
     documentPollCapMs: 10 * MINUTE,
+    faceIdCallMs: faceIdCallMs(DEFAULT_FACEID_TIMEOUT_SECONDS),
     ...overrides,
   };
 }

@@ -143,6 +143,12 @@ export interface JourneyTimers {
   reviewDeadlineMs: number;
   /** Cap on how long the document step may poll, whatever FaceID's hints say. */
   documentPollCapMs: number;
+  /**
+   * How long one FaceID call attempt may take (its activity's start-to-close): the worker's `FACEID_TIMEOUT_SECONDS`
+   * plus a margin for DNS and TLS. Workflow code cannot read the worker's configuration, so the client that starts the
+   * journey carries it here from the same setting; journeys started without it use 45 s (the 30 s default + 15 s).
+   */
+  faceIdCallMs: number;
 }
 
 /** Input of {@link ekycJourney}; validated at the edge. */

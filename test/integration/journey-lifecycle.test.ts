@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { JourneyClosedError } from '../../src/client/ekyc-client';
+import { EkycClient, JourneyClosedError } from '../../src/client/ekyc-client';
 import { JourneyInputError } from '../../src/client/journey-input';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { FAST_TIMERS, inputFor } from '../support/journeys';
@@ -150,6 +150,42 @@ describe('identity and bad input', () => {
     const paths = (error as JourneyInputError).issues.map((issue) => issue.path);
     expect(paths).toEqual(expect.arrayContaining(['reference', 'region']));
     expect((error as Error).message).not.toContain('jane');
+  });
+});
+
+describe('the configured default region (FACEID_REGION)', () => {
+  it('applies to a start that names no region, and only to it', async () => {
+    const ekyc = new EkycClient(harness.client, harness.taskQueue, { defaultRegion: 'ap-jakarta' });
+    const reference = harness.reference('default-region');
+    const input: Record<string, unknown> = { ...(await inputFor(harness, 'liveness', reference)) };
+    delete input.region;
+    const started = await ekyc.startJourney(input);
+    expect(await ekyc.status(started.journeyId)).toMatchObject({ region: 'ap-jakarta' });
+    expect(await harness.sandbox.session(started.token)).toMatchObject({ region: 'ap-jakarta' });
+    await ekyc.cancel(started.journeyId);
+    const other = harness.reference('named-region');
+    const named = await ekyc.startJourney(await inputFor(harness, 'liveness', other));
+    expect(await ekyc.status(named.journeyId)).toMatchObject({ region: 'ap-singapore' });
+    await ekyc.cancel(named.journeyId);
+  });
+});
+
+describe('the FaceID call timeout follows FACEID_TIMEOUT_SECONDS', () => {
+  /** Start-to-close seconds of the journey's first scheduled activity (its token call). */
+  async function tokenCallTimeoutSeconds(journeyId: string): Promise<number> {
+    const history = await harness.client.workflow.getHandle(journeyId).fetchHistory();
+    const scheduled = history.events?.find((event) => event.activityTaskScheduledEventAttributes);
+    return Number(scheduled?.activityTaskScheduledEventAttributes?.startToCloseTimeout?.seconds);
+  }
+
+  it('is the configured HTTP timeout plus 15 s, carried in the journey input; 45 s without configuration', async () => {
+    const configured = new EkycClient(harness.client, harness.taskQueue, { faceIdTimeoutSeconds: 5 });
+    const started = await configured.startJourney(await inputFor(harness, 'liveness', harness.reference('timeout')));
+    expect(await tokenCallTimeoutSeconds(started.journeyId)).toBe(20);
+    await configured.cancel(started.journeyId);
+    const plain = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', harness.reference('timeout')));
+    expect(await tokenCallTimeoutSeconds(plain.journeyId)).toBe(45);
+    await harness.ekyc.cancel(plain.journeyId);
   });
 });
 

@@ -85,11 +85,10 @@ const RETRYABLE: Record<FaceIdErrorKind, boolean> = {
   FaceIdRateLimited: true,
   FaceIdTransient: true,
   FaceIdMalformedResponse: true,
-  FaceIdNotFinished: true,
 };
 
 describe('failure kinds', () => {
-  it('are the closed list of ten, each with its retryability', () => {
+  it('are the closed list of nine, each with its retryability', () => {
     expect([...FACEID_ERROR_KINDS].sort()).toEqual(Object.keys(RETRYABLE).sort());
     expect(FACEID_ERROR_RETRYABLE).toEqual(RETRYABLE);
   });
@@ -159,12 +158,6 @@ describe('FaceIdError', () => {
       httpStatus: null,
       message: error.message,
     });
-  });
-
-  it('can be built by callers for the benign not-finished case', () => {
-    const error = new FaceIdError({ kind: 'FaceIdNotFinished', action: 'GetFaceIdResultIntl', detail: 'Result -999' });
-    expect(error.retryable).toBe(true);
-    expect(error.message).toBe('FaceID GetFaceIdResultIntl failed: FaceIdNotFinished (Result -999)');
   });
 
   it('is recognised by shape across realms', () => {

@@ -10,14 +10,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Scenario } from '../src/emulator/scenarios';
-import { FLOWS, type Flow } from '../src/workflows/types';
-import { historyToJson } from '../test/support/history-json';
-import { startJourneyHarness, type JourneyHarness } from '../test/support/journey-harness';
-import { FAST_TIMERS, inputFor } from '../test/support/journeys';
-import { startTestDevServer } from '../test/support/dev-server';
+import type { Scenario } from '../../src/emulator/scenarios';
+import { FLOWS, type Flow } from '../../src/workflows/types';
+import { historyToJson } from '../support/history-json';
+import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
+import { FAST_TIMERS, inputFor } from '../support/journeys';
+import { startTestDevServer } from '../support/dev-server';
 
-const outDir = resolve(__dirname, '..', 'test', 'fixtures', 'histories');
+const outDir = resolve(__dirname, '..', 'fixtures', 'histories');
 
 interface Capture {
   name: string;
