@@ -49,6 +49,9 @@ async function main(): Promise<number> {
   return failed.length > 0 ? 1 : 0;
 }
 
+// Ctrl-C and SIGTERM end the run through process.exit, so the stack's and the disk's exit handlers clean up.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

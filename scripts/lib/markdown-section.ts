@@ -1,8 +1,3 @@
-/**
- * The page with one `## ` section replaced, from the line that starts with `heading` to the next `## ` heading (or the
- * end), or with the section appended when the page has none: how one benchmark rewrites its part of
- * docs/benchmarks.md and keeps the others'.
- */
 /** One `## ` section of a page, from its heading to the next `## ` heading, or undefined when the page has none. */
 export function sectionOf(page: string, heading: string): string | undefined {
   const lines = page.split('\n');
@@ -15,6 +10,11 @@ export function sectionOf(page: string, heading: string): string | undefined {
     .trimEnd();
 }
 
+/**
+ * The page with one `## ` section replaced, from the line that starts with `heading` to the next `## ` heading (or the
+ * end), or with the section appended when the page has none: how one benchmark rewrites its part of
+ * docs/benchmarks.md and keeps the others'.
+ */
 export function replaceSection(page: string, heading: string, section: string): string {
   const lines = page.split('\n');
   const start = lines.findIndex((line) => line.startsWith(heading));

@@ -37,6 +37,25 @@ export interface SoakRow {
   problems: string[];
 }
 
+/** The counts of a phase before anything was seen. */
+export type SoakCounts = Omit<SoakRow, 'fault' | 'what' | 'did' | 'events' | 'skipped'>;
+
+/** Counts that are all 0, for `journeys` journeys. */
+export function noCounts(journeys: number): SoakCounts {
+  return {
+    journeys,
+    lost: 0,
+    stuck: 0,
+    endedTwice: 0,
+    wrongOutcome: 0,
+    webhooksMissing: 0,
+    md5Mismatches: 0,
+    duplicateDeliveries: 0,
+    reissuedTokens: 0,
+    problems: [],
+  };
+}
+
 /** The loss columns: every one must be 0. */
 export const LOSS_COLUMNS = [
   'lost',
@@ -117,20 +136,9 @@ export async function auditPhase(options: {
   expected: Expected;
   knownMd5s: ReadonlySet<string>;
   tokensIssued: number;
-}): Promise<Omit<SoakRow, 'fault' | 'what' | 'did' | 'events'>> {
+}): Promise<SoakCounts> {
   const { stack, journeys, expected } = options;
-  const row = {
-    journeys: journeys.length,
-    lost: 0,
-    stuck: 0,
-    endedTwice: 0,
-    wrongOutcome: 0,
-    webhooksMissing: 0,
-    md5Mismatches: 0,
-    duplicateDeliveries: 0,
-    reissuedTokens: 0,
-    problems: [] as string[],
-  };
+  const row = noCounts(journeys.length);
   const byJourney = new Map<string, ReceivedWebhook[]>();
   for (const delivery of options.deliveries) {
     const list = byJourney.get(delivery.event.journeyId) ?? [];

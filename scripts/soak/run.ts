@@ -5,7 +5,7 @@ import { openArchiveStore } from '../../src/archive/open-store';
 import type { ArchiveStore } from '../../src/archive/store';
 import { openLoop } from '../bench/journeys/load';
 import { startStack, type Stack } from '../bench/journeys/stack';
-import { auditPhase, emulatorMediaMd5s, type SoakRow } from './audit';
+import { auditPhase, emulatorMediaMd5s, noCounts, type SoakRow } from './audit';
 import { SOAK_MEDIA_MAX_BYTES, type Fault, type PhaseContext } from './faults';
 import { playSoakJourney } from './journey';
 import { mountSmallDisk, type SmallDisk } from './small-disk';
@@ -140,16 +140,7 @@ function skippedRow(fault: Fault, why: string): SoakRow {
     did: `skipped: ${why}`,
     skipped: true,
     events: 0,
-    journeys: 0,
-    lost: 0,
-    stuck: 0,
-    endedTwice: 0,
-    wrongOutcome: 0,
-    webhooksMissing: 0,
-    md5Mismatches: 0,
-    duplicateDeliveries: 0,
-    reissuedTokens: 0,
-    problems: [],
+    ...noCounts(0),
   };
 }
 

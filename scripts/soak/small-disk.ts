@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,16 @@ export async function mountSmallDisk(sizeMiB: number): Promise<SmallDisk | { una
   }
   const ballast = join(path, 'ballast');
   const free = () => rm(ballast, { force: true });
+  // An interrupted run must not leave the mount behind (a lazy unmount works while files are still open).
+  const unmountOnExit = () => {
+    try {
+      execFileSync('umount', ['-l', path]);
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', unmountOnExit);
   return {
     path,
     fill: async () => {
@@ -52,6 +62,7 @@ export async function mountSmallDisk(sizeMiB: number): Promise<SmallDisk | { una
     },
     free,
     release: async () => {
+      process.off('exit', unmountOnExit);
       await free();
       await run('umount', [path]).catch(() => run('umount', ['-l', path]));
       rmSync(path, { recursive: true, force: true });
