@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { replaceSection } from './lib/markdown-section';
 import { rowFailed, soakSection, soakTable, SOAK_RESULTS_HEADING } from './soak/report';
 import { FAULTS } from './soak/faults';
@@ -41,7 +42,9 @@ async function main(): Promise<number> {
   if (!values.short && !only) {
     const page = resolve(__dirname, '..', 'docs', 'operations.md');
     const command = `npm run soak${values.journeys ? ` -- --journeys ${journeys}` : ''}`;
-    writeFileSync(page, replaceSection(readFileSync(page, 'utf8'), SOAK_RESULTS_HEADING, soakSection(result, command)));
+    const updated = replaceSection(readFileSync(page, 'utf8'), SOAK_RESULTS_HEADING, soakSection(result, command));
+    // Formatted as `npm run lint` wants the page (aligned tables).
+    writeFileSync(page, await format(updated, { ...(await resolveConfig(page)), filepath: page }));
     process.stderr.write('[soak] results written to docs/operations.md\n');
   }
   const failed = result.rows.filter(rowFailed);
