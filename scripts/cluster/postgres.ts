@@ -5,7 +5,7 @@ import { logToFile, type ChildSpec } from '../lib/supervisor';
 import { ClusterSetupError, CLUSTER_TOOLS, run } from './tools';
 
 /** The databases Temporal needs: persistence and SQL visibility, both owned by the `temporal` role. */
-export const TEMPORAL_DATABASES = ['temporal', 'temporal_visibility'] as const;
+const TEMPORAL_DATABASES = ['temporal', 'temporal_visibility'] as const;
 export const TEMPORAL_DB_USER = 'temporal';
 
 /** A local PostgreSQL 15 of the cluster's own: its data folder, loopback port and passwords. */
@@ -64,7 +64,7 @@ export async function initPostgres(settings: PostgresSettings): Promise<void> {
 }
 
 /** Where PostgreSQL's own log lines go. */
-export function postgresLogFile(settings: PostgresSettings): string {
+function postgresLogFile(settings: PostgresSettings): string {
   return join(settings.dataDir, '..', 'postgres.log');
 }
 

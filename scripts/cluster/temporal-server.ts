@@ -191,7 +191,7 @@ ${client}
 }
 
 /** How the scripts' own clients (health checks, the CLI) reach the frontend: plain, or with the cluster's client pair. */
-export function frontendClientTls(tls: ClusterTls | undefined): TLSConfig | undefined {
+function frontendClientTls(tls: ClusterTls | undefined): TLSConfig | undefined {
   return tls ? tlsConnectionOption(tls) : undefined;
 }
 

@@ -14,7 +14,7 @@ export const CLUSTER_TOOLS = {
 };
 
 /** The Temporal server module whose schema files the SQL tool applies: the version the server binary is built from. */
-export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server@v1.29.1';
+const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server@v1.29.1';
 
 /** Thrown for a step of the cluster that failed; the message names what to fix, never a secret. */
 export class ClusterSetupError extends Error {

@@ -1,21 +1,5 @@
 import { createServer } from 'node:net';
 
-/**
- * A TCP port on 127.0.0.1 that nothing listens on right now: the OS picks it for a throwaway listener. Another process
- * could take it before the caller binds it, which is acceptable for local stacks started a moment later.
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
 /** `count` distinct free ports (held open together while picking, so they cannot repeat). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(

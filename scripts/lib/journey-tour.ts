@@ -43,7 +43,7 @@ interface DemoJourney {
   expected: { outcome: string; reasons: string[] };
 }
 
-export interface Row {
+interface Row {
   journeyId: string;
   flow: string;
   story: string;

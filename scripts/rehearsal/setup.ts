@@ -10,7 +10,7 @@ import { createAuthority, type CertificateFiles, isCertificateFresh, issueCertif
 export const REHEARSAL_ADDRESSES = { emulator: '127.0.0.2', receiver: '127.0.0.3' } as const;
 
 /** The production secrets the rehearsal sets explicitly, each generated as an operator would (docs/deployment.md). */
-export interface RehearsalSecrets {
+interface RehearsalSecrets {
   FACEID_SECRET_ID: string;
   FACEID_SECRET_KEY: string;
   SANDBOX_ADMIN_TOKEN: string;

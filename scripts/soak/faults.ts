@@ -26,7 +26,7 @@ export interface PhaseContext {
 }
 
 /** What a fault did: how many times it acted, and in words. */
-export interface FaultEvents {
+interface FaultEvents {
   events: number;
   did: string;
 }

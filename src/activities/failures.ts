@@ -7,7 +7,7 @@ import { MEDIA_FAILURE_TYPES } from '../workflows/failure-types';
  * Turns a FaceID failure into the `ApplicationFailure` the workflow's retry policy understands: the kind becomes the
  * type, retryability comes from the kind, and Tencent's code and RequestId go into details (never the body).
  */
-export function toActivityFailure(error: unknown): unknown {
+function toActivityFailure(error: unknown): unknown {
   if (!(error instanceof FaceIdError)) return error;
   return ApplicationFailure.create({
     type: error.kind,

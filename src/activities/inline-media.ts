@@ -13,7 +13,7 @@ const MAX_INPUT_IMAGE_BYTES = 6 * 1024 * 1024;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Content type from the first bytes: FaceID's inline media carries no type of its own. */
-export function sniffContentType(bytes: Buffer): string {
+function sniffContentType(bytes: Buffer): string {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
   if (bytes.subarray(4, 8).toString('latin1') === 'ftyp') return 'video/mp4';

@@ -30,7 +30,7 @@ const ACCOUNT_ERROR_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /** What an activity returns as its outcome kind when it succeeds. */
-export const OK = 'ok';
+const OK = 'ok';
 
 const FACEID_ACTION_OF: ReadonlyMap<string, FaceIdAction> = new Map(
   FACEID_ACTION_NAMES.map((action) => [faceIdActivityName(action), action]),

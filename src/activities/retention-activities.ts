@@ -22,10 +22,10 @@ export interface RetentionActivityDeps {
 }
 
 /** Input images younger than this are never orphans: a start stores them just before the journey begins. */
-export const ORPHAN_INPUT_AGE_MS = 3600_000;
+const ORPHAN_INPUT_AGE_MS = 3600_000;
 
 /** Counts of an empty sweep. */
-export function emptyTotals(): SweepTotals {
+function emptyTotals(): SweepTotals {
   return { purged: 0, objects: 0, held: 0, gone: 0, moved: 0, notDue: 0 };
 }
 

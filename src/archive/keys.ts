@@ -9,7 +9,7 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 /** File extension for a content type (`bin` when unknown). */
-export function extensionFor(contentType: string): string {
+function extensionFor(contentType: string): string {
   return EXTENSIONS[contentType.split(';')[0]?.trim() ?? ''] ?? 'bin';
 }
 

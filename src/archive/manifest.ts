@@ -4,7 +4,7 @@ import type { ArchiveStore } from './store';
 import type { MediaKind } from '../workflows/types';
 
 /** One archived object as the manifest lists it. */
-export interface ManifestEntry {
+interface ManifestEntry {
   key: string;
   kind: MediaKind;
   md5: string;
@@ -17,7 +17,7 @@ export interface ManifestEntry {
 }
 
 /** One deletion, kept even for objects the manifest never listed (such as media-URL claim files). */
-export interface ManifestDeletion {
+interface ManifestDeletion {
   key: string;
   deletedAt: string;
   reason: string;
@@ -66,7 +66,7 @@ async function readVersionedManifest(
 const MAX_ATTEMPTS = 20;
 
 /** Raised when a manifest update kept losing to other writers; the caller's activity retries it. */
-export class ManifestContentionError extends Error {
+class ManifestContentionError extends Error {
   override readonly name = 'ManifestContentionError';
 }
 

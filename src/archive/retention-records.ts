@@ -39,13 +39,13 @@ export interface RetentionRecord {
 }
 
 /** The sweep's index entry: which journey is due on which day. */
-export interface DuePointer {
+interface DuePointer {
   journeyId: string;
   deleteAfter: string;
 }
 
 /** A legal hold as stored: operator id and reason, never a name. */
-export interface LegalHold {
+interface LegalHold {
   journeyId: string;
   operator: string;
   reason: string;
@@ -77,12 +77,12 @@ export interface RetentionStatus {
 }
 
 /** Key of a journey's retention record. */
-export function retentionRecordKey(journeyId: string): string {
+function retentionRecordKey(journeyId: string): string {
   return `${ROOT}journeys/${safeId(journeyId)}.json`;
 }
 
 /** Key of a journey's legal hold. */
-export function legalHoldKey(journeyId: string): string {
+function legalHoldKey(journeyId: string): string {
   return `${ROOT}holds/${safeId(journeyId)}.json`;
 }
 
@@ -92,7 +92,7 @@ export function purgingKey(journeyId: string): string {
 }
 
 /** Prefix of the due pointers of one UTC day. */
-export function dueDayPrefix(day: string): string {
+function dueDayPrefix(day: string): string {
   return `${ROOT}due/${day}/`;
 }
 
@@ -130,7 +130,7 @@ export function readRetentionRecord(store: ArchiveStore, journeyId: string): Pro
 }
 
 /** A journey's legal hold, or undefined when none is set. */
-export function readLegalHold(store: ArchiveStore, journeyId: string): Promise<LegalHold | undefined> {
+function readLegalHold(store: ArchiveStore, journeyId: string): Promise<LegalHold | undefined> {
   return readJson<LegalHold>(store, legalHoldKey(journeyId));
 }
 

@@ -9,7 +9,7 @@ export const ENCRYPTED_ENCODING = 'binary/encrypted';
 /** Metadata key naming the key a payload was encrypted with. */
 export const KEY_ID_METADATA = 'encryption-key-id';
 /** GCM's recommended nonce length: 96 bits, random per payload. */
-export const NONCE_BYTES = 12;
+const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
 const ProtoPayload = temporal.api.common.v1.Payload;
@@ -49,7 +49,7 @@ function metadataText(payload: Payload, key: string): string | undefined {
 }
 
 /** Whether a payload is one this codec (or another AES codec following the same convention) encrypted. */
-export function isEncrypted(payload: Payload): boolean {
+function isEncrypted(payload: Payload): boolean {
   return metadataText(payload, 'encoding') === ENCRYPTED_ENCODING;
 }
 

@@ -2,13 +2,11 @@
 export {
   AesGcmCodec,
   ENCRYPTED_ENCODING,
-  isEncrypted,
   KEY_ID_METADATA,
   PayloadDecryptionError,
   UnknownCodecKeyError,
-  type UnencryptedPayloads,
 } from './aes-gcm-codec';
 export { dataConverterFor, FAILURE_CONVERTER_PATH, UNENCRYPTED_GUARD_PATH } from './data-converter';
 export { isRefusedPayload } from './refused-payload';
 export { KeyRing, KeyRingError, parseKeyRing, SANDBOX_CODEC_KEYS, type CodecKey } from './key-ring';
-export { payloadFromJson, payloadsJsonSchema, payloadToJson, type PayloadJson } from './payload-json';
+export { payloadFromJson, payloadToJson } from './payload-json';

@@ -11,7 +11,7 @@ export interface CodecKey {
 export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** AES-256 takes a 32-byte key. */
-export const KEY_BYTES = 32;
+const KEY_BYTES = 32;
 
 /**
  * The published sandbox key ring (`CODEC_KEYS` in sandbox mode): the key is the ASCII text

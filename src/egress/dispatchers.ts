@@ -49,7 +49,7 @@ export function dispatcherFor(egress: EgressSettings, target: URL, pool: PoolOpt
 }
 
 /** Direct connections, trusting the configured CAs. */
-export function directDispatcher(egress: EgressSettings, pool: PoolOptions = {}): Agent {
+function directDispatcher(egress: EgressSettings, pool: PoolOptions = {}): Agent {
   const ca = trustedCas(egress.extraCa);
   return new Agent({ ...pool, ...(ca ? { connect: { ca } } : {}) });
 }

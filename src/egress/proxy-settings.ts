@@ -13,7 +13,7 @@ export interface ProxySettings {
 }
 
 /** One `NO_PROXY` entry: every host, a name and its subdomains, an address, or an address range; optionally a port. */
-export type BypassRule =
+type BypassRule =
   | { kind: 'all' }
   | { kind: 'name'; name: string; port: string | undefined }
   | { kind: 'range'; list: BlockList; port: string | undefined };
@@ -107,7 +107,7 @@ function defaultPort(protocol: string): string {
 }
 
 /** Whether a target host (no brackets) and port is exempt from the proxy by a `NO_PROXY` rule. */
-export function isBypassed(settings: ProxySettings, hostname: string, port: string): boolean {
+function isBypassed(settings: ProxySettings, hostname: string, port: string): boolean {
   const host = hostname
     .toLowerCase()
     .replace(/^\[|\]$/g, '')

@@ -10,12 +10,12 @@ import { type VerifiedCaller, verifyTc3, verifyV1 } from './signature';
 import type { EmulatorState } from './state';
 
 /** The API version of every FaceID action. */
-export const API_VERSION = '2018-03-01';
+const API_VERSION = '2018-03-01';
 
 /** Request body caps of API 3.0: 10 MB for TC3 (JSON), 1 MB for v1 (form). */
-export const TC3_BODY_LIMIT = 10 * 1024 * 1024;
+const TC3_BODY_LIMIT = 10 * 1024 * 1024;
 /** See {@link TC3_BODY_LIMIT}. */
-export const V1_BODY_LIMIT = 1024 * 1024;
+const V1_BODY_LIMIT = 1024 * 1024;
 
 /** The body cap that applies to a request, decided from its headers before reading it. */
 export function bodyLimit(headers: IncomingHttpHeaders): number {

@@ -19,10 +19,10 @@ export interface CardRegistration {
 }
 
 /** Unregistered cards: one `PROCESSING` poll, then `PASSED`. */
-export const DEFAULT_CARD_REGISTRATION: CardRegistration = { scenario: 'pass', processingPolls: 1 };
+const DEFAULT_CARD_REGISTRATION: CardRegistration = { scenario: 'pass', processingPolls: 1 };
 
 /** How long a CardVerificationToken stays readable; FaceID does not document it, the emulator uses 3 days. */
-export const CARD_TOKEN_TTL_SECONDS = 3 * 86400;
+const CARD_TOKEN_TTL_SECONDS = 3 * 86400;
 
 /** One ApplyCardVerification process. */
 export interface CardVerification {

@@ -62,7 +62,7 @@ function optionalNumber(
 }
 
 /** The control view of a session: lifecycle, deadlines and outcome, never media or personal data. */
-export function sessionView(state: EmulatorState, session: Session): Record<string, unknown> {
+function sessionView(state: EmulatorState, session: Session): Record<string, unknown> {
   const nowMs = state.clock.nowMs();
   const { startByMs, resultUntilMs } = state.sessions.deadlines(session);
   return {
@@ -193,7 +193,7 @@ function clock(state: EmulatorState): Record<string, unknown> {
 }
 
 /** Clears every session, card, fault, counter and published URL, and puts the clock back (keys and options stay). */
-export function resetState(state: EmulatorState): void {
+function resetState(state: EmulatorState): void {
   state.sessions.clear();
   state.cards.clear();
   state.faults.clear();

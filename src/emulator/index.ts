@@ -105,9 +105,5 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 }
 
-export type { CardPolling } from './state';
 export { SandboxClient } from './sandbox-client';
 export type { Scenario } from './scenarios';
-export { SCENARIOS } from './scenarios';
-export type { FaultKind } from './faults';
-export { FAULT_KINDS } from './faults';

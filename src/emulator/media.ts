@@ -23,7 +23,7 @@ export interface FileInfo {
 }
 
 /** How long a handed-out media URL works, in emulator seconds (FaceID documents 10 minutes). */
-export const MEDIA_URL_TTL_SECONDS = 600;
+const MEDIA_URL_TTL_SECONDS = 600;
 
 /** Number of distinct images per kind; a session's token picks one, so neighbouring sessions differ. */
 export const IMAGE_VARIANTS = 4;
@@ -32,19 +32,19 @@ export const IMAGE_VARIANTS = 4;
 export const VIDEO_BYTES = 2_621_440;
 
 /** Size in bytes of videos returned inline as Base64 (kept smaller to keep result bodies reasonable). */
-export const INLINE_VIDEO_BYTES = 655_360;
+const INLINE_VIDEO_BYTES = 655_360;
 
 function md5(bytes: Buffer): string {
   return createHash('md5').update(bytes).digest('hex');
 }
 
 /** Wraps bytes as an {@link Asset}, computing the MD5 once. */
-export function makeAsset(name: string, contentType: string, bytes: Buffer): Asset {
+function makeAsset(name: string, contentType: string, bytes: Buffer): Asset {
   return { name, contentType, bytes, md5: md5(bytes) };
 }
 
 /** Deterministic pseudo-random bytes (xorshift32): cheap, reproducible filler for videos and liveness packages. */
-export function pseudoRandomBytes(length: number, seed: number): Buffer {
+function pseudoRandomBytes(length: number, seed: number): Buffer {
   const out = Buffer.alloc(length);
   let state = seed >>> 0 || 0x9e3779b9;
   let offset = 0;
@@ -66,7 +66,7 @@ function box(type: string, payload: Buffer): Buffer {
 }
 
 /** A video-sized file that starts like an ISO BMFF (MP4) file: `ftyp` box, then one `mdat` box of filler. */
-export function syntheticMp4(totalBytes: number, seed: number): Buffer {
+function syntheticMp4(totalBytes: number, seed: number): Buffer {
   const ftyp = box('ftyp', Buffer.from('isom\x00\x00\x02\x00isomiso2avc1mp41', 'latin1'));
   const mdatPayload = pseudoRandomBytes(Math.max(0, totalBytes - ftyp.length - 8), seed);
   return Buffer.concat([ftyp, box('mdat', mdatPayload)]);

@@ -1,11 +1,11 @@
 import { ApiError } from './envelope';
 
 /** The API 3.0 parameter types the FaceID actions use. */
-export type FieldType =
+type FieldType =
   'string' | 'integer' | 'float' | 'boolean' | { readonly array: FieldType } | { readonly object: ParamSpec };
 
 /** One documented parameter. */
-export interface FieldSpec {
+interface FieldSpec {
   readonly type: FieldType;
   readonly required?: boolean;
 }

@@ -33,7 +33,7 @@ export interface ActionStats {
 }
 
 /** A `/sandbox/*` call that did not answer 2xx. */
-export class SandboxControlError extends Error {
+class SandboxControlError extends Error {
   constructor(
     readonly status: number,
     message: string,

@@ -146,9 +146,6 @@ export interface WarningChecks {
   selected: readonly number[];
 }
 
-/** Warnings reported, never blocking. */
-export const WARNINGS_REPORTED_ONLY: WarningChecks = { enabled: false, selected: [] };
-
 /**
  * The warning checks a token request asks for. FaceID applies them to Hong Kong and Malaysian ID cards and passports
  * only (`supportedCard`); elsewhere warnings are reported without blocking.

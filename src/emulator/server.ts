@@ -11,7 +11,7 @@ import { completeFromPage, serveVerifyPage } from './web-page';
 const SMALL_BODY_LIMIT = 1024 * 1024;
 
 /** Reads a request body; resolves `undefined` (after draining the rest) when it is larger than `limit`. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

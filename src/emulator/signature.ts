@@ -6,7 +6,7 @@ import { ApiError } from './envelope';
 export type KeyLookup = (secretId: string) => string | undefined;
 
 /** Which signing method a verified request used. */
-export type SignMethod = 'TC3-HMAC-SHA256' | 'HmacSHA256' | 'HmacSHA1';
+type SignMethod = 'TC3-HMAC-SHA256' | 'HmacSHA256' | 'HmacSHA1';
 
 /** The authenticated caller of a request. */
 export interface VerifiedCaller {
@@ -15,7 +15,7 @@ export interface VerifiedCaller {
 }
 
 /** The documented tolerance between the signed timestamp and the server's clock (five minutes). */
-export const MAX_CLOCK_SKEW_SECONDS = 300;
+const MAX_CLOCK_SKEW_SECONDS = 300;
 
 /** What {@link verifyTc3} needs from an HTTP request; `headers` are Node's lower-cased headers. */
 export interface Tc3Request {
@@ -65,7 +65,7 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 /** The UTC calendar date (`YYYY-MM-DD`) of an epoch-seconds timestamp, as used in the TC3 credential scope. */
-export function utcDate(timestampSeconds: number): string {
+function utcDate(timestampSeconds: number): string {
   return new Date(timestampSeconds * 1000).toISOString().slice(0, 10);
 }
 

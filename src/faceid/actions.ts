@@ -7,7 +7,7 @@
 export const FACEID_REGIONS = ['ap-bangkok', 'ap-hongkong', 'ap-jakarta', 'ap-singapore', 'sa-saopaulo'] as const;
 
 /** A FaceID international region name. */
-export type FaceIdRegion = (typeof FACEID_REGIONS)[number];
+type FaceIdRegion = (typeof FACEID_REGIONS)[number];
 
 /** API version shared by every FaceID action. */
 export const FACEID_API_VERSION = '2018-03-01';
@@ -156,12 +156,6 @@ export const FACEID_FLOWS = {
     resultWindowSeconds: 3 * DAY,
   },
 } as const satisfies Record<string, FaceIdFlowSpec>;
-
-/** Name of a journey flow. */
-export type FaceIdFlow = keyof typeof FACEID_FLOWS;
-
-/** The five flow names, in table order. */
-export const FACEID_FLOW_NAMES = Object.keys(FACEID_FLOWS) as FaceIdFlow[];
 
 /** Lifetime in seconds of the temporary media URLs (FileInfo.Url, legacy web VideoUrl) a result returns. */
 export const MEDIA_URL_LIFETIME_SECONDS = 600;

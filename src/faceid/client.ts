@@ -14,9 +14,6 @@ export const FACEID_SIGN_METHODS = ['TC3-HMAC-SHA256', 'HmacSHA256', 'HmacSHA1']
 /** A request-signing method. */
 export type FaceIdSignMethod = (typeof FACEID_SIGN_METHODS)[number];
 
-/** Public FaceID host; the SDK's own default. */
-export const DEFAULT_FACEID_ENDPOINT = 'faceid.intl.tencentcloudapi.com';
-
 /** How to reach FaceID: credentials, host[:port] without scheme, scheme, per-request timeout, signing method. */
 export interface FaceIdClientOptions {
   secretId: string;
@@ -222,7 +219,7 @@ export class FaceIdClient implements FaceIdApi {
  * Classifies whatever the SDK rejected with. Only fixed phrases reach the message: the SDK's own messages can carry
  * Tencent's text or, for an unparsable body, a quote of the body.
  */
-export function toFaceIdError(action: FaceIdAction, error: unknown): FaceIdError {
+function toFaceIdError(action: FaceIdAction, error: unknown): FaceIdError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
   const fail = (kind: FaceIdErrorKind, extra: Partial<FaceIdErrorInit> = {}) =>
     new FaceIdError({ kind, action, ...extra });

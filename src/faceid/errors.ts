@@ -117,7 +117,7 @@ export const TENCENT_ERROR_CODES: Readonly<Record<string, FaceIdErrorKind>> = {
 };
 
 /** Kind of an unlisted code, by the part before its first dot (`InternalError.Foo` → `InternalError`). */
-export const TENCENT_ERROR_PREFIXES: Readonly<Record<string, FaceIdErrorKind>> = {
+const TENCENT_ERROR_PREFIXES: Readonly<Record<string, FaceIdErrorKind>> = {
   AuthFailure: 'FaceIdAuthFailure',
   UnauthorizedOperation: 'FaceIdAuthFailure',
   InvalidParameter: 'FaceIdInvalidRequest',

@@ -12,7 +12,7 @@ const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
  * Lists the failing field paths and zod issue codes, never the values or zod's messages (they can quote input).
  * Path segments that do not look like field names (record keys taken from a body) are masked.
  */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   const described = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => {
     const path = issue.path
       .map((segment) => (typeof segment === 'number' || FIELD_NAME.test(String(segment)) ? String(segment) : '?'))

@@ -36,7 +36,7 @@ export interface CodecRouteOptions {
 }
 
 /** Payloads of a whole workflow history page can be large: Temporal's 2 MB payload limit, Base64-inflated, fits. */
-export const CODEC_BODY_LIMIT = 4 * 1024 * 1024;
+const CODEC_BODY_LIMIT = 4 * 1024 * 1024;
 const LOGIN_BODY_LIMIT = 4 * 1024;
 
 const loginBodySchema = z.object({ token: z.string().min(1).max(512) });

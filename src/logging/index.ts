@@ -1,2 +1,2 @@
-export { createLogger, type DestinationStream, type Logger, type LoggerOptions, type LogLevelName } from './logger';
-export { CENSOR, redactFields, REDACTED_KEYS, scrubText, serializeError, type SerializedError } from './redaction';
+export { createLogger, type DestinationStream, type Logger, type LogLevelName } from './logger';
+export { scrubText } from './redaction';

@@ -133,7 +133,7 @@ export function scrubText(text: string): string {
 }
 
 /** The fields of an error a log line keeps. */
-export interface SerializedError {
+interface SerializedError {
   name: string;
   type?: string;
   code?: string | number;

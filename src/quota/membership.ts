@@ -23,7 +23,7 @@ const MEMBER_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const LEASE_BODY = Buffer.from('{}');
 
 /** A member id that names the process without personal data: host, pid and a random suffix (a restart is new). */
-export function newMemberId(): string {
+function newMemberId(): string {
   const host =
     hostname()
       .replace(/[^A-Za-z0-9.-]/g, '-')

@@ -18,7 +18,7 @@ import {
 const DEFAULT_MAX_LATE_MS = (1000 / QUOTA_FILL - 1000) / 3;
 
 /** Raised to callers still waiting when the pacer closes (the worker is shutting down); the call was not made. */
-export class QuotaPacerClosedError extends Error {
+class QuotaPacerClosedError extends Error {
   override readonly name = 'QuotaPacerClosedError';
 }
 

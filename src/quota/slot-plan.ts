@@ -30,7 +30,7 @@ export function slotCycle(quotaPerSecond: number): number {
 }
 
 /** Milliseconds between two consecutive global slots for a quota in calls per second. */
-export function slotMs(quotaPerSecond: number): number {
+function slotMs(quotaPerSecond: number): number {
   // Below one call per second the quota itself sets the pace (one call every 1/Q s); above it, whole calls do.
   const perSecond = quotaPerSecond < 1 ? quotaPerSecond : slotCycle(quotaPerSecond);
   return 1000 / (perSecond * QUOTA_FILL);
@@ -64,7 +64,7 @@ export function slotTime(slot: number, quotaPerSecond: number): number {
  * the slot's place in its cycle, so `slot` and `slot + cycle` share an owner; with more members than a cycle has
  * slots, the members of the highest ranks own none.
  */
-export function ownsInView(slot: number, member: string, view: MembershipView, cycle: number): boolean {
+function ownsInView(slot: number, member: string, view: MembershipView, cycle: number): boolean {
   const rank = view.members.indexOf(member);
   return rank >= 0 && (slot % cycle) % view.members.length === rank;
 }

@@ -6,7 +6,7 @@ import { EKYC_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 export const TEMPORAL_CLI_PATH = resolve(__dirname, '..', '..', '.tools', 'bin', 'temporal');
 
 /** `--search-attribute` values that register every custom journey attribute as a keyword. */
-export function searchAttributeArgs(): string[] {
+function searchAttributeArgs(): string[] {
   return EKYC_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
 }
 

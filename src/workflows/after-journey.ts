@@ -71,7 +71,7 @@ export const migrateRetentionSignal = defineSignal('migrateRetention');
  * Patch: `afterJourney` no longer deletes media itself; when its timer fires or `migrateRetention` arrives it files
  * its date and hold as a retention record for the sweep. Histories recorded before it replay the old path.
  */
-export const RETENTION_HANDOVER_PATCH = 'after-journey-hands-over-retention';
+const RETENTION_HANDOVER_PATCH = 'after-journey-hands-over-retention';
 
 /** Operator and reason of a hold carried over when the update that set it predates the patch's bookkeeping. */
 const CARRIED_HOLD = { operator: 'migration', reason: 'legal hold set on afterJourney before the retention sweep' };

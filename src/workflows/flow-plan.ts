@@ -6,10 +6,10 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** FaceID actions that issue a token for the user. */
-export type TokenAction = (typeof FACEID_FLOWS)[Flow]['issueAction'];
+type TokenAction = (typeof FACEID_FLOWS)[Flow]['issueAction'];
 
 /** FaceID actions that return a flow's result. */
-export type ResultAction = (typeof FACEID_FLOWS)[Flow]['resultAction'];
+type ResultAction = (typeof FACEID_FLOWS)[Flow]['resultAction'];
 
 /** The FaceID actions behind each flow (reference §1). */
 export interface FlowPlan {
@@ -23,7 +23,7 @@ export const FLOW_PLANS = Object.fromEntries(
 ) as Record<Flow, FlowPlan>;
 
 /** `FACEID_TIMEOUT_SECONDS`' default. */
-export const DEFAULT_FACEID_TIMEOUT_SECONDS = 30;
+const DEFAULT_FACEID_TIMEOUT_SECONDS = 30;
 
 /** The start-to-close of one FaceID call for an HTTP timeout: the timeout plus 15 s for a slow DNS or TLS handshake. */
 export function faceIdCallMs(timeoutSeconds: number): number {

@@ -4,7 +4,7 @@ import type { RetentionSweepInput, SweepTotals } from './retention-types';
 import { mediaTaskQueue } from './task-queues';
 
 /** Sweep defaults; the schedule passes the configured batch size. */
-export const SWEEP_DEFAULTS = {
+const SWEEP_DEFAULTS = {
   batchSize: 100,
   // 50 batches of 100 is 5,000 journeys and about 400 events before the run continues as new.
   maxBatches: 50,

@@ -91,22 +91,22 @@ export interface RemoteMedia extends MediaDescriptor {
 }
 
 /** FaceID options of the selfie flow (GetFaceIdTokenIntl); `Image` comes from `compareImage`. */
-export type SelfieOptions = Omit<GetFaceIdTokenIntlRequest, 'Image'>;
+type SelfieOptions = Omit<GetFaceIdTokenIntlRequest, 'Image'>;
 
 /** FaceID options of the eKYC SDK flow (ApplySdkVerificationToken); `CompareImage` comes from `compareImage`. */
-export type EkycOptions = Omit<ApplySdkVerificationTokenRequest, 'CompareImage'>;
+type EkycOptions = Omit<ApplySdkVerificationTokenRequest, 'CompareImage'>;
 
 /** FaceID options of the liveness-only flow (ApplyLivenessToken). */
-export type LivenessOptions = ApplyLivenessTokenRequest;
+type LivenessOptions = ApplyLivenessTokenRequest;
 
 /** FaceID options of the international web flow; `CompareImageBase64` comes from `compareImage`. */
-export type WebOptions = Omit<ApplyWebVerificationBizTokenIntlRequest, 'CompareImageBase64'>;
+type WebOptions = Omit<ApplyWebVerificationBizTokenIntlRequest, 'CompareImageBase64'>;
 
 /** FaceID options of the legacy web flow (ApplyWebVerificationToken): the compare image lives in COS already. */
-export type WebLegacyOptions = ApplyWebVerificationTokenRequest;
+type WebLegacyOptions = ApplyWebVerificationTokenRequest;
 
 /** The optional document step: ApplyCardVerification, then GetCardVerificationResult polled. */
-export interface DocumentStepInput {
+interface DocumentStepInput {
   nationality: (typeof CARD_NATIONALITIES)[number];
   cardType: 'ID_CARD' | 'PASSPORT' | 'DRIVING_LICENSE' | 'AUTO';
   front: StoredImageRef;

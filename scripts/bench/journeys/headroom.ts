@@ -6,7 +6,7 @@ import type { StackPids, StackTarget } from './stack';
 import { progress, withStack } from './with-stack';
 
 /** The figures of the headroom run, as the JSON line carries them. */
-export interface HeadroomResult {
+interface HeadroomResult {
   journeys: number;
   journeysPerSecond: number;
   cpuMsPerJourney: { server: number; worker: number; gateway: number; emulator: number };

@@ -7,7 +7,7 @@ import { CLUSTER_HEADING, journeysSection, JOURNEYS_HEADING } from './report';
 import type { JourneysRun } from './run';
 import { progress } from './with-stack';
 
-export { journeysOptions, SECTIONS, type JourneysOptions } from './options';
+export { journeysOptions, type JourneysOptions } from './options';
 export { CLUSTER_HEADING, JOURNEYS_HEADING };
 
 /** What `npm run bench` gets back: the docs section (full runs) and the one-line JSON summary. */

@@ -4,7 +4,7 @@ import { EDGE_SECONDS, errorSummary, percentile, phases, round, type Phases } fr
 import { progress, withStack } from './with-stack';
 
 /** The figures of the latency run, as the JSON line carries them. */
-export type LatencyResult = Phases;
+type LatencyResult = Phases;
 
 /** What the section text adds. */
 export interface LatencyDetail {

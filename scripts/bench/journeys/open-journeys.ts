@@ -6,7 +6,7 @@ import { errorSummary, round } from './stats';
 import { progress, withStack } from './with-stack';
 
 /** The figures of the open-journeys run, as the JSON line carries them. */
-export interface OpenJourneysResult {
+interface OpenJourneysResult {
   journeys: number;
   workerRssMiB: number;
   workerRssMiBAt1000: number;

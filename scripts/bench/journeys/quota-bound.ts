@@ -6,7 +6,7 @@ import type { Stack, StackTarget } from './stack';
 import { progress, withStack } from './with-stack';
 
 /** The figures of one quota-bound run, as the JSON line carries them. */
-export interface QuotaBoundResult {
+interface QuotaBoundResult {
   journeys: number;
   quotaPerSecond: number;
   seconds: number;

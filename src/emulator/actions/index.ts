@@ -28,4 +28,4 @@ export const ACTIONS: ReadonlyMap<string, ActionDef> = new Map(
   ].map((action) => [action.name, action]),
 );
 
-export type { ActionContext, ActionDef } from './common';
+export type { ActionDef } from './common';

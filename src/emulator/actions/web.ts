@@ -33,7 +33,7 @@ import {
 const NOT_FINISHED_MSG = RESULT_DESCRIPTIONS['-999'];
 
 /** The page the emulator serves for a web session (`/web/verify?token=`). */
-export function verificationUrl(ctx: ActionContext, token: string): string {
+function verificationUrl(ctx: ActionContext, token: string): string {
   return `${ctx.state.publicBaseUrl()}/web/verify?token=${encodeURIComponent(token)}`;
 }
 

@@ -6,7 +6,7 @@ import type { JourneyHarness } from '../../support/journey-harness';
 import { inputFor } from '../../support/journeys';
 
 /** MD5 of an object as the store returns it (read back, not taken from metadata). */
-export async function storedMd5(store: ArchiveStore, key: string): Promise<string> {
+async function storedMd5(store: ArchiveStore, key: string): Promise<string> {
   const hash = createHash('md5');
   for await (const chunk of await store.get(key)) hash.update(chunk as Buffer);
   return hash.digest('hex');

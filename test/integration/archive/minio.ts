@@ -9,7 +9,7 @@ import { openArchiveStore } from '../../../src/archive/open-store';
 import type { S3Store } from '../../../src/archive/s3-store';
 
 /** Path of the MinIO server `npm run tools` builds from its Go module. */
-export const MINIO_PATH = resolve(__dirname, '..', '..', '..', '.tools', 'bin', 'minio');
+const MINIO_PATH = resolve(__dirname, '..', '..', '..', '.tools', 'bin', 'minio');
 
 /** A real MinIO server on a free loopback port with its own temporary data folder, and a bucket in it. */
 export interface MinioServer {

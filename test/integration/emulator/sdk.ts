@@ -46,7 +46,7 @@ export interface SdkError extends Error {
 }
 
 /** The real SDK, loaded through `require` because it has no typings. */
-export const sdk = createRequire(__filename)('tencentcloud-sdk-nodejs-intl-en') as SdkModule;
+const sdk = createRequire(__filename)('tencentcloud-sdk-nodejs-intl-en') as SdkModule;
 
 /** The sign methods the SDK offers: TC3 and its default v1 HmacSHA256, plus v1 HmacSHA1. */
 export const SIGN_METHODS = ['TC3-HMAC-SHA256', 'HmacSHA256', 'HmacSHA1'] as const;

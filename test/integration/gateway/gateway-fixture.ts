@@ -8,7 +8,7 @@ import { startJourneyHarness, type JourneyHarness } from '../../support/journey-
 import { FAST_TIMERS } from '../../support/journeys';
 
 export const API_KEY = 'test-backend-api-key-000001';
-export const OTHER_API_KEY = 'test-backend-api-key-000002';
+const OTHER_API_KEY = 'test-backend-api-key-000002';
 export const OPERATOR_KEY = 'test-operator-key-00000001';
 export const CLIENT_SECRET_KEY = 'test-client-secret-key-0000000000001';
 
@@ -16,7 +16,7 @@ export const CLIENT_SECRET_KEY = 'test-client-secret-key-0000000000001';
  * Every field a gateway answer may have, typed loosely enough for one type to cover them all; each test asserts the
  * exact shape it expects.
  */
-export interface Body {
+interface Body {
   journeyId: string;
   token: string;
   verificationUrl?: string;
@@ -45,7 +45,7 @@ export interface Answer {
 }
 
 /** Options of one {@link GatewayFixture.call}. */
-export interface CallOptions {
+interface CallOptions {
   bearer?: string;
   /** A value to send as JSON, or a raw string / Buffer sent as is. */
   json?: unknown;

@@ -14,6 +14,11 @@ import { auditPhase, emulatorMediaMd5s } from '../../../scripts/soak/audit';
 
 let dir: string;
 let store: FilesystemStore;
+let known: ReadonlySet<string>;
+// Building the emulator's images takes a few seconds on a busy machine: once, with room to spare.
+beforeAll(() => {
+  known = emulatorMediaMd5s();
+}, 60_000);
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ekyc-soak-audit-'));
   store = new FilesystemStore(dir);
@@ -88,7 +93,7 @@ test('counts each kind of loss, duplicate deliveries and re-issued tokens', asyn
       delivery('ekyc:elsewhere', 'e7', 'rejected'),
     ],
     expected: { outcome: 'approved' },
-    knownMd5s: emulatorMediaMd5s(),
+    knownMd5s: known,
     tokensIssued: 10,
   });
   expect(row).toMatchObject({
@@ -119,7 +124,7 @@ test('an expected reason must be among the outcome reasons', async () => {
       delivery('ekyc:b', 'e2', 'failed', ['media_download_failed']),
     ],
     expected: { outcome: 'failed', reason: 'media_too_large' },
-    knownMd5s: emulatorMediaMd5s(),
+    knownMd5s: known,
     tokensIssued: 2,
   });
   expect(row).toMatchObject({ lost: 0, wrongOutcome: 1, md5Mismatches: 0, reissuedTokens: 0 });
