@@ -25,6 +25,9 @@ export interface ChildSpec {
   restart?: boolean;
 }
 
+/** Starts of a replaced child's successor before {@link Supervisor.replace} gives up. */
+const REPLACE_ATTEMPTS = 3;
+
 /** Restarts of one child within a minute before the supervisor gives up on it. */
 const MAX_RESTARTS = 5;
 
@@ -81,9 +84,19 @@ export class Supervisor {
     signalGroup(old.process, 'SIGKILL');
     if (options.downMs) await new Promise((resolve) => setTimeout(resolve, options.downMs));
     const spec = options.env ? { ...old.spec, env: { ...old.spec.env, ...options.env } } : old.spec;
-    const { entry, announced } = this.spawn(spec);
-    this.running[index] = entry;
-    await this.untilReady(entry, announced);
+    // As a service manager would: a successor that dies before it is ready (a port not yet released) gets another go.
+    for (let attempt = 1; ; attempt += 1) {
+      const { entry, announced } = this.spawn(spec);
+      this.running[index] = entry;
+      try {
+        await this.untilReady(entry, announced);
+        return;
+      } catch (error) {
+        const died = entry.process.exitCode !== null || entry.process.signalCode !== null;
+        if (attempt >= REPLACE_ATTEMPTS || !died) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
   }
 
   private indexOf(name: string): number {

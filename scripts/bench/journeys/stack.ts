@@ -142,7 +142,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     const outcomes = new OutcomeBook();
-    const [temporalPort, uiPort, emulatorPort, gatewayPort, ...metricsPorts] = (await freePorts(
+    // Below the kernel's ephemeral range (32768 and up): a child restarted by `replace` must get its port back, and no
+    // outgoing connection or port-0 listener can take a port from there while the child is down.
+    const [temporalPort, uiPort, emulatorPort, gatewayPort, ...metricsPorts] = (await freePortsBetween(
+      20_000,
+      32_000,
       4 + options.workers,
     )) as [number, number, number, number, ...number[]];
     // Sandbox defaults (published keys) everywhere; the receiver's URL is the workers' WEBHOOK_URL.

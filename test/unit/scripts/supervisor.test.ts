@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Supervisor } from '../../../scripts/lib/supervisor';
 
 /** A child that runs until stopped, and sends `message` over its IPC channel after `afterMs` (if given). */
@@ -54,5 +57,49 @@ describe('Supervisor.replace', () => {
       await supervisor.stop(2_000);
     }
     expect(unexpected).toEqual([]);
+  });
+});
+
+describe('Supervisor.replace when the successor dies before it is ready', () => {
+  it('starts it again, up to three times, then gives up with its exit', async () => {
+    const supervisor = new Supervisor(() => undefined);
+    const dir = mkdtempSync(join(tmpdir(), 'ekyc-supervisor-'));
+    const tries = join(dir, 'tries');
+    // Ready at once the first time; a successor fails its first start (a port still taken), then comes up.
+    const script = [
+      "const fs = require('fs');",
+      `const file = ${JSON.stringify(tries)};`,
+      "const n = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) + 1 : 0;",
+      'fs.writeFileSync(file, String(n));',
+      'if (n === 1) process.exit(1);',
+      "console.log('ready'); setInterval(() => {}, 1000);",
+    ].join(' ');
+    const spec = {
+      name: 'child',
+      command: process.execPath,
+      args: ['-e', script],
+      readyLine: /^ready$/,
+      output: () => {},
+    };
+    try {
+      await supervisor.start(spec);
+      await supervisor.replace('child', { signal: 'SIGKILL' });
+      expect(readFileSync(tries, 'utf8')).toBe('2');
+      // A successor that never comes up: three starts, then the last exit is the error.
+      const once = join(dir, 'once');
+      const flaky = [
+        "const fs = require('fs');",
+        `if (fs.existsSync(${JSON.stringify(once)})) process.exit(3);`,
+        `fs.writeFileSync(${JSON.stringify(once)}, '');`,
+        "console.log('ready'); setInterval(() => {}, 1000);",
+      ].join(' ');
+      await supervisor.start({ ...spec, name: 'flaky', args: ['-e', flaky] });
+      await expect(supervisor.replace('flaky', { signal: 'SIGKILL' })).rejects.toThrow(
+        'flaky exited with 3 before it was ready',
+      );
+    } finally {
+      await supervisor.stop(2_000);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
