@@ -57,7 +57,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     logController: new GatewayLogController(),
     bodyLimit: SMALL_BODY_LIMIT,
     // A journey id is `ekyc:` and up to 100 characters, more once URL-encoded; the router's default limit is 100.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     // A client gets this long to send its whole request (headers and body): a slow one cannot hold a connection open.
     requestTimeout: requestTimeoutMs,
     // Node enforces that timeout when it checks its connections, every 30 s by default, so a slow client could hold
