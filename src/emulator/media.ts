@@ -304,6 +304,9 @@ export interface MediaStats {
 /** Chunk size of a slowed download: small enough that its pauses stay far below any idle timeout. */
 const SLOW_CHUNK_BYTES = 64 * 1024;
 
+/** The last oversize asset built (its bytes are large; a run uses one or two sizes). */
+const oversizedCache = new Map<string, Asset>();
+
 /** `asset` grown to `size` bytes (its own bytes, then filler), as an oversize file FaceID could hand out. */
 function oversized(asset: Asset, size: number): Asset {
   if (size <= asset.bytes.length) return asset;
@@ -321,7 +324,6 @@ function oversized(asset: Asset, size: number): Asset {
   }
   return grown;
 }
-const oversizedCache = new Map<string, Asset>();
 
 /**
  * Hands out media at expiring URLs on the emulator itself: `/media/<id>/<name>?expires=<unix s>&signature=<hmac>`.
