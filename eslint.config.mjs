@@ -2,37 +2,6 @@
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
-const nodeBuiltins = [
-  'assert',
-  'buffer',
-  'child_process',
-  'cluster',
-  'crypto',
-  'dgram',
-  'dns',
-  'events',
-  'fs',
-  'fs/promises',
-  'http',
-  'http2',
-  'https',
-  'net',
-  'os',
-  'path',
-  'perf_hooks',
-  'process',
-  'readline',
-  'stream',
-  'timers',
-  'tls',
-  'url',
-  'util',
-  'v8',
-  'vm',
-  'worker_threads',
-  'zlib',
-];
-
 export default tseslint.config(
   { ignores: ['node_modules/', '.tools/', '.data/', 'dist/', 'coverage/', 'test-results/', 'eslint.config.mjs'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -64,30 +33,14 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            ...nodeBuiltins
-              .flatMap((name) => [name, `node:${name}`])
-              .map((name) => ({ name, message: 'Workflows must not use Node built-ins.' })),
-            { name: 'zod', message: 'Keep zod out of the workflow bundle; validate at the edges.' },
-            { name: 'tencentcloud-sdk-nodejs-intl-en', message: 'FaceID calls belong in activities.' },
-            { name: '@temporalio/client', message: 'Workflows use @temporalio/workflow.' },
-            { name: '@temporalio/activity', message: 'Workflows use @temporalio/workflow.' },
-            { name: '@temporalio/worker', message: 'Workflows use @temporalio/workflow.' },
-          ],
           patterns: [
             {
-              group: [
-                '**/activities/*',
-                '**/faceid/*',
-                '!**/faceid/errors',
-                '!**/faceid/actions',
-                '**/archive/*',
-                '**/gateway/*',
-                '**/client/*',
-                '**/config',
-              ],
+              // An allow list: everything else (Node, zod, the FaceID SDK, other layers) reaches workflow code as types.
+              regex:
+                '^(?!@temporalio/workflow$|@temporalio/common$|\\./|\\.\\./contracts/|\\.\\./faceid/(actions|errors)$)',
               allowTypeImports: true,
-              message: 'Only type imports from outside the workflow bundle.',
+              message:
+                'Workflow code imports only @temporalio/workflow, @temporalio/common, workflow modules, src/contracts and the FaceID catalogue (faceid/actions, faceid/errors); anything else as a type.',
             },
           ],
         },
@@ -108,6 +61,43 @@ export default tseslint.config(
           message: 'Deterministic in workflows, but prefer uuid4() from @temporalio/workflow for ids.',
         },
         { object: 'crypto', property: 'randomUUID', message: 'Use uuid4() from @temporalio/workflow.' },
+      ],
+    },
+  },
+  {
+    // Shared by the workflow bundle and the processes around it, so it may import neither side.
+    files: ['src/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./|\\.\\./faceid/(actions|errors)$)',
+              allowTypeImports: true,
+              message: 'Contracts import only other contracts and the FaceID catalogue; anything else as a type.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Activities run in the worker, outside the sandbox: workflow modules reach them as types only.
+    files: ['src/activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@temporalio/workflow', message: 'Activities use @temporalio/activity.' }],
+          patterns: [
+            {
+              group: ['**/workflows/*'],
+              allowTypeImports: true,
+              message: 'Activities import workflow modules as types only; shared constants live in src/contracts.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { ArchiveStoreError } from '../archive/store';
 import { FaceIdError } from '../faceid/errors';
-import { MEDIA_FAILURE_TYPES } from '../workflows/failure-types';
+import { MEDIA_FAILURE_TYPES } from '../contracts/failure-types';
 
 /**
  * Turns a FaceID failure into the `ApplicationFailure` the workflow's retry policy understands: the kind becomes the

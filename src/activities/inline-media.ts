@@ -4,7 +4,7 @@ import { mediaClaimKey, mediaKey } from '../archive/keys';
 import { recordArchived, type ArchivedObject } from '../archive/manifest';
 import { ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
 import type { ArchiveRef, RemoteMedia, StoredImageRef } from '../workflows/types';
-import { MEDIA_FAILURE_TYPES } from '../workflows/failure-types';
+import { MEDIA_FAILURE_TYPES } from '../contracts/failure-types';
 import type { InlineMedia } from './normalize';
 import { recordArchivedBytes } from './observe';
 

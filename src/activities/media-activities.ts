@@ -10,7 +10,7 @@ import {
 import { journeyPrefix } from '../archive/keys';
 import { purgeUnlessHeld } from '../archive/retention-records';
 import { ArchiveIntegrityError, ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
-import { MEDIA_FAILURE_TYPES, MEDIA_SOURCE_ATTEMPTS } from '../workflows/failure-types';
+import { MEDIA_FAILURE_TYPES, MEDIA_SOURCE_ATTEMPTS } from '../contracts/failure-types';
 import type { ArchiveMediaInput, ArchiveRef, DeleteMediaInput, MediaKind } from '../workflows/types';
 import { archiveStoreFailure } from './failures';
 import { readMediaClaim } from './inline-media';

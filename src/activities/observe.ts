@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { noopMetricMeter, type MetricMeter } from '@temporalio/common';
 import { FACEID_ACTION_NAMES, FACEID_FLOWS, type FaceIdAction } from '../faceid/actions';
-import { faceIdActivityName } from '../workflows/task-queues';
+import { faceIdActivityName } from '../contracts/task-queues';
 import type { MediaKind } from '../workflows/types';
 
 /** Names of the metrics activities export through the worker runtime. */

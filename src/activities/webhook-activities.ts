@@ -4,7 +4,7 @@ import { fetch, type Dispatcher, type Response } from 'undici';
 import { DIRECT_EGRESS, dispatcherFor, type EgressSettings } from '../egress/dispatchers';
 import { signWebhook, WEBHOOK_ATTEMPT_HEADER, WEBHOOK_SIGNATURE_HEADER } from '../webhooks/signature';
 import type { JourneyEvent, WebhookDeliveryResult } from '../workflows/types';
-import { WEBHOOK_FAILURE_TYPES } from '../workflows/failure-types';
+import { WEBHOOK_FAILURE_TYPES } from '../contracts/failure-types';
 
 /** Where journey events go and the secrets they are signed with (the first signs; all are accepted by receivers). */
 export interface WebhookSettings {

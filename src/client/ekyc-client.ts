@@ -9,7 +9,6 @@ import {
 import type { ArchiveStore } from '../archive/store';
 import {
   issueTokenUpdate,
-  journeyWorkflowId,
   renewTokenUpdate,
   reviewUpdate,
   statusQuery,
@@ -26,14 +25,15 @@ import {
 } from '../archive/retention-records';
 import {
   afterJourneyWorkflowId,
-  LEGAL_HOLD_ERRORS,
   setLegalHoldUpdate,
   type afterJourney,
   type LegalHoldInput,
 } from '../workflows/after-journey';
 import type { ekycJourney } from '../workflows/ekyc-journey';
 import { ekycFlowKey, ekycRegionKey, ekycStageKey } from '../workflows/search-attributes';
-import { DEFAULT_TASK_QUEUE } from '../workflows/task-queues';
+import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues';
+import { LEGAL_HOLD_ERRORS } from '../contracts/update-errors';
+import { journeyWorkflowId } from '../contracts/workflow-ids';
 import type { IssuedToken, JourneyResult, JourneyStatus, ReviewInput } from '../workflows/types';
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { journeyWorkflowId } from '../workflows/definitions';
+import { journeyWorkflowId } from '../contracts/workflow-ids';
 
 /**
  * Whether Temporal knows the journey of a reference: running, or ended and not yet removed by the namespace's

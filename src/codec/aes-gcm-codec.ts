@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { KEY_ID_PATTERN, type KeyRing } from './key-ring';
-import { REFUSED_PAYLOAD_FIELD } from './refused-payload';
+import { REFUSED_PAYLOAD_FIELD } from '../contracts/refused-payload';
 
 /** `encoding` metadata of an encrypted payload (the value Temporal's codec samples and tools recognise). */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

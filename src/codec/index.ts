@@ -7,6 +7,6 @@ export {
   UnknownCodecKeyError,
 } from './aes-gcm-codec';
 export { dataConverterFor, FAILURE_CONVERTER_PATH, UNENCRYPTED_GUARD_PATH } from './data-converter';
-export { isRefusedPayload } from './refused-payload';
+export { isRefusedPayload } from '../contracts/refused-payload';
 export { KeyRing, KeyRingError, parseKeyRing, SANDBOX_CODEC_KEYS, type CodecKey } from './key-ring';
 export { payloadFromJson, payloadToJson } from './payload-json';

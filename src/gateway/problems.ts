@@ -17,8 +17,7 @@ import {
 import { JourneyInputError } from '../client/journey-input';
 import { ArchiveStoreError, isStoreFailure } from '../archive/store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
-import { LEGAL_HOLD_ERRORS } from '../workflows/after-journey';
-import { JOURNEY_UPDATE_ERRORS } from '../workflows/definitions';
+import { JOURNEY_UPDATE_ERRORS, LEGAL_HOLD_ERRORS } from '../contracts/update-errors';
 
 /** Every problem code the gateway answers with: stable strings a caller may switch on, with their HTTP status. */
 export const PROBLEMS = {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { isAllowedBrowserUrl } from '../config';
-import { journeyWorkflowId } from '../workflows/definitions';
+import { journeyWorkflowId } from '../contracts/workflow-ids';
 import type { GatewayContext } from './context';
 import { ProblemError } from './problems';
 import type { startJourneyBodySchema } from './schemas';

@@ -4,7 +4,7 @@ import { DEFAULT_QUOTA_PER_SECOND, FACEID_ACTION_NAMES, type FaceIdAction } from
 import { createActivities, type ActivityDeps } from '../activities';
 import { UNENCRYPTED_GUARD_PATH } from '../codec/data-converter';
 import { pacedActivityTuner, type QuotaPacer } from '../quota';
-import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from '../workflows/task-queues';
+import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from '../contracts/task-queues';
 
 /** How to build the workers of one process. */
 export interface JourneyWorkerOptions {

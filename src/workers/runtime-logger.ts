@@ -1,6 +1,6 @@
 import { type Logger as SdkLogger, type LogLevel, type LogMetadata, Runtime } from '@temporalio/worker';
 import type { Logger } from '../logging';
-import { JOURNEY_METRICS, STAGE_DURATION_BUCKETS_MS } from '../workflows/journey-metrics';
+import { JOURNEY_METRICS, STAGE_DURATION_BUCKETS_MS } from '../contracts/journey-metrics';
 
 /**
  * Each per-action worker hosts activities only and the main worker workflows only, by design; the SDK warns about

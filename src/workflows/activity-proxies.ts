@@ -1,8 +1,12 @@
 import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { FaceIdAction } from '../faceid/actions';
 import type { createActivities } from '../activities';
-import { FACEID_NON_RETRYABLE_TYPES, MEDIA_NON_RETRYABLE_TYPES, WEBHOOK_FAILURE_TYPES } from './failure-types';
-import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from './task-queues';
+import {
+  FACEID_NON_RETRYABLE_TYPES,
+  MEDIA_NON_RETRYABLE_TYPES,
+  WEBHOOK_FAILURE_TYPES,
+} from '../contracts/failure-types';
+import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from '../contracts/task-queues';
 
 /** Every activity the worker registers, typed from the factory without importing its code into the bundle. */
 export type JourneyActivities = ReturnType<typeof createActivities>;

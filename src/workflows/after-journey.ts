@@ -13,9 +13,10 @@ import {
 } from '@temporalio/workflow';
 import type { JourneyActivities } from './activity-proxies';
 import { deliverWebhookOptions } from './deliver-journey-event';
-import { failureType } from './failure-types';
+import { failureType } from './failure-kinds';
 import { retentionActivities } from './retention-sweep';
-import { mediaTaskQueue } from './task-queues';
+import { mediaTaskQueue } from '../contracts/task-queues';
+import { LEGAL_HOLD_ERRORS } from '../contracts/update-errors';
 import type { JourneyEvent } from './types';
 
 /** Input of {@link afterJourney}. */
@@ -48,12 +49,6 @@ export interface AfterJourneyStatus {
   /** Set once the retention was handed over to the archive's retention records (the sweep deletes from there). */
   handedOver?: boolean;
 }
-
-/** Failure types the legal-hold update rejects with. */
-export const LEGAL_HOLD_ERRORS = {
-  alreadyDeleted: 'RetentionAlreadyDeleted',
-  invalidHold: 'RetentionInvalidHold',
-} as const;
 
 /** Sets or releases the legal hold on a journey's media. */
 export const setLegalHoldUpdate = defineUpdate<AfterJourneyStatus, [LegalHoldInput]>('setLegalHold');

@@ -21,17 +21,3 @@ export const statusQuery = defineQuery<JourneyStatus>('status');
 
 /** Whether a FaceID token is the journey's current one (the web return route checks the token it receives). */
 export const tokenMatchesQuery = defineQuery<boolean, [string]>('tokenMatches');
-
-/** Failure types the journey's updates reject with (`ApplicationFailure.type`). */
-export const JOURNEY_UPDATE_ERRORS = {
-  notAwaitingUser: 'JourneyNotAwaitingUser',
-  noRenewalsLeft: 'JourneyNoRenewalsLeft',
-  notInReview: 'JourneyNotInReview',
-  invalidReview: 'JourneyInvalidReview',
-  tokenUnavailable: 'JourneyTokenUnavailable',
-} as const;
-
-/** Workflow id of a journey: the backend's reference, namespaced so other workflows can share the namespace. */
-export function journeyWorkflowId(reference: string): string {
-  return `ekyc:${reference}`;
-}

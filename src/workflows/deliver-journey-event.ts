@@ -1,6 +1,6 @@
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { JourneyActivities } from './activity-proxies';
-import { WEBHOOK_FAILURE_TYPES } from './failure-types';
+import { WEBHOOK_FAILURE_TYPES } from '../contracts/failure-types';
 import type { RecordRetentionInput } from './retention-types';
 import { retentionActivities } from './retention-sweep';
 import type { JourneyEvent, WebhookDeliveryResult } from './types';

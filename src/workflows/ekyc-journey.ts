@@ -18,7 +18,6 @@ import { afterJourney, afterJourneyWorkflowId } from './after-journey';
 import { decide, resolvePolicy, type DocumentVerdict } from './decision';
 import {
   issueTokenUpdate,
-  JOURNEY_UPDATE_ERRORS,
   renewTokenUpdate,
   reviewUpdate,
   statusQuery,
@@ -26,16 +25,15 @@ import {
   userCancelledSignal,
   userFinishedSignal,
 } from './definitions';
+import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import {
   ARCHIVE_UNAVAILABLE_REASON,
   FACEID_UNAVAILABLE_REASON,
-  isArchiveOutage,
-  failureType,
-  isFaceIdOutage,
   MEDIA_FAILURE_TYPES,
   reasonFromFailureType,
-} from './failure-types';
+} from '../contracts/failure-types';
+import { failureType, isArchiveOutage, isFaceIdOutage } from './failure-kinds';
 import { FLOW_PLANS, resolveTimers } from './flow-plan';
 import { JourneyState } from './journey-state';
 import type { RecordRetentionInput } from './retention-types';

@@ -1,7 +1,7 @@
 import { continueAsNew, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { JourneyActivities } from './activity-proxies';
 import type { RetentionSweepInput, SweepTotals } from './retention-types';
-import { mediaTaskQueue } from './task-queues';
+import { mediaTaskQueue } from '../contracts/task-queues';
 
 /** Sweep defaults; the schedule passes the configured batch size. */
 const SWEEP_DEFAULTS = {

@@ -8,7 +8,7 @@ import {
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptorsFactory,
 } from '@temporalio/workflow';
-import { isRefusedPayload } from '../codec/refused-payload';
+import { isRefusedPayload } from '../contracts/refused-payload';
 
 /** Failure type of a start or an update refused because its input arrived unencrypted. */
 export const UNENCRYPTED_PAYLOAD_REFUSED = 'UnencryptedPayloadRefused';
@@ -26,7 +26,7 @@ function refused(what: string): ApplicationFailure {
  * around the gateway), have no effect: an update is refused by validation (before it is accepted, where it has a
  * validator; otherwise before its handler runs), a signal is ignored and logged, a start fails at once. Never a
  * failed workflow task, which would be retried for ever and stall the journey. The codec has turned each such payload
- * into a stand-in (`src/codec/refused-payload.ts`). Messages without payloads carry nothing to check: who may send
+ * into a stand-in (`src/contracts/refused-payload.ts`). Messages without payloads carry nothing to check: who may send
  * them at all is Temporal's authorization (docs/operations.md, "Reading journeys in the UI").
  */
 class UnencryptedGuard implements WorkflowInboundCallsInterceptor {

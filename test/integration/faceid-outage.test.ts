@@ -1,4 +1,4 @@
-import { FACEID_UNAVAILABLE_REASON } from '../../src/workflows/failure-types';
+import { FACEID_UNAVAILABLE_REASON } from '../../src/contracts/failure-types';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { inputFor, startPassedLiveness } from '../support/journeys';
 

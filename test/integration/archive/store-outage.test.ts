@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
 import type { PutExpectations, StoredObject } from '../../../src/archive/store';
-import { ARCHIVE_UNAVAILABLE_REASON } from '../../../src/workflows/failure-types';
+import { ARCHIVE_UNAVAILABLE_REASON } from '../../../src/contracts/failure-types';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { startPassedLiveness } from '../../support/journeys';
 

@@ -1,4 +1,4 @@
-import { FACEID_NON_RETRYABLE_TYPES, reasonFromFailureType } from '../../../src/workflows/failure-types';
+import { FACEID_NON_RETRYABLE_TYPES, reasonFromFailureType } from '../../../src/contracts/failure-types';
 
 describe('failure types', () => {
   it.each([

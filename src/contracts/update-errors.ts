@@ -1,0 +1,16 @@
+// Plain data shared by the workflow bundle, the client and the gateway: nothing from Temporal, Node or zod.
+
+/** Failure types the journey's updates reject with (`ApplicationFailure.type`). */
+export const JOURNEY_UPDATE_ERRORS = {
+  notAwaitingUser: 'JourneyNotAwaitingUser',
+  noRenewalsLeft: 'JourneyNoRenewalsLeft',
+  notInReview: 'JourneyNotInReview',
+  invalidReview: 'JourneyInvalidReview',
+  tokenUnavailable: 'JourneyTokenUnavailable',
+} as const;
+
+/** Failure types the legal-hold update rejects with. */
+export const LEGAL_HOLD_ERRORS = {
+  alreadyDeleted: 'RetentionAlreadyDeleted',
+  invalidHold: 'RetentionInvalidHold',
+} as const;

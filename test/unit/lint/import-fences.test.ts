@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..', '..');
+
+interface Probe {
+  path: string;
+  source: string;
+}
+
+/**
+ * Lints probe sources as if they were the files at their paths, in a child process (ESLint loads its flat config with a
+ * dynamic import, which Jest's sandbox does not allow); returns the lines each probe's import fence reports.
+ */
+function fencedLines(probes: Probe[]): number[][] {
+  const script = `
+    import { ESLint } from 'eslint';
+    import { join } from 'node:path';
+    const probes = JSON.parse(await new Response(process.stdin).text());
+    const eslint = new ESLint({ cwd: process.cwd() });
+    const lines = [];
+    for (const { path, source } of probes) {
+      const [result] = await eslint.lintText(source, { filePath: join(process.cwd(), path) });
+      lines.push(result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.line));
+    }
+    process.stdout.write(JSON.stringify(lines));
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    input: JSON.stringify(probes),
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`eslint probe failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as number[][];
+}
+
+/** A source importing each line's binding and using it, so nothing is reported as unused. */
+const probe = (lines: string[]): string =>
+  `${lines.join('\n')}\nexport const probe: unknown = [${lines.map((_, i) => `v${i}`).join(', ')}];\n`;
+
+/**
+ * The import fences of eslint.config.mjs, run against probe sources under real file names: workflow code imports
+ * only from an allow list, contracts import neither side, activities take workflow modules as types only.
+ */
+describe('import fences', () => {
+  const probes: (Probe & { name: string; fenced: number[] })[] = [
+    {
+      name: 'workflow code imports only the workflow SDK, its own modules, contracts and the FaceID catalogue',
+      path: 'src/workflows/ekyc-journey.ts',
+      source: probe([
+        "import { log as v0 } from '@temporalio/workflow';",
+        "import { SearchAttributeType as v1 } from '@temporalio/common';",
+        "import { FLOWS as v2 } from './types';",
+        "import { MEDIA_FAILURE_TYPES as v3 } from '../contracts/failure-types';",
+        "import { FACEID_FLOWS as v4 } from '../faceid/actions';",
+        "import { readFileSync as v5 } from 'node:fs';",
+        "import { z as v6 } from 'zod';",
+        "import { journeyPrefix as v7 } from '../archive/keys';",
+        "import { Client as v8 } from '@temporalio/client';",
+        "import { FACEID_SCHEMAS as v9 } from '../faceid/schemas';",
+        "import { createHash as v10 } from 'crypto';",
+      ]),
+      fenced: [6, 7, 8, 9, 10, 11],
+    },
+    {
+      name: 'workflow code takes anything as a type',
+      path: 'src/workflows/ekyc-journey.ts',
+      source: "import type { ArchiveStore } from '../archive/store';\nexport type Probe = ArchiveStore;\n",
+      fenced: [],
+    },
+    {
+      name: 'activities take neither the workflow SDK nor workflow modules at run time',
+      path: 'src/activities/failures.ts',
+      source: probe([
+        "import { MEDIA_FAILURE_TYPES as v0 } from '../contracts/failure-types';",
+        "import { log as v1 } from '@temporalio/workflow';",
+        "import { decide as v2 } from '../workflows/decision';",
+      ]),
+      fenced: [2, 3],
+    },
+    {
+      name: 'contracts import neither side',
+      path: 'src/contracts/failure-types.ts',
+      source: probe([
+        "import { FACEID_ERROR_RETRYABLE as v0 } from '../faceid/errors';",
+        "import { log as v1 } from '@temporalio/workflow';",
+        "import { Context as v2 } from '@temporalio/activity';",
+        "import { randomUUID as v3 } from 'node:crypto';",
+      ]),
+      fenced: [2, 3, 4],
+    },
+  ];
+
+  it('reports exactly the imports outside each fence', () => {
+    const reported = fencedLines(probes);
+    expect(probes.map((p, i) => ({ name: p.name, fenced: reported[i] }))).toEqual(
+      probes.map(({ name, fenced }) => ({ name, fenced })),
+    );
+  }, 120_000);
+});
