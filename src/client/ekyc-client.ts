@@ -39,7 +39,7 @@ import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';
 import { JourneyInputError, parseJourneyInput } from './journey-input';
-import { faceIdCallMs } from '../workflows/flow-plan';
+import { faceIdCallMs } from '../workflows/journey-durations';
 import type { JourneyInput } from '../workflows/types';
 import { listJourneys, type JourneyListFilter, type JourneySummary } from './journey-list';
 

@@ -40,17 +40,21 @@ export function faceIdActivity<A extends FaceIdAction>(
 }
 
 /**
- * Media archiving on its own queue; heartbeats reveal a stuck download within 30 s. Retried until the URLs expire:
- * the activity itself gives up early on media that fail on their side (`MEDIA_SOURCE_ATTEMPTS`), while a failing
- * store is retried for the whole window, after which the journey fetches fresh URLs and tries again.
+ * Media archiving on its own queue; heartbeats reveal a stuck download. Retried until the URLs expire: the activity
+ * itself gives up early on media that fail on their side (`MEDIA_SOURCE_ATTEMPTS`), while a failing store is retried
+ * for the whole window, after which the journey fetches fresh URLs and tries again. Timeouts come from the journey's
+ * durations.
  */
-export function archiveActivity(summary: string, scheduleToCloseMs: number): JourneyActivities['archiveMedia'] {
+export function archiveActivity(
+  summary: string,
+  timeouts: { scheduleToCloseMs: number; startToCloseMs: number; heartbeatMs: number },
+): JourneyActivities['archiveMedia'] {
   return proxyActivities<JourneyActivities>({
     taskQueue: mediaTaskQueue(workflowInfo().taskQueue),
-    startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '30 seconds',
+    startToCloseTimeout: timeouts.startToCloseMs,
+    heartbeatTimeout: timeouts.heartbeatMs,
     // Inside the URLs' lifetime: retrying past it only meets MediaUrlExpired, so the workflow re-fetches instead.
-    scheduleToCloseTimeout: scheduleToCloseMs,
+    scheduleToCloseTimeout: timeouts.scheduleToCloseMs,
     summary,
     retry: {
       initialInterval: '1 second',
@@ -63,12 +67,13 @@ export function archiveActivity(summary: string, scheduleToCloseMs: number): Jou
 
 /**
  * The journey's last step (retention record, then one webhook attempt) as a local activity: it runs inside the workflow
- * task that decides, so an ended journey costs no extra activity task, workflow task or child workflow. Bounded so a
- * slow backend delays the run's close by at most 10 s; on failure the journey hands both to `deliverJourneyEvent`.
+ * task that decides, so an ended journey costs no extra activity task, workflow task or child workflow. Bounded (the
+ * journey's `settleMs`) so a slow backend delays the run's close only that much; on failure the journey hands both to
+ * `deliverJourneyEvent`.
  */
-export function settleJourneyActivity(summary: string): JourneyActivities['settleJourney'] {
+export function settleJourneyActivity(summary: string, timeoutMs: number): JourneyActivities['settleJourney'] {
   return proxyLocalActivities<JourneyActivities>({
-    startToCloseTimeout: '10 seconds',
+    startToCloseTimeout: timeoutMs,
     summary,
     retry: { maximumAttempts: 1, nonRetryableErrorTypes: [WEBHOOK_FAILURE_TYPES.rejected] },
   }).settleJourney;

@@ -16,7 +16,7 @@ import {
 import { FLOWS, type Flow } from '../../../src/workflows/types';
 import { forbiddenInHistory, protoText } from '../../support/history-scan';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
-import { RETENTION_RECORD_PATCH } from '../../../src/workflows/ekyc-journey';
+import { RETENTION_RECORD_PATCH } from '../../../src/workflows/journey-end';
 import { eventually, inputFor } from '../../support/journeys';
 
 const WRONG_SECRET_KEY = 'not-the-sandbox-key-000000000000';

@@ -1,0 +1,142 @@
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  ParentClosePolicy,
+  patched,
+  startChild,
+} from '@temporalio/workflow';
+import {
+  ARCHIVE_UNAVAILABLE_REASON,
+  FACEID_UNAVAILABLE_REASON,
+  reasonFromFailureType,
+} from '../contracts/failure-types';
+import { settleJourneyActivity } from './activity-proxies';
+import { afterJourney, afterJourneyWorkflowId } from './after-journey';
+import { deliverJourneyEvent } from './deliver-journey-event';
+import { failureType, isArchiveOutage, isFaceIdOutage } from './failure-kinds';
+import { DEFAULT_RETENTION_DAYS } from './journey-durations';
+import type { JourneyRun } from './journey-run';
+import type { RecordRetentionInput } from './retention-types';
+import type { JourneyEvent, JourneyResult, Outcome } from './types';
+
+/** Children that must outlive the journey (webhooks, retention): awaited only until they have started. */
+export const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
+
+/**
+ * Patch: an ended journey files its retention in the archive and delivers `journey.completed` with
+ * `deliverJourneyEvent`, instead of starting the long-lived `afterJourney` child. Histories recorded before it
+ * replay the old path.
+ */
+export const RETENTION_RECORD_PATCH = 'retention-record-instead-of-after-journey';
+
+/** How the last step runs: in the deciding workflow task, or handed to a detached workflow at once. */
+type Settle = 'local' | 'detached';
+
+/**
+ * Ends the journey: sets the outcome, files the media's retention, tells the backend, and returns the result.
+ * `settle: 'detached'` hands the last step to `deliverJourneyEvent` instead of running it locally: for an end decided by
+ * an update, whose acceptance must not share a workflow task with a local activity (an event arriving meanwhile fails
+ * that task, and with it the reviewer's update).
+ */
+export async function endJourney(
+  run: JourneyRun,
+  outcome: Outcome,
+  reasons: string[],
+  details?: Partial<JourneyResult>,
+  settle: Settle = 'local',
+): Promise<JourneyResult> {
+  const { state, input, journeyId } = run;
+  state.complete(outcome, reasons);
+  // Always, whatever the outcome: a failed or rejected journey may have stored media and input images too.
+  const inputKeys = [input.compareImage, input.document?.front, input.document?.back].flatMap((ref) =>
+    ref ? [ref.key] : [],
+  );
+  const completedDetails = `completed: ${outcome} (${reasons.join(', ')})`;
+  if (patched(RETENTION_RECORD_PATCH)) {
+    // Only a journey that fetched a result (media, claims, OCR) or was given images can have stored anything; the
+    // activity checks the archive and files nothing when there is nothing to delete.
+    const retention: RecordRetentionInput | undefined =
+      state.fetchAttempts > 0 || inputKeys.length > 0
+        ? {
+            journeyId,
+            deleteAfter: new Date(Date.now() + run.durations.retentionMs).toISOString(),
+            inputKeys,
+            source: 'journey',
+            ...(run.openClaims.size > 0 ? { discardClaims: [...run.openClaims] } : {}),
+          }
+        : undefined;
+    const completed = run.event('journey.completed');
+    state.enterStage('completed', completedDetails);
+    if (!(settle === 'local' && (await settledLocally(run, completed, retention)))) {
+      await startChild(deliverJourneyEvent, {
+        ...DETACHED,
+        workflowId: `${journeyId}:event:completed`,
+        args: retention ? [completed, retention] : [completed],
+      });
+    }
+  } else {
+    // The child takes days; the input's own figure, so the argument is what the histories recorded.
+    const retentionDays = input.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    await startChild(afterJourney, {
+      ...DETACHED,
+      workflowId: afterJourneyWorkflowId(journeyId),
+      args: [{ journeyId, event: run.event('journey.completed'), retentionDays, inputKeys }],
+    });
+    state.enterStage('completed', completedDetails);
+  }
+  // Updates still running (a renewal that raced the end) must answer before the run closes.
+  await condition(allHandlersFinished);
+  return {
+    reference: input.reference,
+    flow: input.flow,
+    region: input.region,
+    outcome,
+    reasons,
+    media: details?.media ?? [],
+    requestIds: run.requestIds,
+    completedAt: new Date(Date.now()).toISOString(),
+    ...details,
+  };
+}
+
+/**
+ * Files retention and notifies the backend in the deciding workflow task (a local activity); false when that fails (the
+ * backend slow or down, the archive unreachable), and a detached workflow retries both, so the end never waits on them.
+ */
+async function settledLocally(
+  run: JourneyRun,
+  completed: JourneyEvent,
+  retention: RecordRetentionInput | undefined,
+): Promise<boolean> {
+  return settleJourneyActivity(
+    'file for retention, notify the backend',
+    run.durations.settleMs,
+  )({ event: completed, ...(retention ? { retention } : {}) }).then(
+    () => true,
+    (error: unknown) => {
+      log.info('journey settles in the background', {
+        journeyId: run.journeyId,
+        failure: failureType(error) ?? 'unknown',
+      });
+      return false;
+    },
+  );
+}
+
+/**
+ * Ends a journey that a failure interrupted, with the reason the failure names. An operator's cancel still gets a clean
+ * outcome, and the bookkeeping is not cancelled with the rest. A failure of no known kind is a bug: it is rethrown.
+ */
+export async function endOnFailure(run: JourneyRun, error: unknown): Promise<JourneyResult> {
+  if (isCancellation(error)) {
+    return await CancellationScope.nonCancellable(() => endJourney(run, 'cancelled', ['operator_cancelled']));
+  }
+  if (isFaceIdOutage(error)) return await endJourney(run, 'failed', [FACEID_UNAVAILABLE_REASON]);
+  if (isArchiveOutage(error)) return await endJourney(run, 'failed', [ARCHIVE_UNAVAILABLE_REASON]);
+  const type = failureType(error);
+  if (!type) throw error;
+  return await endJourney(run, 'failed', [reasonFromFailureType(type)]);
+}

@@ -1,0 +1,50 @@
+import { workflowInfo } from '@temporalio/workflow';
+import { resolvePolicy } from './decision';
+import { FLOW_PLANS, type FlowPlan } from './flow-plan';
+import { journeyDurations, type JourneyDurations } from './journey-durations';
+import { JourneyState } from './journey-state';
+import type { DecisionPolicy, JourneyEvent, JourneyInput } from './types';
+
+/** Renewals a client app may ask for when the journey input does not say. */
+const DEFAULT_MAX_RENEWALS = 3;
+
+/**
+ * One run of a journey: its input, what follows from it (FaceID actions, durations, policy), its state, and the
+ * bookkeeping its stages share. Every stage function takes it.
+ */
+export class JourneyRun {
+  readonly journeyId = workflowInfo().workflowId;
+  readonly plan: FlowPlan;
+  readonly durations: JourneyDurations;
+  readonly policy: DecisionPolicy;
+  readonly maxRenewals: number;
+  readonly state: JourneyState;
+  /** FaceID's request ids, in call order: the result lists them for support cases. */
+  readonly requestIds: string[] = [];
+  /** Media claims written by result pulls and not yet consumed by an archive: discarded when the journey ends. */
+  readonly openClaims = new Set<string>();
+
+  constructor(readonly input: JourneyInput) {
+    this.plan = FLOW_PLANS[input.flow];
+    this.durations = journeyDurations(input);
+    this.policy = resolvePolicy(input.policy);
+    this.maxRenewals = input.maxRenewals ?? DEFAULT_MAX_RENEWALS;
+    this.state = new JourneyState(input, this.maxRenewals);
+  }
+
+  /** A journey event for the backend, as of now; its id makes redeliveries recognisable. */
+  event(type: JourneyEvent['type']): JourneyEvent {
+    const { state, input } = this;
+    return {
+      id: `${this.journeyId}:${type}`,
+      type,
+      journeyId: this.journeyId,
+      reference: input.reference,
+      flow: input.flow,
+      stage: type === 'journey.completed' ? 'completed' : state.stage,
+      ...(state.outcome ? { outcome: state.outcome } : {}),
+      reasons: state.reasons,
+      occurredAt: new Date(Date.now()).toISOString(),
+    };
+  }
+}

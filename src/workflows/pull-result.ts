@@ -1,0 +1,52 @@
+import { faceIdActivity } from './activity-proxies';
+import { failureType } from './failure-kinds';
+import type { JourneyRun } from './journey-run';
+import type { JourneyInput, VerificationResult } from './types';
+
+/** One pull of the flow's result; `undefined` when FaceID says the token expired before the user finished. */
+export async function pullResult(run: JourneyRun, purpose: string): Promise<VerificationResult | undefined> {
+  const { input, plan, durations, state } = run;
+  const remainingWindow = state.tokenIssuedAtMs + durations.resultWindowMs - Date.now();
+  if (remainingWindow <= 0) return undefined;
+  // The whole rest of the result window: an outage is ridden out until FaceID would no longer answer anyway.
+  const fetch = faceIdActivity(plan.result, {
+    scheduleToCloseMs: remainingWindow,
+    startToCloseMs: durations.faceIdCallMs,
+    summary: `${plan.result}: ${purpose}`,
+  });
+  state.pullStarted();
+  try {
+    const result = await fetch({
+      journeyId: run.journeyId,
+      region: input.region,
+      flow: input.flow,
+      token: state.currentToken(),
+      compareExpected: compareExpected(input),
+    });
+    state.pullAnswered();
+    run.requestIds.push(...result.requestIds);
+    if (result.mediaClaim) run.openClaims.add(result.mediaClaim);
+    return result;
+  } catch (error) {
+    if (failureType(error) === 'FaceIdTokenExpired') return undefined;
+    throw error;
+  }
+}
+
+/** Whether the flow's options ask FaceID to compare faces (so a missing compare result is a failure). */
+function compareExpected(input: JourneyInput): boolean {
+  switch (input.flow) {
+    case 'selfie':
+      return input.selfie?.CheckMode === 'compare';
+    case 'ekyc':
+      return (input.ekyc?.CheckMode ?? 1) !== 3;
+    case 'liveness':
+      return false;
+    case 'web': {
+      const mode = input.web?.Config?.CheckMode;
+      return mode === undefined || mode === 1 || mode === 2;
+    }
+    case 'web-legacy':
+      return true;
+  }
+}
