@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EKYC_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { EKYC_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../../src/workflows/search-attributes';
 import type { ChildSpec } from '../lib/supervisor';
 import { waitForTemporal } from '../lib/wait';
 import { hasTemporalSchema, TEMPORAL_DB_USER, type PostgresSettings } from './postgres';
@@ -265,7 +265,7 @@ export async function registerNamespace(
           '--name',
           key.name,
           '--type',
-          'Keyword',
+          searchAttributeTypeName(key),
         ]);
       }
       return;

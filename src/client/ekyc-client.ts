@@ -8,7 +8,9 @@ import {
 } from '@temporalio/client';
 import type { ArchiveStore } from '../archive/store';
 import {
+  claimReviewUpdate,
   issueTokenUpdate,
+  releaseReviewUpdate,
   renewTokenUpdate,
   reviewUpdate,
   statusQuery,
@@ -34,7 +36,7 @@ import { ekycFlowKey, ekycRegionKey, ekycStageKey } from '../workflows/search-at
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues';
 import { LEGAL_HOLD_ERRORS } from '../contracts/update-errors';
 import { journeyWorkflowId } from '../contracts/workflow-ids';
-import type { IssuedToken, JourneyResult, JourneyStatus, ReviewInput } from '../workflows/types';
+import type { IssuedToken, JourneyResult, JourneyStatus, ReviewClaimInput, ReviewInput } from '../workflows/types';
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';
@@ -217,9 +219,23 @@ export class EkycClient {
     return this.guard(journeyId, (handle) => handle.executeUpdate(renewTokenUpdate));
   }
 
-  /** An operator's decision on a journey in review. */
+  /**
+   * An operator's decision on a journey in review. Refused (`WorkflowUpdateFailedError` with the journey's failure type)
+   * when the journey no longer waits for a review, another reviewer holds the case, or a four-eyes rejection needs a
+   * different second reviewer.
+   */
   review(journeyId: string, review: ReviewInput): Promise<JourneyStatus> {
     return this.guard(journeyId, (handle) => handle.executeUpdate(reviewUpdate, { args: [review] }));
+  }
+
+  /** Takes a case in review (or renews the claim): others see it as taken and cannot decide it until it lapses. */
+  claimReview(journeyId: string, claim: ReviewClaimInput): Promise<JourneyStatus> {
+    return this.guard(journeyId, (handle) => handle.executeUpdate(claimReviewUpdate, { args: [claim] }));
+  }
+
+  /** Gives a claimed case back to the review queue. */
+  releaseReview(journeyId: string, claim: ReviewClaimInput): Promise<JourneyStatus> {
+    return this.guard(journeyId, (handle) => handle.executeUpdate(releaseReviewUpdate, { args: [claim] }));
   }
 
   /**

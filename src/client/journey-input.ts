@@ -64,6 +64,7 @@ export const journeyInputSchema = z
         reviewDeviceRiskLevels: z.array(z.enum(['1', '2', '3', '4'])),
         rejectDeviceRiskLevels: z.array(z.enum(['1', '2', '3', '4'])),
         reviewTimeoutDecision: z.enum(['approved', 'rejected']),
+        fourEyesRejection: z.boolean(),
       })
       .partial()
       .optional(),
@@ -76,6 +77,7 @@ export const journeyInputSchema = z
         pollMaxMs: durationMs,
         mediaUrlLifetimeMs: durationMs,
         reviewDeadlineMs: durationMs,
+        reviewClaimMs: durationMs,
         documentPollCapMs: durationMs,
         faceIdCallMs: durationMs,
       })

@@ -7,6 +7,10 @@ export const JOURNEY_UPDATE_ERRORS = {
   notInReview: 'JourneyNotInReview',
   invalidReview: 'JourneyInvalidReview',
   tokenUnavailable: 'JourneyTokenUnavailable',
+  /** Another reviewer holds the case. */
+  reviewClaimed: 'JourneyReviewClaimed',
+  /** Four-eyes: the reviewer who rejected first cannot also decide second. */
+  secondReviewerNeeded: 'JourneySecondReviewerNeeded',
 } as const;
 
 /** Failure types the legal-hold update rejects with. */

@@ -37,6 +37,8 @@ export const PROBLEMS = {
   journey_not_awaiting_user: { status: 409, title: 'The journey no longer waits for the user' },
   no_renewals_left: { status: 409, title: 'The journey has no token renewals left' },
   journey_not_in_review: { status: 409, title: 'The journey is not waiting for a review' },
+  review_claimed: { status: 409, title: 'Another reviewer holds this case' },
+  second_reviewer_needed: { status: 409, title: 'The rejection needs a second, different reviewer' },
   media_deleted: { status: 409, title: "The journey's media is already deleted" },
   request_timeout: { status: 408, title: 'The request took too long to arrive' },
   body_too_large: { status: 413, title: 'The body is larger than this route accepts' },
@@ -107,6 +109,8 @@ const UPDATE_PROBLEMS: Record<string, ProblemCode> = {
   [JOURNEY_UPDATE_ERRORS.notInReview]: 'journey_not_in_review',
   [JOURNEY_UPDATE_ERRORS.invalidReview]: 'invalid_review',
   [JOURNEY_UPDATE_ERRORS.tokenUnavailable]: 'token_issue_failed',
+  [JOURNEY_UPDATE_ERRORS.reviewClaimed]: 'review_claimed',
+  [JOURNEY_UPDATE_ERRORS.secondReviewerNeeded]: 'second_reviewer_needed',
   [LEGAL_HOLD_ERRORS.alreadyDeleted]: 'media_deleted',
   [LEGAL_HOLD_ERRORS.invalidHold]: 'invalid_legal_hold',
 };

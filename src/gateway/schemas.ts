@@ -60,6 +60,10 @@ export const reviewBodySchema = z.strictObject({
     .string()
     .max(500)
     .refine((value) => value.trim() !== '', 'must not be empty'),
+  reasonCode: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a code such as document_expired (lower case, digits, _; at most 64)')
+    .optional(),
 });
 
 /** Body of `POST /v1/journeys/{id}/legal-hold`. */

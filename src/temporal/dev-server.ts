@@ -1,13 +1,13 @@
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '../config';
-import { EKYC_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { EKYC_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../workflows/search-attributes';
 
 /** Path of the Temporal CLI that `npm run tools` builds from its Go module. */
 export const TEMPORAL_CLI_PATH = resolve(__dirname, '..', '..', '.tools', 'bin', 'temporal');
 
-/** `--search-attribute` values that register every custom journey attribute as a keyword. */
+/** `--search-attribute` values that register every custom journey attribute with its type. */
 function searchAttributeArgs(): string[] {
-  return EKYC_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
+  return EKYC_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${searchAttributeTypeName(key)}`]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config';
-import { EKYC_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { EKYC_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../workflows/search-attributes';
 
 /** The two calls the check makes, as both the client's and the worker's connections offer them. */
 export interface NamespaceServices {
@@ -60,11 +60,13 @@ export async function checkNamespace(
     }
     throw error;
   }
-  const missing = EKYC_SEARCH_ATTRIBUTES.map((key) => key.name).filter((name) => !registered.has(name));
-  if (missing.length === 0) return;
+  const missing = EKYC_SEARCH_ATTRIBUTES.filter((key) => !registered.has(key.name));
+  const [first] = missing;
+  if (!first) return;
   throw new ConfigError(
     `Invalid configuration:\n  TEMPORAL_NAMESPACE: namespace "${namespace}" lacks the journey search attributes ` +
-      `${missing.join(', ')}; register each as Keyword (temporal operator search-attribute create --namespace ` +
-      `${namespace} --name ${missing[0]} --type Keyword; docs/operations.md)`,
+      `${missing.map((key) => `${key.name} (${searchAttributeTypeName(key)})`).join(', ')}; register each with its ` +
+      `type (temporal operator search-attribute create --namespace ${namespace} --name ${first.name} --type ` +
+      `${searchAttributeTypeName(first)}; docs/operations.md)`,
   );
 }

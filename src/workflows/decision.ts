@@ -7,6 +7,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   reviewDeviceRiskLevels: ['3'],
   rejectDeviceRiskLevels: ['4'],
   reviewTimeoutDecision: 'rejected',
+  fourEyesRejection: false,
 };
 
 /** The separate document step's result: a verdict, `timed_out` when FaceID kept processing, or none at all. */

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { IssuedToken, JourneyStatus, ReviewInput } from './types';
+import type { IssuedToken, JourneyStatus, ReviewClaimInput, ReviewInput } from './types';
 
 /** Update-with-start target: returns the FaceID token as soon as it exists, so a backend gets it in one call. */
 export const issueTokenUpdate = defineUpdate<IssuedToken>('issueToken');
@@ -15,6 +15,12 @@ export const renewTokenUpdate = defineUpdate<IssuedToken>('renewToken');
 
 /** An operator decides a journey that is in review. */
 export const reviewUpdate = defineUpdate<JourneyStatus, [ReviewInput]>('review');
+
+/** A reviewer takes a case in review (or renews their claim): others see it as taken and cannot decide it. */
+export const claimReviewUpdate = defineUpdate<JourneyStatus, [ReviewClaimInput]>('claimReview');
+
+/** A reviewer gives a case back to the queue. */
+export const releaseReviewUpdate = defineUpdate<JourneyStatus, [ReviewClaimInput]>('releaseReview');
 
 /** Stage, token expiry, attempts, outcome and reason codes; never personal data. */
 export const statusQuery = defineQuery<JourneyStatus>('status');

@@ -60,6 +60,8 @@ export function journeyDurations({ flow, timers: overrides, retentionDays }: Dur
     mediaUrlLifetimeMs: MEDIA_URL_LIFETIME_SECONDS * SECOND,
     // Inside every flow's result window except liveness (2 h), whose evidence is archived before review anyway.
     reviewDeadlineMs: 3 * DAY,
+    // An abandoned case goes back to the queue; a reviewer at work renews the claim.
+    reviewClaimMs: 15 * MINUTE,
     documentPollCapMs: 10 * MINUTE,
     faceIdCallMs: faceIdCallMs(DEFAULT_FACEID_TIMEOUT_SECONDS),
     ...overrides,

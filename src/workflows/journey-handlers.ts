@@ -1,7 +1,9 @@
 import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';
 import {
+  claimReviewUpdate,
   issueTokenUpdate,
+  releaseReviewUpdate,
   renewTokenUpdate,
   reviewUpdate,
   statusQuery,
@@ -11,7 +13,7 @@ import {
 } from './definitions';
 import type { JourneyRun } from './journey-run';
 import { issueToken } from './stage-issue-token';
-import type { IssuedToken, ReviewInput } from './types';
+import type { IssuedToken, ReviewClaimInput, ReviewInput } from './types';
 
 /**
  * The journey's messages: queries read its state, signals and updates change it only through its transitions, and
@@ -73,24 +75,100 @@ export function registerJourneyHandlers(run: JourneyRun): void {
     },
   );
 
+  registerReviewHandlers(run);
+}
+
+/**
+ * Review messages. Claims and decisions go through the journey itself, so they hold across every gateway: a claim makes
+ * the case taken for others until it lapses or is released, and a decision by anyone but the claimant is refused.
+ */
+function registerReviewHandlers(run: JourneyRun): void {
+  const { state } = run;
   setHandler(
     reviewUpdate,
     (review: ReviewInput) => {
-      state.reviewDecided(review);
+      state.reviewDecided(review, run.policy.fourEyesRejection);
       return state.status();
     },
     {
       validator: (review: ReviewInput) => {
-        if (state.stage !== 'in_review' || state.review) {
-          throw ApplicationFailure.create({
-            type: JOURNEY_UPDATE_ERRORS.notInReview,
-            message: `the journey is not waiting for a review (stage ${state.stage})`,
-          });
-        }
+        assertInReview(run);
         validateReview(review);
+        assertMayAct(run, review.reviewer);
       },
     },
   );
+
+  setHandler(
+    claimReviewUpdate,
+    ({ reviewer }: ReviewClaimInput) => {
+      state.reviewClaimed(reviewer, Date.now() + run.durations.reviewClaimMs);
+      return state.status();
+    },
+    {
+      validator: (claim: ReviewClaimInput) => {
+        assertInReview(run);
+        validateReviewer(claim?.reviewer);
+        assertMayAct(run, claim.reviewer);
+      },
+    },
+  );
+
+  setHandler(
+    releaseReviewUpdate,
+    ({ reviewer }: ReviewClaimInput) => {
+      state.reviewReleased(`released by ${reviewer}`);
+      return state.status();
+    },
+    {
+      validator: (claim: ReviewClaimInput) => {
+        assertInReview(run);
+        validateReviewer(claim?.reviewer);
+        assertMayAct(run, claim.reviewer);
+      },
+    },
+  );
+}
+
+/** Refuses a review message unless the journey waits for a review (a decision elsewhere or the deadline ends it). */
+function assertInReview({ state }: JourneyRun): void {
+  if (state.stage !== 'in_review' || state.review) {
+    throw ApplicationFailure.create({
+      type: JOURNEY_UPDATE_ERRORS.notInReview,
+      message: `the journey is not waiting for a review (stage ${state.stage}${state.outcome ? `, ${state.outcome}` : ''})`,
+      details: [{ stage: state.stage, outcome: state.outcome, reasons: state.reasons }],
+    });
+  }
+}
+
+/** Refuses a reviewer who may not act on the case: another holds it, or they gave the rejection a second look needs. */
+function assertMayAct({ state }: JourneyRun, reviewer: string): void {
+  const claimant = state.claimant;
+  if (claimant !== undefined && claimant !== reviewer) {
+    throw ApplicationFailure.create({
+      type: JOURNEY_UPDATE_ERRORS.reviewClaimed,
+      message: `the case is claimed by ${claimant} until ${new Date(state.claimUntilMs ?? 0).toISOString()}`,
+      details: [{ claimedBy: claimant }],
+    });
+  }
+  if (state.firstRejection?.reviewer === reviewer) {
+    throw ApplicationFailure.create({
+      type: JOURNEY_UPDATE_ERRORS.secondReviewerNeeded,
+      message: 'four-eyes rule: the rejection needs a second, different reviewer',
+    });
+  }
+}
+
+const OPERATOR_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const REASON_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+
+function validateReviewer(reviewer: unknown): void {
+  if (typeof reviewer !== 'string' || !OPERATOR_ID.test(reviewer)) {
+    throw ApplicationFailure.create({
+      type: JOURNEY_UPDATE_ERRORS.invalidReview,
+      message: 'reviewer must be an operator id (1-64 letters, digits, . _ : -)',
+    });
+  }
 }
 
 /** Synchronous checks of a review (update validators must not be async). */
@@ -100,11 +178,17 @@ function validateReview(review: ReviewInput): void {
   else {
     if (review.decision !== 'approved' && review.decision !== 'rejected')
       problems.push('decision must be approved or rejected');
-    if (typeof review.reviewer !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(review.reviewer)) {
+    if (typeof review.reviewer !== 'string' || !OPERATOR_ID.test(review.reviewer)) {
       problems.push('reviewer must be an operator id (1-64 letters, digits, . _ : -)');
     }
     if (typeof review.reason !== 'string' || review.reason.trim() === '' || review.reason.length > 500) {
       problems.push('reason must be 1-500 characters');
+    }
+    if (
+      review.reasonCode !== undefined &&
+      (typeof review.reasonCode !== 'string' || !REASON_CODE.test(review.reasonCode))
+    ) {
+      problems.push('reasonCode must be a code such as document_expired (lower case, digits, _; at most 64)');
     }
   }
   if (problems.length > 0) {

@@ -2,8 +2,32 @@ import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes, workflow
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { isAllowedTransition } from './journey-stages';
 import { recordJourneyCompleted, recordJourneyStarted, recordStageDuration } from './journey-metrics';
-import { ekycFlowKey, ekycOutcomeKey, ekycReasonKey, ekycRegionKey, ekycStageKey } from './search-attributes';
-import type { IssuedToken, JourneyInput, JourneyStatus, Outcome, ReviewInput, Stage, TokenGrant } from './types';
+import {
+  ekycFlowKey,
+  ekycOutcomeKey,
+  ekycReasonKey,
+  ekycRegionKey,
+  ekycReviewClaimKey,
+  ekycReviewDeadlineKey,
+  ekycReviewStepKey,
+  ekycStageKey,
+} from './search-attributes';
+import type {
+  IssuedToken,
+  JourneyInput,
+  JourneyStatus,
+  Outcome,
+  ReviewInput,
+  ReviewStatus,
+  Stage,
+  TokenGrant,
+} from './types';
+
+/** A reviewer's hold on a case in review, until a point in workflow time. */
+interface ReviewClaim {
+  reviewer: string;
+  untilMs: number;
+}
 
 /**
  * The journey's state: read by anyone, changed only through the named transitions below (the stage itself only along
@@ -25,6 +49,12 @@ export class JourneyState {
   private endedWith: Outcome | undefined;
   private reasonCodes: string[] = [];
   private reviewed: ReviewInput | undefined;
+  /** Set when the journey enters review: the review's attributes are only mirrored for journeys that set it. */
+  private reviewDeadlineAtMs: number | undefined;
+  private reviewClaim: ReviewClaim | undefined;
+  private firstRejectionGiven: ReviewInput | undefined;
+  /** Grows with every claim change: the review wait wakes on it to follow the claim's lapse. */
+  private claimChanges = 0;
   /** When the current stage began (workflow time), for the stage duration metric. */
   private stageEnteredAtMs = Date.now();
   /** What search attributes already say: those the starter set count as synced, saving an upsert event. */
@@ -90,6 +120,20 @@ export class JourneyState {
   get review(): ReviewInput | undefined {
     return this.reviewed;
   }
+  /** Who holds the case in review, while the claim has not lapsed. */
+  get claimant(): string | undefined {
+    return this.reviewClaim && this.reviewClaim.untilMs > Date.now() ? this.reviewClaim.reviewer : undefined;
+  }
+  get claimUntilMs(): number | undefined {
+    return this.reviewClaim?.untilMs;
+  }
+  get claimVersion(): number {
+    return this.claimChanges;
+  }
+  /** Four-eyes: the first reviewer's rejection, waiting for a second reviewer. */
+  get firstRejection(): ReviewInput | undefined {
+    return this.firstRejectionGiven;
+  }
 
   /** The token the result must be pulled with. */
   currentToken(): string {
@@ -147,15 +191,48 @@ export class JourneyState {
     this.userAwaited = false;
   }
 
-  /** The policy could not decide: the journey waits for a reviewer, with the policy's reasons. */
-  reviewRequired(reasons: string[]): void {
+  /**
+   * The policy could not decide: the journey waits for a reviewer, with the policy's reasons. With a deadline, the
+   * review's state (deadline, claim, four-eyes step) is mirrored into search attributes for the review queue.
+   */
+  reviewRequired(reasons: string[], deadlineAtMs?: number): void {
     this.reasonCodes = reasons;
+    this.reviewDeadlineAtMs = deadlineAtMs;
     this.enterStage('in_review', `waiting for a reviewer: ${reasons.join(', ')}`);
   }
 
-  /** A reviewer's decision (its validator has checked that the journey waits for one). */
-  reviewDecided(review: ReviewInput): void {
+  /** A reviewer takes the case, or renews their claim (the validator has checked nobody else holds it). */
+  reviewClaimed(reviewer: string, untilMs: number): void {
+    this.reviewClaim = { reviewer, untilMs };
+    this.claimChanged(`claimed by ${reviewer}`);
+  }
+
+  /** The case goes back to the queue: released by its reviewer, lapsed, or decided. */
+  reviewReleased(why: string): void {
+    if (!this.reviewClaim) return;
+    this.reviewClaim = undefined;
+    this.claimChanged(why);
+  }
+
+  /**
+   * A reviewer's decision (its validator has checked that the journey waits for one). Under the four-eyes rule a first
+   * rejection only waits for a second reviewer: `final` says whether the review is over.
+   */
+  reviewDecided(review: ReviewInput, fourEyesRejection: boolean): { final: boolean } {
+    this.reviewClaim = undefined;
+    if (fourEyesRejection && review.decision === 'rejected' && !this.firstRejectionGiven) {
+      this.firstRejectionGiven = review;
+      this.claimChanged(`rejected by ${review.reviewer}; waiting for a second reviewer`);
+      return { final: false };
+    }
     this.reviewed = review;
+    return { final: true };
+  }
+
+  private claimChanged(details: string): void {
+    this.claimChanges += 1;
+    setCurrentDetails(`in review: ${details}`);
+    this.syncSearchAttributes();
   }
 
   /** Moves to a stage, shows `details` in the UI, and mirrors the stage into search attributes. */
@@ -188,22 +265,33 @@ export class JourneyState {
 
   /** Upserts only what changed since the last sync, so history carries one event per real change. */
   private syncSearchAttributes(): void {
-    const wanted: Record<string, string> = {
-      [ekycStageKey.name]: this.currentStage,
-      [ekycFlowKey.name]: this.input.flow,
-      [ekycRegionKey.name]: this.input.region,
-    };
-    if (this.endedWith) wanted[ekycOutcomeKey.name] = this.endedWith;
     const reason = this.reasonCodes[0];
-    if (reason) wanted[ekycReasonKey.name] = reason;
-    const keys = [ekycStageKey, ekycFlowKey, ekycRegionKey, ekycOutcomeKey, ekycReasonKey];
-    const updates: SearchAttributeUpdatePair[] = keys
-      .filter((key) => wanted[key.name] !== undefined && wanted[key.name] !== this.synced[key.name])
-      .map((key) => ({ key, value: wanted[key.name] as string }));
-    if (updates.length > 0) {
-      upsertSearchAttributes(updates);
-      this.synced = { ...this.synced, ...wanted };
+    const wanted: SearchAttributeUpdatePair[] = [
+      { key: ekycStageKey, value: this.currentStage },
+      { key: ekycFlowKey, value: this.input.flow },
+      { key: ekycRegionKey, value: this.input.region },
+      ...(this.endedWith ? [{ key: ekycOutcomeKey, value: this.endedWith }] : []),
+      ...(reason ? [{ key: ekycReasonKey, value: reason }] : []),
+      ...this.reviewAttributes(),
+    ];
+    const updates = wanted.filter((pair) => syncedForm(pair.value) !== this.synced[pair.key.name]);
+    if (updates.length === 0) return;
+    upsertSearchAttributes(updates);
+    for (const pair of updates) {
+      const value = syncedForm(pair.value);
+      if (value === undefined) delete this.synced[pair.key.name];
+      else this.synced[pair.key.name] = value;
     }
+  }
+
+  /** The review queue's attributes, for a journey that entered review with a deadline. */
+  private reviewAttributes(): SearchAttributeUpdatePair[] {
+    if (this.reviewDeadlineAtMs === undefined) return [];
+    return [
+      { key: ekycReviewDeadlineKey, value: new Date(this.reviewDeadlineAtMs) },
+      { key: ekycReviewClaimKey, value: this.reviewClaim?.reviewer ?? null },
+      { key: ekycReviewStepKey, value: this.firstRejectionGiven ? 'second' : 'first' },
+    ];
   }
 
   /** The `status` query's answer: ids and enums only. */
@@ -218,7 +306,29 @@ export class JourneyState {
       fetchAttempts: this.pulls,
       ...(this.endedWith ? { outcome: this.endedWith } : {}),
       reasons: this.reasonCodes,
-      ...(this.reviewed ? { review: { reviewer: this.reviewed.reviewer, decision: this.reviewed.decision } } : {}),
+      ...(this.reviewed || this.reviewDeadlineAtMs !== undefined ? { review: this.reviewStatus() } : {}),
     };
   }
+
+  private reviewStatus(): ReviewStatus {
+    const claim = this.reviewClaim && this.reviewClaim.untilMs > Date.now() ? this.reviewClaim : undefined;
+    const first = this.firstRejectionGiven;
+    return {
+      ...(this.reviewed ? { reviewer: this.reviewed.reviewer, decision: this.reviewed.decision } : {}),
+      ...(this.reviewDeadlineAtMs !== undefined ? { deadline: new Date(this.reviewDeadlineAtMs).toISOString() } : {}),
+      ...(claim ? { claimedBy: claim.reviewer, claimedUntil: new Date(claim.untilMs).toISOString() } : {}),
+      ...(first ? { firstRejection: { reviewer: first.reviewer, ...pickReasonCode(first) } } : {}),
+    };
+  }
+}
+
+/** How a search attribute value is remembered as synced: a string, an ISO date, or nothing for unset. */
+function syncedForm(value: SearchAttributeUpdatePair['value']): string | undefined {
+  if (value === null) return undefined;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+function pickReasonCode(review: ReviewInput): { reasonCode?: string } {
+  return review.reasonCode ? { reasonCode: review.reasonCode } : {};
 }

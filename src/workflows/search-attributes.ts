@@ -11,5 +11,29 @@ export const ekycRegionKey = defineSearchAttributeKey('EkycRegion', SearchAttrib
 /** Primary reason code of the outcome or of the current review. */
 export const ekycReasonKey = defineSearchAttributeKey('EkycReason', SearchAttributeType.KEYWORD);
 
+/**
+ * When a journey in review takes the policy's default decision: the review queue sorts and warns by it (a Datetime,
+ * the one exception to keyword-only attributes; SQL visibility filters on it but cannot sort by it).
+ */
+export const ekycReviewDeadlineKey = defineSearchAttributeKey('EkycReviewDeadline', SearchAttributeType.DATETIME);
+/** Operator id of the reviewer who holds the case; unset while nobody does. */
+export const ekycReviewClaimKey = defineSearchAttributeKey('EkycReviewClaim', SearchAttributeType.KEYWORD);
+/** `first`, or `second` while a rejection waits for a second reviewer (four-eyes rule). */
+export const ekycReviewStepKey = defineSearchAttributeKey('EkycReviewStep', SearchAttributeType.KEYWORD);
+
 /** Every custom search attribute, registered on the dev server at start-up and in tests. */
-export const EKYC_SEARCH_ATTRIBUTES = [ekycStageKey, ekycOutcomeKey, ekycFlowKey, ekycRegionKey, ekycReasonKey];
+export const EKYC_SEARCH_ATTRIBUTES = [
+  ekycStageKey,
+  ekycOutcomeKey,
+  ekycFlowKey,
+  ekycRegionKey,
+  ekycReasonKey,
+  ekycReviewDeadlineKey,
+  ekycReviewClaimKey,
+  ekycReviewStepKey,
+];
+
+/** The type name the Temporal CLI and `operator search-attribute create` use for an attribute. */
+export function searchAttributeTypeName(key: { type: SearchAttributeType }): 'Keyword' | 'Datetime' {
+  return key.type === SearchAttributeType.DATETIME ? 'Datetime' : 'Keyword';
+}

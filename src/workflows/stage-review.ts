@@ -1,12 +1,18 @@
-import { condition, startChild } from '@temporalio/workflow';
+import { condition, patched, startChild } from '@temporalio/workflow';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import { DETACHED, endJourney } from './journey-end';
 import type { JourneyRun } from './journey-run';
 import type { JourneyResult } from './types';
 
 /**
- * Waits for a reviewer until the review deadline: tells the backend the journey is in review, then ends with the
- * reviewer's decision or, when none comes in time, the policy's default.
+ * Patch: a journey in review mirrors its deadline, claim and four-eyes step into search attributes (the review queue)
+ * and wakes when a claim lapses. Histories recorded before it replay the old wait: one timer for the deadline.
+ */
+export const REVIEW_QUEUE_PATCH = 'review-queue-attributes';
+
+/**
+ * Waits for a reviewer until the review deadline: tells the backend the journey is in review, follows claims until
+ * they lapse, then ends with the reviewer's decision or, when none comes in time, the policy's default.
  */
 export async function awaitReview(
   run: JourneyRun,
@@ -14,26 +20,50 @@ export async function awaitReview(
   facts: Partial<JourneyResult>,
 ): Promise<JourneyResult> {
   const { state, journeyId } = run;
-  state.reviewRequired(policyReasons);
+  const deadlineAtMs = Date.now() + run.durations.reviewDeadlineMs;
+  state.reviewRequired(policyReasons, patched(REVIEW_QUEUE_PATCH) ? deadlineAtMs : undefined);
   await startChild(deliverJourneyEvent, {
     ...DETACHED,
     workflowId: `${journeyId}:event:in_review`,
     args: [run.event('journey.in_review')],
   });
-  const reviewed = await condition(() => state.review !== undefined, run.durations.reviewDeadlineMs, {
-    summary: 'review deadline',
-  });
+  for (;;) {
+    const claimSeen = state.claimVersion;
+    const claimUntilMs = state.claimUntilMs;
+    const wakeAtMs = Math.min(deadlineAtMs, claimUntilMs ?? deadlineAtMs);
+    await condition(
+      () => state.review !== undefined || state.claimVersion !== claimSeen,
+      Math.max(wakeAtMs - Date.now(), 1),
+      { summary: claimUntilMs === undefined ? 'review deadline' : 'review claim lapses' },
+    );
+    if (state.review || Date.now() >= deadlineAtMs) break;
+    if (claimUntilMs !== undefined && Date.now() >= claimUntilMs) state.reviewReleased('claim lapsed');
+  }
   const review = state.review;
-  if (reviewed && review) {
-    const { reviewer, decision, reason } = review;
+  if (review) {
+    const { reviewer, decision, reason, reasonCode } = review;
+    const first = state.firstRejection;
     // Decided by an update: settled by a detached workflow, never in the update's own workflow task.
     return await endJourney(
       run,
       decision,
-      [...policyReasons, `review_${decision}`],
-      { ...facts, review: { reviewer, decision, reason } },
+      [...policyReasons, `review_${decision}`, ...(reasonCode ? [reasonCode] : [])],
+      {
+        ...facts,
+        review: {
+          reviewer,
+          decision,
+          reason,
+          ...(reasonCode ? { reasonCode } : {}),
+          ...(first ? { firstRejection: { reviewer: first.reviewer, reason: first.reason, ...codeOf(first) } } : {}),
+        },
+      },
       'detached',
     );
   }
   return await endJourney(run, run.policy.reviewTimeoutDecision, [...policyReasons, 'review_timeout'], facts);
+}
+
+function codeOf(review: { reasonCode?: string }): { reasonCode?: string } {
+  return review.reasonCode ? { reasonCode: review.reasonCode } : {};
 }

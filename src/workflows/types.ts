@@ -124,6 +124,8 @@ export interface DecisionPolicy {
   rejectDeviceRiskLevels: string[];
   /** The outcome when no reviewer decides before the review deadline. */
   reviewTimeoutDecision: 'approved' | 'rejected';
+  /** Four-eyes rule: a reviewer's rejection stands only once a second, different reviewer decides too. */
+  fourEyesRejection: boolean;
 }
 
 /** Durations in milliseconds; each overridable per journey so tests can shrink them. */
@@ -141,6 +143,8 @@ export interface JourneyTimers {
   mediaUrlLifetimeMs: number;
   /** A journey in review takes the policy's default decision after this. */
   reviewDeadlineMs: number;
+  /** A reviewer's claim on a case lapses this long after it was taken or renewed (15 min). */
+  reviewClaimMs: number;
   /** Cap on how long the document step may poll, whatever FaceID's hints say. */
   documentPollCapMs: number;
   /**
@@ -216,7 +220,30 @@ export interface ReviewInput {
   decision: 'approved' | 'rejected';
   /** Operator id (not a name or e-mail). */
   reviewer: string;
+  /** The reviewer's note; kept in the journey's (encrypted) history and result, never in search attributes. */
   reason: string;
+  /** A code from the operator's list (`document_expired`), added to the outcome's reasons. */
+  reasonCode?: string;
+}
+
+/** The argument of `claimReview` and `releaseReview`. */
+export interface ReviewClaimInput {
+  /** Operator id (not a name or e-mail). */
+  reviewer: string;
+}
+
+/** A journey's review as `status` shows it. */
+export interface ReviewStatus {
+  /** The final decision, once made. */
+  reviewer?: string;
+  decision?: 'approved' | 'rejected';
+  /** When the policy's default decision applies (ISO). */
+  deadline?: string;
+  /** Who holds the case, and until when (ISO); a claim lapses unless renewed. */
+  claimedBy?: string;
+  claimedUntil?: string;
+  /** Four-eyes: a first reviewer's rejection that waits for a second reviewer. */
+  firstRejection?: { reviewer: string; reasonCode?: string };
 }
 
 /** What the `status` query returns: ids and enums only, never personal data. */
@@ -230,7 +257,7 @@ export interface JourneyStatus {
   fetchAttempts: number;
   outcome?: Outcome;
   reasons: string[];
-  review?: { reviewer: string; decision: 'approved' | 'rejected' };
+  review?: ReviewStatus;
 }
 
 /** The workflow's result. */
@@ -245,7 +272,14 @@ export interface JourneyResult {
   document?: DocumentResult;
   deviceRiskLevel?: string;
   media: ArchiveRef[];
-  review?: { reviewer: string; decision: 'approved' | 'rejected'; reason: string };
+  review?: {
+    reviewer: string;
+    decision: 'approved' | 'rejected';
+    reason: string;
+    reasonCode?: string;
+    /** Four-eyes: the first reviewer's rejection that this decision followed. */
+    firstRejection?: { reviewer: string; reason: string; reasonCode?: string };
+  };
   requestIds: string[];
   completedAt: string;
 }

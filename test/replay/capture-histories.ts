@@ -6,6 +6,7 @@
  *
  * `npm run capture-histories -- --suffix <name>` stores `<capture>-<name>.json` beside the earlier ones instead of
  * replacing them: after a versioned change (`patched`), keep the old histories and add the new command sequence.
+ * `--only <name,...>` captures just those.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -68,17 +69,42 @@ const captures: Capture[] = [
       await harness.ekyc.cancel(journeyId);
     },
   },
+  {
+    // Claims, a lapsed claim and a four-eyes rejection: the review queue's commands (search attributes, claim timers).
+    name: 'ekyc-review-claimed-rejected',
+    flow: 'ekyc',
+    overrides: { policy: { fourEyesRejection: true }, timers: { ...FAST_TIMERS, reviewClaimMs: 1_000 } },
+    run: async (harness, journeyId, token) => {
+      await finish('document_warning')(harness, journeyId, token);
+      for (let i = 0; i < 100 && (await harness.ekyc.status(journeyId)).stage !== 'in_review'; i += 1) {
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      await harness.ekyc.claimReview(journeyId, { reviewer: 'op-1' });
+      // Long enough for the 1 s claim to lapse on the journey's own timer.
+      await new Promise((done) => setTimeout(done, 1_500));
+      await harness.ekyc.claimReview(journeyId, { reviewer: 'op-2' });
+      await harness.ekyc.releaseReview(journeyId, { reviewer: 'op-2' });
+      await harness.ekyc.review(journeyId, {
+        decision: 'rejected',
+        reviewer: 'op-1',
+        reason: 'edited',
+        reasonCode: 'tampering',
+      });
+      await harness.ekyc.review(journeyId, { decision: 'rejected', reviewer: 'op-2', reason: 'agreed' });
+    },
+  },
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { suffix: { type: 'string' } } });
+  const { values } = parseArgs({ options: { suffix: { type: 'string' }, only: { type: 'string' } } });
+  const only = values.only?.split(',');
   const suffix = values.suffix ? `-${values.suffix.replace(/[^a-z0-9-]/gi, '')}` : '';
   const env = await startTestDevServer();
   process.env.EKYC_TEST_TEMPORAL_ADDRESS = env.address;
   const harness = await startJourneyHarness();
   mkdirSync(outDir, { recursive: true });
   try {
-    for (const capture of captures) {
+    for (const capture of captures.filter((entry) => !only || only.includes(entry.name))) {
       const name = `${capture.name}${suffix}`;
       // The replay test derives the workflow id from the file name: keep the two in step.
       const reference = `capture-${name}`;

@@ -17,6 +17,7 @@ import { FLOWS, type Flow } from '../../../src/workflows/types';
 import { forbiddenInHistory, protoText } from '../../support/history-scan';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { RETENTION_RECORD_PATCH } from '../../../src/workflows/journey-end';
+import { REVIEW_QUEUE_PATCH } from '../../../src/workflows/stage-review';
 import { eventually, inputFor } from '../../support/journeys';
 
 const WRONG_SECRET_KEY = 'not-the-sandbox-key-000000000000';
@@ -119,7 +120,9 @@ async function expectNothingReadable(client: Client, journeyId: string, seeds: s
     // A `patched()` marker's payload is the patch id, written by the SDK's core outside the codec: a constant of ours.
     const patchMarkers = all.filter(({ path }) => path.includes('markerRecordedEventAttributes.details.patch-data'));
     for (const { payload } of patchMarkers) {
-      expect(JSON.parse(text(payload.data))).toEqual({ id: RETENTION_RECORD_PATCH, deprecated: false });
+      expect([RETENTION_RECORD_PATCH, REVIEW_QUEUE_PATCH].map((id) => ({ id, deprecated: false }))).toContainEqual(
+        JSON.parse(text(payload.data)),
+      );
     }
     // A local activity's marker data (its id, type, attempt and times) is also written by the core outside the codec;
     // its result, the payload that could matter, goes through the codec like any other.

@@ -36,7 +36,18 @@ describe('checkNamespace', () => {
 
   it('lists the search attributes to register when some are missing', async () => {
     const check = checkNamespace(server({ attributes: all.slice(2) }), 'default', 'temporal:7233');
-    await expect(check).rejects.toThrow(`lacks the journey search attributes ${all.slice(0, 2).join(', ')};`);
+    await expect(check).rejects.toThrow(
+      'lacks the journey search attributes EkycStage (Keyword), EkycOutcome (Keyword);',
+    );
+  });
+
+  it('names the type of each missing attribute', async () => {
+    const check = checkNamespace(
+      server({ attributes: all.filter((name) => name !== 'EkycReviewDeadline') }),
+      'default',
+      'temporal:7233',
+    );
+    await expect(check).rejects.toThrow(/EkycReviewDeadline \(Datetime\);.*--type Datetime/);
   });
 
   it('skips the attribute half, saying so, where the caller may not list them', async () => {

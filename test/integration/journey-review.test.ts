@@ -1,0 +1,145 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { JourneyClosedError } from '../../src/client/ekyc-client';
+import type { JourneyStatus } from '../../src/workflows/types';
+import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
+import { FAST_TIMERS, inputFor } from '../support/journeys';
+
+let harness: JourneyHarness;
+beforeAll(async () => {
+  harness = await startJourneyHarness();
+});
+afterAll(() => harness?.close());
+
+/** The `ApplicationFailure.type` behind a refused update. */
+async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  return ((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
+}
+
+/** Polls `check` until it returns a value, within a bounded deadline. */
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** An eKYC journey whose document warning sends it to review. */
+async function journeyInReview(overrides: Record<string, unknown> = {}): Promise<string> {
+  const reference = harness.reference('review');
+  const input = await inputFor(harness, 'ekyc', reference);
+  const started = await harness.ekyc.startJourney({ ...input, ...overrides });
+  await harness.sandbox.complete(started.token, 'document_warning');
+  await harness.ekyc.userFinished(started.journeyId);
+  await until('the review stage', async () =>
+    (await harness.ekyc.status(started.journeyId)).stage === 'in_review' ? true : undefined,
+  );
+  return started.journeyId;
+}
+
+/** The journey's review attributes as the review queue reads them: from visibility, not from the workflow. */
+async function queueEntry(journeyId: string, query: string) {
+  for await (const execution of harness.client.workflow.list({ query: `WorkflowId = "${journeyId}" AND ${query}` })) {
+    return execution.searchAttributes;
+  }
+  return undefined;
+}
+
+describe('review claims', () => {
+  it('a claimed case is taken for everyone else until its reviewer releases it', async () => {
+    const journeyId = await journeyInReview();
+    const claimed: JourneyStatus = await harness.ekyc.claimReview(journeyId, { reviewer: 'op-a' });
+    expect(claimed.review).toMatchObject({ claimedBy: 'op-a', deadline: expect.any(String) });
+
+    expect(await refusal(harness.ekyc.claimReview(journeyId, { reviewer: 'op-b' }))).toBe('JourneyReviewClaimed');
+    const decision = { decision: 'approved', reviewer: 'op-b', reason: 'looks fine' } as const;
+    expect(await refusal(harness.ekyc.review(journeyId, decision))).toBe('JourneyReviewClaimed');
+    const listed = await until('the claim in visibility', () => queueEntry(journeyId, 'EkycReviewClaim = "op-a"'));
+    expect(listed).toMatchObject({ EkycStage: ['in_review'], EkycReviewStep: ['first'] });
+    expect((listed as Record<string, unknown[]>).EkycReviewDeadline?.[0]).toBeInstanceOf(Date);
+
+    await harness.ekyc.releaseReview(journeyId, { reviewer: 'op-a' });
+    await harness.ekyc.claimReview(journeyId, { reviewer: 'op-b' });
+    await harness.ekyc.review(journeyId, { ...decision, reasonCode: 'document_readable' });
+    expect(await harness.ekyc.result(journeyId)).toMatchObject({
+      outcome: 'approved',
+      reasons: ['document_warning', 'review_approved', 'document_readable'],
+      review: { reviewer: 'op-b', decision: 'approved', reason: 'looks fine', reasonCode: 'document_readable' },
+    });
+  });
+
+  it('a claim lapses on its own, and the case goes back to the queue', async () => {
+    const journeyId = await journeyInReview({ timers: { ...FAST_TIMERS, reviewClaimMs: 1_500 } });
+    await harness.ekyc.claimReview(journeyId, { reviewer: 'op-a' });
+    await until('the claim to lapse in visibility', async () =>
+      (await queueEntry(journeyId, 'EkycStage = "in_review" AND EkycReviewClaim IS NULL')) ? true : undefined,
+    );
+    expect((await harness.ekyc.status(journeyId)).review?.claimedBy).toBeUndefined();
+    await harness.ekyc.review(journeyId, { decision: 'rejected', reviewer: 'op-b', reason: 'screen recapture' });
+    expect(await harness.ekyc.result(journeyId)).toMatchObject({ outcome: 'rejected' });
+  });
+
+  it('two reviewers deciding at once: one decision, the other refused', async () => {
+    const journeyId = await journeyInReview();
+    const decide = (reviewer: string, decision: 'approved' | 'rejected') =>
+      harness.ekyc.review(journeyId, { decision, reviewer, reason: `decided by ${reviewer}` }).then(
+        () => 'decided',
+        (error: unknown) =>
+          error instanceof JourneyClosedError
+            ? 'closed'
+            : (((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type ?? String(error)),
+      );
+    const answers = await Promise.all([decide('op-a', 'approved'), decide('op-b', 'rejected')]);
+    expect(answers.filter((answer) => answer === 'decided')).toHaveLength(1);
+    expect(answers.filter((answer) => answer !== 'decided')).toEqual([
+      expect.stringMatching(/^(JourneyNotInReview|closed)$/),
+    ]);
+    const result = await harness.ekyc.result(journeyId);
+    expect(result.review?.reviewer).toBe(answers[0] === 'decided' ? 'op-a' : 'op-b');
+  });
+
+  it('a decision after the deadline is refused: the journey ended with the policy default', async () => {
+    const journeyId = await journeyInReview({ timers: { ...FAST_TIMERS, reviewDeadlineMs: 1_000 } });
+    expect(await harness.ekyc.result(journeyId)).toMatchObject({ reasons: ['document_warning', 'review_timeout'] });
+    await expect(
+      harness.ekyc.review(journeyId, { decision: 'approved', reviewer: 'op-a', reason: 'too late' }),
+    ).rejects.toBeInstanceOf(JourneyClosedError);
+  });
+});
+
+describe('four-eyes rejection', () => {
+  it('a rejection waits for a second, different reviewer, and both are on the result', async () => {
+    const journeyId = await journeyInReview({ policy: { fourEyesRejection: true } });
+    const first = { decision: 'rejected', reviewer: 'op-a', reason: 'edited photo', reasonCode: 'tampering' } as const;
+    const afterFirst = await harness.ekyc.review(journeyId, first);
+    expect(afterFirst).toMatchObject({
+      stage: 'in_review',
+      review: { firstRejection: { reviewer: 'op-a', reasonCode: 'tampering' } },
+    });
+    await until('the second step in visibility', () => queueEntry(journeyId, 'EkycReviewStep = "second"'));
+    expect(await refusal(harness.ekyc.review(journeyId, first))).toBe('JourneySecondReviewerNeeded');
+
+    await harness.ekyc.review(journeyId, { decision: 'rejected', reviewer: 'op-b', reason: 'agree: edited' });
+    expect(await harness.ekyc.result(journeyId)).toMatchObject({
+      outcome: 'rejected',
+      reasons: ['document_warning', 'review_rejected'],
+      review: {
+        reviewer: 'op-b',
+        firstRejection: { reviewer: 'op-a', reason: 'edited photo', reasonCode: 'tampering' },
+      },
+    });
+  });
+
+  it('an approval needs one reviewer only', async () => {
+    const journeyId = await journeyInReview({ policy: { fourEyesRejection: true } });
+    await harness.ekyc.review(journeyId, { decision: 'approved', reviewer: 'op-a', reason: 'fine' });
+    expect(await harness.ekyc.result(journeyId)).toMatchObject({ outcome: 'approved' });
+  });
+});
