@@ -56,7 +56,8 @@ describe('review claims', () => {
   it('a claimed case is taken for everyone else until its reviewer releases it', async () => {
     const journeyId = await journeyInReview();
     const claimed: JourneyStatus = await harness.ekyc.claimReview(journeyId, { reviewer: 'op-a' });
-    expect(claimed.review).toMatchObject({ claimedBy: 'op-a', deadline: expect.any(String) });
+    expect(claimed.review?.claimedBy).toBe('op-a');
+    expect(Date.parse(claimed.review?.deadline ?? '')).toBeGreaterThan(Date.now());
 
     expect(await refusal(harness.ekyc.claimReview(journeyId, { reviewer: 'op-b' }))).toBe('JourneyReviewClaimed');
     const decision = { decision: 'approved', reviewer: 'op-b', reason: 'looks fine' } as const;
