@@ -44,6 +44,7 @@ import { JourneyInputError, parseJourneyInput } from './journey-input';
 import { faceIdCallMs } from '../workflows/journey-durations';
 import type { JourneyInput } from '../workflows/types';
 import { listJourneys, type JourneyListFilter, type JourneySummary } from './journey-list';
+import { listReviewQueue, type ReviewQueueFilter, type ReviewQueuePage } from './review-queue';
 
 /** What a backend gets back from {@link EkycClient.startJourney}. */
 export interface StartedJourney extends IssuedToken {
@@ -316,6 +317,11 @@ export class EkycClient {
   /** Journeys of this client's task queue filtered by stage, outcome or flow (visibility: eventually consistent). */
   list(filter: JourneyListFilter = {}): Promise<JourneySummary[]> {
     return listJourneys(this.client, this.taskQueue, filter);
+  }
+
+  /** Journeys waiting for a reviewer, soonest deadline first, from visibility alone (no journey is queried). */
+  reviewQueue(filter: ReviewQueueFilter = {}): Promise<ReviewQueuePage> {
+    return listReviewQueue(this.client, this.taskQueue, filter);
   }
 
   /**
