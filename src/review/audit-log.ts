@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { ArchiveStore } from '../archive/store';
+
+/** What a reviewer or auditor did. */
+export type AuditAction =
+  'case_viewed' | 'media_viewed' | 'review_claimed' | 'review_released' | 'review_decided' | 'audit_exported';
+
+/** Who may act: reviewers decide, auditors only read. */
+export type ReviewRole = 'reviewer' | 'auditor';
+
+/**
+ * One entry of the audit log: ids, enums and codes only. Never personal data and never a reviewer's note (that stays in
+ * the journey's encrypted history); `actor` is the operator's id from the identity provider.
+ */
+export interface AuditRecord {
+  id: string;
+  /** ISO timestamp. */
+  at: string;
+  actor: string;
+  role: ReviewRole;
+  action: AuditAction;
+  journeyId?: string;
+  /** Ids and codes that say what: the media kind viewed, the decision and its reason code. */
+  detail?: Record<string, string>;
+}
+
+/** Where the log lives in the store: one object per entry under a folder per UTC day. */
+const PREFIX = 'audit/';
+const DAY_MS = 24 * 3600 * 1000;
+
+/** A day folder name: `YYYY-MM-DD`. */
+function dayOf(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/**
+ * The reviewers' audit log: append-only, in the archive store every gateway shares, so it outlives the namespace's
+ * retention and no gateway can lose another's entries. Each entry is written once with a create-only write (an entry
+ * is never rewritten); `exportLines` reads a period back as JSON Lines, oldest first.
+ */
+export class AuditLog {
+  /** Orders this process's entries of one millisecond (entries of several gateways in one millisecond are unordered). */
+  private sequence = 0;
+
+  constructor(
+    private readonly store: ArchiveStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Records one action; resolves once the entry is durable. */
+  async append(entry: Omit<AuditRecord, 'id' | 'at'>): Promise<AuditRecord> {
+    const at = this.now();
+    const record: AuditRecord = { id: randomUUID(), at: at.toISOString(), ...entry };
+    // The time first, so a day's keys list in order; then this process's sequence, then the id that keeps gateways apart.
+    this.sequence = (this.sequence + 1) % 1_000_000;
+    const stamp = `${String(at.getTime()).padStart(15, '0')}-${String(this.sequence).padStart(6, '0')}`;
+    const key = `${PREFIX}${dayOf(at)}/${stamp}-${record.id}.json`;
+    const written = await this.store.putIfVersion(
+      key,
+      Buffer.from(JSON.stringify(record)),
+      'application/json',
+      undefined,
+    );
+    if (!written) throw new Error(`audit entry ${key} already exists`);
+    return record;
+  }
+
+  /** Every entry from `from` (inclusive) to `to` (exclusive), oldest first, one JSON object per line. */
+  async *exportLines(from: Date, to: Date): AsyncGenerator<string> {
+    for (
+      let day = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+      day < to.getTime();
+      day += DAY_MS
+    ) {
+      const keys = (await this.store.list(`${PREFIX}${dayOf(new Date(day))}/`)).sort();
+      for (const key of keys) {
+        const object = await this.store.readVersioned(key);
+        if (!object) continue;
+        const record = JSON.parse(object.body.toString('utf8')) as AuditRecord;
+        if (record.at >= from.toISOString() && record.at < to.toISOString()) yield `${JSON.stringify(record)}\n`;
+      }
+    }
+  }
+
+  /** Removes the days wholly older than `before` (the audit's retention); returns how many entries went. */
+  async purgeBefore(before: Date): Promise<number> {
+    const cutoff = dayOf(before);
+    const keys = (await this.store.list(PREFIX)).filter((key) => key.slice(PREFIX.length, PREFIX.length + 10) < cutoff);
+    for (const key of keys) await this.store.delete(key);
+    return keys.length;
+  }
+}
