@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { clientSecretFor } from '../../../src/client/client-secret';
-import { encodeJpeg } from '../../../src/emulator/jpeg';
+import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import { createGateway } from '../../../src/gateway/server';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { FAST_TIMERS } from '../../support/journeys';

@@ -9,7 +9,7 @@ import {
   syntheticPerson,
 } from '../../../src/emulator/card-info';
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/emulator/defaults';
-import { encodeJpeg } from '../../../src/emulator/jpeg';
+import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import { createGateway } from '../../../src/gateway/server';
 import { createLogger, type DestinationStream } from '../../../src/logging';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';

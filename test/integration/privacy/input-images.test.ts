@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inputPrefix } from '../../../src/archive/keys';
 import { purgeJourneyMedia } from '../../../src/archive/retention';
 import { JourneyClosedError } from '../../../src/client/ekyc-client';
-import { encodeJpeg } from '../../../src/emulator/jpeg';
+import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import type { retentionSweep } from '../../../src/workflows/retention-sweep';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { FAST_TIMERS } from '../../support/journeys';
