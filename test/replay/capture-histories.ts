@@ -14,7 +14,7 @@ import type { Scenario } from '../../src/emulator/scenarios';
 import { FLOWS, type Flow } from '../../src/workflows/types';
 import { historyToJson } from '../support/history-json';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
-import { FAST_TIMERS, inputFor } from '../support/journeys';
+import { FAST_TIMERS, inputFor, waitForStage } from '../support/journeys';
 import { startTestDevServer } from '../support/dev-server';
 
 const outDir = resolve(__dirname, '..', 'fixtures', 'histories');
@@ -39,9 +39,7 @@ const captures: Capture[] = [
     flow: 'ekyc',
     run: async (harness, journeyId, token) => {
       await finish('document_warning')(harness, journeyId, token);
-      for (let i = 0; i < 100 && (await harness.ekyc.status(journeyId)).stage !== 'in_review'; i += 1) {
-        await new Promise((done) => setTimeout(done, 200));
-      }
+      await waitForStage(harness, journeyId, 'in_review', 20_000);
       await harness.ekyc.review(journeyId, { decision: 'approved', reviewer: 'op-1', reason: 'glare only' });
     },
   },
