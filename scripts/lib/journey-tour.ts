@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { fetch, type Dispatcher } from 'undici';
 import type { CardScenario } from '../../src/emulator/cards';
-import { encodeJpeg } from '../../src/emulator/jpeg';
+import { encodeJpeg } from '../../src/emulator/image-encoding';
 import type { SandboxClient } from '../../src/emulator/sandbox-client';
 import type { Scenario } from '../../src/emulator/scenarios';
 import type { JourneyEvent } from '../../src/workflows/types';

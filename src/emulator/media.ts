@@ -3,8 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerResponse } from 'node:http';
 import type { EmulatorClock } from './clock';
 import { NO_MEDIA_FAULTS, type MediaFaults } from './faults';
-import { encodeJpeg, withJpegComment } from './jpeg';
-import { encodePng, withPngText } from './png';
+import { encodeJpeg, encodePng } from './image-encoding';
 import { safeEqual } from './signature';
 
 /** A file the emulator hands out: its bytes and the MD5 it advertises. */
@@ -130,7 +129,7 @@ const COMMENT = 'ekyc-journeys sandbox: synthetic image, not a real person';
 // costliest thing the emulator does.
 const cache = new Map<string, Asset>();
 const base64Cache = new WeakMap<Asset, string>();
-const pictures = new Map<string, Buffer>();
+const pixelCache = new Map<string, Uint8Array>();
 
 function cached(key: string, build: () => Asset): Asset {
   let asset = cache.get(key);
@@ -141,14 +140,14 @@ function cached(key: string, build: () => Asset): Asset {
   return asset;
 }
 
-/** Encodes a picture once; variants only differ by a comment, which changes their bytes and MD5 for free. */
-function picture(key: string, encode: () => Buffer): Buffer {
-  let bytes = pictures.get(key);
-  if (!bytes) {
-    bytes = encode();
-    pictures.set(key, bytes);
+/** Paints a picture once; its variants are encodings of the same pixels. */
+function pixels(kind: string, width: number, height: number, paint: (x: number, y: number) => Rgb): Uint8Array {
+  let rgb = pixelCache.get(kind);
+  if (!rgb) {
+    rgb = fill(width, height, paint);
+    pixelCache.set(kind, rgb);
   }
-  return bytes;
+  return rgb;
 }
 
 function jpegVariant(
@@ -161,8 +160,9 @@ function jpegVariant(
 ): Asset {
   const v = variant % IMAGE_VARIANTS;
   return cached(`${kind}-${v}`, () => {
-    const base = picture(kind, () => encodeJpeg(width, height, fill(width, height, paint(width, height)), 85));
-    return makeAsset(name, 'image/jpeg', withJpegComment(base, `${COMMENT} (variant ${v})`));
+    const rgb = pixels(kind, width, height, paint(width, height));
+    // Variants differ only by their comment, which changes their bytes and MD5.
+    return makeAsset(name, 'image/jpeg', encodeJpeg(width, height, rgb, 85, `${COMMENT} (variant ${v})`));
   });
 }
 
@@ -176,8 +176,10 @@ function pngVariant(
 ): Asset {
   const v = variant % IMAGE_VARIANTS;
   return cached(`${kind}-${v}`, () => {
-    const base = picture(kind, () => encodePng(width, height, fill(width, height, paint(width, height))));
-    return makeAsset(name, 'image/png', withPngText(base, 'Comment', `${COMMENT} (variant ${v})`));
+    const rgb = pixels(kind, width, height, paint(width, height));
+    // pngjs writes no text chunks: each variant uses another scanline filter (0-3), so the same picture gets different
+    // bytes and MD5.
+    return makeAsset(name, 'image/png', encodePng(width, height, rgb, v));
   });
 }
 

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { ArchiveStore } from '../archive/store';
 
 /** What a reviewer or auditor did. */
-export type AuditAction =
+type AuditAction =
   'case_viewed' | 'media_viewed' | 'review_claimed' | 'review_released' | 'review_decided' | 'audit_exported';
 
 /** Who may act: reviewers decide, auditors only read. */
-export type ReviewRole = 'reviewer' | 'auditor';
+type ReviewRole = 'reviewer' | 'auditor';
 
 /**
  * One entry of the audit log: ids, enums and codes only. Never personal data and never a reviewer's note (that stays in

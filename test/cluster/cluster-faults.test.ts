@@ -14,6 +14,7 @@ import { SANDBOX_API_KEY } from '../../src/gateway/sandbox-defaults';
 import { archiveEnv } from '../../scripts/cluster/minio';
 import { clusterTlsFiles, tlsConnectionOption, type ClusterTls } from '../../scripts/cluster/tls';
 import { startWebhookReceiver, type WebhookReceiver } from '../../scripts/lib/webhook-receiver';
+import { eventually } from '../support/eventually';
 import { clusterSecrets, startClusterProcess, type ClusterProcess } from './cluster-process';
 
 /**
@@ -81,12 +82,14 @@ async function retrying(url: string, init: RequestInit, attempts = 120): Promise
     } catch (error) {
       if (attempt >= attempts) throw error;
     }
+    // The backend's own back-off between two tries: part of the behaviour this test plays, not a wait for an event.
     await new Promise((wait) => setTimeout(wait, 1_000));
   }
 }
 
 /** The gateways' error lines (a moment after the answer, so its log line is in), to explain an unexpected answer. */
 async function gatewayErrors(): Promise<string> {
+  // Only on a failure, to explain it: nothing marks the last log line of a request, so this gives it a moment.
   await new Promise((wait) => setTimeout(wait, 2_000));
   const lines = cluster
     .output()
@@ -101,8 +104,8 @@ interface Played {
   expected: 'approved' | 'rejected';
 }
 
-/** One journey: started on one gateway, reported finished on the other. */
-async function play(index: number): Promise<Played> {
+/** One journey: started on one gateway (then `onStarted`), reported finished on the other. */
+async function play(index: number, onStarted: () => void = () => undefined): Promise<Played> {
   const reference = `cluster-fault-${index}`;
   const expected = index % 4 === 3 ? 'rejected' : 'approved';
   const [startOn, finishOn] = index % 2 === 0 ? cluster.gatewayUrls : [...cluster.gatewayUrls].reverse();
@@ -118,6 +121,7 @@ async function play(index: number): Promise<Played> {
   if (started.status !== 201)
     throw new Error(`start answered ${started.status} ${await started.text()}${await gatewayErrors()}`);
   const { journeyId, token, clientSecret } = (await started.json()) as Record<string, string>;
+  onStarted();
   await sandbox.complete(token as string, expected === 'approved' ? 'pass' : 'spoof');
   const finished = await retrying(`${finishOn}/v1/journeys/${encodeURIComponent(journeyId as string)}/finished`, {
     method: 'POST',
@@ -129,12 +133,19 @@ async function play(index: number): Promise<Played> {
   return { reference, journeyId: journeyId as string, expected };
 }
 
-/** Runs a wave of journeys, and `fault` a moment after it began. */
+/** Runs a wave of journeys, and `fault` once half of them have started. */
 async function wave(first: number, fault: () => void | Promise<void>): Promise<Played[]> {
+  let started = 0;
   const journeys = Array.from({ length: PER_WAVE }, (_, offset) =>
-    new Promise((wait) => setTimeout(wait, offset * 250)).then(() => play(first + offset)),
+    // Backends' traffic arrives spread out (one journey every 250 ms), so the fault meets journeys in every stage.
+    new Promise((wait) => setTimeout(wait, offset * 250)).then(() => play(first + offset, () => (started += 1))),
   );
-  await new Promise((wait) => setTimeout(wait, 1_500));
+  await eventually(
+    () => {
+      if (started < PER_WAVE / 2) throw new Error(`${started} of ${PER_WAVE} journeys started`);
+    },
+    { what: 'half of the wave started', timeoutMs: 5 * 60_000 },
+  );
   await fault();
   return Promise.all(journeys);
 }
@@ -228,16 +239,18 @@ describe('npm run cluster under faults', () => {
     }
 
     // Every outcome arrives by webhook, at least once; a repeated delivery carries the same event id.
-    const arrived = await receiver.waitFor(
-      (received) =>
-        played.every((journey) =>
-          received.some(
-            (item) => item.event.journeyId === journey.journeyId && item.event.type === 'journey.completed',
-          ),
-        ),
-      10 * 60_000,
+    await eventually(
+      () => {
+        const missing = played.filter(
+          (journey) =>
+            !receiver.received.some(
+              (item) => item.event.journeyId === journey.journeyId && item.event.type === 'journey.completed',
+            ),
+        );
+        if (missing.length > 0) throw new Error(`no completed webhook yet for ${missing.length} journeys`);
+      },
+      { what: 'a completed webhook for every journey', timeoutMs: 10 * 60_000, intervalMs: 1_000 },
     );
-    expect(arrived).toBe(true);
     expect(receiver.refused()).toBe(0);
     for (const journey of played) {
       const completed = receiver.received.filter(
@@ -252,18 +265,16 @@ describe('npm run cluster under faults', () => {
       const result = (await temporal.workflow.getHandle(journey.journeyId).result()) as { outcome: string };
       expect(result.outcome).toBe(journey.expected);
       // Visibility (SQL, written after the history) catches up within moments.
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const runs = [];
-        for await (const run of temporal.workflow.list({ query: `WorkflowId = '${journey.journeyId}'` })) {
-          runs.push(run.status.name);
-        }
-        if (runs.join() === 'COMPLETED' || Date.now() > deadline) {
+      await eventually(
+        async () => {
+          const runs = [];
+          for await (const run of temporal.workflow.list({ query: `WorkflowId = '${journey.journeyId}'` })) {
+            runs.push(run.status.name);
+          }
           expect(runs).toEqual(['COMPLETED']);
-          break;
-        }
-        await new Promise((wait) => setTimeout(wait, 500));
-      }
+        },
+        { what: `one completed run of ${journey.journeyId} in visibility`, timeoutMs: 30_000, intervalMs: 500 },
+      );
     }
 
     // Every archived file matches the MD5 its manifest records.

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePortGroup, freePorts } from '../../scripts/lib/free-port';
+import { eventually } from '../support/eventually';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -55,16 +56,20 @@ export async function startClusterProcess(env: NodeJS.ProcessEnv, timeoutMs = 30
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const deadline = Date.now() + timeoutMs;
-  while (!output.includes('Press Ctrl-C to stop.')) {
-    if (child.exitCode !== null)
-      throw new Error(`npm run cluster exited with ${child.exitCode}:\n${output.slice(-4000)}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGINT');
-      throw new Error(`npm run cluster printed no banner within ${timeoutMs} ms:\n${output.slice(-4000)}`);
-    }
-    await new Promise((wait) => setTimeout(wait, 250));
+  try {
+    await eventually(
+      () => {
+        // A cluster that exited will never print it: stop waiting, and fail below with its exit code.
+        if (child.exitCode === null && !output.includes('Press Ctrl-C to stop.')) throw new Error('no banner yet');
+      },
+      { what: 'the banner of npm run cluster', timeoutMs },
+    );
+  } catch (error) {
+    child.kill('SIGINT');
+    throw new Error(`${(error as Error).message}:\n${output.slice(-4000)}`);
   }
+  if (child.exitCode !== null)
+    throw new Error(`npm run cluster exited with ${child.exitCode}:\n${output.slice(-4000)}`);
   return {
     dataDir,
     temporalAddress: `127.0.0.1:${frontend}`,

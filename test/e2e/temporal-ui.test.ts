@@ -23,7 +23,8 @@ import { createLogger } from '../../src/logging';
 import { TEMPORAL_CLI_PATH } from '../../src/temporal/dev-server';
 import { EKYC_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
-import { eventually, inputFor } from '../support/journeys';
+import { eventually } from '../support/eventually';
+import { inputFor } from '../support/journeys';
 
 const RESULTS = resolve(__dirname, '..', '..', 'test-results');
 const CODEC_TOKEN = 'e2e-codec-token-0000000001';
@@ -51,10 +52,13 @@ async function freePort(): Promise<number> {
 }
 
 async function waitForUi(url: string): Promise<void> {
-  await eventually(async () => {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`UI answered ${response.status}`);
-  }, 30_000);
+  await eventually(
+    async () => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`UI answered ${response.status}`);
+    },
+    { what: `the Temporal UI at ${url}`, timeoutMs: 30_000 },
+  );
 }
 
 beforeAll(async () => {
@@ -139,11 +143,14 @@ async function inputAndResult(page: Page, expected: RegExp): Promise<string> {
   await page.goto(workflowPage());
   const panel = page.locator('[data-testid="input-and-result"]');
   await panel.waitFor({ timeout: 30_000 });
-  return eventually(async () => {
-    const text = await panel.innerText();
-    if (!expected.test(text)) throw new Error(`the panel does not show ${String(expected)} yet:\n${text}`);
-    return text;
-  }, 30_000);
+  return eventually(
+    async () => {
+      const text = await panel.innerText();
+      if (!expected.test(text)) throw new Error(`the panel does not show ${String(expected)} yet:\n${text}`);
+      return text;
+    },
+    { what: `the panel to show ${String(expected)}`, timeoutMs: 30_000 },
+  );
 }
 
 it('the UI, with credentials included for the codec endpoint but no session, shows input and result encrypted', async () => {

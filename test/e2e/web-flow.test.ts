@@ -85,6 +85,6 @@ it('a user passes the web verification in a real browser and lands on the backen
   // The BizToken travelled in the return URL; it must not follow the browser to the backend's page.
   expect(finalRequests[0]?.referer ?? '').not.toContain(token);
 
-  const result = await resultOf(gw, journeyId, 30_000);
+  const result = await resultOf(gw, journeyId);
   expect(result.body).toMatchObject({ journeyId, flow: 'web', outcome: 'approved', reasons: ['all_checks_passed'] });
 });

@@ -21,7 +21,8 @@ import type { deliverJourneyEvent } from '../../src/workflows/deliver-journey-ev
 import type { retentionSweep } from '../../src/workflows/retention-sweep';
 import type { RetentionSweepInput, SweepTotals } from '../../src/workflows/retention-types';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
-import { eventually, inputFor } from '../support/journeys';
+import { eventually } from '../support/eventually';
+import { inputFor } from '../support/journeys';
 
 const SECRETS = ['current-webhook-secret-0000', 'previous-webhook-secret-000'];
 
@@ -53,10 +54,16 @@ describe('webhooks, delivered by the workflow', () => {
     await harness.ekyc.userFinished(started.journeyId);
     const ofJourney = () => receiver.received.filter((delivery) => delivery.event.journeyId === started.journeyId);
 
-    await eventually(() => expect(ofJourney().map((d) => d.event.type)).toContain('journey.in_review'), 30_000);
+    await eventually(() => expect(ofJourney().map((d) => d.event.type)).toContain('journey.in_review'), {
+      what: 'the in_review webhook',
+      timeoutMs: 30_000,
+    });
     await harness.ekyc.review(started.journeyId, { decision: 'approved', reviewer: 'op-9', reason: 'checked' });
     await harness.ekyc.result(started.journeyId);
-    await eventually(() => expect(ofJourney().map((d) => d.event.type)).toContain('journey.completed'), 30_000);
+    await eventually(() => expect(ofJourney().map((d) => d.event.type)).toContain('journey.completed'), {
+      what: 'the completed webhook',
+      timeoutMs: 30_000,
+    });
 
     const review = ofJourney().find((d) => d.event.type === 'journey.in_review');
     const completed = ofJourney().find((d) => d.event.type === 'journey.completed');
@@ -92,12 +99,15 @@ describe('webhooks, delivered by the workflow', () => {
       harness.client.workflow.getHandle(afterJourneyWorkflowId(started.journeyId)).describe(),
     ).rejects.toThrow(WorkflowNotFoundError);
     // Nothing of the file's journeys is left running on its queue (visibility is eventually consistent: one bound).
-    await eventually(async () => {
-      const running: string[] = [];
-      const query = `TaskQueue = "${harness.taskQueue}" AND ExecutionStatus = "Running"`;
-      for await (const execution of harness.client.workflow.list({ query })) running.push(execution.workflowId);
-      expect(running).toEqual([]);
-    }, 20_000);
+    await eventually(
+      async () => {
+        const running: string[] = [];
+        const query = `TaskQueue = "${harness.taskQueue}" AND ExecutionStatus = "Running"`;
+        for await (const execution of harness.client.workflow.list({ query })) running.push(execution.workflowId);
+        expect(running).toEqual([]);
+      },
+      { what: 'no running workflow on the queue', timeoutMs: 20_000 },
+    );
   });
 });
 
@@ -249,11 +259,14 @@ describe('retention sweep', () => {
       expect(description.policies.overlap).toBe('SKIP');
       expect(description.action).toMatchObject({ workflowType: 'retentionSweep', taskQueue: harness.taskQueue });
       await schedule.trigger();
-      const run = await eventually(async () => {
-        const [action] = (await schedule.describe()).info.recentActions;
-        expect(action).toBeDefined();
-        return action?.action.workflow.workflowId as string;
-      }, 20_000);
+      const run = await eventually(
+        async () => {
+          const [action] = (await schedule.describe()).info.recentActions;
+          expect(action).toBeDefined();
+          return action?.action.workflow.workflowId as string;
+        },
+        { what: 'the triggered sweep among recent actions', timeoutMs: 20_000 },
+      );
       expect(await harness.client.workflow.getHandle(run).result()).toMatchObject({ held: 0 });
     } finally {
       await schedule.delete();

@@ -1,6 +1,6 @@
 import type { CardScenario } from '../../src/emulator/cards';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
-import { archivedMd5, inputFor } from '../support/journeys';
+import { archivedMd5, inputFor, waitForStage } from '../support/journeys';
 
 let harness: JourneyHarness;
 beforeAll(async () => {
@@ -42,9 +42,7 @@ describe('the document step (ApplyCardVerification, then GetCardVerificationResu
 
   it('WARNING: the journey goes to review', async () => {
     const started = await withDocument('document_warning', 0);
-    for (let i = 0; i < 60 && (await harness.ekyc.status(started.journeyId)).stage !== 'in_review'; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await waitForStage(harness, started.journeyId, 'in_review');
     const status = await harness.ekyc.status(started.journeyId);
     expect(status).toMatchObject({ stage: 'in_review', reasons: ['document_warning'] });
     await harness.ekyc.review(started.journeyId, { decision: 'approved', reviewer: 'op-3', reason: 'checked by hand' });

@@ -1,7 +1,7 @@
 import type { Scenario } from '../../src/emulator/scenarios';
 import { FLOWS, type Flow } from '../../src/workflows/types';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
-import { archivedMd5, inputFor } from '../support/journeys';
+import { archivedMd5, inputFor, waitForStage } from '../support/journeys';
 
 let harness: JourneyHarness;
 beforeAll(async () => {
@@ -64,7 +64,7 @@ describe('each emulator scenario reaches its outcome and reason', () => {
     const started = await harness.ekyc.startJourney(await inputFor(harness, 'ekyc', reference));
     await harness.sandbox.complete(started.token, 'document_warning');
     await harness.ekyc.userFinished(started.journeyId);
-    await expectStage(started.journeyId, 'in_review');
+    await waitForStage(harness, started.journeyId, 'in_review');
     const status = await harness.ekyc.review(started.journeyId, {
       decision: 'approved',
       reviewer: 'op-7',
@@ -85,13 +85,3 @@ describe('each emulator scenario reaches its outcome and reason', () => {
     expect(result).toMatchObject({ outcome: 'expired', reasons: ['result_not_finished'], media: [] });
   });
 });
-
-async function expectStage(journeyId: string, stage: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const status = await harness.ekyc.status(journeyId);
-    if (status.stage === stage) return;
-    if (Date.now() > deadline) throw new Error(`journey stayed in ${status.stage}, expected ${stage}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

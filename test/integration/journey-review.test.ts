@@ -2,7 +2,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { JourneyClosedError } from '../../src/client/ekyc-client';
 import type { JourneyStatus } from '../../src/workflows/types';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
-import { FAST_TIMERS, inputFor } from '../support/journeys';
+import { eventually } from '../support/eventually';
+import { FAST_TIMERS, inputFor, waitForStage } from '../support/journeys';
 
 let harness: JourneyHarness;
 beforeAll(async () => {
@@ -20,15 +21,16 @@ async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
   return ((error as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
 }
 
-/** Polls `check` until it returns a value, within a bounded deadline. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+/** Waits until `check` finds something, as the shared `eventually` does. */
+function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+  return eventually(
+    async () => {
+      const value = await check();
+      if (value === undefined) throw new Error('not yet');
+      return value;
+    },
+    { what },
+  );
 }
 
 /** An eKYC journey whose document warning sends it to review. */
@@ -38,9 +40,7 @@ async function journeyInReview(overrides: Record<string, unknown> = {}): Promise
   const started = await harness.ekyc.startJourney({ ...input, ...overrides });
   await harness.sandbox.complete(started.token, 'document_warning');
   await harness.ekyc.userFinished(started.journeyId);
-  await until('the review stage', async () =>
-    (await harness.ekyc.status(started.journeyId)).stage === 'in_review' ? true : undefined,
-  );
+  await waitForStage(harness, started.journeyId, 'in_review');
   return started.journeyId;
 }
 

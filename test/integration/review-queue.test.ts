@@ -1,4 +1,5 @@
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
+import { eventually } from '../support/eventually';
 import { FAST_TIMERS, inputFor } from '../support/journeys';
 
 let harness: JourneyHarness;
@@ -46,11 +47,10 @@ describe('the review queue', () => {
     journeys.in2h = await sendToReview('device', 2 * 60 * MINUTE);
     journeys.in30m = await sendToReview('document', 30 * MINUTE);
     journeys.in20h = await sendToReview('document', 20 * 60 * MINUTE);
-    const deadline = Date.now() + 30_000;
-    while ((await harness.ekyc.reviewQueue()).waiting < 5) {
-      if (Date.now() > deadline) throw new Error('the journeys never all reached the review queue');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await eventually(async () => expect((await harness.ekyc.reviewQueue()).waiting).toBe(5), {
+      what: 'all five journeys in the review queue',
+      timeoutMs: 30_000,
+    });
   });
 
   afterAll(async () => {
@@ -82,11 +82,9 @@ describe('the review queue', () => {
     expect(await readQueue({ flow: 'liveness' }, 10)).toEqual([]);
     expect(await readQueue({ flow: 'ekyc' }, 10)).toHaveLength(5);
     await harness.ekyc.claimReview(journeys.in30m as string, { reviewer: 'op-q' });
-    const deadline = Date.now() + 20_000;
-    while (!(await readQueue({ claim: 'claimed' }, 10)).includes(journeys.in30m as string)) {
-      if (Date.now() > deadline) throw new Error('the claim never reached visibility');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await eventually(async () => expect(await readQueue({ claim: 'claimed' }, 10)).toContain(journeys.in30m), {
+      what: 'the claim in visibility',
+    });
     expect(await readQueue({ claim: 'unclaimed' }, 10)).not.toContain(journeys.in30m);
     const claimed = (await harness.ekyc.reviewQueue({ claim: 'claimed' })).cases[0];
     expect(claimed).toMatchObject({ journeyId: journeys.in30m, claimedBy: 'op-q' });

@@ -13,9 +13,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Scenario } from '../../src/emulator/scenarios';
 import { FLOWS, type Flow } from '../../src/workflows/types';
+import { eventually } from '../support/eventually';
 import { historyToJson } from '../support/history-json';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
-import { FAST_TIMERS, inputFor } from '../support/journeys';
+import { FAST_TIMERS, inputFor, waitForStage } from '../support/journeys';
 import { startTestDevServer } from '../support/dev-server';
 
 const outDir = resolve(__dirname, '..', 'fixtures', 'histories');
@@ -40,9 +41,7 @@ const captures: Capture[] = [
     flow: 'ekyc',
     run: async (harness, journeyId, token) => {
       await finish('document_warning')(harness, journeyId, token);
-      for (let i = 0; i < 100 && (await harness.ekyc.status(journeyId)).stage !== 'in_review'; i += 1) {
-        await new Promise((done) => setTimeout(done, 200));
-      }
+      await waitForStage(harness, journeyId, 'in_review', 20_000);
       await harness.ekyc.review(journeyId, { decision: 'approved', reviewer: 'op-1', reason: 'glare only' });
     },
   },
@@ -76,12 +75,15 @@ const captures: Capture[] = [
     overrides: { policy: { fourEyesRejection: true }, timers: { ...FAST_TIMERS, reviewClaimMs: 1_000 } },
     run: async (harness, journeyId, token) => {
       await finish('document_warning')(harness, journeyId, token);
-      for (let i = 0; i < 100 && (await harness.ekyc.status(journeyId)).stage !== 'in_review'; i += 1) {
-        await new Promise((done) => setTimeout(done, 200));
-      }
+      await waitForStage(harness, journeyId, 'in_review');
       await harness.ekyc.claimReview(journeyId, { reviewer: 'op-1' });
-      // Long enough for the 1 s claim to lapse on the journey's own timer.
-      await new Promise((done) => setTimeout(done, 1_500));
+      // The 1 s claim lapses on the journey's own timer.
+      await eventually(
+        async () => {
+          if ((await harness.ekyc.status(journeyId)).review?.claimedBy) throw new Error('still claimed');
+        },
+        { what: 'the claim to lapse' },
+      );
       await harness.ekyc.claimReview(journeyId, { reviewer: 'op-2' });
       await harness.ekyc.releaseReview(journeyId, { reviewer: 'op-2' });
       await harness.ekyc.review(journeyId, {

@@ -24,7 +24,7 @@ import {
   UNENCRYPTED_GUARD_PATH,
 } from '../../src/codec';
 import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaults';
-import { encodeJpeg } from '../../src/emulator/jpeg';
+import { encodeJpeg } from '../../src/emulator/image-encoding';
 import { startEmulator } from '../../src/emulator';
 import type { SandboxClient } from '../../src/emulator/sandbox-client';
 import { journeyExists } from '../../src/client/journey-exists';

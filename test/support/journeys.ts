@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Flow, JourneyTimers } from '../../src/workflows/types';
+import { eventually } from './eventually';
 import type { JourneyHarness } from './journey-harness';
 
 /** Timers shrunk so a whole journey, reconciliation and expiry included, runs in seconds. */
@@ -60,17 +61,23 @@ export async function startPassedLiveness(harness: JourneyHarness, prefix: strin
   return started;
 }
 
-/** Polls until `check` passes or the timeout elapses (for asynchronous effects like visibility). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+/**
+ * Waits until the journey's status query answers `stage`: a stage change has no event a caller can wait on, so this
+ * polls the query within a bounded deadline.
+ */
+export async function waitForStage(
+  harness: Pick<JourneyHarness, 'ekyc'>,
+  journeyId: string,
+  stage: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const now = (await harness.ekyc.status(journeyId)).stage;
+      if (now !== stage) throw new Error(`the journey is in stage ${now}`);
+    },
+    { what: `journey ${journeyId} in stage ${stage}`, timeoutMs },
+  );
 }
 
 export { createReadStream };

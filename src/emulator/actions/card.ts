@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CARD_NATIONALITIES, CARD_TYPES, cardKindFor, legacyCardInfo, syntheticPerson } from '../card-info';
 import { ApiError } from '../envelope';
-import { PNG_SIGNATURE } from '../png';
 import {
   type ActionDef,
   HK_JKT_SG_REGIONS,
@@ -14,6 +13,9 @@ import {
 } from './common';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The eight bytes every PNG starts with. */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Decodes a Base64 document image, refusing anything that is not a PNG or JPEG (the documented formats). */
 function decodeImage(name: string, base64: string): Buffer {

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { openArchiveStore } from '../../../src/archive/open-store';
 import type { S3Store } from '../../../src/archive/s3-store';
+import { eventually } from '../../support/eventually';
 
 /** Path of the MinIO server `npm run tools` builds from its Go module. */
 const MINIO_PATH = resolve(__dirname, '..', '..', '..', '.tools', 'bin', 'minio');
@@ -38,17 +39,16 @@ function freePort(): Promise<number> {
 }
 
 async function waitHealthy(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`minio exited with ${child.exitCode} before it was ready`);
-    const ok = await fetch(`${endpoint}/minio/health/ready`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`minio was not ready within ${timeoutMs} ms`);
-    await new Promise((wait) => setTimeout(wait, 150));
-  }
+  await eventually(
+    async () => {
+      // A server that died will never be ready: stop asking, and fail below with its exit code.
+      if (child.exitCode !== null) return;
+      const response = await fetch(`${endpoint}/minio/health/ready`);
+      if (!response.ok) throw new Error(`the readiness check answered ${response.status}`);
+    },
+    { what: 'minio ready', timeoutMs, intervalMs: 150 },
+  );
+  if (child.exitCode !== null) throw new Error(`minio exited with ${child.exitCode} before it was ready`);
 }
 
 /** Starts MinIO (built by `npm run tools`), waits until it is ready and creates one bucket. */

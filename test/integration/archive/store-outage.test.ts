@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
 import type { PutExpectations, StoredObject } from '../../../src/archive/store';
 import { ARCHIVE_UNAVAILABLE_REASON } from '../../../src/contracts/failure-types';
+import { eventually } from '../../support/eventually';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { startPassedLiveness } from '../../support/journeys';
 
@@ -52,9 +53,10 @@ test('a disk full for longer than a few attempts is waited out, and every file i
   const started = await startPassedLiveness(harness, 'disk-full-short', { resultWindowMs: 120_000 });
   await harness.ekyc.userFinished(started.journeyId);
   // More attempts than the four a download gets for its own failures.
-  const deadline = Date.now() + 30_000;
-  while (store.refused < 6 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-  expect(store.refused).toBeGreaterThanOrEqual(6);
+  await eventually(() => expect(store.refused).toBeGreaterThanOrEqual(6), {
+    what: 'six writes refused by the full disk',
+    timeoutMs: 30_000,
+  });
   store.full = false;
   const result = await harness.ekyc.result(started.journeyId);
   expect(result.outcome).toBe('approved');

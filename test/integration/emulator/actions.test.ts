@@ -1,5 +1,5 @@
 import { type RunningEmulator, startEmulator } from '../../../src/emulator';
-import { encodePng } from '../../../src/emulator/png';
+import { encodePng } from '../../../src/emulator/image-encoding';
 import { SIGN_METHODS, faceidClients, matching, anyOf, containing } from './sdk';
 
 let emulator: RunningEmulator;

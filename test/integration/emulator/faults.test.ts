@@ -1,5 +1,5 @@
 import { type RunningEmulator, startEmulator } from '../../../src/emulator';
-import { eventually } from '../../support/journeys';
+import { eventually } from '../../support/eventually';
 import { md5, send } from './raw';
 import { type SdkError, errorCode, faceidClients, anyOf } from './sdk';
 
@@ -40,14 +40,24 @@ describe('injected faults', () => {
     },
   );
 
-  it('latency delays the answer by latencyMs', async () => {
-    await emulator.sandbox.injectFault({ action: 'ApplyLivenessToken', fault: 'latency', latencyMs: 400, count: 1 });
-    const started = Date.now();
-    await call('ApplyLivenessToken', {});
-    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
-    const again = Date.now();
-    await call('ApplyLivenessToken', {});
-    expect(Date.now() - again).toBeLessThan(300);
+  it('latency holds one answer for latencyMs while the next call is answered at once', async () => {
+    const callsSoFar = async () => (await emulator.sandbox.stats()).actions.ApplyLivenessToken?.calls ?? 0;
+    const before = await callsSoFar();
+    // Far longer than one local call, so the held answer cannot arrive before the next call's.
+    await emulator.sandbox.injectFault({ action: 'ApplyLivenessToken', fault: 'latency', latencyMs: 3_000, count: 1 });
+    let heldAnswered = false;
+    const held = call('ApplyLivenessToken', {}).then((answer) => {
+      heldAnswered = true;
+      return answer;
+    });
+    // Counted when it arrives, right before the fault is drawn: from then on the fault is used up.
+    await eventually(async () => expect(await callsSoFar()).toBe(before + 1), {
+      what: 'the held call at the emulator',
+      intervalMs: 20,
+    });
+    expect(await call('ApplyLivenessToken', {})).toMatchObject({ SdkToken: anyOf(String) });
+    expect(heldAnswered).toBe(false);
+    expect(await held).toMatchObject({ SdkToken: anyOf(String) });
   });
 
   it('connection_reset drops the connection without an answer', async () => {
@@ -118,7 +128,9 @@ describe('injected faults', () => {
     const video = (await call('GetLivenessResult', { SdkToken: token })).Video as { Url: string; MD5: string };
     const download = send(video.Url);
     // Still sending well after it began: in flight, seen by polling the stats.
-    await eventually(async () => expect((await emulator.sandbox.stats()).media.inFlight).toBe(1));
+    await eventually(async () => expect((await emulator.sandbox.stats()).media.inFlight).toBe(1), {
+      what: 'the slowed download in flight',
+    });
     expect(md5((await download).body)).toBe(video.MD5);
     expect((await emulator.sandbox.stats()).media.inFlight).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { type RunningEmulator, startEmulator } from '../../../src/emulator';
-import { encodePng } from '../../../src/emulator/png';
+import { encodePng } from '../../../src/emulator/image-encoding';
 import { md5 } from './raw';
 import { errorCode, faceidClients } from './sdk';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { RunningEmulator } from '../../../src/emulator';
 import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/emulator/defaults';
-import { encodePng } from '../../../src/emulator/png';
+import { encodePng } from '../../../src/emulator/image-encoding';
 import {
   FaceIdClient,
   type FaceIdAction,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inputKey } from '../../../src/archive/keys';
+import { eventually } from '../../support/eventually';
 import { FAST_TIMERS } from '../../support/journeys';
 import {
   anyNumber,
@@ -260,14 +261,18 @@ describe('GET /v1/journeys', () => {
     const { journeyId } = (await start(livenessBody(gw.harness.reference('gw-list')))).body;
     await gw.call('POST', gw.path(journeyId, '/cancel'), { bearer: API_KEY });
     await resultOf(gw, journeyId);
-    const deadline = Date.now() + 20_000;
-    let listed: Answer;
-    do {
-      listed = await gw.call('GET', '/v1/journeys?stage=completed&outcome=cancelled&limit=100', { bearer: API_KEY });
-      expect(listed.status).toBe(200);
-      if (listed.body.journeys.some((journey) => journey.journeyId === journeyId)) break;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    } while (Date.now() < deadline);
+    // Visibility is eventually consistent: the closed journey shows up in the list a little later.
+    const listed = await eventually(
+      async () => {
+        const answer = await gw.call('GET', '/v1/journeys?stage=completed&outcome=cancelled&limit=100', {
+          bearer: API_KEY,
+        });
+        expect(answer.status).toBe(200);
+        expect(answer.body.journeys.map((journey) => journey.journeyId)).toContain(journeyId);
+        return answer;
+      },
+      { what: 'the cancelled journey in the list', timeoutMs: 20_000 },
+    );
     const entry = listed.body.journeys.find((journey) => journey.journeyId === journeyId);
     expect(entry).toEqual({
       journeyId,

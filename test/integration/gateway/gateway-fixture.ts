@@ -2,8 +2,9 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { clientSecretFor } from '../../../src/client/client-secret';
-import { encodeJpeg } from '../../../src/emulator/jpeg';
+import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import { createGateway } from '../../../src/gateway/server';
+import { eventually } from '../../support/eventually';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { FAST_TIMERS } from '../../support/journeys';
 
@@ -154,25 +155,25 @@ export function livenessBody(reference: string, timers: Record<string, number> =
   };
 }
 
-/** Polls the result route until the journey has one. */
-export async function resultOf(fixture: GatewayFixture, journeyId: string, timeoutMs = 60_000): Promise<Answer> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const answer = await fixture.call('GET', fixture.path(journeyId, '/result'), { bearer: API_KEY });
-    if (answer.status !== 409 || answer.body.code !== 'journey_running' || Date.now() > deadline) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+/** The result route's answer once the journey has ended: waits on the workflow itself, then asks the route. */
+export async function resultOf(fixture: GatewayFixture, journeyId: string): Promise<Answer> {
+  // handle.result(): a journey that failed outright is the route's to report, so its error is not thrown here.
+  await fixture.harness.client.workflow
+    .getHandle(journeyId)
+    .result()
+    .catch(() => undefined);
+  return fixture.call('GET', fixture.path(journeyId, '/result'), { bearer: API_KEY });
 }
 
-/** Polls the status route until the journey reaches a stage. */
+/** Waits until the status route answers a stage (a stage change has no event to wait on). */
 export async function waitForStage(fixture: GatewayFixture, journeyId: string, stage: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const answer = await fixture.call('GET', fixture.path(journeyId), { bearer: API_KEY });
-    if (answer.body.stage === stage) return;
-    if (Date.now() > deadline) throw new Error(`journey ${journeyId} never reached ${stage} (at ${answer.body.stage})`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await eventually(
+    async () => {
+      const answer = await fixture.call('GET', fixture.path(journeyId), { bearer: API_KEY });
+      expect(answer.body.stage).toBe(stage);
+    },
+    { what: `journey ${journeyId} in stage ${stage} on the status route`, timeoutMs: 30_000 },
+  );
 }
 
 /** `expect.any(String)`, typed so lint sees no `any`. */

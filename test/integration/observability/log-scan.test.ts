@@ -9,10 +9,11 @@ import {
   syntheticPerson,
 } from '../../../src/emulator/card-info';
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/emulator/defaults';
-import { encodeJpeg } from '../../../src/emulator/jpeg';
+import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import { createGateway } from '../../../src/gateway/server';
 import { createLogger, type DestinationStream } from '../../../src/logging';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
+import { eventually } from '../../support/eventually';
 import { FAST_TIMERS } from '../../support/journeys';
 
 const API_KEY = 'logscan-backend-api-key-000001';
@@ -101,21 +102,21 @@ async function start(flow: string, extra: Record<string, unknown> = {}) {
 
 const path = (journeyId: string, suffix = '') => `/v1/journeys/${encodeURIComponent(journeyId)}${suffix}`;
 
+/** The result route's body once the journey has ended (waits on the workflow itself, then asks the route). */
 async function outcomeOf(journeyId: string): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const answer = await call('GET', path(journeyId, '/result'), API_KEY);
-    if (answer.status === 200 || Date.now() > deadline) return answer.body;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  // A journey that failed outright is the route's to report, so handle.result()'s error is not thrown here.
+  await harness.client.workflow
+    .getHandle(journeyId)
+    .result()
+    .catch(() => undefined);
+  return (await call('GET', path(journeyId, '/result'), API_KEY)).body;
 }
 
 async function waitForStage(journeyId: string, stage: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while ((await call('GET', path(journeyId), API_KEY)).body.stage !== stage) {
-    if (Date.now() > deadline) throw new Error(`${journeyId} never reached ${stage}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await eventually(async () => expect((await call('GET', path(journeyId), API_KEY)).body.stage).toBe(stage), {
+    what: `${journeyId} in stage ${stage} on the status route`,
+    timeoutMs: 30_000,
+  });
 }
 
 /** The end user passes (or not) in the emulator, then the client app reports it with its secret. */
@@ -253,8 +254,14 @@ beforeAll(async () => {
     for await (const chunk of await harness.archive.get(key)) chunks.push(chunk as Buffer);
     for (const leaf of personalLeaves(JSON.parse(Buffer.concat(chunks).toString('utf8')))) secret(leaf, 'an OCR field');
   }
-  // Forwarded SDK lines are buffered for 100 ms before they reach the logger.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // The SDK's lines reach the logger a little after the journeys end: wait for each journey's last one.
+  await eventually(
+    () => {
+      const completed = parsed('worker').filter((entry) => entry.msg === 'Workflow completed');
+      expect(completed.map((entry) => entry.workflowId)).toEqual(expect.arrayContaining(journeyIds));
+    },
+    { what: "every journey's 'Workflow completed' line in the worker log" },
+  );
 }, 180_000);
 
 afterAll(async () => {

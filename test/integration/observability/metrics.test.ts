@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { createLogger } from '../../../src/logging';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
-import { eventually, inputFor } from '../../support/journeys';
+import { eventually } from '../../support/eventually';
+import { inputFor } from '../../support/journeys';
 
 /** One sample of the Prometheus text format. */
 interface Sample {
@@ -89,11 +90,14 @@ afterAll(() => harness?.close());
 
 describe('the worker runtime’s /metrics endpoint after three journeys', () => {
   it('counts journeys started and completed, by flow and outcome', async () => {
-    const { samples } = await eventually(async () => {
-      const scraped = await scrape();
-      expect(total(scraped.samples, 'ekyc_journeys_completed')).toBe(3);
-      return scraped;
-    });
+    const { samples } = await eventually(
+      async () => {
+        const scraped = await scrape();
+        expect(total(scraped.samples, 'ekyc_journeys_completed')).toBe(3);
+        return scraped;
+      },
+      { what: 'three completed journeys on /metrics' },
+    );
     expect(total(samples, 'ekyc_journeys_started', { flow: 'selfie' })).toBe(1);
     expect(total(samples, 'ekyc_journeys_started', { flow: 'liveness' })).toBe(2);
     expect(total(samples, 'ekyc_journeys_completed', { flow: 'selfie', outcome: 'approved' })).toBe(1);

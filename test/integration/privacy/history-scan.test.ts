@@ -18,7 +18,7 @@ import { forbiddenInHistory, protoText } from '../../support/history-scan';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { RETENTION_RECORD_PATCH } from '../../../src/workflows/journey-end';
 import { REVIEW_QUEUE_PATCH } from '../../../src/workflows/stage-review';
-import { eventually, inputFor } from '../../support/journeys';
+import { inputFor, waitForStage } from '../../support/journeys';
 
 const WRONG_SECRET_KEY = 'not-the-sandbox-key-000000000000';
 const LEGACY_COMPARE_URL = 'https://sandbox-bucket.cos.ap-singapore.myqcloud.com/compare.jpg';
@@ -186,7 +186,7 @@ describe('stored journeys, read without the codec, reveal nothing personal or se
     const started = await harness.ekyc.startJourney(await inputFor(harness, 'ekyc', reference));
     await harness.sandbox.complete(started.token, 'document_warning');
     await harness.ekyc.userFinished(started.journeyId);
-    await eventually(async () => expect((await harness.ekyc.status(started.journeyId)).stage).toBe('in_review'));
+    await waitForStage(harness, started.journeyId, 'in_review');
     await harness.ekyc.review(started.journeyId, {
       decision: 'approved',
       reviewer: 'op-9',

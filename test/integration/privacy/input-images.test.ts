@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FilesystemStore } from '../../../src/archive/filesystem-store';
 import { inputPrefix } from '../../../src/archive/keys';
 import { purgeJourneyMedia } from '../../../src/archive/retention';
 import { JourneyClosedError } from '../../../src/client/ekyc-client';
-import { encodeJpeg } from '../../../src/emulator/jpeg';
+import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import type { retentionSweep } from '../../../src/workflows/retention-sweep';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { FAST_TIMERS } from '../../support/journeys';
@@ -10,12 +14,20 @@ import { FAST_TIMERS } from '../../support/journeys';
 // Nothing a person sent may outlive retention: images given as bytes to a start belong to the reference's journey,
 // go with it, and are removed when no journey came to own them.
 
+/** The age from which the sweep takes a folder of inputs as abandoned (an hour in production). */
+const ORPHAN_AGE_MS = 60_000;
+
 let harness: JourneyHarness;
+let archiveRoot: string;
 beforeAll(async () => {
-  // Orphans count from one second old here (an hour in production), so the sweep can be watched.
-  harness = await startJourneyHarness({ orphanInputAgeMs: 1_000 });
+  // An archive in a known folder, so a test can age objects by their modification time instead of waiting.
+  archiveRoot = await mkdtemp(join(tmpdir(), 'ekyc-input-images-'));
+  harness = await startJourneyHarness({ archive: new FilesystemStore(archiveRoot), orphanInputAgeMs: ORPHAN_AGE_MS });
 });
-afterAll(() => harness?.close());
+afterAll(async () => {
+  await harness?.close();
+  if (archiveRoot) await rm(archiveRoot, { recursive: true, force: true });
+});
 
 /** A synthetic JPEG, different per label. */
 function jpeg(label: string): { bytes: Buffer; contentType: 'image/jpeg' } {
@@ -36,7 +48,12 @@ function selfieWithBytes(reference: string, label: string, timers: object = FAST
 }
 
 const inputsOf = (reference: string) => harness.archive.list(inputPrefix(reference));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Makes a reference's stored images older than the sweep's age, as if they had been stored long ago. */
+async function age(reference: string): Promise<void> {
+  const then = new Date(Date.now() - 2 * ORPHAN_AGE_MS);
+  for (const key of await inputsOf(reference)) await utimes(join(archiveRoot, key), then, then);
+}
 
 test("a start refused because the journey ended leaves none of its images; the journey's own stay", async () => {
   const reference = harness.reference('refused');
@@ -78,8 +95,10 @@ test('the retention sweep removes images no journey owns, and keeps those of a r
   const running = await harness.ekyc.startJourney(
     await selfieWithBytes(runningReference, 'running', { ...FAST_TIMERS, startWindowMs: 60_000 }),
   );
-  // And a fresh orphan, younger than the age the sweep waits for.
-  await sleep(1_200);
+  // Both are older than the age the sweep waits for: the running journey's image stays only because it has a journey.
+  await age(orphan);
+  await age(runningReference);
+  // And a fresh orphan, younger than that age.
   const fresh = harness.reference('fresh-start');
   await harness.storeImage(fresh, 'compare');
 

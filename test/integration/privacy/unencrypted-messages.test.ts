@@ -4,7 +4,7 @@ import { AesGcmCodec, FAILURE_CONVERTER_PATH, parseKeyRing, SANDBOX_CODEC_KEYS }
 import { reviewUpdate, userCancelledSignal } from '../../../src/workflows/definitions';
 import { UNENCRYPTED_PAYLOAD_REFUSED } from '../../../src/workflows/unencrypted-guard';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
-import { FAST_TIMERS, inputFor } from '../../support/journeys';
+import { FAST_TIMERS, inputFor, waitForStage } from '../../support/journeys';
 
 // Someone who reaches Temporal's API but holds no codec key (around the gateway) sends messages with plaintext
 // payloads. With encryption on they must have no effect, and must not stall the journey either.
@@ -30,14 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-async function waitForStage(journeyId: string, stage: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await harness.ekyc.status(journeyId)).stage !== stage) {
-    if (Date.now() > deadline) throw new Error(`journey never reached ${stage}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 test('a plaintext review is refused by validation; the journey stays in review and an encrypted review decides it', async () => {
   const reference = harness.reference('plain-review');
   const started = await harness.ekyc.startJourney({
@@ -46,7 +38,7 @@ test('a plaintext review is refused by validation; the journey stays in review a
   });
   await harness.sandbox.complete(started.token, 'document_warning');
   await harness.ekyc.userFinished(started.journeyId);
-  await waitForStage(started.journeyId, 'in_review');
+  await waitForStage(harness, started.journeyId, 'in_review');
 
   const forged = await plain.workflow
     .getHandle(started.journeyId)

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { eventually } from '../../support/eventually';
 import { FAST_TIMERS, inputFor } from '../../support/journeys';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 
@@ -25,21 +26,16 @@ afterAll(async () => {
 
 /** `temporal worker deployment set-current-version`, retried until the version's pollers have registered it. */
 async function makeCurrent(client: Client, buildId: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await client.workflowService.setWorkerDeploymentCurrentVersion({
+  await eventually(
+    () =>
+      client.workflowService.setWorkerDeploymentCurrentVersion({
         namespace: 'default',
         deploymentName,
         buildId,
         identity: 'worker-versioning-test',
-      });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((wait) => setTimeout(wait, 250));
-    }
-  }
+      }),
+    { what: `build ${buildId} accepted as the current version`, timeoutMs: 30_000 },
+  );
 }
 
 async function startJourneys(harness: JourneyHarness, label: string) {

@@ -309,8 +309,8 @@ describe('FaceIdClient against a loopback server', () => {
   it('maps a connection reset in the middle of the body to FaceIdTransient (node-fetch 2 only notices at the timeout)', async () => {
     fake.handle((_request, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-      res.write('{"Response":{"Result":"0",');
-      setTimeout(() => res.socket?.destroy(), 20);
+      // Reset once the first part of the body is on its way.
+      res.write('{"Response":{"Result":"0",', () => res.socket?.destroy());
     });
     const error = await failure(
       client({ timeoutSeconds: 0.5 }).getLivenessResult('ap-singapore', { SdkToken: SDK_TOKEN }),
@@ -330,12 +330,11 @@ describe('FaceIdClient against a loopback server', () => {
   });
 
   it('maps a server that never answers to a FaceIdTransient timeout', async () => {
+    // The server never answers: the call can only end through the client's own timeout.
     fake.handle(() => undefined);
-    const started = Date.now();
     const error = await failure(
       client({ timeoutSeconds: 0.3 }).getLivenessResult('ap-singapore', { SdkToken: SDK_TOKEN }),
     );
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(error).toMatchObject({ kind: 'FaceIdTransient', retryable: true });
     expect(error.message).toBe('FaceID GetLivenessResult failed: FaceIdTransient (timeout)');
     expectSafe(error);

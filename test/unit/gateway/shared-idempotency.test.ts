@@ -9,6 +9,7 @@ import {
   removeExpiredIdempotencyRecords,
   type SharedIdempotencyTiming,
 } from '../../../src/gateway/shared-idempotency';
+import { eventually } from '../../support/eventually';
 
 let root: string;
 beforeEach(async () => {
@@ -29,6 +30,7 @@ function starter(delayMs = 0) {
     produce: async () => {
       calls += 1;
       const n = calls;
+      // The start's own duration (Temporal answering), during which other requests with the key arrive.
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       return { status: 201, body: { journeyId: 'ekyc:r1', token: `token-${n}` } };
     },
@@ -85,7 +87,8 @@ describe('Idempotency-Key across gateways', () => {
     const cache = gateway({ waitMs: 50, pollMs: 10 });
     const slow = starter(300);
     const firstRun = gateway().run('key-4', 'backend', body, slow.produce);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The first gateway has claimed the key once its start runs.
+    await eventually(() => expect(slow.calls()).toBe(1), { what: 'the first gateway starting', intervalMs: 5 });
     await expect(cache.run('key-4', 'backend', body, slow.produce)).rejects.toMatchObject({
       code: 'idempotency_key_in_flight',
     });

@@ -39,31 +39,42 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-/** Sends `text` and never the rest; resolves with what the server answered and how long it kept the connection. */
-function trickle(text: string): Promise<{ answer: string; heldMs: number }> {
+/** Sends `text` and never the rest, nor a close of its own; resolves with what the server answered once it hung up. */
+function trickle(text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const started = Date.now();
     const socket = connect(port, '127.0.0.1', () => socket.write(text));
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
     socket.on('error', reject);
-    socket.on('close', () => resolve({ answer, heldMs: Date.now() - started }));
+    socket.on('close', () => resolve(answer));
   });
 }
 
-describe('a client that sends its request slowly', () => {
-  it('is answered 408 and cut off once the request timeout passes, headers unfinished', async () => {
-    const { answer, heldMs } = await trickle('POST /codec/login HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-    expect(answer.startsWith('HTTP/1.1 408')).toBe(true);
-    expect(heldMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    // Checked every half timeout here (every second in production): never held much past the limit.
-    expect(heldMs).toBeLessThan(TIMEOUT_MS * 3);
-  });
+// The connection is checked every half timeout here (every second in production): with Node's default 30 s check a
+// held connection would outlast these tests' deadline.
+const DEADLINE_MS = TIMEOUT_MS * 10;
 
-  it('is cut off the same way with its headers sent and its body unfinished', async () => {
-    const headers = 'POST /codec/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
-    const { answer, heldMs } = await trickle(`${headers}Content-Length: 100\r\n\r\n{"token":`);
-    expect(answer.startsWith('HTTP/1.1 408')).toBe(true);
-    expect(heldMs).toBeLessThan(TIMEOUT_MS * 3);
-  });
+describe('a client that sends its request slowly', () => {
+  it(
+    'is answered 408 and cut off once the request timeout passes, headers unfinished',
+    async () => {
+      const answer = await trickle('POST /codec/login HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      // Answered before any route (the headers never ended), then hung up: `trickle` resolves on the server's close.
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    },
+    DEADLINE_MS,
+  );
+
+  it(
+    'is cut off the same way with its headers sent and its body unfinished',
+    async () => {
+      const headers = 'POST /codec/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
+      const answer = await trickle(`${headers}Content-Length: 100\r\n\r\n{"token":`);
+      // The gateway's answer, from the same budget: a problem document, and the connection closed.
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(answer.toLowerCase()).toContain('connection: close');
+      expect(answer).toContain('"code":"request_timeout"');
+    },
+    DEADLINE_MS,
+  );
 });

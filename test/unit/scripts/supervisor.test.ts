@@ -61,6 +61,7 @@ describe('Supervisor.replace', () => {
 });
 
 describe('Supervisor.replace when the successor dies before it is ready', () => {
+  // Restarts a second apart (the supervisor's pause between starts) take about 4 s: too close to jest's default 5 s.
   it('starts it again, up to three times, then gives up with its exit', async () => {
     const supervisor = new Supervisor(() => undefined);
     const dir = mkdtempSync(join(tmpdir(), 'ekyc-supervisor-'));
@@ -101,5 +102,5 @@ describe('Supervisor.replace when the successor dies before it is ready', () => 
       await supervisor.stop(2_000);
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 });
