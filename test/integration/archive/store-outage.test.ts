@@ -52,10 +52,11 @@ test('a disk full for longer than a few attempts is waited out, and every file i
   store.full = true;
   const started = await startPassedLiveness(harness, 'disk-full-short', { resultWindowMs: 120_000 });
   await harness.ekyc.userFinished(started.journeyId);
-  // More attempts than the four a download gets for its own failures.
+  // More attempts than the four a download gets for its own failures. Retries back off 1, 2, 4, 8, 16 s: the sixth
+  // refusal comes about 31 s in when each attempt meets the full disk once.
   await eventually(() => expect(store.refused).toBeGreaterThanOrEqual(6), {
     what: 'six writes refused by the full disk',
-    timeoutMs: 30_000,
+    timeoutMs: 60_000,
   });
   store.full = false;
   const result = await harness.ekyc.result(started.journeyId);
