@@ -32,84 +32,117 @@ const storedImage = z.strictObject({ key: z.string().min(1).max(300) });
  */
 export const REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-/** The journey input as the workflow receives it (images as archive keys); also the gateway's documented shape. */
-export const journeyInputSchema = z
-  .strictObject({
-    reference: z
-      .string()
-      .regex(
-        REFERENCE_PATTERN,
-        'must be 1-100 letters, digits, dots, underscores or hyphens, starting with a letter or digit (an opaque id, never personal data)',
-      ),
-    flow: z.enum(FLOWS as [Flow, ...Flow[]]),
-    region: z.enum(FACEID_REGIONS),
-    selfie: z.record(z.string(), z.unknown()).optional(),
-    ekyc: z.record(z.string(), z.unknown()).optional(),
-    liveness: z.record(z.string(), z.unknown()).optional(),
-    web: z.record(z.string(), z.unknown()).optional(),
-    webLegacy: z.record(z.string(), z.unknown()).optional(),
-    compareImage: storedImage.optional(),
-    document: z
-      .strictObject({
-        nationality: z.enum(CARD_NATIONALITIES, { error: `must be one of ${CARD_NATIONALITIES.join(', ')}` }),
-        cardType: z.enum(['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO']),
-        front: storedImage,
-        back: storedImage.optional(),
-      })
-      .optional(),
-    policy: z
-      .strictObject({
-        similarityThreshold: z.number().min(0).max(100),
-        documentWarning: z.enum(['review', 'reject']),
-        reviewDeviceRiskLevels: z.array(z.enum(['1', '2', '3', '4'])),
-        rejectDeviceRiskLevels: z.array(z.enum(['1', '2', '3', '4'])),
-        reviewTimeoutDecision: z.enum(['approved', 'rejected']),
-      })
-      .partial()
-      .optional(),
-    timers: z
-      .strictObject({
-        startWindowMs: durationMs,
-        completionDeadlineMs: durationMs,
-        resultWindowMs: durationMs,
-        pollInitialMs: durationMs,
-        pollMaxMs: durationMs,
-        mediaUrlLifetimeMs: durationMs,
-        reviewDeadlineMs: durationMs,
-        documentPollCapMs: durationMs,
-        faceIdCallMs: durationMs,
-      })
-      .partial()
-      .optional(),
-    maxRenewals: z.number().int().min(0).max(10).optional(),
-    retentionDays: z.number().positive().max(3650).optional(),
-  })
-  .superRefine((input, ctx) => {
-    const own = OPTION_KEY[input.flow];
-    for (const key of Object.values(OPTION_KEY)) {
-      if (key !== own && input[key] !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `not used by the ${input.flow} flow` });
+/** What differs between the journey input the workflow receives and the body a gateway accepts for it. */
+export interface JourneyInputVariant<Image extends z.ZodType> {
+  /** An input image: `{ key }` in the archive for the workflow, Base64 in a gateway body. */
+  image: Image;
+  /** Options of the web flows (a gateway takes the browser's `finalUrl` in place of FaceID's redirect). */
+  web: z.ZodType;
+  webLegacy: z.ZodType;
+  /** Whether `region` may be left out (a gateway fills in its `FACEID_REGION`). */
+  regionOptional: boolean;
+  /** Whether the flow's options are checked against FaceID's own request schema (possible once they are complete). */
+  checkFaceIdOptions: boolean;
+}
+
+const flowOptions = z.record(z.string(), z.unknown());
+
+/**
+ * The journey input in one of its variants: the workflow's (see {@link journeyInputSchema}) or a gateway's start
+ * body. One definition for both, so the gateway's documented body cannot drift from what the workflow accepts.
+ */
+export function journeyInputSchemaFor<Image extends z.ZodType>(variant: JourneyInputVariant<Image>) {
+  const region = z.enum(FACEID_REGIONS);
+  return z
+    .strictObject({
+      reference: z
+        .string()
+        .regex(
+          REFERENCE_PATTERN,
+          'must be 1-100 letters, digits, dots, underscores or hyphens, starting with a letter or digit (an opaque id, never personal data)',
+        ),
+      flow: z.enum(FLOWS as [Flow, ...Flow[]]),
+      region: variant.regionOptional ? region.optional() : region,
+      selfie: flowOptions.optional().meta({ description: 'selfie: GetFaceIdTokenIntl options except Image' }),
+      ekyc: flowOptions.optional().meta({ description: 'ekyc: ApplySdkVerificationToken options except CompareImage' }),
+      liveness: flowOptions.optional().meta({ description: 'liveness: ApplyLivenessToken options' }),
+      web: variant.web.optional(),
+      webLegacy: variant.webLegacy.optional(),
+      compareImage: variant.image.optional().meta({ description: 'the face to compare with (selfie, ekyc, web)' }),
+      document: z
+        .strictObject({
+          nationality: z.enum(CARD_NATIONALITIES, { error: `must be one of ${CARD_NATIONALITIES.join(', ')}` }),
+          cardType: z.enum(['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO']),
+          front: variant.image,
+          back: variant.image.optional(),
+        })
+        .optional()
+        .meta({ description: 'adds the document step (ApplyCardVerification)' }),
+      policy: z
+        .strictObject({
+          similarityThreshold: z.number().min(0).max(100),
+          documentWarning: z.enum(['review', 'reject']),
+          reviewDeviceRiskLevels: z.array(z.enum(['1', '2', '3', '4'])),
+          rejectDeviceRiskLevels: z.array(z.enum(['1', '2', '3', '4'])),
+          reviewTimeoutDecision: z.enum(['approved', 'rejected']),
+        })
+        .partial()
+        .optional(),
+      timers: z
+        .strictObject({
+          startWindowMs: durationMs,
+          completionDeadlineMs: durationMs,
+          resultWindowMs: durationMs,
+          pollInitialMs: durationMs,
+          pollMaxMs: durationMs,
+          mediaUrlLifetimeMs: durationMs,
+          reviewDeadlineMs: durationMs,
+          documentPollCapMs: durationMs,
+          faceIdCallMs: durationMs,
+        })
+        .partial()
+        .optional(),
+      maxRenewals: z.number().int().min(0).max(10).optional(),
+      retentionDays: z.number().positive().max(3650).optional(),
+    })
+    .superRefine((input, ctx) => {
+      const own = OPTION_KEY[input.flow];
+      for (const key of Object.values(OPTION_KEY)) {
+        if (key !== own && input[key] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `not used by the ${input.flow} flow` });
+        }
       }
-    }
-    const plan = FLOW_PLANS[input.flow];
-    if (!isRegionAllowed(plan.issue, input.region)) {
-      ctx.addIssue({ code: 'custom', path: ['region'], message: `${plan.issue} is not offered in ${input.region}` });
-    }
-    const imageField = COMPARE_IMAGE_FIELD[input.flow];
-    if (input.compareImage && !imageField) {
-      ctx.addIssue({ code: 'custom', path: ['compareImage'], message: `not used by the ${input.flow} flow` });
-    }
-    // The FaceID layer's own request schema checks the options; a placeholder stands in for the stored image.
-    const request = { ...(input[own] ?? {}), ...(input.compareImage && imageField ? { [imageField]: 'AA==' } : {}) };
-    const checked = FACEID_SCHEMAS[plan.issue].request.safeParse(request);
-    if (!checked.success) {
-      for (const issue of checked.error.issues) {
-        const field = issue.path[0];
-        const path = field === imageField ? ['compareImage'] : [own, ...issue.path];
-        ctx.addIssue({ code: 'custom', path, message: issue.message });
+      const plan = FLOW_PLANS[input.flow];
+      if (input.region !== undefined && !isRegionAllowed(plan.issue, input.region)) {
+        ctx.addIssue({ code: 'custom', path: ['region'], message: `${plan.issue} is not offered in ${input.region}` });
       }
-    }
-  });
+      const imageField = COMPARE_IMAGE_FIELD[input.flow];
+      if (input.compareImage !== undefined && !imageField) {
+        ctx.addIssue({ code: 'custom', path: ['compareImage'], message: `not used by the ${input.flow} flow` });
+      }
+      if (!variant.checkFaceIdOptions) return;
+      // The FaceID layer's own request schema checks the options; a placeholder stands in for the stored image.
+      const options = (input[own] ?? {}) as Record<string, unknown>;
+      const request = { ...options, ...(input.compareImage && imageField ? { [imageField]: 'AA==' } : {}) };
+      const checked = FACEID_SCHEMAS[plan.issue].request.safeParse(request);
+      if (!checked.success) {
+        for (const issue of checked.error.issues) {
+          const field = issue.path[0];
+          const path = field === imageField ? ['compareImage'] : [own, ...issue.path];
+          ctx.addIssue({ code: 'custom', path, message: issue.message });
+        }
+      }
+    });
+}
+
+/** The journey input as the workflow receives it: images as archive keys, every FaceID option checked. */
+const journeyInputSchema = journeyInputSchemaFor({
+  image: storedImage,
+  web: flowOptions.meta({ description: 'web: ApplyWebVerificationBizTokenIntl options except CompareImageBase64' }),
+  webLegacy: flowOptions.meta({ description: 'web-legacy: ApplyWebVerificationToken options' }),
+  regionOptional: false,
+  checkFaceIdOptions: true,
+});
 
 /** A journey input that failed validation; `issues` name each field and problem (never a value). */
 export class JourneyInputError extends Error {

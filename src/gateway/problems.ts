@@ -5,7 +5,8 @@ import {
   WorkflowFailedError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import {
   JourneyClosedError,
   JourneyNotFoundError,
@@ -122,6 +123,27 @@ const FRAMEWORK_PROBLEMS: Record<string, ProblemCode> = {
   FST_ERR_BAD_URL: 'bad_request',
 };
 
+/**
+ * A request that failed its route's schema: an `{id}` that cannot name a journey is unknown like any other (404), a
+ * malformed `Idempotency-Key` has its own code, and everything else names each field (never its value).
+ */
+function validationProblem(
+  error: FastifyError & { validation: { instancePath: string; message?: string }[] },
+): Problem {
+  if (error.validationContext === 'params') return problem('journey_not_found');
+  if (error.validationContext === 'headers') {
+    return problem('invalid_idempotency_key', 'use 1-255 printable ASCII characters, e.g. a UUID');
+  }
+  return problem(
+    'validation_failed',
+    undefined,
+    error.validation.map((issue) => ({
+      path: issue.instancePath.split('/').filter(Boolean).join('.'),
+      message: issue.message ?? 'invalid',
+    })),
+  );
+}
+
 function isTemporalUnavailable(error: unknown): boolean {
   if (error instanceof ServiceError || error instanceof NamespaceNotFoundError) return true;
   if (!isGrpcServiceError(error)) return false;
@@ -140,6 +162,7 @@ function isTemporalUnavailable(error: unknown): boolean {
  */
 export function problemFromError(error: unknown): Problem {
   if (error instanceof ProblemError) return problem(error.code, error.detail, error.errors);
+  if (hasZodFastifySchemaValidationErrors(error)) return validationProblem(error);
   if (error instanceof JourneyInputError) return problem('validation_failed', undefined, error.issues);
   if (error instanceof JourneyNotFoundError) return problem('journey_not_found');
   if (error instanceof JourneyClosedError) return problem('journey_closed');

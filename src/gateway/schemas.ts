@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { MAX_IMAGE_BYTES } from '../client/input-images';
-import { REFERENCE_PATTERN } from '../client/journey-input';
+import { journeyInputSchemaFor, REFERENCE_PATTERN } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
+import { IDEMPOTENCY_KEY_PATTERN } from './idempotency';
 import { ProblemError } from './problems';
 
 /** Largest body of `POST /v1/journeys`: room for three Base64 images of the largest accepted size. */
@@ -13,41 +14,86 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const SMALL_BODY_LIMIT = 16 * 1024;
 
 /** Journey ids the gateway serves: `ekyc:<reference>`; anything else cannot name a journey. */
-export const JOURNEY_ID_PATTERN = new RegExp(`^ekyc:${REFERENCE_PATTERN.source.slice(1)}`);
+const JOURNEY_ID_PATTERN = new RegExp(`^ekyc:${REFERENCE_PATTERN.source.slice(1)}`);
 
-const base64Image = z
-  .strictObject({
-    contentType: z.enum(['image/jpeg', 'image/png']),
-    base64: z
-      .string()
-      .min(4)
-      .max(Math.ceil(MAX_IMAGE_BYTES / 3) * 4, `at most ${MAX_IMAGE_BYTES} bytes once decoded`)
-      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be plain Base64 (no data: prefix, no line breaks)'),
-  })
-  .transform(({ contentType, base64 }) => ({ contentType, bytes: Buffer.from(base64, 'base64') }));
+/** An image in a start body: Base64 of a JPEG or PNG (its first bytes are checked once decoded). */
+const base64Image = z.strictObject({
+  contentType: z.enum(['image/jpeg', 'image/png']),
+  base64: z
+    .string()
+    .min(4)
+    .max(Math.ceil(MAX_IMAGE_BYTES / 3) * 4, `at most ${MAX_IMAGE_BYTES} bytes once decoded`)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be plain Base64 (no data: prefix, no line breaks)')
+    .meta({ description: `plain Base64, at most ${MAX_IMAGE_BYTES} bytes once decoded` }),
+});
 
-const finalUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http or https URL' });
+/** A body's Base64 image as the client takes it: bytes. */
+export type Base64Image = z.output<typeof base64Image>;
+
+const finalUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an absolute http or https URL' })
+  .meta({ description: 'where the browser goes after the verification (default WEB_FINAL_URL)' });
+
+// A 1x1 grey JPEG (160 bytes), so that the example passes the gateway's first-bytes check.
+const EXAMPLE_JPEG =
+  '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
 
 /**
- * `POST /v1/journeys` as the gateway sees it: the journey input (checked in full by the client's schema afterwards),
- * with images as Base64 and, for the web flows, the browser's `finalUrl` in place of FaceID's redirect, which the
- * gateway sets to its own return route.
+ * `POST /v1/journeys`: the journey input with images as Base64 and, for the web flows, the browser's `finalUrl` in
+ * place of FaceID's redirect, which the gateway sets to its own return route. FaceID's own checks of the options run
+ * in the client, once the gateway has filled the redirect in.
  */
-export const startJourneyBodySchema = z.looseObject({
-  compareImage: base64Image.optional(),
-  document: z.looseObject({ front: base64Image.optional(), back: base64Image.optional() }).optional(),
+export const startJourneyBodySchema = journeyInputSchemaFor({
+  image: base64Image,
   web: z
     .looseObject({
       finalUrl: finalUrl.optional(),
       RedirectURL: z.never({ error: 'set by the gateway; give web.finalUrl instead' }).optional(),
     })
-    .optional(),
+    .meta({
+      description: 'web: ApplyWebVerificationBizTokenIntl options except RedirectURL and CompareImageBase64',
+    }),
   webLegacy: z
     .looseObject({
       finalUrl: finalUrl.optional(),
       RedirectUrl: z.never({ error: 'set by the gateway; give webLegacy.finalUrl instead' }).optional(),
     })
-    .optional(),
+    .meta({ description: 'web-legacy: ApplyWebVerificationToken options except RedirectUrl' }),
+  regionOptional: true,
+  checkFaceIdOptions: false,
+}).meta({
+  id: 'StartJourney',
+  description: "region defaults to the gateway's FACEID_REGION",
+  examples: [
+    { reference: 'order-1001', flow: 'liveness', region: 'ap-singapore', liveness: { SecureLevel: '4' } },
+    {
+      reference: 'order-1002',
+      flow: 'selfie',
+      selfie: { CheckMode: 'compare' },
+      compareImage: { contentType: 'image/jpeg', base64: EXAMPLE_JPEG },
+    },
+    { reference: 'order-1003', flow: 'web', web: { finalUrl: 'https://shop.example.org/kyc/done?order=1003' } },
+  ],
+});
+
+/** `Idempotency-Key` of `POST /v1/journeys`; a malformed key answers `invalid_idempotency_key`. */
+export const startHeadersSchema = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN)
+    .optional()
+    .meta({ description: 'within 24 h the same key and body replay the first answer; another body answers 422' }),
+});
+
+/** The `{id}` of every journey route; an id that cannot name a journey answers 404 like an unknown one. */
+export const journeyParamsSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(JOURNEY_ID_PATTERN)
+    .meta({
+      description: 'journey id, `ekyc:<reference>` (the colon URL-encoded or not)',
+      examples: ['ekyc:order-1001'],
+    }),
 });
 
 /** `POST /v1/journeys/{id}/review`: the same rules the journey's update validator applies. */

@@ -3,11 +3,13 @@ import { ArchiveIdempotencyRecords } from './shared-idempotency';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger, type LogLevelName } from '../logging';
 import type { GatewayContext, GatewayRouteSettings } from './context';
 import { IdempotencyCache } from './idempotency';
 import { GatewayLogController } from './request-log';
+import { registerOpenApi } from './openapi';
 import { problem, problemFromError, sendProblem } from './problems';
 import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
@@ -124,11 +126,20 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
-  registerSystemRoutes(app, ctx);
-  registerBackendRoutes(app, ctx);
-  registerOperatorRoutes(app, ctx);
-  registerClientRoutes(app, ctx);
-  registerWebRoutes(app, ctx);
+  // Requests are validated by the routes' zod schemas (failures become `validation_failed` problems naming each
+  // field); answers are sent as they are, their schemas only document them.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // The document generator first, so that it sees every route registered after it.
+  registerOpenApi(app);
+  void app.register((routes, _options, done) => {
+    registerSystemRoutes(routes, ctx);
+    registerBackendRoutes(routes, ctx);
+    registerOperatorRoutes(routes, ctx);
+    registerClientRoutes(routes, ctx);
+    registerWebRoutes(routes, ctx);
+    done();
+  });
   // Registration point for separately owned endpoints (the codec endpoint for the Temporal UI lives in its own file).
   for (const { prefix, plugin } of options.plugins ?? []) void app.register(plugin, { prefix });
 
