@@ -50,6 +50,35 @@ function withReachableComponents(document: Json): Json {
 }
 
 /**
+ * Completes each discriminator zod emits (`{ propertyName }` beside a `oneOf` of component references) with its
+ * mapping, read from the constant each member gives the property, so that clients can pick the member by its value.
+ */
+function withDiscriminatorMappings(document: Json): Json {
+  const schemas = ((document.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;
+  const complete = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(complete);
+    if (!value || typeof value !== 'object') return;
+    const node = value as Json & { discriminator?: { propertyName: string; mapping?: Record<string, string> } };
+    if (node.discriminator && Array.isArray(node.oneOf)) {
+      const { propertyName } = node.discriminator;
+      const mapping: Record<string, string> = {};
+      for (const member of node.oneOf as { $ref?: string }[]) {
+        const name = member.$ref?.replace('#/components/schemas/', '') ?? '';
+        const property = (schemas[name]?.properties as Record<string, { const?: unknown }> | undefined)?.[propertyName];
+        if (!member.$ref || typeof property?.const !== 'string') {
+          throw new Error(`discriminator ${propertyName}: every oneOf member must be a component with a constant`);
+        }
+        mapping[property.const] = member.$ref;
+      }
+      node.discriminator = { propertyName, mapping };
+    }
+    Object.values(node).forEach(complete);
+  };
+  complete(document);
+  return document;
+}
+
+/**
  * Registers the document's generator; routes registered after it (in a later plugin) are documented. Call before the
  * routes, and read the document with {@link openApiDocument} once the gateway is ready.
  */
@@ -69,7 +98,7 @@ export function registerOpenApi(app: FastifyInstance): void {
         if (requestBody && optionalBodies.has(operation.operationId)) requestBody.required = false;
       }
     }
-    return withReachableComponents(document);
+    return withDiscriminatorMappings(withReachableComponents(document));
   };
   void app.register(fastifySwagger, {
     openapi: {

@@ -5,8 +5,7 @@ import {
   WorkflowFailedError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import type { FastifyError, FastifyReply } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { FastifyReply } from 'fastify';
 import {
   JourneyClosedError,
   JourneyNotFoundError,
@@ -15,7 +14,7 @@ import {
   MediaDeletedError,
   WebReturnMismatchError,
 } from '../client/ekyc-client';
-import { JourneyInputError } from '../client/journey-input';
+import { JourneyInputError, type FieldIssue } from '../client/journey-input';
 import { ArchiveStoreError, isStoreFailure } from '../archive/store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
 import { LEGAL_HOLD_ERRORS } from '../workflows/after-journey';
@@ -56,12 +55,6 @@ export const PROBLEMS = {
 
 /** A stable problem code. */
 export type ProblemCode = keyof typeof PROBLEMS;
-
-/** One field-level issue of a `validation_failed` problem: a path and a message, never the offending value. */
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
 
 /** An RFC 9457 problem document as the gateway sends it. */
 export interface Problem {
@@ -123,27 +116,6 @@ const FRAMEWORK_PROBLEMS: Record<string, ProblemCode> = {
   FST_ERR_BAD_URL: 'bad_request',
 };
 
-/**
- * A request that failed its route's schema: an `{id}` that cannot name a journey is unknown like any other (404), a
- * malformed `Idempotency-Key` has its own code, and everything else names each field (never its value).
- */
-function validationProblem(
-  error: FastifyError & { validation: { instancePath: string; message?: string }[] },
-): Problem {
-  if (error.validationContext === 'params') return problem('journey_not_found');
-  if (error.validationContext === 'headers') {
-    return problem('invalid_idempotency_key', 'use 1-255 printable ASCII characters, e.g. a UUID');
-  }
-  return problem(
-    'validation_failed',
-    undefined,
-    error.validation.map((issue) => ({
-      path: issue.instancePath.split('/').filter(Boolean).join('.'),
-      message: issue.message ?? 'invalid',
-    })),
-  );
-}
-
 function isTemporalUnavailable(error: unknown): boolean {
   if (error instanceof ServiceError || error instanceof NamespaceNotFoundError) return true;
   if (!isGrpcServiceError(error)) return false;
@@ -162,7 +134,6 @@ function isTemporalUnavailable(error: unknown): boolean {
  */
 export function problemFromError(error: unknown): Problem {
   if (error instanceof ProblemError) return problem(error.code, error.detail, error.errors);
-  if (hasZodFastifySchemaValidationErrors(error)) return validationProblem(error);
   if (error instanceof JourneyInputError) return problem('validation_failed', undefined, error.issues);
   if (error instanceof JourneyNotFoundError) return problem('journey_not_found');
   if (error instanceof JourneyClosedError) return problem('journey_closed');

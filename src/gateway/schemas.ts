@@ -1,9 +1,11 @@
+import type { FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { MAX_IMAGE_BYTES } from '../client/input-images';
-import { journeyInputSchemaFor, REFERENCE_PATTERN } from '../client/journey-input';
+import { fieldIssues, journeyInputSchemaFor, REFERENCE_PATTERN } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency';
 import { ProblemError } from './problems';
+import type { Flow } from '../workflows/types';
 
 /** Largest body of `POST /v1/journeys`: room for three Base64 images of the largest accepted size. */
 export const START_BODY_LIMIT = 12 * 1024 * 1024;
@@ -38,6 +40,15 @@ const finalUrl = z
 const EXAMPLE_JPEG =
   '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
 
+/** How each flow's start body is named in the OpenAPI document. */
+const FLOW_NAMES: Record<Flow, string> = {
+  selfie: 'Selfie',
+  ekyc: 'Ekyc',
+  liveness: 'Liveness',
+  web: 'Web',
+  'web-legacy': 'WebLegacy',
+};
+
 /**
  * `POST /v1/journeys`: the journey input with images as Base64 and, for the web flows, the browser's `finalUrl` in
  * place of FaceID's redirect, which the gateway sets to its own return route. FaceID's own checks of the options run
@@ -50,17 +61,16 @@ export const startJourneyBodySchema = journeyInputSchemaFor({
       finalUrl: finalUrl.optional(),
       RedirectURL: z.never({ error: 'set by the gateway; give web.finalUrl instead' }).optional(),
     })
-    .meta({
-      description: 'web: ApplyWebVerificationBizTokenIntl options except RedirectURL and CompareImageBase64',
-    }),
+    .meta({ description: 'ApplyWebVerificationBizTokenIntl options except RedirectURL and CompareImageBase64' }),
   webLegacy: z
     .looseObject({
       finalUrl: finalUrl.optional(),
       RedirectUrl: z.never({ error: 'set by the gateway; give webLegacy.finalUrl instead' }).optional(),
     })
-    .meta({ description: 'web-legacy: ApplyWebVerificationToken options except RedirectUrl' }),
+    .meta({ description: 'ApplyWebVerificationToken options except RedirectUrl' }),
   regionOptional: true,
   checkFaceIdOptions: false,
+  componentId: (flow) => `Start${FLOW_NAMES[flow]}Journey`,
 }).meta({
   id: 'StartJourney',
   description: "region defaults to the gateway's FACEID_REGION",
@@ -133,15 +143,27 @@ export const webReturnQuerySchema = z.looseObject({
 });
 
 /** Parses with a zod schema or throws a `validation_failed` problem naming each field (never its value). */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new ProblemError(
-    'validation_failed',
-    undefined,
-    parsed.error.issues.map((issue) => ({
-      path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-      message: issue.message,
-    })),
-  );
+  throw new ProblemError('validation_failed', undefined, fieldIssues(parsed.error));
 }
+
+/**
+ * Validates each request part with its route's zod schema. A failure is a problem: an `{id}` that cannot name a
+ * journey is unknown like any other (404), a malformed `Idempotency-Key` has its own code, and anything else is
+ * `validation_failed` naming each field (never its value).
+ */
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
+  ({ schema, httpPart }) =>
+  (data) => {
+    const parsed = schema.safeParse(data);
+    if (parsed.success) return { value: parsed.data };
+    if (httpPart === 'params') return { error: new ProblemError('journey_not_found') };
+    if (httpPart === 'headers') {
+      return {
+        error: new ProblemError('invalid_idempotency_key', 'use 1-255 printable ASCII characters, e.g. a UUID'),
+      };
+    }
+    return { error: new ProblemError('validation_failed', undefined, fieldIssues(parsed.error)) };
+  };

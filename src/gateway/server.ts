@@ -3,7 +3,6 @@ import { ArchiveIdempotencyRecords } from './shared-idempotency';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger, type LogLevelName } from '../logging';
 import type { GatewayContext, GatewayRouteSettings } from './context';
@@ -16,7 +15,7 @@ import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerSystemRoutes } from './routes/system-routes';
 import { registerWebRoutes } from './routes/web-routes';
-import { REQUEST_TIMEOUT_MS, SMALL_BODY_LIMIT } from './schemas';
+import { REQUEST_TIMEOUT_MS, SMALL_BODY_LIMIT, validatorCompiler } from './schemas';
 
 /** A Fastify plugin mounted under a prefix beside the core routes (for example the codec endpoint at `/codec`). */
 export interface GatewayPlugin {

@@ -48,6 +48,8 @@ import type {
   JourneyResult,
   Outcome,
   ReviewInput,
+  StoredImageRef,
+  TokenIssueInput,
   VerificationResult,
 } from './types';
 
@@ -161,17 +163,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
       startToCloseMs: timers.faceIdCallMs,
       summary: `${plan.issue}: ${purpose}`,
     });
-    const grant = await issue({
-      journeyId,
-      region: input.region,
-      flow: input.flow,
-      selfie: input.selfie,
-      ekyc: input.ekyc,
-      liveness: input.liveness,
-      web: input.web,
-      webLegacy: input.webLegacy,
-      compareImage: input.compareImage,
-    });
+    const grant = await issue({ journeyId, region: input.region, ...tokenOptions(input) });
     requestIds.push(grant.requestId);
     state.acceptToken(grant, Date.now() + timers.startWindowMs);
     return state.token as IssuedToken;
@@ -348,7 +340,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     const media = details?.media ?? [];
     // Always, whatever the outcome: a failed or rejected journey may have stored media and input images too.
     const retentionDays = input.retentionDays ?? DEFAULT_RETENTION_DAYS;
-    const inputKeys = [input.compareImage, input.document?.front, input.document?.back].flatMap((ref) =>
+    const inputKeys = [compareImageOf(input), input.document?.front, input.document?.back].flatMap((ref) =>
       ref ? [ref.key] : [],
     );
     if (patched(RETENTION_RECORD_PATCH)) {
@@ -466,6 +458,38 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     const type = failureType(error);
     if (!type) throw error;
     return await finish('failed', [reasonFromFailureType(type)]);
+  }
+}
+
+/**
+ * The token activity's input from the journey's: the flow, its own FaceID options and, where FaceID compares with
+ * it, the compare image (the same fields, in the same order, as histories recorded before the input was a union).
+ */
+function tokenOptions(input: JourneyInput): Omit<TokenIssueInput, 'journeyId' | 'region'> {
+  switch (input.flow) {
+    case 'selfie':
+      return { flow: input.flow, selfie: input.selfie, compareImage: input.compareImage };
+    case 'ekyc':
+      return { flow: input.flow, ekyc: input.ekyc, compareImage: input.compareImage };
+    case 'liveness':
+      return { flow: input.flow, liveness: input.liveness };
+    case 'web':
+      return { flow: input.flow, web: input.web, compareImage: input.compareImage };
+    case 'web-legacy':
+      return { flow: input.flow, webLegacy: input.webLegacy };
+  }
+}
+
+/** The image the caller gave to compare faces with, in the flows that take one. */
+function compareImageOf(input: JourneyInput): StoredImageRef | undefined {
+  switch (input.flow) {
+    case 'selfie':
+    case 'ekyc':
+    case 'web':
+      return input.compareImage;
+    case 'liveness':
+    case 'web-legacy':
+      return undefined;
   }
 }
 

@@ -93,6 +93,32 @@ describe('the OpenAPI document at /docs', () => {
     expect(document.paths['/v1/journeys']?.post?.security).toEqual([{ apiKey: [] }]);
   });
 
+  it('shows the start body as a union by flow: oneOf with a discriminator on `flow`, one member per flow', () => {
+    const body = document.paths['/v1/journeys']?.post?.requestBody as { content: Record<string, { schema: Json }> };
+    const ref = body.content['application/json']?.schema.$ref as string;
+    const union = document.components.schemas[ref.replace('#/components/schemas/', '')] as {
+      oneOf: { $ref: string }[];
+      discriminator: { propertyName: string; mapping: Record<string, string> };
+    };
+    expect(union.discriminator.propertyName).toBe('flow');
+    expect(Object.keys(union.discriminator.mapping).sort()).toEqual([
+      'ekyc',
+      'liveness',
+      'selfie',
+      'web',
+      'web-legacy',
+    ]);
+    expect(union.oneOf.map((member) => member.$ref).sort()).toEqual(Object.values(union.discriminator.mapping).sort());
+    const fields = (flow: string) => {
+      const name = (union.discriminator.mapping[flow] as string).replace('#/components/schemas/', '');
+      return Object.keys((document.components.schemas[name] as { properties: Json }).properties).sort();
+    };
+    const common = ['document', 'flow', 'maxRenewals', 'policy', 'reference', 'region', 'retentionDays', 'timers'];
+    expect(fields('liveness')).toEqual([...common, 'liveness'].sort());
+    expect(fields('web')).toEqual([...common, 'web', 'compareImage'].sort());
+    expect(fields('web-legacy')).toEqual([...common, 'webLegacy'].sort());
+  });
+
   it('validates every documented example against the schema it documents', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
