@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CARD_NATIONALITIES, FACEID_REGIONS, isRegionAllowed } from '../faceid/actions';
 import { FACEID_SCHEMAS } from '../faceid/schemas';
 import { FLOW_PLANS } from '../workflows/flow-plan';
-import { FLOWS, type Flow, type JourneyInput } from '../workflows/types';
+import type { Flow, JourneyInput } from '../workflows/types';
 
 const OPTION_KEY: Record<Flow, 'selfie' | 'ekyc' | 'liveness' | 'web' | 'webLegacy'> = {
   selfie: 'selfie',
@@ -32,31 +32,48 @@ const storedImage = z.strictObject({ key: z.string().min(1).max(300) });
  */
 export const REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-/** The journey input as the workflow receives it (images as archive keys); also the gateway's documented shape. */
-export const journeyInputSchema = z
-  .strictObject({
+/** What differs between the journey input the workflow receives and the body a gateway accepts for it. */
+export interface JourneyInputVariant<Image extends z.ZodType> {
+  /** An input image: `{ key }` in the archive for the workflow, Base64 in a gateway body. */
+  image: Image;
+  /** Options of the web flows (a gateway takes the browser's `finalUrl` in place of FaceID's redirect). */
+  web: z.ZodType;
+  webLegacy: z.ZodType;
+  /** Whether `region` may be left out (a gateway fills in its `FACEID_REGION`). */
+  regionOptional: boolean;
+  /** Whether the flow's options are checked against FaceID's own request schema (possible once they are complete). */
+  checkFaceIdOptions: boolean;
+  /** The name each flow's shape has in a published document (none: they stay inline). */
+  componentId?: (flow: Flow) => string;
+}
+
+const flowOptions = z.record(z.string(), z.unknown());
+
+/**
+ * The journey input in one of its variants: the workflow's (see {@link parseJourneyInput}) or a gateway's start body.
+ * One definition for both, so the gateway's documented body cannot drift from what the workflow accepts. A union by
+ * `flow`: each flow takes its own FaceID options (and `compareImage` where FaceID compares with it), and a field of
+ * another flow is refused by name.
+ */
+export function journeyInputSchemaFor<Image extends z.ZodType>(variant: JourneyInputVariant<Image>) {
+  const region = z.enum(FACEID_REGIONS);
+  const common = {
     reference: z
       .string()
       .regex(
         REFERENCE_PATTERN,
         'must be 1-100 letters, digits, dots, underscores or hyphens, starting with a letter or digit (an opaque id, never personal data)',
       ),
-    flow: z.enum(FLOWS as [Flow, ...Flow[]]),
-    region: z.enum(FACEID_REGIONS),
-    selfie: z.record(z.string(), z.unknown()).optional(),
-    ekyc: z.record(z.string(), z.unknown()).optional(),
-    liveness: z.record(z.string(), z.unknown()).optional(),
-    web: z.record(z.string(), z.unknown()).optional(),
-    webLegacy: z.record(z.string(), z.unknown()).optional(),
-    compareImage: storedImage.optional(),
+    region: variant.regionOptional ? region.optional() : region,
     document: z
       .strictObject({
         nationality: z.enum(CARD_NATIONALITIES, { error: `must be one of ${CARD_NATIONALITIES.join(', ')}` }),
         cardType: z.enum(['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO']),
-        front: storedImage,
-        back: storedImage.optional(),
+        front: variant.image,
+        back: variant.image.optional(),
       })
-      .optional(),
+      .optional()
+      .meta({ description: 'adds the document step (ApplyCardVerification), in every flow' }),
     policy: z
       .strictObject({
         similarityThreshold: z.number().min(0).max(100),
@@ -85,38 +102,93 @@ export const journeyInputSchema = z
       .optional(),
     maxRenewals: z.number().int().min(0).max(10).optional(),
     retentionDays: z.number().positive().max(3650).optional(),
-  })
-  .superRefine((input, ctx) => {
-    const own = OPTION_KEY[input.flow];
-    for (const key of Object.values(OPTION_KEY)) {
-      if (key !== own && input[key] !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `not used by the ${input.flow} flow` });
+  };
+  const compareImage = variant.image.optional().meta({ description: 'the face FaceID compares the user with' });
+  const flowShape = <F extends Flow, Own extends z.ZodRawShape>(flow: F, own: Own) => {
+    const shape = z.strictObject(
+      { ...common, flow: z.literal(flow), ...own },
+      // Strict: a field of another flow (or none) is refused, by name (see fieldIssues).
+      { error: (issue) => (issue.code === 'unrecognized_keys' ? `not used by the ${flow} flow` : undefined) },
+    );
+    return variant.componentId ? shape.meta({ id: variant.componentId(flow) }) : shape;
+  };
+  return z
+    .discriminatedUnion('flow', [
+      flowShape('selfie', {
+        selfie: flowOptions.optional().meta({ description: 'GetFaceIdTokenIntl options except Image' }),
+        compareImage,
+      }),
+      flowShape('ekyc', {
+        ekyc: flowOptions.optional().meta({ description: 'ApplySdkVerificationToken options except CompareImage' }),
+        compareImage,
+      }),
+      flowShape('liveness', {
+        liveness: flowOptions.optional().meta({ description: 'ApplyLivenessToken options' }),
+      }),
+      flowShape('web', { web: variant.web.optional(), compareImage }),
+      flowShape('web-legacy', { webLegacy: variant.webLegacy.optional() }),
+    ])
+    .superRefine((input, ctx) => {
+      const plan = FLOW_PLANS[input.flow];
+      if (input.region !== undefined && !isRegionAllowed(plan.issue, input.region)) {
+        ctx.addIssue({ code: 'custom', path: ['region'], message: `${plan.issue} is not offered in ${input.region}` });
       }
-    }
-    const plan = FLOW_PLANS[input.flow];
-    if (!isRegionAllowed(plan.issue, input.region)) {
-      ctx.addIssue({ code: 'custom', path: ['region'], message: `${plan.issue} is not offered in ${input.region}` });
-    }
-    const imageField = COMPARE_IMAGE_FIELD[input.flow];
-    if (input.compareImage && !imageField) {
-      ctx.addIssue({ code: 'custom', path: ['compareImage'], message: `not used by the ${input.flow} flow` });
-    }
-    // The FaceID layer's own request schema checks the options; a placeholder stands in for the stored image.
-    const request = { ...(input[own] ?? {}), ...(input.compareImage && imageField ? { [imageField]: 'AA==' } : {}) };
-    const checked = FACEID_SCHEMAS[plan.issue].request.safeParse(request);
-    if (!checked.success) {
-      for (const issue of checked.error.issues) {
-        const field = issue.path[0];
-        const path = field === imageField ? ['compareImage'] : [own, ...issue.path];
-        ctx.addIssue({ code: 'custom', path, message: issue.message });
+      if (!variant.checkFaceIdOptions) return;
+      // The FaceID layer's own request schema checks the options; a placeholder stands in for the stored image.
+      const own = OPTION_KEY[input.flow];
+      const fields = input as Record<string, unknown>;
+      const imageField = COMPARE_IMAGE_FIELD[input.flow];
+      const request = {
+        ...((fields[own] ?? {}) as Record<string, unknown>),
+        ...(fields.compareImage !== undefined && imageField ? { [imageField]: 'AA==' } : {}),
+      };
+      const checked = FACEID_SCHEMAS[plan.issue].request.safeParse(request);
+      if (!checked.success) {
+        for (const issue of checked.error.issues) {
+          const field = issue.path[0];
+          const path = field === imageField ? ['compareImage'] : [own, ...issue.path];
+          ctx.addIssue({ code: 'custom', path, message: issue.message });
+        }
       }
-    }
+    })
+    .meta({ discriminator: { propertyName: 'flow' } });
+}
+
+/** The journey input as the workflow receives it: images as archive keys, every FaceID option checked. */
+const journeyInputSchema = journeyInputSchemaFor({
+  image: storedImage,
+  web: flowOptions.meta({ description: 'ApplyWebVerificationBizTokenIntl options except CompareImageBase64' }),
+  webLegacy: flowOptions.meta({ description: 'ApplyWebVerificationToken options' }),
+  regionOptional: false,
+  checkFaceIdOptions: true,
+});
+
+/** One field's problem: its path (`web.finalUrl`) and message, never its value. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The field issues of a failed parse. A strict object names the fields it refuses in one issue; each becomes its
+ * own, at its own path (`web`, not the object that holds it).
+ */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code !== 'unrecognized_keys') return [{ path: path.join('.'), message: issue.message }];
+    const generic = issue.message.startsWith('Unrecognized key');
+    return issue.keys.map((key) => ({
+      path: [...path, key].join('.'),
+      message: generic ? 'unknown field' : issue.message,
+    }));
   });
+}
 
 /** A journey input that failed validation; `issues` name each field and problem (never a value). */
 export class JourneyInputError extends Error {
   override readonly name = 'JourneyInputError';
-  constructor(readonly issues: { path: string; message: string }[]) {
+  constructor(readonly issues: FieldIssue[]) {
     super(`invalid journey input: ${issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ')}`);
   }
 }
@@ -124,10 +196,6 @@ export class JourneyInputError extends Error {
 /** Validates a journey input at the edge; the workflow trusts what passes. */
 export function parseJourneyInput(raw: unknown): JourneyInput {
   const parsed = journeyInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new JourneyInputError(
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  }
+  if (!parsed.success) throw new JourneyInputError(fieldIssues(parsed.error));
   return parsed.data as JourneyInput;
 }

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ekycFlowKey, ekycOutcomeKey, ekycStageKey } from '../workflows/search-attributes';
 import { FLOWS, OUTCOMES, STAGES, type Flow, type Outcome, type Stage } from '../workflows/types';
-import { JourneyInputError } from './journey-input';
+import { fieldIssues, JourneyInputError } from './journey-input';
 
 /** Filters of a journey list; every value is an enum, so none can smuggle anything into the visibility query. */
 export const journeyListFilterSchema = z.strictObject({
@@ -36,11 +36,7 @@ export async function listJourneys(
   rawFilter: JourneyListFilter,
 ): Promise<JourneySummary[]> {
   const parsed = journeyListFilterSchema.safeParse(rawFilter);
-  if (!parsed.success) {
-    throw new JourneyInputError(
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  }
+  if (!parsed.success) throw new JourneyInputError(fieldIssues(parsed.error));
   const filter = parsed.data;
   const clauses = [`WorkflowType = 'ekycJourney'`, `TaskQueue = '${taskQueue.replace(/'/g, "\\'")}'`];
   if (filter.stage) clauses.push(`${ekycStageKey.name} = '${filter.stage}'`);

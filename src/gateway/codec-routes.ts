@@ -39,6 +39,12 @@ export interface CodecRouteOptions {
 const CODEC_BODY_LIMIT = 4 * 1024 * 1024;
 const LOGIN_BODY_LIMIT = 4 * 1024;
 
+/**
+ * Left out of the gateway's OpenAPI document: these routes speak Temporal's codec server protocol to the Temporal UI
+ * and a sign-in form to operators' browsers (docs/operations.md), not the gateway's API.
+ */
+const UNDOCUMENTED = { hide: true };
+
 const loginBodySchema = z.object({ token: z.string().min(1).max(512) });
 
 const PAGE_HEADERS = {
@@ -205,23 +211,23 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
 
-    app.options('/decode', preflight);
-    app.options('/encode', preflight);
+    app.options('/decode', { schema: UNDOCUMENTED }, preflight);
+    app.options('/encode', { schema: UNDOCUMENTED }, preflight);
     app.post(
       '/decode',
-      { onRequest: guard, bodyLimit: CODEC_BODY_LIMIT },
+      { onRequest: guard, bodyLimit: CODEC_BODY_LIMIT, schema: UNDOCUMENTED },
       transform('decode', (payloads) => codec.decode(payloads)),
     );
     app.post(
       '/encode',
-      { onRequest: guard, bodyLimit: CODEC_BODY_LIMIT },
+      { onRequest: guard, bodyLimit: CODEC_BODY_LIMIT, schema: UNDOCUMENTED },
       transform('encode', (payloads) => codec.encode(payloads)),
     );
 
-    app.get('/login', async (_request, reply) =>
+    app.get('/login', { schema: UNDOCUMENTED }, async (_request, reply) =>
       reply.type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(loginPage()),
     );
-    app.post('/login', { bodyLimit: LOGIN_BODY_LIMIT }, async (request, reply) => {
+    app.post('/login', { bodyLimit: LOGIN_BODY_LIMIT, schema: UNDOCUMENTED }, async (request, reply) => {
       const fromForm = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;
       const { token } = parseWith(loginBodySchema, request.body);
       if (!keyMatches(options.tokens, token)) {
@@ -243,7 +249,7 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
         .headers(PAGE_HEADERS)
         .send(signedInPage(options.endpointUrl, options.uiOrigins[0]));
     });
-    app.post('/logout', async (request, reply) => {
+    app.post('/logout', { schema: UNDOCUMENTED }, async (request, reply) => {
       // Revoked where every gateway looks, not only cleared in this browser: a copied cookie stops working too.
       const value = cookieValue(request, CODEC_SESSION_COOKIE);
       const session = value ? verifyCodecSession(options.tokens, value) : undefined;

@@ -26,7 +26,8 @@ export interface IdempotencyCacheOptions {
   onRecordError?: (error: unknown, step: 'complete' | 'abandon') => void;
 }
 
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** A well-formed `Idempotency-Key`: 1-255 printable ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Deeper than any start body nests (its deepest field is a few levels down); deeper bodies are refused, not hashed. */
 const MAX_BODY_DEPTH = 32;
 
@@ -84,7 +85,7 @@ export class IdempotencyCache {
   ): Promise<StoredResponse & { replayed: boolean }> {
     if (header === undefined) return { ...(await produce()), replayed: false };
     const key = Array.isArray(header) ? undefined : header;
-    if (!key || !KEY_PATTERN.test(key)) {
+    if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new ProblemError('invalid_idempotency_key', 'use 1-255 printable ASCII characters, e.g. a UUID');
     }
     // Scoped by caller: two backends choosing the same key never see each other's journeys.

@@ -14,7 +14,7 @@ import {
   MediaDeletedError,
   WebReturnMismatchError,
 } from '../client/ekyc-client';
-import { JourneyInputError } from '../client/journey-input';
+import { JourneyInputError, type FieldIssue } from '../client/journey-input';
 import { ArchiveStoreError, isStoreFailure } from '../archive/store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
 import { JOURNEY_UPDATE_ERRORS, LEGAL_HOLD_ERRORS } from '../contracts/update-errors';
@@ -56,12 +56,6 @@ export const PROBLEMS = {
 
 /** A stable problem code. */
 export type ProblemCode = keyof typeof PROBLEMS;
-
-/** One field-level issue of a `validation_failed` problem: a path and a message, never the offending value. */
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
 
 /** An RFC 9457 problem document as the gateway sends it. */
 export interface Problem {

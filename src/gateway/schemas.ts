@@ -1,8 +1,11 @@
+import type { FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { MAX_IMAGE_BYTES } from '../client/input-images';
-import { REFERENCE_PATTERN } from '../client/journey-input';
+import { fieldIssues, journeyInputSchemaFor, REFERENCE_PATTERN } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
+import { IDEMPOTENCY_KEY_PATTERN } from './idempotency';
 import { ProblemError } from './problems';
+import type { Flow } from '../workflows/types';
 
 /** Largest body of `POST /v1/journeys`: room for three Base64 images of the largest accepted size. */
 export const START_BODY_LIMIT = 12 * 1024 * 1024;
@@ -13,41 +16,94 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const SMALL_BODY_LIMIT = 16 * 1024;
 
 /** Journey ids the gateway serves: `ekyc:<reference>`; anything else cannot name a journey. */
-export const JOURNEY_ID_PATTERN = new RegExp(`^ekyc:${REFERENCE_PATTERN.source.slice(1)}`);
+const JOURNEY_ID_PATTERN = new RegExp(`^ekyc:${REFERENCE_PATTERN.source.slice(1)}`);
 
-const base64Image = z
-  .strictObject({
-    contentType: z.enum(['image/jpeg', 'image/png']),
-    base64: z
-      .string()
-      .min(4)
-      .max(Math.ceil(MAX_IMAGE_BYTES / 3) * 4, `at most ${MAX_IMAGE_BYTES} bytes once decoded`)
-      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be plain Base64 (no data: prefix, no line breaks)'),
-  })
-  .transform(({ contentType, base64 }) => ({ contentType, bytes: Buffer.from(base64, 'base64') }));
+/** An image in a start body: Base64 of a JPEG or PNG (its first bytes are checked once decoded). */
+const base64Image = z.strictObject({
+  contentType: z.enum(['image/jpeg', 'image/png']),
+  base64: z
+    .string()
+    .min(4)
+    .max(Math.ceil(MAX_IMAGE_BYTES / 3) * 4, `at most ${MAX_IMAGE_BYTES} bytes once decoded`)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be plain Base64 (no data: prefix, no line breaks)')
+    .meta({ description: `plain Base64, at most ${MAX_IMAGE_BYTES} bytes once decoded` }),
+});
 
-const finalUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http or https URL' });
+/** A body's Base64 image as the client takes it: bytes. */
+export type Base64Image = z.output<typeof base64Image>;
+
+const finalUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an absolute http or https URL' })
+  .meta({ description: 'where the browser goes after the verification (default WEB_FINAL_URL)' });
+
+// A 1x1 grey JPEG (160 bytes), so that the example passes the gateway's first-bytes check.
+const EXAMPLE_JPEG =
+  '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
+
+/** How each flow's start body is named in the OpenAPI document. */
+const FLOW_NAMES: Record<Flow, string> = {
+  selfie: 'Selfie',
+  ekyc: 'Ekyc',
+  liveness: 'Liveness',
+  web: 'Web',
+  'web-legacy': 'WebLegacy',
+};
 
 /**
- * `POST /v1/journeys` as the gateway sees it: the journey input (checked in full by the client's schema afterwards),
- * with images as Base64 and, for the web flows, the browser's `finalUrl` in place of FaceID's redirect, which the
- * gateway sets to its own return route.
+ * `POST /v1/journeys`: the journey input with images as Base64 and, for the web flows, the browser's `finalUrl` in
+ * place of FaceID's redirect, which the gateway sets to its own return route. FaceID's own checks of the options run
+ * in the client, once the gateway has filled the redirect in.
  */
-export const startJourneyBodySchema = z.looseObject({
-  compareImage: base64Image.optional(),
-  document: z.looseObject({ front: base64Image.optional(), back: base64Image.optional() }).optional(),
+export const startJourneyBodySchema = journeyInputSchemaFor({
+  image: base64Image,
   web: z
     .looseObject({
       finalUrl: finalUrl.optional(),
       RedirectURL: z.never({ error: 'set by the gateway; give web.finalUrl instead' }).optional(),
     })
-    .optional(),
+    .meta({ description: 'ApplyWebVerificationBizTokenIntl options except RedirectURL and CompareImageBase64' }),
   webLegacy: z
     .looseObject({
       finalUrl: finalUrl.optional(),
       RedirectUrl: z.never({ error: 'set by the gateway; give webLegacy.finalUrl instead' }).optional(),
     })
-    .optional(),
+    .meta({ description: 'ApplyWebVerificationToken options except RedirectUrl' }),
+  regionOptional: true,
+  checkFaceIdOptions: false,
+  componentId: (flow) => `Start${FLOW_NAMES[flow]}Journey`,
+}).meta({
+  id: 'StartJourney',
+  description: "region defaults to the gateway's FACEID_REGION",
+  examples: [
+    { reference: 'order-1001', flow: 'liveness', region: 'ap-singapore', liveness: { SecureLevel: '4' } },
+    {
+      reference: 'order-1002',
+      flow: 'selfie',
+      selfie: { CheckMode: 'compare' },
+      compareImage: { contentType: 'image/jpeg', base64: EXAMPLE_JPEG },
+    },
+    { reference: 'order-1003', flow: 'web', web: { finalUrl: 'https://shop.example.org/kyc/done?order=1003' } },
+  ],
+});
+
+/** `Idempotency-Key` of `POST /v1/journeys`; a malformed key answers `invalid_idempotency_key`. */
+export const startHeadersSchema = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN)
+    .optional()
+    .meta({ description: 'within 24 h the same key and body replay the first answer; another body answers 422' }),
+});
+
+/** The `{id}` of every journey route; an id that cannot name a journey answers 404 like an unknown one. */
+export const journeyParamsSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(JOURNEY_ID_PATTERN)
+    .meta({
+      description: 'journey id, `ekyc:<reference>` (the colon URL-encoded or not)',
+      examples: ['ekyc:order-1001'],
+    }),
 });
 
 /** `POST /v1/journeys/{id}/review`: the same rules the journey's update validator applies. */
@@ -91,15 +147,27 @@ export const webReturnQuerySchema = z.looseObject({
 });
 
 /** Parses with a zod schema or throws a `validation_failed` problem naming each field (never its value). */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new ProblemError(
-    'validation_failed',
-    undefined,
-    parsed.error.issues.map((issue) => ({
-      path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-      message: issue.message,
-    })),
-  );
+  throw new ProblemError('validation_failed', undefined, fieldIssues(parsed.error));
 }
+
+/**
+ * Validates each request part with its route's zod schema. A failure is a problem: an `{id}` that cannot name a
+ * journey is unknown like any other (404), a malformed `Idempotency-Key` has its own code, and anything else is
+ * `validation_failed` naming each field (never its value).
+ */
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
+  ({ schema, httpPart }) =>
+  (data) => {
+    const parsed = schema.safeParse(data);
+    if (parsed.success) return { value: parsed.data };
+    if (httpPart === 'params') return { error: new ProblemError('journey_not_found') };
+    if (httpPart === 'headers') {
+      return {
+        error: new ProblemError('invalid_idempotency_key', 'use 1-255 printable ASCII characters, e.g. a UUID'),
+      };
+    }
+    return { error: new ProblemError('validation_failed', undefined, fieldIssues(parsed.error)) };
+  };

@@ -8,13 +8,14 @@ import { createLogger, type Logger, type LogLevelName } from '../logging';
 import type { GatewayContext, GatewayRouteSettings } from './context';
 import { IdempotencyCache } from './idempotency';
 import { GatewayLogController } from './request-log';
+import { registerOpenApi } from './openapi';
 import { problem, problemFromError, sendProblem } from './problems';
 import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerSystemRoutes } from './routes/system-routes';
 import { registerWebRoutes } from './routes/web-routes';
-import { REQUEST_TIMEOUT_MS, SMALL_BODY_LIMIT } from './schemas';
+import { REQUEST_TIMEOUT_MS, SMALL_BODY_LIMIT, validatorCompiler } from './schemas';
 
 /** A Fastify plugin mounted under a prefix beside the core routes (for example the codec endpoint at `/codec`). */
 export interface GatewayPlugin {
@@ -124,11 +125,20 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
-  registerSystemRoutes(app, ctx);
-  registerBackendRoutes(app, ctx);
-  registerOperatorRoutes(app, ctx);
-  registerClientRoutes(app, ctx);
-  registerWebRoutes(app, ctx);
+  // Requests are validated by the routes' zod schemas (failures become `validation_failed` problems naming each
+  // field); answers are sent as they are, their schemas only document them.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // The document generator first, so that it sees every route registered after it.
+  registerOpenApi(app);
+  void app.register((routes, _options, done) => {
+    registerSystemRoutes(routes, ctx);
+    registerBackendRoutes(routes, ctx);
+    registerOperatorRoutes(routes, ctx);
+    registerClientRoutes(routes, ctx);
+    registerWebRoutes(routes, ctx);
+    done();
+  });
   // Registration point for separately owned endpoints (the codec endpoint for the Temporal UI lives in its own file).
   for (const { prefix, plugin } of options.plugins ?? []) void app.register(plugin, { prefix });
 

@@ -3,7 +3,7 @@ import { isAllowedBrowserUrl } from '../config';
 import { journeyWorkflowId } from '../contracts/workflow-ids';
 import type { GatewayContext } from './context';
 import { ProblemError } from './problems';
-import type { startJourneyBodySchema } from './schemas';
+import type { Base64Image, startJourneyBodySchema } from './schemas';
 
 /** The journey input for the client, and where the browser goes after a web verification. */
 export interface PreparedStart {
@@ -11,24 +11,47 @@ export interface PreparedStart {
   webFinalUrl?: string;
 }
 
-/** Where each web flow keeps its FaceID options, and the name FaceID gives the redirect there. */
-function webFields(flow: unknown) {
-  if (flow === 'web') return { options: 'web', redirect: 'RedirectURL' } as const;
-  if (flow === 'web-legacy') return { options: 'webLegacy', redirect: 'RedirectUrl' } as const;
-  return undefined;
+type StartBody = z.output<typeof startJourneyBodySchema>;
+
+/** A Base64 image of a start body as the client takes it: its bytes. */
+function decoded(image: Base64Image): { contentType: Base64Image['contentType']; bytes: Buffer } {
+  return { contentType: image.contentType, bytes: Buffer.from(image.base64, 'base64') };
+}
+
+/** The body with its Base64 images decoded (the client checks their first bytes and stores them). */
+function withImageBytes(body: StartBody): Record<string, unknown> {
+  const compareImage = 'compareImage' in body ? body.compareImage : undefined;
+  const { document } = body;
+  return {
+    ...body,
+    ...(compareImage ? { compareImage: decoded(compareImage) } : {}),
+    ...(document
+      ? {
+          document: {
+            ...document,
+            front: decoded(document.front),
+            ...(document.back ? { back: decoded(document.back) } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 /**
- * Turns a validated start body into a journey input: for the web flows, FaceID's redirect becomes the gateway's
- * return route for this journey (FaceID appends `&token=`), and the backend's `finalUrl` is returned separately so
- * the client can keep it in the workflow's memo.
+ * A web flow's options with FaceID's redirect set to the gateway's return route for this journey (FaceID appends
+ * `&token=`), and the backend's `finalUrl`, which the client keeps in the workflow's memo.
  */
-export function prepareStart(body: z.output<typeof startJourneyBodySchema>, ctx: GatewayContext): PreparedStart {
-  const web = webFields(body.flow);
-  if (!web) return { input: body };
-  const { finalUrl: given, ...options } = (body[web.options] ?? {}) as { finalUrl?: string } & Record<string, unknown>;
-  const finalUrl = given ?? ctx.settings.webFinalUrl;
-  const path = `${web.options}.finalUrl`;
+function withReturnRoute(
+  ctx: GatewayContext,
+  reference: string,
+  field: 'web' | 'webLegacy',
+  redirect: 'RedirectURL' | 'RedirectUrl',
+  given: unknown,
+): { options: Record<string, unknown>; finalUrl: string } {
+  // The body schema made it an object with an optional URL `finalUrl`.
+  const { finalUrl: named, ...options } = (given ?? {}) as { finalUrl?: string } & Record<string, unknown>;
+  const finalUrl = named ?? ctx.settings.webFinalUrl;
+  const path = `${field}.finalUrl`;
   if (!finalUrl) {
     throw new ProblemError('validation_failed', undefined, [
       { path, message: 'required: this gateway has no default final URL (WEB_FINAL_URL)' },
@@ -39,7 +62,20 @@ export function prepareStart(body: z.output<typeof startJourneyBodySchema>, ctx:
       { path, message: 'must be https (or http on 127.0.0.1 / localhost in sandbox mode)' },
     ]);
   }
-  const reference = typeof body.reference === 'string' ? body.reference : '';
   const returnUrl = `${ctx.publicUrl()}/v1/web/return?journey=${encodeURIComponent(journeyWorkflowId(reference))}`;
-  return { input: { ...body, [web.options]: { ...options, [web.redirect]: returnUrl } }, webFinalUrl: finalUrl };
+  return { options: { ...options, [redirect]: returnUrl }, finalUrl };
+}
+
+/** Turns a validated start body into a journey input: images as bytes, and the web flows' redirect filled in. */
+export function prepareStart(body: StartBody, ctx: GatewayContext): PreparedStart {
+  const input = withImageBytes(body);
+  if (body.flow === 'web') {
+    const { options, finalUrl } = withReturnRoute(ctx, body.reference, 'web', 'RedirectURL', body.web);
+    return { input: { ...input, web: options }, webFinalUrl: finalUrl };
+  }
+  if (body.flow === 'web-legacy') {
+    const { options, finalUrl } = withReturnRoute(ctx, body.reference, 'webLegacy', 'RedirectUrl', body.webLegacy);
+    return { input: { ...input, webLegacy: options }, webFinalUrl: finalUrl };
+  }
+  return { input };
 }

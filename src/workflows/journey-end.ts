@@ -17,6 +17,7 @@ import { settleJourneyActivity } from './activity-proxies';
 import { afterJourney, afterJourneyWorkflowId } from './after-journey';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import { failureType, isArchiveOutage, isFaceIdOutage } from './failure-kinds';
+import { compareImageOf } from './flow-input';
 import { DEFAULT_RETENTION_DAYS } from './journey-durations';
 import type { JourneyRun } from './journey-run';
 import type { RecordRetentionInput } from './retention-types';
@@ -51,7 +52,7 @@ export async function endJourney(
   const { state, input, journeyId } = run;
   state.complete(outcome, reasons);
   // Always, whatever the outcome: a failed or rejected journey may have stored media and input images too.
-  const inputKeys = [input.compareImage, input.document?.front, input.document?.back].flatMap((ref) =>
+  const inputKeys = [compareImageOf(input), input.document?.front, input.document?.back].flatMap((ref) =>
     ref ? [ref.key] : [],
   );
   const completedDetails = `completed: ${outcome} (${reasons.join(', ')})`;

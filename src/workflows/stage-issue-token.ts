@@ -1,4 +1,5 @@
 import { faceIdActivity } from './activity-proxies';
+import { tokenOptions } from './flow-input';
 import type { JourneyRun } from './journey-run';
 import type { IssuedToken } from './types';
 
@@ -10,17 +11,7 @@ export async function issueToken(run: JourneyRun, purpose: string): Promise<Issu
     startToCloseMs: durations.faceIdCallMs,
     summary: `${plan.issue}: ${purpose}`,
   });
-  const grant = await issue({
-    journeyId: run.journeyId,
-    region: input.region,
-    flow: input.flow,
-    selfie: input.selfie,
-    ekyc: input.ekyc,
-    liveness: input.liveness,
-    web: input.web,
-    webLegacy: input.webLegacy,
-    compareImage: input.compareImage,
-  });
+  const grant = await issue({ journeyId: run.journeyId, region: input.region, ...tokenOptions(input) });
   run.requestIds.push(grant.requestId);
   return run.state.tokenIssued(grant, Date.now() + durations.startWindowMs);
 }

@@ -155,18 +155,12 @@ export interface JourneyTimers {
   faceIdCallMs: number;
 }
 
-/** Input of {@link ekycJourney}; validated at the edge. */
-export interface JourneyInput {
+/** What every journey input carries, whatever its flow. */
+interface JourneyInputCommon {
   /** The backend's own opaque id for this verification; never personal data. */
   reference: string;
-  flow: Flow;
   region: string;
-  selfie?: SelfieOptions;
-  ekyc?: EkycOptions;
-  liveness?: LivenessOptions;
-  web?: WebOptions;
-  webLegacy?: WebLegacyOptions;
-  compareImage?: StoredImageRef;
+  /** The document step, in any flow. */
   document?: DocumentStepInput;
   policy?: Partial<DecisionPolicy>;
   timers?: Partial<JourneyTimers>;
@@ -175,6 +169,43 @@ export interface JourneyInput {
   /** Days the archived media is kept after the outcome (fractions allowed); a legal hold keeps it longer. */
   retentionDays?: number;
 }
+
+/** Input of a selfie journey: GetFaceIdTokenIntl options, and the photo to compare with. */
+interface SelfieJourneyInput extends JourneyInputCommon {
+  flow: 'selfie';
+  selfie?: SelfieOptions;
+  compareImage?: StoredImageRef;
+}
+
+/** Input of an eKYC SDK journey: ApplySdkVerificationToken options, and the photo to compare with. */
+interface EkycJourneyInput extends JourneyInputCommon {
+  flow: 'ekyc';
+  ekyc?: EkycOptions;
+  compareImage?: StoredImageRef;
+}
+
+/** Input of a liveness-only journey: nothing to compare with. */
+interface LivenessJourneyInput extends JourneyInputCommon {
+  flow: 'liveness';
+  liveness?: LivenessOptions;
+}
+
+/** Input of an international web journey: its options, and the photo to compare with. */
+interface WebJourneyInput extends JourneyInputCommon {
+  flow: 'web';
+  web?: WebOptions;
+  compareImage?: StoredImageRef;
+}
+
+/** Input of a legacy web journey: its options name the compare photo in COS themselves. */
+interface WebLegacyJourneyInput extends JourneyInputCommon {
+  flow: 'web-legacy';
+  webLegacy?: WebLegacyOptions;
+}
+
+/** Input of {@link ekycJourney}, one shape per flow (narrow on `flow`); validated at the edge. */
+export type JourneyInput =
+  SelfieJourneyInput | EkycJourneyInput | LivenessJourneyInput | WebJourneyInput | WebLegacyJourneyInput;
 
 /** A token handed to the client app. */
 export interface IssuedToken {

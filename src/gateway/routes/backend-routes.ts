@@ -1,8 +1,27 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { clientSecretFor } from '../../client/client-secret';
 import { authHook, bearerToken, requireApiKey } from '../auth';
-import { journeyIdParam, type GatewayContext } from '../context';
-import { emptyBodySchema, listQuerySchema, parseWith, START_BODY_LIMIT, startJourneyBodySchema } from '../schemas';
+import type { GatewayContext } from '../context';
+import { SECURITY } from '../openapi';
+import {
+  acceptedSchema,
+  journeyListSchema,
+  journeyResultSchema,
+  journeyStatusSchema,
+  jsonResponse,
+  problemResponses,
+  startedJourneySchema,
+  UNAVAILABLE,
+} from '../response-schemas';
+import {
+  emptyBodySchema,
+  journeyParamsSchema,
+  listQuerySchema,
+  START_BODY_LIMIT,
+  startHeadersSchema,
+  startJourneyBodySchema,
+} from '../schemas';
 import { prepareStart } from '../start-input';
 
 /** What a start answers, before the client secret is added. */
@@ -14,50 +33,156 @@ interface StartedJourney {
 }
 
 /** Routes for backends, authenticated with an API key: start, status, result, cancel, list. */
-export function registerBackendRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
   // Authenticated before the body is read: an unknown caller never gets a 12 MiB body parsed.
   const onRequest = authHook((request) => requireApiKey(request, ctx.settings.apiKeys));
-  app.post('/v1/journeys', { bodyLimit: START_BODY_LIMIT, onRequest }, async (request, reply) => {
-    const apiKey = bearerToken(request) ?? '';
-    const body = parseWith(startJourneyBodySchema, request.body);
-    const prepared = prepareStart(body, ctx);
-    const answer = await ctx.idempotency.run(request.headers['idempotency-key'], apiKey, request.body, async () => {
-      const started = await ctx.ekyc.startJourney(
-        prepared.input,
-        prepared.webFinalUrl ? { webFinalUrl: prepared.webFinalUrl } : {},
-      );
-      const { journeyId, token, verificationUrl, expiresAt } = started;
-      const body: StartedJourney = { journeyId, token, ...(verificationUrl ? { verificationUrl } : {}), expiresAt };
-      return { status: 201, body };
-    });
-    if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-    // The client secret is derived, never stored with a replayable answer (the records are shared by every gateway).
-    const started = answer.body as StartedJourney;
-    return reply
-      .code(answer.status)
-      .send({ ...started, clientSecret: clientSecretFor(ctx.settings.clientSecretKey, started.journeyId) });
-  });
+  const security = SECURITY.apiKey;
 
-  app.get('/v1/journeys', { onRequest }, async (request) => {
-    const filter = parseWith(listQuerySchema, request.query);
-    return { journeys: await ctx.ekyc.list(filter) };
-  });
+  app.post(
+    '/v1/journeys',
+    {
+      bodyLimit: START_BODY_LIMIT,
+      onRequest,
+      schema: {
+        operationId: 'startJourney',
+        summary: 'Start a journey (idempotent by reference) and get its token',
+        security,
+        headers: startHeadersSchema,
+        body: startJourneyBodySchema,
+        response: {
+          201: jsonResponse('the journey (new, or the running one for this reference)', startedJourneySchema),
+          ...problemResponses(
+            'validation_failed',
+            'malformed_body',
+            'invalid_idempotency_key',
+            'unauthenticated',
+            'journey_closed',
+            'idempotency_key_in_flight',
+            'request_timeout',
+            'body_too_large',
+            'unsupported_media_type',
+            'idempotency_key_reused',
+            'token_issue_failed',
+            ...UNAVAILABLE,
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const apiKey = bearerToken(request) ?? '';
+      const prepared = prepareStart(request.body, ctx);
+      const answer = await ctx.idempotency.run(request.headers['idempotency-key'], apiKey, request.body, async () => {
+        const started = await ctx.ekyc.startJourney(
+          prepared.input,
+          prepared.webFinalUrl ? { webFinalUrl: prepared.webFinalUrl } : {},
+        );
+        const { journeyId, token, verificationUrl, expiresAt } = started;
+        const body: StartedJourney = { journeyId, token, ...(verificationUrl ? { verificationUrl } : {}), expiresAt };
+        return { status: 201, body };
+      });
+      if (answer.replayed) void reply.header('idempotent-replayed', 'true');
+      // The client secret is derived, never stored with a replayable answer (the records are shared by every gateway).
+      const started = answer.body as StartedJourney;
+      return reply
+        .code(201)
+        .send({ ...started, clientSecret: clientSecretFor(ctx.settings.clientSecretKey, started.journeyId) });
+    },
+  );
 
-  app.get('/v1/journeys/:id', { onRequest }, async (request) => {
-    const journeyId = journeyIdParam(request);
-    return { journeyId, ...(await ctx.ekyc.status(journeyId)) };
-  });
+  app.get(
+    '/v1/journeys',
+    {
+      onRequest,
+      schema: {
+        operationId: 'listJourneys',
+        summary: 'List journeys by stage, outcome or flow (visibility; eventually consistent)',
+        security,
+        querystring: listQuerySchema,
+        response: {
+          200: jsonResponse('running journeys first, then the most recently closed', journeyListSchema),
+          ...problemResponses('validation_failed', 'unauthenticated', ...UNAVAILABLE),
+        },
+      },
+    },
+    async (request) => ({ journeys: await ctx.ekyc.list(request.query) }),
+  );
 
-  app.get('/v1/journeys/:id/result', { onRequest }, async (request) => {
-    const journeyId = journeyIdParam(request);
-    return { journeyId, ...(await ctx.ekyc.result(journeyId, { wait: false })) };
-  });
+  app.get(
+    '/v1/journeys/:id',
+    {
+      onRequest,
+      schema: {
+        operationId: 'getJourneyStatus',
+        summary: 'Status: stage, token expiry, attempts, outcome and reasons',
+        security,
+        params: journeyParamsSchema,
+        response: {
+          200: jsonResponse('status', journeyStatusSchema),
+          ...problemResponses('unauthenticated', 'journey_not_found', ...UNAVAILABLE),
+        },
+      },
+    },
+    async (request) => {
+      const journeyId = request.params.id;
+      return { journeyId, ...(await ctx.ekyc.status(journeyId)) };
+    },
+  );
 
-  app.post('/v1/journeys/:id/cancel', { onRequest }, async (request, reply) => {
-    const journeyId = journeyIdParam(request);
-    parseWith(emptyBodySchema, request.body);
-    await ctx.ekyc.cancel(journeyId);
-    // Accepted, not done: a journey already processing the user's result finishes with its own outcome.
-    return reply.code(202).send({ journeyId, accepted: true });
-  });
+  app.get(
+    '/v1/journeys/:id/result',
+    {
+      onRequest,
+      schema: {
+        operationId: 'getJourneyResult',
+        summary: 'Result: outcome, reasons, document fields, archive references',
+        security,
+        params: journeyParamsSchema,
+        response: {
+          200: jsonResponse('the final result', journeyResultSchema),
+          ...problemResponses(
+            'unauthenticated',
+            'journey_not_found',
+            'journey_running',
+            'journey_aborted',
+            ...UNAVAILABLE,
+          ),
+        },
+      },
+    },
+    async (request) => {
+      const journeyId = request.params.id;
+      return { journeyId, ...(await ctx.ekyc.result(journeyId, { wait: false })) };
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:id/cancel',
+    {
+      onRequest,
+      schema: {
+        operationId: 'cancelJourney',
+        summary: 'Cancel while the journey waits for the user',
+        security,
+        params: journeyParamsSchema,
+        body: emptyBodySchema,
+        response: {
+          202: jsonResponse('signalled', acceptedSchema),
+          ...problemResponses(
+            'validation_failed',
+            'unauthenticated',
+            'journey_not_found',
+            'journey_closed',
+            ...UNAVAILABLE,
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const journeyId = request.params.id;
+      await ctx.ekyc.cancel(journeyId);
+      // Accepted, not done: a journey already processing the user's result finishes with its own outcome.
+      return reply.code(202).send({ journeyId, accepted: true });
+    },
+  );
 }

@@ -1,19 +1,66 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authHook, requireOperatorKey } from '../auth';
-import { journeyIdParam, type GatewayContext } from '../context';
-import { legalHoldBodySchema, parseWith, reviewBodySchema } from '../schemas';
+import type { GatewayContext } from '../context';
+import { SECURITY } from '../openapi';
+import {
+  journeyStatusSchema,
+  jsonResponse,
+  problemResponses,
+  retentionStatusSchema,
+  UNAVAILABLE,
+} from '../response-schemas';
+import { journeyParamsSchema, legalHoldBodySchema, reviewBodySchema } from '../schemas';
 
 /** Routes for operators, authenticated with an operator key: the review decision and the legal hold on media. */
-export function registerOperatorRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
   const onRequest = authHook((request) => requireOperatorKey(request, ctx.settings.operatorKeys, ctx.settings.apiKeys));
-  app.post('/v1/journeys/:id/review', { onRequest }, async (request) => {
-    const journeyId = journeyIdParam(request);
-    const review = parseWith(reviewBodySchema, request.body);
-    return { journeyId, ...(await ctx.ekyc.review(journeyId, review)) };
-  });
-  app.post('/v1/journeys/:id/legal-hold', { onRequest }, async (request) => {
-    const journeyId = journeyIdParam(request);
-    const hold = parseWith(legalHoldBodySchema, request.body);
-    return ctx.ekyc.setLegalHold(journeyId, hold);
-  });
+  const common = { security: SECURITY.operatorKey, params: journeyParamsSchema };
+  const refusals = [
+    'validation_failed',
+    'unauthenticated',
+    'forbidden',
+    'journey_not_found',
+    'journey_closed',
+  ] as const;
+
+  app.post(
+    '/v1/journeys/:id/review',
+    {
+      onRequest,
+      schema: {
+        operationId: 'reviewJourney',
+        summary: 'Decide a journey in review',
+        ...common,
+        body: reviewBodySchema,
+        response: {
+          200: jsonResponse('the decision was taken', journeyStatusSchema),
+          ...problemResponses(...refusals, 'journey_not_in_review', 'invalid_review', ...UNAVAILABLE),
+        },
+      },
+    },
+    async (request) => {
+      const journeyId = request.params.id;
+      return { journeyId, ...(await ctx.ekyc.review(journeyId, request.body)) };
+    },
+  );
+
+  app.post(
+    '/v1/journeys/:id/legal-hold',
+    {
+      onRequest,
+      schema: {
+        operationId: 'setLegalHold',
+        summary: "Set or release the legal hold on an ended journey's media (kept past the retention period)",
+        ...common,
+        body: legalHoldBodySchema,
+        response: {
+          200: jsonResponse('the hold was set or released', retentionStatusSchema),
+          ...problemResponses(...refusals, 'journey_running', 'media_deleted', 'invalid_legal_hold', ...UNAVAILABLE),
+        },
+      },
+    },
+    async (request) => ctx.ekyc.setLegalHold(request.params.id, request.body),
+  );
 }

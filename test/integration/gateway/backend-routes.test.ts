@@ -157,10 +157,25 @@ describe('POST /v1/journeys', () => {
   });
 
   it('answers 400 with field paths for an invalid journey input', async () => {
-    const answer = await start({ reference: 'has spaces', flow: 'teleport', region: 'ap-singapore' });
+    const answer = await start({ reference: 'has spaces', flow: 'liveness', region: 'ap-singapore' });
     expectProblem(answer, 400, 'validation_failed');
-    expect(answer.body.errors.map((issue) => issue.path).sort()).toEqual(['flow', 'reference']);
+    expect(answer.body.errors.map((issue) => issue.path)).toEqual(['reference']);
+  });
+
+  it('answers 400 naming `flow` for an unknown flow, without echoing it', async () => {
+    const answer = await start({ reference: 'gw-teleport', flow: 'teleport', region: 'ap-singapore' });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors.map((issue) => issue.path)).toEqual(['flow']);
     expect(JSON.stringify(answer.body)).not.toContain('teleport');
+  });
+
+  it('answers 400 naming the field when a journey carries another flow’s field', async () => {
+    const answer = await start({
+      ...livenessBody(gw.harness.reference('gw-mixed')),
+      web: { finalUrl: 'https://shop.example.org/done' },
+    });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors).toEqual([{ path: 'web', message: 'not used by the liveness flow' }]);
   });
 
   it.each([

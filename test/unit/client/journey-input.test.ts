@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { JourneyInputError, parseJourneyInput } from '../../../src/client/journey-input';
+import { parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
+import { AesGcmCodec } from '../../../src/codec/aes-gcm-codec';
+import { historyFromJson } from '../../support/history-json';
+
+const base = { reference: 'order-1001', region: 'ap-singapore' };
+const image = { key: 'inputs/order-1001/compare-0123.jpg' };
+
+/** The issues a rejected input names, as `path: message`. */
+function issuesOf(raw: unknown): { path: string; message: string }[] {
+  try {
+    parseJourneyInput(raw);
+  } catch (error) {
+    if (error instanceof JourneyInputError) return error.issues;
+    throw error;
+  }
+  throw new Error('the input was accepted');
+}
+
+describe('the journey input, one shape per flow', () => {
+  it.each([
+    ['selfie', { selfie: { CheckMode: 'compare' }, compareImage: image }],
+    ['ekyc', { ekyc: { CheckMode: 2 }, compareImage: image }],
+    ['liveness', { liveness: { SecureLevel: '4' } }],
+    ['web', { web: { RedirectURL: 'https://backend.example.org/return' }, compareImage: image }],
+    [
+      'web-legacy',
+      {
+        webLegacy: {
+          RedirectUrl: 'https://backend.example.org/return',
+          CompareImageUrl: 'https://bucket.cos.ap-singapore.myqcloud.com/compare.jpg',
+          CompareImageMd5: '0123456789abcdef0123456789abcdef',
+        },
+      },
+    ],
+  ])('%s takes its own options (and the compare image where FaceID uses one) and the document step', (flow, own) => {
+    const document = { nationality: 'HKG', cardType: 'ID_CARD', front: { key: 'inputs/order-1001/front-1.jpg' } };
+    const input = { ...base, flow, ...own, document, maxRenewals: 1, retentionDays: 7 };
+    expect(parseJourneyInput(input)).toEqual(input);
+  });
+
+  it('refuses a web field on a liveness journey, naming the field', () => {
+    expect(issuesOf({ ...base, flow: 'liveness', web: { Config: {} } })).toEqual([
+      { path: 'web', message: 'not used by the liveness flow' },
+    ]);
+  });
+
+  it('refuses a compare image where the flow takes none, and every stray field at once', () => {
+    expect(issuesOf({ ...base, flow: 'liveness', compareImage: image, selfie: {} })).toEqual([
+      { path: 'compareImage', message: 'not used by the liveness flow' },
+      { path: 'selfie', message: 'not used by the liveness flow' },
+    ]);
+  });
+
+  it('names each unknown field of a nested object at its own path', () => {
+    expect(issuesOf({ ...base, flow: 'liveness', timers: { startWindowMs: 1000, nap: 1, doze: 2 } })).toEqual([
+      { path: 'timers.nap', message: 'unknown field' },
+      { path: 'timers.doze', message: 'unknown field' },
+    ]);
+  });
+
+  it('refuses an unknown or missing flow by naming `flow`, never echoing the value', () => {
+    for (const flow of ['teleport', undefined]) {
+      const issues = issuesOf({ ...base, flow, liveness: {} });
+      expect(issues.map((issue) => issue.path)).toEqual(['flow']);
+      expect(JSON.stringify(issues)).not.toContain('teleport');
+    }
+  });
+
+  it("still checks a flow's options with FaceID's own request schema", () => {
+    expect(issuesOf({ ...base, flow: 'selfie', selfie: { CheckMode: 'compare' } })).toEqual([
+      { path: 'compareImage', message: 'required when CheckMode is compare' },
+    ]);
+  });
+});
+
+describe('journey inputs recorded in the replay histories', () => {
+  const dir = join(__dirname, '..', '..', 'fixtures', 'histories');
+  const codec = new AesGcmCodec(parseKeyRing(SANDBOX_CODEC_KEYS));
+
+  it.each(readdirSync(dir).filter((file) => file.endsWith('.json')))('%s: its input still parses', async (file) => {
+    const history = historyFromJson(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const [payload] = await codec.decode(started?.input?.payloads ?? []);
+    const input = defaultPayloadConverter.fromPayload(payload as Payload);
+    expect(parseJourneyInput(input)).toEqual(input);
+  });
+});
