@@ -20,7 +20,7 @@ const FIRST_WINDOW_MS = HOUR;
 const LAST_DEADLINE_MS = 60 * 24 * HOUR;
 
 /** Filters of the review queue; each value is an enum or a code, so none can smuggle anything into the query. */
-const reviewQueueFilterSchema = z.strictObject({
+export const reviewQueueFilterSchema = z.strictObject({
   flow: z.enum(FLOWS as [Flow, ...Flow[]]).optional(),
   region: z.enum(FACEID_REGIONS).optional(),
   reason: z

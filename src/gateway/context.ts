@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { EkycClient } from '../client/ekyc-client';
+import type { AuditLog } from '../review/audit-log';
 import type { IdempotencyCache } from './idempotency';
 
 /** Secrets and URLs the routes need. */
@@ -19,6 +20,8 @@ export interface GatewayContext {
   ekyc: EkycClient;
   settings: GatewayRouteSettings;
   idempotency: IdempotencyCache;
+  /** The reviewers' audit log, in the store every gateway shares; absent when the gateway has none (tests). */
+  audit?: AuditLog;
   /** The gateway's public base URL (no trailing slash), for the web flows' RedirectURL. */
   publicUrl(): string;
 }

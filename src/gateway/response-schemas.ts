@@ -176,3 +176,23 @@ export const otherProblems = {
 export function jsonResponse<S extends z.ZodType>(description: string, schema: S) {
   return { description, content: { 'application/json': { schema } } };
 }
+
+/** `GET /v1/review-queue`: a page of cases, soonest deadline first. */
+export const reviewQueueSchema = z
+  .object({
+    cases: z.array(
+      z.object({
+        journeyId: z.string(),
+        flow,
+        region: z.string(),
+        reason: z.string().optional(),
+        deadline: timestamp.optional(),
+        claimedBy: z.string().optional(),
+        step: z.enum(['first', 'second']),
+        startedAt: timestamp,
+      }),
+    ),
+    next: z.string().optional().meta({ description: 'the `after` of the next page; absent on the last' }),
+    waiting: z.number().int().meta({ description: 'every case the filters match' }),
+  })
+  .meta({ id: 'ReviewQueue' });

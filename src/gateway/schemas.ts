@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_IMAGE_BYTES } from '../client/input-images';
 import { fieldIssues, journeyInputSchemaFor, REFERENCE_PATTERN } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
+import { reviewQueueFilterSchema } from '../client/review-queue';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency';
 import { ProblemError } from './problems';
 import type { Flow } from '../workflows/types';
@@ -121,6 +122,25 @@ export const reviewBodySchema = z.strictObject({
     .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a code such as document_expired (lower case, digits, _; at most 64)')
     .optional(),
 });
+
+/** Body of `POST /v1/journeys/{id}/review/claim` and `.../release`. */
+export const reviewClaimBodySchema = z.strictObject({
+  reviewer: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be an operator id (1-64 letters, digits, . _ : -), never a name or e-mail'),
+});
+
+/** `GET /v1/audit` query: a period of at most 31 days. */
+export const auditQuerySchema = z
+  .strictObject({ from: z.iso.datetime(), to: z.iso.datetime() })
+  .refine(({ from, to }) => Date.parse(from) < Date.parse(to), { message: 'must be after from', path: ['to'] })
+  .refine(({ from, to }) => Date.parse(to) - Date.parse(from) <= 31 * 24 * 3600 * 1000, {
+    message: 'at most 31 days after from',
+    path: ['to'],
+  });
+
+/** `GET /v1/review-queue` query. */
+export const reviewQueueQuerySchema = reviewQueueFilterSchema;
 
 /** Body of `POST /v1/journeys/{id}/legal-hold`. */
 export const legalHoldBodySchema = z.strictObject({

@@ -13,6 +13,8 @@ import { problem, problemFromError, sendProblem } from './problems';
 import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
+import { registerReviewRoutes } from './routes/review-routes';
+import { AuditLog } from '../review/audit-log';
 import { registerSystemRoutes } from './routes/system-routes';
 import { registerWebRoutes } from './routes/web-routes';
 import { REQUEST_TIMEOUT_MS, SMALL_BODY_LIMIT, validatorCompiler } from './schemas';
@@ -77,6 +79,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     return `http://127.0.0.1:${address?.port ?? 0}`;
   };
   const ctx: GatewayContext = {
+    ...(options.archive ? { audit: new AuditLog(options.archive) } : {}),
     client: options.client,
     ekyc: options.ekyc,
     settings: options.settings,
@@ -135,6 +138,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     registerSystemRoutes(routes, ctx);
     registerBackendRoutes(routes, ctx);
     registerOperatorRoutes(routes, ctx);
+    registerReviewRoutes(routes, ctx);
     registerClientRoutes(routes, ctx);
     registerWebRoutes(routes, ctx);
     done();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ArchiveStore } from '../archive/store';
 
 /** What a reviewer or auditor did. */
-type AuditAction =
+export type AuditAction =
   'case_viewed' | 'media_viewed' | 'review_claimed' | 'review_released' | 'review_decided' | 'audit_exported';
 
 /** Who may act: reviewers decide, auditors only read. */

@@ -3,16 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authHook, requireOperatorKey } from '../auth';
 import type { GatewayContext } from '../context';
 import { SECURITY } from '../openapi';
-import {
-  journeyStatusSchema,
-  jsonResponse,
-  problemResponses,
-  retentionStatusSchema,
-  UNAVAILABLE,
-} from '../response-schemas';
-import { journeyParamsSchema, legalHoldBodySchema, reviewBodySchema } from '../schemas';
+import { jsonResponse, problemResponses, retentionStatusSchema, UNAVAILABLE } from '../response-schemas';
+import { journeyParamsSchema, legalHoldBodySchema } from '../schemas';
 
-/** Routes for operators, authenticated with an operator key: the review decision and the legal hold on media. */
+/** Routes for operators, authenticated with an operator key: the legal hold on media (reviews: `review-routes.ts`). */
 export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const onRequest = authHook((request) => requireOperatorKey(request, ctx.settings.operatorKeys, ctx.settings.apiKeys));
@@ -24,27 +18,6 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
     'journey_not_found',
     'journey_closed',
   ] as const;
-
-  app.post(
-    '/v1/journeys/:id/review',
-    {
-      onRequest,
-      schema: {
-        operationId: 'reviewJourney',
-        summary: 'Decide a journey in review',
-        ...common,
-        body: reviewBodySchema,
-        response: {
-          200: jsonResponse('the decision was taken', journeyStatusSchema),
-          ...problemResponses(...refusals, 'journey_not_in_review', 'invalid_review', ...UNAVAILABLE),
-        },
-      },
-    },
-    async (request) => {
-      const journeyId = request.params.id;
-      return { journeyId, ...(await ctx.ekyc.review(journeyId, request.body)) };
-    },
-  );
 
   app.post(
     '/v1/journeys/:id/legal-hold',

@@ -250,6 +250,7 @@ describe('system routes', () => {
     expect(Object.keys(answer.body.paths as object).sort()).toEqual([
       '/docs',
       '/healthz',
+      '/v1/audit',
       '/v1/journeys',
       '/v1/journeys/{id}',
       '/v1/journeys/{id}/cancel',
@@ -257,7 +258,10 @@ describe('system routes', () => {
       '/v1/journeys/{id}/legal-hold',
       '/v1/journeys/{id}/result',
       '/v1/journeys/{id}/review',
+      '/v1/journeys/{id}/review/claim',
+      '/v1/journeys/{id}/review/release',
       '/v1/journeys/{id}/token',
+      '/v1/review-queue',
       '/v1/web/finished',
       '/v1/web/return',
     ]);

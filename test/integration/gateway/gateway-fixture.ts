@@ -132,7 +132,7 @@ function callerOf(url: string): GatewayFixture['call'] {
       status: response.status,
       headers: response.headers,
       contentType,
-      body: (contentType.includes('json') && text ? JSON.parse(text) : {}) as Body,
+      body: (/^application\/(.+\+)?json/.test(contentType) && text ? JSON.parse(text) : {}) as Body,
       text,
     };
   };
