@@ -70,7 +70,8 @@ describe('each emulator scenario reaches its outcome and reason', () => {
       reviewer: 'op-7',
       reason: 'glare only',
     });
-    expect(status.review).toEqual({ reviewer: 'op-7', decision: 'approved' });
+    expect(status.review).toEqual({ reviewer: 'op-7', decision: 'approved', deadline: status.review?.deadline });
+    expect(Date.parse(status.review?.deadline ?? '')).toBeGreaterThan(Date.now());
     const result = await harness.ekyc.result(started.journeyId);
     expect(result).toMatchObject({ outcome: 'approved', reasons: ['document_warning', 'review_approved'] });
     expect(result.review).toEqual({ reviewer: 'op-7', decision: 'approved', reason: 'glare only' });

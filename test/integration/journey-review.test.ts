@@ -77,8 +77,10 @@ describe('review claims', () => {
   });
 
   it('a claim lapses on its own, and the case goes back to the queue', async () => {
-    const journeyId = await journeyInReview({ timers: { ...FAST_TIMERS, reviewClaimMs: 1_500 } });
+    const journeyId = await journeyInReview({ timers: { ...FAST_TIMERS, reviewClaimMs: 3_000 } });
     await harness.ekyc.claimReview(journeyId, { reviewer: 'op-a' });
+    // Visibility first shows the claim, then (once the journey's timer fired) its lapse.
+    await until('the claim in visibility', () => queueEntry(journeyId, 'EkycReviewClaim = "op-a"'));
     await until('the claim to lapse in visibility', async () =>
       (await queueEntry(journeyId, 'EkycStage = "in_review" AND EkycReviewClaim IS NULL')) ? true : undefined,
     );
