@@ -43,12 +43,19 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store',
 };
 
-/** The queue page's query: the queue's own filters, where a GET form sends empty fields for "any". */
+const journeyIdSchema = z.string().regex(/^ekyc:[A-Za-z0-9._-]{1,100}$/);
+/**
+ * The queue page's query: the queue's own filters, where a GET form sends empty fields for "any", and what the reviewer
+ * just did (the queue, from visibility, may not show it yet).
+ */
 const queueQuerySchema = z.preprocess(
   (query) => Object.fromEntries(Object.entries(query as Record<string, unknown>).filter(([, value]) => value !== '')),
-  reviewQueueFilterSchema.pick({ flow: true, region: true, reason: true, after: true }).strict(),
+  reviewQueueFilterSchema
+    .pick({ flow: true, region: true, reason: true, after: true })
+    .extend({ done: z.enum(['claimed', 'released']).optional(), case: journeyIdSchema.optional() })
+    .strict(),
 );
-const caseParamsSchema = z.object({ id: z.string().regex(/^ekyc:[A-Za-z0-9._-]{1,100}$/) });
+const caseParamsSchema = z.object({ id: journeyIdSchema });
 const formSchema = z.object({ csrf: z.string().max(100).optional() });
 
 /**
@@ -97,14 +104,20 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
       if (!query.success) {
         return queuePage(reply.code(400), current.session, {}, 'The filters are not valid; showing the whole queue.');
       }
-      return queuePage(reply, current.session, query.data);
+      const { done, case: journeyId, ...filter } = query.data;
+      const notice =
+        done && journeyId
+          ? `You ${done === 'claimed' ? 'hold' : 'released'} ${journeyId}; the queue may take a few seconds to show it.`
+          : undefined;
+      return queuePage(reply, current.session, filter, undefined, notice);
     });
 
     const queuePage = async (
       reply: FastifyReply,
       session: ConsoleSession,
-      filter: z.infer<typeof queueQuerySchema>,
+      filter: Omit<z.infer<typeof queueQuerySchema>, 'done' | 'case'>,
       message?: string,
+      notice?: string,
     ): Promise<FastifyReply> => {
       const page = await options.ekyc.reviewQueue({ ...filter, limit: 25 });
       const now = Date.now();
@@ -122,6 +135,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
         cases: page.cases.map((entry) => ({ ...entry, timeLeft: timeLeft(entry.deadline, now) })),
         nextQuery,
         message,
+        notice,
       });
     };
 
@@ -223,7 +237,8 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
           action: action === 'claim' ? 'review_claimed' : 'review_released',
           journeyId,
         });
-        return reply.headers(PAGE_HEADERS).redirect('/console', 303);
+        const done = new URLSearchParams({ done: action === 'claim' ? 'claimed' : 'released', case: journeyId });
+        return reply.headers(PAGE_HEADERS).redirect(`/console?${done.toString()}`, 303);
       };
 
     app.post('/cases/:id/claim', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, claimAction('claim'));

@@ -170,7 +170,8 @@ it('reviewers sign in with OIDC and claim from the queue; a second reviewer is r
   const first = await signIn(consoleUrl, 'reviewer-1');
   const unclaimed = await rowOf(first.page, journeyId, '');
   await unclaimed.locator('button[data-action="claim"]').click();
-  await first.page.waitForURL(`${consoleUrl}/console`);
+  await first.page.waitForURL((url) => url.pathname === '/console' && url.searchParams.get('done') === 'claimed');
+  await expect(first.page.locator('[data-notice]').textContent()).resolves.toContain(`You hold ${journeyId}`);
   const claimed = await rowOf(first.page, journeyId, 'reviewer-1');
   await expect(claimed.locator('button[data-action="release"]').count()).resolves.toBe(1);
   await mkdir(resolve(SCREENSHOT, '..'), { recursive: true });
