@@ -123,7 +123,8 @@ async function journeyInReview(): Promise<string> {
   const input = await inputFor(gw.harness, 'ekyc', reference);
   const started = await gw.call('POST', '/v1/journeys', {
     bearer: API_KEY,
-    json: { ...input, timers: { ...FAST_TIMERS, startWindowMs: 60_000 } },
+    // A review deadline well beyond the test, however slow the machine: the case must stay in the queue throughout.
+    json: { ...input, timers: { ...FAST_TIMERS, startWindowMs: 60_000, reviewDeadlineMs: 300_000 } },
   });
   const { journeyId, token, clientSecret } = started.body;
   await gw.harness.sandbox.complete(token, 'document_warning');
@@ -202,6 +203,16 @@ it('reviewers sign in with OIDC and claim from the queue; a second reviewer is r
   const audited = await rowOf(auditor.page, journeyId, 'reviewer-1');
   await expect(audited.locator('button').count()).resolves.toBe(0);
   await expect(auditor.page.locator('button[data-action]').count()).resolves.toBe(0);
+  // The filters are a GET form: another flow hides the case, its own flow and reason show it.
+  await auditor.page.selectOption('#flow', 'liveness');
+  await auditor.page.click('button[type="submit"]:has-text("Filter")');
+  await auditor.page.waitForURL((url) => url.searchParams.get('flow') === 'liveness');
+  await expect(auditor.page.locator(`tr[data-journey="${journeyId}"]`).count()).resolves.toBe(0);
+  await auditor.page.selectOption('#flow', 'ekyc');
+  await auditor.page.fill('#reason', 'document_warning');
+  await auditor.page.click('button[type="submit"]:has-text("Filter")');
+  await auditor.page.waitForURL((url) => url.searchParams.get('reason') === 'document_warning');
+  await expect(auditor.page.locator(`tr[data-journey="${journeyId}"]`).count()).resolves.toBe(1);
   const auditorCsrf = await auditor.page.locator('input[name="csrf"]').first().inputValue();
   const forged = await auditor.context.request.post(caseUrl(consoleUrl, 'claim'), {
     form: { csrf: auditorCsrf },
@@ -240,6 +251,13 @@ it('reviewers sign in with OIDC and claim from the queue; a second reviewer is r
     },
     { what: 'the expired session back at sign-in', timeoutMs: 15_000, intervalMs: 500 },
   );
+
+  // The case leaves the shared queue: reviewer-1 decides it through the JSON route.
+  const decided = await gw.call('POST', gw.path(journeyId, '/review'), {
+    bearer: OPERATOR_KEY,
+    json: { decision: 'approved', reviewer: 'reviewer-1', reason: 'console test done' },
+  });
+  expect(decided.status).toBe(200);
 
   for (const context of [first.context, second.context, auditor.context, short.context]) await context.close();
 });
