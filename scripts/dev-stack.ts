@@ -1,14 +1,14 @@
 /**
  * `npm start`: the whole service on one machine. Starts the embedded Temporal dev server (unless TEMPORAL_ADDRESS
- * points elsewhere), the FaceID emulator in sandbox mode, the worker and the HTTP gateway; prints where everything
- * is; Ctrl-C or SIGTERM stops every child and exits 0.
+ * points elsewhere), the FaceID emulator and the reviewer console's OpenID Connect provider in sandbox mode, the worker
+ * and the HTTP gateway; prints where everything is; Ctrl-C or SIGTERM stops every child and exits 0.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config, gatewaySettings } from '../src/config';
 import { WORKER_READY_MESSAGE } from '../src/workers/readiness';
 import { resolveTemporalTarget } from '../src/temporal/connection';
-import { accessBannerLines, bannerText, faceIdBannerLine, probeHost } from './lib/banner';
+import { accessBannerLines, bannerText, consoleBannerLines, faceIdBannerLine, probeHost } from './lib/banner';
 import { devServerChild, runStack, serviceChild } from './lib/stack';
 import { waitForHttp, waitForPort } from './lib/wait';
 
@@ -27,6 +27,14 @@ runStack(async (supervisor) => {
       ready: () => waitForPort('127.0.0.1', cfg.emulator.port),
     });
   }
+  // The reviewer console's sign-in, unless CONSOLE_OIDC_ISSUER names a provider of your own.
+  const sandboxIssuer = cfg.console ? `http://127.0.0.1:${cfg.console.sandboxPort}` : undefined;
+  if (cfg.sandbox && cfg.console?.issuer === sandboxIssuer) {
+    await supervisor.start({
+      ...serviceChild('scripts/sandbox-oidc.ts', 'sandbox-oidc'),
+      ready: () => waitForHttp(`${sandboxIssuer}/.well-known/openid-configuration`),
+    });
+  }
   // The worker logs JSON lines; this one says every task queue is polled.
   await supervisor.start({ ...serviceChild('src/workers/main.ts', 'worker'), readyMessage: WORKER_READY_MESSAGE });
   const gatewayProbe = `http://${probeHost(gateway.host)}:${gateway.port}/healthz`;
@@ -43,6 +51,7 @@ runStack(async (supervisor) => {
       cfg.metrics.port > 0
         ? `  Worker metrics    http://${probeHost(cfg.metrics.host)}:${cfg.metrics.port}/metrics`
         : undefined,
+      ...consoleBannerLines(cfg, gateway),
       ...accessBannerLines(cfg, gateway),
     ]),
   );

@@ -15,6 +15,12 @@ import {
   SANDBOX_OPERATOR_KEY,
   SANDBOX_WEBHOOK_SECRET,
 } from './gateway/sandbox-defaults';
+import {
+  DEFAULT_ROLES_CLAIM,
+  DEFAULT_SANDBOX_OIDC_PORT,
+  SANDBOX_CONSOLE_CLIENT_ID,
+  SANDBOX_CONSOLE_CLIENT_SECRET,
+} from './console/sandbox-accounts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z
@@ -115,6 +121,24 @@ const envSchema = z.object({
   CODEC_UI_ORIGIN: optionalText,
   // A migration setting: payloads that arrive unencrypted are read as sent instead of refused (docs/operations.md).
   CODEC_ACCEPT_UNENCRYPTED: z.enum(['true', 'false']).default('false'),
+  // The reviewer console's identity provider (docs/console.md); in sandbox mode, the sandbox provider by default.
+  CONSOLE_OIDC_ISSUER: optionalUrl,
+  CONSOLE_OIDC_CLIENT_ID: optionalText,
+  CONSOLE_OIDC_CLIENT_SECRET: optionalText,
+  CONSOLE_OIDC_ROLES_CLAIM: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.:/-]{1,200}$/, 'a claim name: letters, digits, "_", ".", ":", "/" and "-"')
+    .default(DEFAULT_ROLES_CLAIM),
+  // A console session ends after this long without a request, and this long after sign-in whatever happens.
+  CONSOLE_SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
+  CONSOLE_SESSION_MAX_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(7 * 86_400)
+    .default(8 * 3600),
+  SANDBOX_OIDC_PORT: port.default(DEFAULT_SANDBOX_OIDC_PORT),
 });
 
 /** The validated configuration every process of the service shares. */
@@ -183,6 +207,23 @@ export interface AppConfig {
    * bearer tokens (`CODEC_AUTH_TOKENS`, empty outside the sandbox until configured) and browser origins.
    */
   codec: { keyRing: KeyRing; authTokens: string[]; uiOrigins: string[]; acceptUnencrypted: boolean };
+  /** The reviewer console's sign-in, or undefined when no identity provider is configured (outside the sandbox). */
+  console: ConsoleSettings | undefined;
+}
+
+/** The reviewer console's identity provider and session lifetimes. */
+interface ConsoleSettings {
+  /** The OpenID Connect issuer (discovery at `<issuer>/.well-known/openid-configuration`). */
+  issuer: string;
+  clientId: string;
+  /** Absent for a public client (PKCE alone). */
+  clientSecret: string | undefined;
+  /** The ID token claim holding the user's console roles (`reviewer`, `auditor`). */
+  rolesClaim: string;
+  idleSeconds: number;
+  maxSeconds: number;
+  /** Where the sandbox provider listens (sandbox mode only). */
+  sandboxPort: number;
 }
 
 /** The gateway's settings once every secret it needs is present. */
@@ -293,6 +334,44 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     webhook,
     codec: parseCodec(e, sandbox),
+    console: parseConsole(e, sandbox),
+  };
+}
+
+function parseConsole(e: z.infer<typeof envSchema>, sandbox: boolean): ConsoleSettings | undefined {
+  const issuer = (e.CONSOLE_OIDC_ISSUER ?? (sandbox ? `http://127.0.0.1:${e.SANDBOX_OIDC_PORT}` : undefined))?.replace(
+    /\/+$/,
+    '',
+  );
+  if (!issuer) {
+    if (e.CONSOLE_OIDC_CLIENT_ID) {
+      throw new ConfigError('Invalid configuration:\n  CONSOLE_OIDC_ISSUER: required with CONSOLE_OIDC_CLIENT_ID');
+    }
+    return undefined;
+  }
+  if (!isAllowedBrowserUrl(issuer, sandbox)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  CONSOLE_OIDC_ISSUER: must be https (or http on loopback in sandbox mode)',
+    );
+  }
+  const ownIssuer = e.CONSOLE_OIDC_ISSUER !== undefined;
+  const clientId = e.CONSOLE_OIDC_CLIENT_ID ?? (ownIssuer ? undefined : SANDBOX_CONSOLE_CLIENT_ID);
+  if (!clientId) {
+    throw new ConfigError('Invalid configuration:\n  CONSOLE_OIDC_CLIENT_ID: required with CONSOLE_OIDC_ISSUER');
+  }
+  if (e.CONSOLE_SESSION_IDLE_SECONDS > e.CONSOLE_SESSION_MAX_SECONDS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  CONSOLE_SESSION_IDLE_SECONDS: must not exceed CONSOLE_SESSION_MAX_SECONDS',
+    );
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret: e.CONSOLE_OIDC_CLIENT_SECRET ?? (ownIssuer ? undefined : SANDBOX_CONSOLE_CLIENT_SECRET),
+    rolesClaim: e.CONSOLE_OIDC_ROLES_CLAIM,
+    idleSeconds: e.CONSOLE_SESSION_IDLE_SECONDS,
+    maxSeconds: e.CONSOLE_SESSION_MAX_SECONDS,
+    sandboxPort: e.SANDBOX_OIDC_PORT,
   };
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { AppConfig, GatewaySettings } from '../../src/config';
+import { SANDBOX_ACCOUNTS } from '../../src/console/sandbox-accounts';
 
 /** A banner line per item that applies; `undefined` items are left out. */
 export function bannerText(lines: Array<string | undefined>): string {
@@ -33,6 +34,19 @@ export function accessBannerLines(cfg: AppConfig, gateway: GatewaySettings): Arr
     cfg.sandbox ? 'Try it: npm run demo (in another terminal)' : undefined,
     'Press Ctrl-C to stop.',
     '',
+  ];
+}
+
+/** Where the reviewer console is, and in sandbox mode the accounts its sign-in page takes. */
+export function consoleBannerLines(cfg: AppConfig, gateway: GatewaySettings): Array<string | undefined> {
+  if (!cfg.console) return [];
+  const sandboxIssuer = `http://127.0.0.1:${cfg.console.sandboxPort}`;
+  const accounts = SANDBOX_ACCOUNTS.map((account) => `${account.id} (${account.roles.join(', ')})`).join(', ');
+  return [
+    `  Reviewer console  ${gateway.publicUrl}/console  (sign-in: ${cfg.console.issuer})`,
+    cfg.sandbox && cfg.console.issuer === sandboxIssuer
+      ? `                    sandbox accounts, any password: ${accounts}`
+      : undefined,
   ];
 }
 

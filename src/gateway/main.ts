@@ -16,10 +16,35 @@ import { checkNamespace } from '../temporal/namespace-check';
 import { ArchiveCodecRevocations, removeExpiredCodecRevocations } from './codec-revocations';
 import { codecRoutes } from './codec-routes';
 import { createGateway, type GatewayPlugin } from './server';
+import { consoleRoutes } from '../console/console-routes';
+import { removeExpiredConsoleSessions } from '../console/console-sessions';
+import { AuditLog } from '../review/audit-log';
 
-/** Plugins mounted beside the core routes: the Temporal UI's codec endpoint at `/codec`. */
-function pluginsFor(cfg: AppConfig, publicUrl: string, archive: ArchiveStore): GatewayPlugin[] {
+/**
+ * Plugins mounted beside the core routes: the Temporal UI's codec endpoint at `/codec`, and the reviewer console at
+ * `/console` when an identity provider is configured (always in sandbox mode).
+ */
+function pluginsFor(cfg: AppConfig, publicUrl: string, archive: ArchiveStore, ekyc: EkycClient): GatewayPlugin[] {
+  const consoleSettings = cfg.console;
   return [
+    ...(consoleSettings
+      ? [
+          consoleRoutes({
+            ekyc,
+            store: archive,
+            audit: new AuditLog(archive),
+            oidc: {
+              issuer: consoleSettings.issuer,
+              clientId: consoleSettings.clientId,
+              ...(consoleSettings.clientSecret ? { clientSecret: consoleSettings.clientSecret } : {}),
+              rolesClaim: consoleSettings.rolesClaim,
+            },
+            idleSeconds: consoleSettings.idleSeconds,
+            maxSeconds: consoleSettings.maxSeconds,
+            publicUrl,
+          }),
+        ]
+      : []),
     codecRoutes({
       revocations: new ArchiveCodecRevocations(archive),
       keyRing: cfg.codec.keyRing,
@@ -69,7 +94,7 @@ async function main(): Promise<void> {
     archive,
     settings: { ...settings, sandbox: cfg.sandbox },
     logger: log,
-    plugins: pluginsFor(cfg, settings.publicUrl, archive),
+    plugins: pluginsFor(cfg, settings.publicUrl, archive, ekyc),
   });
   await app.listen({ host: settings.host, port: settings.port });
   const cleanUp = keepCleaningGatewayRecords(archive, log);
@@ -107,14 +132,20 @@ main().catch((error: unknown) => {
 });
 
 /**
- * Removes expired `Idempotency-Key` records and codec session revocations now and every hour (every gateway does;
+ * Removes expired `Idempotency-Key` records, codec session revocations and console sessions now and every hour (every gateway does;
  * deleting twice is harmless).
  */
 function keepCleaningGatewayRecords(archive: ArchiveStore, log: Logger): NodeJS.Timeout {
   const run = (): void => {
-    Promise.all([removeExpiredIdempotencyRecords(archive), removeExpiredCodecRevocations(archive)]).then(
-      ([records, revocations]) => {
-        if (records + revocations > 0) log.info({ records, revocations }, 'expired gateway records removed');
+    Promise.all([
+      removeExpiredIdempotencyRecords(archive),
+      removeExpiredCodecRevocations(archive),
+      removeExpiredConsoleSessions(archive),
+    ]).then(
+      ([records, revocations, consoleSessions]) => {
+        if (records + revocations + consoleSessions > 0) {
+          log.info({ records, revocations, consoleSessions }, 'expired gateway records removed');
+        }
       },
       (error: unknown) => log.warn({ err: error }, 'removing expired gateway records failed; next try in an hour'),
     );

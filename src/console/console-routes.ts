@@ -1,0 +1,289 @@
+import { join } from 'node:path';
+import { Eta } from 'eta';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ArchiveStore } from '../archive/store';
+import type { EkycClient } from '../client/ekyc-client';
+import { reviewQueueFilterSchema } from '../client/review-queue';
+import { FACEID_REGIONS } from '../faceid/actions';
+import { cookieValue } from '../gateway/codec-session';
+import { problemFromError } from '../gateway/problems';
+import type { GatewayPlugin } from '../gateway/server';
+import type { AuditAction, AuditLog } from '../review/audit-log';
+import { FLOWS } from '../workflows/types';
+import { ConsoleSessions, csrfMatches, type ConsoleSession } from './console-sessions';
+import { OidcSignIn, type ConsoleOidcSettings } from './oidc-sign-in';
+
+/** Options of {@link consoleRoutes}. */
+export interface ConsoleRouteOptions {
+  /** The journeys' client: the queue, claims and releases. */
+  ekyc: Pick<EkycClient, 'reviewQueue' | 'claimReview' | 'releaseReview'>;
+  /** The store every gateway shares: sessions and sign-ins in progress. */
+  store: ArchiveStore;
+  /** Where claims and releases are recorded (the same log as the review routes'). */
+  audit: AuditLog;
+  oidc: ConsoleOidcSettings;
+  /** Session lifetimes: without a request for `idleSeconds`, and `maxSeconds` after sign-in at the latest. */
+  idleSeconds: number;
+  maxSeconds: number;
+  /** The gateway's public URL (the redirect URI is `<publicUrl>/console/callback`); default the bound loopback port. */
+  publicUrl?: string;
+}
+
+const SESSION_COOKIE = 'ekyc_console_session';
+const SIGN_IN_COOKIE = 'ekyc_console_sign_in';
+const FORM_BODY_LIMIT = 4 * 1024;
+/** Browser pages, not the gateway's JSON API: left out of the OpenAPI document. */
+const UNDOCUMENTED = { hide: true };
+
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+const journeyIdSchema = z.string().regex(/^ekyc:[A-Za-z0-9._-]{1,100}$/);
+/**
+ * The queue page's query: the queue's own filters, where a GET form sends empty fields for "any", and what the reviewer
+ * just did (the queue, from visibility, may not show it yet).
+ */
+const queueQuerySchema = z.preprocess(
+  (query) => Object.fromEntries(Object.entries(query as Record<string, unknown>).filter(([, value]) => value !== '')),
+  reviewQueueFilterSchema
+    .pick({ flow: true, region: true, reason: true, after: true })
+    .extend({ done: z.enum(['claimed', 'released']).optional(), case: journeyIdSchema.optional() })
+    .strict(),
+);
+const caseParamsSchema = z.object({ id: journeyIdSchema });
+const formSchema = z.object({ csrf: z.string().max(100).optional() });
+
+/**
+ * The reviewer console (`/console`): sign-in with the configured OpenID Connect provider (authorization code with
+ * PKCE), the review queue, and claiming and releasing cases as the signed-in reviewer. Sessions live in the shared
+ * store; every form carries the session's CSRF token; auditors read only.
+ */
+export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
+  const sessions = new ConsoleSessions(options.store, options);
+  const oidc = new OidcSignIn(options.oidc);
+  const eta = new Eta({ views: join(__dirname, 'views'), cache: true });
+  const render = (reply: FastifyReply, template: string, data: object): FastifyReply =>
+    reply.type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(eta.render(template, data));
+
+  const plugin = (app: FastifyInstance): Promise<void> => {
+    const base = (): string => {
+      if (options.publicUrl) return options.publicUrl.replace(/\/+$/, '');
+      const address = app.server.address();
+      return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    };
+    const secure = (): boolean => base().startsWith('https:');
+    const redirectUri = (): string => `${base()}/console/callback`;
+    const cookie = (name: string, value: string, maxAgeSeconds: number): string =>
+      `${name}=${value}; Path=/console; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure() ? '; Secure' : ''}`;
+
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+
+    const sessionOf = async (
+      request: FastifyRequest,
+    ): Promise<{ value: string; session: ConsoleSession } | undefined> => {
+      const value = cookieValue(request, SESSION_COOKIE);
+      const session = value ? await sessions.find(value) : undefined;
+      return value && session ? { value, session } : undefined;
+    };
+    const signInPage = (reply: FastifyReply, message?: string): FastifyReply =>
+      render(reply.code(401), 'sign-in', { title: 'Sign in', message });
+
+    app.get('/', { schema: UNDOCUMENTED }, async (request, reply) => {
+      const current = await sessionOf(request);
+      if (!current) return signInPage(reply);
+      const query = queueQuerySchema.safeParse(request.query);
+      if (!query.success) {
+        return queuePage(reply.code(400), current.session, {}, 'The filters are not valid; showing the whole queue.');
+      }
+      const { done, case: journeyId, ...filter } = query.data;
+      const notice =
+        done && journeyId
+          ? `You ${done === 'claimed' ? 'hold' : 'released'} ${journeyId}; the queue may take a few seconds to show it.`
+          : undefined;
+      return queuePage(reply, current.session, filter, undefined, notice);
+    });
+
+    const queuePage = async (
+      reply: FastifyReply,
+      session: ConsoleSession,
+      filter: Omit<z.infer<typeof queueQuerySchema>, 'done' | 'case'>,
+      message?: string,
+      notice?: string,
+    ): Promise<FastifyReply> => {
+      const page = await options.ekyc.reviewQueue({ ...filter, limit: 25 });
+      const now = Date.now();
+      const nextQuery = page.next ? new URLSearchParams({ ...withoutAfter(filter), after: page.next }).toString() : '';
+      return render(reply, 'queue', {
+        title: 'Review queue',
+        user: session.userId,
+        roles: session.roles,
+        canClaim: session.roles.includes('reviewer'),
+        csrf: session.csrf,
+        filter,
+        flows: FLOWS,
+        regions: FACEID_REGIONS,
+        waiting: page.waiting,
+        cases: page.cases.map((entry) => ({ ...entry, timeLeft: timeLeft(entry.deadline, now) })),
+        nextQuery,
+        message,
+        notice,
+      });
+    };
+
+    app.get('/login', { schema: UNDOCUMENTED }, async (_request, reply) => {
+      const { value, pending } = await sessions.beginSignIn();
+      const url = await oidc.authorizationUrl(pending, redirectUri());
+      return reply
+        .header('set-cookie', cookie(SIGN_IN_COOKIE, value, 600))
+        .headers(PAGE_HEADERS)
+        .redirect(url, 303);
+    });
+
+    app.get('/callback', { schema: UNDOCUMENTED }, async (request, reply) => {
+      const value = cookieValue(request, SIGN_IN_COOKIE);
+      const pending = value ? await sessions.finishSignIn(value) : undefined;
+      reply.header('set-cookie', cookie(SIGN_IN_COOKIE, '', 0));
+      if (!pending) return signInPage(reply, 'That sign-in expired or was already used. Please sign in again.');
+      let user;
+      try {
+        user = await oidc.finish(request.url, pending, redirectUri());
+      } catch (error) {
+        // The error's name only: openid-client's messages can quote the provider's answer.
+        request.log.warn({ error: (error as Error).name }, 'console sign-in refused');
+        return signInPage(reply, 'The identity provider did not confirm the sign-in. Please sign in again.');
+      }
+      if (!user || user.roles.length === 0) {
+        request.log.warn({ reason: user ? 'no_console_role' : 'no_usable_user_id' }, 'console sign-in refused');
+        return render(reply.code(403), 'sign-in', {
+          title: 'No access',
+          message: 'Your account has no reviewer or auditor role for this console.',
+        });
+      }
+      const created = await sessions.create(user.userId, user.roles);
+      request.log.info({ console: 'sign_in', roles: user.roles }, 'console session started');
+      return reply
+        .header('set-cookie', [
+          cookie(SIGN_IN_COOKIE, '', 0),
+          cookie(SESSION_COOKIE, created.value, options.maxSeconds),
+        ])
+        .headers(PAGE_HEADERS)
+        .redirect('/console', 303);
+    });
+
+    /** A state-changing form: a live session, its CSRF token and (unless `anyRole`) the reviewer role, else 403. */
+    const formGuard = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      anyRole = false,
+    ): Promise<{ value: string; session: ConsoleSession } | undefined> => {
+      const current = await sessionOf(request);
+      if (!current) {
+        signInPage(reply, 'Your session has ended. Please sign in again.');
+        return undefined;
+      }
+      const form = formSchema.safeParse(request.body ?? {});
+      if (!form.success || !csrfMatches(current.session, form.data.csrf)) {
+        request.log.warn({ console: 'csrf_refused' }, 'console form refused');
+        render(reply.code(403), 'refused', {
+          title: 'Refused',
+          message: 'This form has expired. Go back to the queue.',
+        });
+        return undefined;
+      }
+      if (!anyRole && !current.session.roles.includes('reviewer')) {
+        request.log.warn({ console: 'role_refused' }, 'console form refused');
+        render(reply.code(403), 'refused', {
+          title: 'Refused',
+          message: 'Only reviewers may claim and release cases.',
+        });
+        return undefined;
+      }
+      return current;
+    };
+
+    const claimAction =
+      (action: 'claim' | 'release') =>
+      async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+        const current = await formGuard(request, reply);
+        if (!current) return reply;
+        const params = caseParamsSchema.safeParse(request.params);
+        if (!params.success)
+          return render(reply.code(404), 'refused', { title: 'Not found', message: 'No such case.' });
+        const journeyId = params.data.id;
+        const reviewer = current.session.userId;
+        try {
+          if (action === 'claim') await options.ekyc.claimReview(journeyId, { reviewer });
+          else await options.ekyc.releaseReview(journeyId, { reviewer });
+        } catch (error) {
+          const problem = problemFromError(error);
+          if (problem.status !== 409 && problem.status !== 404) throw error;
+          const message =
+            problem.code === 'review_claimed'
+              ? `Case ${journeyId} is held by another reviewer: it cannot be claimed until they release it or the claim lapses.`
+              : `Case ${journeyId}: ${problem.title}.`;
+          return queuePage(reply.code(problem.status), current.session, {}, message);
+        }
+        await record(options.audit, request, {
+          actor: reviewer,
+          action: action === 'claim' ? 'review_claimed' : 'review_released',
+          journeyId,
+        });
+        const done = new URLSearchParams({ done: action === 'claim' ? 'claimed' : 'released', case: journeyId });
+        return reply.headers(PAGE_HEADERS).redirect(`/console?${done.toString()}`, 303);
+      };
+
+    app.post('/cases/:id/claim', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, claimAction('claim'));
+    app.post('/cases/:id/release', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, claimAction('release'));
+
+    app.post('/logout', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, async (request, reply) => {
+      const current = await formGuard(request, reply, true);
+      if (!current) return reply;
+      // Deleted where every gateway looks: a copied cookie stops working too.
+      await sessions.revoke(current.value);
+      request.log.info({ console: 'sign_out' }, 'console session ended');
+      return render(reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0)), 'sign-in', {
+        title: 'Signed out',
+        message: 'You are signed out.',
+      });
+    });
+    return Promise.resolve();
+  };
+  return { prefix: '/console', plugin };
+}
+
+function withoutAfter(filter: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(filter).filter((entry): entry is [string, string] => entry[0] !== 'after' && entry[1] !== undefined),
+  );
+}
+
+/** "3 h 20 min left", "12 min overdue": what a reviewer reads at a glance. */
+function timeLeft(deadline: string | undefined, nowMs: number): string {
+  if (!deadline) return 'no deadline';
+  const ms = Date.parse(deadline) - nowMs;
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  return ms >= 0 ? `${text} left` : `${text} overdue`;
+}
+
+/** Appends to the audit log; a failed write is logged for the operator, the reviewer's action already happened. */
+async function record(
+  audit: AuditLog,
+  request: FastifyRequest,
+  entry: { actor: string; action: AuditAction; journeyId: string },
+): Promise<void> {
+  try {
+    await audit.append({ role: 'reviewer', ...entry });
+  } catch (error) {
+    request.log.error({ err: error, action: entry.action }, 'audit entry not written');
+  }
+}

@@ -1,0 +1,152 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { removePastDayFolders, utcDay } from '../archive/day-folders';
+import type { ArchiveStore } from '../archive/store';
+
+/** What the console may let a user do: reviewers claim, release (and later decide); auditors only read. */
+export type ConsoleRole = 'reviewer' | 'auditor';
+
+/** A signed-in user's session: ids and roles only, never a token or the identity provider's other claims. */
+export interface ConsoleSession {
+  /** The reviewer id the journey and the audit log record (the OIDC `preferred_username`, else `sub`). */
+  userId: string;
+  roles: ConsoleRole[];
+  /** The token every state-changing form carries (CSRF). */
+  csrf: string;
+  /** Epoch ms. */
+  signedInAtMs: number;
+  lastSeenAtMs: number;
+  expiresAtMs: number;
+}
+
+/** A sign-in under way: what the callback checks the provider's answer against. */
+export interface PendingSignIn {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  expiresAtMs: number;
+}
+
+const SESSIONS = 'console-sessions/';
+const SIGN_INS = 'console-sign-ins/';
+const COOKIE_VALUE = /^(\d{10,12})\.([A-Za-z0-9_-]{43})$/;
+
+/** A sign-in has this long to come back from the identity provider. */
+const SIGN_IN_SECONDS = 600;
+
+/**
+ * Console sessions and sign-ins in progress, in the archive store every gateway shares, so any gateway behind the load
+ * balancer serves a session and a sign-out revokes it everywhere. The cookie value is `<absolute expiry in epoch
+ * seconds>.<256 random bits>`; the store keeps records under the UTC day of that expiry (so clean-up removes past
+ * days whole) and names them by the value's SHA-256, never the value itself.
+ */
+export class ConsoleSessions {
+  constructor(
+    private readonly store: ArchiveStore,
+    private readonly lifetimes: { idleSeconds: number; maxSeconds: number },
+  ) {}
+
+  /** Starts a session; answers the cookie value. */
+  async create(
+    userId: string,
+    roles: ConsoleRole[],
+    nowMs = Date.now(),
+  ): Promise<{ value: string; session: ConsoleSession }> {
+    const expiresAtMs = nowMs + this.lifetimes.maxSeconds * 1000;
+    const value = `${Math.floor(expiresAtMs / 1000)}.${randomBytes(32).toString('base64url')}`;
+    const session: ConsoleSession = {
+      userId,
+      roles,
+      csrf: randomBytes(32).toString('base64url'),
+      signedInAtMs: nowMs,
+      lastSeenAtMs: nowMs,
+      expiresAtMs,
+    };
+    await this.write(SESSIONS, value, session, undefined);
+    return { value, session };
+  }
+
+  /**
+   * The live session a cookie value stands for, or undefined (unknown, signed out, idle too long, past its absolute
+   * expiry); a live one's last use is moved on, at most once a tenth of the idle time, so busy pages do not write on
+   * every request.
+   */
+  async find(value: string, nowMs = Date.now()): Promise<ConsoleSession | undefined> {
+    const record = await this.read<ConsoleSession>(SESSIONS, value, nowMs);
+    if (!record) return undefined;
+    const { body: session, version } = record;
+    const idleMs = this.lifetimes.idleSeconds * 1000;
+    if (nowMs - session.lastSeenAtMs >= idleMs) {
+      await this.store.delete(keyOf(SESSIONS, value));
+      return undefined;
+    }
+    if (nowMs - session.lastSeenAtMs >= idleMs / 10) {
+      const renewed = { ...session, lastSeenAtMs: nowMs };
+      // Another request of the same browser may have renewed it first: either write is as good.
+      await this.write(SESSIONS, value, renewed, version);
+      return renewed;
+    }
+    return session;
+  }
+
+  /** Ends a session on every gateway (sign-out). */
+  async revoke(value: string): Promise<void> {
+    if (COOKIE_VALUE.test(value)) await this.store.delete(keyOf(SESSIONS, value));
+  }
+
+  /** Records a sign-in's state, nonce and PKCE verifier; answers the value of the sign-in cookie. */
+  async beginSignIn(nowMs = Date.now()): Promise<{ value: string; pending: PendingSignIn }> {
+    const expiresAtMs = nowMs + SIGN_IN_SECONDS * 1000;
+    const value = `${Math.floor(expiresAtMs / 1000)}.${randomBytes(32).toString('base64url')}`;
+    const pending: PendingSignIn = {
+      state: randomBytes(32).toString('base64url'),
+      nonce: randomBytes(32).toString('base64url'),
+      codeVerifier: randomBytes(32).toString('base64url'),
+      expiresAtMs,
+    };
+    await this.write(SIGN_INS, value, pending, undefined);
+    return { value, pending };
+  }
+
+  /** Takes a sign-in back (once: it is deleted), or undefined when unknown or expired. */
+  async finishSignIn(value: string, nowMs = Date.now()): Promise<PendingSignIn | undefined> {
+    const record = await this.read<PendingSignIn>(SIGN_INS, value, nowMs);
+    if (record) await this.store.delete(keyOf(SIGN_INS, value));
+    return record?.body;
+  }
+
+  private async read<T extends { expiresAtMs: number }>(
+    root: string,
+    value: string,
+    nowMs: number,
+  ): Promise<{ body: T; version: string } | undefined> {
+    if (!COOKIE_VALUE.test(value)) return undefined;
+    const found = await this.store.readVersioned(keyOf(root, value));
+    if (!found) return undefined;
+    const body = JSON.parse(found.body.toString('utf8')) as T;
+    if (body.expiresAtMs <= nowMs) return undefined;
+    return { body, version: found.version };
+  }
+
+  private async write(root: string, value: string, body: object, version: string | undefined): Promise<void> {
+    await this.store.putIfVersion(keyOf(root, value), Buffer.from(JSON.stringify(body)), 'application/json', version);
+  }
+}
+
+/** Whether a form's CSRF token is the session's (constant time). */
+export function csrfMatches(session: ConsoleSession, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const expected = Buffer.from(session.csrf);
+  const actual = Buffer.from(given);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** Removes the records of sessions and sign-ins that expired before yesterday; returns how many. */
+export async function removeExpiredConsoleSessions(store: ArchiveStore, now = Date.now()): Promise<number> {
+  return (await removePastDayFolders(store, SESSIONS, now)) + (await removePastDayFolders(store, SIGN_INS, now));
+}
+
+function keyOf(root: string, value: string): string {
+  const [expires = '0'] = value.split('.');
+  // The cookie is a credential until it expires: only its hash names the record.
+  return `${root}${utcDay(Number(expires) * 1000)}/${createHash('sha256').update(value).digest('hex')}.json`;
+}

@@ -1,0 +1,263 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { EkycClient } from '../../src/client/ekyc-client';
+import { consoleRoutes } from '../../src/console/console-routes';
+import { SANDBOX_CONSOLE_CLIENT_ID, SANDBOX_CONSOLE_CLIENT_SECRET } from '../../src/console/sandbox-accounts';
+import { createGateway } from '../../src/gateway/server';
+import { AuditLog } from '../../src/review/audit-log';
+import { freePorts } from '../../scripts/lib/free-port';
+import { eventually } from '../support/eventually';
+import { FAST_TIMERS, inputFor } from '../support/journeys';
+import {
+  API_KEY,
+  CLIENT_SECRET_KEY,
+  OPERATOR_KEY,
+  startGatewayFixture,
+  waitForStage,
+  type GatewayFixture,
+} from '../integration/gateway/gateway-fixture';
+import { CHROMIUM, launchChromiumBrowser } from './chromium';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SCREENSHOT = resolve(ROOT, 'test-results', 'console-queue.png');
+
+let gw: GatewayFixture;
+let provider: ChildProcess | undefined;
+const providerOutput: string[] = [];
+let consoles: FastifyInstance[] = [];
+let consoleUrl: string;
+/** A second console whose sessions end 4 s after sign-in. */
+let shortConsoleUrl: string;
+let browser: Browser;
+
+/** A gateway with the console on a fixed port (the sandbox provider knows its redirect URI before it listens). */
+async function startConsole(port: number, maxSeconds: number): Promise<string> {
+  const { client, taskQueue, archive } = gw.harness;
+  const ekyc = new EkycClient(client, taskQueue, { archive, clientSecretKey: CLIENT_SECRET_KEY });
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const app = createGateway({
+    client,
+    ekyc,
+    archive,
+    settings: { apiKeys: [API_KEY], operatorKeys: [OPERATOR_KEY], clientSecretKey: CLIENT_SECRET_KEY, sandbox: true },
+    plugins: [
+      consoleRoutes({
+        ekyc,
+        store: archive,
+        audit: new AuditLog(archive),
+        oidc: {
+          issuer: issuerUrl,
+          clientId: SANDBOX_CONSOLE_CLIENT_ID,
+          clientSecret: SANDBOX_CONSOLE_CLIENT_SECRET,
+          rolesClaim: 'ekyc_roles',
+        },
+        idleSeconds: Math.min(600, maxSeconds),
+        maxSeconds,
+        publicUrl,
+      }),
+    ],
+  });
+  consoles.push(app);
+  await app.listen({ host: '127.0.0.1', port });
+  expect((app.server.address() as AddressInfo).port).toBe(port);
+  return publicUrl;
+}
+
+let issuerUrl: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: run \`npm test\` as root (its pretest installs it) or apt-get install chromium`,
+    );
+  }
+  gw = await startGatewayFixture();
+  const [providerPort, consolePort, shortPort] = (await freePorts(3)) as [number, number, number];
+  issuerUrl = `http://127.0.0.1:${providerPort}`;
+  // The real provider as its own process: oidc-provider is ESM-only and stays out of jest's module system.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SANDBOX_OIDC_PORT: String(providerPort),
+    GATEWAY_PUBLIC_URL: `http://127.0.0.1:${consolePort}`,
+    SANDBOX_OIDC_EXTRA_REDIRECT_URIS: `http://127.0.0.1:${shortPort}/console/callback`,
+    LOG_LEVEL: 'warn',
+  };
+  delete env.FACEID_SECRET_ID;
+  delete env.FACEID_SECRET_KEY;
+  delete env.CONSOLE_OIDC_ISSUER;
+  provider = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts', 'sandbox-oidc.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  provider.stdout?.on('data', (chunk: Buffer) => providerOutput.push(chunk.toString()));
+  provider.stderr?.on('data', (chunk: Buffer) => providerOutput.push(chunk.toString()));
+  await eventually(
+    async () => {
+      const answer = await fetch(`${issuerUrl}/.well-known/openid-configuration`);
+      expect(answer.status).toBe(200);
+    },
+    { what: `the sandbox OIDC provider (output: ${providerOutput.join('')})`, timeoutMs: 30_000 },
+  );
+  consoleUrl = await startConsole(consolePort, 3600);
+  shortConsoleUrl = await startConsole(shortPort, 4);
+  browser = await launchChromiumBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const app of consoles) await app.close();
+  consoles = [];
+  provider?.kill('SIGTERM');
+  await gw?.close();
+});
+
+/** An eKYC journey whose document warning sends it to review. */
+async function journeyInReview(): Promise<string> {
+  const reference = gw.harness.reference('console');
+  const input = await inputFor(gw.harness, 'ekyc', reference);
+  const started = await gw.call('POST', '/v1/journeys', {
+    bearer: API_KEY,
+    // A review deadline well beyond the test, however slow the machine: the case must stay in the queue throughout.
+    json: { ...input, timers: { ...FAST_TIMERS, startWindowMs: 60_000, reviewDeadlineMs: 300_000 } },
+  });
+  const { journeyId, token, clientSecret } = started.body;
+  await gw.harness.sandbox.complete(token, 'document_warning');
+  await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
+  await waitForStage(gw, journeyId, 'in_review');
+  return journeyId;
+}
+
+/** Signs in through the provider's own sign-in page, as a person would: the account id and any password. */
+async function signIn(base: string, account: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/console`);
+  await page.click('[data-sign-in]');
+  await page.waitForURL((url) => url.href.startsWith(issuerUrl));
+  await page.fill('input[name="login"]', account);
+  await page.fill('input[name="password"]', 'any password');
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${base}/console`);
+  await expect(page.locator('[data-user]').textContent()).resolves.toBe(account);
+  return { context, page };
+}
+
+/** The queue's row of a journey, once visibility shows it as `claimedBy` (empty: unclaimed). */
+async function rowOf(page: Page, journeyId: string, claimedBy: string): Promise<ReturnType<Page['locator']>> {
+  const row = page.locator(`tr[data-journey="${journeyId}"]`);
+  await eventually(
+    async () => {
+      await page.reload();
+      expect(await row.count()).toBe(1);
+      expect((await row.locator('[data-claimed-by]').textContent())?.trim()).toBe(claimedBy);
+    },
+    { what: `${journeyId} in the queue claimed by "${claimedBy}"`, timeoutMs: 20_000, intervalMs: 500 },
+  );
+  return row;
+}
+
+it('reviewers sign in with OIDC and claim from the queue; a second reviewer is refused; auditors only read; forms need the CSRF token; sessions expire', async () => {
+  const since = new Date(Date.now() - 1_000).toISOString();
+  const journeyId = await journeyInReview();
+  const caseUrl = (base: string, action: string) => `${base}/console/cases/${encodeURIComponent(journeyId)}/${action}`;
+
+  // reviewer-1 claims the case.
+  const first = await signIn(consoleUrl, 'reviewer-1');
+  const unclaimed = await rowOf(first.page, journeyId, '');
+  await unclaimed.locator('button[data-action="claim"]').click();
+  await first.page.waitForURL((url) => url.pathname === '/console' && url.searchParams.get('done') === 'claimed');
+  await expect(first.page.locator('[data-notice]').textContent()).resolves.toContain(`You hold ${journeyId}`);
+  const claimed = await rowOf(first.page, journeyId, 'reviewer-1');
+  await expect(claimed.locator('button[data-action="release"]').count()).resolves.toBe(1);
+  await mkdir(resolve(SCREENSHOT, '..'), { recursive: true });
+  await first.page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+  // reviewer-2 sees it taken, and the journey refuses their claim.
+  const second = await signIn(consoleUrl, 'reviewer-2');
+  const taken = await rowOf(second.page, journeyId, 'reviewer-1');
+  const [refusal] = await Promise.all([
+    second.page.waitForResponse((response) => response.url() === caseUrl(consoleUrl, 'claim')),
+    taken.locator('button[data-action="claim"]').click(),
+  ]);
+  expect(refusal.status()).toBe(409);
+  expect(refusal.headers()['cache-control']).toBe('no-store');
+  await expect(second.page.locator('[data-message]').textContent()).resolves.toContain('held by another reviewer');
+
+  // A form without the session's CSRF token is refused, even from a reviewer's own session.
+  const noCsrf = await second.context.request.post(caseUrl(consoleUrl, 'claim'), { form: {}, maxRedirects: 0 });
+  expect(noCsrf.status()).toBe(403);
+  const wrongCsrf = await second.context.request.post(caseUrl(consoleUrl, 'claim'), {
+    form: { csrf: 'not-the-token' },
+    maxRedirects: 0,
+  });
+  expect(wrongCsrf.status()).toBe(403);
+
+  // auditor-1 reads the queue without buttons; a forged claim with the auditor's own valid token is refused.
+  const auditor = await signIn(consoleUrl, 'auditor-1');
+  const audited = await rowOf(auditor.page, journeyId, 'reviewer-1');
+  await expect(audited.locator('button').count()).resolves.toBe(0);
+  await expect(auditor.page.locator('button[data-action]').count()).resolves.toBe(0);
+  // The filters are a GET form: another flow hides the case, its own flow and reason show it.
+  await auditor.page.selectOption('#flow', 'liveness');
+  await auditor.page.click('button[type="submit"]:has-text("Filter")');
+  await auditor.page.waitForURL((url) => url.searchParams.get('flow') === 'liveness');
+  await expect(auditor.page.locator(`tr[data-journey="${journeyId}"]`).count()).resolves.toBe(0);
+  await auditor.page.selectOption('#flow', 'ekyc');
+  await auditor.page.fill('#reason', 'document_warning');
+  await auditor.page.click('button[type="submit"]:has-text("Filter")');
+  await auditor.page.waitForURL((url) => url.searchParams.get('reason') === 'document_warning');
+  await expect(auditor.page.locator(`tr[data-journey="${journeyId}"]`).count()).resolves.toBe(1);
+  const auditorCsrf = await auditor.page.locator('input[name="csrf"]').first().inputValue();
+  const forged = await auditor.context.request.post(caseUrl(consoleUrl, 'claim'), {
+    form: { csrf: auditorCsrf },
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(403);
+  const status = await gw.call('GET', gw.path(journeyId), { bearer: API_KEY });
+  expect(status.body).toMatchObject({ review: { claimedBy: 'reviewer-1' } });
+
+  // The claim is in the audit log under the OIDC account's id; the refused attempts are not.
+  const until = new Date(Date.now() + 60_000).toISOString();
+  const exported = await gw.call('GET', `/v1/audit?from=${since}&to=${until}`, { bearer: OPERATOR_KEY });
+  const entries = exported.text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { actor: string; action: string; journeyId?: string });
+  expect(entries.filter((entry) => entry.journeyId === journeyId)).toEqual([
+    expect.objectContaining({ actor: 'reviewer-1', action: 'review_claimed', role: 'reviewer' }),
+  ]);
+
+  // Sign-out deletes the session: the old cookie no longer opens the queue.
+  const cookies = await first.context.cookies(consoleUrl);
+  await first.page.click('header button[type="submit"]');
+  await first.page.locator('[data-sign-in]').waitFor();
+  const replayed = await fetch(`${consoleUrl}/console`, {
+    headers: { cookie: cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ') },
+  });
+  expect(replayed.status).toBe(401);
+
+  // A session past its absolute expiry sends the browser back to sign-in.
+  const short = await signIn(shortConsoleUrl, 'reviewer-2');
+  await eventually(
+    async () => {
+      await short.page.reload();
+      expect(await short.page.locator('[data-sign-in]').count()).toBe(1);
+    },
+    { what: 'the expired session back at sign-in', timeoutMs: 15_000, intervalMs: 500 },
+  );
+
+  // The case leaves the shared queue: reviewer-1 decides it through the JSON route.
+  const decided = await gw.call('POST', gw.path(journeyId, '/review'), {
+    bearer: OPERATOR_KEY,
+    json: { decision: 'approved', reviewer: 'reviewer-1', reason: 'console test done' },
+  });
+  expect(decided.status).toBe(200);
+
+  for (const context of [first.context, second.context, auditor.context, short.context]) await context.close();
+});
