@@ -9,7 +9,8 @@ import { FACEID_REGIONS } from '../faceid/actions';
 import { cookieValue } from '../gateway/codec-session';
 import { problemFromError } from '../gateway/problems';
 import type { GatewayPlugin } from '../gateway/server';
-import type { AuditAction, AuditLog } from '../review/audit-log';
+import type { AuditLog } from '../review/audit-log';
+import { auditFailed } from '../gateway/routes/review-routes';
 import { FLOWS } from '../workflows/types';
 import { ConsoleSessions, csrfMatches, type ConsoleSession } from './console-sessions';
 import { OidcSignIn, type ConsoleOidcSettings } from './oidc-sign-in';
@@ -232,11 +233,15 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
               : `Case ${journeyId}: ${problem.title}.`;
           return queuePage(reply.code(problem.status), current.session, {}, message);
         }
-        await record(options.audit, request, {
-          actor: reviewer,
-          action: action === 'claim' ? 'review_claimed' : 'review_released',
-          journeyId,
-        });
+        await options.audit.appendOrReport(
+          {
+            role: 'reviewer',
+            actor: reviewer,
+            action: action === 'claim' ? 'review_claimed' : 'review_released',
+            journeyId,
+          },
+          auditFailed(request.log),
+        );
         const done = new URLSearchParams({ done: action === 'claim' ? 'claimed' : 'released', case: journeyId });
         return reply.headers(PAGE_HEADERS).redirect(`/console?${done.toString()}`, 303);
       };
@@ -273,17 +278,4 @@ function timeLeft(deadline: string | undefined, nowMs: number): string {
   const minutes = Math.round(Math.abs(ms) / 60_000);
   const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
   return ms >= 0 ? `${text} left` : `${text} overdue`;
-}
-
-/** Appends to the audit log; a failed write is logged for the operator, the reviewer's action already happened. */
-async function record(
-  audit: AuditLog,
-  request: FastifyRequest,
-  entry: { actor: string; action: AuditAction; journeyId: string },
-): Promise<void> {
-  try {
-    await audit.append({ role: 'reviewer', ...entry });
-  } catch (error) {
-    request.log.error({ err: error, action: entry.action }, 'audit entry not written');
-  }
 }

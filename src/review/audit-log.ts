@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ArchiveStore } from '../archive/store';
 
 /** What a reviewer or auditor did. */
-export type AuditAction =
+type AuditAction =
   'case_viewed' | 'media_viewed' | 'review_claimed' | 'review_released' | 'review_decided' | 'audit_exported';
 
 /** Who may act: reviewers decide, auditors only read. */
@@ -63,6 +63,18 @@ export class AuditLog {
     );
     if (!written) throw new Error(`audit entry ${key} already exists`);
     return record;
+  }
+
+  /**
+   * Records an action that already happened (the journey's history shows it too): a failed write goes to `onError` for
+   * the operator to see, and the caller still answers with the action's outcome.
+   */
+  async appendOrReport(entry: Omit<AuditRecord, 'id' | 'at'>, onError: (error: unknown) => void): Promise<void> {
+    try {
+      await this.append(entry);
+    } catch (error) {
+      onError(error);
+    }
   }
 
   /** Every entry from `from` (inclusive) to `to` (exclusive), oldest first, one JSON object per line. */

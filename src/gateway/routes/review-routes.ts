@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AuditLog, AuditAction } from '../../review/audit-log';
 import { authHook, requireOperatorKey } from '../auth';
 import type { GatewayContext } from '../context';
 import { SECURITY } from '../openapi';
@@ -78,7 +77,10 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
     async (request) => {
       const journeyId = request.params.id;
       const status = await ctx.ekyc.claimReview(journeyId, request.body);
-      await record(ctx.audit, request.log, { actor: request.body.reviewer, action: 'review_claimed', journeyId });
+      await ctx.audit?.appendOrReport(
+        { role: 'reviewer', actor: request.body.reviewer, action: 'review_claimed', journeyId },
+        auditFailed(request.log),
+      );
       return { journeyId, ...status };
     },
   );
@@ -101,7 +103,10 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
     async (request) => {
       const journeyId = request.params.id;
       const status = await ctx.ekyc.releaseReview(journeyId, request.body);
-      await record(ctx.audit, request.log, { actor: request.body.reviewer, action: 'review_released', journeyId });
+      await ctx.audit?.appendOrReport(
+        { role: 'reviewer', actor: request.body.reviewer, action: 'review_released', journeyId },
+        auditFailed(request.log),
+      );
       return { journeyId, ...status };
     },
   );
@@ -128,7 +133,10 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
       // Under the four-eyes rule a first rejection is not the decision yet: the log says so.
       const pending = status.review?.decision === undefined;
       const detail = { decision, ...(reasonCode ? { reasonCode } : {}), ...(pending ? { step: 'first_of_two' } : {}) };
-      await record(ctx.audit, request.log, { actor: reviewer, action: 'review_decided', journeyId, detail });
+      await ctx.audit?.appendOrReport(
+        { role: 'reviewer', actor: reviewer, action: 'review_decided', journeyId, detail },
+        auditFailed(request.log),
+      );
       return { journeyId, ...status };
     },
   );
@@ -157,25 +165,16 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
       for await (const line of ctx.audit.exportLines(new Date(request.query.from), new Date(request.query.to))) {
         lines.push(line);
       }
-      await record(ctx.audit, request.log, { actor: 'operator-key', action: 'audit_exported' });
+      await ctx.audit?.appendOrReport(
+        { role: 'reviewer', actor: 'operator-key', action: 'audit_exported' },
+        auditFailed(request.log),
+      );
       return reply.type('application/x-ndjson').header('cache-control', 'no-store').send(lines.join(''));
     },
   );
 }
 
-/**
- * Appends to the audit log. The action itself already happened (the journey's history shows it too): a failed write is
- * logged as an error for the operator to see, and the caller still gets the action's answer.
- */
-async function record(
-  audit: AuditLog | undefined,
-  log: FastifyBaseLogger,
-  entry: { actor: string; action: AuditAction; journeyId?: string; detail?: Record<string, string> },
-): Promise<void> {
-  if (!audit) return;
-  try {
-    await audit.append({ role: 'reviewer', ...entry });
-  } catch (error) {
-    log.error({ err: error, action: entry.action }, 'audit entry not written');
-  }
+/** Where a failed audit write goes: the gateway's error log (the action itself already happened). */
+export function auditFailed(log: FastifyBaseLogger): (error: unknown) => void {
+  return (error) => log.error({ err: error }, 'audit entry not written');
 }
