@@ -2,11 +2,12 @@
  * `npm run demo`: against the stack `npm start` runs (sandbox mode), starts journeys of every flow through the HTTP
  * gateway, plays each end user through the FaceID emulator (its controls, or its web page as a browser would),
  * approves a review as an operator, receives and verifies the webhooks, then prints a table and each journey's link
- * in the Temporal UI. Exits 0 only when every journey ended as expected and every webhook arrived verified.
+ * in the Temporal UI, and leaves one more journey waiting for a reviewer (for the console). Exits 0 only when every
+ * journey ended as expected and every webhook arrived verified.
  */
 import { config, gatewaySettings } from '../src/config';
 import { SandboxClient } from '../src/emulator/sandbox-client';
-import { runTour } from './lib/journey-tour';
+import { leaveJourneyInReview, runTour, type TourTarget } from './lib/journey-tour';
 import { startWebhookReceiver } from './lib/webhook-receiver';
 
 const cfg = config();
@@ -46,18 +47,15 @@ async function main(): Promise<number> {
     throw new Error(`cannot receive webhooks on ${webhookUrl.host} (another demo running?): ${String(error)}`);
   });
   try {
-    const report = await runTour(
-      {
-        label: 'demo',
-        gatewayUrl: gateway.publicUrl,
-        apiKey: gateway.apiKeys[0] as string,
-        operatorKey: gateway.operatorKeys[0] as string,
-        webFinalUrl: gateway.webFinalUrl ?? gateway.publicUrl,
-        emulator: new SandboxClient(`http://127.0.0.1:${cfg.emulator.port}`, cfg.emulator.adminToken),
-      },
-      receiver,
-      (line) => process.stdout.write(`${line}\n`),
-    );
+    const target: TourTarget = {
+      label: 'demo',
+      gatewayUrl: gateway.publicUrl,
+      apiKey: gateway.apiKeys[0] as string,
+      operatorKey: gateway.operatorKeys[0] as string,
+      webFinalUrl: gateway.webFinalUrl ?? gateway.publicUrl,
+      emulator: new SandboxClient(`http://127.0.0.1:${cfg.emulator.port}`, cfg.emulator.adminToken),
+    };
+    const report = await runTour(target, receiver, (line) => process.stdout.write(`${line}\n`));
     const ui = `http://127.0.0.1:${cfg.temporal.uiPort}/namespaces/${cfg.temporal.namespace}/workflows`;
     process.stdout.write(
       `\n${report.table}\n\nIn the Temporal UI:\n` +
@@ -72,6 +70,11 @@ async function main(): Promise<number> {
     }
     process.stdout.write(
       `\nAll ${report.rows.length} journeys ended as expected; ${report.verifiedWebhooks} webhooks received and verified.\n`,
+    );
+    const waiting = await leaveJourneyInReview(target);
+    process.stdout.write(
+      `\nLeft waiting for a reviewer: ${waiting}. Work it in the console at ${gateway.publicUrl}/console ` +
+        `(sign in as reviewer-1), or decide it over HTTP (docs/gateway.md, "Quick start: an operator").\n`,
     );
     return 0;
   } finally {

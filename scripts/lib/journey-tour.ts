@@ -274,7 +274,28 @@ function tourOf(target: TourTarget) {
     };
   }
 
-  return { journeys: JOURNEYS, run };
+  /** Sends one eKYC journey to review and leaves it there, for a reviewer to work in the console or over HTTP. */
+  async function leaveInReview(): Promise<string> {
+    const body = JOURNEYS.find((journey) => journey.review)?.body ?? {};
+    const reference = `${target.label}-${runId}-left-in-review`;
+    const started = expectStatus(
+      await api('POST', '/v1/journeys', apiKey, { ...body, reference }),
+      201,
+      'start the journey left in review',
+    );
+    const journeyId = String(started.journeyId);
+    await emulator.complete(String(started.token), 'document_warning');
+    expectStatus(await api('POST', journeyPath(journeyId, '/finished'), String(started.clientSecret)), 202, 'finished');
+    await waitForStage(journeyId, 'in_review', 60_000);
+    return journeyId;
+  }
+
+  return { journeys: JOURNEYS, run, leaveInReview };
+}
+
+/** Leaves one journey waiting for a reviewer (the demo's last step); returns its id. */
+export function leaveJourneyInReview(target: TourTarget): Promise<string> {
+  return tourOf(target).leaveInReview();
 }
 
 // ---- output ------------------------------------------------------------------------------------------------------

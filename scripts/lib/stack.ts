@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { AppConfig } from '../../src/config';
-import { devServerArgs, TEMPORAL_CLI_PATH } from '../../src/temporal/dev-server';
+import { devServerArgs, registerMissingSearchAttributes, TEMPORAL_CLI_PATH } from '../../src/temporal/dev-server';
 import { Supervisor, type ChildSpec } from './supervisor';
 import { waitForTemporal } from './wait';
 
@@ -23,7 +24,17 @@ export function devServerChild(cfg: AppConfig, address: string, gatewayPublicUrl
     name: 'temporal',
     command: TEMPORAL_CLI_PATH,
     args: devServerArgs(cfg, { codecEndpoint: `${gatewayPublicUrl}/codec` }),
-    ready: () => waitForTemporal(address),
+    ready: async () => {
+      await waitForTemporal(address);
+      const connection = await Connection.connect({ address });
+      try {
+        const added = await registerMissingSearchAttributes(connection, cfg.temporal.namespace);
+        if (added.length > 0)
+          process.stdout.write(`Registered search attributes ${added.join(', ')} on the dev server\n`);
+      } finally {
+        await connection.close();
+      }
+    },
   };
 }
 

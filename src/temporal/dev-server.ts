@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { temporal } from '@temporalio/proto';
 import type { AppConfig } from '../config';
 import { EKYC_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../workflows/search-attributes';
 
@@ -41,4 +42,44 @@ export function devServerArgs(cfg: AppConfig, options: { codecEndpoint?: string 
   ];
   if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   return args;
+}
+
+/** The operator call that registers search attributes, as a client connection offers it. */
+interface SearchAttributeAdmin {
+  operatorService: {
+    listSearchAttributes(request: {
+      namespace: string;
+    }): Promise<{ customAttributes?: Record<string, unknown> | null }>;
+    addSearchAttributes(request: {
+      namespace: string;
+      searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType>;
+    }): Promise<unknown>;
+  };
+}
+
+/**
+ * Registers the journey search attributes the dev server's namespace lacks: its start-up flags only apply to a new
+ * database, so a data folder kept from an older version would otherwise stop the worker at its namespace check.
+ * Returns the names it added.
+ */
+export async function registerMissingSearchAttributes(
+  admin: SearchAttributeAdmin,
+  namespace: string,
+): Promise<string[]> {
+  const listed = await admin.operatorService.listSearchAttributes({ namespace });
+  const missing = EKYC_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (listed.customAttributes ?? {})));
+  if (missing.length === 0) return [];
+  const { IndexedValueType } = temporal.api.enums.v1;
+  await admin.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(
+      missing.map((key) => [
+        key.name,
+        searchAttributeTypeName(key) === 'Datetime'
+          ? IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+  return missing.map((key) => key.name);
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../../src/config';
+import { registerMissingSearchAttributes } from '../../../src/temporal/dev-server';
 import { checkNamespace, type NamespaceServices } from '../../../src/temporal/namespace-check';
 import { EKYC_SEARCH_ATTRIBUTES } from '../../../src/workflows/search-attributes';
 
@@ -55,5 +56,31 @@ describe('checkNamespace', () => {
     const denied = Object.assign(new Error('7 PERMISSION_DENIED'), { code: 7 });
     await checkNamespace(server({ listing: denied }), 'default', 'cloud:7233', (reason) => skipped.push(reason));
     expect(skipped).toHaveLength(1);
+  });
+});
+
+describe('registerMissingSearchAttributes (the dev server kept from an older version)', () => {
+  it('adds only the missing attributes, each with its type, and nothing when all are there', async () => {
+    const added: Record<string, number>[] = [];
+    const admin = (present: string[]) => ({
+      operatorService: {
+        listSearchAttributes: () =>
+          Promise.resolve({ customAttributes: Object.fromEntries(present.map((name) => [name, 2])) }),
+        addSearchAttributes: (request: { searchAttributes: Record<string, number> }) => {
+          added.push(request.searchAttributes);
+          return Promise.resolve({});
+        },
+      },
+    });
+    const old = all.filter((name) => !name.startsWith('EkycReview'));
+    expect(await registerMissingSearchAttributes(admin(old), 'default')).toEqual([
+      'EkycReviewDeadline',
+      'EkycReviewClaim',
+      'EkycReviewStep',
+    ]);
+    // Keyword 2, Datetime 6 (temporal.api.enums.v1.IndexedValueType).
+    expect(added).toEqual([{ EkycReviewDeadline: 6, EkycReviewClaim: 2, EkycReviewStep: 2 }]);
+    expect(await registerMissingSearchAttributes(admin(all), 'default')).toEqual([]);
+    expect(added).toHaveLength(1);
   });
 });
