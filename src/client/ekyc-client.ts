@@ -13,6 +13,7 @@ import {
   releaseReviewUpdate,
   renewTokenUpdate,
   reviewUpdate,
+  reviewCaseQuery,
   statusQuery,
   tokenMatchesQuery,
   userCancelledSignal,
@@ -36,7 +37,14 @@ import { ekycFlowKey, ekycRegionKey, ekycStageKey } from '../workflows/search-at
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues';
 import { LEGAL_HOLD_ERRORS } from '../contracts/update-errors';
 import { journeyWorkflowId } from '../contracts/workflow-ids';
-import type { IssuedToken, JourneyResult, JourneyStatus, ReviewClaimInput, ReviewInput } from '../workflows/types';
+import type {
+  IssuedToken,
+  JourneyCase,
+  JourneyResult,
+  JourneyStatus,
+  ReviewClaimInput,
+  ReviewInput,
+} from '../workflows/types';
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';
@@ -298,6 +306,14 @@ export class EkycClient {
   /** The journey's stage, token expiry, attempts and outcome; works after the journey ended too. */
   status(journeyId: string): Promise<JourneyStatus> {
     return this.guard(journeyId, (handle) => handle.query(statusQuery));
+  }
+
+  /**
+   * The case a reviewer sees: status, the evidence the review decides on (checks, scores, archive keys of the media)
+   * and the timeline. One query to one journey; the review queue itself never queries journeys.
+   */
+  reviewCase(journeyId: string): Promise<JourneyCase> {
+    return this.guard(journeyId, (handle) => handle.query(reviewCaseQuery));
   }
 
   /**

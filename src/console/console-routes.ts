@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ArchiveStore } from '../archive/store';
@@ -12,16 +10,28 @@ import type { GatewayPlugin } from '../gateway/server';
 import type { AuditLog } from '../review/audit-log';
 import { auditFailed } from '../gateway/routes/review-routes';
 import { FLOWS } from '../workflows/types';
-import { ConsoleSessions, csrfMatches, type ConsoleSession } from './console-sessions';
+import { registerAuditExport } from './audit-export-routes';
+import { registerCaseRoutes } from './case-routes';
+import {
+  caseParamsSchema,
+  ConsoleKit,
+  FORM_BODY_LIMIT,
+  journeyIdSchema,
+  PAGE_HEADERS,
+  SESSION_COOKIE,
+  UNDOCUMENTED,
+} from './console-kit';
+import { ConsoleSessions, type ConsoleSession } from './console-sessions';
 import { OidcSignIn, type ConsoleOidcSettings } from './oidc-sign-in';
+import { timeLeft } from './time-left';
 
 /** Options of {@link consoleRoutes}. */
 export interface ConsoleRouteOptions {
-  /** The journeys' client: the queue, claims and releases. */
-  ekyc: Pick<EkycClient, 'reviewQueue' | 'claimReview' | 'releaseReview'>;
+  /** The journeys' client: the queue, the case view, claims, releases and decisions. */
+  ekyc: Pick<EkycClient, 'reviewQueue' | 'reviewCase' | 'claimReview' | 'releaseReview' | 'review'>;
   /** The store every gateway shares: sessions and sign-ins in progress. */
   store: ArchiveStore;
-  /** Where claims and releases are recorded (the same log as the review routes'). */
+  /** Where evidence views, claims, releases and decisions are recorded (the same log as the review routes'). */
   audit: AuditLog;
   oidc: ConsoleOidcSettings;
   /** Session lifetimes: without a request for `idleSeconds`, and `maxSeconds` after sign-in at the latest. */
@@ -31,20 +41,8 @@ export interface ConsoleRouteOptions {
   publicUrl?: string;
 }
 
-const SESSION_COOKIE = 'ekyc_console_session';
 const SIGN_IN_COOKIE = 'ekyc_console_sign_in';
-const FORM_BODY_LIMIT = 4 * 1024;
-/** Browser pages, not the gateway's JSON API: left out of the OpenAPI document. */
-const UNDOCUMENTED = { hide: true };
 
-const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
-const journeyIdSchema = z.string().regex(/^ekyc:[A-Za-z0-9._-]{1,100}$/);
 /**
  * The queue page's query: the queue's own filters, where a GET form sends empty fields for "any", and what the reviewer
  * just did (the queue, from visibility, may not show it yet).
@@ -56,8 +54,8 @@ const queueQuerySchema = z.preprocess(
     .extend({ done: z.enum(['claimed', 'released']).optional(), case: journeyIdSchema.optional() })
     .strict(),
 );
-const caseParamsSchema = z.object({ id: journeyIdSchema });
-const formSchema = z.object({ csrf: z.string().max(100).optional() });
+/** Where a claim or release form returns: the queue, or the case it was sent from. */
+const claimFormSchema = z.object({ back: z.enum(['queue', 'case']).default('queue') });
 
 /**
  * The reviewer console (`/console`): sign-in with the configured OpenID Connect provider (authorization code with
@@ -67,9 +65,7 @@ const formSchema = z.object({ csrf: z.string().max(100).optional() });
 export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
   const sessions = new ConsoleSessions(options.store, options);
   const oidc = new OidcSignIn(options.oidc);
-  const eta = new Eta({ views: join(__dirname, 'views'), cache: true });
-  const render = (reply: FastifyReply, template: string, data: object): FastifyReply =>
-    reply.type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(eta.render(template, data));
+  const kit = new ConsoleKit(sessions);
 
   const plugin = (app: FastifyInstance): Promise<void> => {
     const base = (): string => {
@@ -88,19 +84,9 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
 
-    const sessionOf = async (
-      request: FastifyRequest,
-    ): Promise<{ value: string; session: ConsoleSession } | undefined> => {
-      const value = cookieValue(request, SESSION_COOKIE);
-      const session = value ? await sessions.find(value) : undefined;
-      return value && session ? { value, session } : undefined;
-    };
-    const signInPage = (reply: FastifyReply, message?: string): FastifyReply =>
-      render(reply.code(401), 'sign-in', { title: 'Sign in', message });
-
     app.get('/', { schema: UNDOCUMENTED }, async (request, reply) => {
-      const current = await sessionOf(request);
-      if (!current) return signInPage(reply);
+      const current = await kit.page(request, reply);
+      if (!current) return reply;
       const query = queueQuerySchema.safeParse(request.query);
       if (!query.success) {
         return queuePage(reply.code(400), current.session, {}, 'The filters are not valid; showing the whole queue.');
@@ -123,12 +109,10 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
       const page = await options.ekyc.reviewQueue({ ...filter, limit: 25 });
       const now = Date.now();
       const nextQuery = page.next ? new URLSearchParams({ ...withoutAfter(filter), after: page.next }).toString() : '';
-      return render(reply, 'queue', {
+      return kit.render(reply, 'queue', {
         title: 'Review queue',
-        user: session.userId,
-        roles: session.roles,
+        ...kit.user(session),
         canClaim: session.roles.includes('reviewer'),
-        csrf: session.csrf,
         filter,
         flows: FLOWS,
         regions: FACEID_REGIONS,
@@ -153,18 +137,18 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
       const value = cookieValue(request, SIGN_IN_COOKIE);
       const pending = value ? await sessions.finishSignIn(value) : undefined;
       reply.header('set-cookie', cookie(SIGN_IN_COOKIE, '', 0));
-      if (!pending) return signInPage(reply, 'That sign-in expired or was already used. Please sign in again.');
+      if (!pending) return kit.signInPage(reply, 'That sign-in expired or was already used. Please sign in again.');
       let user;
       try {
         user = await oidc.finish(request.url, pending, redirectUri());
       } catch (error) {
         // The error's name only: openid-client's messages can quote the provider's answer.
         request.log.warn({ error: (error as Error).name }, 'console sign-in refused');
-        return signInPage(reply, 'The identity provider did not confirm the sign-in. Please sign in again.');
+        return kit.signInPage(reply, 'The identity provider did not confirm the sign-in. Please sign in again.');
       }
       if (!user || user.roles.length === 0) {
         request.log.warn({ reason: user ? 'no_console_role' : 'no_usable_user_id' }, 'console sign-in refused');
-        return render(reply.code(403), 'sign-in', {
+        return kit.render(reply.code(403), 'sign-in', {
           title: 'No access',
           message: 'Your account has no reviewer or auditor role for this console.',
         });
@@ -180,45 +164,14 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
         .redirect('/console', 303);
     });
 
-    /** A state-changing form: a live session, its CSRF token and (unless `anyRole`) the reviewer role, else 403. */
-    const formGuard = async (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      anyRole = false,
-    ): Promise<{ value: string; session: ConsoleSession } | undefined> => {
-      const current = await sessionOf(request);
-      if (!current) {
-        signInPage(reply, 'Your session has ended. Please sign in again.');
-        return undefined;
-      }
-      const form = formSchema.safeParse(request.body ?? {});
-      if (!form.success || !csrfMatches(current.session, form.data.csrf)) {
-        request.log.warn({ console: 'csrf_refused' }, 'console form refused');
-        render(reply.code(403), 'refused', {
-          title: 'Refused',
-          message: 'This form has expired. Go back to the queue.',
-        });
-        return undefined;
-      }
-      if (!anyRole && !current.session.roles.includes('reviewer')) {
-        request.log.warn({ console: 'role_refused' }, 'console form refused');
-        render(reply.code(403), 'refused', {
-          title: 'Refused',
-          message: 'Only reviewers may claim and release cases.',
-        });
-        return undefined;
-      }
-      return current;
-    };
-
     const claimAction =
       (action: 'claim' | 'release') =>
       async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-        const current = await formGuard(request, reply);
+        const current = await kit.form(request, reply, 'reviewer');
         if (!current) return reply;
         const params = caseParamsSchema.safeParse(request.params);
-        if (!params.success)
-          return render(reply.code(404), 'refused', { title: 'Not found', message: 'No such case.' });
+        if (!params.success) return kit.refused(reply, 404, 'Not found', 'No such case.', current.session);
+        const { back } = claimFormSchema.parse(request.body ?? {});
         const journeyId = params.data.id;
         const reviewer = current.session.userId;
         try {
@@ -242,20 +195,26 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
           },
           auditFailed(request.log),
         );
-        const done = new URLSearchParams({ done: action === 'claim' ? 'claimed' : 'released', case: journeyId });
-        return reply.headers(PAGE_HEADERS).redirect(`/console?${done.toString()}`, 303);
+        const done = action === 'claim' ? 'claimed' : 'released';
+        const target =
+          back === 'case'
+            ? `/console/cases/${encodeURIComponent(journeyId)}?done=${done}`
+            : `/console?${new URLSearchParams({ done, case: journeyId }).toString()}`;
+        return reply.headers(PAGE_HEADERS).redirect(target, 303);
       };
 
     app.post('/cases/:id/claim', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, claimAction('claim'));
     app.post('/cases/:id/release', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, claimAction('release'));
+    registerCaseRoutes(app, kit, options);
+    registerAuditExport(app, kit, options.audit);
 
     app.post('/logout', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, async (request, reply) => {
-      const current = await formGuard(request, reply, true);
+      const current = await kit.form(request, reply, 'any');
       if (!current) return reply;
       // Deleted where every gateway looks: a copied cookie stops working too.
       await sessions.revoke(current.value);
       request.log.info({ console: 'sign_out' }, 'console session ended');
-      return render(reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0)), 'sign-in', {
+      return kit.render(reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0)), 'sign-in', {
         title: 'Signed out',
         message: 'You are signed out.',
       });
@@ -269,13 +228,4 @@ function withoutAfter(filter: Record<string, string | undefined>): Record<string
   return Object.fromEntries(
     Object.entries(filter).filter((entry): entry is [string, string] => entry[0] !== 'after' && entry[1] !== undefined),
   );
-}
-
-/** "3 h 20 min left", "12 min overdue": what a reviewer reads at a glance. */
-function timeLeft(deadline: string | undefined, nowMs: number): string {
-  if (!deadline) return 'no deadline';
-  const ms = Date.parse(deadline) - nowMs;
-  const minutes = Math.round(Math.abs(ms) / 60_000);
-  const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
-  return ms >= 0 ? `${text} left` : `${text} overdue`;
 }

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { IssuedToken, JourneyStatus, ReviewClaimInput, ReviewInput } from './types';
+import type { IssuedToken, JourneyCase, JourneyStatus, ReviewClaimInput, ReviewInput } from './types';
 
 /** Update-with-start target: returns the FaceID token as soon as it exists, so a backend gets it in one call. */
 export const issueTokenUpdate = defineUpdate<IssuedToken>('issueToken');
@@ -27,3 +27,6 @@ export const statusQuery = defineQuery<JourneyStatus>('status');
 
 /** Whether a FaceID token is the journey's current one (the web return route checks the token it receives). */
 export const tokenMatchesQuery = defineQuery<boolean, [string]>('tokenMatches');
+
+/** The case view: status, the evidence a review decides on, and the timeline (encrypted by the payload codec). */
+export const reviewCaseQuery = defineQuery<JourneyCase>('reviewCase');

@@ -5,6 +5,7 @@ import {
   issueTokenUpdate,
   releaseReviewUpdate,
   renewTokenUpdate,
+  reviewCaseQuery,
   reviewUpdate,
   statusQuery,
   tokenMatchesQuery,
@@ -22,6 +23,7 @@ import type { IssuedToken, ReviewClaimInput, ReviewInput } from './types';
 export function registerJourneyHandlers(run: JourneyRun): void {
   const { state } = run;
   setHandler(statusQuery, () => state.status());
+  setHandler(reviewCaseQuery, () => state.caseFile());
   setHandler(tokenMatchesQuery, (token: string) => state.token !== undefined && state.token.token === token);
 
   setHandler(issueTokenUpdate, async (): Promise<IssuedToken> => {

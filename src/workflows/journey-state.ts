@@ -13,15 +13,21 @@ import {
   ekycStageKey,
 } from './search-attributes';
 import type {
+  CaseEvidence,
   IssuedToken,
+  JourneyCase,
   JourneyInput,
   JourneyStatus,
   Outcome,
   ReviewInput,
   ReviewStatus,
   Stage,
+  TimelineEntry,
   TokenGrant,
 } from './types';
+
+/** Enough for any journey's timeline; past it (a case claimed and released all day) entries are only counted. */
+const TIMELINE_CAP = 200;
 
 /** A reviewer's hold on a case in review, until a point in workflow time. */
 interface ReviewClaim {
@@ -59,6 +65,10 @@ export class JourneyState {
   private stageEnteredAtMs = Date.now();
   /** What search attributes already say: those the starter set count as synced, saving an upsert event. */
   private synced: Record<string, string>;
+  /** The case view's: in workflow time, so replay rebuilds it exactly. */
+  private readonly timeline: TimelineEntry[] = [];
+  private timelineOmitted = 0;
+  private evidence: CaseEvidence | undefined;
 
   constructor(
     private readonly input: JourneyInput,
@@ -71,6 +81,7 @@ export class JourneyState {
         .map((pair) => [pair.key.name, pair.value]),
     );
     recordJourneyStarted(input.flow);
+    this.happened('started', input.flow);
   }
 
   // ---- what the journey knows -----------------------------------------------------------------------------------
@@ -151,17 +162,20 @@ export class JourneyState {
     };
     this.issuedAtMs = Date.now();
     this.generation += 1;
+    this.happened(this.generation === 1 ? 'token_issued' : 'token_renewed');
     return this.issuedToken;
   }
 
   /** The client app says the user finished: a hint, taken only while the journey waits for the user. */
   userFinished(): boolean {
+    if (this.userAwaited && !this.userSaidFinished) this.happened('user_finished');
     if (this.userAwaited) this.userSaidFinished = true;
     return this.userAwaited;
   }
 
   /** The client app says the user gave up: taken only while the journey waits for the user. */
   userCancelled(): boolean {
+    if (this.userAwaited && !this.userGaveUp) this.happened('user_cancelled');
     if (this.userAwaited) this.userGaveUp = true;
     return this.userAwaited;
   }
@@ -189,20 +203,24 @@ export class JourneyState {
   /** A finished result is in hand: from now on the user's signals and renewals no longer count. */
   resultInHand(): void {
     this.userAwaited = false;
+    this.happened('result_in_hand', `${this.pulls} pull${this.pulls === 1 ? '' : 's'}`);
   }
 
   /**
    * The policy could not decide: the journey waits for a reviewer, with the policy's reasons. With a deadline, the
    * review's state (deadline, claim, four-eyes step) is mirrored into search attributes for the review queue.
    */
-  reviewRequired(reasons: string[], deadlineAtMs?: number): void {
+  reviewRequired(reasons: string[], evidence: CaseEvidence, deadlineAtMs?: number): void {
     this.reasonCodes = reasons;
+    this.evidence = evidence;
     this.reviewDeadlineAtMs = deadlineAtMs;
+    this.happened('in_review', reasons.join(', '));
     this.enterStage('in_review', `waiting for a reviewer: ${reasons.join(', ')}`);
   }
 
   /** A reviewer takes the case, or renews their claim (the validator has checked nobody else holds it). */
   reviewClaimed(reviewer: string, untilMs: number): void {
+    if (this.reviewClaim?.reviewer !== reviewer) this.happened('review_claimed', reviewer);
     this.reviewClaim = { reviewer, untilMs };
     this.claimChanged(`claimed by ${reviewer}`);
   }
@@ -211,6 +229,7 @@ export class JourneyState {
   reviewReleased(why: string): void {
     if (!this.reviewClaim) return;
     this.reviewClaim = undefined;
+    this.happened('review_released', why);
     this.claimChanged(why);
   }
 
@@ -220,12 +239,15 @@ export class JourneyState {
    */
   reviewDecided(review: ReviewInput, fourEyesRejection: boolean): { final: boolean } {
     this.reviewClaim = undefined;
+    const decided = `${review.decision} by ${review.reviewer}${review.reasonCode ? ` (${review.reasonCode})` : ''}`;
     if (fourEyesRejection && review.decision === 'rejected' && !this.firstRejectionGiven) {
       this.firstRejectionGiven = review;
+      this.happened('first_rejection', decided);
       this.claimChanged(`rejected by ${review.reviewer}; waiting for a second reviewer`);
       return { final: false };
     }
     this.reviewed = review;
+    this.happened('review_decided', decided);
     return { final: true };
   }
 
@@ -257,6 +279,7 @@ export class JourneyState {
     }
     this.endedWith = outcome;
     this.reasonCodes = reasons;
+    this.happened('completed', `${outcome}: ${reasons.join(', ')}`);
     this.userAwaited = false;
     recordJourneyCompleted(this.input.flow, outcome);
     // The stage, outcome and reason reach search attributes together when the journey enters `completed`.
@@ -308,6 +331,26 @@ export class JourneyState {
       reasons: this.reasonCodes,
       ...(this.reviewed || this.reviewDeadlineAtMs !== undefined ? { review: this.reviewStatus() } : {}),
     };
+  }
+
+  /** The `reviewCase` query's answer: status, evidence and timeline. */
+  caseFile(): JourneyCase {
+    const first = this.firstRejectionGiven;
+    return {
+      status: this.status(),
+      ...(this.evidence ? { evidence: this.evidence } : {}),
+      ...(first ? { firstRejectionNote: first.reason } : {}),
+      timeline: this.timeline,
+      timelineOmitted: this.timelineOmitted,
+    };
+  }
+
+  private happened(event: TimelineEntry['event'], detail?: string): void {
+    if (this.timeline.length >= TIMELINE_CAP) {
+      this.timelineOmitted += 1;
+      return;
+    }
+    this.timeline.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
   }
 
   private reviewStatus(): ReviewStatus {

@@ -21,7 +21,11 @@ export async function awaitReview(
 ): Promise<JourneyResult> {
   const { state, journeyId } = run;
   const deadlineAtMs = Date.now() + run.durations.reviewDeadlineMs;
-  state.reviewRequired(policyReasons, patched(REVIEW_QUEUE_PATCH) ? deadlineAtMs : undefined);
+  const evidence = {
+    ...pick(facts, 'liveness', 'compare', 'document', 'deviceRiskLevel'),
+    media: facts.media ?? [],
+  };
+  state.reviewRequired(policyReasons, evidence, patched(REVIEW_QUEUE_PATCH) ? deadlineAtMs : undefined);
   await startChild(deliverJourneyEvent, {
     ...DETACHED,
     workflowId: `${journeyId}:event:in_review`,
@@ -66,4 +70,10 @@ export async function awaitReview(
 
 function codeOf(review: { reasonCode?: string }): { reasonCode?: string } {
   return review.reasonCode ? { reasonCode: review.reasonCode } : {};
+}
+
+function pick<T extends object, K extends keyof T>(source: T, ...keys: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(
+    keys.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
+  ) as Partial<Pick<T, K>>;
 }

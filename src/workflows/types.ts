@@ -291,6 +291,42 @@ export interface JourneyStatus {
   review?: ReviewStatus;
 }
 
+/** What happened to a journey, in workflow time: the case view's timeline (ids and codes, never personal data). */
+export interface TimelineEntry {
+  /** ISO timestamp. */
+  at: string;
+  event:
+    | 'started'
+    | 'token_issued'
+    | 'token_renewed'
+    | 'user_finished'
+    | 'user_cancelled'
+    | 'result_in_hand'
+    | 'in_review'
+    | 'review_claimed'
+    | 'review_released'
+    | 'first_rejection'
+    | 'review_decided'
+    | 'completed';
+  /** Reviewer ids, decisions and reason codes. */
+  detail?: string;
+}
+
+/** What a reviewer decides on: checks, scores and the archive keys of the media, never the media's bytes. */
+export type CaseEvidence = Pick<JourneyResult, 'liveness' | 'compare' | 'document' | 'deviceRiskLevel' | 'media'>;
+
+/** What the `reviewCase` query returns: the case view's facts (it travels through the payload codec). */
+export interface JourneyCase {
+  status: JourneyStatus;
+  /** Once the journey entered review. */
+  evidence?: CaseEvidence;
+  /** Four-eyes: the first reviewer's note, for the second reviewer. */
+  firstRejectionNote?: string;
+  timeline: TimelineEntry[];
+  /** Entries left out past the timeline's cap (a case claimed and released many times). */
+  timelineOmitted: number;
+}
+
 /** The workflow's result. */
 export interface JourneyResult {
   reference: string;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +11,7 @@ import { SANDBOX_CONSOLE_CLIENT_ID, SANDBOX_CONSOLE_CLIENT_SECRET } from '../../
 import { createGateway } from '../../src/gateway/server';
 import { AuditLog } from '../../src/review/audit-log';
 import { freePorts } from '../../scripts/lib/free-port';
+import { startWebhookReceiver, type WebhookReceiver } from '../../scripts/lib/webhook-receiver';
 import { eventually } from '../support/eventually';
 import { FAST_TIMERS, inputFor } from '../support/journeys';
 import {
@@ -25,6 +26,9 @@ import { CHROMIUM, launchChromiumBrowser } from './chromium';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SCREENSHOT = resolve(ROOT, 'test-results', 'console-queue.png');
+/** The case view as docs/console.md shows it. */
+const CASE_SCREENSHOT = resolve(ROOT, 'test-results', 'console-case.png');
+const WEBHOOK_SECRETS = ['console-test-webhook-secret-01'];
 
 let gw: GatewayFixture;
 let provider: ChildProcess | undefined;
@@ -34,6 +38,7 @@ let consoleUrl: string;
 /** A second console whose sessions end 4 s after sign-in. */
 let shortConsoleUrl: string;
 let browser: Browser;
+let receiver: WebhookReceiver;
 
 /** A gateway with the console on a fixed port (the sandbox provider knows its redirect URI before it listens). */
 async function startConsole(port: number, maxSeconds: number): Promise<string> {
@@ -76,7 +81,8 @@ beforeAll(async () => {
       `${CHROMIUM} is missing: run \`npm test\` as root (its pretest installs it) or apt-get install chromium`,
     );
   }
-  gw = await startGatewayFixture();
+  receiver = await startWebhookReceiver({ host: '127.0.0.1', port: 0, path: '/hooks', secrets: WEBHOOK_SECRETS });
+  gw = await startGatewayFixture({ webhook: { url: receiver.url, secrets: WEBHOOK_SECRETS } });
   const [providerPort, consolePort, shortPort] = (await freePorts(3)) as [number, number, number];
   issuerUrl = `http://127.0.0.1:${providerPort}`;
   // The real provider as its own process: oidc-provider is ESM-only and stays out of jest's module system.
@@ -115,16 +121,17 @@ afterAll(async () => {
   consoles = [];
   provider?.kill('SIGTERM');
   await gw?.close();
+  await receiver?.close();
 });
 
 /** An eKYC journey whose document warning sends it to review. */
-async function journeyInReview(): Promise<string> {
+async function journeyInReview(overrides: Record<string, unknown> = {}): Promise<string> {
   const reference = gw.harness.reference('console');
   const input = await inputFor(gw.harness, 'ekyc', reference);
   const started = await gw.call('POST', '/v1/journeys', {
     bearer: API_KEY,
     // A review deadline well beyond the test, however slow the machine: the case must stay in the queue throughout.
-    json: { ...input, timers: { ...FAST_TIMERS, startWindowMs: 60_000, reviewDeadlineMs: 300_000 } },
+    json: { ...input, timers: { ...FAST_TIMERS, startWindowMs: 60_000, reviewDeadlineMs: 300_000 }, ...overrides },
   });
   const { journeyId, token, clientSecret } = started.body;
   await gw.harness.sandbox.complete(token, 'document_warning');
@@ -260,4 +267,161 @@ it('reviewers sign in with OIDC and claim from the queue; a second reviewer is r
   expect(decided.status).toBe(200);
 
   for (const context of [first.context, second.context, auditor.context, short.context]) await context.close();
+});
+
+/** Waits until every image of the case page has loaded and decoded to a picture. */
+async function imagesShown(page: Page, kinds: string[]): Promise<void> {
+  for (const kind of kinds) {
+    const image = page.locator(`img[data-kind="${kind}"]`);
+    await eventually(
+      async () =>
+        expect(
+          await image.evaluate(
+            (element: { complete: boolean; naturalWidth: number }) => element.complete && element.naturalWidth,
+          ),
+        ).toBeGreaterThan(0),
+      { what: `the ${kind} image shown`, timeoutMs: 10_000, intervalMs: 200 },
+    );
+  }
+}
+
+/** Fills and sends the case page's decision form; answers the response's status. */
+async function decide(
+  page: Page,
+  decision: 'approved' | 'rejected',
+  reasonCode: string,
+  note: string,
+): Promise<number> {
+  await page.check(`input[name="decision"][value="${decision}"]`);
+  await page.fill('#reasonCode', reasonCode);
+  await page.fill('#note', note);
+  const [response] = await Promise.all([
+    page.waitForResponse((answer) => answer.url().endsWith('/decide') && answer.request().method() === 'POST'),
+    page.click('button[data-action="decide"]'),
+  ]);
+  await page.waitForLoadState();
+  return response.status();
+}
+
+it('reviewers see the case (images, checks, OCR fields, timeline) and decide it in the console: a racing reviewer is refused, a rejection needs a second reviewer, the journey ends and tells the backend, and the auditor exports every view', async () => {
+  const since = new Date(Date.now() - 1_000).toISOString().slice(0, 10);
+  const journeyId = await journeyInReview({ policy: { fourEyesRejection: true } });
+  const caseUrl = `${consoleUrl}/console/cases/${encodeURIComponent(journeyId)}`;
+
+  // reviewer-1 opens the case from the queue: the images stream through the gateway, never cached.
+  const first = await signIn(consoleUrl, 'reviewer-1');
+  const row = await rowOf(first.page, journeyId, '');
+  await row.locator('a[data-open-case]').click();
+  await first.page.waitForURL(caseUrl);
+  await imagesShown(first.page, ['best-frame', 'card-image']);
+  const src = await first.page.locator('img[data-kind="best-frame"]').getAttribute('src');
+  expect(src).toMatch(/^\/console\/cases\/[^/]+\/media\/best-frame-[0-9a-f]{32}\.jpg$/);
+  const image = await first.context.request.get(`${consoleUrl}${src ?? ''}`);
+  expect(image.status()).toBe(200);
+  expect(image.headers()['cache-control']).toBe('no-store');
+  expect(image.headers()['content-type']).toBe('image/jpeg');
+  // Without a session the image is refused; a key the journey does not list is not served.
+  expect((await fetch(`${consoleUrl}${src ?? ''}`)).status).toBe(401);
+  const other = await first.context.request.get(`${caseUrl}/media/video-${'0'.repeat(32)}.jpg`);
+  expect(other.status()).toBe(404);
+  await expect(first.page.locator('[data-liveness]').textContent()).resolves.toContain('passed');
+  await expect(first.page.locator('[data-document]').textContent()).resolves.toContain('WARNING');
+  expect(await first.page.locator('[data-ocr] tr').count()).toBeGreaterThan(0);
+  await expect(first.page.locator('[data-timeline] li[data-event="in_review"]').count()).resolves.toBe(1);
+
+  // reviewer-1 claims it from the case page.
+  await first.page.click('button[data-action="claim"]');
+  await first.page.waitForURL((url) => url.searchParams.get('done') === 'claimed');
+  await expect(first.page.locator('[data-claimed-by]').textContent()).resolves.toBe('reviewer-1');
+  await imagesShown(first.page, ['best-frame', 'card-image']);
+  await mkdir(resolve(CASE_SCREENSHOT, '..'), { recursive: true });
+  await first.page.screenshot({ path: CASE_SCREENSHOT, fullPage: true });
+
+  // reviewer-2 races: their decision is refused, naming who holds the case.
+  const second = await signIn(consoleUrl, 'reviewer-2');
+  await second.page.goto(caseUrl);
+  expect(await decide(second.page, 'approved', 'glare_only', 'looks fine to me')).toBe(409);
+  await expect(second.page.locator('[data-message]').textContent()).resolves.toContain('reviewer-1');
+
+  // reviewer-1 rejects: under four-eyes that waits for a second reviewer, and reviewer-1 cannot be both.
+  expect(await decide(first.page, 'rejected', 'document_tampered', 'the photo looks edited')).toBe(303);
+  await first.page.waitForURL((url) => url.searchParams.get('done') === 'first_rejection');
+  await expect(first.page.locator('[data-first-rejection]').textContent()).resolves.toContain('the photo looks edited');
+  expect(await decide(first.page, 'rejected', 'document_tampered', 'again')).toBe(409);
+  await expect(first.page.locator('[data-message]').textContent()).resolves.toContain('second, different reviewer');
+
+  // An auditor reads the case but cannot decide it, even with their own valid CSRF token.
+  const auditor = await signIn(consoleUrl, 'auditor-1');
+  await auditor.page.goto(caseUrl);
+  await imagesShown(auditor.page, ['best-frame']);
+  await expect(auditor.page.locator('form[data-decide]').count()).resolves.toBe(0);
+  const auditorCsrf = await auditor.page.locator('input[name="csrf"]').first().inputValue();
+  const forged = await auditor.context.request.post(`${caseUrl}/decide`, {
+    form: { csrf: auditorCsrf, decision: 'approved', note: 'auditor says yes' },
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(403);
+
+  // reviewer-2 gives the second decision: the journey ends approved and the backend's webhook arrives.
+  await second.page.goto(caseUrl);
+  await expect(second.page.locator('[data-first-rejection]').textContent()).resolves.toContain('reviewer-1');
+  expect(await decide(second.page, 'approved', 'glare_only', 'glare on the card, not edits')).toBe(303);
+  await second.page.waitForURL((url) => url.searchParams.get('done') === 'decided');
+  const result = await gw.harness.ekyc.result(journeyId);
+  expect(result).toMatchObject({
+    outcome: 'approved',
+    reasons: ['document_warning', 'review_approved', 'glare_only'],
+    review: { reviewer: 'reviewer-2', firstRejection: { reviewer: 'reviewer-1', reasonCode: 'document_tampered' } },
+  });
+  const delivered = await receiver.waitFor(
+    (received) =>
+      received.some((entry) => entry.event.journeyId === journeyId && entry.event.type === 'journey.completed'),
+    30_000,
+  );
+  expect(delivered).toBe(true);
+  const completed = receiver.received.find(
+    (entry) => entry.event.journeyId === journeyId && entry.event.type === 'journey.completed',
+  );
+  expect(completed?.event).toMatchObject({ outcome: 'approved' });
+  await second.page.reload();
+  await expect(second.page.locator('[data-decision]').textContent()).resolves.toContain('approved by reviewer-2');
+
+  // The auditor exports the log from the console: every view and decision of this case, under each account.
+  await auditor.page.click('a[data-audit-link]');
+  await auditor.page.fill('#from', since);
+  const [download] = await Promise.all([
+    auditor.page.waitForEvent('download'),
+    auditor.page.click('button[data-action="export"]'),
+  ]);
+  const path = await download.path();
+  const lines = (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map(
+      (line) =>
+        JSON.parse(line) as { actor: string; action: string; journeyId?: string; detail?: Record<string, string> },
+    );
+  const ofCase = lines.filter((entry) => entry.journeyId === journeyId);
+  const summary = ofCase.map((entry) =>
+    `${entry.actor} ${entry.action} ${entry.detail?.kind ?? entry.detail?.decision ?? ''}`.trim(),
+  );
+  expect(summary).toEqual(
+    expect.arrayContaining([
+      'reviewer-1 case_viewed',
+      'reviewer-1 media_viewed best-frame',
+      'reviewer-1 media_viewed card-image',
+      'reviewer-1 review_claimed',
+      'reviewer-1 review_decided rejected',
+      'auditor-1 case_viewed',
+      'auditor-1 media_viewed best-frame',
+      'reviewer-2 review_decided approved',
+    ]),
+  );
+  // Refused attempts decided nothing and are not in the log as decisions.
+  expect(summary.filter((line) => line.includes('review_decided'))).toHaveLength(2);
+  // Only auditors export.
+  const refusedExport = await first.context.request.get(`${consoleUrl}/console/audit`);
+  expect(refusedExport.status()).toBe(403);
+
+  for (const context of [first.context, second.context, auditor.context]) await context.close();
 });

@@ -146,3 +146,47 @@ describe('four-eyes rejection', () => {
     expect(await harness.ekyc.result(journeyId)).toMatchObject({ outcome: 'approved' });
   });
 });
+
+describe('the case a reviewer sees', () => {
+  it('holds the evidence the review decides on, the first reviewer note, and the timeline in order', async () => {
+    const journeyId = await journeyInReview({ policy: { fourEyesRejection: true } });
+    const waiting = await harness.ekyc.reviewCase(journeyId);
+    expect(waiting.status).toMatchObject({ stage: 'in_review', reasons: ['document_warning'] });
+    expect(waiting.evidence).toMatchObject({
+      liveness: { passed: true },
+      compare: { passed: true },
+      document: { status: 'WARNING', source: 'ekyc-sdk' },
+    });
+    const kinds = waiting.evidence?.media.map((ref) => ref.kind) ?? [];
+    expect(kinds).toEqual(expect.arrayContaining(['best-frame', 'card-image', 'ocr-json']));
+    // Every listed object is in the archive, under the journey's own folder.
+    for (const ref of waiting.evidence?.media ?? []) {
+      expect(ref.key.startsWith(`journeys/${journeyId}/`)).toBe(true);
+      expect(await harness.archive.head(ref.key)).toMatchObject({ md5: ref.md5, size: ref.size });
+    }
+
+    await harness.ekyc.claimReview(journeyId, { reviewer: 'op-a' });
+    await harness.ekyc.review(journeyId, { decision: 'rejected', reviewer: 'op-a', reason: 'edited photo' });
+    const second = await harness.ekyc.reviewCase(journeyId);
+    expect(second.firstRejectionNote).toBe('edited photo');
+    await harness.ekyc.review(journeyId, { decision: 'approved', reviewer: 'op-b', reason: 'glare, not edits' });
+    await harness.ekyc.result(journeyId);
+
+    const ended = await harness.ekyc.reviewCase(journeyId);
+    expect(ended.timeline.map((entry) => entry.event)).toEqual([
+      'started',
+      'token_issued',
+      'user_finished',
+      'result_in_hand',
+      'in_review',
+      'review_claimed',
+      'first_rejection',
+      'review_decided',
+      'completed',
+    ]);
+    expect(ended.timeline.find((entry) => entry.event === 'review_decided')?.detail).toBe('approved by op-b');
+    const times = ended.timeline.map((entry) => Date.parse(entry.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(ended.timelineOmitted).toBe(0);
+  });
+});

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { clientSecretFor } from '../../../src/client/client-secret';
 import { encodeJpeg } from '../../../src/emulator/image-encoding';
+import type { WebhookSettings } from '../../../src/activities/webhook-activities';
 import { createGateway } from '../../../src/gateway/server';
 import { eventually } from '../../support/eventually';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
@@ -68,9 +69,14 @@ export interface GatewayFixture {
   close(): Promise<void>;
 }
 
-/** Starts the harness and a gateway with test keys; `webFinalUrl` is the default final page of web journeys. */
-export async function startGatewayFixture(options: { webFinalUrl?: string } = {}): Promise<GatewayFixture> {
-  const harness = await startJourneyHarness();
+/**
+ * Starts the harness and a gateway with test keys; `webFinalUrl` is the default final page of web journeys, `webhook`
+ * where the worker delivers journey events.
+ */
+export async function startGatewayFixture(
+  options: { webFinalUrl?: string; webhook?: WebhookSettings } = {},
+): Promise<GatewayFixture> {
+  const harness = await startJourneyHarness(options.webhook ? { webhook: options.webhook } : {});
   const ekyc = new EkycClient(harness.client, harness.taskQueue, {
     archive: harness.archive,
     clientSecretKey: CLIENT_SECRET_KEY,
