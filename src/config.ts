@@ -93,6 +93,8 @@ const envSchema = z.object({
   METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   ARCHIVE_URL: optionalText,
   RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
+  // The reviewers' audit log outlives the evidence it is about: five years by default, as record-keeping rules ask.
+  AUDIT_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(1826),
   // The retention sweep's schedule: every this many minutes (1 minute to 1 day), this many journeys per batch.
   RETENTION_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   RETENTION_SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
@@ -178,7 +180,13 @@ export interface AppConfig {
    * The media archive: where it lives (`ARCHIVE_URL`), how long media is kept after the outcome, and how often the
    * retention sweep runs and how many journeys it takes per batch.
    */
-  archive: { url: string; retentionDays: number; sweep: { intervalMinutes: number; batchSize: number } };
+  archive: {
+    url: string;
+    retentionDays: number;
+    /** How long the reviewers' audit log keeps a day's entries. */
+    auditRetentionDays: number;
+    sweep: { intervalMinutes: number; batchSize: number };
+  };
   /**
    * The media download guard: allowlisted hosts, the sandbox emulator's `host:port` (sandbox only), hosts exempt from
    * the private-address checks (`MEDIA_TRUSTED_HOSTS`), size cap.
@@ -445,9 +453,13 @@ function parseArchive(e: z.infer<typeof envSchema>): AppConfig['archive'] {
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  ARCHIVE_URL: ${(error as Error).message}`);
   }
+  if (e.AUDIT_RETENTION_DAYS < e.RETENTION_DAYS) {
+    throw new ConfigError('Invalid configuration:\n  AUDIT_RETENTION_DAYS: must not be shorter than RETENTION_DAYS');
+  }
   return {
     url,
     retentionDays: e.RETENTION_DAYS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     sweep: { intervalMinutes: e.RETENTION_SWEEP_INTERVAL_MINUTES, batchSize: e.RETENTION_SWEEP_BATCH_SIZE },
   };
 }

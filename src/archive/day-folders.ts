@@ -8,14 +8,20 @@ export function utcDay(ms: number): string {
 }
 
 /**
- * Removes the objects under `<root><day>/` for the days from the day before yesterday back a week: records kept in
- * day folders whose every entry has expired by then (idempotency records, codec session revocations). Returns how
- * many went; removing is idempotent, so several processes may run it at once. Older days are left to a bucket
+ * Removes the objects under `<root><day>/` for the week of days that ended `keepDays` days before yesterday (by
+ * default: from the day before yesterday back a week): records kept in day folders whose every entry has expired by
+ * then (idempotency records, codec session revocations, console sessions, the audit log past its retention). Returns
+ * how many went; removing is idempotent, so several processes may run it at once. Older days are left to a bucket
  * lifecycle rule (docs/deployment.md).
  */
-export async function removePastDayFolders(store: ArchiveStore, root: string, now = Date.now()): Promise<number> {
+export async function removePastDayFolders(
+  store: ArchiveStore,
+  root: string,
+  now = Date.now(),
+  keepDays = 1,
+): Promise<number> {
   let removed = 0;
-  for (let daysAgo = 2; daysAgo < 9; daysAgo += 1) {
+  for (let daysAgo = keepDays + 1; daysAgo < keepDays + 8; daysAgo += 1) {
     for (const key of await store.list(`${root}${utcDay(now - daysAgo * DAY_MS)}/`)) {
       await store.delete(key);
       removed += 1;

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     plugins: pluginsFor(cfg, settings.publicUrl, archive, ekyc),
   });
   await app.listen({ host: settings.host, port: settings.port });
-  const cleanUp = keepCleaningGatewayRecords(archive, log);
+  const cleanUp = keepCleaningGatewayRecords(archive, cfg.archive.auditRetentionDays, log);
   // Fastify has logged the address it listens on; the public URL may differ (behind a proxy).
   log.info({ publicUrl: settings.publicUrl }, 'gateway ready');
 
@@ -132,19 +132,21 @@ main().catch((error: unknown) => {
 });
 
 /**
- * Removes expired `Idempotency-Key` records, codec session revocations and console sessions now and every hour (every gateway does;
+ * Removes expired `Idempotency-Key` records, codec session revocations, console sessions and audit days past the audit's
+ * retention now and every hour (every gateway does;
  * deleting twice is harmless).
  */
-function keepCleaningGatewayRecords(archive: ArchiveStore, log: Logger): NodeJS.Timeout {
+function keepCleaningGatewayRecords(archive: ArchiveStore, auditRetentionDays: number, log: Logger): NodeJS.Timeout {
   const run = (): void => {
     Promise.all([
       removeExpiredIdempotencyRecords(archive),
       removeExpiredCodecRevocations(archive),
       removeExpiredConsoleSessions(archive),
+      new AuditLog(archive).removeExpired(auditRetentionDays),
     ]).then(
-      ([records, revocations, consoleSessions]) => {
-        if (records + revocations + consoleSessions > 0) {
-          log.info({ records, revocations, consoleSessions }, 'expired gateway records removed');
+      ([records, revocations, consoleSessions, auditEntries]) => {
+        if (records + revocations + consoleSessions + auditEntries > 0) {
+          log.info({ records, revocations, consoleSessions, auditEntries }, 'expired gateway records removed');
         }
       },
       (error: unknown) => log.warn({ err: error }, 'removing expired gateway records failed; next try in an hour'),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { removePastDayFolders, utcDay } from '../archive/day-folders';
 import type { ArchiveStore } from '../archive/store';
 
 /** What a reviewer or auditor did. */
@@ -30,7 +31,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** A day folder name: `YYYY-MM-DD`. */
 function dayOf(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  return utcDay(at.getTime());
 }
 
 /**
@@ -94,11 +95,12 @@ export class AuditLog {
     }
   }
 
-  /** Removes the days wholly older than `before` (the audit's retention); returns how many entries went. */
-  async purgeBefore(before: Date): Promise<number> {
-    const cutoff = dayOf(before);
-    const keys = (await this.store.list(PREFIX)).filter((key) => key.slice(PREFIX.length, PREFIX.length + 10) < cutoff);
-    for (const key of keys) await this.store.delete(key);
-    return keys.length;
+  /**
+   * Removes the days that left the audit's retention: a day's folder goes once `retentionDays` whole days have passed
+   * since it ended (the gateways' hourly clean-up calls it; days further back than a week past that are left to a
+   * bucket lifecycle rule). Returns how many entries went.
+   */
+  removeExpired(retentionDays: number, now = this.now().getTime()): Promise<number> {
+    return removePastDayFolders(this.store, PREFIX, now, Math.ceil(retentionDays));
   }
 }

@@ -52,13 +52,16 @@ describe('AuditLog', () => {
     expect(await exported('2026-11-01T00:00:00Z', '2026-11-30T00:00:00Z')).toEqual([]);
   });
 
-  it('purges only whole days before the cutoff, and nothing outside the log', async () => {
+  it('removes a day once the retention has passed since it ended, and nothing outside the log', async () => {
     await store.put('journeys/x/video.mp4', Buffer.from('v'), { contentType: 'video/mp4' });
     await log.append({ actor: 'op-1', role: 'reviewer', action: 'case_viewed' });
     clock = new Date('2026-12-01T10:00:00Z');
     await log.append({ actor: 'op-1', role: 'reviewer', action: 'case_viewed' });
-    expect(await log.purgeBefore(new Date('2026-12-01T12:00:00Z'))).toBe(1);
+    // Ten days' retention: on 2026-12-10 both days are still kept, on 2026-12-11 the first goes, on 2026-12-12 both.
+    expect(await log.removeExpired(10, Date.parse('2026-12-10T23:00:00Z'))).toBe(0);
+    expect(await log.removeExpired(10, Date.parse('2026-12-11T01:00:00Z'))).toBe(1);
     expect(await exported('2026-11-01T00:00:00Z', '2026-12-31T00:00:00Z')).toHaveLength(1);
+    expect(await log.removeExpired(10, Date.parse('2026-12-12T01:00:00Z'))).toBe(1);
     expect(await store.head('journeys/x/video.mp4')).toBeDefined();
   });
 });
