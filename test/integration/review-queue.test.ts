@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { readReviewQueue, WINDOW_SLACK, type ReviewQueueFilter } from '../../src/client/review-queue';
+import { seedReviewCases, type SeededCase } from '../../scripts/lib/review-cases';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { eventually } from '../support/eventually';
 import { FAST_TIMERS, inputFor } from '../support/journeys';
@@ -93,5 +96,100 @@ describe('the review queue', () => {
   it('refuses a malformed filter, naming the field', async () => {
     await expect(harness.ekyc.reviewQueue({ reason: "x' OR 1=1" })).rejects.toThrow(/reason/);
     await expect(harness.ekyc.reviewQueue({ after: 'garbage' })).rejects.toThrow(/after/);
+  });
+});
+
+describe('the review queue in bounded reads', () => {
+  // No worker polls this queue: the seeded cases stay Running with the attributes they started with.
+  const taskQueue = `queue-paging-${randomUUID()}`;
+  const run = randomUUID().slice(0, 8);
+  const HOUR = 60 * MINUTE;
+  const LIMIT = 7;
+  /** Two windows of at most WINDOW_SLACK times a page's need (limit + 1): the cursor's ties may leave the first short. */
+  const MAX_READ = 2 * WINDOW_SLACK * (LIMIT + 1);
+  const seeded: SeededCase[] = [];
+  let undated: string[] = [];
+
+  /** Every page of the queue with `limit`, with what each cost. */
+  async function readAll(filter: ReviewQueueFilter, limit: number) {
+    const pages = [];
+    let after: string | undefined;
+    do {
+      const read = await readReviewQueue(harness.client, taskQueue, { ...filter, limit, ...(after ? { after } : {}) });
+      pages.push(read);
+      after = read.page.next;
+    } while (after && pages.length < 1000);
+    return { ids: pages.flatMap((read) => read.page.cases.map((entry) => entry.journeyId)), pages };
+  }
+
+  /** The queue's order: dated cases by deadline then id (by code unit), then the undated ones as started. */
+  function expectedOrder(cases: SeededCase[]): string[] {
+    const dated = cases.filter((entry) => entry.deadlineMs !== undefined);
+    dated.sort(
+      (a, b) =>
+        (a.deadlineMs as number) - (b.deadlineMs as number) ||
+        (a.journeyId < b.journeyId ? -1 : a.journeyId > b.journeyId ? 1 : 0),
+    );
+    const late = new Set(cases.filter((entry) => entry.deadlineMs === undefined).map((entry) => entry.journeyId));
+    return [...dated.map((entry) => entry.journeyId), ...undated.filter((id) => late.has(id))];
+  }
+
+  beforeAll(async () => {
+    const now = Date.now();
+    const id = (kind: string, i: number) => `ekyc:paging-${run}-${kind}-${String(i).padStart(3, '0')}`;
+    const region = (i: number): SeededCase['region'] => (i % 3 === 0 ? 'ap-hongkong' : 'ap-singapore');
+    // A burst that entered review within a second, due a day later: five cases per millisecond.
+    for (let i = 0; i < 150; i += 1) {
+      seeded.push({ journeyId: id('burst', i), deadlineMs: now + 24 * HOUR + (i % 30) * 37, region: region(i) });
+    }
+    // Twenty cases due in the same millisecond, ids differing in case: pages must split them by id alone.
+    for (let i = 0; i < 20; i += 1) {
+      seeded.push({ journeyId: id(i % 2 ? 'TIE' : 'tie', i), deadlineMs: now + 24 * HOUR + 500, region: region(i) });
+    }
+    // A hundred overdue cases (their deadline passed while no worker ran), and a few due in days.
+    for (let i = 0; i < 100; i += 1) {
+      seeded.push({ journeyId: id('overdue', i), deadlineMs: now - 3 * HOUR + i * 50, region: region(i) });
+    }
+    for (let i = 0; i < 5; i += 1) {
+      seeded.push({ journeyId: id('later', i), deadlineMs: now + (10 + i) * 24 * HOUR, region: region(i) });
+    }
+    await seedReviewCases(harness.client, taskQueue, seeded);
+    // Cases from before deadlines were kept, one after the other so that their start times give their order.
+    const legacy = Array.from({ length: 12 }, (_, i) => ({ journeyId: id('undated', i), region: region(i) }));
+    await seedReviewCases(harness.client, taskQueue, legacy, 1);
+    seeded.push(...legacy);
+    undated = legacy.map((entry) => entry.journeyId);
+    await eventually(
+      async () => expect((await readReviewQueue(harness.client, taskQueue, {})).page.waiting).toBe(seeded.length),
+      { what: 'every seeded case in visibility', timeoutMs: 30_000 },
+    );
+  });
+
+  afterAll(async () => {
+    for (const entry of seeded) {
+      await harness.client.workflow.getHandle(entry.journeyId).terminate('review queue test done');
+    }
+  });
+
+  it('serves overdue cases, a burst, ties in one millisecond and undated cases once each, in order', async () => {
+    const { ids, pages } = await readAll({}, LIMIT);
+    expect(ids).toEqual(expectedOrder(seeded));
+    expect(pages.every((read) => read.page.waiting === seeded.length)).toBe(true);
+    // However many cases share a window (a hundred overdue, a hundred and seventy due within a second).
+    expect(Math.max(...pages.map((read) => read.recordsRead))).toBeLessThanOrEqual(MAX_READ);
+  });
+
+  it('pages a filtered queue the same way', async () => {
+    const inHongKong = seeded.filter((entry) => entry.region === 'ap-hongkong');
+    const { ids, pages } = await readAll({ region: 'ap-hongkong' }, LIMIT);
+    expect(ids).toEqual(expectedOrder(inHongKong));
+    expect(Math.max(...pages.map((read) => read.recordsRead))).toBeLessThanOrEqual(MAX_READ);
+    expect((await readAll({ region: 'ap-hongkong' }, 50)).ids).toEqual(ids);
+  });
+
+  it('refuses a cursor that is not one', async () => {
+    await expect(readReviewQueue(harness.client, taskQueue, { after: 'x0000000000000~ekyc:a' })).rejects.toThrow(
+      /after/,
+    );
   });
 });

@@ -1,5 +1,5 @@
-/** The four parts of the journey bench, each runnable alone with `--only`. */
-export const SECTIONS = ['quota-bound', 'headroom', 'open-journeys', 'latency'] as const;
+/** The parts of the journey bench, each runnable alone with `--only`. */
+export const SECTIONS = ['quota-bound', 'headroom', 'open-journeys', 'latency', 'review-queue'] as const;
 export type Section = (typeof SECTIONS)[number];
 /** The parts `--cluster` runs. */
 export const CLUSTER_SECTIONS = ['quota-bound', 'headroom'] as const satisfies readonly Section[];
@@ -8,7 +8,7 @@ export const CLUSTER_SECTIONS = ['quota-bound', 'headroom'] as const satisfies r
 export interface JourneysOptions {
   /** Parts to run; undefined: a full run (every part, both quotas, docs/benchmarks.md rewritten). */
   only?: Section[];
-  /** Journeys per part, instead of each part's default. */
+  /** Journeys per part (cases in review, for the review-queue part), instead of each part's default. */
   journeys?: number;
   /** The quota-bound part's quota, instead of 5 (and 20 on a full run). */
   quota?: number;

@@ -1,3 +1,4 @@
+import { WINDOW_SLACK } from '../../../src/client/review-queue';
 import { parseConfig } from '../../../src/config';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -85,7 +86,7 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
   const lines = [
     options.cluster ? CLUSTER_HEADING : JOURNEYS_HEADING,
     '',
-    `Command: \`${commandOf(options)}\` (one part: \`--only quota-bound|headroom|open-journeys|latency\`, with \`--journeys N\`, ` +
+    `Command: \`${commandOf(options)}\` (one part: \`--only quota-bound|headroom|open-journeys|latency|review-queue\`, with \`--journeys N\`, ` +
       `\`--quota N\`, \`--rate N\`; a part alone prints its JSON line and leaves this page alone). Run on ` +
       `${new Date().toISOString().slice(0, 10)}: ${cpus().length} CPUs (${model}), ${Math.round(totalmem() / 1024 ** 3)} GiB memory, ` +
       `Node ${process.version}, ${temporalVersion().split('\n')[0]}.`,
@@ -177,6 +178,25 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
         (o.workerRssMiBBefore > o.result.workerRssMiB / 2
           ? `Its baseline before the first journey (${o.workerRssMiBBefore} MiB) is most of that.`
           : ''),
+      '',
+    );
+  }
+  if (run.reviewQueue) {
+    const { result: r, ...q } = run.reviewQueue;
+    const bound = 2 * WINDOW_SLACK * (r.limit + 1);
+    const ms = (l: { p50Ms: number; p99Ms: number; maxMs: number }) =>
+      `p50 ${l.p50Ms} / p99 ${l.p99Ms} / max ${l.maxMs} ms`;
+    lines.push(
+      `| review queue with ${r.cases} waiting: every case once, in deadline order | ${yes(r.everyCaseOnceInOrder)} | yes | ${yes(r.everyCaseOnceInOrder)} |`,
+      `| review queue: records read for one page of ${r.limit}, at most | ${r.recordsReadMax} | ≤ ${bound} | ${yes(r.recordsReadMax <= bound)} |`,
+    );
+    text.push(
+      `**Review queue** (${r.cases} journeys in review, seeded in ${fixed(r.seedSeconds, 1)} s through the Temporal client with the queue's search attributes on a stack without a worker: ` +
+        `${r.cases - r.overdue - r.undated} due the default review deadline after they entered review, ${r.overdue} overdue by up to a day, ${r.undated} without a deadline): ` +
+        `\`GET /v1/review-queue?limit=${r.limit}\` with the operator key, paged through the whole queue in ${r.pages} pages, every case once and in order: ${yes(r.everyCaseOnceInOrder)}. ` +
+        `Page latency over the pass ${ms(r.page)}; the first page ${ms(r.firstPage)}, the middle one ${ms(r.middlePage)}, the last ${ms(r.lastPage)} (${q.samples} fetches each). ` +
+        `Each page read again in the bench (\`readReviewQueue\`, which tallies what a page costs): at most ${r.recordsReadMax} records listed (mean ${q.recordsReadMean}) and ${r.countsMax} count queries (mean ${q.countsMean}) per page; ` +
+        `the bound is two windows of ${WINDOW_SLACK} times the page's need (limit + 1), as the cursor's ties may leave the first one short. Dev server RSS ${r.serverRssMiB} MiB at the end.`,
       '',
     );
   }

@@ -2,6 +2,7 @@ import type { HeadroomDetail } from './headroom';
 import type { LatencyDetail } from './latency';
 import type { OpenJourneysDetail } from './open-journeys';
 import type { QuotaBoundDetail } from './quota-bound';
+import type { ReviewQueueDetail } from './review-queue';
 
 /** Everything one run measured, part by part; a part that did not run (or failed) is absent. */
 export interface JourneysRun {
@@ -9,6 +10,7 @@ export interface JourneysRun {
   headroom?: HeadroomDetail;
   openJourneys?: OpenJourneysDetail;
   latency?: LatencyDetail;
+  reviewQueue?: ReviewQueueDetail;
   /** Parts that failed, with the reason. */
   failures: string[];
 }

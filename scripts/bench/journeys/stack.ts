@@ -33,7 +33,7 @@ export type StackTarget = 'dev-server' | 'cluster';
 export interface StackOptions {
   /** FaceID quota per action and second, for the workers (FACEID_RATE_LIMIT) and the emulator alike. */
   quotaPerSecond: number;
-  /** Worker processes polling the same queues. */
+  /** Worker processes polling the same queues; none leaves what is started on the journey queue as it started. */
   workers: number;
   target?: StackTarget;
   /** Settings for every child beyond the bench's own (e.g. an archive elsewhere, a key ring). */
@@ -56,6 +56,10 @@ export interface Stack {
   dataDir: string;
   gatewayUrl: string;
   apiKey: string;
+  /** A key of the gateway's operator routes (the review queue, decisions). */
+  operatorKey: string;
+  /** The journeys' task queue (TASK_QUEUE), which the review queue filters on. */
+  taskQueue: string;
   /** The emulator's `/sandbox/*` controls (the user's device, and the call counters). */
   sandbox: SandboxClient;
   /** Keep-alive HTTP pool for the load, without undici's 300 s header timeout (a start may queue behind the quota). */
@@ -233,6 +237,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       dataDir,
       gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
       apiKey: gateway.apiKeys[0] as string,
+      operatorKey: gateway.operatorKeys[0] as string,
+      taskQueue: cfg.temporal.taskQueue,
       sandbox: new SandboxClient(`http://127.0.0.1:${emulatorPort}`, cfg.emulator.adminToken),
       http,
       receiver,
