@@ -7,6 +7,7 @@ describe('archive and media configuration', () => {
     expect(cfg.archive).toEqual({
       url: 'file:///var/lib/ekyc/archive',
       retentionDays: 30,
+      auditRetentionDays: 1826,
       sweep: { intervalMinutes: 60, batchSize: 100 },
     });
     expect(cfg.media).toEqual({
@@ -41,6 +42,13 @@ describe('archive and media configuration', () => {
     expect(cfg.archive.url).toMatch(/^s3:\/\/ekyc-evidence\/prod\?/);
     expect(cfg.media.allowedHosts).toEqual(['*.cos.ap-singapore.myqcloud.com', 'media.example:8443']);
     expect(cfg.media.maxBytes).toBe(1_048_576);
+  });
+
+  it('keeps the audit log at least as long as the media: AUDIT_RETENTION_DAYS below RETENTION_DAYS is refused', () => {
+    expect(parseConfig({ AUDIT_RETENTION_DAYS: '3650' }).archive.auditRetentionDays).toBe(3650);
+    expect(() => parseConfig({ RETENTION_DAYS: '90', AUDIT_RETENTION_DAYS: '30' })).toThrow(
+      /AUDIT_RETENTION_DAYS: must not be shorter than RETENTION_DAYS/,
+    );
   });
 
   it.each([
