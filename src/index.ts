@@ -17,6 +17,8 @@ export type { JourneyListFilter, JourneySummary } from './client/journey-list';
 export type { ImageBytes } from './client/input-images';
 export { clientSecretFor, clientSecretMatches } from './client/client-secret';
 export {
+  ArchiveDataKeys,
+  DataKeyErasedError,
   dataConverterFor,
   KeyRing,
   KeyRingError,
@@ -24,6 +26,7 @@ export {
   PayloadDecryptionError,
   UnknownCodecKeyError,
   type CodecKey,
+  type JourneyDataKeys,
 } from './codec';
 export {
   DEFAULT_WEBHOOK_TOLERANCE_SECONDS,

@@ -129,6 +129,26 @@ export function readRetentionRecord(store: ArchiveStore, journeyId: string): Pro
   return readJson<RetentionRecord>(store, retentionRecordKey(journeyId));
 }
 
+/**
+ * Removes a journey's retention bookkeeping (record, due pointer, purge marker) once erasure has deleted its media
+ * itself, so that no sweep acts on it later; answers the keys removed.
+ */
+export async function forgetRetention(store: ArchiveStore, journeyId: string): Promise<string[]> {
+  const record = await readRetentionRecord(store, journeyId);
+  const keys = [
+    ...(record ? [dueKey(journeyId, record.deleteAfter)] : []),
+    purgingKey(journeyId),
+    retentionRecordKey(journeyId),
+  ];
+  const removed: string[] = [];
+  for (const key of keys) {
+    if (!(await store.head(key))) continue;
+    await store.delete(key);
+    removed.push(key);
+  }
+  return removed;
+}
+
 /** A journey's legal hold, or undefined when none is set. */
 function readLegalHold(store: ArchiveStore, journeyId: string): Promise<LegalHold | undefined> {
   return readJson<LegalHold>(store, legalHoldKey(journeyId));

@@ -45,6 +45,15 @@ import type {
   ReviewClaimInput,
   ReviewInput,
 } from '../workflows/types';
+import { journeyPrefix } from '../archive/keys';
+import type { ArchiveDataKeys } from '../codec/data-keys';
+import {
+  eraseJourney,
+  JourneyErasedError,
+  readErasure,
+  type ErasureRecord,
+  type ErasureRequest,
+} from './journey-erasure';
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';
@@ -80,6 +89,11 @@ export interface EkycClientOptions {
    * (`timers.faceIdCallMs`) unless their input sets one; without it they use the 30 s default's.
    */
   faceIdTimeoutSeconds?: number;
+  /**
+   * The journeys' data keys (the ones the data converter uses): with them and the archive, {@link EkycClient.erase}
+   * erases a journey by destroying its key.
+   */
+  dataKeys?: ArchiveDataKeys;
 }
 
 /** Options of one {@link EkycClient.startJourney} call. */
@@ -303,9 +317,54 @@ export class EkycClient {
     return this.options.archive;
   }
 
-  /** The journey's stage, token expiry, attempts and outcome; works after the journey ended too. */
-  status(journeyId: string): Promise<JourneyStatus> {
+  /**
+   * The journey's stage, token expiry, attempts and outcome; works after the journey ended too. An erased journey
+   * answers {@link JourneyErasedError}, which carries the outcome and reason codes erasure kept.
+   */
+  async status(journeyId: string): Promise<JourneyStatus> {
+    await this.refuseErased(journeyId);
     return this.guard(journeyId, (handle) => handle.query(statusQuery));
+  }
+
+  /**
+   * Erases a journey (docs/operations.md, "Erasure"): stops it if it runs, deletes every archived object of it and
+   * its input images, and destroys its data key, so its history can no longer be decrypted by anyone; its outcome and
+   * reason codes are kept in the erasure record. Idempotent, and resumes an erasure a crash interrupted.
+   * {@link JourneyHeldError} under a legal hold, {@link JourneyNotFoundError} for an id nothing is known of.
+   */
+  async erase(journeyId: string, request: ErasureRequest): Promise<ErasureRecord> {
+    const store = this.requireArchive();
+    const dataKeys = this.options.dataKeys;
+    if (!dataKeys) throw new Error('EkycClient needs the data keys to erase a journey');
+    if (!(await readErasure(store, journeyId)) && !(await this.knowsOf(journeyId, store))) {
+      throw new JourneyNotFoundError(`journey ${journeyId} not found`);
+    }
+    return eraseJourney({ client: this.client, store, dataKeys }, journeyId, request);
+  }
+
+  /**
+   * Whether Temporal or the archive knows anything of the journey. (Its data key alone does not count: a client call
+   * that encodes a payload for an id, such as a review sent to an unknown journey, makes one.)
+   */
+  private async knowsOf(journeyId: string, store: ArchiveStore): Promise<boolean> {
+    const known = await this.client.workflow
+      .getHandle(journeyId)
+      .describe()
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return false;
+          throw error;
+        },
+      );
+    return known || (await store.list(journeyPrefix(journeyId))).length > 0;
+  }
+
+  /** {@link JourneyErasedError} once the journey was erased (or is being erased). */
+  private async refuseErased(journeyId: string): Promise<void> {
+    if (!this.options.archive || !journeyId.startsWith('ekyc:')) return;
+    const erasure = await readErasure(this.options.archive, journeyId);
+    if (erasure) throw new JourneyErasedError(erasure);
   }
 
   /**
@@ -320,7 +379,8 @@ export class EkycClient {
    * The journey's result: waits for it by default; with `wait: false` answers at once and throws
    * {@link JourneyRunningError} while the journey runs.
    */
-  result(journeyId: string, options: { wait?: boolean } = {}): Promise<JourneyResult> {
+  async result(journeyId: string, options: { wait?: boolean } = {}): Promise<JourneyResult> {
+    await this.refuseErased(journeyId);
     return this.guard(journeyId, async (handle) => {
       if (options.wait === false) {
         const description = await handle.describe();

@@ -2,10 +2,13 @@
 export {
   AesGcmCodec,
   ENCRYPTED_ENCODING,
+  JOURNEY_METADATA,
   KEY_ID_METADATA,
+  type JourneyDataKeys,
   PayloadDecryptionError,
   UnknownCodecKeyError,
 } from './aes-gcm-codec';
+export { ArchiveDataKeys, DataKeyErasedError, journeyOfWorkflowId } from './data-keys';
 export { dataConverterFor, FAILURE_CONVERTER_PATH, UNENCRYPTED_GUARD_PATH } from './data-converter';
 export { isRefusedPayload } from '../contracts/refused-payload';
 export { KeyRing, KeyRingError, parseKeyRing, SANDBOX_CODEC_KEYS, type CodecKey } from './key-ring';

@@ -1,3 +1,4 @@
+import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { Payload } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -23,6 +24,8 @@ import type { GatewayPlugin } from './server';
 /** Options of {@link codecRoutes}. */
 export interface CodecRouteOptions {
   keyRing: KeyRing;
+  /** The journeys' data keys: their payloads decode here, an erased journey's to a marker saying so. */
+  dataKeys?: ArchiveDataKeys;
   /** Bearer tokens that may decode and encode (`CODEC_AUTH_TOKENS`); a sign-in turns one into a browser session. */
   tokens: readonly string[];
   /** Browser origins allowed to call (`CODEC_UI_ORIGIN`): the Temporal UI's. */
@@ -126,7 +129,11 @@ function asProblem(error: unknown): unknown {
  * the caller's token id, the namespace and the payload count, never the payloads.
  */
 export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
-  const codec = new AesGcmCodec(options.keyRing);
+  const codec = new AesGcmCodec(
+    options.keyRing,
+    'pass',
+    options.dataKeys ? { vault: options.dataKeys, erased: 'marker' } : undefined,
+  );
   const origins = new Set(options.uiOrigins);
   const secureCookie = options.endpointUrl.startsWith('https:');
   const callers = new WeakMap<FastifyRequest, CodecCaller>();

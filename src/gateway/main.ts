@@ -8,6 +8,7 @@ import { openArchiveStore } from '../archive/open-store';
 import type { ArchiveStore } from '../archive/store';
 import { removeExpiredIdempotencyRecords } from './shared-idempotency';
 import { dataConverterFor } from '../codec/data-converter';
+import { ArchiveDataKeys } from '../codec/data-keys';
 import { ConfigError, config, gatewaySettings, type AppConfig } from '../config';
 import { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger } from '../logging';
@@ -24,7 +25,13 @@ import { AuditLog } from '../review/audit-log';
  * Plugins mounted beside the core routes: the Temporal UI's codec endpoint at `/codec`, and the reviewer console at
  * `/console` when an identity provider is configured (always in sandbox mode).
  */
-function pluginsFor(cfg: AppConfig, publicUrl: string, archive: ArchiveStore, ekyc: EkycClient): GatewayPlugin[] {
+function pluginsFor(
+  cfg: AppConfig,
+  publicUrl: string,
+  archive: ArchiveStore,
+  dataKeys: ArchiveDataKeys,
+  ekyc: EkycClient,
+): GatewayPlugin[] {
   const consoleSettings = cfg.console;
   return [
     ...(consoleSettings
@@ -48,6 +55,7 @@ function pluginsFor(cfg: AppConfig, publicUrl: string, archive: ArchiveStore, ek
     codecRoutes({
       revocations: new ArchiveCodecRevocations(archive),
       keyRing: cfg.codec.keyRing,
+      dataKeys,
       tokens: cfg.codec.authTokens,
       uiOrigins: cfg.codec.uiOrigins,
       namespace: cfg.temporal.namespace,
@@ -76,13 +84,18 @@ async function main(): Promise<void> {
   await checkNamespace(connection, target.namespace, target.connection.address, (reason) =>
     log.warn({ reason }, 'journey search attributes not checked'),
   );
+  const dataKeys = new ArchiveDataKeys(archive, cfg.codec.keyRing);
   const client = new Client({
     connection,
     namespace: target.namespace,
-    dataConverter: dataConverterFor(cfg.codec.keyRing, { acceptUnencrypted: cfg.codec.acceptUnencrypted }),
+    dataConverter: dataConverterFor(cfg.codec.keyRing, {
+      acceptUnencrypted: cfg.codec.acceptUnencrypted,
+      dataKeys: { vault: dataKeys, erased: 'marker' },
+    }),
   });
   const ekyc = new EkycClient(client, cfg.temporal.taskQueue, {
     archive,
+    dataKeys,
     clientSecretKey: settings.clientSecretKey,
     retentionDays: cfg.archive.retentionDays,
     defaultRegion: cfg.faceid.region,
@@ -94,7 +107,7 @@ async function main(): Promise<void> {
     archive,
     settings: { ...settings, sandbox: cfg.sandbox },
     logger: log,
-    plugins: pluginsFor(cfg, settings.publicUrl, archive, ekyc),
+    plugins: pluginsFor(cfg, settings.publicUrl, archive, dataKeys, ekyc),
   });
   await app.listen({ host: settings.host, port: settings.port });
   const cleanUp = keepCleaningGatewayRecords(archive, cfg.archive.auditRetentionDays, log);

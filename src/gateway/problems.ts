@@ -15,6 +15,12 @@ import {
   WebReturnMismatchError,
 } from '../client/ekyc-client';
 import { JourneyInputError, type FieldIssue } from '../client/journey-input';
+import {
+  ErasureRequestError,
+  JourneyErasedError,
+  JourneyHeldError,
+  type ErasureRecord,
+} from '../client/journey-erasure';
 import { ArchiveStoreError, isStoreFailure } from '../archive/store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
 import { JOURNEY_UPDATE_ERRORS, LEGAL_HOLD_ERRORS } from '../contracts/update-errors';
@@ -40,6 +46,8 @@ export const PROBLEMS = {
   review_claimed: { status: 409, title: 'Another reviewer holds this case' },
   second_reviewer_needed: { status: 409, title: 'The rejection needs a second, different reviewer' },
   media_deleted: { status: 409, title: "The journey's media is already deleted" },
+  journey_held: { status: 409, title: 'The journey is under a legal hold' },
+  journey_erased: { status: 410, title: "The journey's data was erased; its outcome and reason codes are kept" },
   request_timeout: { status: 408, title: 'The request took too long to arrive' },
   body_too_large: { status: 413, title: 'The body is larger than this route accepts' },
   unsupported_media_type: { status: 415, title: 'The body must be application/json' },
@@ -144,6 +152,9 @@ export function problemFromError(error: unknown): Problem {
   if (error instanceof WebReturnMismatchError) return problem('invalid_web_return');
   if (error instanceof MediaDeletedError) return problem('media_deleted');
   if (error instanceof LegalHoldInputError) return problem('invalid_legal_hold');
+  if (error instanceof JourneyHeldError) return problem('journey_held', error.message);
+  if (error instanceof JourneyErasedError) return problem('journey_erased', erasedDetail(error.record));
+  if (error instanceof ErasureRequestError) return problem('validation_failed', error.message);
   if (error instanceof WorkflowUpdateFailedError) {
     const type = (error.cause as { type?: string | null } | undefined)?.type ?? '';
     const code = UPDATE_PROBLEMS[type];
@@ -166,4 +177,11 @@ export function problemFromError(error: unknown): Problem {
     return problem('bad_request');
   }
   return problem('internal');
+}
+
+/** What an erased journey still says: when, and the outcome with its reason codes (ids and codes only). */
+function erasedDetail(record: ErasureRecord): string {
+  const when = record.state === 'erased' ? `erased on ${record.erasedAt ?? ''}` : 'being erased';
+  const outcome = record.outcome ? `; outcome ${record.outcome} (${(record.reasons ?? []).join(', ')})` : '';
+  return `${when}${outcome}`;
 }

@@ -126,6 +126,26 @@ export const retentionStatusSchema = z
   })
   .meta({ id: 'RetentionStatus' });
 
+/** What erasure keeps of a journey (`erasures/<journey id>.json` in the archive). */
+export const erasureRecordSchema = z
+  .object({
+    journeyId: z.string(),
+    requestedBy: z.string(),
+    reason: z.string(),
+    requestedAt: timestamp,
+    state: z.enum(['erasing', 'erased']),
+    outcome: z.string().optional().meta({ description: "the journey's outcome when erasure began" }),
+    reasons: z.array(z.string()).optional(),
+    stopped: z.enum(['cancelled', 'terminated']).optional().meta({ description: 'how a running journey was stopped' }),
+    childrenTerminated: z.number().int().optional(),
+    deleted: z
+      .object({ count: z.number().int(), keys: z.array(z.string()) })
+      .optional()
+      .meta({ description: 'the archive objects erasure deleted (keys only, never content)' }),
+    erasedAt: timestamp.optional(),
+  })
+  .meta({ id: 'ErasureRecord' });
+
 /** A signal was sent: accepted, not yet acted on. */
 export const acceptedSchema = z.object({ journeyId: z.string(), accepted: z.literal(true) }).meta({ id: 'Accepted' });
 

@@ -154,6 +154,17 @@ export const legalHoldBodySchema = z.strictObject({
     .refine((value) => value.trim() !== '', 'must not be empty'),
 });
 
+/** `POST /v1/journeys/{id}/erase` body: who asks and why, as ids and codes (the record outlives everything else). */
+export const erasureBodySchema = z.strictObject({
+  requestedBy: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be an operator id (1-64 letters, digits, . _ : -), never a name or e-mail'),
+  reason: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a code such as data_subject_request')
+    .meta({ examples: ['data_subject_request'] }),
+});
+
 /** Bodies of the action routes (`finished`, `token`, `cancel`): nothing, or an empty object. */
 export const emptyBodySchema = z.union([z.undefined(), z.null(), z.strictObject({})]);
 

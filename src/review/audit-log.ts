@@ -4,10 +4,16 @@ import type { ArchiveStore } from '../archive/store';
 
 /** What a reviewer or auditor did. */
 type AuditAction =
-  'case_viewed' | 'media_viewed' | 'review_claimed' | 'review_released' | 'review_decided' | 'audit_exported';
+  | 'case_viewed'
+  | 'media_viewed'
+  | 'review_claimed'
+  | 'review_released'
+  | 'review_decided'
+  | 'audit_exported'
+  | 'journey_erased';
 
-/** Who may act: reviewers decide, auditors only read. */
-type ReviewRole = 'reviewer' | 'auditor';
+/** Who acted: reviewers decide, auditors only read, operators (an operator key) erase. */
+type ReviewRole = 'reviewer' | 'auditor' | 'operator';
 
 /**
  * One entry of the audit log: ids, enums and codes only. Never personal data and never a reviewer's note (that stays in

@@ -8,6 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { ArchiveCapabilityError, checkConditionalWrites } from '../archive/conditional-writes-check';
 import { openArchiveStore } from '../archive/open-store';
 import { dataConverterFor } from '../codec/data-converter';
+import { ArchiveDataKeys } from '../codec/data-keys';
 import { journeyExists } from '../client/journey-exists';
 import { type AppConfig, config, ConfigError } from '../config';
 import type { FaceIdAction } from '../faceid/actions';
@@ -53,7 +54,11 @@ async function main(): Promise<void> {
     quotaFor: (action) => quotaOf(action as FaceIdAction, limits),
     onError: (error) => log.warn({ err: error }, 'quota lease renewal failed; FaceID calls paused until it succeeds'),
   });
-  const dataConverter = dataConverterFor(cfg.codec.keyRing, { acceptUnencrypted: cfg.codec.acceptUnencrypted });
+  // Each journey's payloads under its own data key, kept in the archive every process reaches (erasure destroys it).
+  const dataConverter = dataConverterFor(cfg.codec.keyRing, {
+    acceptUnencrypted: cfg.codec.acceptUnencrypted,
+    dataKeys: { vault: new ArchiveDataKeys(archive, cfg.codec.keyRing), erased: 'fail' },
+  });
   // For the retention schedule, the after-journey migration and the sweep's question whether a journey exists.
   const client = new Client({ connection, namespace: target.namespace, dataConverter });
   try {

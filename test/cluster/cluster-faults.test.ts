@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { readManifest } from '../../src/archive/manifest';
 import { openArchiveStore } from '../../src/archive/open-store';
 import type { ArchiveStore } from '../../src/archive/store';
-import { dataConverterFor } from '../../src/codec';
+import { ArchiveDataKeys, dataConverterFor } from '../../src/codec';
 import { parseConfig } from '../../src/config';
 import { SandboxClient } from '../../src/emulator/sandbox-client';
 import { SANDBOX_API_KEY } from '../../src/gateway/sandbox-defaults';
@@ -47,8 +47,6 @@ beforeAll(async () => {
   });
   cluster = await startClusterProcess({ WEBHOOK_URL: receiver.url, FACEID_RATE_LIMIT: String(QUOTA) });
   const connection = await Connection.connect({ address: cluster.temporalAddress, tls: tlsConnectionOption(tls()) });
-  // The cluster runs in sandbox mode, with the published sandbox codec key: results decode with it.
-  temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(defaults.codec.keyRing) });
   const secrets = clusterSecrets(cluster);
   const env = archiveEnv({
     dataDir: '',
@@ -58,6 +56,13 @@ beforeAll(async () => {
     bucket: 'ekyc-archive',
   });
   archive = openArchiveStore(env.ARCHIVE_URL, cluster.dataDir, env);
+  // The cluster runs in sandbox mode, with the published sandbox codec key; each journey's data key is in its archive.
+  const dataKeys = new ArchiveDataKeys(archive, defaults.codec.keyRing);
+  temporal = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: dataConverterFor(defaults.codec.keyRing, { dataKeys: { vault: dataKeys, erased: 'marker' } }),
+  });
   sandbox = new SandboxClient(cluster.emulatorUrl, defaults.emulator.adminToken);
 });
 

@@ -100,6 +100,7 @@ beforeAll(async () => {
     plugins: [
       codecRoutes({
         keyRing: parseKeyRing(SANDBOX_CODEC_KEYS),
+        dataKeys: harness.dataKeys,
         tokens: [CODEC_TOKEN],
         uiOrigins: [uiUrl],
         namespace: 'default',

@@ -2,7 +2,8 @@
  * `npm run capture-histories`: runs real journeys of every flow (and the review, expiry and cancel paths) on a
  * throwaway dev server against the emulator, and stores their histories under test/fixtures/histories/, where the
  * replay tests check that today's workflow code still replays them. Their payloads are encrypted under the sandbox
- * key ring (the harness's data converter), as `npm start` stores them, and the replay tests decode them the same way.
+ * key ring (the harness's data converter), as `npm start` stores them, and the replay tests decode them the same way:
+ * a journey's payloads under its own data key, which is kept beside the histories (`data-keys/`).
  *
  * `npm run capture-histories -- --suffix <name>` stores `<capture>-<name>.json` beside the earlier ones instead of
  * replacing them: after a versioned change (`patched`), keep the old histories and add the new command sequence.
@@ -116,6 +117,11 @@ async function main(): Promise<void> {
       const result = await harness.ekyc.result(started.journeyId);
       const history = await harness.client.workflow.getHandle(started.journeyId).fetchHistory();
       writeFileSync(join(outDir, `${name}.json`), historyToJson(history));
+      // Its data key, wrapped by the published sandbox key, so that replay can decrypt its payloads.
+      const dataKey = await harness.archive.readVersioned(`data-keys/${started.journeyId}.json`);
+      if (!dataKey) throw new Error(`${name}: no data key was stored for ${started.journeyId}`);
+      mkdirSync(join(outDir, 'data-keys'), { recursive: true });
+      writeFileSync(join(outDir, 'data-keys', `${started.journeyId}.json`), dataKey.body);
       console.log(`${name}: ${result.outcome} (${history.events?.length ?? 0} events)`);
     }
   } finally {

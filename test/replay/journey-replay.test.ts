@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
+import { FilesystemStore } from '../../src/archive/filesystem-store';
 import {
+  ArchiveDataKeys,
   dataConverterFor,
   FAILURE_CONVERTER_PATH,
   parseKeyRing,
@@ -12,8 +14,13 @@ import { historyFromJson } from '../support/history-json';
 
 const historiesDir = join(__dirname, '..', 'fixtures', 'histories');
 const logger = new DefaultLogger('ERROR');
-// The histories were recorded with the sandbox codec: replay decodes them with the same key ring.
-const dataConverter = dataConverterFor(parseKeyRing(SANDBOX_CODEC_KEYS));
+// The histories were recorded with the sandbox codec: replay decodes them with the same key ring, and those recorded
+// with per-journey data keys with the journey's key, which the capture keeps beside them (`data-keys/`, wrapped by the
+// published sandbox key).
+const ring = parseKeyRing(SANDBOX_CODEC_KEYS);
+const dataConverter = dataConverterFor(ring, {
+  dataKeys: { vault: new ArchiveDataKeys(new FilesystemStore(historiesDir), ring), erased: 'fail' },
+});
 
 function recordedHistories() {
   return readdirSync(historiesDir)

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -16,7 +17,9 @@ import { FilesystemStore } from '../../src/archive/filesystem-store';
 import type { ArchiveStore } from '../../src/archive/store';
 import { inputKey } from '../../src/archive/keys';
 import { EkycClient } from '../../src/client/ekyc-client';
+import { ArchiveDataKeys } from '../../src/codec/data-keys';
 import {
+  AesGcmCodec,
   dataConverterFor,
   FAILURE_CONVERTER_PATH,
   parseKeyRing,
@@ -42,6 +45,10 @@ export interface JourneyHarness {
   ekyc: EkycClient;
   sandbox: SandboxClient;
   archive: ArchiveStore;
+  /** The client's payload codec: decodes what the server holds, as the codec endpoint does. */
+  codec: PayloadCodec;
+  /** The journeys' data keys, in `archive`. */
+  dataKeys: ArchiveDataKeys;
   emulatorUrl: string;
   /** `127.0.0.1:<port>` of the emulator, as the FaceID client's endpoint. */
   emulatorEndpoint: string;
@@ -53,8 +60,27 @@ export interface JourneyHarness {
   close(): Promise<void>;
 }
 
-/** The data converter of `npm start` in sandbox mode: the sandbox key ring's codec and the encoding failure converter. */
-export const TEST_DATA_CONVERTER = dataConverterFor(parseKeyRing(SANDBOX_CODEC_KEYS));
+const SANDBOX_RING = parseKeyRing(SANDBOX_CODEC_KEYS);
+
+/**
+ * The data converters of `npm start` in sandbox mode over one archive: the sandbox key ring, each journey's payloads
+ * under its own data key in that archive; the worker's fails on an erased journey, the client's (and its codec, which
+ * reads what the server holds as the codec endpoint does) shows a marker.
+ */
+function sandboxDataConverters(archive: ArchiveStore): {
+  vault: ArchiveDataKeys;
+  worker: DataConverter;
+  client: DataConverter;
+  codec: PayloadCodec;
+} {
+  const vault = new ArchiveDataKeys(archive, SANDBOX_RING);
+  return {
+    vault,
+    worker: dataConverterFor(SANDBOX_RING, { dataKeys: { vault, erased: 'fail' } }),
+    client: dataConverterFor(SANDBOX_RING, { dataKeys: { vault, erased: 'marker' } }),
+    codec: new AesGcmCodec(SANDBOX_RING, 'pass', { vault, erased: 'marker' }),
+  };
+}
 
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
@@ -162,7 +188,8 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
   const address = options.temporalAddress ?? temporalAddress();
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, dataConverter: TEST_DATA_CONVERTER });
+  const converters = sandboxDataConverters(archive);
+  const client = new Client({ connection, dataConverter: converters.client });
   const taskQueue = joined?.taskQueue ?? `test-${randomUUID()}`;
   const quota = await startQuotaPacer({
     store: archive,
@@ -199,7 +226,7 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
     pacer: quota.pacer,
     maxCachedWorkflows: 100,
     shutdownGraceTimeMs: 2_000,
-    dataConverter: TEST_DATA_CONVERTER,
+    dataConverter: converters.worker,
   });
   const running = runWorkers(workers);
 
@@ -207,9 +234,11 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
   return {
     client,
     // With the archive: legal holds and retention status live there.
-    ekyc: new EkycClient(client, taskQueue, { archive }),
+    ekyc: new EkycClient(client, taskQueue, { archive, dataKeys: converters.vault }),
     sandbox: emulator.sandbox,
     archive,
+    codec: converters.codec,
+    dataKeys: converters.vault,
     emulatorUrl: emulator.url,
     emulatorEndpoint: emulator.endpoint,
     taskQueue,

@@ -119,7 +119,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
         params: journeyParamsSchema,
         response: {
           200: jsonResponse('status', journeyStatusSchema),
-          ...problemResponses('unauthenticated', 'journey_not_found', ...UNAVAILABLE),
+          ...problemResponses('unauthenticated', 'journey_not_found', 'journey_erased', ...UNAVAILABLE),
         },
       },
     },
@@ -145,6 +145,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
             'journey_not_found',
             'journey_running',
             'journey_aborted',
+            'journey_erased',
             ...UNAVAILABLE,
           ),
         },

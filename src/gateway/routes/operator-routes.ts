@@ -3,10 +3,20 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authHook, requireOperatorKey } from '../auth';
 import type { GatewayContext } from '../context';
 import { SECURITY } from '../openapi';
-import { jsonResponse, problemResponses, retentionStatusSchema, UNAVAILABLE } from '../response-schemas';
-import { journeyParamsSchema, legalHoldBodySchema } from '../schemas';
+import {
+  erasureRecordSchema,
+  jsonResponse,
+  problemResponses,
+  retentionStatusSchema,
+  UNAVAILABLE,
+} from '../response-schemas';
+import { erasureBodySchema, journeyParamsSchema, legalHoldBodySchema } from '../schemas';
+import { auditFailed } from './review-routes';
 
-/** Routes for operators, authenticated with an operator key: the legal hold on media (reviews: `review-routes.ts`). */
+/**
+ * Routes for operators, authenticated with an operator key: the legal hold on media and erasure (reviews:
+ * `review-routes.ts`).
+ */
 export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const onRequest = authHook((request) => requireOperatorKey(request, ctx.settings.operatorKeys, ctx.settings.apiKeys));
@@ -35,5 +45,45 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
       },
     },
     async (request) => ctx.ekyc.setLegalHold(request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/journeys/:id/erase',
+    {
+      onRequest,
+      schema: {
+        operationId: 'eraseJourney',
+        summary:
+          'Erase a journey: stop it if it runs, delete its media and inputs, destroy its data key (its history can no longer be decrypted); outcome and reason codes are kept',
+        ...common,
+        body: erasureBodySchema,
+        response: {
+          200: jsonResponse('the journey is erased (again: the same record, nothing changes)', erasureRecordSchema),
+          ...problemResponses(
+            'validation_failed',
+            'unauthenticated',
+            'forbidden',
+            'journey_not_found',
+            'journey_held',
+            ...UNAVAILABLE,
+          ),
+        },
+      },
+    },
+    async (request) => {
+      const journeyId = request.params.id;
+      const record = await ctx.ekyc.erase(journeyId, request.body);
+      await ctx.audit?.appendOrReport(
+        {
+          role: 'operator',
+          actor: record.requestedBy,
+          action: 'journey_erased',
+          journeyId,
+          detail: { reason: record.reason, deleted: String(record.deleted?.count ?? 0) },
+        },
+        auditFailed(request.log),
+      );
+      return record;
+    },
   );
 }

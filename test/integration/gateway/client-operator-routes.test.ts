@@ -219,6 +219,64 @@ describe('legal hold', () => {
   });
 });
 
+describe('POST /v1/journeys/{id}/erase', () => {
+  const erasure = { requestedBy: 'op-dpo', reason: 'data_subject_request' };
+
+  it('erases an ended journey: its result and status answer 410 with the outcome kept; a repeat answers the same', async () => {
+    const reference = gw.harness.reference('gw-erase');
+    const started = await gw.call('POST', '/v1/journeys', {
+      bearer: API_KEY,
+      json: await inputFor(gw.harness, 'liveness', reference),
+    });
+    const { journeyId, token, clientSecret } = started.body;
+    await gw.harness.sandbox.complete(token, 'pass');
+    await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
+    await resultOf(gw, journeyId);
+
+    const path = gw.path(journeyId, '/erase');
+    expectProblem(await gw.call('POST', path, { bearer: API_KEY, json: erasure }), 403, 'forbidden');
+    expectProblem(
+      await gw.call('POST', path, { bearer: OPERATOR_KEY, json: { ...erasure, reason: 'Because I said so' } }),
+      400,
+      'validation_failed',
+    );
+    const erased = await gw.call('POST', path, { bearer: OPERATOR_KEY, json: erasure });
+    expect(erased.status).toBe(200);
+    expect(erased.body).toMatchObject({ journeyId, state: 'erased', outcome: 'approved', requestedBy: 'op-dpo' });
+    for (const suffix of ['', '/result']) {
+      const answer = await gw.call('GET', gw.path(journeyId, suffix), { bearer: API_KEY });
+      expectProblem(answer, 410, 'journey_erased');
+      expect(answer.body.detail).toMatch(/^erased on .*; outcome approved \(/);
+    }
+    const again = await gw.call('POST', path, { bearer: OPERATOR_KEY, json: erasure });
+    expect(again.body).toEqual(erased.body);
+  });
+
+  it('409 naming the hold for a held journey; 404 for an id nothing is known of', async () => {
+    const reference = gw.harness.reference('gw-erase-held');
+    const started = await gw.call('POST', '/v1/journeys', {
+      bearer: API_KEY,
+      json: await inputFor(gw.harness, 'liveness', reference),
+    });
+    const { journeyId, token, clientSecret } = started.body;
+    await gw.harness.sandbox.complete(token, 'pass');
+    await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
+    await resultOf(gw, journeyId);
+    await gw.call('POST', gw.path(journeyId, '/legal-hold'), {
+      bearer: OPERATOR_KEY,
+      json: { hold: true, operator: 'op-legal', reason: 'court order 7' },
+    });
+    const refused = await gw.call('POST', gw.path(journeyId, '/erase'), { bearer: OPERATOR_KEY, json: erasure });
+    expectProblem(refused, 409, 'journey_held');
+    expect(refused.body.detail).toContain('court order 7');
+    expectProblem(
+      await gw.call('POST', gw.path('ekyc:never-started', '/erase'), { bearer: OPERATOR_KEY, json: erasure }),
+      404,
+      'journey_not_found',
+    );
+  });
+});
+
 describe('system routes', () => {
   it('GET /healthz is 200 while Temporal answers', async () => {
     expect(await gw.call('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
@@ -254,6 +312,7 @@ describe('system routes', () => {
       '/v1/journeys',
       '/v1/journeys/{id}',
       '/v1/journeys/{id}/cancel',
+      '/v1/journeys/{id}/erase',
       '/v1/journeys/{id}/finished',
       '/v1/journeys/{id}/legal-hold',
       '/v1/journeys/{id}/result',

@@ -79,6 +79,7 @@ export async function startGatewayFixture(
   const harness = await startJourneyHarness(options.webhook ? { webhook: options.webhook } : {});
   const ekyc = new EkycClient(harness.client, harness.taskQueue, {
     archive: harness.archive,
+    dataKeys: harness.dataKeys,
     clientSecretKey: CLIENT_SECRET_KEY,
   });
   const gatewayOn = () =>

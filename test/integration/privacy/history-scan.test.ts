@@ -5,7 +5,7 @@
  */
 import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { AesGcmCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
+import { ENCRYPTED_ENCODING, JOURNEY_METADATA, KEY_ID_METADATA } from '../../../src/codec';
 import {
   CARD_INFO_KINDS,
   legacyCardInfo,
@@ -140,7 +140,11 @@ async function expectNothingReadable(client: Client, journeyId: string, seeds: s
       .filter(({ payload }) => text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING)
       .map(({ path }) => path);
     expect({ id, unencrypted }).toEqual({ id, unencrypted: [] });
-    for (const { payload } of payloads) expect(text(payload.metadata?.[KEY_ID_METADATA])).toBe('sandbox-1');
+    // Under the journey's own data key, never the service-wide key: erasing the key makes the whole history unreadable.
+    const notJourneyKeyed = payloads
+      .filter(({ payload }) => text(payload.metadata?.[JOURNEY_METADATA]) !== journeyId)
+      .map(({ path, payload }) => `${path} (${text(payload.metadata?.[KEY_ID_METADATA]) || 'no key id'})`);
+    expect({ id, notJourneyKeyed }).toEqual({ id, notJourneyKeyed: [] });
   }
 }
 
@@ -228,7 +232,7 @@ describe('stored journeys, read without the codec, reveal nothing personal or se
   it('the scan has teeth: decoded, the web-legacy input shows its media URL', async () => {
     const { journeyId, token } = await runToOutcome('web-legacy', 'pass', 'privacy-teeth');
     const history = await raw.workflow.getHandle(journeyId).fetchHistory();
-    const codec = new AesGcmCodec(parseKeyRing(SANDBOX_CODEC_KEYS));
+    const codec = harness.codec;
     const decodedCopy = async (value: unknown): Promise<unknown> => {
       if (isPayload(value)) return (await codec.decode([value]))[0];
       if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;

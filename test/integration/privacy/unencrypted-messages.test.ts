@@ -1,6 +1,6 @@
 import { Client, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { AesGcmCodec, FAILURE_CONVERTER_PATH, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
+import { FAILURE_CONVERTER_PATH } from '../../../src/codec';
 import { reviewUpdate, userCancelledSignal } from '../../../src/workflows/definitions';
 import { UNENCRYPTED_PAYLOAD_REFUSED } from '../../../src/workflows/unencrypted-guard';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
@@ -17,7 +17,8 @@ let harness: JourneyHarness;
 let plain: Client;
 beforeAll(async () => {
   harness = await startJourneyHarness();
-  const reader = new AesGcmCodec(parseKeyRing(SANDBOX_CODEC_KEYS));
+  // Reads as the service's clients do (the journey's data keys included).
+  const reader = harness.codec;
   const sendsPlaintext = {
     encode: (payloads: Payload[]) => Promise.resolve(payloads),
     decode: reader.decode.bind(reader),

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { EkycClient } from '../../../src/client/ekyc-client';
-import { AesGcmCodec, KeyRing, payloadFromJson, payloadToJson } from '../../../src/codec';
+import { AesGcmCodec, ArchiveDataKeys, KeyRing, payloadFromJson, payloadToJson } from '../../../src/codec';
 import { ArchiveCodecRevocations, type CodecSessionRevocations } from '../../../src/gateway/codec-revocations';
 import { codecRoutes } from '../../../src/gateway/codec-routes';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
@@ -29,7 +29,11 @@ const connection = Connection.lazy({ address: '127.0.0.1:1' });
 const client = new Client({ connection });
 const logLines: Record<string, unknown>[] = [];
 
-function gatewayWith(tokens: string[], revocations?: CodecSessionRevocations): FastifyInstance {
+function gatewayWith(
+  tokens: string[],
+  revocations?: CodecSessionRevocations,
+  dataKeys?: ArchiveDataKeys,
+): FastifyInstance {
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
@@ -55,6 +59,7 @@ function gatewayWith(tokens: string[], revocations?: CodecSessionRevocations): F
         namespace: 'default',
         endpointUrl: 'http://127.0.0.1:8080/codec',
         ...(revocations ? { revocations } : {}),
+        ...(dataKeys ? { dataKeys } : {}),
       }),
     ],
   });
@@ -235,6 +240,28 @@ describe('decode and encode with a bearer token', () => {
     const malformed = await decode({ authorization: `Bearer ${TOKEN}` }, { payloads: [{ data: 'not base64!' }] });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ code: 'validation_failed' });
+  });
+});
+
+describe("a journey's payloads", () => {
+  it('decode with its data key, and show the erased marker once the key is destroyed', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'codec-data-keys-'));
+    const vault = new ArchiveDataKeys(new FilesystemStore(root), new KeyRing([current, retired]));
+    const withKeys = gatewayWith([TOKEN], undefined, vault);
+    try {
+      const writer = new AesGcmCodec(new KeyRing([current]), 'refuse', { vault, erased: 'fail' });
+      const context = { type: 'workflow' as const, namespace: 'default', workflowId: 'ekyc:codec-erase' };
+      const body = { payloads: (await writer.encode([json({ ocr: 'SANDBOX TESTER' })], context)).map(payloadToJson) };
+      const before = await decode({ authorization: `Bearer ${TOKEN}` }, body, withKeys);
+      expect(decodedValues(before)).toEqual([{ ocr: 'SANDBOX TESTER' }]);
+      await vault.destroy('ekyc:codec-erase', new Date());
+      const after = await decode({ authorization: `Bearer ${TOKEN}` }, body, withKeys);
+      expect(after.statusCode).toBe(200);
+      expect(decodedValues(after)).toEqual([{ erased: 'the data of journey ekyc:codec-erase was erased' }]);
+    } finally {
+      await withKeys.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,0 +1,202 @@
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { inputPrefix, journeyPrefix, referenceOfJourney } from '../archive/keys';
+import { forgetRetention, retentionStatus } from '../archive/retention-records';
+import type { ArchiveStore } from '../archive/store';
+import type { ArchiveDataKeys } from '../codec/data-keys';
+import type { JourneyResult, Outcome } from '../workflows/types';
+
+/** Who asks for an erasure, and why: an operator id and a code (`data_subject_request`), never a name or free text. */
+export interface ErasureRequest {
+  requestedBy: string;
+  reason: string;
+}
+
+/**
+ * What erasure keeps of a journey, in the archive store (`erasures/<journey id>.json`), for as long as the store
+ * keeps anything: who asked, when and why, the outcome and its reason codes (no personal data), and what was deleted
+ * (keys and counts, never content).
+ */
+export interface ErasureRecord {
+  journeyId: string;
+  requestedBy: string;
+  reason: string;
+  requestedAt: string;
+  /** `erasing` until every step is done; a crash leaves it so, and the next request resumes. */
+  state: 'erasing' | 'erased';
+  /** The journey's outcome when erasure began (absent when it never reached one, or Temporal no longer had it). */
+  outcome?: Outcome;
+  reasons?: string[];
+  /** How the journey's run was stopped, if it was still running. */
+  stopped?: 'cancelled' | 'terminated';
+  /** Child workflows (event delivery, after-journey work) terminated. */
+  childrenTerminated?: number;
+  deleted?: { count: number; keys: string[] };
+  erasedAt?: string;
+}
+
+/** The journey is under a legal hold: erasure is refused until the hold is released. */
+export class JourneyHeldError extends Error {
+  override readonly name = 'JourneyHeldError';
+  constructor(
+    readonly journeyId: string,
+    readonly hold: { operator: string; reason: string; since: string },
+  ) {
+    super(
+      `journey ${journeyId} is under a legal hold (set by ${hold.operator} on ${hold.since}: ${hold.reason}); release it before erasing`,
+    );
+  }
+}
+
+/** The journey's data was erased: what is kept is its outcome and reason codes. */
+export class JourneyErasedError extends Error {
+  override readonly name = 'JourneyErasedError';
+  constructor(readonly record: ErasureRecord) {
+    super(`journey ${record.journeyId} was erased on ${record.erasedAt ?? record.requestedAt}`);
+  }
+}
+
+/** The erasure request is malformed. */
+export class ErasureRequestError extends Error {
+  override readonly name = 'ErasureRequestError';
+}
+
+const RECORDS = 'erasures/';
+const OPERATOR_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const REASON_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+/** How long a cancelled journey has to end itself (it settles its outcome) before it is terminated. */
+const CANCEL_GRACE_MS = 30_000;
+
+function recordKey(journeyId: string): string {
+  return `${RECORDS}${journeyId}.json`;
+}
+
+/** The erasure record of a journey, if it was ever (or is being) erased. */
+export async function readErasure(store: ArchiveStore, journeyId: string): Promise<ErasureRecord | undefined> {
+  const object = await store.readVersioned(recordKey(journeyId));
+  return object ? (JSON.parse(object.body.toString('utf8')) as ErasureRecord) : undefined;
+}
+
+/**
+ * Erases a journey by crypto-shredding, in an order that survives a crash at any step (the next request resumes):
+ * refuse under a legal hold; record the request; stop the journey (cancel, then terminate after a grace period) and
+ * its children, keeping its outcome and reason codes in the record; delete every archived object of the journey and
+ * its input images; destroy its data key, after which no one can decrypt its history; mark the record erased.
+ * A second request for an erased journey changes nothing and answers the record.
+ */
+export async function eraseJourney(
+  deps: { client: Client; store: ArchiveStore; dataKeys: ArchiveDataKeys; now?: () => Date },
+  journeyId: string,
+  request: ErasureRequest,
+): Promise<ErasureRecord> {
+  if (!OPERATOR_ID.test(request?.requestedBy ?? '')) {
+    throw new ErasureRequestError('requestedBy must be an operator id (1-64 letters, digits, . _ : -)');
+  }
+  if (!REASON_CODE.test(request?.reason ?? '')) {
+    throw new ErasureRequestError('reason must be a code such as data_subject_request (lower case, digits, _)');
+  }
+  const { client, store, dataKeys } = deps;
+  const now = deps.now ?? (() => new Date());
+  const existing = await readErasure(store, journeyId);
+  if (existing?.state === 'erased') return existing;
+  const retention = await retentionStatus(store, journeyId);
+  if (retention.hold) throw new JourneyHeldError(journeyId, retention.hold);
+
+  let record: ErasureRecord = existing ?? {
+    journeyId,
+    requestedBy: request.requestedBy,
+    reason: request.reason,
+    requestedAt: now().toISOString(),
+    state: 'erasing',
+  };
+  const save = async (next: ErasureRecord): Promise<void> => {
+    // One writer per journey at a time is the operator's business; the last complete record wins.
+    const current = await store.readVersioned(recordKey(journeyId));
+    await store.putIfVersion(
+      recordKey(journeyId),
+      Buffer.from(JSON.stringify(next, null, 2)),
+      'application/json',
+      current?.version,
+    );
+    record = next;
+  };
+  if (!existing) await save(record);
+
+  const handle = client.workflow.getHandle(journeyId);
+  const stop = await stopJourney(handle);
+  const ended = stop === 'unknown' ? undefined : await outcomeOf(handle);
+  const childrenTerminated = await terminateChildren(client, journeyId);
+  await save({
+    ...record,
+    ...(ended && record.outcome === undefined ? ended : {}),
+    ...(stop === 'cancelled' || stop === 'terminated' ? { stopped: stop } : {}),
+    childrenTerminated: (record.childrenTerminated ?? 0) + childrenTerminated,
+  });
+
+  // The sweep's bookkeeping first (a stopped journey may just have filed it), then the objects themselves.
+  const deletedKeys = [...(await forgetRetention(store, journeyId)), ...(await deleteJourneyObjects(store, journeyId))];
+  await dataKeys.destroy(journeyId, now());
+  const previous = record.deleted?.keys ?? [];
+  const keys = [...previous, ...deletedKeys.filter((key) => !previous.includes(key))];
+  await save({ ...record, state: 'erased', deleted: { count: keys.length, keys }, erasedAt: now().toISOString() });
+  return record;
+}
+
+/** Stops a running journey: cancelled (so it ends with a clean outcome), terminated if it does not end in time. */
+async function stopJourney(handle: WorkflowHandle): Promise<'ended' | 'cancelled' | 'terminated' | 'unknown'> {
+  let running: boolean;
+  try {
+    running = (await handle.describe()).status.name === 'RUNNING';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'unknown';
+    throw error;
+  }
+  if (!running) return 'ended';
+  await handle.cancel();
+  const deadline = Date.now() + CANCEL_GRACE_MS;
+  while (Date.now() < deadline) {
+    if ((await handle.describe()).status.name !== 'RUNNING') return 'cancelled';
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await handle.terminate('journey erased');
+  return 'terminated';
+}
+
+/** The outcome and reason codes of an ended journey, read while its data key still exists. */
+async function outcomeOf(handle: WorkflowHandle): Promise<{ outcome: Outcome; reasons: string[] } | undefined> {
+  try {
+    const result = (await handle.result()) as JourneyResult | { erased: string };
+    return 'outcome' in result ? { outcome: result.outcome, reasons: result.reasons } : undefined;
+  } catch {
+    // Terminated, or failed without a result: no outcome to keep.
+    return undefined;
+  }
+}
+
+/** Terminates the journey's running children (`<journey id>:…`): nothing may go on decrypting its payloads. */
+async function terminateChildren(client: Client, journeyId: string): Promise<number> {
+  let terminated = 0;
+  const query = `WorkflowId STARTS_WITH '${journeyId}:' AND ExecutionStatus = 'Running'`;
+  for await (const execution of client.workflow.list({ query })) {
+    await client.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .terminate('journey erased')
+      .catch((error: unknown) => {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      });
+    terminated += 1;
+  }
+  return terminated;
+}
+
+/** Deletes every object of the journey (media, OCR answers, claims, manifest) and its input images; answers the keys. */
+async function deleteJourneyObjects(store: ArchiveStore, journeyId: string): Promise<string[]> {
+  const reference = referenceOfJourney(journeyId);
+  const keys = [
+    ...(await store.list(journeyPrefix(journeyId))),
+    ...(reference === undefined ? [] : await store.list(inputPrefix(reference))),
+  ];
+  for (const key of keys) await store.delete(key);
+  // What a crashed write left (a partial copy of a video is as personal as the video) goes too.
+  await store.removeLeftovers?.(journeyPrefix(journeyId), 0);
+  return keys;
+}
