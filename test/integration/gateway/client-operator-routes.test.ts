@@ -254,6 +254,7 @@ describe('system routes', () => {
       '/v1/journeys',
       '/v1/journeys/{id}',
       '/v1/journeys/{id}/cancel',
+      '/v1/journeys/{id}/evidence',
       '/v1/journeys/{id}/finished',
       '/v1/journeys/{id}/legal-hold',
       '/v1/journeys/{id}/result',
