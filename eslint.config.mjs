@@ -101,4 +101,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // What `npm run verify-evidence` loads to check a bundle offline: nothing that reaches Temporal, the archive or
+    // the network, so an auditor can run it anywhere.
+    files: ['src/evidence/bundle-*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!node:|tar-stream$|zod$|\\./bundle-)',
+              allowTypeImports: true,
+              message:
+                'The bundle modules import only Node built-ins, tar-stream, zod and each other; anything else as a type.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

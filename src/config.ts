@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { FACEID_ACTION_NAMES, type FaceIdAction } from './faceid/actions';
 import { DEFAULT_EMULATOR_PORT, SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from './emulator/defaults';
@@ -15,6 +16,15 @@ import {
   SANDBOX_OPERATOR_KEY,
   SANDBOX_WEBHOOK_SECRET,
 } from './gateway/sandbox-defaults';
+import {
+  EVIDENCE_KEY_ID_PATTERN,
+  EvidenceKeyError,
+  parsePublicKeys,
+  SANDBOX_EVIDENCE_KEY_ID,
+  SANDBOX_EVIDENCE_SIGNING_KEY,
+  signingKeyFromSeed,
+  type EvidenceSigningKey,
+} from './evidence/bundle-signing';
 import {
   DEFAULT_ROLES_CLAIM,
   DEFAULT_SANDBOX_OIDC_PORT,
@@ -121,6 +131,9 @@ const envSchema = z.object({
   CODEC_KEYS: optionalText,
   CODEC_AUTH_TOKENS: secretList(16),
   CODEC_UI_ORIGIN: optionalText,
+  // Evidence bundles: the Base64 of a 32-byte Ed25519 seed and its key id (docs/operations.md, "Evidence bundles").
+  EVIDENCE_SIGNING_KEY: optionalText,
+  EVIDENCE_SIGNING_KEY_ID: optionalText,
   // A migration setting: payloads that arrive unencrypted are read as sent instead of refused (docs/operations.md).
   CODEC_ACCEPT_UNENCRYPTED: z.enum(['true', 'false']).default('false'),
   // The reviewer console's identity provider (docs/console.md); in sandbox mode, the sandbox provider by default.
@@ -207,6 +220,11 @@ export interface AppConfig {
     publicUrlConfigured: boolean;
     /** Settings left at the published sandbox values anyone can read (sandbox mode only); they keep it on loopback. */
     publishedSecrets: string[];
+    /**
+     * Signs evidence bundles (`EVIDENCE_SIGNING_KEY`, the published sandbox key in sandbox mode); without it the
+     * evidence route answers `evidence_not_configured`, so the key can stay on the gateways operators use.
+     */
+    evidenceSigningKey: EvidenceSigningKey | undefined;
   };
   /** Where the worker delivers journey events; the first secret signs. */
   webhook: { url?: string; secrets: string[] };
@@ -339,6 +357,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : [],
       webFinalUrl: e.WEB_FINAL_URL ?? (sandbox ? `${gatewayPublicUrl}/v1/web/finished` : undefined),
       publicUrlConfigured: e.GATEWAY_PUBLIC_URL !== undefined,
+      evidenceSigningKey: parseEvidenceSigningKey(e, sandbox),
     },
     webhook,
     codec: parseCodec(e, sandbox),
@@ -422,7 +441,8 @@ export function gatewaySettings(cfg: AppConfig): GatewaySettings {
       `Invalid configuration:\n  ${missing.map((name) => `${name}: required outside sandbox mode`).join('\n  ')}`,
     );
   }
-  const { host, port, publicUrl, apiKeys, operatorKeys, webFinalUrl, publishedSecrets } = cfg.gateway;
+  const { host, port, publicUrl, apiKeys, operatorKeys, webFinalUrl, publishedSecrets, evidenceSigningKey } =
+    cfg.gateway;
   // The sandbox's keys are published: served beyond this machine, they would let anyone start, read and decide journeys.
   if (publishedSecrets.length > 0 && !isLoopbackHost(host)) {
     throw new ConfigError(
@@ -437,8 +457,64 @@ export function gatewaySettings(cfg: AppConfig): GatewaySettings {
     apiKeys,
     operatorKeys,
     webFinalUrl,
+    evidenceSigningKey,
     clientSecretKey: cfg.gateway.clientSecretKey as string,
   };
+}
+
+/** The evidence signing key: both variables or neither; neither means the sandbox key in sandbox mode, none outside. */
+function parseEvidenceSigningKey(e: z.infer<typeof envSchema>, sandbox: boolean): EvidenceSigningKey | undefined {
+  const seed = e.EVIDENCE_SIGNING_KEY;
+  const keyId = e.EVIDENCE_SIGNING_KEY_ID;
+  if (Boolean(seed) !== Boolean(keyId)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  EVIDENCE_SIGNING_KEY / EVIDENCE_SIGNING_KEY_ID: set both to sign evidence bundles, or neither',
+    );
+  }
+  if (!seed || !keyId)
+    return sandbox ? signingKeyFromSeed(SANDBOX_EVIDENCE_KEY_ID, SANDBOX_EVIDENCE_SIGNING_KEY) : undefined;
+  if (!EVIDENCE_KEY_ID_PATTERN.test(keyId)) {
+    throw new ConfigError('Invalid configuration:\n  EVIDENCE_SIGNING_KEY_ID: 1-64 letters, digits, ".", "_" and "-"');
+  }
+  // Anyone can sign with the published key, so its signature would prove nothing about a real journey.
+  if (!sandbox && Buffer.from(seed, 'base64').equals(Buffer.from(SANDBOX_EVIDENCE_SIGNING_KEY, 'base64'))) {
+    throw new ConfigError(
+      'Invalid configuration:\n  EVIDENCE_SIGNING_KEY: the published sandbox key signs nothing outside sandbox mode',
+    );
+  }
+  try {
+    return signingKeyFromSeed(keyId, seed);
+  } catch (error) {
+    if (!(error instanceof EvidenceKeyError)) throw error;
+    throw new ConfigError(`Invalid configuration:\n  EVIDENCE_SIGNING_KEY: ${error.message}`);
+  }
+}
+
+/** The public keys `npm run verify-evidence` trusts, by key id. */
+export interface EvidenceVerifierKeys {
+  keys: Map<string, KeyObject>;
+  /** True when none were configured and sandbox mode lent the published sandbox key. */
+  sandboxKeyOnly: boolean;
+}
+
+/**
+ * The verifier's keys from `EVIDENCE_PUBLIC_KEYS` (`<key id>:<PEM or Base64>` entries separated by commas); when it is
+ * unset, in sandbox mode (no `FACEID_SECRET_ID`, as for every process) the published sandbox key, otherwise none. Reads
+ * nothing else, so the verifier runs offline on any machine.
+ */
+export function evidenceVerifierKeys(env: NodeJS.ProcessEnv = process.env): EvidenceVerifierKeys {
+  const spec = env.EVIDENCE_PUBLIC_KEYS?.trim();
+  if (spec) {
+    try {
+      return { keys: parsePublicKeys(spec), sandboxKeyOnly: false };
+    } catch (error) {
+      if (!(error instanceof EvidenceKeyError)) throw error;
+      throw new ConfigError(`Invalid configuration:\n  EVIDENCE_PUBLIC_KEYS: ${error.message}`);
+    }
+  }
+  if (env.FACEID_SECRET_ID?.trim()) return { keys: new Map(), sandboxKeyOnly: false };
+  const sandboxKey = signingKeyFromSeed(SANDBOX_EVIDENCE_KEY_ID, SANDBOX_EVIDENCE_SIGNING_KEY).publicKey;
+  return { keys: new Map([[SANDBOX_EVIDENCE_KEY_ID, sandboxKey]]), sandboxKeyOnly: true };
 }
 
 /** Whether a bind address reaches this machine only. */

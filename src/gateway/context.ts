@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { EkycClient } from '../client/ekyc-client';
+import type { EvidenceSigningKey } from '../evidence/bundle-signing';
+import type { JourneyEvidence } from '../evidence/journey-evidence';
 import type { AuditLog } from '../review/audit-log';
 import type { IdempotencyCache } from './idempotency';
 
@@ -12,6 +14,8 @@ export interface GatewayRouteSettings {
   webFinalUrl?: string;
   /** Sandbox mode: plain-http loopback final URLs are accepted. */
   sandbox: boolean;
+  /** Signs evidence bundles; without it (or without a shared store) the evidence route answers 501. */
+  evidenceSigningKey?: EvidenceSigningKey;
 }
 
 /** What every route module receives from {@link createGateway}. */
@@ -22,6 +26,8 @@ export interface GatewayContext {
   idempotency: IdempotencyCache;
   /** The reviewers' audit log, in the store every gateway shares; absent when the gateway has none (tests). */
   audit?: AuditLog;
+  /** Signed evidence bundles of ended journeys; absent without a signing key or a shared store. */
+  evidence?: JourneyEvidence;
   /** The gateway's public base URL (no trailing slash), for the web flows' RedirectURL. */
   publicUrl(): string;
 }

@@ -20,6 +20,7 @@ import { createGateway, type GatewayPlugin } from './server';
 import { consoleRoutes } from '../console/console-routes';
 import { removeExpiredConsoleSessions } from '../console/console-sessions';
 import { AuditLog } from '../review/audit-log';
+import { publicKeyBase64 } from '../evidence/bundle-signing';
 
 /**
  * Plugins mounted beside the core routes: the Temporal UI's codec endpoint at `/codec`, and the reviewer console at
@@ -113,6 +114,11 @@ async function main(): Promise<void> {
   const cleanUp = keepCleaningGatewayRecords(archive, cfg.archive.auditRetentionDays, log);
   // Fastify has logged the address it listens on; the public URL may differ (behind a proxy).
   log.info({ publicUrl: settings.publicUrl }, 'gateway ready');
+  // The public key is what verifiers need (EVIDENCE_PUBLIC_KEYS takes `<key id>:<this>`); the private key stays here.
+  const signingKey = settings.evidenceSigningKey;
+  if (signingKey) {
+    log.info({ keyId: signingKey.keyId, publicKey: publicKeyBase64(signingKey.publicKey) }, 'evidence bundles signed');
+  } else log.info('evidence bundles off: no EVIDENCE_SIGNING_KEY');
 
   let stopping = false;
   const stop = (): void => {

@@ -59,6 +59,7 @@ export const PROBLEMS = {
   temporal_unavailable: { status: 503, title: 'Temporal is not reachable' },
   archive_unavailable: { status: 503, title: 'The archive cannot be written right now' },
   codec_key_missing: { status: 503, title: "A payload's key is not in this gateway's key ring" },
+  evidence_not_configured: { status: 501, title: 'This gateway has no evidence signing key (EVIDENCE_SIGNING_KEY)' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -15,6 +15,7 @@ import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerReviewRoutes } from './routes/review-routes';
 import { AuditLog } from '../review/audit-log';
+import { JourneyEvidence } from '../evidence/journey-evidence';
 import { registerSystemRoutes } from './routes/system-routes';
 import { registerWebRoutes } from './routes/web-routes';
 import { REQUEST_TIMEOUT_MS, SMALL_BODY_LIMIT, validatorCompiler } from './schemas';
@@ -78,8 +79,13 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     const address = app.server.address() as AddressInfo | null;
     return `http://127.0.0.1:${address?.port ?? 0}`;
   };
+  const audit = options.archive ? new AuditLog(options.archive) : undefined;
+  const signingKey = options.settings.evidenceSigningKey;
   const ctx: GatewayContext = {
-    ...(options.archive ? { audit: new AuditLog(options.archive) } : {}),
+    ...(audit ? { audit } : {}),
+    ...(options.archive && audit && signingKey
+      ? { evidence: new JourneyEvidence({ client: options.client, archive: options.archive, audit, signingKey }) }
+      : {}),
     client: options.client,
     ekyc: options.ekyc,
     settings: options.settings,

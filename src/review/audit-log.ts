@@ -10,6 +10,7 @@ type AuditAction =
   | 'review_released'
   | 'review_decided'
   | 'audit_exported'
+  | 'evidence_exported'
   | 'journey_erased';
 
 /** Who acted: reviewers decide, auditors only read, operators (an operator key) erase. */
@@ -34,6 +35,8 @@ export interface AuditRecord {
 /** Where the log lives in the store: one object per entry under a folder per UTC day. */
 const PREFIX = 'audit/';
 const DAY_MS = 24 * 3600 * 1000;
+/** Entries read at once while collecting one journey's: a day holds every journey's entries, one object each. */
+const READ_BATCH = 16;
 
 /** A day folder name: `YYYY-MM-DD`. */
 function dayOf(at: Date): string {
@@ -99,6 +102,29 @@ export class AuditLog {
         if (record.at >= from.toISOString() && record.at < to.toISOString()) yield `${JSON.stringify(record)}\n`;
       }
     }
+  }
+
+  /**
+   * Every entry about `journeyId` in the day folders from `from`'s UTC day to `to`'s, both whole, oldest first: what an
+   * evidence bundle holds of the log. Entries name journeys only inside, so each entry of those days is read.
+   */
+  async entriesOfJourney(journeyId: string, from: Date, to: Date): Promise<AuditRecord[]> {
+    const entries: AuditRecord[] = [];
+    let day = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+    while (day <= to.getTime()) {
+      const keys = (await this.store.list(`${PREFIX}${dayOf(new Date(day))}/`)).sort();
+      for (let start = 0; start < keys.length; start += READ_BATCH) {
+        const objects = await Promise.all(
+          keys.slice(start, start + READ_BATCH).map((key) => this.store.readVersioned(key)),
+        );
+        for (const object of objects) {
+          const record = object ? (JSON.parse(object.body.toString('utf8')) as AuditRecord) : undefined;
+          if (record?.journeyId === journeyId) entries.push(record);
+        }
+      }
+      day += DAY_MS;
+    }
+    return entries;
   }
 
   /**

@@ -313,6 +313,7 @@ describe('system routes', () => {
       '/v1/journeys/{id}',
       '/v1/journeys/{id}/cancel',
       '/v1/journeys/{id}/erase',
+      '/v1/journeys/{id}/evidence',
       '/v1/journeys/{id}/finished',
       '/v1/journeys/{id}/legal-hold',
       '/v1/journeys/{id}/result',

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { clientSecretFor } from '../../../src/client/client-secret';
 import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import type { WebhookSettings } from '../../../src/activities/webhook-activities';
+import { signingKeyFromSeed } from '../../../src/evidence/bundle-signing';
 import { createGateway } from '../../../src/gateway/server';
 import { eventually } from '../../support/eventually';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
@@ -13,6 +15,8 @@ export const API_KEY = 'test-backend-api-key-000001';
 const OTHER_API_KEY = 'test-backend-api-key-000002';
 export const OPERATOR_KEY = 'test-operator-key-00000001';
 export const CLIENT_SECRET_KEY = 'test-client-secret-key-0000000000001';
+/** Signs the fixture's evidence bundles (a fresh key per test file). */
+export const EVIDENCE_KEY = signingKeyFromSeed('test-evidence-1', randomBytes(32).toString('base64'));
 
 /**
  * Every field a gateway answer may have, typed loosely enough for one type to cover them all; each test asserts the
@@ -91,6 +95,7 @@ export async function startGatewayFixture(
         apiKeys: [API_KEY, OTHER_API_KEY],
         operatorKeys: [OPERATOR_KEY],
         clientSecretKey: CLIENT_SECRET_KEY,
+        evidenceSigningKey: EVIDENCE_KEY,
         sandbox: true,
         ...(options.webFinalUrl ? { webFinalUrl: options.webFinalUrl } : {}),
       },

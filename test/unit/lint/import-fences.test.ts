@@ -40,7 +40,8 @@ const probe = (lines: string[]): string =>
 
 /**
  * The import fences of eslint.config.mjs, run against probe sources under real file names: workflow code imports
- * only from an allow list, contracts import neither side, activities take workflow modules as types only.
+ * only from an allow list, contracts import neither side, activities take workflow modules as types only, and the
+ * evidence bundle modules the offline verifier loads import no service layer.
  */
 describe('import fences', () => {
   const probes: (Probe & { name: string; fenced: number[] })[] = [
@@ -88,6 +89,20 @@ describe('import fences', () => {
         "import { randomUUID as v3 } from 'node:crypto';",
       ]),
       fenced: [2, 3, 4],
+    },
+    {
+      name: 'the offline bundle modules import only Node, tar-stream, zod and each other',
+      path: 'src/evidence/bundle-verifier.ts',
+      source: probe([
+        "import { createHash as v0 } from 'node:crypto';",
+        "import { extract as v1 } from 'tar-stream';",
+        "import { z as v2 } from 'zod';",
+        "import { parseManifest as v3 } from './bundle-format';",
+        "import { Client as v4 } from '@temporalio/client';",
+        "import { manifestKey as v5 } from '../archive/keys';",
+        "import { timelineFromHistory as v6 } from './history-timeline';",
+      ]),
+      fenced: [5, 6, 7],
     },
   ];
 

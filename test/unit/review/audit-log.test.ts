@@ -52,6 +52,30 @@ describe('AuditLog', () => {
     expect(await exported('2026-11-01T00:00:00Z', '2026-11-30T00:00:00Z')).toEqual([]);
   });
 
+  it("collects one journey's entries from whole days, its start's to its close's, and nothing of other journeys", async () => {
+    // The clock starts 2026-11-30 23:59:59.5: the first entry is on the start's day, before the journey started.
+    await log.append({ actor: 'op-1', role: 'reviewer', action: 'case_viewed', journeyId: 'ekyc:a' });
+    await log.append({ actor: 'op-1', role: 'reviewer', action: 'case_viewed', journeyId: 'ekyc:b' });
+    clock = new Date('2026-12-02T09:00:00Z');
+    await log.append({ actor: 'op-2', role: 'reviewer', action: 'review_decided', journeyId: 'ekyc:a' });
+    await log.append({ actor: 'op-2', role: 'reviewer', action: 'audit_exported' });
+    clock = new Date('2026-12-03T00:00:01Z');
+    await log.append({ actor: 'aud-1', role: 'auditor', action: 'case_viewed', journeyId: 'ekyc:a' });
+
+    const entries = await log.entriesOfJourney(
+      'ekyc:a',
+      new Date('2026-11-30T23:59:59.900Z'),
+      new Date('2026-12-02T10:00:00Z'),
+    );
+    expect(entries.map((entry) => `${entry.actor} ${entry.action}`)).toEqual([
+      'op-1 case_viewed',
+      'op-2 review_decided',
+    ]);
+    expect(
+      await log.entriesOfJourney('ekyc:c', new Date('2026-11-30T00:00:00Z'), new Date('2026-12-04T00:00:00Z')),
+    ).toEqual([]);
+  });
+
   it('removes a day once the retention has passed since it ended, and nothing outside the log', async () => {
     await store.put('journeys/x/video.mp4', Buffer.from('v'), { contentType: 'video/mp4' });
     await log.append({ actor: 'op-1', role: 'reviewer', action: 'case_viewed' });
