@@ -12,6 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchArchive } from './bench/archive';
+import { benchCodec } from './bench/codec';
 import { benchEmulator } from './bench/emulator';
 import { replaceSection, sectionOf } from './lib/markdown-section';
 import {
@@ -25,7 +26,7 @@ import {
 const DOCS = resolve(__dirname, '..', 'docs', 'benchmarks.md');
 /** The hand-kept log of what each performance change bought: a full run keeps it at the end of the page. */
 const CHANGE_LOG_HEADING = '## What each change bought';
-const NAMES = ['emulator', 'archive', 'journeys'] as const;
+const NAMES = ['emulator', 'archive', 'codec', 'journeys'] as const;
 type Name = (typeof NAMES)[number];
 
 interface Outcome {
@@ -40,6 +41,7 @@ interface Outcome {
 const benches: Record<Name, (options: JourneysOptions) => Promise<Outcome>> = {
   emulator: async () => ({ section: await benchEmulator(), complete: true }),
   archive: async () => ({ section: await benchArchive(), complete: true }),
+  codec: async () => ({ section: await benchCodec(), complete: true }),
   journeys: async (options) => {
     const result = await benchJourneys(options);
     return {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -119,6 +119,7 @@ export class FilesystemStore implements ArchiveStore {
   }
 
   async putIfVersion(key: string, body: Buffer, contentType: string, version: string | undefined): Promise<boolean> {
+    if (version === undefined) return this.create(key, body, contentType);
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     // Processes on one machine share the folder: an exclusive lock file beside the object makes check-and-write one
@@ -131,6 +132,43 @@ export class FilesystemStore implements ArchiveStore {
       return true;
     } finally {
       await release();
+    }
+  }
+
+  /**
+   * A create-only write without the lock: the object is written and synced under a temporary name, then hard-linked
+   * into place, which the file system refuses (`EEXIST`) when the name is taken, atomically for every process. The
+   * common case of {@link putIfVersion} (audit entries, sessions, data keys) thus costs no lock file and no read.
+   */
+  private async create(key: string, body: Buffer, contentType: string): Promise<boolean> {
+    const target = this.pathOf(key);
+    await mkdir(dirname(target), { recursive: true });
+    const attempt = randomUUID();
+    const temporary = `${target}.${attempt}.partial`;
+    const metaTemporary = `${target}.${attempt}.meta.partial`;
+    try {
+      const file = await open(temporary, 'wx');
+      try {
+        await file.writeFile(body);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      const stored: StoredObject = { key, md5: versionOf(body), size: body.length, contentType };
+      await writeFile(metaTemporary, JSON.stringify(stored));
+      try {
+        await link(temporary, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw error;
+      }
+      // Only the writer whose link landed describes the object; a reader meanwhile sees it without metadata, which
+      // `head` answers as absent and `readVersioned` does not need.
+      await rename(metaTemporary, `${target}.meta.json`);
+      await fsync(dirname(target));
+      return true;
+    } finally {
+      await settle(rm(temporary, { force: true }), rm(metaTemporary, { force: true }));
     }
   }
 

@@ -103,12 +103,27 @@ describe('FilesystemStore', () => {
 
   it('takes over a lock left by a writer that crashed', async () => {
     const key = 'journeys/ekyc:crashed/manifest.json';
-    await mkdir(dirname(join(root, key)), { recursive: true });
+    expect(await store.putIfVersion(key, Buffer.from('{}'), 'application/json', undefined)).toBe(true);
+    const version = (await store.readVersioned(key))?.version;
     await writeFile(join(root, `${key}.lock`), '');
     const old = new Date(Date.now() - 60_000);
     await utimes(join(root, `${key}.lock`), old, old);
-    expect(await store.putIfVersion(key, Buffer.from('{}'), 'application/json', undefined)).toBe(true);
+    expect(await store.putIfVersion(key, Buffer.from('{"v":2}'), 'application/json', version)).toBe(true);
     expect(await readdir(dirname(join(root, key)))).toEqual(['manifest.json', 'manifest.json.meta.json']);
+  });
+
+  it('creates only if absent without a lock: of writers racing to create one object, exactly one wins', async () => {
+    const key = 'data-keys/ekyc:race.json';
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        store.putIfVersion(key, Buffer.from(`{"writer":${index}}`), 'application/json', undefined),
+      ),
+    );
+    expect(answers.filter(Boolean)).toHaveLength(1);
+    const winner = answers.indexOf(true);
+    expect((await store.readVersioned(key))?.body.toString()).toBe(`{"writer":${winner}}`);
+    expect(await store.head(key)).toMatchObject({ key, size: `{"writer":${winner}}`.length });
+    expect(await readdir(dirname(join(root, key)))).toEqual(['ekyc:race.json', 'ekyc:race.json.meta.json']);
   });
 
   it('leaves no metadata without its object when the object cannot be put in place, and keeps the earlier one', async () => {
