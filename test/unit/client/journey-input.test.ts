@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { FilesystemStore } from '../../../src/archive/filesystem-store';
 import { JourneyInputError, parseJourneyInput } from '../../../src/client/journey-input';
-import { parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
+import { ArchiveDataKeys, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
 import { AesGcmCodec } from '../../../src/codec/aes-gcm-codec';
 import { historyFromJson } from '../../support/history-json';
 
@@ -79,7 +80,12 @@ describe('the journey input, one shape per flow', () => {
 
 describe('journey inputs recorded in the replay histories', () => {
   const dir = join(__dirname, '..', '..', 'fixtures', 'histories');
-  const codec = new AesGcmCodec(parseKeyRing(SANDBOX_CODEC_KEYS));
+  // As the replay test decodes them: the sandbox key ring, and the data keys the capture kept beside the histories.
+  const ring = parseKeyRing(SANDBOX_CODEC_KEYS);
+  const codec = new AesGcmCodec(ring, 'pass', {
+    vault: new ArchiveDataKeys(new FilesystemStore(dir), ring),
+    erased: 'fail',
+  });
 
   it.each(readdirSync(dir).filter((file) => file.endsWith('.json')))('%s: its input still parses', async (file) => {
     const history = historyFromJson(JSON.parse(readFileSync(join(dir, file), 'utf8')));
