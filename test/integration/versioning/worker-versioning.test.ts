@@ -27,14 +27,18 @@ afterAll(async () => {
 /** `temporal worker deployment set-current-version`, retried until the version's pollers have registered it. */
 async function makeCurrent(client: Client, buildId: string): Promise<void> {
   await eventually(
+    // Each attempt with its own deadline: on a loaded dev server one call can hang in the server's deployment
+    // workflow, and a call left running past the test would outlive its connection.
     () =>
-      client.workflowService.setWorkerDeploymentCurrentVersion({
-        namespace: 'default',
-        deploymentName,
-        buildId,
-        identity: 'worker-versioning-test',
-      }),
-    { what: `build ${buildId} accepted as the current version`, timeoutMs: 30_000 },
+      client.withDeadline(Date.now() + 10_000, () =>
+        client.workflowService.setWorkerDeploymentCurrentVersion({
+          namespace: 'default',
+          deploymentName,
+          buildId,
+          identity: 'worker-versioning-test',
+        }),
+      ),
+    { what: `build ${buildId} accepted as the current version`, timeoutMs: 90_000, intervalMs: 500 },
   );
 }
 
@@ -81,4 +85,4 @@ it('finishes journeys in flight on the version they started on while new ones ru
   for (const journey of after) {
     expect(await versionOf(v1.client, journey.journeyId)).toEqual({ buildId: 'v2', journeyCode: 'v2' });
   }
-});
+}, 240_000);
