@@ -170,6 +170,16 @@ export function explainConnectionFailure(error: unknown, target: TemporalTarget)
       `the Temporal server at ${address} refused the client certificate; it must be signed by a CA the server trusts`,
     );
   }
+  // A plain connection to a TLS server usually ends with the server closing it (above), but a busy server may not
+  // answer before the client gives up: then both settings are the suspects.
+  if (!tls && /Timeout expired|TimedOut|timed out/i.test(message)) {
+    return problem(
+      `${target.embedded ? 'TEMPORAL_DEV_PORT' : 'TEMPORAL_ADDRESS'} / TEMPORAL_TLS`,
+      `the Temporal server at ${address} did not answer in time: it is unreachable, or it requires TLS and left the ` +
+        'plain connection unanswered (TEMPORAL_TLS=true, and TEMPORAL_TLS_CLIENT_CERT_PATH / TEMPORAL_TLS_CLIENT_KEY_PATH ' +
+        'for mutual TLS)',
+    );
+  }
   if (/refused|ECONNREFUSED|dns error|failed to lookup/i.test(message)) {
     return problem(target.embedded ? 'TEMPORAL_DEV_PORT' : 'TEMPORAL_ADDRESS', `nothing answers at ${address}`);
   }

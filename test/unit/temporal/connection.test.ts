@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '../../../src/config';
-import { clientConnectionOptions, resolveTemporalTarget } from '../../../src/temporal/connection';
+import {
+  clientConnectionOptions,
+  explainConnectionFailure,
+  resolveTemporalTarget,
+} from '../../../src/temporal/connection';
 
 let dir: string;
 let configFile: string;
@@ -116,5 +120,29 @@ describe('proxies for Temporal', () => {
         else process.env[name] = value;
       }
     }
+  });
+});
+
+describe('explainConnectionFailure', () => {
+  const target = (tls: boolean) => ({
+    connection: { address: 'temporal.internal:7233', ...(tls ? { tls: {} } : {}) },
+    namespace: 'default',
+    embedded: false,
+  });
+  const timeout = new Error(
+    'Failed to call GetSystemInfo: code: \'The operation was cancelled\', message: "Timeout expired"',
+  );
+
+  it('names both suspects when a plain connection times out: the address, or a server that requires TLS', () => {
+    const explained = explainConnectionFailure(timeout, target(false));
+    expect(explained.message).toContain('TEMPORAL_ADDRESS / TEMPORAL_TLS:');
+    expect(explained.message).toContain('requires TLS');
+  });
+
+  it('names the address alone when TLS is already on, and a refused connection as nothing answering', () => {
+    expect(explainConnectionFailure(timeout, target(true)).message).toContain('TEMPORAL_ADDRESS: cannot reach');
+    expect(explainConnectionFailure(new Error('connect ECONNREFUSED'), target(false)).message).toContain(
+      'TEMPORAL_ADDRESS: nothing answers at temporal.internal:7233',
+    );
   });
 });
