@@ -222,16 +222,21 @@ describe('legal hold', () => {
 describe('POST /v1/journeys/{id}/erase', () => {
   const erasure = { requestedBy: 'op-dpo', reason: 'data_subject_request' };
 
-  it('erases an ended journey: its result and status answer 410 with the outcome kept; a repeat answers the same', async () => {
-    const reference = gw.harness.reference('gw-erase');
+  /** A liveness journey through the gateway, passed and ended; answers its id. */
+  async function approvedJourney(prefix: string): Promise<string> {
     const started = await gw.call('POST', '/v1/journeys', {
       bearer: API_KEY,
-      json: await inputFor(gw.harness, 'liveness', reference),
+      json: await inputFor(gw.harness, 'liveness', gw.harness.reference(prefix)),
     });
     const { journeyId, token, clientSecret } = started.body;
     await gw.harness.sandbox.complete(token, 'pass');
     await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
     await resultOf(gw, journeyId);
+    return journeyId;
+  }
+
+  it('erases an ended journey: its result and status answer 410 with the outcome kept; a repeat answers the same', async () => {
+    const journeyId = await approvedJourney('gw-erase');
 
     const path = gw.path(journeyId, '/erase');
     expectProblem(await gw.call('POST', path, { bearer: API_KEY, json: erasure }), 403, 'forbidden');
@@ -253,15 +258,7 @@ describe('POST /v1/journeys/{id}/erase', () => {
   });
 
   it('409 naming the hold for a held journey; 404 for an id nothing is known of', async () => {
-    const reference = gw.harness.reference('gw-erase-held');
-    const started = await gw.call('POST', '/v1/journeys', {
-      bearer: API_KEY,
-      json: await inputFor(gw.harness, 'liveness', reference),
-    });
-    const { journeyId, token, clientSecret } = started.body;
-    await gw.harness.sandbox.complete(token, 'pass');
-    await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
-    await resultOf(gw, journeyId);
+    const journeyId = await approvedJourney('gw-erase-held');
     await gw.call('POST', gw.path(journeyId, '/legal-hold'), {
       bearer: OPERATOR_KEY,
       json: { hold: true, operator: 'op-legal', reason: 'court order 7' },
