@@ -1,8 +1,10 @@
 import { MediaDownloader, type MediaDownloaderOptions } from '../archive/download';
 import type { ArchiveStore } from '../archive/store';
 import type { EgressSettings } from '../egress/dispatchers';
+import type { FaceIdAction } from '../faceid/actions';
 import type { FaceIdApi } from '../faceid/client';
 import { createFaceIdActivities } from './faceid-activities';
+import { inlineTokenIssue } from './inline-token';
 import { createMediaActivities } from './media-activities';
 import { observeActivities } from './observe';
 import { createRetentionActivities } from './retention-activities';
@@ -24,6 +26,11 @@ export interface ActivityDeps {
   orphanInputAgeMs?: number;
   /** How webhooks and media downloads leave the worker (proxy, extra CAs); direct when absent. */
   egress?: EgressSettings;
+  /**
+   * How long a FaceID call asked now would wait for this process's quota slot (`QuotaPacer.expectedWaitMs`); tokens
+   * are issued inline only while it is short. Absent: no wait is expected.
+   */
+  faceIdSlotWaitMs?: (action: FaceIdAction) => number;
 }
 
 /** Every activity of the service, built from injected dependencies; each logs its outcome (see `observe.ts`). */
@@ -37,7 +44,7 @@ export function createActivities(deps: ActivityDeps) {
   const webhooks = createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] }, ...egress });
   // One downloader (one connection pool, one URL guard) for result activities and the media queue alike.
   const downloader = new MediaDownloader({ ...deps.media, ...egress });
-  return observeActivities({
+  const activities = observeActivities({
     ...createFaceIdActivities({ faceid: deps.faceid, archive: deps.archive, downloader }),
     ...createMediaActivities({ archive: deps.archive, downloader }),
     ...retention,
@@ -51,4 +58,7 @@ export function createActivities(deps: ActivityDeps) {
       return webhooks.deliverWebhook(event);
     },
   });
+  // Not observed itself: the token activity it calls logs and counts the FaceID call under its own name.
+  const issueTokenInline = inlineTokenIssue(activities, deps.faceIdSlotWaitMs ?? (() => 0));
+  return { ...activities, issueTokenInline };
 }

@@ -145,7 +145,7 @@ class TimelineReader {
     }
     await this.readActivity(event, id, entry);
     await this.readMessages(event, id, entry);
-    this.readTimersAndMarkers(event, entry);
+    await this.readTimersAndMarkers(event, entry);
     await this.readChildren(event, entry);
     return entry;
   }
@@ -228,7 +228,7 @@ class TimelineReader {
     }
   }
 
-  private readTimersAndMarkers(event: HistoryEvent, entry: TimelineEvent): void {
+  private async readTimersAndMarkers(event: HistoryEvent, entry: TimelineEvent): Promise<void> {
     const timer =
       event.timerStartedEventAttributes ?? event.timerFiredEventAttributes ?? event.timerCanceledEventAttributes;
     if (timer) entry.timerId = timer.timerId ?? undefined;
@@ -241,7 +241,17 @@ class TimelineReader {
     const patch = this.plain(marker.details?.['patch-data']?.payloads?.[0]) as { id?: unknown } | undefined;
     if (typeof patch?.id === 'string') entry.patch = patch.id;
     const local = this.plain(marker.details?.data?.payloads?.[0]) as { activity_type?: unknown } | undefined;
-    if (typeof local?.activity_type === 'string') entry.activity = local.activity_type;
+    if (typeof local?.activity_type !== 'string') return;
+    // A local activity's result (encrypted, as any payload) or failure, as for an activity task's.
+    entry.activity = local.activity_type;
+    if (marker.failure) {
+      entry.outcome = 'failed';
+      entry.failure = await this.failure(marker.failure);
+      return;
+    }
+    entry.outcome = 'completed';
+    const requestIds = requestIdsOf((await this.decode(marker.details?.result?.payloads))[0]);
+    if (requestIds.length > 0) entry.requestIds = requestIds;
   }
 
   private async readChildren(event: HistoryEvent, entry: TimelineEvent): Promise<void> {

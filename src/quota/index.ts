@@ -4,6 +4,7 @@ import { QuotaPacer, type PacerGrant } from './pacer';
 
 export type { QuotaPacer, PacerGrant } from './pacer';
 export { pacedActivityTuner } from './slot-supplier';
+export { isLocalCall, runAsLocalCall } from './local-calls';
 
 /** What {@link startQuotaPacer} needs. */
 export interface QuotaPacerSettings {

@@ -54,6 +54,7 @@ export interface GrantedCall {
 }
 
 interface Waiter {
+  local: boolean;
   resolve: (call: GrantedCall) => void;
   reject: (error: Error) => void;
 }
@@ -103,7 +104,7 @@ export class QuotaPacer {
   readonly #onGrant: ((grant: PacerGrant) => void) | undefined;
   readonly #lanes = new Map<string, Lane>();
   readonly #rateListeners = new Set<() => void>();
-  readonly #grantListeners = new Set<(key: string) => void>();
+  readonly #grantListeners = new Set<(key: string, call: { local: boolean }) => void>();
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -121,15 +122,26 @@ export class QuotaPacer {
 
   /**
    * Resolves when a call for `key` may start now, with the handle to report when it left; rejects with
-   * {@link QuotaPacerClosedError} on shutdown.
+   * {@link QuotaPacerClosedError} on shutdown. `local` marks a call made by a local activity rather than by a task of
+   * the action's queue (the queue's slot supplier counts only its own tasks' calls).
    */
-  acquire(key: string): Promise<GrantedCall> {
+  acquire(key: string, options: { local?: boolean } = {}): Promise<GrantedCall> {
     if (this.#closed) return Promise.reject(new QuotaPacerClosedError('quota pacer closed'));
     const lane = this.#lane(key);
     return new Promise<GrantedCall>((resolve, reject) => {
-      lane.waiters.push({ resolve, reject });
+      lane.waiters.push({ local: options.local ?? false, resolve, reject });
       if (lane.waiters.length === 1) this.#plan(key, lane);
     });
+  }
+
+  /**
+   * About how long a call for `key` asked now would wait for its slot: the calls already waiting and this one, at this
+   * process's rate (infinite while it owns no slot). What a caller that would rather go elsewhere than wait asks.
+   */
+  expectedWaitMs(key: string): number {
+    const rate = this.ownRate(key);
+    if (rate <= 0) return Number.POSITIVE_INFINITY;
+    return (((this.#lanes.get(key)?.waiters.length ?? 0) + 1) * 1000) / rate;
   }
 
   /** Calls per second this process may make for `key` now (0 while it holds no slot). */
@@ -143,8 +155,8 @@ export class QuotaPacer {
     return () => this.#rateListeners.delete(listener);
   }
 
-  /** Tells `listener` of every call let through, with its key, right after the caller was released. */
-  onGranted(listener: (key: string) => void): () => void {
+  /** Tells `listener` of every call let through, with its key and whether it was local, right after its release. */
+  onGranted(listener: (key: string, call: { local: boolean }) => void): () => void {
     this.#grantListeners.add(listener);
     return () => this.#grantListeners.delete(listener);
   }
@@ -240,7 +252,7 @@ export class QuotaPacer {
         };
         if (late > maxLate) call.left(now);
         waiter.resolve(call);
-        for (const listener of this.#grantListeners) listener(key);
+        for (const listener of this.#grantListeners) listener(key, { local: waiter.local });
       }
     }
     this.#plan(key, lane);

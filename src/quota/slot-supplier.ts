@@ -30,8 +30,9 @@ export function pacedActivitySlots(pacer: QuotaPacer, action: string): CustomSlo
     }
   };
   pacer.onRateChange(wake);
-  pacer.onGranted((key) => {
-    if (key !== action) return;
+  pacer.onGranted((key, call) => {
+    // A local activity's call (a token issued inline) took a slot, but not for one of the tasks held here.
+    if (key !== action || call.local) return;
     called = Math.min(called + 1, held);
     wake();
   });

@@ -63,7 +63,10 @@ export function quotaOf(
  * `src/quota`); each FaceID worker holds only the tasks its slots can start within a few seconds.
  */
 export async function createJourneyWorkers(options: JourneyWorkerOptions): Promise<Worker[]> {
-  const activities = createActivities(options.deps);
+  const activities = createActivities({
+    ...options.deps,
+    faceIdSlotWaitMs: (action) => options.pacer.expectedWaitMs(action),
+  });
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -88,8 +91,13 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
     ...('workflowsPath' in options.workflows ? { interceptors: { workflowModules: [UNENCRYPTED_GUARD_PATH] } } : {}),
     maxCachedWorkflows: options.maxCachedWorkflows,
     // FaceID calls and downloads run on their own queues; the main queue hosts the workflows, the light webhook
-    // delivery (no quota, no heartbeats) and the journey's last step, which it runs as a local activity.
-    activities: { deliverWebhook: activities.deliverWebhook, settleJourney: activities.settleJourney },
+    // delivery (no quota, no heartbeats), and the journey's token call and last step, which it runs as local
+    // activities (the token call falls back to its action's queue when the quota is busy).
+    activities: {
+      deliverWebhook: activities.deliverWebhook,
+      settleJourney: activities.settleJourney,
+      issueTokenInline: activities.issueTokenInline,
+    },
     maxEagerActivityReservationsPerWorkflowTask: 0,
   });
   const faceid = FACEID_ACTION_NAMES.map((action) => {

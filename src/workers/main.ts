@@ -18,7 +18,7 @@ import { describeProxy } from '../egress/proxy-settings';
 import { createLogger, type Logger } from '../logging';
 import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { checkNamespace } from '../temporal/namespace-check';
-import { startQuotaPacer } from '../quota';
+import { isLocalCall, startQuotaPacer } from '../quota';
 import { createJourneyWorkers, quotaOf, runWorkers } from './journey-workers';
 import { ensureRetentionSchedule, migrateAfterJourneys } from './retention-schedule';
 import { announceReady } from './readiness';
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       endpoint: cfg.faceid.endpoint,
       protocol: cfg.faceid.protocol,
       timeoutSeconds: cfg.faceid.timeoutSeconds,
-      beforeSend: (action) => quota.pacer.acquire(action),
+      beforeSend: (action) => quota.pacer.acquire(action, { local: isLocalCall() }),
       egress: cfg.egress,
     });
     const workers = await createJourneyWorkers({

@@ -66,6 +66,18 @@ export function archiveActivity(
 }
 
 /**
+ * The token call inside the workflow task that asks for it (see `issueTokenInline`): one attempt, bounded by the
+ * journey's `inlineTokenMs`; whatever it cannot do in that attempt the journey asks of the action's queue instead.
+ */
+export function inlineTokenActivity(summary: string, timeoutMs: number): JourneyActivities['issueTokenInline'] {
+  return proxyLocalActivities<JourneyActivities>({
+    startToCloseTimeout: timeoutMs,
+    summary,
+    retry: { maximumAttempts: 1 },
+  }).issueTokenInline;
+}
+
+/**
  * The journey's last step (retention record, then one webhook attempt) as a local activity: it runs inside the workflow
  * task that decides, so an ended journey costs no extra activity task, workflow task or child workflow. Bounded (the
  * journey's `settleMs`) so a slow backend delays the run's close only that much; on failure the journey hands both to

@@ -24,6 +24,11 @@ export function faceIdCallMs(timeoutSeconds: number): number {
 export interface JourneyDurations extends JourneyTimers {
   /** Schedule-to-close of the token and document calls: retries for 5 minutes, then the journey fails. */
   faceIdRetryWindowMs: number;
+  /**
+   * Start-to-close of a token issued inline (a local activity): a second's wait for a quota slot and one quick FaceID
+   * answer. A slower call is left behind and the token asked for on the action's queue, with its retries.
+   */
+  inlineTokenMs: number;
   /** Media URLs this close to expiring are refreshed before an archive attempt starts. */
   mediaUrlMarginMs: number;
   /** Schedule-to-close of one archive round: the URLs' lifetime less two margins (the last attempt must finish). */
@@ -70,6 +75,7 @@ export function journeyDurations({ flow, timers: overrides, retentionDays }: Dur
   return {
     ...timers,
     faceIdRetryWindowMs: 5 * MINUTE,
+    inlineTokenMs: Math.min(timers.faceIdCallMs, 6 * SECOND),
     mediaUrlMarginMs,
     // 8 minutes of the URLs' 10; never below 10 s, however short a test makes the URLs live.
     archiveWindowMs: Math.max(10 * SECOND, timers.mediaUrlLifetimeMs - 2 * mediaUrlMarginMs),

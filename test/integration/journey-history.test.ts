@@ -20,7 +20,8 @@ describe('history budget of a happy journey', () => {
 
     const history = await harness.client.workflow.getHandle(started.journeyId).fetchHistory();
     const events = history.events ?? [];
-    // A `patched()` change (here the retention hand-over) costs a marker and an upsert of `TemporalChangeVersion`:
+    // A `patched()` change (here the retention hand-over and the token issued inline) costs a marker and an upsert of
+    // `TemporalChangeVersion`:
     // version bookkeeping that goes when the patch is retired. The budget counts the journey's own work.
     const patchEvents = events.filter(
       (event) =>
@@ -29,7 +30,7 @@ describe('history budget of a happy journey', () => {
           event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {},
         ).join() === 'TemporalChangeVersion',
     );
-    expect(patchEvents).toHaveLength(2);
+    expect(patchEvents).toHaveLength(4);
     expect(events.length - patchEvents.length).toBeLessThanOrEqual(40);
     const sizes = payloadsOf(history).map((payload) => payload.length);
     expect(sizes.length).toBeGreaterThan(5);

@@ -179,10 +179,16 @@ describe('the FaceID call timeout follows FACEID_TIMEOUT_SECONDS', () => {
   }
 
   it('is the configured HTTP timeout plus 15 s, carried in the journey input; 45 s without configuration', async () => {
+    // The token is issued inline first; a transient failure of that attempt sends the call to its queue, where the
+    // activity's start-to-close shows the timeout.
+    const failInlineOnce = () =>
+      harness.sandbox.injectFault({ action: 'ApplyLivenessToken', fault: 'InternalError', count: 1 });
+    await failInlineOnce();
     const configured = new EkycClient(harness.client, harness.taskQueue, { faceIdTimeoutSeconds: 5 });
     const started = await configured.startJourney(await inputFor(harness, 'liveness', harness.reference('timeout')));
     expect(await tokenCallTimeoutSeconds(started.journeyId)).toBe(20);
     await configured.cancel(started.journeyId);
+    await failInlineOnce();
     const plain = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', harness.reference('timeout')));
     expect(await tokenCallTimeoutSeconds(plain.journeyId)).toBe(45);
     await harness.ekyc.cancel(plain.journeyId);
@@ -214,13 +220,15 @@ describe('FaceID failures', () => {
       expect(updateFailureType(error)).toBe('JourneyTokenUnavailable');
       const result = await wrongKeys.ekyc.result(`ekyc:${reference}`);
       expect(result).toMatchObject({ outcome: 'failed', reasons: ['faceid_auth_failure'] });
-      // Not retried: the token call ran once (its started event records the final attempt) and failed.
-      const history = await wrongKeys.client.workflow.getHandle(`ekyc:${reference}`).fetchHistory();
-      const attempts = (history.events ?? []).flatMap(
-        (event) => event.activityTaskStartedEventAttributes?.attempt ?? [],
+      // Not retried: the token call ran once, inline, and failed; nothing was asked of the queue.
+      const events = (await wrongKeys.client.workflow.getHandle(`ekyc:${reference}`).fetchHistory()).events ?? [];
+      // The first local activity is the token call, the other the journey's last step.
+      const [tokenCall] = events.filter(
+        (event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity',
       );
-      expect(attempts).toEqual([1]);
-      expect((history.events ?? []).filter((event) => event.activityTaskFailedEventAttributes)).toHaveLength(1);
+      const failure = tokenCall?.markerRecordedEventAttributes?.failure;
+      expect(failure?.applicationFailureInfo?.type).toBe('FaceIdAuthFailure');
+      expect(events.filter((event) => event.activityTaskScheduledEventAttributes)).toHaveLength(0);
     } finally {
       await wrongKeys.close();
     }

@@ -34,7 +34,7 @@ import { journeyExists } from '../../src/client/journey-exists';
 import { FaceIdClient, type FaceIdClientOptions } from '../../src/faceid/client';
 import type { Logger } from '../../src/logging';
 import type { WebhookSettings } from '../../src/activities/webhook-activities';
-import { startQuotaPacer, type PacerGrant } from '../../src/quota';
+import { isLocalCall, startQuotaPacer, type PacerGrant } from '../../src/quota';
 import { createJourneyWorkers, runWorkers, type WorkerDeployment } from '../../src/workers/journey-workers';
 import { installRuntime } from '../../src/workers/runtime-logger';
 import type { StoredImageRef } from '../../src/workflows/types';
@@ -204,7 +204,7 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
     endpoint: emulator.endpoint,
     protocol: 'http://',
     timeoutSeconds: 10,
-    beforeSend: (action) => quota.pacer.acquire(action),
+    beforeSend: (action) => quota.pacer.acquire(action, { local: isLocalCall() }),
     ...options.faceid,
   });
   const workers: Worker[] = await createJourneyWorkers({

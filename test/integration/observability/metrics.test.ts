@@ -145,7 +145,8 @@ describe('the worker runtime’s /metrics endpoint after three journeys', () => 
   it('serves the SDK’s own metrics beside them', async () => {
     const { samples } = await scrape();
     expect(total(samples, 'temporal_workflow_completed', { workflow_type: 'ekycJourney' })).toBe(3);
-    expect(total(samples, 'temporal_activity_execution_failed', { activity_type: 'getFaceIdTokenIntl' })).toBe(1);
+    // The failed first call was the token issued inline: a local activity.
+    expect(total(samples, 'temporal_local_activity_execution_failed', { activity_type: 'issueTokenInline' })).toBe(1);
     expect(total(samples, 'temporal_workflow_task_execution_latency_count')).toBeGreaterThan(0);
   });
 });

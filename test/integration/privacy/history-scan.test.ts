@@ -18,6 +18,7 @@ import { forbiddenInHistory, protoText } from '../../support/history-scan';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { RETENTION_RECORD_PATCH } from '../../../src/workflows/journey-end';
 import { REVIEW_QUEUE_PATCH } from '../../../src/workflows/stage-review';
+import { INLINE_TOKEN_PATCH } from '../../../src/workflows/stage-issue-token';
 import { inputFor, waitForStage } from '../../support/journeys';
 
 const WRONG_SECRET_KEY = 'not-the-sandbox-key-000000000000';
@@ -120,16 +121,16 @@ async function expectNothingReadable(client: Client, journeyId: string, seeds: s
     // A `patched()` marker's payload is the patch id, written by the SDK's core outside the codec: a constant of ours.
     const patchMarkers = all.filter(({ path }) => path.includes('markerRecordedEventAttributes.details.patch-data'));
     for (const { payload } of patchMarkers) {
-      expect([RETENTION_RECORD_PATCH, REVIEW_QUEUE_PATCH].map((id) => ({ id, deprecated: false }))).toContainEqual(
-        JSON.parse(text(payload.data)),
-      );
+      expect(
+        [RETENTION_RECORD_PATCH, REVIEW_QUEUE_PATCH, INLINE_TOKEN_PATCH].map((id) => ({ id, deprecated: false })),
+      ).toContainEqual(JSON.parse(text(payload.data)));
     }
     // A local activity's marker data (its id, type, attempt and times) is also written by the core outside the codec;
     // its result, the payload that could matter, goes through the codec like any other.
     const localActivityMarkers = all.filter(({ path }) => /markerRecordedEventAttributes\.details\.data\./.test(path));
     for (const { payload } of localActivityMarkers) {
       const data = JSON.parse(text(payload.data)) as AnyRecord;
-      expect(data).toMatchObject({ activity_type: 'settleJourney' });
+      expect(['issueTokenInline', 'settleJourney']).toContain(data.activity_type);
       expect(Object.keys(data).sort()).toEqual(
         ['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq'].sort(),
       );
@@ -215,7 +216,9 @@ describe('stored journeys, read without the codec, reveal nothing personal or se
       // The failures are there, typed in the clear, their messages only as an encrypted payload.
       const history = await wrongRaw.workflow.getHandle(journeyId).fetchHistory();
       const failures = (history.events ?? []).flatMap((event) => {
-        const failure = event.activityTaskFailedEventAttributes?.failure;
+        // The token call failed inline (a local activity's marker) or on its queue.
+        const failure =
+          event.activityTaskFailedEventAttributes?.failure ?? event.markerRecordedEventAttributes?.failure;
         return failure ? [failure] : [];
       });
       expect(failures.length).toBeGreaterThan(0);

@@ -2,10 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { encodeErrorToFailure, encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import {
+  decodeArrayFromPayloads,
+  encodeErrorToFailure,
+  encodeToPayloads,
+} from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { timelineFromHistory, type TimelineEvent } from '../../../src/evidence/history-timeline';
-import { dataConverterFor, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
+import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { ArchiveDataKeys, dataConverterFor, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
 import { historyFromJson } from '../../support/history-json';
 
 // The client of a gateway in sandbox mode: its data converter holds the codec key the fixtures were encrypted with.
@@ -169,5 +174,34 @@ describe('timelineFromHistory', () => {
         requestId: 'req-42',
       },
     });
+  });
+});
+
+describe('timelineFromHistory, a token issued inline (local activity)', () => {
+  // Recorded with per-journey data keys, kept beside the fixtures: the local activity's result is encrypted like any.
+  const ring = parseKeyRing(SANDBOX_CODEC_KEYS);
+  const historiesDir = join(__dirname, '..', '..', 'fixtures', 'histories');
+  const keyed = new Client({
+    connection,
+    dataConverter: dataConverterFor(ring, {
+      dataKeys: { vault: new ArchiveDataKeys(new FilesystemStore(historiesDir), ring), erased: 'marker' },
+    }),
+  }).options.loadedDataConverter;
+
+  it('shows the token call with its outcome and FaceID RequestId, and never the token it returned', async () => {
+    const history = fixture('liveness-approved-inline-token.json');
+    const timeline = await timelineFromHistory(history, keyed);
+    const calls = timeline.filter((event) => event.marker === 'core_local_activity');
+    expect(calls.map(({ activity, outcome }) => ({ activity, outcome }))).toEqual([
+      { activity: 'issueTokenInline', outcome: 'completed' },
+      { activity: 'settleJourney', outcome: 'completed' },
+    ]);
+    expect(calls[0]?.requestIds).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    expect(timeline.filter((event) => event.activity === 'applyLivenessToken')).toEqual([]);
+    const answered = history.events?.find((event) => event.workflowExecutionUpdateCompletedEventAttributes);
+    const payloads = answered?.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads ?? [];
+    const [issued] = (await decodeArrayFromPayloads(keyed, payloads)) as Array<{ token: string }>;
+    expect(issued?.token.length).toBeGreaterThan(8);
+    expect(JSON.stringify(timeline)).not.toContain(issued?.token);
   });
 });

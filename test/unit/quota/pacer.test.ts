@@ -88,6 +88,39 @@ describe('QuotaPacer', () => {
     pacer.close();
   });
 
+  it('expects a wait of the calls ahead at its own rate, and tells listeners which calls were local', async () => {
+    const { pacer } = pacerWithGrants();
+    const seen: Array<{ key: string; local: boolean }> = [];
+    pacer.onGranted((key, call) => seen.push({ key, local: call.local }));
+    // Its own rate is the quota less the fill's spare (alone in the group).
+    const slotMs = 1000 / pacer.ownRate('ApplyLivenessToken');
+    expect(slotMs).toBeGreaterThan(1000 / QUOTA);
+    expect(pacer.expectedWaitMs('ApplyLivenessToken')).toBe(slotMs);
+    const calls = [
+      pacer.acquire('ApplyLivenessToken', { local: true }),
+      pacer.acquire('ApplyLivenessToken'),
+      pacer.acquire('ApplyLivenessToken'),
+    ];
+    // Three waiting: a fourth call would wait for the slots of all four.
+    expect(pacer.expectedWaitMs('ApplyLivenessToken')).toBe(4 * slotMs);
+    await jest.advanceTimersByTimeAsync(2_000);
+    for (const call of await Promise.all(calls)) call.left();
+    expect(seen).toEqual([
+      { key: 'ApplyLivenessToken', local: true },
+      { key: 'ApplyLivenessToken', local: false },
+      { key: 'ApplyLivenessToken', local: false },
+    ]);
+    expect(pacer.expectedWaitMs('ApplyLivenessToken')).toBe(slotMs);
+    pacer.close();
+
+    const outside = new QuotaPacer({
+      membership: { ...alone, views: () => [{ atMs: 0, members: ['b'] }] } as unknown as QuotaMembership,
+      quotaFor: () => QUOTA,
+    });
+    expect(outside.expectedWaitMs('ApplyLivenessToken')).toBe(Number.POSITIVE_INFINITY);
+    outside.close();
+  });
+
   it('rejects waiting calls when it closes', async () => {
     const { pacer } = pacerWithGrants();
     pacer.close();

@@ -4,7 +4,7 @@ import { pacedActivitySlots } from '../../../src/quota/slot-supplier';
 
 /** The three pacer methods the supplier uses, driven by the test. */
 function fakePacer(rate: number) {
-  const grantListeners = new Set<(key: string) => void>();
+  const grantListeners = new Set<(key: string, call: { local: boolean }) => void>();
   const rateListeners = new Set<() => void>();
   let current = rate;
   const pacer = {
@@ -13,14 +13,14 @@ function fakePacer(rate: number) {
       rateListeners.add(listener);
       return () => rateListeners.delete(listener);
     },
-    onGranted: (listener: (key: string) => void) => {
+    onGranted: (listener: (key: string, call: { local: boolean }) => void) => {
       grantListeners.add(listener);
       return () => grantListeners.delete(listener);
     },
   } as unknown as QuotaPacer;
   return {
     pacer,
-    grant: (key: string) => grantListeners.forEach((listener) => listener(key)),
+    grant: (key: string, local = false) => grantListeners.forEach((listener) => listener(key, { local })),
     setRate: (value: number) => {
       current = value;
       rateListeners.forEach((listener) => listener());
@@ -49,8 +49,11 @@ describe('pacedActivitySlots', () => {
     const fourth = reserve(supplier);
     expect(await fourth.given()).toBe(false);
 
-    // A call of another action frees nothing; a call of this one lets the next task in while the first goes on.
+    // A call of another action frees nothing, nor does a local activity's call of this one (no held task made it);
+    // a held task's call lets the next task in while the first goes on.
     grant('ApplyLivenessToken');
+    expect(await fourth.given()).toBe(false);
+    grant('GetLivenessResult', true);
     expect(await fourth.given()).toBe(false);
     grant('GetLivenessResult');
     expect(await fourth.given()).toBe(true);

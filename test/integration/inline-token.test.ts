@@ -1,0 +1,116 @@
+import type { temporal } from '@temporalio/proto';
+import type { PacerGrant } from '../../src/quota';
+import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
+import { inputFor } from '../support/journeys';
+import { peakInOneSecond } from '../support/peak';
+
+// The journey's token is issued inside the workflow task of the update-with-start (a local activity, paced by the
+// same quota slots) and goes to the action's queue only when the quota is busy or the inline attempt failed.
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+async function historyOf(harness: JourneyHarness, journeyId: string): Promise<HistoryEvent[]> {
+  return (await harness.client.workflow.getHandle(journeyId).fetchHistory()).events ?? [];
+}
+
+/** The events up to the one that answered the update-with-start with the token. */
+function untilTokenAnswered(events: HistoryEvent[]): HistoryEvent[] {
+  const answered = events.findIndex((event) => event.workflowExecutionUpdateCompletedEventAttributes);
+  expect(answered).toBeGreaterThan(0);
+  return events.slice(0, answered + 1);
+}
+
+const localActivityMarkers = (events: HistoryEvent[]) =>
+  events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
+const queuedTokenCalls = (events: HistoryEvent[]) =>
+  events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'applyLivenessToken')
+    .length;
+const workflowTasks = (events: HistoryEvent[]) =>
+  events.filter((event) => event.workflowTaskCompletedEventAttributes).length;
+
+describe('at the default quota', () => {
+  let harness: JourneyHarness;
+  beforeAll(async () => {
+    harness = await startJourneyHarness();
+  });
+  afterAll(() => harness?.close());
+  afterEach(() => harness.sandbox.clearFaults());
+
+  test('the update-with-start answers with a token from one workflow task and no activity task', async () => {
+    const reference = harness.reference('inline');
+    const started = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', reference));
+    expect(started.token).toBeTruthy();
+
+    const events = untilTokenAnswered(await historyOf(harness, started.journeyId));
+    expect(localActivityMarkers(events)).toBe(1);
+    expect(queuedTokenCalls(events)).toBe(0);
+    expect(events.some((event) => event.activityTaskScheduledEventAttributes)).toBe(false);
+    expect(workflowTasks(events)).toBe(1);
+
+    await harness.sandbox.complete(started.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
+    expect(await harness.ekyc.result(started.journeyId)).toMatchObject({ outcome: 'approved' });
+  });
+
+  test('an inline attempt that fails in a way a retry may mend is asked of the queue, which gets the token', async () => {
+    await harness.sandbox.injectFault({ action: 'ApplyLivenessToken', fault: 'InternalError', count: 1 });
+    const reference = harness.reference('inline-fault');
+    const started = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', reference));
+    expect(started.token).toBeTruthy();
+
+    const events = untilTokenAnswered(await historyOf(harness, started.journeyId));
+    expect(localActivityMarkers(events)).toBe(1);
+    expect(queuedTokenCalls(events)).toBe(1);
+    const failed = events.find(
+      (event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    )?.markerRecordedEventAttributes;
+    expect(failed?.failure?.applicationFailureInfo?.type).toBe('FaceIdTransient');
+
+    await harness.sandbox.complete(started.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
+    expect(await harness.ekyc.result(started.journeyId)).toMatchObject({ outcome: 'approved' });
+  });
+
+  test('a failure FaceID would repeat ends the journey from the inline attempt, with no queued call', async () => {
+    await harness.sandbox.injectFault({ action: 'ApplyLivenessToken', fault: 'error_code', code: 'OperationDenied' });
+    const reference = harness.reference('inline-denied');
+    await expect(harness.ekyc.startJourney(await inputFor(harness, 'liveness', reference))).rejects.toThrow();
+    const journeyId = `ekyc:${reference}`;
+    expect(await harness.ekyc.result(journeyId)).toMatchObject({
+      outcome: 'failed',
+      reasons: ['faceid_operation_denied'],
+    });
+    expect(queuedTokenCalls(await historyOf(harness, journeyId))).toBe(0);
+  });
+});
+
+describe('when the quota is busy', () => {
+  const grants: PacerGrant[] = [];
+  let harness: JourneyHarness;
+  beforeAll(async () => {
+    harness = await startJourneyHarness({ rateLimit: 2, onQuotaGrant: (grant) => grants.push(grant) });
+  });
+  afterAll(() => harness?.close());
+
+  test('journeys beyond a second of waiting for a slot get their tokens from the queue, within the quota', async () => {
+    const inputs = await Promise.all(
+      Array.from({ length: 5 }, (_, index) => inputFor(harness, 'liveness', harness.reference(`busy-${index}`))),
+    );
+    const started = await Promise.all(inputs.map((input) => harness.ekyc.startJourney(input)));
+    for (const journey of started) expect(journey.token).toBeTruthy();
+
+    const histories = await Promise.all(
+      started.map(async (journey) => untilTokenAnswered(await historyOf(harness, journey.journeyId))),
+    );
+    const queued = histories.filter((events) => queuedTokenCalls(events) === 1).length;
+    const inline = histories.filter((events) => queuedTokenCalls(events) === 0).length;
+    // Two slots a second: the first calls find a slot within a second, the rest would wait longer and are queued.
+    expect(inline).toBeGreaterThanOrEqual(1);
+    expect(queued).toBeGreaterThanOrEqual(1);
+    expect(inline + queued).toBe(5);
+
+    const tokenCalls = grants.filter((grant) => grant.key === 'ApplyLivenessToken');
+    expect(tokenCalls).toHaveLength(5);
+    expect(peakInOneSecond(tokenCalls.map((grant) => grant.grantedAtMs))).toBeLessThanOrEqual(2);
+  });
+});
