@@ -13,6 +13,7 @@ import type {
   TokenIssueInput,
   VerificationResult,
 } from '../workflows/types';
+import { INLINE_ARCHIVE_BUDGET_MS } from '../contracts/inline-calls';
 import { archiveStoreFailure, typedFaceIdCall } from './failures';
 import { readStoredImageBase64, storeInlineMedia, storeMediaClaim } from './inline-media';
 import { archiveRemoteMedia, RemoteMediaError } from './remote-media';
@@ -33,13 +34,6 @@ export interface FaceIdActivityDeps {
   /** Archives a finished result's media at once; without it every result's media goes through `archiveMedia`. */
   downloader?: MediaDownloader;
 }
-
-/**
- * How long a result activity may spend archiving its media itself. Most results' media (a video, a few images) take
- * well under a second, so the journey needs no separate archive step; anything slower or failing is left to the media
- * queue's `archiveMedia`, with its heartbeats and retries, so a slow download never holds a FaceID slot for long.
- */
-const INLINE_ARCHIVE_BUDGET_MS = 10_000;
 
 /**
  * Document warnings are the journey policy's to decide (`documentWarning`: review by default), so unless the backend

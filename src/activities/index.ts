@@ -4,7 +4,7 @@ import type { EgressSettings } from '../egress/dispatchers';
 import type { FaceIdAction } from '../faceid/actions';
 import type { FaceIdApi } from '../faceid/client';
 import { createFaceIdActivities } from './faceid-activities';
-import { inlineTokenIssue } from './inline-token';
+import { inlineFaceIdCalls } from './inline-calls';
 import { createMediaActivities } from './media-activities';
 import { observeActivities } from './observe';
 import { createRetentionActivities } from './retention-activities';
@@ -27,8 +27,8 @@ export interface ActivityDeps {
   /** How webhooks and media downloads leave the worker (proxy, extra CAs); direct when absent. */
   egress?: EgressSettings;
   /**
-   * How long a FaceID call asked now would wait for this process's quota slot (`QuotaPacer.expectedWaitMs`); tokens
-   * are issued inline only while it is short. Absent: no wait is expected.
+   * How long a FaceID call asked now would wait for this process's quota slot (`QuotaPacer.expectedWaitMs`); the
+   * journey's token and result calls are made inline only while it is short. Absent: no wait is expected.
    */
   faceIdSlotWaitMs?: (action: FaceIdAction) => number;
 }
@@ -58,7 +58,6 @@ export function createActivities(deps: ActivityDeps) {
       return webhooks.deliverWebhook(event);
     },
   });
-  // Not observed itself: the token activity it calls logs and counts the FaceID call under its own name.
-  const issueTokenInline = inlineTokenIssue(activities, deps.faceIdSlotWaitMs ?? (() => 0));
-  return { ...activities, issueTokenInline };
+  // Not observed themselves: the FaceID activity each calls logs and counts the call under its own name.
+  return { ...activities, ...inlineFaceIdCalls(activities, deps.faceIdSlotWaitMs ?? (() => 0)) };
 }

@@ -91,12 +91,13 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
     ...('workflowsPath' in options.workflows ? { interceptors: { workflowModules: [UNENCRYPTED_GUARD_PATH] } } : {}),
     maxCachedWorkflows: options.maxCachedWorkflows,
     // FaceID calls and downloads run on their own queues; the main queue hosts the workflows, the light webhook
-    // delivery (no quota, no heartbeats), and the journey's token call and last step, which it runs as local
-    // activities (the token call falls back to its action's queue when the quota is busy).
+    // delivery (no quota, no heartbeats), and what the journey runs as local activities: its FaceID token and result
+    // calls (each falls back to its action's queue when the quota is busy) and its last step.
     activities: {
       deliverWebhook: activities.deliverWebhook,
       settleJourney: activities.settleJourney,
       issueTokenInline: activities.issueTokenInline,
+      fetchResultInline: activities.fetchResultInline,
     },
     maxEagerActivityReservationsPerWorkflowTask: 0,
   });

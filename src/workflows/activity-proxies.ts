@@ -66,15 +66,20 @@ export function archiveActivity(
 }
 
 /**
- * The token call inside the workflow task that asks for it (see `issueTokenInline`): one attempt, bounded by the
- * journey's `inlineTokenMs`; whatever it cannot do in that attempt the journey asks of the action's queue instead.
+ * A FaceID call inside the workflow task that asks for it (`issueTokenInline`, `fetchResultInline`): one attempt,
+ * bounded by the journey's `inlineCallMs` or `inlineResultMs`; whatever it cannot do in that attempt the journey asks
+ * of the action's queue instead (`inlineFirst`).
  */
-export function inlineTokenActivity(summary: string, timeoutMs: number): JourneyActivities['issueTokenInline'] {
+export function inlineFaceIdActivity<K extends 'issueTokenInline' | 'fetchResultInline'>(
+  name: K,
+  summary: string,
+  timeoutMs: number,
+): JourneyActivities[K] {
   return proxyLocalActivities<JourneyActivities>({
     startToCloseTimeout: timeoutMs,
     summary,
     retry: { maximumAttempts: 1 },
-  }).issueTokenInline;
+  })[name];
 }
 
 /**

@@ -1,4 +1,5 @@
 // Pure data and arithmetic: safe inside the workflow bundle; the client derives `faceIdCallMs` with it too.
+import { INLINE_ARCHIVE_BUDGET_MS, INLINE_SLOT_WAIT_MS } from '../contracts/inline-calls';
 import { FACEID_FLOWS, MEDIA_URL_LIFETIME_SECONDS } from '../faceid/actions';
 import type { Flow, JourneyTimers } from './types';
 
@@ -25,10 +26,12 @@ export interface JourneyDurations extends JourneyTimers {
   /** Schedule-to-close of the token and document calls: retries for 5 minutes, then the journey fails. */
   faceIdRetryWindowMs: number;
   /**
-   * Start-to-close of a token issued inline (a local activity): a second's wait for a quota slot and one quick FaceID
-   * answer. A slower call is left behind and the token asked for on the action's queue, with its retries.
+   * Start-to-close of a FaceID call made inline (a local activity): a second's wait for a quota slot and one quick
+   * answer. A slower call is left behind and made again on the action's queue, with its retries.
    */
-  inlineTokenMs: number;
+  inlineCallMs: number;
+  /** The same for a result call, which also archives the result's media within its budget. */
+  inlineResultMs: number;
   /** Media URLs this close to expiring are refreshed before an archive attempt starts. */
   mediaUrlMarginMs: number;
   /** Schedule-to-close of one archive round: the URLs' lifetime less two margins (the last attempt must finish). */
@@ -75,7 +78,8 @@ export function journeyDurations({ flow, timers: overrides, retentionDays }: Dur
   return {
     ...timers,
     faceIdRetryWindowMs: 5 * MINUTE,
-    inlineTokenMs: Math.min(timers.faceIdCallMs, 6 * SECOND),
+    inlineCallMs: Math.min(timers.faceIdCallMs, INLINE_SLOT_WAIT_MS + 5 * SECOND),
+    inlineResultMs: Math.min(timers.faceIdCallMs, INLINE_SLOT_WAIT_MS + 5 * SECOND) + INLINE_ARCHIVE_BUDGET_MS,
     mediaUrlMarginMs,
     // 8 minutes of the URLs' 10; never below 10 s, however short a test makes the URLs live.
     archiveWindowMs: Math.max(10 * SECOND, timers.mediaUrlLifetimeMs - 2 * mediaUrlMarginMs),

@@ -1,28 +1,35 @@
-import { faceIdActivity } from './activity-proxies';
+import { faceIdActivity, inlineFaceIdActivity } from './activity-proxies';
 import { failureType } from './failure-kinds';
+import { inlineFirst } from './inline-first';
 import type { JourneyRun } from './journey-run';
-import type { JourneyInput, VerificationResult } from './types';
+import type { JourneyInput, ResultFetchInput, VerificationResult } from './types';
 
 /** One pull of the flow's result; `undefined` when FaceID says the token expired before the user finished. */
 export async function pullResult(run: JourneyRun, purpose: string): Promise<VerificationResult | undefined> {
   const { input, plan, durations, state } = run;
   const remainingWindow = state.tokenIssuedAtMs + durations.resultWindowMs - Date.now();
   if (remainingWindow <= 0) return undefined;
-  // The whole rest of the result window: an outage is ridden out until FaceID would no longer answer anyway.
-  const fetch = faceIdActivity(plan.result, {
-    scheduleToCloseMs: remainingWindow,
-    startToCloseMs: durations.faceIdCallMs,
-    summary: `${plan.result}: ${purpose}`,
-  });
+  const request: ResultFetchInput = {
+    journeyId: run.journeyId,
+    region: input.region,
+    flow: input.flow,
+    token: state.currentToken(),
+    compareExpected: compareExpected(input),
+  };
+  const summary = `${plan.result}: ${purpose}`;
   state.pullStarted();
   try {
-    const result = await fetch({
-      journeyId: run.journeyId,
-      region: input.region,
-      flow: input.flow,
-      token: state.currentToken(),
-      compareExpected: compareExpected(input),
-    });
+    // Inline first, in this workflow task; else on the action's queue for the whole rest of the result window, so an
+    // outage is ridden out until FaceID would no longer answer anyway.
+    const result =
+      (await inlineFirst(() =>
+        inlineFaceIdActivity('fetchResultInline', summary, durations.inlineResultMs)(request),
+      )) ??
+      (await faceIdActivity(plan.result, {
+        scheduleToCloseMs: remainingWindow,
+        startToCloseMs: durations.faceIdCallMs,
+        summary,
+      })(request));
     state.pullAnswered();
     run.requestIds.push(...result.requestIds);
     if (result.mediaClaim) run.openClaims.add(result.mediaClaim);

@@ -18,7 +18,7 @@ import { forbiddenInHistory, protoText } from '../../support/history-scan';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { RETENTION_RECORD_PATCH } from '../../../src/workflows/journey-end';
 import { REVIEW_QUEUE_PATCH } from '../../../src/workflows/stage-review';
-import { INLINE_TOKEN_PATCH } from '../../../src/workflows/stage-issue-token';
+import { INLINE_CALLS_PATCH } from '../../../src/workflows/inline-first';
 import { inputFor, waitForStage } from '../../support/journeys';
 
 const WRONG_SECRET_KEY = 'not-the-sandbox-key-000000000000';
@@ -122,7 +122,7 @@ async function expectNothingReadable(client: Client, journeyId: string, seeds: s
     const patchMarkers = all.filter(({ path }) => path.includes('markerRecordedEventAttributes.details.patch-data'));
     for (const { payload } of patchMarkers) {
       expect(
-        [RETENTION_RECORD_PATCH, REVIEW_QUEUE_PATCH, INLINE_TOKEN_PATCH].map((id) => ({ id, deprecated: false })),
+        [RETENTION_RECORD_PATCH, REVIEW_QUEUE_PATCH, INLINE_CALLS_PATCH].map((id) => ({ id, deprecated: false })),
       ).toContainEqual(JSON.parse(text(payload.data)));
     }
     // A local activity's marker data (its id, type, attempt and times) is also written by the core outside the codec;

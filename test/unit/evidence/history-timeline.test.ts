@@ -177,7 +177,7 @@ describe('timelineFromHistory', () => {
   });
 });
 
-describe('timelineFromHistory, a token issued inline (local activity)', () => {
+describe('timelineFromHistory, FaceID calls made inline (local activities)', () => {
   // Recorded with per-journey data keys, kept beside the fixtures: the local activity's result is encrypted like any.
   const ring = parseKeyRing(SANDBOX_CODEC_KEYS);
   const historiesDir = join(__dirname, '..', '..', 'fixtures', 'histories');
@@ -188,16 +188,19 @@ describe('timelineFromHistory, a token issued inline (local activity)', () => {
     }),
   }).options.loadedDataConverter;
 
-  it('shows the token call with its outcome and FaceID RequestId, and never the token it returned', async () => {
-    const history = fixture('liveness-approved-inline-token.json');
+  it('shows the token and result calls with their outcomes and FaceID RequestIds, and never the token', async () => {
+    const history = fixture('liveness-approved-inline-calls.json');
     const timeline = await timelineFromHistory(history, keyed);
     const calls = timeline.filter((event) => event.marker === 'core_local_activity');
     expect(calls.map(({ activity, outcome }) => ({ activity, outcome }))).toEqual([
       { activity: 'issueTokenInline', outcome: 'completed' },
+      { activity: 'fetchResultInline', outcome: 'completed' },
       { activity: 'settleJourney', outcome: 'completed' },
     ]);
-    expect(calls[0]?.requestIds).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
-    expect(timeline.filter((event) => event.activity === 'applyLivenessToken')).toEqual([]);
+    const requestId = expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown;
+    expect(calls[0]?.requestIds).toEqual([requestId]);
+    expect(calls[1]?.requestIds).toEqual([requestId]);
+    expect(timeline.filter((event) => event.type.startsWith('ActivityTask'))).toEqual([]);
     const answered = history.events?.find((event) => event.workflowExecutionUpdateCompletedEventAttributes);
     const payloads = answered?.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads ?? [];
     const [issued] = (await decodeArrayFromPayloads(keyed, payloads)) as Array<{ token: string }>;

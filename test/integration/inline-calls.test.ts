@@ -3,9 +3,11 @@ import type { PacerGrant } from '../../src/quota';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { inputFor } from '../support/journeys';
 import { peakInOneSecond } from '../support/peak';
+import { expectCompleteArchive } from './archive/journey-checks';
 
-// The journey's token is issued inside the workflow task of the update-with-start (a local activity, paced by the
-// same quota slots) and goes to the action's queue only when the quota is busy or the inline attempt failed.
+// The journey's FaceID calls are made inside the workflow tasks that ask for them (local activities, paced by the same
+// quota slots): the token in the update-with-start's task, the result in the task of the user's signal. A call goes to
+// its action's queue only when the quota is busy or the inline attempt failed in a way a retry may mend.
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -22,9 +24,9 @@ function untilTokenAnswered(events: HistoryEvent[]): HistoryEvent[] {
 
 const localActivityMarkers = (events: HistoryEvent[]) =>
   events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
-const queuedTokenCalls = (events: HistoryEvent[]) =>
-  events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'applyLivenessToken')
-    .length;
+const queuedCalls = (events: HistoryEvent[], activity: string) =>
+  events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activity).length;
+const queuedTokenCalls = (events: HistoryEvent[]) => queuedCalls(events, 'applyLivenessToken');
 const workflowTasks = (events: HistoryEvent[]) =>
   events.filter((event) => event.workflowTaskCompletedEventAttributes).length;
 
@@ -49,7 +51,26 @@ describe('at the default quota', () => {
 
     await harness.sandbox.complete(started.token, 'pass');
     await harness.ekyc.userFinished(started.journeyId);
+    const result = await harness.ekyc.result(started.journeyId);
+    expect(result).toMatchObject({ outcome: 'approved' });
+
+    // The result, its media archived, came inline too: the whole journey ran in two workflow tasks, no activity task.
+    const all = await historyOf(harness, started.journeyId);
+    expect(all.filter((event) => event.activityTaskScheduledEventAttributes)).toEqual([]);
+    expect(workflowTasks(all)).toBe(2);
+    expect(localActivityMarkers(all)).toBe(3);
+    await expectCompleteArchive(harness.archive, started.journeyId, result);
+  });
+
+  test('an inline result call that fails in a way a retry may mend is made on the queue', async () => {
+    await harness.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'InternalError', count: 1 });
+    const started = await harness.ekyc.startJourney(
+      await inputFor(harness, 'liveness', harness.reference('inline-result-fault')),
+    );
+    await harness.sandbox.complete(started.token, 'pass');
+    await harness.ekyc.userFinished(started.journeyId);
     expect(await harness.ekyc.result(started.journeyId)).toMatchObject({ outcome: 'approved' });
+    expect(queuedCalls(await historyOf(harness, started.journeyId), 'getLivenessResult')).toBe(1);
   });
 
   test('an inline attempt that fails in a way a retry may mend is asked of the queue, which gets the token', async () => {

@@ -1,0 +1,26 @@
+import { isCancellation, patched } from '@temporalio/workflow';
+import { FACEID_NON_RETRYABLE_TYPES } from '../contracts/failure-types';
+import { failureType } from './failure-kinds';
+
+/**
+ * Journeys started since FaceID calls are made inline first. One patch for both calls: a journey that began on the
+ * older code replays its queued token call and, once live again, fetches its result inline.
+ */
+export const INLINE_CALLS_PATCH = 'faceid-calls-inline';
+
+const NON_RETRYABLE: ReadonlySet<string> = new Set(FACEID_NON_RETRYABLE_TYPES);
+
+/**
+ * The inline attempt of a FaceID call (a local activity): its answer, or `undefined` to make the call on the action's
+ * queue instead, when no quota slot came soon or the attempt failed in a way a retry may mend. Failures FaceID would
+ * repeat, and cancellation, are the caller's. Histories from before the patch go to the queue directly.
+ */
+export async function inlineFirst<T>(attempt: () => Promise<T | null>): Promise<T | undefined> {
+  if (!patched(INLINE_CALLS_PATCH)) return undefined;
+  try {
+    return (await attempt()) ?? undefined;
+  } catch (error) {
+    if (isCancellation(error) || NON_RETRYABLE.has(failureType(error) ?? '')) throw error;
+    return undefined;
+  }
+}
