@@ -130,7 +130,7 @@ async function expectNothingReadable(client: Client, journeyId: string, seeds: s
     const localActivityMarkers = all.filter(({ path }) => /markerRecordedEventAttributes\.details\.data\./.test(path));
     for (const { payload } of localActivityMarkers) {
       const data = JSON.parse(text(payload.data)) as AnyRecord;
-      expect(['issueTokenInline', 'settleJourney']).toContain(data.activity_type);
+      expect(['issueTokenInline', 'fetchResultInline', 'settleJourney']).toContain(data.activity_type);
       expect(Object.keys(data).sort()).toEqual(
         ['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq'].sort(),
       );
