@@ -12,37 +12,23 @@ type FlowActivities = Record<Uncapitalize<FlowSpec['issueAction']>, Call<TokenIs
   Record<Uncapitalize<FlowSpec['resultAction']>, Call<ResultFetchInput, VerificationResult>>;
 
 /**
- * A journey's FaceID call as a local activity, inside the workflow task that asks for it: the token the
- * update-with-start answers with, or the result once the user finished, with no activity task and no second workflow
- * task in between. It is the flow's own activity, paced by the same quota slots; `null` when no slot of this process
- * comes within {@link INLINE_SLOT_WAIT_MS}, and the journey then schedules the call on the action's queue.
+ * The two local activities the journey worker registers, `issueTokenInline` and `fetchResultInline`: a journey's
+ * FaceID call inside the workflow task that asks for it, the token the update-with-start answers with or the result
+ * once the user finished, with no activity task and no second workflow task in between. Each is the flow's own
+ * activity, paced by the same quota slots; `null` when no slot of this process comes within
+ * {@link INLINE_SLOT_WAIT_MS}, and the journey then schedules the call on the action's queue.
  */
-function inlineCall<I extends { flow: Flow }, O>(
-  actionOf: (flow: Flow) => FaceIdAction,
-  activityOf: (action: FaceIdAction) => Call<I, O>,
-  slotWaitMs: (action: FaceIdAction) => number,
-): Call<I, O | null> {
-  return async (input) => {
-    const action = actionOf(input.flow);
-    if (slotWaitMs(action) > INLINE_SLOT_WAIT_MS) return null;
-    const call = activityOf(action);
-    return runAsLocalCall(() => call(input));
-  };
-}
-
-/** The two local activities the journey worker registers: `issueTokenInline` and `fetchResultInline`. */
 export function inlineFaceIdCalls(activities: FlowActivities, slotWaitMs: (action: FaceIdAction) => number) {
-  const activity = (action: FaceIdAction) => activities[faceIdActivityName(action) as keyof FlowActivities];
+  const inline =
+    <I extends { flow: Flow }, O>(actionOf: (flow: Flow) => FaceIdAction): Call<I, O | null> =>
+    async (input) => {
+      const action = actionOf(input.flow);
+      if (slotWaitMs(action) > INLINE_SLOT_WAIT_MS) return null;
+      const call = activities[faceIdActivityName(action) as keyof FlowActivities] as unknown as Call<I, O>;
+      return runAsLocalCall(() => call(input));
+    };
   return {
-    issueTokenInline: inlineCall<TokenIssueInput, TokenGrant>(
-      (flow) => FACEID_FLOWS[flow].issueAction,
-      (action) => activity(action) as Call<TokenIssueInput, TokenGrant>,
-      slotWaitMs,
-    ),
-    fetchResultInline: inlineCall<ResultFetchInput, VerificationResult>(
-      (flow) => FACEID_FLOWS[flow].resultAction,
-      (action) => activity(action) as Call<ResultFetchInput, VerificationResult>,
-      slotWaitMs,
-    ),
+    issueTokenInline: inline<TokenIssueInput, TokenGrant>((flow) => FACEID_FLOWS[flow].issueAction),
+    fetchResultInline: inline<ResultFetchInput, VerificationResult>((flow) => FACEID_FLOWS[flow].resultAction),
   };
 }

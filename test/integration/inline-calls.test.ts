@@ -30,6 +30,17 @@ const queuedTokenCalls = (events: HistoryEvent[]) => queuedCalls(events, 'applyL
 const workflowTasks = (events: HistoryEvent[]) =>
   events.filter((event) => event.workflowTaskCompletedEventAttributes).length;
 
+async function startLiveness(harness: JourneyHarness, prefix: string) {
+  return harness.ekyc.startJourney(await inputFor(harness, 'liveness', harness.reference(prefix)));
+}
+
+/** The user passes and the client app says so; the journey's outcome. */
+async function passAndFinish(harness: JourneyHarness, started: { journeyId: string; token: string }) {
+  await harness.sandbox.complete(started.token, 'pass');
+  await harness.ekyc.userFinished(started.journeyId);
+  return harness.ekyc.result(started.journeyId);
+}
+
 describe('at the default quota', () => {
   let harness: JourneyHarness;
   beforeAll(async () => {
@@ -39,8 +50,7 @@ describe('at the default quota', () => {
   afterEach(() => harness.sandbox.clearFaults());
 
   test('the update-with-start answers with a token from one workflow task and no activity task', async () => {
-    const reference = harness.reference('inline');
-    const started = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', reference));
+    const started = await startLiveness(harness, 'inline');
     expect(started.token).toBeTruthy();
 
     const events = untilTokenAnswered(await historyOf(harness, started.journeyId));
@@ -49,9 +59,7 @@ describe('at the default quota', () => {
     expect(events.some((event) => event.activityTaskScheduledEventAttributes)).toBe(false);
     expect(workflowTasks(events)).toBe(1);
 
-    await harness.sandbox.complete(started.token, 'pass');
-    await harness.ekyc.userFinished(started.journeyId);
-    const result = await harness.ekyc.result(started.journeyId);
+    const result = await passAndFinish(harness, started);
     expect(result).toMatchObject({ outcome: 'approved' });
 
     // The result, its media archived, came inline too: the whole journey ran in two workflow tasks, no activity task.
@@ -64,19 +72,14 @@ describe('at the default quota', () => {
 
   test('an inline result call that fails in a way a retry may mend is made on the queue', async () => {
     await harness.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'InternalError', count: 1 });
-    const started = await harness.ekyc.startJourney(
-      await inputFor(harness, 'liveness', harness.reference('inline-result-fault')),
-    );
-    await harness.sandbox.complete(started.token, 'pass');
-    await harness.ekyc.userFinished(started.journeyId);
-    expect(await harness.ekyc.result(started.journeyId)).toMatchObject({ outcome: 'approved' });
+    const started = await startLiveness(harness, 'inline-result-fault');
+    expect(await passAndFinish(harness, started)).toMatchObject({ outcome: 'approved' });
     expect(queuedCalls(await historyOf(harness, started.journeyId), 'getLivenessResult')).toBe(1);
   });
 
   test('an inline attempt that fails in a way a retry may mend is asked of the queue, which gets the token', async () => {
     await harness.sandbox.injectFault({ action: 'ApplyLivenessToken', fault: 'InternalError', count: 1 });
-    const reference = harness.reference('inline-fault');
-    const started = await harness.ekyc.startJourney(await inputFor(harness, 'liveness', reference));
+    const started = await startLiveness(harness, 'inline-fault');
     expect(started.token).toBeTruthy();
 
     const events = untilTokenAnswered(await historyOf(harness, started.journeyId));
@@ -86,10 +89,7 @@ describe('at the default quota', () => {
       (event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity',
     )?.markerRecordedEventAttributes;
     expect(failed?.failure?.applicationFailureInfo?.type).toBe('FaceIdTransient');
-
-    await harness.sandbox.complete(started.token, 'pass');
-    await harness.ekyc.userFinished(started.journeyId);
-    expect(await harness.ekyc.result(started.journeyId)).toMatchObject({ outcome: 'approved' });
+    expect(await passAndFinish(harness, started)).toMatchObject({ outcome: 'approved' });
   });
 
   test('a failure FaceID would repeat ends the journey from the inline attempt, with no queued call', async () => {
