@@ -86,6 +86,16 @@ describe('ArchiveDataKeys', () => {
     expect((await store.readVersioned('data-keys/ekyc:erase-me.json'))?.body.toString()).not.toContain('wrapped');
   });
 
+  it('lets expired keys go as new ones arrive, so memory follows the recent rate, not maxEntries', async () => {
+    let now = 1_000_000;
+    const vault = new ArchiveDataKeys(store, new KeyRing([keyA]), { ttlMs: 60_000 }, () => now);
+    for (const id of ['ekyc:old-1', 'ekyc:old-2', 'ekyc:old-3']) await vault.keyFor(id);
+    expect(vault.cachedKeys).toBe(3);
+    now += 60_001;
+    await vault.keyFor('ekyc:new-1');
+    expect(vault.cachedKeys).toBe(1);
+  });
+
   it('holds at most maxEntries keys in memory', async () => {
     const vault = new ArchiveDataKeys(store, new KeyRing([keyA]), { maxEntries: 2 });
     for (const id of ['ekyc:a', 'ekyc:b', 'ekyc:c']) await vault.keyFor(id);
