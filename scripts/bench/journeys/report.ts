@@ -149,11 +149,12 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
       `**Latency** (${l.journeys} journeys at ${l.perSecond}/s, ${l.rateReason}; quota out of the way; ${l.measured} measured, those started in the first ${EDGE_SECONDS} s left out; ` +
         `${l.failed} not approved${l.errors ? `: ${l.errors}` : ''}): start-to-token p50 ${l.result.startToTokenP50Ms} ms, p99 ${l.result.startToTokenP99Ms} ms, max ${l.startToTokenMaxMs} ms; ` +
         `finished-to-outcome p50 ${l.result.finishedToOutcomeP50Ms} ms, p99 ${l.result.finishedToOutcomeP99Ms} ms, max ${l.finishedToOutcomeMaxMs} ms. ` +
-        'Start-to-token is the gateway, update-with-start, one workflow task and the ApplyLivenessToken activity; ' +
-        'finished-to-outcome is the signal, a workflow task, GetLivenessResult with the download and archiving of the video ' +
-        'and best frame in the same activity (from the emulator over loopback, so the download is small here), a workflow ' +
-        'task that decides, files the retention record and delivers the webhook in its local activity: each hop is a task ' +
-        'dispatch through the server, so the sum of task round trips on a busy 2-core machine limits both.',
+        'Start-to-token is the gateway, update-with-start and one workflow task, inside which ApplyLivenessToken runs ' +
+        'as a local activity; finished-to-outcome is the signal and one workflow task, inside which GetLivenessResult ' +
+        'runs as a local activity with the download and archiving of the video and best frame (from the emulator over ' +
+        'loopback, so the download is small here), the journey decides, and a second local activity files the ' +
+        'retention record and delivers the webhook. Each is one task dispatch through the server; on a busy 2-core ' +
+        'machine the wait for a turn on the CPU is most of the rest.',
       '',
     );
   }
