@@ -1,4 +1,4 @@
-import { isCancellation, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
 import { FACEID_NON_RETRYABLE_TYPES } from '../contracts/failure-types';
 import { failureType } from './failure-kinds';
 
@@ -12,15 +12,23 @@ const NON_RETRYABLE: ReadonlySet<string> = new Set(FACEID_NON_RETRYABLE_TYPES);
 
 /**
  * The inline attempt of a FaceID call (a local activity): its answer, or `undefined` to make the call on the action's
- * queue instead, when no quota slot came soon or the attempt failed in a way a retry may mend. Failures FaceID would
- * repeat, and cancellation, are the caller's. Histories from before the patch go to the queue directly.
+ * queue instead, when no quota slot came soon or the attempt failed in a way a retry may mend. Failures the queued
+ * call would repeat, and cancellation, are the caller's. Histories from before the patch go to the queue directly.
  */
 export async function inlineFirst<T>(attempt: () => Promise<T | null>): Promise<T | undefined> {
   if (!patched(INLINE_CALLS_PATCH)) return undefined;
   try {
     return (await attempt()) ?? undefined;
   } catch (error) {
-    if (isCancellation(error) || NON_RETRYABLE.has(failureType(error) ?? '')) throw error;
+    if (isCancellation(error) || wouldRepeat(error)) throw error;
     return undefined;
   }
+}
+
+/** A failure the queued call would meet again: FaceID's non-retryable kinds, or one the activity marked so. */
+function wouldRepeat(error: unknown): boolean {
+  if (NON_RETRYABLE.has(failureType(error) ?? '')) return true;
+  return (
+    error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true
+  );
 }
