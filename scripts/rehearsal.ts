@@ -9,12 +9,14 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
+import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { gatewaySettings, parseConfig } from '../src/config';
 import { SandboxClient } from '../src/emulator/sandbox-client';
 import { describeProxy } from '../src/egress/proxy-settings';
 import { resolveTemporalTarget } from '../src/temporal/connection';
 import { WORKER_READY_MESSAGE } from '../src/workers/readiness';
+import { buildWorkflowBundle } from '../src/workers/workflow-bundle';
 import { bannerText } from './lib/banner';
 import { freePorts } from './lib/free-port';
 import { runTour } from './lib/journey-tour';
@@ -67,7 +69,13 @@ runStack(async (supervisor) => {
     ...serviceChild('src/emulator/main.ts', 'emulator', env),
     ready: () => waitForPort(REHEARSAL_ADDRESSES.emulator, emulatorPort),
   });
-  await supervisor.start({ ...serviceChild('src/workers/main.ts', 'worker', env), readyMessage: WORKER_READY_MESSAGE });
+  // As a production image ships it: the workflow bundle built beforehand, which the worker runs as it is.
+  const workflowBundle = join(files.dataDir, 'workflow-bundle.js');
+  await buildWorkflowBundle(workflowBundle);
+  await supervisor.start({
+    ...serviceChild('src/workers/main.ts', 'worker', { ...env, WORKFLOW_BUNDLE: workflowBundle }),
+    readyMessage: WORKER_READY_MESSAGE,
+  });
   await supervisor.start({
     ...serviceChild('src/gateway/main.ts', 'gateway', env),
     ready: () => waitForHttp(`${gateway.publicUrl}/healthz`),

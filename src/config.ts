@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { FACEID_ACTION_NAMES, type FaceIdAction } from './faceid/actions';
 import { DEFAULT_EMULATOR_PORT, SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from './emulator/defaults';
@@ -94,6 +95,8 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,100}$/)
     .default('ekyc-journeys'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+  // A workflow bundle built by `npm run build:workflows`; unset, the worker builds one at start-up.
+  WORKFLOW_BUNDLE: optionalText,
   // Worker versioning: a build id turns it on (docs/deployment.md); the deployment name groups the service's versions.
   WORKER_BUILD_ID: optionalText.pipe(buildId.optional()),
   WORKER_DEPLOYMENT_NAME: z.string().trim().pipe(deploymentName).default('ekyc-journeys'),
@@ -186,7 +189,12 @@ export interface AppConfig {
   emulator: { host: string; port: number; adminToken: string; tls: { certFile: string; keyFile: string } | undefined };
   /** How outbound connections leave: the proxy variables and extra trusted CAs (`OUTBOUND_CA_FILE`). */
   egress: EgressSettings;
-  worker: { maxCachedWorkflows: number; deployment?: { name: string; buildId: string } };
+  worker: {
+    maxCachedWorkflows: number;
+    /** A prebuilt workflow bundle to run; without it the worker builds one at start-up. */
+    workflowBundle?: string;
+    deployment?: { name: string; buildId: string };
+  };
   /** Where the worker serves `/metrics`; `port` 0 means no endpoint. */
   metrics: { host: string; port: number };
   /**
@@ -332,6 +340,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     egress: parseEgress(e, env),
     worker: {
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      ...(e.WORKFLOW_BUNDLE ? { workflowBundle: resolve(e.WORKFLOW_BUNDLE) } : {}),
       ...(e.WORKER_BUILD_ID ? { deployment: { name: e.WORKER_DEPLOYMENT_NAME, buildId: e.WORKER_BUILD_ID } } : {}),
     },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },

@@ -2,16 +2,10 @@ import type { DataConverter } from '@temporalio/common';
 import { AesGcmCodec, type JourneyDataKeys } from './aes-gcm-codec';
 import type { KeyRing } from './key-ring';
 
-/**
- * Path of the module exporting the failure converter: give it to `bundleWorkflowCode({ failureConverterPath })` when
- * building a workflow bundle yourself (workers that bundle from `workflowsPath` pick it up from the data converter).
- */
+/** Path of the module exporting the failure converter, which `bundleJourneyWorkflows` bundles. */
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
-/**
- * Path of the workflow interceptor module that refuses what arrived unencrypted: workers built from `workflowsPath`
- * load it themselves; give it to `bundleWorkflowCode({ workflowInterceptorModules })` when bundling yourself.
- */
+/** Path of the workflow interceptor module that refuses what arrived unencrypted, which `bundleJourneyWorkflows` bundles. */
 export const UNENCRYPTED_GUARD_PATH = require.resolve('../workflows/unencrypted-guard');
 
 /**

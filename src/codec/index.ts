@@ -9,7 +9,7 @@ export {
   UnknownCodecKeyError,
 } from './aes-gcm-codec';
 export { ArchiveDataKeys, DataKeyErasedError, journeyOfWorkflowId } from './data-keys';
-export { dataConverterFor, FAILURE_CONVERTER_PATH, UNENCRYPTED_GUARD_PATH } from './data-converter';
+export { dataConverterFor, FAILURE_CONVERTER_PATH } from './data-converter';
 export { isRefusedPayload } from '../contracts/refused-payload';
 export { KeyRing, KeyRingError, parseKeyRing, SANDBOX_CODEC_KEYS, type CodecKey } from './key-ring';
 export { payloadFromJson, payloadToJson } from './payload-json';

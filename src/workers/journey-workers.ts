@@ -2,7 +2,6 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { DEFAULT_QUOTA_PER_SECOND, FACEID_ACTION_NAMES, type FaceIdAction } from '../faceid/actions';
 import { createActivities, type ActivityDeps } from '../activities';
-import { UNENCRYPTED_GUARD_PATH } from '../codec/data-converter';
 import { pacedActivityTuner, type QuotaPacer } from '../quota';
 import { faceIdActivityName, faceIdTaskQueue, mediaTaskQueue } from '../contracts/task-queues';
 
@@ -13,11 +12,8 @@ export interface JourneyWorkerOptions {
   /** The main task queue; the FaceID and media queues are derived from it. */
   taskQueue: string;
   deps: ActivityDeps;
-  /**
-   * A prebuilt bundle (tests build it once per file; bundle it with `UNENCRYPTED_GUARD_PATH` among its
-   * `workflowInterceptorModules`) or the path the worker bundles from (the guard is added here).
-   */
-  workflows: Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
+  /** The journey workflows' bundle, built by `bundleJourneyWorkflows` (or `journeyWorkflowCode` in a worker process). */
+  workflowBundle: NonNullable<WorkerOptions['workflowBundle']>;
   /** Per-action quotas (requests per second); unlisted actions get `defaultRateLimit`. */
   rateLimits?: Partial<Record<FaceIdAction, number>>;
   defaultRateLimit?: number;
@@ -32,8 +28,8 @@ export interface JourneyWorkerOptions {
   /** How long running activities get to finish on shutdown. */
   shutdownGraceTimeMs?: number;
   /**
-   * The payload codec and failure converter (`dataConverterFor`); a prebuilt `workflowBundle` must have been bundled
-   * with the same `failureConverterPath`.
+   * The payload codec and failure converter (`dataConverterFor`); `bundleJourneyWorkflows` bundles the same
+   * failure converter.
    */
   dataConverter: DataConverter;
   /**
@@ -87,8 +83,7 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
   const main = Worker.create({
     ...common,
     taskQueue: options.taskQueue,
-    ...options.workflows,
-    ...('workflowsPath' in options.workflows ? { interceptors: { workflowModules: [UNENCRYPTED_GUARD_PATH] } } : {}),
+    workflowBundle: options.workflowBundle,
     maxCachedWorkflows: options.maxCachedWorkflows,
     // FaceID calls and downloads run on their own queues; the main queue hosts the workflows, the light webhook
     // delivery (no quota, no heartbeats), and what the journey runs as local activities: its FaceID token and result

@@ -23,6 +23,7 @@ import { createJourneyWorkers, quotaOf, runWorkers } from './journey-workers';
 import { ensureRetentionSchedule, migrateAfterJourneys } from './retention-schedule';
 import { announceReady } from './readiness';
 import { installRuntime } from './runtime-logger';
+import { journeyWorkflowCode } from './workflow-bundle';
 
 /** Unfinished archive writes older than this are a crash's remains, not a download in progress. */
 const LEFTOVER_AGE_MS = 3600_000;
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   // Opened first: a bad ARCHIVE_URL or half a credential pair stops the worker before it connects anywhere.
   const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
   await checkConditionalWrites(archive);
+  // Before connecting too: a WORKFLOW_BUNDLE that names nothing is a setting to fix, and building one takes seconds.
+  const workflowBundle = await journeyWorkflowCode(cfg.worker.workflowBundle);
   await checkEgress(cfg, log);
   if (cfg.codec.acceptUnencrypted) {
     log.warn('CODEC_ACCEPT_UNENCRYPTED: messages sent without the codec key are read as sent, not refused');
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
         egress: cfg.egress,
         journeyExists: (reference) => journeyExists(client, reference),
       },
-      workflows: { workflowsPath: require.resolve('../workflows') },
+      workflowBundle,
       ...limits,
       pacer: quota.pacer,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,

@@ -1,15 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
+import { DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
 import { FilesystemStore } from '../../src/archive/filesystem-store';
-import {
-  ArchiveDataKeys,
-  dataConverterFor,
-  FAILURE_CONVERTER_PATH,
-  parseKeyRing,
-  SANDBOX_CODEC_KEYS,
-  UNENCRYPTED_GUARD_PATH,
-} from '../../src/codec';
+import { ArchiveDataKeys, dataConverterFor, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../src/codec';
+import { bundleJourneyWorkflows } from '../../src/workers/workflow-bundle';
 import { historyFromJson } from '../support/history-json';
 
 const historiesDir = join(__dirname, '..', 'fixtures', 'histories');
@@ -37,12 +31,7 @@ function recordedHistories() {
 }
 
 async function replayAll(workflowsPath: string): Promise<ReplayResult[]> {
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath,
-    logger,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    workflowInterceptorModules: [UNENCRYPTED_GUARD_PATH],
-  });
+  const workflowBundle = await bundleJourneyWorkflows({ workflowsPath, logger });
   const results: ReplayResult[] = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, recordedHistories())) {
     results.push(result);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import {
-  bundleWorkflowCode,
   DefaultLogger,
   NativeConnection,
   Runtime,
@@ -18,14 +17,7 @@ import type { ArchiveStore } from '../../src/archive/store';
 import { inputKey } from '../../src/archive/keys';
 import { EkycClient } from '../../src/client/ekyc-client';
 import { ArchiveDataKeys } from '../../src/codec/data-keys';
-import {
-  AesGcmCodec,
-  dataConverterFor,
-  FAILURE_CONVERTER_PATH,
-  parseKeyRing,
-  SANDBOX_CODEC_KEYS,
-  UNENCRYPTED_GUARD_PATH,
-} from '../../src/codec';
+import { AesGcmCodec, dataConverterFor, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../src/codec';
 import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaults';
 import { encodeJpeg } from '../../src/emulator/image-encoding';
 import { startEmulator } from '../../src/emulator';
@@ -37,6 +29,7 @@ import type { WebhookSettings } from '../../src/activities/webhook-activities';
 import { isLocalCall, startQuotaPacer, type PacerGrant } from '../../src/quota';
 import { createJourneyWorkers, runWorkers, type WorkerDeployment } from '../../src/workers/journey-workers';
 import { installRuntime } from '../../src/workers/runtime-logger';
+import { bundleJourneyWorkflows } from '../../src/workers/workflow-bundle';
 import type { StoredImageRef } from '../../src/workflows/types';
 
 /** Everything one integration test file needs: the shared dev server, its own emulator, workers and queue. */
@@ -93,12 +86,7 @@ export function workflowBundle(
 ): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    bundle = bundleWorkflowCode({
-      workflowsPath,
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      workflowInterceptorModules: [UNENCRYPTED_GUARD_PATH],
-      logger: quietLogger,
-    });
+    bundle = bundleJourneyWorkflows({ workflowsPath, logger: quietLogger });
     bundles.set(workflowsPath, bundle);
   }
   return bundle;
@@ -220,7 +208,7 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
       ...(options.orphanInputAgeMs !== undefined ? { orphanInputAgeMs: options.orphanInputAgeMs } : {}),
       ...(options.webhook ? { webhook: options.webhook } : {}),
     },
-    workflows: { workflowBundle: await workflowBundle(options.workflowsPath) },
+    workflowBundle: await workflowBundle(options.workflowsPath),
     deployment: options.deployment,
     defaultRateLimit: options.rateLimit ?? 20,
     pacer: quota.pacer,

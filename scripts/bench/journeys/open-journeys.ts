@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openJourney, openLoop, type JourneyRecord } from './load';
 import { rssMiB, rssMiBOfTree } from './proc';
-import { errorSummary, round } from './stats';
+import { errorSummary, percentile, round } from './stats';
 import { progress, withStack } from './with-stack';
 
 /** The figures of the open-journeys run, as the JSON line carries them. */
@@ -23,6 +23,12 @@ export interface OpenJourneysDetail {
   openedPerSecond: number;
   workerRssMiBBefore: number;
   workerRssMiBPeak: number;
+  /**
+   * Medians of the per-second samples over the minute from 1,000 open and over the last minute of opening: garbage
+   * collection swings the process by ~100 MiB within seconds, which a single reading lands anywhere in.
+   */
+  workerRssMiBMinuteAt1000: number;
+  workerRssMiBMinuteAtEnd: number;
   runningJourneys: number;
   seconds: number;
   errors: string;
@@ -56,12 +62,15 @@ export function openJourneys(journeys: number, perSecond: number): Promise<OpenJ
     let workerRssMiBAt1000 = 0;
     let workerRssMiBPeak = workerRssMiBBefore;
     let opened = 0;
+    const samples: { opened: number; rssMiB: number }[] = [];
     const startedMs = performance.now();
     const sampling = { done: false };
     const sampler = (async () => {
       for (let i = 0; i < 100_000 && !sampling.done && !stack.signal.aborted; i += 1) {
-        workerRssMiBPeak = Math.max(workerRssMiBPeak, rssMiB(worker));
-        if (i % 60 === 59) progress(`open-journeys: ${opened} open, worker RSS ${rssMiB(worker).toFixed(0)} MiB`);
+        const sample = rssMiB(worker);
+        samples.push({ opened, rssMiB: sample });
+        workerRssMiBPeak = Math.max(workerRssMiBPeak, sample);
+        if (i % 60 === 59) progress(`open-journeys: ${opened} open, worker RSS ${sample.toFixed(0)} MiB`);
         await sleep(1_000);
       }
     })();
@@ -89,6 +98,15 @@ export function openJourneys(journeys: number, perSecond: number): Promise<OpenJ
     }
     const workerRss = rssMiB(worker);
     const serverRss = rssMiBOfTree(stack.pids.server);
+    const minute = perSecond * 60;
+    const medianOf = (from: number, to: number) =>
+      round(
+        percentile(
+          samples.filter((x) => x.opened >= from && x.opened < to).map((x) => x.rssMiB),
+          50,
+        ),
+        0,
+      );
     const running = await stack.client.workflow.count('ExecutionStatus="Running" AND WorkflowType="ekycJourney"');
     const result: OpenJourneysResult = {
       journeys,
@@ -105,6 +123,8 @@ export function openJourneys(journeys: number, perSecond: number): Promise<OpenJ
       openedPerSecond: round(openedRate(records), 1),
       workerRssMiBBefore: round(workerRssMiBBefore, 0),
       workerRssMiBPeak: round(Math.max(workerRssMiBPeak, workerRss), 0),
+      workerRssMiBMinuteAt1000: medianOf(SAMPLE_AT, SAMPLE_AT + minute),
+      workerRssMiBMinuteAtEnd: medianOf(journeys - minute, Infinity),
       runningJourneys: running.count,
       seconds: round((performance.now() - startedMs) / 1000, 1),
       errors: errorSummary(records),

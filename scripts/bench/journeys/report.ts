@@ -160,10 +160,13 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
   }
   if (run.openJourneys) {
     const o = run.openJourneys;
-    const within = o.result.workerRssMiBAt1000 > 0 && o.result.workerRssMiB <= o.result.workerRssMiBAt1000 * 1.1;
+    // Judged on the minute's medians (a single reading lands anywhere in a garbage-collection swing); both shown.
+    const atEnd = o.workerRssMiBMinuteAtEnd;
+    const at1000 = o.workerRssMiBMinuteAt1000;
+    const within = at1000 > 0 && atEnd <= at1000 * 1.1;
     lines.push(
-      `| worker RSS with ${o.result.journeys} journeys open | ${o.result.workerRssMiB} MiB | ≤ 512 MiB | ${yes(o.result.workerRssMiB <= 512)} |`,
-      `| worker RSS at ${o.result.journeys} open vs at 1,000 open | ${o.result.workerRssMiB} vs ${o.result.workerRssMiBAt1000} MiB | within 10 % | ${yes(within)} |`,
+      `| worker RSS with ${o.result.journeys} journeys open (median of the last minute; the reading at the end) | ${atEnd} MiB; ${o.result.workerRssMiB} MiB | ≤ 512 MiB | ${yes(atEnd <= 512)} |`,
+      `| worker RSS at ${o.result.journeys} open vs at 1,000 open (medians of a minute; single readings) | ${atEnd} vs ${at1000} MiB; ${o.result.workerRssMiB} vs ${o.result.workerRssMiBAt1000} MiB | within 10 % | ${yes(within)} |`,
     );
     const growth =
       o.result.workerRssMiBAt1000 > 0 ? (o.result.workerRssMiB / o.result.workerRssMiBAt1000 - 1) * 100 : 0;
@@ -173,6 +176,7 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
         `at ${fixed(o.openedPerSecond, 1)}/s${o.openedPerSecond < o.perSecond * 0.95 ? ' (the stack could not issue tokens as fast as offered: the starts queued)' : ''}, ` +
         `${o.runningJourneys} \`ekycJourney\` running at the end${o.errors ? ` (${o.errors})` : ''}. Worker RSS (VmRSS) ${o.workerRssMiBBefore} MiB before the first start, ` +
         `${o.result.workerRssMiBAt1000} MiB at 1,000 open, ${o.result.workerRssMiB} MiB at the end (${growth >= 0 ? '+' : ''}${fixed(growth, 0)} %), peak ${o.workerRssMiBPeak} MiB; ` +
+        `sampled every second, the median of the minute from 1,000 open was ${o.workerRssMiBMinuteAt1000} MiB and of the last minute ${o.workerRssMiBMinuteAtEnd} MiB; ` +
         `dev server RSS ${o.result.serverRssMiB} MiB. What bounds the worker is its sticky workflow cache ` +
         `(\`WORKER_MAX_CACHED_WORKFLOWS\`, ${parseConfig({}).worker.maxCachedWorkflows} journeys); waiting journeys beyond it live only in the server, whose memory grows with them instead, and ` +
         'a journey evicted from the cache is replayed from its history when its user finishes. ' +
