@@ -94,7 +94,7 @@ const envSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9._-]{1,100}$/)
     .default('ekyc-journeys'),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(150),
   // A workflow bundle built by `npm run build:workflows`; unset, the worker builds one at start-up.
   WORKFLOW_BUNDLE: optionalText,
   // Worker versioning: a build id turns it on (docs/deployment.md); the deployment name groups the service's versions.
