@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { ClientProfile, Credential, HttpProfile } from 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common';
 import { DIRECT_EGRESS, dispatcherFor, type EgressSettings } from '../egress/dispatchers';
 import { FACEID_ACTIONS, FACEID_API_VERSION, type FaceIdAction, isRegionAllowed } from './actions';
-import { TRACE_HEADER, watchDeparture } from './departures';
+import { TRACE_HEADER, watchRoundTrip } from './departures';
 import { classifyTencentError, FaceIdError, type FaceIdErrorInit, type FaceIdErrorKind } from './errors';
 import { parseFaceIdRequest, parseFaceIdResponse } from './parse';
 import type { FaceIdRequest, FaceIdResponse } from './schemas';
@@ -35,9 +35,13 @@ export interface FaceIdClientOptions {
   egress?: EgressSettings | undefined;
 }
 
-/** What {@link FaceIdClientOptions.beforeSend} grants: one call, whose departure time it wants to know. */
+/**
+ * What {@link FaceIdClientOptions.beforeSend} grants: one call, whose departure time it wants to know, and the time
+ * its answer began to arrive (never told for a request that got no answer).
+ */
 export interface SendPermission {
   left(atMs: number): void;
+  answered?(atMs: number): void;
 }
 
 /** One promise-returning method per action (`getFaceIdTokenIntl` …) plus a generic `call`; mock this in tests. */
@@ -198,7 +202,9 @@ export class FaceIdClient implements FaceIdApi {
     // otherwise send as empty strings.
     const body = JSON.parse(JSON.stringify(params, (_key, value: unknown) => value ?? undefined)) as object;
     const client = this.#sdkClient(region);
-    const departure = permission ? watchDeparture((atMs) => permission.left(atMs)) : undefined;
+    const departure = permission
+      ? watchRoundTrip({ left: (atMs) => permission.left(atMs), answered: (atMs) => permission.answered?.(atMs) })
+      : undefined;
     const options = departure ? { headers: { [TRACE_HEADER]: departure.traceId } } : {};
     return new Promise<unknown>((resolve, reject) => {
       try {

@@ -1,5 +1,6 @@
 import type { QuotaMembership } from './membership';
 import {
+  cycleSpareMs,
   lateCallToleranceMs,
   nextOwnedSlot,
   ownRate,
@@ -16,6 +17,12 @@ import {
  * nothing more, the rest covers the way to FaceID. One that leaves later costs its owner the slot one cycle on.
  */
 const DEFAULT_MAX_LATE_MS = (1000 / QUOTA_FILL - 1000) / 3;
+
+/** Round trips a lane remembers: the quickest of them is its way to FaceID and back with nothing held up. */
+const ROUND_TRIPS_KEPT = 32;
+
+/** Departure and answer times are whole milliseconds from `Date.now()`: a round trip may read up to 2 ms short. */
+const CLOCK_RESOLUTION_MS = 2;
 
 /** Raised to callers still waiting when the pacer closes (the worker is shutting down); the call was not made. */
 class QuotaPacerClosedError extends Error {
@@ -47,10 +54,12 @@ export interface QuotaPacerOptions {
 
 /**
  * A call the pacer let through. Its caller reports when the request actually left (`left`), so a call held up after
- * the grant (a busy event loop, a garbage-collection pause, a starved CPU) is caught where it matters.
+ * the grant (a busy event loop, a garbage-collection pause, a starved CPU) is caught where it matters, and when its
+ * answer began to arrive (`answered`), so one held up on the way (the network, FaceID's own front) is caught too.
  */
 export interface GrantedCall {
   left(atMs?: number): void;
+  answered(atMs?: number): void;
 }
 
 interface Waiter {
@@ -66,6 +75,10 @@ interface Lane {
   plannedSlot: number | undefined;
   /** Owned slots to leave unused: one cycle after a call that left late. */
   skip: Set<number>;
+  /** Calls that left in time and have no answer yet: slot → departure (epoch ms). */
+  unanswered: Map<number, number>;
+  /** The last round trips (ms); their minimum stands for a way to FaceID and back with no hold-up. */
+  roundTrips: number[];
   timer: NodeJS.Timeout | undefined;
   stats: LaneStats;
   /** When the lane granted its first call (epoch ms); warm-up runs from there. */
@@ -86,6 +99,11 @@ export interface LaneStats {
   late: number;
   /** Calls that left later than the spare allows, each paid for with the slot one cycle on. */
   leftLate: number;
+  /**
+   * Calls whose round trip ran longer than the quickest recent one by more than the spare allows (or had no answer
+   * when the slot one cycle on came): they may have reached FaceID late, and paid with the slot one cycle on too.
+   */
+  slowRoundTrip: number;
   /** Slots given up because the group changed while the timer ran. */
   lost: number;
   /** Total milliseconds granted calls started after their slot's time. */
@@ -188,8 +206,10 @@ export class QuotaPacer {
         lastSlot: Number.NEGATIVE_INFINITY,
         plannedSlot: undefined,
         skip: new Set(),
+        unanswered: new Map(),
+        roundTrips: [],
         timer: undefined,
-        stats: { granted: 0, late: 0, leftLate: 0, lost: 0, lateMsTotal: 0 },
+        stats: { granted: 0, late: 0, leftLate: 0, slowRoundTrip: 0, lost: 0, lateMsTotal: 0 },
         firstGrantAtMs: undefined,
       };
       this.#lanes.set(key, lane);
@@ -235,6 +255,8 @@ export class QuotaPacer {
     if (late > maxLate && late > lateCallToleranceMs(quota) / 2) lane.stats.late += 1;
     else if (!ownsSlot(slot, this.#membership.memberId, this.#membership.views(now), slotCycle(quota))) {
       lane.stats.lost += 1;
+    } else if (this.#twinMayCrowd(lane, slot, quota, now)) {
+      lane.stats.slowRoundTrip += 1;
     } else {
       const waiter = lane.waiters.shift();
       if (waiter) {
@@ -247,7 +269,19 @@ export class QuotaPacer {
           left: (atMs = this.#now()) => {
             if (reported) return;
             reported = true;
-            this.#noteLeft(key, lane, slot, atMs - slotTime(slot, quota) > maxLate);
+            if (atMs - slotTime(slot, quota) > maxLate) this.#leaveTwinUnused(key, lane, slot, 'leftLate');
+            else lane.unanswered.set(slot, atMs);
+          },
+          answered: (atMs = this.#now()) => {
+            const leftAt = lane.unanswered.get(slot);
+            if (leftAt === undefined) return;
+            lane.unanswered.delete(slot);
+            const roundTrip = atMs - leftAt;
+            lane.roundTrips.push(roundTrip);
+            if (lane.roundTrips.length > ROUND_TRIPS_KEPT) lane.roundTrips.shift();
+            if (this.#mayHaveArrivedLate(lane, slot, quota, leftAt, roundTrip)) {
+              this.#leaveTwinUnused(key, lane, slot, 'slowRoundTrip');
+            }
           },
         };
         if (late > maxLate) call.left(now);
@@ -258,12 +292,40 @@ export class QuotaPacer {
     this.#plan(key, lane);
   }
 
-  /** A call left: if late, its slot one cycle on stays unused (no one else owns it), re-planning if it was next. */
-  #noteLeft(key: string, lane: Lane, slot: number, late: boolean): void {
-    if (!late || this.#closed) return;
+  /**
+   * A call that may have reached FaceID late: its slot one cycle on stays unused (no one else owns it), re-planning if
+   * it was next.
+   */
+  #leaveTwinUnused(key: string, lane: Lane, slot: number, why: 'leftLate' | 'slowRoundTrip'): void {
+    if (this.#closed) return;
     const leave = slotToLeaveAfterLateCall(slot, this.#quotaFor(key));
-    lane.stats.leftLate += 1;
+    lane.stats[why] += 1;
     lane.skip.add(leave);
     if (lane.plannedSlot === leave) this.#plan(key, lane);
+  }
+
+  /**
+   * Whether a call that left at `leftAt` and was answered `roundTrip` ms later may have reached FaceID more than the
+   * cycle's spare after its slot: how late it left, plus how much longer its round trip took than the quickest recent
+   * one, which is the most its way there can have been held up.
+   */
+  #mayHaveArrivedLate(lane: Lane, slot: number, quota: number, leftAt: number, roundTrip: number): boolean {
+    // With no round trip measured yet, nothing of this one can be told apart as the way's own length.
+    const quickest = lane.roundTrips.length > 0 ? Math.min(...lane.roundTrips) : 0;
+    return leftAt - slotTime(slot, quota) + roundTrip - quickest > cycleSpareMs(quota) - CLOCK_RESOLUTION_MS;
+  }
+
+  /**
+   * At the time of `slot`: whether the call one cycle before it is still unanswered and out for longer than the spare
+   * allows, so it may yet reach FaceID inside this slot's window. Calls older than that are forgotten here.
+   */
+  #twinMayCrowd(lane: Lane, slot: number, quota: number, now: number): boolean {
+    const twin = slot - slotCycle(quota);
+    for (const earlier of lane.unanswered.keys()) if (earlier < twin) lane.unanswered.delete(earlier);
+    const leftAt = lane.unanswered.get(twin);
+    if (leftAt === undefined) return false;
+    if (!this.#mayHaveArrivedLate(lane, twin, quota, leftAt, now - leftAt)) return false;
+    lane.unanswered.delete(twin);
+    return true;
   }
 }

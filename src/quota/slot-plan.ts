@@ -44,6 +44,14 @@ export function slotToLeaveAfterLateCall(slot: number, quotaPerSecond: number): 
   return slot + slotCycle(quotaPerSecond);
 }
 
+/**
+ * The spare a full cycle of slots leaves (~31 ms): how much later than its slot's time a call may reach FaceID while
+ * the call in the slot one cycle on, on time, still falls outside its one-second window.
+ */
+export function cycleSpareMs(quotaPerSecond: number): number {
+  return slotCycle(quotaPerSecond) * slotMs(quotaPerSecond) - 1000;
+}
+
 /** How late after its slot a call may leave when its owner leaves {@link slotToLeaveAfterLateCall} unused. */
 export function lateCallToleranceMs(quotaPerSecond: number): number {
   return (slotCycle(quotaPerSecond) + 1) * slotMs(quotaPerSecond) - 1000;

@@ -18,23 +18,32 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 test.each(FACEID_SIGN_METHODS)(
-  'with %s, every call tells the pacer when it left, after the grant',
+  'with %s, every call tells the pacer when it left, after the grant, and when its answer came, before it returns',
   async (signMethod) => {
-    const departures: Array<{ grantedAt: number; leftAt: number }> = [];
+    const departures: Array<{ grantedAt: number; leftAt?: number; answeredAt?: number; returnedAt?: number }> = [];
     const faceid = faceIdClient(emulator, {
       signMethod,
       beforeSend: () => {
-        const grantedAt = Date.now();
-        return Promise.resolve({ left: (leftAt: number) => departures.push({ grantedAt, leftAt }) });
+        const departure: (typeof departures)[number] = { grantedAt: Date.now() };
+        departures.push(departure);
+        return Promise.resolve({
+          left: (leftAt: number) => (departure.leftAt = leftAt),
+          answered: (answeredAt: number) => (departure.answeredAt = answeredAt),
+        });
       },
     });
     try {
       for (let call = 0; call < 3; call += 1) {
         const { SdkToken } = await faceid.applyLivenessToken(REGION, { SecureLevel: '4' });
         expect(SdkToken).toBeTruthy();
+        (departures[call] as (typeof departures)[number]).returnedAt = Date.now();
       }
       expect(departures).toHaveLength(3);
-      for (const { grantedAt, leftAt } of departures) expect(leftAt).toBeGreaterThanOrEqual(grantedAt);
+      for (const { grantedAt, leftAt, answeredAt, returnedAt } of departures) {
+        expect(leftAt).toBeGreaterThanOrEqual(grantedAt);
+        expect(answeredAt).toBeGreaterThanOrEqual(leftAt as number);
+        expect(returnedAt).toBeGreaterThanOrEqual(answeredAt as number);
+      }
     } finally {
       await faceid.close();
     }

@@ -1,4 +1,4 @@
-import { QuotaPacer, type PacerGrant } from '../../../src/quota/pacer';
+import { QuotaPacer, type GrantedCall, type PacerGrant } from '../../../src/quota/pacer';
 import type { QuotaMembership } from '../../../src/quota/membership';
 import { lateCallToleranceMs } from '../../../src/quota/slot-plan';
 import { peakInOneSecond } from '../../support/peak';
@@ -34,6 +34,7 @@ describe('QuotaPacer', () => {
       const leftAt = Date.now() + (index % 4 === 1 ? 150 : 1);
       departures.push(leftAt);
       call.left(leftAt);
+      call.answered(leftAt + 2);
     });
     await jest.advanceTimersByTimeAsync(40_000);
     await Promise.all(done);
@@ -42,7 +43,12 @@ describe('QuotaPacer', () => {
     const slots = grants.map((grant) => grant.slot);
     const late = grants.filter((_, index) => index % 4 === 1 && index > 0).map((grant) => grant.slot);
     for (const slot of late) expect(slots).not.toContain(slot + QUOTA);
-    expect(pacer.stats().GetLivenessResult).toMatchObject({ granted: calls, leftLate: late.length, waiting: 0 });
+    expect(pacer.stats().GetLivenessResult).toMatchObject({
+      granted: calls,
+      leftLate: late.length,
+      slowRoundTrip: 0,
+      waiting: 0,
+    });
     pacer.close();
   });
 
@@ -56,9 +62,13 @@ describe('QuotaPacer', () => {
       now: () => Date.now() + stall,
       onGrant: (grant) => grants.push(grant),
     });
+    // Leaves as soon as it is let through, and is answered 2 ms later (round trips are not what this is about).
+    const leaveAndAnswer = (granted: GrantedCall) => {
+      granted.left();
+      granted.answered(Date.now() + stall + 2);
+    };
     const acquireNext = async (stallBeforeFire: number): Promise<void> => {
-      // Leaves as soon as it is let through.
-      const call = pacer.acquire('ApplyLivenessToken').then((granted) => granted.left());
+      const call = pacer.acquire('ApplyLivenessToken').then(leaveAndAnswer);
       stall += stallBeforeFire;
       await jest.advanceTimersByTimeAsync(2_000);
       await call;
@@ -76,7 +86,7 @@ describe('QuotaPacer', () => {
     // Late by more than the spare allows, less than half the tolerance: it calls, and the slot a cycle on stays unused
     // while the calls queued behind it take every other slot.
     const queued = Array.from({ length: 2 * QUOTA + 1 }, () =>
-      pacer.acquire('ApplyLivenessToken').then((granted) => granted.left()),
+      pacer.acquire('ApplyLivenessToken').then(leaveAndAnswer),
     );
     stall += 40;
     await jest.advanceTimersByTimeAsync(5_000);
@@ -86,6 +96,67 @@ describe('QuotaPacer', () => {
     expect(grants.slice(3).map((grant) => grant.slot - lateSlot)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
     expect(grants.length).toBe(3 + 2 * QUOTA);
     pacer.close();
+  });
+
+  /**
+   * Runs `calls` calls that leave 1 ms after their grant and are answered `roundTripMs(index)` later (`undefined`: no
+   * answer), and returns the grants and what FaceID would see: each call's arrival, its departure plus `holdUp(index)`.
+   */
+  async function roundTrips(
+    calls: number,
+    roundTripMs: (index: number) => number | undefined,
+    holdUp: (index: number) => number,
+  ) {
+    const { pacer, grants } = pacerWithGrants();
+    const arrivals: number[] = [];
+    const done = Array.from({ length: calls }, async (_, index) => {
+      const call = await pacer.acquire('ApplyLivenessToken');
+      const leftAt = Date.now() + 1;
+      call.left(leftAt);
+      arrivals.push(leftAt + holdUp(index));
+      const roundTrip = roundTripMs(index);
+      if (roundTrip !== undefined) call.answered(leftAt + roundTrip);
+    });
+    await jest.advanceTimersByTimeAsync(30_000);
+    await Promise.all(done);
+    const stats = pacer.stats().ApplyLivenessToken;
+    pacer.close();
+    return { grants, arrivals, stats };
+  }
+
+  it('pays for a call held up on the way to FaceID (its round trip ran long) with its slot one cycle on', async () => {
+    // Every seventh call spends 60 ms more on the way there than the others: a loaded network or FaceID front.
+    const heldUp = (index: number) => (index % 7 === 3 ? 60 : 0);
+    const { grants, arrivals, stats } = await roundTrips(50, (index) => 4 + heldUp(index), heldUp);
+
+    expect(peakInOneSecond(arrivals)).toBeLessThanOrEqual(QUOTA);
+    const slots = grants.map((grant) => grant.slot);
+    const slow = grants.filter((_, index) => index % 7 === 3).map((grant) => grant.slot);
+    for (const slot of slow) expect(slots).not.toContain(slot + QUOTA);
+    expect(stats).toMatchObject({ granted: 50, leftLate: 0, slowRoundTrip: slow.length });
+  });
+
+  it('costs nothing when every round trip is as long as the others, however long that is', async () => {
+    const { grants, stats } = await roundTrips(
+      30,
+      () => 180,
+      () => 90,
+    );
+    expect(stats).toMatchObject({ granted: 30, leftLate: 0, slowRoundTrip: 0 });
+    // After the warm-up (every other slot for 3 s), the calls take consecutive slots.
+    const later = grants.filter((grant) => grant.grantedAtMs - (grants[0] as PacerGrant).grantedAtMs > 3_500);
+    expect(later.slice(1).every((grant, index) => grant.slot === (later[index] as PacerGrant).slot + 1)).toBe(true);
+  });
+
+  it('leaves a slot unused while the call one cycle before it is still unanswered', async () => {
+    const { grants, stats } = await roundTrips(
+      30,
+      (index) => (index === 20 ? undefined : 4),
+      () => 0,
+    );
+    const unanswered = (grants[20] as PacerGrant).slot;
+    expect(grants.map((grant) => grant.slot)).not.toContain(unanswered + QUOTA);
+    expect(stats).toMatchObject({ granted: 30, slowRoundTrip: 1 });
   });
 
   it('expects a wait of the calls ahead at its own rate, and tells listeners which calls were local', async () => {
