@@ -25,10 +25,12 @@ export async function inlineFirst<T>(attempt: () => Promise<T | null>): Promise<
   }
 }
 
-/** A failure the queued call would meet again: FaceID's non-retryable kinds, or one the activity marked so. */
+/**
+ * A failure the queued call would meet again: FaceID's non-retryable kinds, or one the activity marked so. A local
+ * activity's failure may arrive wrapped in an `ActivityFailure` or as the activity's own `ApplicationFailure`.
+ */
 function wouldRepeat(error: unknown): boolean {
   if (NON_RETRYABLE.has(failureType(error) ?? '')) return true;
-  return (
-    error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true
-  );
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
 }

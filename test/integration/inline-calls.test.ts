@@ -103,6 +103,27 @@ describe('at the default quota', () => {
     });
     expect(queuedTokenCalls(await historyOf(harness, journeyId))).toBe(0);
   });
+
+  test('a failure the activity marked non-retryable (a missing input image) ends the journey with no queued call', async () => {
+    const reference = harness.reference('inline-input-missing');
+    const input = await inputFor(harness, 'selfie', reference);
+    // The backend stored its photo, and it is gone before the journey reads it for the token call.
+    await harness.archive.delete((input.compareImage as { key: string }).key);
+    await expect(harness.ekyc.startJourney(input)).rejects.toThrow();
+    const journeyId = `ekyc:${reference}`;
+    expect(await harness.ekyc.result(journeyId)).toMatchObject({
+      outcome: 'failed',
+      reasons: ['archive_object_missing'],
+    });
+    const events = await historyOf(harness, journeyId);
+    const inline = events.find((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(inline?.markerRecordedEventAttributes?.failure?.applicationFailureInfo).toMatchObject({
+      type: 'ArchiveObjectMissing',
+      nonRetryable: true,
+    });
+    expect(queuedCalls(events, 'getFaceIdTokenIntl')).toBe(0);
+    expect(events.some((event) => event.activityTaskScheduledEventAttributes)).toBe(false);
+  });
 });
 
 describe('when the quota is busy', () => {
