@@ -6,6 +6,7 @@ export {
   EkycClient,
   JourneyClosedError,
   JourneyNotFoundError,
+  JourneyNotReadyError,
   JourneyRunningError,
   WebReturnMismatchError,
   type EkycClientOptions,

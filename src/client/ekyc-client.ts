@@ -57,6 +57,7 @@ import {
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';
+import { GRPC_STATUS, grpcStatusOf, isWorkflowNotReady } from './temporal-refusals';
 import { JourneyInputError, parseJourneyInput } from './journey-input';
 import { faceIdCallMs } from '../workflows/journey-durations';
 import type { JourneyInput } from '../workflows/types';
@@ -115,6 +116,18 @@ export class JourneyClosedError extends Error {
   override readonly name = 'JourneyClosedError';
   constructor(readonly journeyId: string) {
     super(`journey ${journeyId} has already ended`);
+  }
+}
+
+/**
+ * The journey cannot take the request now: its workflow task has failed several times in a row (a worker crashed
+ * mid-task, or a release fails it), and Temporal refuses updates until a task succeeds. Nothing was lost: retry the
+ * request shortly; a start retried for the same reference joins the same journey.
+ */
+export class JourneyNotReadyError extends Error {
+  override readonly name = 'JourneyNotReadyError';
+  constructor(readonly journeyId: string) {
+    super(`journey ${journeyId} cannot take requests until its workflow task succeeds`);
   }
 }
 
@@ -215,6 +228,11 @@ export class EkycClient {
         () => false, // cannot tell: keep them for the sweep
       );
       if (written.length > 0 && missing) await this.discardImages(written);
+      if (isWorkflowNotReady(error)) throw new JourneyNotReadyError(journeyId);
+      // The running journey this start joined ended before it took the token update.
+      if (grpcStatusOf(error) === GRPC_STATUS.notFound && (await this.isClosed(journeyId))) {
+        throw new JourneyClosedError(journeyId);
+      }
       throw error;
     }
   }
@@ -431,15 +449,23 @@ export class EkycClient {
     try {
       return await action(handle);
     } catch (error) {
+      if (isWorkflowNotReady(error)) throw new JourneyNotReadyError(journeyId);
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       // The server says "not found" both for unknown ids and for signals and updates to a closed run.
-      const closed = await handle.describe().then(
+      if (await this.isClosed(journeyId)) throw new JourneyClosedError(journeyId);
+      throw new JourneyNotFoundError(`journey ${journeyId} not found`);
+    }
+  }
+
+  /** Whether the journey exists and has ended; false when it does not exist or Temporal cannot tell. */
+  private isClosed(journeyId: string): Promise<boolean> {
+    return this.client.workflow
+      .getHandle(journeyId)
+      .describe()
+      .then(
         (description) => description.status.name !== 'RUNNING',
         () => false,
       );
-      if (closed) throw new JourneyClosedError(journeyId);
-      throw new JourneyNotFoundError(`journey ${journeyId} not found`);
-    }
   }
 }
 

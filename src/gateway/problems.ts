@@ -4,11 +4,13 @@ import {
   ServiceError,
   WorkflowFailedError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import type { FastifyReply } from 'fastify';
 import {
   JourneyClosedError,
   JourneyNotFoundError,
+  JourneyNotReadyError,
   JourneyRunningError,
   LegalHoldInputError,
   MediaDeletedError,
@@ -57,6 +59,7 @@ export const PROBLEMS = {
   undecodable_payload: { status: 422, title: 'A payload does not decrypt with the configured codec keys' },
   token_issue_failed: { status: 502, title: 'FaceID issued no token for this journey' },
   temporal_unavailable: { status: 503, title: 'Temporal is not reachable' },
+  journey_not_ready: { status: 503, title: 'The journey cannot take requests until its workflow task succeeds' },
   archive_unavailable: { status: 503, title: 'The archive cannot be written right now' },
   codec_key_missing: { status: 503, title: "A payload's key is not in this gateway's key ring" },
   evidence_not_configured: { status: 501, title: 'This gateway has no evidence signing key (EVIDENCE_SIGNING_KEY)' },
@@ -130,9 +133,13 @@ const FRAMEWORK_PROBLEMS: Record<string, ProblemCode> = {
 
 function isTemporalUnavailable(error: unknown): boolean {
   if (error instanceof ServiceError || error instanceof NamespaceNotFoundError) return true;
+  // The update call itself timed out or was cancelled (a deadline, the connection closing).
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  // Bare gRPC errors come from update-with-start, which rethrows its failed operation's own status.
   if (!isGrpcServiceError(error)) return false;
-  // UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server could not be reached in time.
-  if ([14, 4].includes(error.code)) return true;
+  // UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server could not be reached in time. RESOURCE_EXHAUSTED (8) and
+  // ABORTED (10): it was busy (a rate limit, the workflow closing or moving to a new run); a retry succeeds.
+  if ([14, 4, 8, 10].includes(error.code)) return true;
   // NOT_FOUND for the namespace itself: a frontend that has just started answers so until its namespace cache has
   // loaded (seen when the server restarts under load). A retry succeeds; a namespace that is really missing keeps
   // answering 503, and the health check says why.
@@ -150,6 +157,7 @@ export function problemFromError(error: unknown): Problem {
   if (error instanceof JourneyNotFoundError) return problem('journey_not_found');
   if (error instanceof JourneyClosedError) return problem('journey_closed');
   if (error instanceof JourneyRunningError) return problem('journey_running');
+  if (error instanceof JourneyNotReadyError) return problem('journey_not_ready');
   if (error instanceof WebReturnMismatchError) return problem('invalid_web_return');
   if (error instanceof MediaDeletedError) return problem('media_deleted');
   if (error instanceof LegalHoldInputError) return problem('invalid_legal_hold');

@@ -64,6 +64,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
             'unsupported_media_type',
             'idempotency_key_reused',
             'token_issue_failed',
+            'journey_not_ready',
             ...UNAVAILABLE,
           ),
         },

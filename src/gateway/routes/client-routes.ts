@@ -50,7 +50,13 @@ export function registerClientRoutes(server: FastifyInstance, ctx: GatewayContex
         ...common,
         response: {
           200: jsonResponse('the new token', issuedTokenSchema),
-          ...problemResponses(...refusals, 'journey_not_awaiting_user', 'no_renewals_left', ...UNAVAILABLE),
+          ...problemResponses(
+            ...refusals,
+            'journey_not_awaiting_user',
+            'no_renewals_left',
+            'journey_not_ready',
+            ...UNAVAILABLE,
+          ),
         },
       },
     },

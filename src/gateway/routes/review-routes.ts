@@ -38,6 +38,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
     'journey_not_in_review',
     'review_claimed',
     'second_reviewer_needed',
+    'journey_not_ready',
     'invalid_review',
   ] as const;
 

@@ -75,12 +75,15 @@ export interface GatewayFixture {
 
 /**
  * Starts the harness and a gateway with test keys; `webFinalUrl` is the default final page of web journeys, `webhook`
- * where the worker delivers journey events.
+ * where the worker delivers journey events, `workflowsPath` other workflow code for the workers.
  */
 export async function startGatewayFixture(
-  options: { webFinalUrl?: string; webhook?: WebhookSettings } = {},
+  options: { webFinalUrl?: string; webhook?: WebhookSettings; workflowsPath?: string } = {},
 ): Promise<GatewayFixture> {
-  const harness = await startJourneyHarness(options.webhook ? { webhook: options.webhook } : {});
+  const harness = await startJourneyHarness({
+    ...(options.webhook ? { webhook: options.webhook } : {}),
+    ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : {}),
+  });
   const ekyc = new EkycClient(harness.client, harness.taskQueue, {
     archive: harness.archive,
     dataKeys: harness.dataKeys,

@@ -1,4 +1,5 @@
-import { NamespaceNotFoundError } from '@temporalio/client';
+import { NamespaceNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { JourneyNotReadyError } from '../../../src/client/ekyc-client';
 import { ArchiveStoreError } from '../../../src/archive/store';
 import { UnknownCodecKeyError } from '../../../src/codec/aes-gcm-codec';
 import { problemFromError } from '../../../src/gateway/problems';
@@ -22,9 +23,20 @@ describe('problemFromError', () => {
         metadata: {},
       }),
       new NamespaceNotFoundError('default'),
+      // Update-with-start's own statuses: busy (a rate limit) and the run moving on; the update call timing out.
+      grpcError(8, 'Workflow is busy.'),
+      grpcError(10, 'Workflow update was aborted.'),
+      new WorkflowUpdateRPCTimeoutOrCancelledError('Workflow update call timeout or cancelled'),
     ]) {
       expect(problemFromError(error)).toMatchObject({ status: 503, code: 'temporal_unavailable' });
     }
+  });
+
+  it('answers 503 journey_not_ready while Temporal refuses updates to a journey whose task keeps failing', () => {
+    expect(problemFromError(new JourneyNotReadyError('ekyc:ref-1'))).toMatchObject({
+      status: 503,
+      code: 'journey_not_ready',
+    });
   });
 
   it('answers 503 while the archive refuses writes or a payload key has not reached this gateway', () => {
