@@ -63,7 +63,7 @@ export function registerCaseRoutes(app: FastifyInstance, kit: ConsoleKit, option
     });
   };
 
-  /** The journey's case, or a refusal page already sent (unknown journey, Temporal down). */
+  /** The journey's case, or a refusal page already sent (unknown journey); an outage goes to the console's error page. */
   const caseOf = async (
     journeyId: string,
     reply: FastifyReply,

@@ -5,7 +5,7 @@ import type { EkycClient } from '../client/ekyc-client';
 import { reviewQueueFilterSchema } from '../client/review-queue';
 import { FACEID_REGIONS } from '../faceid/actions';
 import { cookieValue } from '../gateway/codec-session';
-import { problemFromError } from '../gateway/problems';
+import { logIfInternal, problemFromError, type Problem } from '../gateway/problems';
 import type { GatewayPlugin } from '../gateway/server';
 import type { AuditLog } from '../review/audit-log';
 import { auditFailed } from '../gateway/routes/review-routes';
@@ -77,6 +77,16 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
     const redirectUri = (): string => `${base()}/console/callback`;
     const cookie = (name: string, value: string, maxAgeSeconds: number): string =>
       `${name}=${value}; Path=/console; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure() ? '; Secure' : ''}`;
+
+    // A browser is on the other end: a failure (Temporal or the archive away, a journey refusing requests, a bug) gets
+    // a console page, not the API's problem document.
+    app.setErrorHandler(async (error, request, reply) => {
+      const problem = problemFromError(error);
+      logIfInternal(request.log, error, problem);
+      const signedIn = await kit.sessionOf(request).catch(() => undefined);
+      const title = problem.status >= 500 ? 'Not available' : 'Refused';
+      return kit.refused(reply, problem.status, title, failureMessage(problem), signedIn?.session);
+    });
 
     app.addContentTypeParser(
       'application/x-www-form-urlencoded',
@@ -222,6 +232,13 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
     return Promise.resolve();
   };
   return { prefix: '/console', plugin };
+}
+
+/** What a reviewer reads when a console request fails: the problem's title, and whether to try again. */
+function failureMessage(problem: Problem): string {
+  if (problem.status === 503) return `${problem.title}. Try again in a moment.`;
+  if (problem.status >= 500) return 'Something went wrong. Try again; if it keeps happening, tell your operators.';
+  return `${problem.title}.`;
 }
 
 function withoutAfter(filter: Record<string, string | undefined>): Record<string, string> {

@@ -6,7 +6,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import type { FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import {
   JourneyClosedError,
   JourneyNotFoundError,
@@ -102,6 +102,15 @@ export function problem(code: ProblemCode, detail?: string, errors?: FieldIssue[
     ...(detail ? { detail } : {}),
     ...(errors ? { errors } : {}),
   };
+}
+
+/**
+ * Logs an error that maps to `internal` (a bug): its name and message only, as handlers never put personal data into
+ * messages, and never the request's body.
+ */
+export function logIfInternal(log: FastifyBaseLogger, error: unknown, body: Problem): void {
+  if (body.code !== 'internal') return;
+  log.error({ error: (error as Error).name, message: (error as Error).message }, 'unhandled error');
 }
 
 /** Sends a problem as `application/problem+json`. */

@@ -9,7 +9,7 @@ import type { GatewayContext, GatewayRouteSettings } from './context';
 import { IdempotencyCache } from './idempotency';
 import { GatewayLogController } from './request-log';
 import { registerOpenApi } from './openapi';
-import { problem, problemFromError, sendProblem } from './problems';
+import { logIfInternal, problem, problemFromError, sendProblem } from './problems';
 import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
@@ -107,10 +107,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     const body = problemFromError(error);
-    if (body.status >= 500 && body.code === 'internal') {
-      // The error's name and message only: handlers never put personal data into messages, and bodies stay out.
-      request.log.error({ error: (error as Error).name, message: (error as Error).message }, 'unhandled error');
-    }
+    logIfInternal(request.log, error, body);
     return sendProblem(reply, body);
   });
   // Node enforces the request timeout only until the headers are in: a body trickled in slowly is cut off here, from
