@@ -29,7 +29,7 @@ export const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as cons
 /**
  * Patch: an ended journey files its retention in the archive and delivers `journey.completed` with
  * `deliverJourneyEvent`, instead of starting the long-lived `afterJourney` child. Histories recorded before it
- * replay the old path.
+ * replay the old path; journeys of `LEAN_HISTORY_PATCH` take the new one without asking it.
  */
 export const RETENTION_RECORD_PATCH = 'retention-record-instead-of-after-journey';
 
@@ -56,7 +56,7 @@ export async function endJourney(
     ref ? [ref.key] : [],
   );
   const completedDetails = `completed: ${outcome} (${reasons.join(', ')})`;
-  if (patched(RETENTION_RECORD_PATCH)) {
+  if (run.leanHistory || patched(RETENTION_RECORD_PATCH)) {
     // Only a journey that fetched a result (media, claims, OCR) or was given images can have stored anything; the
     // activity checks the archive and files nothing when there is nothing to delete.
     const retention: RecordRetentionInput | undefined =

@@ -1,4 +1,4 @@
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import { resolvePolicy } from './decision';
 import { FLOW_PLANS, type FlowPlan } from './flow-plan';
 import { journeyDurations, type JourneyDurations } from './journey-durations';
@@ -7,6 +7,14 @@ import type { DecisionPolicy, JourneyEvent, JourneyInput } from './types';
 
 /** Renewals a client app may ask for when the journey input does not say. */
 const DEFAULT_MAX_RENEWALS = 3;
+
+/**
+ * Patch: journeys started since the history was trimmed. One marker stands for the three earlier patches (inline
+ * FaceID calls, retention records, the review queue), and stages that begin and end inside one workflow task stay out
+ * of search attributes (`JourneyState.publishStage`). Each marker costs a history event and a `TemporalChangeVersion`
+ * upsert, so a journey now writes one instead of two or three. Histories recorded before it replay the old checks.
+ */
+export const LEAN_HISTORY_PATCH = 'journey-lean-history';
 
 /**
  * One run of a journey: its input, what follows from it (FaceID actions, durations, policy), its state, and the
@@ -23,13 +31,15 @@ export class JourneyRun {
   readonly requestIds: string[] = [];
   /** Media claims written by result pulls and not yet consumed by an archive: discarded when the journey ends. */
   readonly openClaims = new Set<string>();
+  /** Whether this journey began on the code of `LEAN_HISTORY_PATCH`; asked first, so its marker is the first command. */
+  readonly leanHistory = patched(LEAN_HISTORY_PATCH);
 
   constructor(readonly input: JourneyInput) {
     this.plan = FLOW_PLANS[input.flow];
     this.durations = journeyDurations(input);
     this.policy = resolvePolicy(input.policy);
     this.maxRenewals = input.maxRenewals ?? DEFAULT_MAX_RENEWALS;
-    this.state = new JourneyState(input, this.maxRenewals);
+    this.state = new JourneyState(input, this.maxRenewals, this.leanHistory);
   }
 
   /** A journey event for the backend, as of now; its id makes redeliveries recognisable. */

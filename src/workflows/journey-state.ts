@@ -65,14 +65,21 @@ export class JourneyState {
   private stageEnteredAtMs = Date.now();
   /** What search attributes already say: those the starter set count as synced, saving an upsert event. */
   private synced: Record<string, string>;
+  /** A stage entered `when_waiting` that search attributes do not show yet. */
+  private stageUnpublished = false;
   /** The case view's: in workflow time, so replay rebuilds it exactly. */
   private readonly timeline: TimelineEntry[] = [];
   private timelineOmitted = 0;
   private evidence: CaseEvidence | undefined;
 
+  /**
+   * @param leanHistory the journey began on the code of `LEAN_HISTORY_PATCH`: stages entered `when_waiting` wait for
+   * `publishStage`; on older histories they are upserted at once, as they were recorded.
+   */
   constructor(
     private readonly input: JourneyInput,
     private readonly maxRenewals: number,
+    private readonly leanHistory: boolean,
   ) {
     this.synced = Object.fromEntries(
       workflowInfo()
@@ -257,8 +264,12 @@ export class JourneyState {
     this.syncSearchAttributes();
   }
 
-  /** Moves to a stage, shows `details` in the UI, and mirrors the stage into search attributes. */
-  enterStage(stage: Stage, details: string, options: { sync?: boolean } = {}): void {
+  /**
+   * Moves to a stage, shows `details` in the UI, and mirrors the stage into search attributes: at once (`sync`, the
+   * default), not at all (`false`: the stage spans no wait), or `when_waiting`: only once the journey is about to wait
+   * beyond this workflow task (`publishStage`), so a stage that begins and ends inside one task costs no upsert.
+   */
+  enterStage(stage: Stage, details: string, options: { sync?: boolean | 'when_waiting' } = {}): void {
     if (!isAllowedTransition(this.currentStage, stage)) {
       // A bug, not a business failure: failing the workflow task keeps the journey until a fixed worker replays it.
       throw new Error(`journey stage cannot move from ${this.currentStage} to ${stage}`);
@@ -269,7 +280,17 @@ export class JourneyState {
     }
     this.currentStage = stage;
     setCurrentDetails(details);
-    if (options.sync ?? true) this.syncSearchAttributes();
+    const sync = options.sync === 'when_waiting' && !this.leanHistory ? true : (options.sync ?? true);
+    if (sync === 'when_waiting') this.stageUnpublished = true;
+    else if (sync) this.syncSearchAttributes();
+  }
+
+  /**
+   * Shows a stage entered `when_waiting` in search attributes: called before a wait that may outlast the workflow task
+   * (a queued activity, a timer), so a journey held up in a stage can be found by it.
+   */
+  publishStage(): void {
+    if (this.stageUnpublished) this.syncSearchAttributes();
   }
 
   /** Sets the terminal outcome and moves to `notifying`; a second call is a bug: an outcome never regresses. */
@@ -297,6 +318,7 @@ export class JourneyState {
       ...(reason ? [{ key: ekycReasonKey, value: reason }] : []),
       ...this.reviewAttributes(),
     ];
+    this.stageUnpublished = false;
     const updates = wanted.filter((pair) => syncedForm(pair.value) !== this.synced[pair.key.name]);
     if (updates.length === 0) return;
     upsertSearchAttributes(updates);

@@ -22,14 +22,9 @@ export async function pullResult(run: JourneyRun, purpose: string): Promise<Veri
     // Inline first, in this workflow task; else on the action's queue for the whole rest of the result window, so an
     // outage is ridden out until FaceID would no longer answer anyway.
     const result =
-      (await inlineFirst(() =>
+      (await inlineFirst(run, () =>
         inlineFaceIdActivity('fetchResultInline', summary, durations.inlineResultMs)(request),
-      )) ??
-      (await faceIdActivity(plan.result, {
-        scheduleToCloseMs: remainingWindow,
-        startToCloseMs: durations.faceIdCallMs,
-        summary,
-      })(request));
+      )) ?? (await queuedPull(run, request, remainingWindow, summary));
     state.pullAnswered();
     run.requestIds.push(...result.requestIds);
     if (result.mediaClaim) run.openClaims.add(result.mediaClaim);
@@ -38,6 +33,21 @@ export async function pullResult(run: JourneyRun, purpose: string): Promise<Veri
     if (failureType(error) === 'FaceIdTokenExpired') return undefined;
     throw error;
   }
+}
+
+/** The pull on the action's queue, which may take the whole rest of the result window: the stage shows first. */
+async function queuedPull(
+  run: JourneyRun,
+  request: ResultFetchInput,
+  remainingWindowMs: number,
+  summary: string,
+): Promise<VerificationResult> {
+  run.state.publishStage();
+  return await faceIdActivity(run.plan.result, {
+    scheduleToCloseMs: remainingWindowMs,
+    startToCloseMs: run.durations.faceIdCallMs,
+    summary,
+  })(request);
 }
 
 /** Whether the flow's options ask FaceID to compare faces (so a missing compare result is a failure). */

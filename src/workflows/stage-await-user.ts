@@ -44,9 +44,11 @@ async function pullUntilFinished(run: JourneyRun): Promise<UserOutcome> {
   let waitMs = durations.pollInitialMs;
   for (;;) {
     if (state.cancelled) return 'cancelled';
+    // An inline pull begins and ends inside this workflow task: the stage shows only if the journey waits in it.
     state.enterStage(
       state.finishedHint ? 'fetching_result' : 'awaiting_user',
       state.finishedHint ? 'fetching the result' : 'start window closed without a signal; reconciling',
+      { sync: 'when_waiting' },
     );
     const result = await pullResult(run, state.finishedHint ? 'user finished' : 'reconcile');
     if (!result) return 'expired';
@@ -55,6 +57,7 @@ async function pullUntilFinished(run: JourneyRun): Promise<UserOutcome> {
     const remaining = state.tokenIssuedAtMs + durations.completionDeadlineMs - Date.now();
     if (remaining <= 0) return 'expired';
     setCurrentDetails(`result not finished yet; next pull in ${Math.round(Math.min(waitMs, remaining) / 1000)} s`);
+    state.publishStage();
     const hinted = state.finishedHint;
     const generation = state.tokenGeneration;
     await condition(

@@ -13,7 +13,9 @@ export async function issueToken(run: JourneyRun, purpose: string): Promise<Issu
   const request: TokenIssueInput = { journeyId: run.journeyId, region: input.region, ...tokenOptions(input) };
   const summary = `${plan.issue}: ${purpose}`;
   const grant =
-    (await inlineFirst(() => inlineFaceIdActivity('issueTokenInline', summary, durations.inlineCallMs)(request))) ??
+    (await inlineFirst(run, () =>
+      inlineFaceIdActivity('issueTokenInline', summary, durations.inlineCallMs)(request),
+    )) ??
     (await faceIdActivity(plan.issue, {
       scheduleToCloseMs: durations.faceIdRetryWindowMs,
       startToCloseMs: durations.faceIdCallMs,

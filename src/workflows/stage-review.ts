@@ -7,6 +7,7 @@ import type { JourneyResult } from './types';
 /**
  * Patch: a journey in review mirrors its deadline, claim and four-eyes step into search attributes (the review queue)
  * and wakes when a claim lapses. Histories recorded before it replay the old wait: one timer for the deadline.
+ * Journeys of `LEAN_HISTORY_PATCH` follow the queue without asking it.
  */
 export const REVIEW_QUEUE_PATCH = 'review-queue-attributes';
 
@@ -25,7 +26,8 @@ export async function awaitReview(
     ...pick(facts, 'liveness', 'compare', 'document', 'deviceRiskLevel'),
     media: facts.media ?? [],
   };
-  state.reviewRequired(policyReasons, evidence, patched(REVIEW_QUEUE_PATCH) ? deadlineAtMs : undefined);
+  const reviewQueue = run.leanHistory || patched(REVIEW_QUEUE_PATCH);
+  state.reviewRequired(policyReasons, evidence, reviewQueue ? deadlineAtMs : undefined);
   await startChild(deliverJourneyEvent, {
     ...DETACHED,
     workflowId: `${journeyId}:event:in_review`,

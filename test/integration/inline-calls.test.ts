@@ -1,5 +1,6 @@
 import type { temporal } from '@temporalio/proto';
 import type { PacerGrant } from '../../src/quota';
+import { firstScheduled, stagesShown } from '../support/history-scan';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { inputFor } from '../support/journeys';
 import { peakInOneSecond } from '../support/peak';
@@ -67,6 +68,8 @@ describe('at the default quota', () => {
     expect(all.filter((event) => event.activityTaskScheduledEventAttributes)).toEqual([]);
     expect(workflowTasks(all)).toBe(2);
     expect(localActivityMarkers(all)).toBe(3);
+    // Fetching the result and archiving the media began and ended inside the signal's task: no upsert shows them.
+    expect(stagesShown(all).map(({ stage }) => stage)).toEqual(['awaiting_user', 'completed']);
     await expectCompleteArchive(harness.archive, started.journeyId, result);
   });
 
@@ -74,7 +77,11 @@ describe('at the default quota', () => {
     await harness.sandbox.injectFault({ action: 'GetLivenessResult', fault: 'InternalError', count: 1 });
     const started = await startLiveness(harness, 'inline-result-fault');
     expect(await passAndFinish(harness, started)).toMatchObject({ outcome: 'approved' });
-    expect(queuedCalls(await historyOf(harness, started.journeyId), 'getLivenessResult')).toBe(1);
+    const events = await historyOf(harness, started.journeyId);
+    expect(queuedCalls(events, 'getLivenessResult')).toBe(1);
+    // The journey waits in `fetching_result` for the queued call: search attributes show it before the call is made.
+    const fetching = stagesShown(events).find(({ stage }) => stage === 'fetching_result');
+    expect(fetching?.eventIndex).toBeLessThan(firstScheduled(events, 'getLivenessResult'));
   });
 
   test('an inline attempt that fails in a way a retry may mend is asked of the queue, which gets the token', async () => {

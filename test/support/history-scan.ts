@@ -61,3 +61,20 @@ export function forbiddenInHistory(text: string): string[] {
   if (text.includes('ftypisom') || text.includes('ftypmp42')) problems.push('MP4 bytes');
   return problems;
 }
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** The stages a journey showed in search attributes (`EkycStage` upserts), in order, with the event that showed each. */
+export function stagesShown(events: HistoryEvent[]): { stage: string; eventIndex: number }[] {
+  return events.flatMap((event, eventIndex) => {
+    const data = bytesOf(
+      event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.EkycStage?.data,
+    );
+    return data ? [{ stage: JSON.parse(data.toString('utf8')) as string, eventIndex }] : [];
+  });
+}
+
+/** Where in the history an activity of this type was first scheduled on its queue (-1: never). */
+export function firstScheduled(events: HistoryEvent[], activityType: string): number {
+  return events.findIndex((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType);
+}

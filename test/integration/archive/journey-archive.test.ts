@@ -1,4 +1,5 @@
 import { FLOWS } from '../../../src/workflows/types';
+import { firstScheduled, stagesShown } from '../../support/history-scan';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { inputFor } from '../../support/journeys';
 import { expectCompleteArchive, passJourney } from './journey-checks';
@@ -42,6 +43,10 @@ describe('journeys archive their evidence in the filesystem store', () => {
     // downloaded the corrupt file again.
     const served = ((await harness.sandbox.stats()).media.served ?? 0) - servedBefore;
     expect(served).toBe(1 + 4);
+    // The journey waited in `archiving_media` for the archive task: search attributes showed it before the task.
+    const events = (await harness.client.workflow.getHandle(started.journeyId).fetchHistory()).events ?? [];
+    const archiving = stagesShown(events).find(({ stage }) => stage === 'archiving_media');
+    expect(archiving?.eventIndex).toBeLessThan(firstScheduled(events, 'archiveMedia'));
     // Nothing archived, and the claim with the result's URLs is gone with the journey's end, not left for retention.
     expect(await harness.archive.list(`journeys/${started.journeyId}/`)).toEqual([]);
   });
