@@ -28,12 +28,16 @@ export async function run(
   args: string[],
   options: SpawnOptions & { input?: string } = {},
 ): Promise<string> {
-  const child = spawn(command, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+  const stdin = options.input === undefined ? 'ignore' : 'pipe';
+  const child = spawn(command, args, { ...options, stdio: [stdin, 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin?.end(options.input ?? '');
+  // A command that exits before reading its input (psql refused by a server still starting) closes the pipe: its exit
+  // code reports that, and the write's EPIPE must not crash the caller.
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(options.input);
   const code = await new Promise<number | null>((done, fail) => {
     child.once('error', fail);
     child.once('exit', done);
