@@ -280,8 +280,9 @@ export class JourneyState {
     }
     this.currentStage = stage;
     setCurrentDetails(details);
-    const sync = options.sync === 'when_waiting' && !this.leanHistory ? true : (options.sync ?? true);
-    if (sync === 'when_waiting') this.stageUnpublished = true;
+    const sync = options.sync ?? true;
+    // Older histories recorded every stage's upsert at once: they replay that way.
+    if (sync === 'when_waiting' && this.leanHistory) this.stageUnpublished = true;
     else if (sync) this.syncSearchAttributes();
   }
 
