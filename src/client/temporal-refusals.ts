@@ -1,7 +1,14 @@
 import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 
-/** gRPC status codes Temporal refuses a workflow operation with. */
-export const GRPC_STATUS = { notFound: 5, failedPrecondition: 9 } as const;
+/** gRPC status codes Temporal answers a workflow operation with, when it does not carry it out. */
+export const GRPC_STATUS = {
+  deadlineExceeded: 4,
+  notFound: 5,
+  resourceExhausted: 8,
+  failedPrecondition: 9,
+  aborted: 10,
+  unavailable: 14,
+} as const;
 
 /**
  * The gRPC status code of a refusal from Temporal. An update-with-start rethrows its failed operation's own status as

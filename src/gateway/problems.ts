@@ -17,6 +17,7 @@ import {
   WebReturnMismatchError,
 } from '../client/ekyc-client';
 import { JourneyInputError, type FieldIssue } from '../client/journey-input';
+import { GRPC_STATUS } from '../client/temporal-refusals';
 import {
   ErasureRequestError,
   JourneyErasedError,
@@ -140,20 +141,32 @@ const FRAMEWORK_PROBLEMS: Record<string, ProblemCode> = {
   FST_ERR_BAD_URL: 'bad_request',
 };
 
+/**
+ * UNAVAILABLE and DEADLINE_EXCEEDED: the server could not be reached in time. RESOURCE_EXHAUSTED and ABORTED: it was
+ * busy (a rate limit, the workflow closing or moving to a new run). A retry succeeds.
+ */
+const RETRY_LATER_STATUSES: ReadonlySet<number> = new Set([
+  GRPC_STATUS.unavailable,
+  GRPC_STATUS.deadlineExceeded,
+  GRPC_STATUS.resourceExhausted,
+  GRPC_STATUS.aborted,
+]);
+
 function isTemporalUnavailable(error: unknown): boolean {
   if (error instanceof ServiceError || error instanceof NamespaceNotFoundError) return true;
   // The update call itself timed out or was cancelled (a deadline, the connection closing).
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   // Bare gRPC errors come from update-with-start, which rethrows its failed operation's own status.
   if (!isGrpcServiceError(error)) return false;
-  // UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server could not be reached in time. RESOURCE_EXHAUSTED (8) and
-  // ABORTED (10): it was busy (a rate limit, the workflow closing or moving to a new run); a retry succeeds.
-  if ([14, 4, 8, 10].includes(error.code)) return true;
+  if (RETRY_LATER_STATUSES.has(Number(error.code))) return true;
   // NOT_FOUND for the namespace itself: a frontend that has just started answers so until its namespace cache has
   // loaded (seen when the server restarts under load). A retry succeeds; a namespace that is really missing keeps
   // answering 503, and the health check says why.
   // (An update-with-start carries it as one operation's status: its text in the message, binary details.)
-  return Number(error.code) === 5 && /Namespace \S+ is not found/.test(`${error.message} ${error.details}`);
+  return (
+    Number(error.code) === GRPC_STATUS.notFound &&
+    /Namespace \S+ is not found/.test(`${error.message} ${error.details}`)
+  );
 }
 
 /**
