@@ -51,7 +51,7 @@ async function main(): Promise<number> {
       label: 'demo',
       gatewayUrl: gateway.publicUrl,
       apiKey: gateway.apiKeys[0] as string,
-      operatorKey: gateway.operatorKeys[0] as string,
+      operatorKey: gateway.operatorKeys[0]?.key as string,
       webFinalUrl: gateway.webFinalUrl ?? gateway.publicUrl,
       emulator: new SandboxClient(`http://127.0.0.1:${cfg.emulator.port}`, cfg.emulator.adminToken),
     };

@@ -109,7 +109,7 @@ runStack(async (supervisor) => {
       label: 'rehearsal',
       gatewayUrl: gateway.publicUrl,
       apiKey: gateway.apiKeys[0] as string,
-      operatorKey: gateway.operatorKeys[0] as string,
+      operatorKey: gateway.operatorKeys[0]?.key as string,
       webFinalUrl: gateway.webFinalUrl as string,
       emulator,
       dispatcher,

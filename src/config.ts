@@ -17,6 +17,7 @@ import {
   SANDBOX_OPERATOR_KEY,
   SANDBOX_WEBHOOK_SECRET,
 } from './gateway/sandbox-defaults';
+import { OperatorKeyError, parseOperatorKey, type OperatorKey } from './gateway/operator-identities';
 import {
   EVIDENCE_KEY_ID_PATTERN,
   EvidenceKeyError,
@@ -124,7 +125,8 @@ const envSchema = z.object({
   GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
   GATEWAY_PUBLIC_URL: optionalUrl,
   GATEWAY_API_KEYS: secretList(16),
-  GATEWAY_OPERATOR_KEYS: secretList(16),
+  // `id:key` pairs (or bare keys, under an identity derived from their hash); parsed by parseOperatorKeys.
+  GATEWAY_OPERATOR_KEYS: secretList(1),
   CLIENT_SECRET_KEY: optionalText.pipe(z.string().min(32, 'needs at least 32 characters').optional()),
   // `none` turns deliveries off, also in sandbox mode where a default receiver is configured.
   WEBHOOK_URL: optionalText.pipe(z.union([z.literal('none'), httpUrl]).optional()),
@@ -220,7 +222,8 @@ export interface AppConfig {
     publicUrl: string;
     /** Empty outside the sandbox until configured; {@link gatewaySettings} refuses to start without them. */
     apiKeys: string[];
-    operatorKeys: string[];
+    /** Each operator key with the identity it acts as (`GATEWAY_OPERATOR_KEYS`). */
+    operatorKeys: OperatorKey[];
     clientSecretKey: string | undefined;
     /** Where the browser lands after a web verification when the backend gave no `finalUrl`. */
     webFinalUrl: string | undefined;
@@ -351,7 +354,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       port: e.GATEWAY_PORT,
       publicUrl: gatewayPublicUrl,
       apiKeys: e.GATEWAY_API_KEYS ?? (sandbox ? [SANDBOX_API_KEY] : []),
-      operatorKeys: e.GATEWAY_OPERATOR_KEYS ?? (sandbox ? [SANDBOX_OPERATOR_KEY] : []),
+      operatorKeys: parseOperatorKeys(e.GATEWAY_OPERATOR_KEYS ?? (sandbox ? [SANDBOX_OPERATOR_KEY] : [])),
       clientSecretKey: e.CLIENT_SECRET_KEY ?? (sandbox ? SANDBOX_CLIENT_SECRET_KEY : undefined),
       publishedSecrets: sandbox
         ? (
@@ -372,6 +375,16 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     codec: parseCodec(e, sandbox),
     console: parseConsole(e, sandbox),
   };
+}
+
+/** The operator keys with their identities; a malformed entry stops start-up naming the variable, never the entry. */
+function parseOperatorKeys(entries: string[]): OperatorKey[] {
+  try {
+    return entries.map(parseOperatorKey);
+  } catch (error) {
+    if (!(error instanceof OperatorKeyError)) throw error;
+    throw new ConfigError(`Invalid configuration:\n  GATEWAY_OPERATOR_KEYS: ${error.message}`);
+  }
 }
 
 function parseConsole(e: z.infer<typeof envSchema>, sandbox: boolean): ConsoleSettings | undefined {

@@ -21,7 +21,7 @@ export function faceIdBannerLine(cfg: AppConfig): string {
 export function accessBannerLines(cfg: AppConfig, gateway: GatewaySettings): Array<string | undefined> {
   const published = (name: string) => cfg.gateway.publishedSecrets.includes(name);
   const apiKey = published('GATEWAY_API_KEYS') ? gateway.apiKeys[0] : undefined;
-  const operatorKey = published('GATEWAY_OPERATOR_KEYS') ? gateway.operatorKeys[0] : undefined;
+  const operatorKey = published('GATEWAY_OPERATOR_KEYS') ? gateway.operatorKeys[0]?.key : undefined;
   const operatorNote = operatorKey ? `  (operator key: ${operatorKey})` : '';
   return [
     apiKey || operatorKey ? `  Sandbox API key   ${apiKey ?? '(your own)'}${operatorNote}` : undefined,

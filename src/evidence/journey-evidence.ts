@@ -187,10 +187,10 @@ export class JourneyEvidence {
   }
 
   /** Records the export in the audit log; called before the first byte, so no bundle leaves unrecorded. */
-  async recordExport(journeyId: string): Promise<void> {
+  async recordExport(journeyId: string, actor: string): Promise<void> {
     await this.sources.audit.append({
       role: 'operator',
-      actor: 'operator-key',
+      actor,
       action: 'evidence_exported',
       journeyId,
       detail: { keyId: this.keyId },

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { clientSecretMatches } from '../client/client-secret';
+import { operatorOfKey, type OperatorKey } from './operator-identities';
 import { ProblemError } from './problems';
 
 /** The bearer credential of a request, or undefined when the header is missing or not a bearer token. */
@@ -34,16 +35,39 @@ export function requireApiKey(request: FastifyRequest, apiKeys: readonly string[
   }
 }
 
-/** Requires an operator key; a backend's API key is recognised and refused as not allowed to review. */
+/** The operator identity each authenticated request acts as, set by {@link requireOperatorKey}. */
+const operators = new WeakMap<FastifyRequest, string>();
+
+/**
+ * Requires an operator key and remembers the identity it belongs to for {@link operatorOf}; a backend's API key is
+ * recognised and refused as not allowed to review.
+ */
 export function requireOperatorKey(
   request: FastifyRequest,
-  operatorKeys: readonly string[],
+  operatorKeys: readonly OperatorKey[],
   apiKeys: readonly string[],
 ): void {
   const token = bearerToken(request);
-  if (token && keyMatches(operatorKeys, token)) return;
+  const operator = token === undefined ? undefined : operatorOfKey(operatorKeys, token);
+  if (operator !== undefined) {
+    operators.set(request, operator);
+    return;
+  }
   if (token && keyMatches(apiKeys, token)) throw new ProblemError('forbidden', 'reviews need an operator key');
   throw new ProblemError('unauthenticated', 'send Authorization: Bearer <operator key>');
+}
+
+/**
+ * The identity an operator request acts as: its key's. A body that names an actor (`reviewer`, `operator`,
+ * `requestedBy`) may only name that identity, so one key cannot act, or pass the four-eyes rule, as someone else.
+ */
+export function operatorOf(request: FastifyRequest, named?: string): string {
+  const operator = operators.get(request);
+  if (operator === undefined) throw new Error('operatorOf called on a route without requireOperatorKey');
+  if (named !== undefined && named !== operator) {
+    throw new ProblemError('actor_mismatch', `this operator key acts as ${operator}; leave the actor out or name it`);
+  }
+  return operator;
 }
 
 /**

@@ -4,11 +4,13 @@ import type { EvidenceSigningKey } from '../evidence/bundle-signing';
 import type { JourneyEvidence } from '../evidence/journey-evidence';
 import type { AuditLog } from '../review/audit-log';
 import type { IdempotencyCache } from './idempotency';
+import type { OperatorKey } from './operator-identities';
 
 /** Secrets and URLs the routes need. */
 export interface GatewayRouteSettings {
   apiKeys: readonly string[];
-  operatorKeys: readonly string[];
+  /** Operator keys with the identity each acts as. */
+  operatorKeys: readonly OperatorKey[];
   clientSecretKey: string;
   /** Where a web verification's browser goes when the backend named no `finalUrl`. */
   webFinalUrl?: string;

@@ -11,9 +11,11 @@ type AuditAction =
   | 'review_decided'
   | 'audit_exported'
   | 'evidence_exported'
-  | 'journey_erased';
+  | 'journey_erased'
+  | 'legal_hold_set'
+  | 'legal_hold_released';
 
-/** Who acted: reviewers decide, auditors only read, operators (an operator key) erase. */
+/** Who acted: reviewers decide, auditors only read, operators (an operator key) hold, erase and export evidence. */
 type ReviewRole = 'reviewer' | 'auditor' | 'operator';
 
 /**

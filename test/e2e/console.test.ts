@@ -17,6 +17,7 @@ import { FAST_TIMERS, inputFor } from '../support/journeys';
 import {
   API_KEY,
   CLIENT_SECRET_KEY,
+  OPERATOR_ID,
   OPERATOR_KEY,
   startGatewayFixture,
   waitForStage,
@@ -29,6 +30,8 @@ const SCREENSHOT = resolve(ROOT, 'test-results', 'console-queue.png');
 /** The case view as docs/console.md shows it. */
 const CASE_SCREENSHOT = resolve(ROOT, 'test-results', 'console-case.png');
 const WEBHOOK_SECRETS = ['console-test-webhook-secret-01'];
+/** An operator key acting as reviewer-1, for the JSON route's decision on a case reviewer-1 holds. */
+const REVIEWER_1_OPERATOR_KEY = 'console-test-reviewer-1-key-01';
 
 let gw: GatewayFixture;
 let provider: ChildProcess | undefined;
@@ -49,7 +52,12 @@ async function startConsole(port: number, maxSeconds: number): Promise<string> {
     client,
     ekyc,
     archive,
-    settings: { apiKeys: [API_KEY], operatorKeys: [OPERATOR_KEY], clientSecretKey: CLIENT_SECRET_KEY, sandbox: true },
+    settings: {
+      apiKeys: [API_KEY],
+      operatorKeys: [{ id: OPERATOR_ID, key: OPERATOR_KEY }],
+      clientSecretKey: CLIENT_SECRET_KEY,
+      sandbox: true,
+    },
     plugins: [
       consoleRoutes({
         ekyc,
@@ -82,7 +90,10 @@ beforeAll(async () => {
     );
   }
   receiver = await startWebhookReceiver({ host: '127.0.0.1', port: 0, path: '/hooks', secrets: WEBHOOK_SECRETS });
-  gw = await startGatewayFixture({ webhook: { url: receiver.url, secrets: WEBHOOK_SECRETS } });
+  gw = await startGatewayFixture({
+    webhook: { url: receiver.url, secrets: WEBHOOK_SECRETS },
+    operatorKeys: [{ id: 'reviewer-1', key: REVIEWER_1_OPERATOR_KEY }],
+  });
   const [providerPort, consolePort, shortPort] = (await freePorts(3)) as [number, number, number];
   issuerUrl = `http://127.0.0.1:${providerPort}`;
   // The real provider as its own process: oidc-provider is ESM-only and stays out of jest's module system.
@@ -261,8 +272,8 @@ it('reviewers sign in with OIDC and claim from the queue; a second reviewer is r
 
   // The case leaves the shared queue: reviewer-1 decides it through the JSON route.
   const decided = await gw.call('POST', gw.path(journeyId, '/review'), {
-    bearer: OPERATOR_KEY,
-    json: { decision: 'approved', reviewer: 'reviewer-1', reason: 'console test done' },
+    bearer: REVIEWER_1_OPERATOR_KEY,
+    json: { decision: 'approved', reason: 'console test done' },
   });
   expect(decided.status).toBe(200);
 

@@ -237,7 +237,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       dataDir,
       gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
       apiKey: gateway.apiKeys[0] as string,
-      operatorKey: gateway.operatorKeys[0] as string,
+      operatorKey: gateway.operatorKeys[0]?.key as string,
       taskQueue: cfg.temporal.taskQueue,
       sandbox: new SandboxClient(`http://127.0.0.1:${emulatorPort}`, cfg.emulator.adminToken),
       http,

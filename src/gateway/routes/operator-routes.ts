@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authHook, requireOperatorKey } from '../auth';
+import { erasureActorBodySchema, legalHoldActorBodySchema } from '../actor-bodies';
+import { authHook, operatorOf, requireOperatorKey } from '../auth';
 import type { GatewayContext } from '../context';
 import { SECURITY } from '../openapi';
 import { ProblemError } from '../problems';
@@ -12,12 +13,12 @@ import {
   retentionStatusSchema,
   UNAVAILABLE,
 } from '../response-schemas';
-import { erasureBodySchema, journeyParamsSchema, legalHoldBodySchema } from '../schemas';
+import { journeyParamsSchema } from '../schemas';
 import { auditFailed } from './review-routes';
 
 /**
  * Routes for operators, authenticated with an operator key: the legal hold on media, erasure and signed evidence
- * bundles (reviews: `review-routes.ts`).
+ * bundles (reviews: `review-routes.ts`). Each acts as the key's identity and is recorded in the audit log.
  */
 export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -27,6 +28,7 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
     'validation_failed',
     'unauthenticated',
     'forbidden',
+    'actor_mismatch',
     'journey_not_found',
     'journey_closed',
   ] as const;
@@ -39,14 +41,28 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
         operationId: 'setLegalHold',
         summary: "Set or release the legal hold on an ended journey's media (kept past the retention period)",
         ...common,
-        body: legalHoldBodySchema,
+        body: legalHoldActorBodySchema,
         response: {
           200: jsonResponse('the hold was set or released', retentionStatusSchema),
           ...problemResponses(...refusals, 'journey_running', 'media_deleted', 'invalid_legal_hold', ...UNAVAILABLE),
         },
       },
     },
-    async (request) => ctx.ekyc.setLegalHold(request.params.id, request.body),
+    async (request) => {
+      const journeyId = request.params.id;
+      const operator = operatorOf(request, request.body.operator);
+      const status = await ctx.ekyc.setLegalHold(journeyId, { ...request.body, operator });
+      await ctx.audit?.appendOrReport(
+        {
+          role: 'operator',
+          actor: operator,
+          action: request.body.hold ? 'legal_hold_set' : 'legal_hold_released',
+          journeyId,
+        },
+        auditFailed(request.log),
+      );
+      return status;
+    },
   );
 
   app.post(
@@ -58,13 +74,14 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
         summary:
           'Erase a journey: stop it if it runs, delete its media and inputs, destroy its data key (its history can no longer be decrypted); outcome and reason codes are kept',
         ...common,
-        body: erasureBodySchema,
+        body: erasureActorBodySchema,
         response: {
           200: jsonResponse('the journey is erased (again: the same record, nothing changes)', erasureRecordSchema),
           ...problemResponses(
             'validation_failed',
             'unauthenticated',
             'forbidden',
+            'actor_mismatch',
             'journey_not_found',
             'journey_held',
             ...UNAVAILABLE,
@@ -74,11 +91,12 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
     },
     async (request) => {
       const journeyId = request.params.id;
-      const record = await ctx.ekyc.erase(journeyId, request.body);
+      const requestedBy = operatorOf(request, request.body.requestedBy);
+      const record = await ctx.ekyc.erase(journeyId, { ...request.body, requestedBy });
       await ctx.audit?.appendOrReport(
         {
           role: 'operator',
-          actor: record.requestedBy,
+          actor: requestedBy,
           action: 'journey_erased',
           journeyId,
           detail: { reason: record.reason, deleted: String(record.deleted?.count ?? 0) },
@@ -125,7 +143,7 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
       if (!evidence) throw new ProblemError('evidence_not_configured');
       const journeyId = request.params.id;
       const prepared = await evidence.prepare(journeyId);
-      await evidence.recordExport(journeyId);
+      await evidence.recordExport(journeyId, operatorOf(request));
       const bundle = evidence.stream(prepared, {
         // A reader that went away ends it too: a warning, not a failure of the gateway.
         onError: (error) =>

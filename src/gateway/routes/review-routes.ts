@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { authHook, requireOperatorKey } from '../auth';
+import { reviewClaimActorBodySchema, reviewDecisionBodySchema } from '../actor-bodies';
+import { authHook, operatorOf, requireOperatorKey } from '../auth';
 import type { GatewayContext } from '../context';
 import { SECURITY } from '../openapi';
 import {
@@ -11,18 +12,13 @@ import {
   reviewQueueSchema,
   UNAVAILABLE,
 } from '../response-schemas';
-import {
-  auditQuerySchema,
-  journeyParamsSchema,
-  reviewBodySchema,
-  reviewClaimBodySchema,
-  reviewQueueQuerySchema,
-} from '../schemas';
+import { auditQuerySchema, journeyParamsSchema, reviewQueueQuerySchema } from '../schemas';
 
 /**
  * Review routes for operators (operator key): the queue, claims and decisions, which go through the journey itself so
- * they hold across gateways, and the audit log's export. Every claim, release and decision is recorded in the audit
- * log when the gateway has a shared store.
+ * they hold across gateways, and the audit log's export. The reviewer is always the key's identity, so the four-eyes
+ * rule compares people, not what a body says. Every claim, release and decision is recorded in the audit log when the
+ * gateway has a shared store.
  */
 export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -33,6 +29,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
     'validation_failed',
     'unauthenticated',
     'forbidden',
+    'actor_mismatch',
     'journey_not_found',
     'journey_closed',
     'journey_not_in_review',
@@ -68,7 +65,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
         operationId: 'claimReview',
         summary: 'Take a case in review (or renew the claim): others cannot claim or decide it until it lapses',
         ...common,
-        body: reviewClaimBodySchema,
+        body: reviewClaimActorBodySchema,
         response: {
           200: jsonResponse('the case is held by this reviewer', journeyStatusSchema),
           ...problemResponses(...refusals, ...UNAVAILABLE),
@@ -77,9 +74,10 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
     },
     async (request) => {
       const journeyId = request.params.id;
-      const status = await ctx.ekyc.claimReview(journeyId, request.body);
+      const reviewer = operatorOf(request, request.body?.reviewer);
+      const status = await ctx.ekyc.claimReview(journeyId, { reviewer });
       await ctx.audit?.appendOrReport(
-        { role: 'reviewer', actor: request.body.reviewer, action: 'review_claimed', journeyId },
+        { role: 'reviewer', actor: reviewer, action: 'review_claimed', journeyId },
         auditFailed(request.log),
       );
       return { journeyId, ...status };
@@ -94,7 +92,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
         operationId: 'releaseReview',
         summary: 'Give a claimed case back to the queue',
         ...common,
-        body: reviewClaimBodySchema,
+        body: reviewClaimActorBodySchema,
         response: {
           200: jsonResponse('the case is back in the queue', journeyStatusSchema),
           ...problemResponses(...refusals, ...UNAVAILABLE),
@@ -103,9 +101,10 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
     },
     async (request) => {
       const journeyId = request.params.id;
-      const status = await ctx.ekyc.releaseReview(journeyId, request.body);
+      const reviewer = operatorOf(request, request.body?.reviewer);
+      const status = await ctx.ekyc.releaseReview(journeyId, { reviewer });
       await ctx.audit?.appendOrReport(
-        { role: 'reviewer', actor: request.body.reviewer, action: 'review_released', journeyId },
+        { role: 'reviewer', actor: reviewer, action: 'review_released', journeyId },
         auditFailed(request.log),
       );
       return { journeyId, ...status };
@@ -120,7 +119,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
         operationId: 'reviewJourney',
         summary: 'Decide a journey in review (refused while another reviewer holds it)',
         ...common,
-        body: reviewBodySchema,
+        body: reviewDecisionBodySchema,
         response: {
           200: jsonResponse('the decision was taken', journeyStatusSchema),
           ...problemResponses(...refusals, ...UNAVAILABLE),
@@ -129,8 +128,9 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
     },
     async (request) => {
       const journeyId = request.params.id;
-      const { reviewer, decision, reasonCode } = request.body;
-      const status = await ctx.ekyc.review(journeyId, request.body);
+      const { decision, reasonCode } = request.body;
+      const reviewer = operatorOf(request, request.body.reviewer);
+      const status = await ctx.ekyc.review(journeyId, { ...request.body, reviewer });
       // Under the four-eyes rule a first rejection is not the decision yet: the log says so.
       const pending = status.review?.decision === undefined;
       const detail = { decision, ...(reasonCode ? { reasonCode } : {}), ...(pending ? { step: 'first_of_two' } : {}) };
@@ -167,7 +167,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
         lines.push(line);
       }
       await ctx.audit?.appendOrReport(
-        { role: 'reviewer', actor: 'operator-key', action: 'audit_exported' },
+        { role: 'reviewer', actor: operatorOf(request), action: 'audit_exported' },
         auditFailed(request.log),
       );
       return reply.type('application/x-ndjson').header('cache-control', 'no-store').send(lines.join(''));

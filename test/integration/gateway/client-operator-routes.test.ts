@@ -9,6 +9,7 @@ import {
   API_KEY,
   CLIENT_SECRET_KEY,
   livenessBody,
+  OPERATOR_ID,
   OPERATOR_KEY,
   expectProblem,
   resultOf,
@@ -116,7 +117,7 @@ describe('client app routes', () => {
 });
 
 describe('operator review', () => {
-  const decision = { decision: 'approved', reviewer: 'op-7', reason: 'document checked by hand' };
+  const decision = { decision: 'approved', reviewer: 'op-a', reason: 'document checked by hand' };
 
   it('401 without or with a wrong key, 403 with a backend API key', async () => {
     const path = gw.path('ekyc:any', '/review');
@@ -160,7 +161,7 @@ describe('operator review', () => {
     await waitForStage(gw, journeyId, 'in_review');
     const reviewed = await gw.call('POST', path, { bearer: OPERATOR_KEY, json: decision });
     expect(reviewed.status).toBe(200);
-    expect(reviewed.body).toMatchObject({ journeyId, review: { reviewer: 'op-7', decision: 'approved' } });
+    expect(reviewed.body).toMatchObject({ journeyId, review: { reviewer: 'op-a', decision: 'approved' } });
     expect((await resultOf(gw, journeyId)).body).toMatchObject({
       outcome: 'approved',
       reasons: ['document_warning', 'review_approved'],
@@ -170,7 +171,7 @@ describe('operator review', () => {
 });
 
 describe('legal hold', () => {
-  const hold = { hold: true, operator: 'op-5', reason: 'dispute' };
+  const hold = { hold: true, operator: 'op-a', reason: 'dispute' };
 
   it('needs an operator key, validates the body, and is 409 while the journey runs', async () => {
     const path = gw.path('ekyc:any', '/legal-hold');
@@ -201,7 +202,7 @@ describe('legal hold', () => {
     const held = await gw.call('POST', holdPath, { bearer: OPERATOR_KEY, json: hold });
     expect(held.status).toBe(200);
     // The hold lives in the archive; the answer is the retention status read back from there.
-    expect(held.body).toMatchObject({ journeyId, legalHold: true, hold: { operator: 'op-5', reason: 'dispute' } });
+    expect(held.body).toMatchObject({ journeyId, legalHold: true, hold: { operator: 'op-a', reason: 'dispute' } });
     expect(Date.parse(held.body.deleteAfter as string)).toBeGreaterThan(Date.now());
     expect(await gw.harness.archive.head(`retention/holds/${journeyId}.json`)).toBeDefined();
     const released = await gw.call('POST', holdPath, { bearer: OPERATOR_KEY, json: { ...hold, hold: false } });
@@ -220,7 +221,7 @@ describe('legal hold', () => {
 });
 
 describe('POST /v1/journeys/{id}/erase', () => {
-  const erasure = { requestedBy: 'op-dpo', reason: 'data_subject_request' };
+  const erasure = { requestedBy: 'op-a', reason: 'data_subject_request' };
 
   /** A liveness journey through the gateway, passed and ended; answers its id. */
   async function approvedJourney(prefix: string): Promise<string> {
@@ -247,7 +248,7 @@ describe('POST /v1/journeys/{id}/erase', () => {
     );
     const erased = await gw.call('POST', path, { bearer: OPERATOR_KEY, json: erasure });
     expect(erased.status).toBe(200);
-    expect(erased.body).toMatchObject({ journeyId, state: 'erased', outcome: 'approved', requestedBy: 'op-dpo' });
+    expect(erased.body).toMatchObject({ journeyId, state: 'erased', outcome: 'approved', requestedBy: 'op-a' });
     for (const suffix of ['', '/result']) {
       const answer = await gw.call('GET', gw.path(journeyId, suffix), { bearer: API_KEY });
       expectProblem(answer, 410, 'journey_erased');
@@ -261,7 +262,7 @@ describe('POST /v1/journeys/{id}/erase', () => {
     const journeyId = await approvedJourney('gw-erase-held');
     await gw.call('POST', gw.path(journeyId, '/legal-hold'), {
       bearer: OPERATOR_KEY,
-      json: { hold: true, operator: 'op-legal', reason: 'court order 7' },
+      json: { hold: true, operator: 'op-a', reason: 'court order 7' },
     });
     const refused = await gw.call('POST', gw.path(journeyId, '/erase'), { bearer: OPERATOR_KEY, json: erasure });
     expectProblem(refused, 409, 'journey_held');
@@ -285,7 +286,12 @@ describe('system routes', () => {
     const app = createGateway({
       client,
       ekyc: new EkycClient(client, 'unused'),
-      settings: { apiKeys: [API_KEY], operatorKeys: [OPERATOR_KEY], clientSecretKey: CLIENT_SECRET_KEY, sandbox: true },
+      settings: {
+        apiKeys: [API_KEY],
+        operatorKeys: [{ id: OPERATOR_ID, key: OPERATOR_KEY }],
+        clientSecretKey: CLIENT_SECRET_KEY,
+        sandbox: true,
+      },
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     try {

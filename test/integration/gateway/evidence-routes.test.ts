@@ -23,6 +23,7 @@ import {
   expectProblem,
   jpegBase64,
   livenessBody,
+  OPERATOR_ID,
   OPERATOR_KEY,
   resultOf,
   startGatewayFixture,
@@ -55,7 +56,7 @@ async function download(journeyId: string): Promise<{ status: number; headers: H
 const json = (files: TarFile[], name: string): Record<string, unknown> =>
   JSON.parse((files.find((file) => file.name === name)?.data as Buffer).toString('utf8')) as Record<string, unknown>;
 
-/** An eKYC journey through the gateway: a document warning sends it to review, where op-9 claims and approves it. */
+/** An eKYC journey through the gateway: a document warning sends it to review, where op-a claims and approves it. */
 async function reviewedJourney(): Promise<{ journeyId: string; token: string; clientSecret: string }> {
   const reference = gw.harness.reference('gw-evidence');
   const input = await inputFor(gw.harness, 'ekyc', reference);
@@ -72,10 +73,10 @@ async function reviewedJourney(): Promise<{ journeyId: string; token: string; cl
   await gw.harness.sandbox.complete(token, 'document_warning');
   await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
   await waitForStage(gw, journeyId, 'in_review');
-  expect((await gw.call('POST', gw.path(journeyId, '/review/claim'), asOperator({ reviewer: 'op-9' }))).status).toBe(
+  expect((await gw.call('POST', gw.path(journeyId, '/review/claim'), asOperator({ reviewer: 'op-a' }))).status).toBe(
     200,
   );
-  const decision = { decision: 'approved', reviewer: 'op-9', reason: 'hologram visible', reasonCode: 'glare_only' };
+  const decision = { decision: 'approved', reviewer: 'op-a', reason: 'hologram visible', reasonCode: 'glare_only' };
   expect((await gw.call('POST', gw.path(journeyId, '/review'), asOperator(decision))).status).toBe(200);
   return { journeyId, token, clientSecret };
 }
@@ -164,7 +165,7 @@ describe('GET /v1/journeys/{id}/evidence', () => {
     expect(timeline).toContainEqual(
       expect.objectContaining({
         update: 'review',
-        review: { reviewer: 'op-9', decision: 'approved', reasonCode: 'glare_only' },
+        review: { reviewer: 'op-a', decision: 'approved', reasonCode: 'glare_only' },
       }),
     );
     expect(timeline).toContainEqual(expect.objectContaining({ signal: 'userFinished' }));
@@ -173,8 +174,8 @@ describe('GET /v1/journeys/{id}/evidence', () => {
 
     const audit = (json(files, 'audit.json') as { entries: AuditRecord[] }).entries;
     expect(audit.map((entry) => `${entry.actor} ${entry.action}`)).toEqual([
-      'op-9 review_claimed',
-      'op-9 review_decided',
+      'op-a review_claimed',
+      'op-a review_decided',
     ]);
     expect(audit.every((entry) => entry.journeyId === journey.journeyId)).toBe(true);
   });
@@ -324,7 +325,7 @@ describe('GET /v1/journeys/{id}/evidence: refusals and journeys without media', 
     await gw.harness.sandbox.complete(token, 'pass');
     await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: clientSecret });
     await resultOf(gw, journeyId);
-    const erasure = { requestedBy: 'op-dpo', reason: 'data_subject_request' };
+    const erasure = { requestedBy: 'op-a', reason: 'data_subject_request' };
     expect((await gw.call('POST', gw.path(journeyId, '/erase'), asOperator(erasure))).status).toBe(200);
 
     const answer = await download(journeyId);
@@ -343,7 +344,12 @@ describe('GET /v1/journeys/{id}/evidence: refusals and journeys without media', 
       client: gw.harness.client,
       ekyc,
       archive: gw.harness.archive,
-      settings: { apiKeys: [API_KEY], operatorKeys: [OPERATOR_KEY], clientSecretKey: CLIENT_SECRET_KEY, sandbox: true },
+      settings: {
+        apiKeys: [API_KEY],
+        operatorKeys: [{ id: OPERATOR_ID, key: OPERATOR_KEY }],
+        clientSecretKey: CLIENT_SECRET_KEY,
+        sandbox: true,
+      },
     });
     try {
       const answer = await unsigned.inject({

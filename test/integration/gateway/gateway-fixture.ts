@@ -6,6 +6,7 @@ import { clientSecretFor } from '../../../src/client/client-secret';
 import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import type { WebhookSettings } from '../../../src/activities/webhook-activities';
 import { signingKeyFromSeed } from '../../../src/evidence/bundle-signing';
+import type { OperatorKey } from '../../../src/gateway/operator-identities';
 import { createGateway } from '../../../src/gateway/server';
 import { eventually } from '../../support/eventually';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
@@ -13,7 +14,11 @@ import { FAST_TIMERS } from '../../support/journeys';
 
 export const API_KEY = 'test-backend-api-key-000001';
 const OTHER_API_KEY = 'test-backend-api-key-000002';
+/** The fixture's operator keys, each with the identity it acts as (`GATEWAY_OPERATOR_KEYS`' `id:key`). */
+export const OPERATOR_ID = 'op-a';
 export const OPERATOR_KEY = 'test-operator-key-00000001';
+export const SECOND_OPERATOR_ID = 'op-b';
+export const SECOND_OPERATOR_KEY = 'test-operator-key-00000002';
 export const CLIENT_SECRET_KEY = 'test-client-secret-key-0000000000001';
 /** Signs the fixture's evidence bundles (a fresh key per test file). */
 export const EVIDENCE_KEY = signingKeyFromSeed('test-evidence-1', randomBytes(32).toString('base64'));
@@ -75,10 +80,16 @@ export interface GatewayFixture {
 
 /**
  * Starts the harness and a gateway with test keys; `webFinalUrl` is the default final page of web journeys, `webhook`
- * where the worker delivers journey events, `workflowsPath` other workflow code for the workers.
+ * where the worker delivers journey events, `workflowsPath` other workflow code for the workers, `operatorKeys` more
+ * operator identities beside `op-a` and `op-b`.
  */
 export async function startGatewayFixture(
-  options: { webFinalUrl?: string; webhook?: WebhookSettings; workflowsPath?: string } = {},
+  options: {
+    webFinalUrl?: string;
+    webhook?: WebhookSettings;
+    workflowsPath?: string;
+    operatorKeys?: OperatorKey[];
+  } = {},
 ): Promise<GatewayFixture> {
   const harness = await startJourneyHarness({
     ...(options.webhook ? { webhook: options.webhook } : {}),
@@ -96,7 +107,11 @@ export async function startGatewayFixture(
       archive: harness.archive,
       settings: {
         apiKeys: [API_KEY, OTHER_API_KEY],
-        operatorKeys: [OPERATOR_KEY],
+        operatorKeys: [
+          { id: OPERATOR_ID, key: OPERATOR_KEY },
+          { id: SECOND_OPERATOR_ID, key: SECOND_OPERATOR_KEY },
+          ...(options.operatorKeys ?? []),
+        ],
         clientSecretKey: CLIENT_SECRET_KEY,
         evidenceSigningKey: EVIDENCE_KEY,
         sandbox: true,

@@ -39,7 +39,7 @@ it('requests to a journey whose workflow task keeps failing answer 503 journey_n
     expectProblem(
       await gw.call('POST', gw.path(journeyId, '/review/claim'), {
         bearer: OPERATOR_KEY,
-        json: { reviewer: 'reviewer-1' },
+        json: { reviewer: 'op-a' },
       }),
       503,
       'journey_not_ready',

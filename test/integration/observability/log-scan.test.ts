@@ -18,6 +18,7 @@ import { FAST_TIMERS } from '../../support/journeys';
 
 const API_KEY = 'logscan-backend-api-key-000001';
 const OPERATOR_KEY = 'logscan-operator-key-0000001';
+const OPERATOR_ID = 'op-scan';
 const CLIENT_SECRET_KEY = 'logscan-client-secret-key-00000000001';
 const WRONG_KEY = 'logscan-not-a-key-of-this-gateway';
 const FINAL_URL = 'https://backend.example/ekyc/done';
@@ -203,7 +204,12 @@ beforeAll(async () => {
   app = createGateway({
     client: harness.client,
     ekyc,
-    settings: { apiKeys: [API_KEY], operatorKeys: [OPERATOR_KEY], clientSecretKey: CLIENT_SECRET_KEY, sandbox: true },
+    settings: {
+      apiKeys: [API_KEY],
+      operatorKeys: [{ id: OPERATOR_ID, key: OPERATOR_KEY }],
+      clientSecretKey: CLIENT_SECRET_KEY,
+      sandbox: true,
+    },
     logger: createLogger({ component: 'gateway', level: 'debug', destination: sinks.gateway.stream }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

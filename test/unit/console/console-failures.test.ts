@@ -14,7 +14,7 @@ import { AuditLog } from '../../../src/review/audit-log';
 const LIFETIMES = { idleSeconds: 600, maxSeconds: 3600 };
 const KEYS = {
   apiKeys: ['test-backend-api-key-000001'],
-  operatorKeys: ['test-operator-key-00000001'],
+  operatorKeys: [{ id: 'op-a', key: 'test-operator-key-00000001' }],
   clientSecretKey: 'test-client-secret-key-0000000000001',
 };
 

@@ -31,7 +31,7 @@ beforeAll(async () => {
     ekyc: new EkycClient(client, 'unused'),
     settings: {
       apiKeys: ['api-key-0000000000000001'],
-      operatorKeys: ['operator-key-00000000001'],
+      operatorKeys: [{ id: 'op-a', key: 'operator-key-00000000001' }],
       clientSecretKey: 'x'.repeat(32),
       sandbox: true,
       publicUrl: 'https://gateway.ekyc.test',
