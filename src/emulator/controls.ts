@@ -4,7 +4,8 @@ import { ACTIONS } from './actions';
 import { CARD_SCENARIOS, type CardScenario } from './cards';
 import { sendJson } from './envelope';
 import { FAULT_KINDS, INJECTABLE_ERROR_CODES, type FaultKind } from './faults';
-import { SCENARIOS, applicableScenarios, isScenario } from './scenarios';
+import { applicableDetailCodes, applicableResultCodes, completeSession } from './completion';
+import { applicableScenarios } from './scenarios';
 import type { Session } from './sessions';
 import type { EmulatorState } from './state';
 
@@ -76,11 +77,14 @@ function sessionView(state: EmulatorState, session: Session): Record<string, unk
     resultUntil: iso(resultUntilMs),
     startedAt: iso(session.startedAtMs),
     finishedAt: iso(session.finishedAtMs),
-    scenario: session.outcome?.scenario ?? (session.startedAtMs !== undefined ? 'abandon' : null),
+    scenario: session.outcome ? session.outcome.scenario : session.startedAtMs !== undefined ? 'abandon' : null,
+    resultCode: session.outcome?.resultCode ?? null,
     similarity: session.outcome?.similarity ?? null,
     deviceRiskLevel: session.outcome?.deviceRiskLevel ?? null,
     attempts: session.outcome?.attempts ?? null,
     applicableScenarios: applicableScenarios(session.caps),
+    applicableResultCodes: applicableResultCodes(session),
+    applicableDetailCodes: applicableDetailCodes(session),
     verificationUrl: session.redirectUrl
       ? `${state.publicBaseUrl()}/web/verify?token=${encodeURIComponent(session.token)}`
       : null,
@@ -88,21 +92,7 @@ function sessionView(state: EmulatorState, session: Session): Record<string, unk
 }
 
 function complete(state: EmulatorState, token: string, body: Record<string, unknown>): Record<string, unknown> {
-  if (!isScenario(body.scenario)) throw new ControlError(400, `scenario must be one of ${SCENARIOS.join(', ')}`);
-  const deviceRiskLevel = body.deviceRiskLevel;
-  if (deviceRiskLevel !== undefined && !['1', '2', '3', '4'].includes(deviceRiskLevel as string)) {
-    throw new ControlError(400, 'deviceRiskLevel must be "1", "2", "3" or "4"');
-  }
-  const result = state.sessions.complete(
-    token,
-    {
-      scenario: body.scenario,
-      similarity: optionalNumber(body, 'similarity', 0, 100),
-      deviceRiskLevel: deviceRiskLevel as string | undefined,
-      attempts: optionalNumber(body, 'attempts', 0, 10, true) ?? 0,
-    },
-    state.clock.nowMs(),
-  );
+  const result = completeSession(state, token, body);
   if ('error' in result) throw new ControlError(result.status, result.error);
   return sessionView(state, result);
 }

@@ -1,4 +1,5 @@
 import type { CardScenario } from './cards';
+import type { CompletionBody } from './completion';
 import type { FaultKind } from './faults';
 import type { Scenario } from './scenarios';
 
@@ -74,6 +75,11 @@ export class SandboxClient {
   /** Plays the end user of a token with a scenario (`abandon` starts without finishing). */
   complete(token: string, scenario: Scenario, options: CompleteOptions = {}): Promise<Record<string, unknown>> {
     return this.call('POST', `/sandbox/sessions/${encodeURIComponent(token)}/complete`, { scenario, ...options });
+  }
+
+  /** Plays the end user with a full completion body: a scenario or a result code, detail codes, OCR, `Extra`. */
+  completeWith(token: string, body: CompletionBody): Promise<Record<string, unknown>> {
+    return this.call('POST', `/sandbox/sessions/${encodeURIComponent(token)}/complete`, body);
   }
 
   /** The lifecycle state of a token (session or card verification). */

@@ -27,17 +27,6 @@ export interface Capabilities {
   document: boolean;
 }
 
-/** How a completed session ended. */
-export interface Outcome {
-  scenario: Scenario;
-  /** Similarity of the final attempt, 0-100; defaults per scenario (92.5 pass, 55 low_similarity, 12 compare_fail). */
-  similarity?: number;
-  /** Device risk level `"1"`..`"4"` for the ENHANCE/PLUS SDK versions. */
-  deviceRiskLevel?: string;
-  /** Failed attempts before the final one. */
-  attempts: number;
-}
-
 /** True when `value` names a scenario. */
 export function isScenario(value: unknown): value is Scenario {
   return typeof value === 'string' && (SCENARIOS as readonly string[]).includes(value);
@@ -87,16 +76,12 @@ export const RESULT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '-999': 'The verification process is not finished',
 };
 
-/** Liveness codes of the scenarios whose liveness step fails (reference §5.1). */
-const LIVENESS_CODES: Partial<Record<Scenario, string>> = {
+/** The overall code of the scenarios that fail a check (reference §5.1; the web flows' §5.2 uses the same numbers). */
+const SCENARIO_CODES: Partial<Record<Scenario, string>> = {
   spoof: '1002',
   liveness_fail: '1005',
   liveness_engine_error: '1001',
   no_face: '1004',
-};
-
-/** Compare codes of the scenarios whose comparison fails (reference §5.1). */
-const COMPARE_CODES: Partial<Record<Scenario, string>> = {
   compare_fail: '2015',
   low_similarity: '2016',
   image_size: '2004',
@@ -106,34 +91,9 @@ const COMPARE_CODES: Partial<Record<Scenario, string>> = {
   face_occluded: '2017',
 };
 
-/** The liveness code of the final attempt. */
-export function livenessCode(scenario: Scenario): string {
-  return LIVENESS_CODES[scenario] ?? '0';
-}
-
-/** The compare code of the final attempt, or `''` when comparison did not run (liveness failed first). */
-export function compareCode(scenario: Scenario): string {
-  if (livenessCode(scenario) !== '0') return '';
-  return COMPARE_CODES[scenario] ?? '0';
-}
-
-/** The overall result code: the failing step's code, `"0"` when liveness and compare passed (documents aside). */
-export function resultCode(scenario: Scenario, caps: Capabilities): string {
-  const live = livenessCode(scenario);
-  if (live !== '0') return live;
-  const compare = caps.compare ? compareCode(scenario) : '0';
-  return compare === '' ? '0' : compare;
-}
-
-/** Similarity of the final attempt when comparison ran; 0 otherwise. */
-export function similarityFor(outcome: Outcome, caps: Capabilities): number {
-  if (!caps.compare || compareCode(outcome.scenario) === '') return 0;
-  if (outcome.similarity !== undefined) return outcome.similarity;
-  if (outcome.scenario === 'low_similarity') return 55;
-  if (outcome.scenario === 'compare_fail') return 12;
-  // The faces could not be compared at all (size, several or no faces, quality, occlusion).
-  if (compareCode(outcome.scenario) !== '0') return 0;
-  return 92.5;
+/** The overall result code a finishing scenario plays: its failing check's code, `"0"` for the others. */
+export function scenarioCode(scenario: Scenario): string {
+  return SCENARIO_CODES[scenario] ?? '0';
 }
 
 /**
@@ -158,17 +118,25 @@ export function warningChecks(
   return { enabled: supportedCard && disableChecks !== true, selected: selected ?? [] };
 }
 
-/** The document verdict of the final OCR attempt: warnings as in reference §5.5. */
-export function documentVerdict(scenario: Scenario, checks: WarningChecks): { isPass: boolean; warnings: number[] } {
-  if (scenario === 'document_warning') {
-    const warnings = [-9103];
-    const blocks =
-      checks.enabled && warnings.some((code) => checks.selected.length === 0 || checks.selected.includes(code));
-    return { isPass: !blocks, warnings };
-  }
-  if (scenario === 'document_rejected') return { isPass: false, warnings: [-9102, -9104] };
-  return { isPass: true, warnings: [] };
+/**
+ * The warning codes `SelectedWarningCodes` can name (reference §3.3, where an empty list means all of these). -9109
+ * says the account lacks the capability, not that the document is doubtful, so no check blocks on it.
+ */
+export const BLOCKABLE_WARNINGS: readonly number[] = [-9101, -9102, -9103, -9104, -9107, -9108, -9901];
+
+/** Whether the session's warning checks block on any of `warnings` (FaceID then withholds the OCR data). */
+export function blocksOn(checks: WarningChecks, warnings: readonly number[]): boolean {
+  return (
+    checks.enabled &&
+    warnings.some(
+      (code) => BLOCKABLE_WARNINGS.includes(code) && (checks.selected.length === 0 || checks.selected.includes(code)),
+    )
+  );
 }
 
-/** The web flows' integer error codes for unfinished and failed processes (reference §5.2). */
-export const WEB_NOT_FINISHED_CODE = 17;
+/** The final OCR attempt a scenario plays: its warnings, and whether it fails whatever the checks say. */
+export function scenarioDocument(scenario: Scenario): { warnings: number[]; rejected: boolean } {
+  if (scenario === 'document_warning') return { warnings: [-9103], rejected: false };
+  if (scenario === 'document_rejected') return { warnings: [-9102, -9104], rejected: true };
+  return { warnings: [], rejected: false };
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from './envelope';
-import { applicableScenarios, type Capabilities, type Outcome } from './scenarios';
+import type { Outcome } from './outcome';
+import type { Capabilities } from './scenarios';
 
 /** The five FaceID flows, one per token-issuing action. */
 export type Flow = 'selfie' | 'ekyc' | 'liveness' | 'web' | 'web-legacy';
@@ -115,35 +116,36 @@ export class SessionStore {
   }
 
   /**
-   * Plays the end user: `abandon` starts the process without finishing it, any other scenario finishes it. A token
-   * serves one process, so a finished token is refused; an abandoned one may still be finished later (the user came back).
+   * Plays the end user: `play` checks the completion against the session and says what the user did; `abandon`
+   * starts the process without finishing it. A token serves one process, so a finished token is refused; an abandoned
+   * one may still be finished later (the user came back).
    */
-  complete(token: string, outcome: Outcome, nowMs: number): Session | CompletionRefusal {
+  complete(
+    token: string,
+    play: (session: Session) => Outcome | 'abandon' | CompletionRefusal,
+    nowMs: number,
+  ): Session | CompletionRefusal {
     const session = this.sessions.get(token);
     if (!session) return { status: 404, error: 'unknown token' };
     const state = this.state(session, nowMs);
     if (state === 'finished') return { status: 409, error: 'token already used: it serves one verification process' };
     if (state === 'expired') return { status: 410, error: 'token expired: its start or result window has passed' };
-    if (!applicableScenarios(session.caps).includes(outcome.scenario)) {
-      return {
-        status: 400,
-        error: `scenario ${outcome.scenario} does not apply to this ${session.flow} session; use one of ${applicableScenarios(session.caps).join(', ')}`,
-      };
-    }
+    const outcome = play(session);
+    if (typeof outcome === 'object' && 'error' in outcome) return outcome;
     session.startedAtMs ??= nowMs;
-    if (outcome.scenario !== 'abandon') {
+    if (outcome !== 'abandon') {
       session.finishedAtMs = nowMs;
       session.outcome = outcome;
     }
     return session;
   }
 
-  /** Forgets every session. */
   /** Sessions (tokens) issued since the last clear. */
   get count(): number {
     return this.sessions.size;
   }
 
+  /** Forgets every session. */
   clear(): void {
     this.sessions.clear();
   }

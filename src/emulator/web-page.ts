@@ -1,6 +1,9 @@
 import type { ServerResponse } from 'node:http';
+import { applicableDetailCodes, applicableResultCodes, completeSession } from './completion';
 import { parseForm } from './form';
-import { isScenario, applicableScenarios, type Scenario } from './scenarios';
+import { describeCode, resultActionOf } from './outcome';
+import { applicableScenarios, type Scenario } from './scenarios';
+import type { Session } from './sessions';
 import type { EmulatorState } from './state';
 
 const LABELS: Record<Scenario, string> = {
@@ -37,6 +40,8 @@ body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0
 h1{font-size:1.3rem}p.note{color:#5c6370;font-size:.9rem}
 form{margin:.4rem 0}button{width:100%;padding:.7rem;font-size:1rem;border:1px solid #2d72f1;border-radius:6px;background:#fff;cursor:pointer}
 button[data-scenario=pass]{background:#2d72f1;color:#fff}
+fieldset{margin:1rem 0;border:1px solid #c9cdd4;border-radius:6px}label{display:block;margin:.4rem 0}
+select{width:100%;padding:.4rem;font-size:1rem}
 </style>
 </head>
 <body>
@@ -56,7 +61,32 @@ ${content}
   res.end(html);
 }
 
-/** Serves `GET /web/verify?token=…`: one form button per applicable scenario, each with a stable `data-scenario`. */
+function codeOptions(session: Session, codes: readonly (string | number | null)[]): string {
+  const action = resultActionOf(session.flow);
+  return codes
+    .map((code) =>
+      code === null
+        ? '<option value="null">none (null)</option>'
+        : `<option value="${code}">${code} ${escape(describeCode(action, String(code)))}</option>`,
+    )
+    .join('');
+}
+
+/** The form that finishes a session with any result code the matrix allows it, and optionally the detail codes. */
+function resultCodeForm(session: Session): string {
+  const details = applicableDetailCodes(session);
+  const detailSelect = (field: 'liveness' | 'compare', codes: readonly (string | number | null)[]) =>
+    `<label>${field === 'liveness' ? 'Liveness' : 'Compare'} detail code <select name="${field}">` +
+    `<option value="">as the result code implies</option>${codeOptions(session, codes)}</select></label>`;
+  return `<form method="post" action="/web/verify/complete"><fieldset>
+<legend>Or finish with a result code</legend>
+<input type="hidden" name="token" value="${escape(session.token)}">
+<label>Result code <select name="resultCode">${codeOptions(session, applicableResultCodes(session))}</select></label>
+${details ? `${detailSelect('liveness', details.liveness)}\n${detailSelect('compare', details.compare)}\n` : ''}<button type="submit" data-result-code="">Finish with this code</button>
+</fieldset></form>`;
+}
+
+/** Serves `GET /web/verify?token=…`: a button per applicable scenario (stable `data-scenario`) and a result-code form. */
 export function serveVerifyPage(res: ServerResponse, query: URLSearchParams, state: EmulatorState): void {
   const token = query.get('token') ?? '';
   const session = state.sessions.get(token);
@@ -80,11 +110,33 @@ export function serveVerifyPage(res: ServerResponse, query: URLSearchParams, sta
     res,
     200,
     'FaceID sandbox verification',
-    `<p class="note" data-state="${status}">Sandbox page standing in for Tencent's verification page. Choose what the user does.</p>\n${buttons}`,
+    `<p class="note" data-state="${status}">Sandbox page standing in for Tencent's verification page. Choose what the user does.</p>\n${buttons}\n${resultCodeForm(session)}`,
   );
 }
 
-/** Serves `POST /web/verify/complete` (form `token`, `scenario`): finishes the session and redirects with `?token=`. */
+/** A detail field of the result-code form: empty follows the code, `null` is absent, digits a code. */
+function formDetail(value: string | undefined): number | string | null | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'null') return null;
+  return /^-?\d+$/.test(value) ? Number(value) : value;
+}
+
+/** The completion body a page form posts: a scenario button, or the result-code form. */
+function formBody(form: Record<string, string>): Record<string, unknown> {
+  if (form.resultCode === undefined) return { scenario: form.scenario };
+  const codes = { liveness: formDetail(form.liveness), compare: formDetail(form.compare) };
+  const given = Object.fromEntries(Object.entries(codes).filter(([, value]) => value !== undefined));
+  return {
+    scenario: form.scenario,
+    resultCode: form.resultCode,
+    ...(Object.keys(given).length > 0 ? { codes: given } : {}),
+  };
+}
+
+/**
+ * Serves `POST /web/verify/complete` (form `token` with `scenario`, or `resultCode` and optional `liveness` /
+ * `compare`): finishes the session through the controls' completion logic and redirects with `?token=`.
+ */
 export function completeFromPage(res: ServerResponse, body: Buffer, state: EmulatorState): void {
   const form = parseForm(body.toString('utf8'));
   const token = form.token ?? '';
@@ -92,13 +144,11 @@ export function completeFromPage(res: ServerResponse, body: Buffer, state: Emula
   if (!session || (session.flow !== 'web' && session.flow !== 'web-legacy') || !session.redirectUrl) {
     return page(res, 404, 'Unknown verification', '<p data-state="unknown">This verification link is not valid.</p>');
   }
-  if (!isScenario(form.scenario))
-    return page(res, 400, 'Unknown choice', '<p data-state="bad-request">Unknown scenario.</p>');
-  const result = state.sessions.complete(token, { scenario: form.scenario, attempts: 0 }, state.clock.nowMs());
+  const result = completeSession(state, token, formBody(form));
   if ('error' in result) {
     return page(res, result.status, 'Verification refused', `<p data-state="refused">${escape(result.error)}</p>`);
   }
-  if (form.scenario === 'abandon') {
+  if (!result.outcome) {
     // An abandoning user closes the page: nothing sends the browser back to the backend.
     return page(
       res,

@@ -119,7 +119,7 @@ export function reportsLivenessTags(sdkVersion: unknown): boolean {
 }
 
 /** Liveness tags for a failed final attempt (reference §5.4 numbering of the SDK models). */
-export function livenessTags(liveCode: string): string[] {
+export function livenessTags(liveCode: string | null): string[] {
   if (liveCode === '1002') return ['03'];
   if (liveCode === '1005') return ['02'];
   return [];

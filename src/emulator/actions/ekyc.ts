@@ -8,17 +8,8 @@ import {
   syntheticPerson,
 } from '../card-info';
 import { jsonAsset } from '../media';
-import {
-  RESULT_DESCRIPTIONS,
-  compareCode,
-  documentVerdict,
-  livenessCode,
-  resultCode,
-  similarityFor,
-  warningChecks,
-  type Outcome,
-  type WarningChecks,
-} from '../scenarios';
+import { describeCode, detailMessage, type DocumentOutcome, type Outcome } from '../outcome';
+import { BLOCKABLE_WARNINGS, RESULT_DESCRIPTIONS, warningChecks } from '../scenarios';
 import type { Session } from '../sessions';
 import {
   type ActionContext,
@@ -38,7 +29,7 @@ import {
   reportsLivenessTags,
 } from './common';
 
-const WARNING_CODES = [-9101, -9102, -9103, -9104, -9107, -9108, -9901];
+const ACTION = 'GetSdkVerificationResult';
 
 /** Card types whose warnings FaceID can block on (HK and Malaysian ID cards, passports). */
 const WARNING_CHECKED_CARDS = ['HK', 'ML', 'MLIDPassport'];
@@ -85,7 +76,8 @@ export const applySdkVerificationToken: ActionDef = {
     checkImageSize('CompareImage', compareImage, IMAGE_BASE64_LIMIT);
     const selectedWarnings = opt<number[]>(params, 'SelectedWarningCodes');
     for (const code of selectedWarnings ?? []) {
-      if (!WARNING_CODES.includes(code)) throw invalidValue('SelectedWarningCodes', `unknown warning code ${code}`);
+      if (!BLOCKABLE_WARNINGS.includes(code))
+        throw invalidValue('SelectedWarningCodes', `unknown warning code ${code}`);
     }
     const checks = warningChecks(
       opt<boolean>(params, 'DisableCheckOcrWarnings'),
@@ -113,7 +105,17 @@ export const applySdkVerificationToken: ActionDef = {
   },
 };
 
-function cardVerifyResults(ctx: ActionContext, session: Session, outcome: Outcome): Record<string, unknown>[] {
+/** A user's correction of the OCR result (synthetic: the OCR misread a letter, the user fixed it). */
+const EDIT_DETAILS = [
+  { FieldName: 'FullName', OriginalFieldValue: 'SANDB0X TESTER', RevisedFieldValue: 'SANDBOX TESTER' },
+];
+
+function cardVerifyResults(
+  ctx: ActionContext,
+  session: Session,
+  outcome: Outcome,
+  document: DocumentOutcome,
+): Record<string, unknown>[] {
   const { assets } = ctx.state;
   const person = syntheticPerson(session.token);
   const kind = normalKindForSdkCardType(session.options.idCardType as string);
@@ -133,23 +135,23 @@ function cardVerifyResults(ctx: ActionContext, session: Session, outcome: Outcom
       EditDetails: [],
     });
   }
-  const verdict = documentVerdict(outcome.scenario, session.options.warningChecks as WarningChecks);
   const normal = normalCardInfo(kind, person);
   const legacyKind = kind === 'HKIDCard' || kind === 'MLIDCard' || kind === 'IndonesiaIDCard' ? kind : undefined;
   // The OCR JSON file keeps the legacy per-type layout where one is documented (HK's Permanent is an integer there).
   const legacy = legacyKind ? (legacyCardInfo(legacyKind, person)[legacyKind] as Record<string, unknown>) : undefined;
   const ocrFile = legacy ? (legacyKind === 'HKIDCard' ? { ...legacy, Permanent: 1 } : legacy) : normal[kind];
+  const read = document.isPass !== false;
   results.push({
-    IsPass: verdict.isPass,
-    IsEdit: false,
+    IsPass: document.isPass,
+    IsEdit: document.edited,
     CardVideo: null,
     CardImage: publish(ctx, assets.cardImage(session.variant)),
-    CardInfoOcrJson: verdict.isPass ? publish(ctx, jsonAsset('card-info-ocr.json', ocrFile)) : null,
+    CardInfoOcrJson: read ? publish(ctx, jsonAsset('card-info-ocr.json', ocrFile)) : null,
     RequestId: randomUUID(),
     CardInfo: null,
-    NormalCardInfo: verdict.isPass ? normal : null,
-    WarnCardInfos: verdict.warnings,
-    EditDetails: [],
+    NormalCardInfo: read ? normal : null,
+    WarnCardInfos: document.warnings,
+    EditDetails: document.edited ? EDIT_DETAILS : [],
   });
   return results;
 }
@@ -184,29 +186,26 @@ function compareResults(ctx: ActionContext, session: Session, outcome: Outcome):
       LivenessInfoTag: tags ? ['09'] : null,
     });
   }
-  const live = livenessCode(outcome.scenario);
-  const compare = session.caps.compare ? compareCode(outcome.scenario) : '';
-  const code = resultCode(outcome.scenario, session.caps);
   results.push({
-    ErrorCode: code,
-    ErrorMsg: RESULT_DESCRIPTIONS[code],
+    ErrorCode: outcome.resultCode,
+    ErrorMsg: describeCode(ACTION, outcome.resultCode),
     ...media(session.variant),
-    LiveErrorCode: live,
-    LiveErrorMsg: RESULT_DESCRIPTIONS[live],
-    CompareErrorCode: compare,
-    CompareErrorMsg: compare === '' ? '' : RESULT_DESCRIPTIONS[compare],
-    Sim: similarityFor(outcome, session.caps),
+    LiveErrorCode: outcome.liveness,
+    LiveErrorMsg: detailMessage(ACTION, outcome.liveness),
+    CompareErrorCode: outcome.compare,
+    CompareErrorMsg: detailMessage(ACTION, outcome.compare),
+    Sim: outcome.similarity,
     IsNeedCharge: true,
     CardInfoInputJson: null,
     RequestId: randomUUID(),
-    LivenessInfoTag: tags ? livenessTags(live) : null,
+    LivenessInfoTag: tags ? livenessTags(outcome.liveness) : null,
   });
   return results;
 }
 
 /** GetSdkVerificationResult: every OCR and liveness attempt (last authoritative) with media at fresh URLs. */
 export const getSdkVerificationResult: ActionDef = {
-  name: 'GetSdkVerificationResult',
+  name: ACTION,
   regions: INTL_REGIONS,
   params: { SdkToken: TOKEN_PARAM },
   handle(ctx, params) {
@@ -224,16 +223,17 @@ export const getSdkVerificationResult: ActionDef = {
         DeviceInfoLevel: '',
       };
     }
-    const cards = session.caps.document ? cardVerifyResults(ctx, session, outcome) : [];
-    const compares = compareResults(ctx, session, outcome);
-    const result = resultCode(outcome.scenario, session.caps);
+    const { document } = outcome;
+    const cards = document ? cardVerifyResults(ctx, session, outcome, document) : [];
+    // A blocked OCR warning ends the session before liveness: no liveness attempt ran.
+    const compares = document?.blocked ? [] : compareResults(ctx, session, outcome);
     return {
-      Result: result,
-      Description: RESULT_DESCRIPTIONS[result],
+      Result: outcome.resultCode,
+      Description: describeCode(ACTION, outcome.resultCode),
       ChargeCount: cards.length + compares.length,
       CardVerifyResults: cards,
       CompareResults: compares,
-      Extra: extra,
+      Extra: outcome.extra ?? extra,
       DeviceInfoLevel: outcome.deviceRiskLevel ?? (reportsDeviceRisk(sdkVersion) ? '1' : ''),
     };
   },

@@ -1,4 +1,5 @@
-import { RESULT_DESCRIPTIONS, resultCode } from '../scenarios';
+import { describeCode } from '../outcome';
+import { RESULT_DESCRIPTIONS } from '../scenarios';
 import { type ActionDef, HK_JKT_SG_REGIONS, TOKEN_PARAM, oneOf, opt, publish } from './common';
 
 /** ApplyLivenessToken: issues an SdkToken for the liveness-only SDK. */
@@ -32,10 +33,10 @@ export const getLivenessResult: ActionDef = {
     if (!session.outcome) {
       return { Result: '-999', Description: RESULT_DESCRIPTIONS['-999'], BestFrame: null, Video: null };
     }
-    const result = resultCode(session.outcome.scenario, session.caps);
+    const result = session.outcome.resultCode;
     return {
       Result: result,
-      Description: RESULT_DESCRIPTIONS[result],
+      Description: describeCode('GetLivenessResult', result),
       BestFrame: publish(ctx, ctx.state.assets.bestFrame(session.variant)),
       Video: publish(ctx, ctx.state.assets.video()),
     };

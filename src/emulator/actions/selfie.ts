@@ -1,5 +1,6 @@
 import { ApiError } from '../envelope';
-import { RESULT_DESCRIPTIONS, livenessCode, resultCode, similarityFor } from '../scenarios';
+import { describeCode } from '../outcome';
+import { RESULT_DESCRIPTIONS } from '../scenarios';
 import {
   type ActionDef,
   IMAGE_BASE64_LIMIT,
@@ -80,18 +81,18 @@ export const getFaceIdResultIntl: ActionDef = {
       };
     }
     const { assets } = ctx.state;
-    const result = resultCode(outcome.scenario, session.caps);
+    const result = outcome.resultCode;
     const withActions = secureLevel === '2' || secureLevel === '4';
     return {
       Result: result,
-      Description: RESULT_DESCRIPTIONS[result],
+      Description: describeCode('GetFaceIdResultIntl', result),
       BestFrame: assets.base64(assets.bestFrame(session.variant)),
       Video: assets.base64(assets.inlineVideo()),
       ActionVideo: withActions ? assets.base64(assets.inlineActionVideo()) : '',
-      Similarity: similarityFor(outcome, session.caps),
-      Extra: extra,
+      Similarity: outcome.similarity,
+      Extra: outcome.extra ?? extra,
       DeviceInfoLevel: outcome.deviceRiskLevel ?? (reportsDeviceRisk(sdkVersion) ? '1' : ''),
-      LivenessInfoTag: reportsLivenessTags(sdkVersion) ? livenessTags(livenessCode(outcome.scenario)) : null,
+      LivenessInfoTag: reportsLivenessTags(sdkVersion) ? livenessTags(outcome.liveness) : null,
     };
   },
 };

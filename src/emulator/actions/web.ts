@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WEB_ID_CARD_TYPES, normalCardInfo, syntheticPerson, type NormalCardKind } from '../card-info';
-import {
-  RESULT_DESCRIPTIONS,
-  WEB_NOT_FINISHED_CODE,
-  compareCode,
-  documentVerdict,
-  livenessCode,
-  resultCode,
-  similarityFor,
-  warningChecks,
-  type Outcome,
-  type WarningChecks,
-} from '../scenarios';
-import type { Session } from '../sessions';
+import { WEB_NOT_FINISHED_CODE } from '../../faceid/result-codes';
+import { describeCode, detailMessage, type Outcome } from '../outcome';
+import { RESULT_DESCRIPTIONS, warningChecks } from '../scenarios';
 import {
   type ActionContext,
   type ActionDef,
@@ -31,6 +21,9 @@ import {
 } from './common';
 
 const NOT_FINISHED_MSG = RESULT_DESCRIPTIONS['-999'];
+const NOT_FINISHED_CODE = Number(WEB_NOT_FINISHED_CODE);
+const INTL_ACTION = 'GetWebVerificationResultIntl';
+const LEGACY_ACTION = 'GetWebVerificationResult';
 
 /** The page the emulator serves for a web session (`/web/verify?token=`). */
 function verificationUrl(ctx: ActionContext, token: string): string {
@@ -135,12 +128,20 @@ export const applyWebVerificationBizTokenIntl: ActionDef = {
  */
 const LEGACY_SUCCESS_MSG = 'Succeed';
 
+/** A web detail code: FaceID answers integers, `null` when absent. */
+const webCode = (code: string | null): number | null => (code === null || code === '' ? null : Number(code));
+
+/**
+ * The attempts of a web session, the final one last; none when the process ended before a final attempt (a process
+ * code) or the session stopped at a blocked OCR warning before liveness.
+ */
 function verificationDetails(
-  session: Session,
+  action: 'GetWebVerificationResultIntl' | 'GetWebVerificationResult',
   outcome: Outcome,
   nowMs: number,
   successMsg = RESULT_DESCRIPTIONS['0'],
 ): Record<string, unknown>[] {
+  if (outcome.document?.blocked) return [];
   const details: Record<string, unknown>[] = [];
   for (let attempt = 0; attempt < outcome.attempts; attempt += 1) {
     details.push({
@@ -155,18 +156,17 @@ function verificationDetails(
       Seq: randomUUID(),
     });
   }
-  const live = livenessCode(outcome.scenario);
-  const compare = session.caps.compare ? compareCode(outcome.scenario) : '';
-  const code = resultCode(outcome.scenario, session.caps);
+  if (!outcome.finalAttempt) return details;
+  const code = outcome.resultCode;
   details.push({
     ErrorCode: Number(code),
-    ErrorMsg: code === '0' ? successMsg : RESULT_DESCRIPTIONS[code],
-    LivenessErrorCode: Number(live),
-    LivenessErrorMsg: RESULT_DESCRIPTIONS[live],
-    CompareErrorCode: compare === '' ? null : Number(compare),
-    CompareErrorMsg: compare === '' ? null : RESULT_DESCRIPTIONS[compare],
+    ErrorMsg: code === '0' ? successMsg : describeCode(action, code),
+    LivenessErrorCode: webCode(outcome.liveness),
+    LivenessErrorMsg: detailMessage(action, webCode(outcome.liveness) === null ? null : outcome.liveness),
+    CompareErrorCode: webCode(outcome.compare),
+    CompareErrorMsg: detailMessage(action, webCode(outcome.compare) === null ? null : outcome.compare),
     ReqTimestamp: nowMs,
-    Similarity: similarityFor(outcome, session.caps),
+    Similarity: outcome.similarity,
     Seq: randomUUID(),
   });
   return details;
@@ -174,7 +174,7 @@ function verificationDetails(
 
 /** GetWebVerificationResultIntl: attempts, last attempt's media inline as Base64, OCR; ErrorCode 17 while unfinished. */
 export const getWebVerificationResultIntl: ActionDef = {
-  name: 'GetWebVerificationResultIntl',
+  name: INTL_ACTION,
   regions: INTL_REGIONS,
   params: { BizToken: TOKEN_PARAM },
   handle(ctx, params) {
@@ -183,7 +183,7 @@ export const getWebVerificationResultIntl: ActionDef = {
     const outcome = session.outcome;
     if (!outcome) {
       return {
-        ErrorCode: WEB_NOT_FINISHED_CODE,
+        ErrorCode: NOT_FINISHED_CODE,
         ErrorMsg: NOT_FINISHED_MSG,
         VerificationDetailList: null,
         VideoBase64: null,
@@ -193,32 +193,34 @@ export const getWebVerificationResultIntl: ActionDef = {
       };
     }
     const { assets } = ctx.state;
-    const code = resultCode(outcome.scenario, session.caps);
+    const { document } = outcome;
     let ocr: Record<string, unknown>[] | null = null;
-    if (session.caps.document) {
-      const verdict = documentVerdict(outcome.scenario, session.options.warningChecks as WarningChecks);
+    if (document) {
       const kind = session.options.idCardType as NormalCardKind;
       ocr = [
         {
-          IsPass: verdict.isPass,
+          IsPass: document.isPass,
           CardImageBase64: assets.base64(assets.cardImage(session.variant)),
           CardInfo: null,
-          NormalCardInfo: verdict.isPass ? normalCardInfo(kind, syntheticPerson(session.token)) : null,
+          NormalCardInfo: document.isPass === false ? null : normalCardInfo(kind, syntheticPerson(session.token)),
           RequestId: randomUUID(),
           CardCutImageBase64: assets.base64(assets.cardCut(session.variant)),
           CardBackCutImageBase64: null,
-          WarnCardInfos: verdict.warnings,
+          WarnCardInfos: document.warnings,
         },
       ];
     }
+    const details = session.caps.liveness ? verificationDetails(INTL_ACTION, outcome, ctx.nowMs) : null;
+    // Media of the last attempt; null when no liveness attempt ran.
+    const attempted = details !== null && details.length > 0;
     return {
-      ErrorCode: Number(code),
-      ErrorMsg: RESULT_DESCRIPTIONS[code],
-      VerificationDetailList: session.caps.liveness ? verificationDetails(session, outcome, ctx.nowMs) : null,
-      VideoBase64: session.caps.liveness ? assets.base64(assets.inlineVideo()) : null,
-      BestFrameBase64: session.caps.liveness ? assets.base64(assets.bestFrame(session.variant)) : null,
+      ErrorCode: Number(outcome.resultCode),
+      ErrorMsg: describeCode(INTL_ACTION, outcome.resultCode),
+      VerificationDetailList: details,
+      VideoBase64: attempted ? assets.base64(assets.inlineVideo()) : null,
+      BestFrameBase64: attempted ? assets.base64(assets.bestFrame(session.variant)) : null,
       OCRResult: ocr,
-      Extra: extra,
+      Extra: outcome.extra ?? extra,
     };
   },
 };
@@ -254,7 +256,7 @@ export const applyWebVerificationToken: ActionDef = {
 
 /** GetWebVerificationResult (legacy): attempts plus best frame (PNG) and video at fresh 10-minute URLs. */
 export const getWebVerificationResult: ActionDef = {
-  name: 'GetWebVerificationResult',
+  name: LEGACY_ACTION,
   regions: JKT_SG_REGIONS,
   params: { BizToken: TOKEN_PARAM },
   handle(ctx, params) {
@@ -262,7 +264,7 @@ export const getWebVerificationResult: ActionDef = {
     const outcome = session.outcome;
     if (!outcome) {
       return {
-        ErrorCode: WEB_NOT_FINISHED_CODE,
+        ErrorCode: NOT_FINISHED_CODE,
         ErrorMsg: NOT_FINISHED_MSG,
         VideoBestFrameUrl: null,
         VideoBestFrameMd5: null,
@@ -271,17 +273,19 @@ export const getWebVerificationResult: ActionDef = {
         VideoMd5: null,
       };
     }
-    const code = resultCode(outcome.scenario, session.caps);
-    const bestFrame = publish(ctx, ctx.state.assets.bestFramePng(session.variant));
-    const video = publish(ctx, ctx.state.assets.video());
+    const code = outcome.resultCode;
+    const details = verificationDetails(LEGACY_ACTION, outcome, ctx.nowMs, LEGACY_SUCCESS_MSG);
+    // Media of the last attempt; null when the process ended before any.
+    const bestFrame = details.length > 0 ? publish(ctx, ctx.state.assets.bestFramePng(session.variant)) : null;
+    const video = details.length > 0 ? publish(ctx, ctx.state.assets.video()) : null;
     return {
       ErrorCode: Number(code),
-      ErrorMsg: code === '0' ? LEGACY_SUCCESS_MSG : RESULT_DESCRIPTIONS[code],
-      VideoBestFrameUrl: bestFrame.Url,
-      VideoBestFrameMd5: bestFrame.MD5,
-      VerificationDetailList: verificationDetails(session, outcome, ctx.nowMs, LEGACY_SUCCESS_MSG),
-      VideoUrl: video.Url,
-      VideoMd5: video.MD5,
+      ErrorMsg: code === '0' ? LEGACY_SUCCESS_MSG : describeCode(LEGACY_ACTION, code),
+      VideoBestFrameUrl: bestFrame?.Url ?? null,
+      VideoBestFrameMd5: bestFrame?.MD5 ?? null,
+      VerificationDetailList: details,
+      VideoUrl: video?.Url ?? null,
+      VideoMd5: video?.MD5 ?? null,
     };
   },
 };

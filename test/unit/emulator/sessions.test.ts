@@ -1,8 +1,12 @@
 import { ApiError } from '../../../src/emulator/envelope';
-import { FLOW_WINDOWS, type Flow, SessionStore } from '../../../src/emulator/sessions';
+import { resolveCompletion } from '../../../src/emulator/completion';
+import type { Scenario } from '../../../src/emulator/scenarios';
+import { FLOW_WINDOWS, type Flow, type Session, SessionStore } from '../../../src/emulator/sessions';
 
 const caller = { secretId: 'AKID', region: 'ap-singapore' };
 const caps = { liveness: true, compare: true, document: true };
+const options = { warningChecks: { enabled: false, selected: [] } };
+const play = (scenario: Scenario) => (session: Session) => resolveCompletion(session, { scenario });
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -15,7 +19,7 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe('token lifecycle', () => {
-  const create = (store: SessionStore, flow: Flow) => store.create({ flow, ...caller, caps, options: {} }, 0);
+  const create = (store: SessionStore, flow: Flow) => store.create({ flow, ...caller, caps, options }, 0);
 
   it.each(Object.entries(FLOW_WINDOWS))(
     '%s: never started within the start window means BizTokenExpired',
@@ -28,9 +32,9 @@ describe('token lifecycle', () => {
       expect(codeOf(() => store.forResult(session.token, flow as Flow, caller, windows.startSeconds * 1000 + 1))).toBe(
         'InvalidParameterValue.BizTokenExpired',
       );
-      expect(
-        store.complete(session.token, { scenario: 'pass', attempts: 0 }, windows.startSeconds * 1000 + 1),
-      ).toMatchObject({ status: 410 });
+      expect(store.complete(session.token, play('pass'), windows.startSeconds * 1000 + 1)).toMatchObject({
+        status: 410,
+      });
     },
   );
 
@@ -39,7 +43,7 @@ describe('token lifecycle', () => {
     (flow, windows) => {
       const store = new SessionStore();
       const session = create(store, flow as Flow);
-      store.complete(session.token, { scenario: 'pass', attempts: 0 }, 1000);
+      store.complete(session.token, play('pass'), 1000);
       expect(store.forResult(session.token, flow as Flow, caller, windows.resultSeconds * 1000).outcome?.scenario).toBe(
         'pass',
       );
@@ -52,18 +56,18 @@ describe('token lifecycle', () => {
   it('serves one process: a finished token cannot be completed again', () => {
     const store = new SessionStore();
     const session = create(store, 'ekyc');
-    expect(store.complete(session.token, { scenario: 'pass', attempts: 0 }, 1)).toBe(session);
-    expect(store.complete(session.token, { scenario: 'spoof', attempts: 0 }, 2)).toMatchObject({ status: 409 });
+    expect(store.complete(session.token, play('pass'), 1)).toBe(session);
+    expect(store.complete(session.token, play('spoof'), 2)).toMatchObject({ status: 409 });
   });
 
   it('an abandoned (started) session stays unfinished past the start window and may still finish', () => {
     const store = new SessionStore();
     const session = create(store, 'selfie');
-    store.complete(session.token, { scenario: 'abandon', attempts: 0 }, 1000);
+    store.complete(session.token, play('abandon'), 1000);
     const late = FLOW_WINDOWS.selfie.startSeconds * 1000 + 5000;
     expect(store.state(session, late)).toBe('started');
     expect(store.forResult(session.token, 'selfie', caller, late).outcome).toBeUndefined();
-    store.complete(session.token, { scenario: 'pass', attempts: 0 }, late);
+    store.complete(session.token, play('pass'), late);
     expect(store.state(session, late)).toBe('finished');
   });
 
@@ -88,7 +92,7 @@ describe('token lifecycle', () => {
       { flow: 'liveness', ...caller, caps: { liveness: true, compare: false, document: false }, options: {} },
       0,
     );
-    expect(store.complete(session.token, { scenario: 'low_similarity', attempts: 0 }, 1)).toMatchObject({
+    expect(store.complete(session.token, play('low_similarity'), 1)).toMatchObject({
       status: 400,
     });
   });
