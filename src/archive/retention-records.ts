@@ -13,6 +13,8 @@ import { utcDay } from './day-folders';
  * - `retention/holds/<journey id>.json` ({@link LegalHold}): present while a legal hold is set. Written only by
  *   operators (and by the migration of an old `afterJourney`), never by the sweep.
  * - `retention/purging/<journey id>.json`: present while the sweep deletes a journey's media.
+ * - `retention/hold-history/<journey id>.json` ({@link LegalHoldEvent} list): every hold set and released, kept after
+ *   a release, so that erasure can carry the history into its record.
  *
  * A hold and a purge exclude each other without locks: the operator writes the hold, then reads the purge marker;
  * the sweep writes the purge marker, then reads the hold. On a store with read-after-write consistency (a
@@ -52,6 +54,14 @@ interface LegalHold {
   since: string;
 }
 
+/** One hold set or released, as the hold history keeps it: operator id, reason and time, never a name. */
+export interface LegalHoldEvent {
+  action: 'set' | 'released';
+  operator: string;
+  reason: string;
+  at: string;
+}
+
 /** A due journey as the sweep's lister hands it to the purge: plain JSON, small enough for history. */
 export interface DueEntry {
   journeyId: string;
@@ -84,6 +94,11 @@ function retentionRecordKey(journeyId: string): string {
 /** Key of a journey's legal hold. */
 function legalHoldKey(journeyId: string): string {
   return `${ROOT}holds/${safeId(journeyId)}.json`;
+}
+
+/** Key of a journey's hold history. */
+function holdHistoryKey(journeyId: string): string {
+  return `${ROOT}hold-history/${safeId(journeyId)}.json`;
 }
 
 /** Key of the marker the sweep writes before it deletes a journey's media. */
@@ -139,6 +154,8 @@ export async function forgetRetention(store: ArchiveStore, journeyId: string): P
     ...(record ? [dueKey(journeyId, record.deleteAfter)] : []),
     purgingKey(journeyId),
     retentionRecordKey(journeyId),
+    // Erasure has copied it into its own record first.
+    holdHistoryKey(journeyId),
   ];
   const removed: string[] = [];
   for (const key of keys) {
@@ -147,6 +164,26 @@ export async function forgetRetention(store: ArchiveStore, journeyId: string): P
     removed.push(key);
   }
   return removed;
+}
+
+/** Every hold set and released on a journey, oldest first (empty when there was none). */
+export async function readHoldHistory(store: ArchiveStore, journeyId: string): Promise<LegalHoldEvent[]> {
+  const found = await store.readVersioned(holdHistoryKey(journeyId));
+  return found ? (JSON.parse(found.body.toString('utf8')) as LegalHoldEvent[]) : [];
+}
+
+/** How often an append to the hold history is retried when another gateway wrote it in between. */
+const HISTORY_ATTEMPTS = 5;
+
+/** Appends one event to a journey's hold history with a compare-and-swap write, so concurrent operators lose none. */
+async function appendHoldEvent(store: ArchiveStore, journeyId: string, event: LegalHoldEvent): Promise<void> {
+  for (let attempt = 0; attempt < HISTORY_ATTEMPTS; attempt += 1) {
+    const found = await store.readVersioned(holdHistoryKey(journeyId));
+    const events = found ? (JSON.parse(found.body.toString('utf8')) as LegalHoldEvent[]) : [];
+    const body = Buffer.from(JSON.stringify([...events, event]));
+    if (await store.putIfVersion(holdHistoryKey(journeyId), body, 'application/json', found?.version)) return;
+  }
+  throw new Error(`the hold history of ${journeyId} kept changing; the hold itself is written`);
 }
 
 /** A journey's legal hold, or undefined when none is set. */
@@ -284,9 +321,10 @@ export class MediaDeletedError extends Error {
 }
 
 /**
- * Sets (`hold: true`) or releases a journey's legal hold in the store. Setting it writes the hold first and then
- * checks that no purge has begun ({@link MediaDeletedError} otherwise; the hold stays, harmlessly). Releasing it
- * files the journey's due pointer again, under today when the period is over, so the next sweep deletes it.
+ * Sets (`hold: true`) or releases a journey's legal hold in the store, and appends either to the hold history. Setting
+ * it writes the hold first and then checks that no purge has begun ({@link MediaDeletedError} otherwise; the hold
+ * stays, harmlessly). Releasing it files the journey's due pointer again, under today when the period is over, so the
+ * next sweep deletes it.
  */
 export async function writeLegalHold(
   store: ArchiveStore,
@@ -295,6 +333,12 @@ export async function writeLegalHold(
   options: { nowMs?: number } = {},
 ): Promise<RetentionStatus> {
   const nowMs = options.nowMs ?? Date.now();
+  const event: LegalHoldEvent = {
+    action: hold.hold ? 'set' : 'released',
+    operator: hold.operator,
+    reason: hold.reason,
+    at: new Date(nowMs).toISOString(),
+  };
   if (hold.hold) {
     const existing = await readLegalHold(store, journeyId);
     if (!existing || existing.operator !== hold.operator || existing.reason !== hold.reason) {
@@ -305,6 +349,7 @@ export async function writeLegalHold(
         since: existing?.since ?? new Date(nowMs).toISOString(),
       } satisfies LegalHold);
     }
+    await appendHoldEvent(store, journeyId, event);
     // The marker first, then the record: the sweep writes the record before it removes the marker.
     const purging = await store.head(purgingKey(journeyId));
     const record = await readRetentionRecord(store, journeyId);
@@ -314,6 +359,7 @@ export async function writeLegalHold(
     return retentionStatus(store, journeyId);
   }
   await store.delete(legalHoldKey(journeyId));
+  await appendHoldEvent(store, journeyId, event);
   const record = await readRetentionRecord(store, journeyId);
   if (record && record.deletedAt === undefined) {
     const dueAt = new Date(Math.max(Date.parse(record.deleteAfter), nowMs)).toISOString();

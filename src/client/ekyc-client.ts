@@ -283,11 +283,14 @@ export class EkycClient {
    * Sets or releases the legal hold on an ended journey's media: while held, the retention sweep never deletes it.
    * The hold is an object in the archive, so it outlives every workflow. Rejects with {@link JourneyRunningError}
    * before the outcome (retention starts at the outcome), {@link JourneyNotFoundError} for an unknown journey, and
-   * {@link MediaDeletedError} once the sweep has deleted (or begun deleting) the media.
+   * {@link MediaDeletedError} once the sweep has deleted (or begun deleting) the media, {@link JourneyErasedError} once
+   * the journey was erased.
    */
   async setLegalHold(journeyId: string, hold: LegalHoldInput): Promise<RetentionStatus> {
     const archive = this.requireArchive();
     validateLegalHold(hold);
+    // Nothing is left to hold, and the erased data key could not encode the relay to an old afterJourney.
+    await this.refuseErased(journeyId);
     // A retention record means the journey ended with media; without one, Temporal says whether it ended at all.
     if (!(await readRetentionRecord(archive, journeyId))) await this.requireEnded(journeyId);
     const status = await writeLegalHold(archive, journeyId, hold);
@@ -389,7 +392,9 @@ export class EkycClient {
    * The case a reviewer sees: status, the evidence the review decides on (checks, scores, archive keys of the media)
    * and the timeline. One query to one journey; the review queue itself never queries journeys.
    */
-  reviewCase(journeyId: string): Promise<JourneyCase> {
+  async reviewCase(journeyId: string): Promise<JourneyCase> {
+    // An erased journey's answer could no longer be decrypted: what is kept of it is the erasure record.
+    await this.refuseErased(journeyId);
     return this.guard(journeyId, (handle) => handle.query(reviewCaseQuery));
   }
 

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { inputPrefix, journeyPrefix, referenceOfJourney } from '../archive/keys';
-import { forgetRetention, retentionStatus } from '../archive/retention-records';
+import { forgetRetention, readHoldHistory, retentionStatus, type LegalHoldEvent } from '../archive/retention-records';
 import type { ArchiveStore } from '../archive/store';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { JourneyResult, Outcome } from '../workflows/types';
@@ -32,6 +32,8 @@ export interface ErasureRecord {
   childrenTerminated?: number;
   deleted?: { count: number; keys: string[] };
   erasedAt?: string;
+  /** Every legal hold set and released on the journey before erasure, oldest first (absent when there was none). */
+  holdHistory?: LegalHoldEvent[];
 }
 
 /** The journey is under a legal hold: erasure is refused until the hold is released. */
@@ -101,12 +103,17 @@ export async function eraseJourney(
   const retention = await retentionStatus(store, journeyId);
   if (retention.hold) throw new JourneyHeldError(journeyId, retention.hold);
 
-  let record: ErasureRecord = existing ?? {
-    journeyId,
-    requestedBy: request.requestedBy,
-    reason: request.reason,
-    requestedAt: now().toISOString(),
-    state: 'erasing',
+  // Read before the retention bookkeeping (the history with it) is removed below.
+  const holdHistory = existing?.holdHistory ?? (await readHoldHistory(store, journeyId));
+  let record: ErasureRecord = {
+    ...(existing ?? {
+      journeyId,
+      requestedBy: request.requestedBy,
+      reason: request.reason,
+      requestedAt: now().toISOString(),
+      state: 'erasing',
+    }),
+    ...(holdHistory.length > 0 ? { holdHistory } : {}),
   };
   const save = async (next: ErasureRecord): Promise<void> => {
     // One writer per journey at a time is the operator's business; the last complete record wins.
@@ -119,7 +126,7 @@ export async function eraseJourney(
     );
     record = next;
   };
-  if (!existing) await save(record);
+  if (!existing || (!existing.holdHistory && record.holdHistory)) await save(record);
 
   const handle = client.workflow.getHandle(journeyId);
   const stop = await stopJourney(handle);

@@ -11,6 +11,7 @@ import {
   livenessBody,
   OPERATOR_ID,
   OPERATOR_KEY,
+  SECOND_OPERATOR_KEY,
   expectProblem,
   resultOf,
   startGatewayFixture,
@@ -256,6 +257,37 @@ describe('POST /v1/journeys/{id}/erase', () => {
     }
     const again = await gw.call('POST', path, { bearer: OPERATOR_KEY, json: erasure });
     expect(again.body).toEqual(erased.body);
+  });
+
+  it('a hold set and released is audited and kept in the erasure record; holding an erased journey answers 410', async () => {
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const journeyId = await approvedJourney('gw-erase-history');
+    const holdPath = gw.path(journeyId, '/legal-hold');
+    const set = await gw.call('POST', holdPath, {
+      bearer: OPERATOR_KEY,
+      json: { hold: true, reason: 'court order 8' },
+    });
+    expect(set.body).toMatchObject({ legalHold: true, hold: { operator: 'op-a' } });
+    const release = { hold: false, operator: 'op-b', reason: 'order lifted' };
+    expect((await gw.call('POST', holdPath, { bearer: SECOND_OPERATOR_KEY, json: release })).status).toBe(200);
+
+    const erased = await gw.call('POST', gw.path(journeyId, '/erase'), { bearer: OPERATOR_KEY, json: erasure });
+    expect(erased.body.holdHistory).toEqual([
+      { action: 'set', operator: 'op-a', reason: 'court order 8', at: anyString() },
+      { action: 'released', operator: 'op-b', reason: 'order lifted', at: anyString() },
+    ]);
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const exported = await gw.call('GET', `/v1/audit?from=${since}&to=${until}`, { bearer: OPERATOR_KEY });
+    const entries = exported.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { actor: string; action: string; journeyId?: string });
+    expect(
+      entries.filter((entry) => entry.journeyId === journeyId).map(({ actor, action }) => `${actor} ${action}`),
+    ).toEqual(['op-a legal_hold_set', 'op-b legal_hold_released', 'op-a journey_erased']);
+
+    const late = await gw.call('POST', holdPath, { bearer: OPERATOR_KEY, json: { hold: true, reason: 'too late' } });
+    expectProblem(late, 410, 'journey_erased');
   });
 
   it('409 naming the hold for a held journey; 404 for an id nothing is known of', async () => {

@@ -193,7 +193,7 @@ describe('GET /v1/journeys/{id}/evidence', () => {
       new Date(),
     );
     expect(entries.filter((entry) => entry.action === 'evidence_exported')).toEqual([
-      expect.objectContaining({ actor: 'operator-key', detail: { keyId: 'test-evidence-1' } }),
+      expect.objectContaining({ actor: OPERATOR_ID, detail: { keyId: 'test-evidence-1' } }),
     ]);
   });
 

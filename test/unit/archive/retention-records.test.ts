@@ -11,10 +11,12 @@ import { readManifest, recordArchived } from '../../../src/archive/manifest';
 import { purgeJourneyMedia } from '../../../src/archive/retention';
 import {
   dueKey,
+  forgetRetention,
   listDue,
   MediaDeletedError,
   purgeDue,
   purgingKey,
+  readHoldHistory,
   readRetentionRecord,
   recordRetention,
   retentionStatus,
@@ -199,6 +201,20 @@ describe('retention records and the sweep', () => {
     await writeLegalHold(store, journeyId, { ...HOLD, hold: false }, { nowMs: NOW });
     await sweep({ nowMs: NOW });
     await expect(writeLegalHold(store, journeyId, HOLD, { nowMs: NOW })).rejects.toBeInstanceOf(MediaDeletedError);
+  });
+
+  it('keeps every hold set and released in the hold history, until erasure forgets the retention', async () => {
+    const { journeyId, keys } = await journeyWithMedia('hold-history');
+    await file(journeyId, keys, NOW + DAY_MS);
+    await writeLegalHold(store, journeyId, HOLD, { nowMs: NOW });
+    await writeLegalHold(store, journeyId, { hold: false, operator: 'op-2', reason: 'settled' }, { nowMs: NOW + 1000 });
+    expect((await retentionStatus(store, journeyId)).legalHold).toBe(false);
+    expect(await readHoldHistory(store, journeyId)).toEqual([
+      { action: 'set', operator: 'op-1', reason: 'dispute', at: iso(NOW) },
+      { action: 'released', operator: 'op-2', reason: 'settled', at: iso(NOW + 1000) },
+    ]);
+    expect(await forgetRetention(store, journeyId)).toContain(`retention/hold-history/${journeyId}.json`);
+    expect(await readHoldHistory(store, journeyId)).toEqual([]);
   });
 
   it('carries a migrated hold over and never removes an existing one', async () => {

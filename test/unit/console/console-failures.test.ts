@@ -85,6 +85,26 @@ describe('console pages when a request fails', () => {
     }
   });
 
+  it("answer an erased journey's case with 410 saying so, not a failure", async () => {
+    const record = {
+      journeyId: 'ekyc:ref-erased',
+      requestedBy: 'op-a',
+      reason: 'data_subject_request',
+      state: 'erased',
+    };
+    await store.putIfVersion(
+      'erasures/ekyc:ref-erased.json',
+      Buffer.from(JSON.stringify(record)),
+      'application/json',
+      undefined,
+    );
+    const app = consoleOver(new EkycClient(new Client({ connection }), 'unused', { archive: store }));
+    const answer = await app.inject({ method: 'GET', url: '/console/cases/ekyc:ref-erased', headers: { cookie } });
+    expect(answer.statusCode).toBe(410);
+    expect(answer.headers['content-type']).toContain('text/html');
+    expect(answer.body).toContain('erased');
+  });
+
   it('keep a bug a 500 page that says nothing of its cause', async () => {
     const failing = async (): Promise<never> => Promise.reject(new TypeError('cannot read properties of a secret'));
     const app = consoleOver({
