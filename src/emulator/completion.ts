@@ -293,7 +293,11 @@ export function resolveCompletion(
 }
 
 /** Finishes (or abandons) a session as the body says: the one completion path of the controls and the web page. */
-export function completeSession(state: EmulatorState, token: string, body: Record<string, unknown>) {
+export function completeSession(
+  state: EmulatorState,
+  token: string,
+  body: Record<string, unknown>,
+): Session | CompletionRefusal {
   return state.sessions.complete(token, (session) => resolveCompletion(session, body), state.clock.nowMs());
 }
 

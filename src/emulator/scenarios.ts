@@ -1,3 +1,5 @@
+import { CAPABILITY_NOT_ENABLED_WARNING, DOCUMENT_WARNING_CODES } from '../faceid/result-codes';
+
 /** What the sandbox's end user does with a session, chosen by a test or by a button on the web page. */
 export const SCENARIOS = [
   'pass',
@@ -122,7 +124,9 @@ export function warningChecks(
  * The warning codes `SelectedWarningCodes` can name (reference §3.3, where an empty list means all of these). -9109
  * says the account lacks the capability, not that the document is doubtful, so no check blocks on it.
  */
-export const BLOCKABLE_WARNINGS: readonly number[] = [-9101, -9102, -9103, -9104, -9107, -9108, -9901];
+export const BLOCKABLE_WARNINGS: readonly number[] = Object.keys(DOCUMENT_WARNING_CODES)
+  .filter((code) => code !== CAPABILITY_NOT_ENABLED_WARNING)
+  .map(Number);
 
 /** Whether the session's warning checks block on any of `warnings` (FaceID then withholds the OCR data). */
 export function blocksOn(checks: WarningChecks, warnings: readonly number[]): boolean {
