@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { clientSecretMatches } from '../client/client-secret';
+import type { FailedLoginLimiter } from './failed-logins';
 import { operatorOfKey, type OperatorKey } from './operator-identities';
 import { ProblemError } from './problems';
 
@@ -27,10 +28,15 @@ export function keyMatches(keys: readonly string[], candidate: string): boolean 
   return matched;
 }
 
-/** Requires one of the backends' API keys. */
-export function requireApiKey(request: FastifyRequest, apiKeys: readonly string[]): void {
+/**
+ * Requires one of the backends' API keys. A bearer that is no key counts as a failed attempt of the client's address,
+ * and an address over the limit is refused (429) before its key is looked at.
+ */
+export function requireApiKey(request: FastifyRequest, apiKeys: readonly string[], limiter: FailedLoginLimiter): void {
+  limiter.refuseIfBlocked(request.ip, 'api');
   const token = bearerToken(request);
   if (!token || !keyMatches(apiKeys, token)) {
+    if (token) limiter.recordFailure(request.ip, 'api');
     throw new ProblemError('unauthenticated', 'send Authorization: Bearer <api key>');
   }
 }
@@ -40,20 +46,22 @@ const operators = new WeakMap<FastifyRequest, string>();
 
 /**
  * Requires an operator key and remembers the identity it belongs to for {@link operatorOf}; a backend's API key is
- * recognised and refused as not allowed to review.
+ * recognised and refused as not allowed to review. Failed attempts are limited as for API keys.
  */
 export function requireOperatorKey(
   request: FastifyRequest,
-  operatorKeys: readonly OperatorKey[],
-  apiKeys: readonly string[],
+  keys: { operatorKeys: readonly OperatorKey[]; apiKeys: readonly string[] },
+  limiter: FailedLoginLimiter,
 ): void {
+  limiter.refuseIfBlocked(request.ip, 'operator');
   const token = bearerToken(request);
-  const operator = token === undefined ? undefined : operatorOfKey(operatorKeys, token);
+  const operator = token === undefined ? undefined : operatorOfKey(keys.operatorKeys, token);
   if (operator !== undefined) {
     operators.set(request, operator);
     return;
   }
-  if (token && keyMatches(apiKeys, token)) throw new ProblemError('forbidden', 'reviews need an operator key');
+  if (token && keyMatches(keys.apiKeys, token)) throw new ProblemError('forbidden', 'reviews need an operator key');
+  if (token) limiter.recordFailure(request.ip, 'operator');
   throw new ProblemError('unauthenticated', 'send Authorization: Bearer <operator key>');
 }
 

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { AesGcmCodec, PayloadDecryptionError, UnknownCodecKeyError } from '../codec/aes-gcm-codec';
 import type { KeyRing } from '../codec/key-ring';
 import { payloadFromJson, payloadsJsonSchema, payloadToJson } from '../codec/payload-json';
-import { keyMatches } from './auth';
+import { bearerToken, keyMatches } from './auth';
+import { FailedLoginLimiter, TooManyAttemptsError } from './failed-logins';
 import { InMemoryCodecRevocations, type CodecSessionRevocations } from './codec-revocations';
 import {
   bearerCaller,
@@ -36,6 +37,8 @@ export interface CodecRouteOptions {
   endpointUrl: string;
   /** Signed-out sessions, shared by every gateway (default: this process only). */
   revocations?: CodecSessionRevocations;
+  /** Failed token attempts per client address (default: a limiter of this plugin's own). */
+  failedLogins?: FailedLoginLimiter;
 }
 
 /** Payloads of a whole workflow history page can be large: Temporal's 2 MB payload limit, Base64-inflated, fits. */
@@ -138,6 +141,19 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
   const secureCookie = options.endpointUrl.startsWith('https:');
   const callers = new WeakMap<FastifyRequest, CodecCaller>();
   const revocations = options.revocations ?? new InMemoryCodecRevocations();
+  const failedLogins = options.failedLogins ?? new FailedLoginLimiter();
+  const ownOrigin = new URL(options.endpointUrl).origin;
+
+  /**
+   * Whether a sign-in form was sent from this endpoint's own page: another site's form could otherwise sign the
+   * browser in with the attacker's token (login CSRF). Browsers send `Origin` with every form POST; one that sends
+   * none must at least say the request is same-origin.
+   */
+  const fromOwnPage = (request: FastifyRequest): boolean => {
+    const origin = request.headers.origin;
+    if (typeof origin === 'string') return origin === ownOrigin;
+    return request.headers['sec-fetch-site'] === 'same-origin';
+  };
 
   /** The session a cookie value stands for, unless it was signed out on any gateway. */
   const liveSession = async (value: string) => {
@@ -163,10 +179,12 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
   const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const origin = allowedOrigin(request);
     if (origin) allowCredentialedCors(reply, origin);
+    failedLogins.refuseIfBlocked(request.ip, 'codec');
     const session = cookieValue(request, CODEC_SESSION_COOKIE);
     const caller =
       bearerCaller(request, options.tokens) ?? (origin && session ? await liveSession(session) : undefined);
     if (!caller) {
+      if (bearerToken(request) !== undefined) failedLogins.recordFailure(request.ip, 'codec');
       throw new ProblemError('unauthenticated', 'send Authorization: Bearer <codec token>, or sign in at /codec/login');
     }
     const namespace = request.headers['x-namespace'];
@@ -236,14 +254,24 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
     );
     app.post('/login', { bodyLimit: LOGIN_BODY_LIMIT, schema: UNDOCUMENTED }, async (request, reply) => {
       const fromForm = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;
+      const refusePage = (status: number, message: string): FastifyReply =>
+        reply.code(status).type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(loginPage(message));
+      if (fromForm && !fromOwnPage(request)) {
+        request.log.warn({ codec: 'login_cross_site' }, 'codec sign-in refused');
+        return refusePage(403, 'Sign in from this page.');
+      }
+      try {
+        failedLogins.refuseIfBlocked(request.ip, 'codec');
+      } catch (error) {
+        if (!fromForm || !(error instanceof TooManyAttemptsError)) throw error;
+        reply.header('retry-after', String(error.retryAfterSeconds));
+        return refusePage(429, 'Too many failed attempts: try again later.');
+      }
       const { token } = parseWith(loginBodySchema, request.body);
       if (!keyMatches(options.tokens, token)) {
+        failedLogins.recordFailure(request.ip, 'codec');
         if (!fromForm) throw new ProblemError('unauthenticated', 'not a codec token');
-        return reply
-          .code(401)
-          .type('text/html; charset=utf-8')
-          .headers(PAGE_HEADERS)
-          .send(loginPage('That is not a codec token.'));
+        return refusePage(401, 'That is not a codec token.');
       }
       request.log.info({ codec: 'login', tokenId: codecTokenId(token) }, 'codec session started');
       reply.header(

@@ -3,6 +3,7 @@ import type { EkycClient } from '../client/ekyc-client';
 import type { EvidenceSigningKey } from '../evidence/bundle-signing';
 import type { JourneyEvidence } from '../evidence/journey-evidence';
 import type { AuditLog } from '../review/audit-log';
+import type { FailedLoginLimiter } from './failed-logins';
 import type { IdempotencyCache } from './idempotency';
 import type { OperatorKey } from './operator-identities';
 
@@ -26,6 +27,8 @@ export interface GatewayContext {
   ekyc: EkycClient;
   settings: GatewayRouteSettings;
   idempotency: IdempotencyCache;
+  /** Failed attempts with API and operator keys, per client address (this process only). */
+  failedLogins: FailedLoginLimiter;
   /** The reviewers' audit log, in the store every gateway shares; absent when the gateway has none (tests). */
   audit?: AuditLog;
   /** Signed evidence bundles of ended journeys; absent without a signing key or a shared store. */

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger, type LogLevelName } from '../logging';
 import type { GatewayContext, GatewayRouteSettings } from './context';
+import { FailedLoginLimiter, TooManyAttemptsError } from './failed-logins';
 import { IdempotencyCache } from './idempotency';
 import { GatewayLogController } from './request-log';
 import { registerOpenApi } from './openapi';
@@ -89,6 +90,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     client: options.client,
     ekyc: options.ekyc,
     settings: options.settings,
+    failedLogins: new FailedLoginLimiter(),
     idempotency: new IdempotencyCache(
       options.archive
         ? {
@@ -108,6 +110,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
   app.setErrorHandler((error, request, reply) => {
     const body = problemFromError(error);
     logIfInternal(request.log, error, body);
+    if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
     return sendProblem(reply, body);
   });
   // Node enforces the request timeout only until the headers are in: a body trickled in slowly is cut off here, from

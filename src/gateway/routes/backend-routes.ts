@@ -36,7 +36,7 @@ interface StartedJourney {
 export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
   // Authenticated before the body is read: an unknown caller never gets a 12 MiB body parsed.
-  const onRequest = authHook((request) => requireApiKey(request, ctx.settings.apiKeys));
+  const onRequest = authHook((request) => requireApiKey(request, ctx.settings.apiKeys, ctx.failedLogins));
   const security = SECURITY.apiKey;
 
   app.post(

@@ -22,7 +22,7 @@ import { auditFailed } from './review-routes';
  */
 export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
-  const onRequest = authHook((request) => requireOperatorKey(request, ctx.settings.operatorKeys, ctx.settings.apiKeys));
+  const onRequest = authHook((request) => requireOperatorKey(request, ctx.settings, ctx.failedLogins));
   const common = { security: SECURITY.operatorKey, params: journeyParamsSchema };
   const refusals = [
     'validation_failed',

@@ -22,7 +22,7 @@ import { auditQuerySchema, journeyParamsSchema, reviewQueueQuerySchema } from '.
  */
 export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
-  const onRequest = authHook((request) => requireOperatorKey(request, ctx.settings.operatorKeys, ctx.settings.apiKeys));
+  const onRequest = authHook((request) => requireOperatorKey(request, ctx.settings, ctx.failedLogins));
   const security = SECURITY.operatorKey;
   const common = { security, params: journeyParamsSchema };
   const refusals = [

@@ -124,7 +124,8 @@ async function signIn(token: string, target = app): Promise<{ response: Answer; 
   const response = await call(target, {
     method: 'POST',
     url: '/codec/login',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    // The sign-in page's own form: the browser sends the gateway's origin.
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://127.0.0.1:8080' },
     payload: new URLSearchParams({ token }).toString(),
   });
   const setCookie = String(response.headers['set-cookie'] ?? '');
@@ -318,6 +319,20 @@ describe('browser sessions', () => {
     }
   });
 
+  it("refuses a sign-in form sent from another site's page (login CSRF), and sets no cookie", async () => {
+    const senders: Record<string, string>[] = [{ origin: OTHER }, { 'sec-fetch-site': 'cross-site' }, {}];
+    for (const headers of senders) {
+      const response = await call(app, {
+        method: 'POST',
+        url: '/codec/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams({ token: TOKEN }).toString(),
+      });
+      expect(response.statusCode).toBe(403);
+      expect(response.headers['set-cookie']).toBeUndefined();
+    }
+  });
+
   it('signing out clears the cookie', async () => {
     const response = await call(app, { method: 'POST', url: '/codec/logout' });
     expect(response.statusCode).toBe(200);
@@ -382,6 +397,49 @@ describe('audit log', () => {
     const text = JSON.stringify(logLines);
     for (const secret of [TOKEN, OTHER_TOKEN, 'secret-one', 'secret-three', cookie.split('=')[1]!]) {
       expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe('failed attempts', () => {
+  it('refuses an address with 429 and Retry-After after 10 wrong tokens, a right one included', async () => {
+    const limited = gatewayWith([TOKEN]);
+    try {
+      const login = (token: string) =>
+        call(limited, {
+          method: 'POST',
+          url: '/codec/login',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ token }),
+        });
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        expect((await login(`codec-test-wrong-token-${attempt}`)).statusCode).toBe(401);
+      }
+      for (const refused of [await login(TOKEN), await decode({ authorization: `Bearer ${TOKEN}` }, {}, limited)]) {
+        expect(refused.statusCode).toBe(429);
+        expect(refused.json()).toMatchObject({ code: 'too_many_attempts' });
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      }
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts wrong bearer tokens on decode too, and answers a sign-in form with a 429 page', async () => {
+    const limited = gatewayWith([TOKEN]);
+    try {
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const body = await encryptedBody('x');
+        expect(
+          (await decode({ authorization: `Bearer wrong-token-${attempt}-0000000` }, body, limited)).statusCode,
+        ).toBe(401);
+      }
+      const { response, cookie } = await signIn(TOKEN, limited);
+      expect(response.statusCode).toBe(429);
+      expect(response.headers['retry-after']).toBeDefined();
+      expect(cookie).toBe('');
+    } finally {
+      await limited.close();
     }
   });
 });
