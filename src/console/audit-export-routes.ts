@@ -7,7 +7,14 @@ const DAY_MS = 24 * 3600 * 1000;
 /** As the JSON export: a period an auditor asks for at once. */
 const MAX_DAYS = 31;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date');
+// A calendar day: `Date` would read 2026-02-30 as 2 March, so the day must come back as it was written.
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date')
+  .refine((value) => {
+    const parsed = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+  }, 'must be a day of the calendar');
 const exportFormSchema = z
   .object({ from: day, to: day })
   .transform(({ from, to }) => ({

@@ -23,14 +23,20 @@ import {
 } from './console-kit';
 import { ConsoleSessions, type ConsoleSession } from './console-sessions';
 import { OidcSignIn, type ConsoleOidcSettings } from './oidc-sign-in';
+import { SIGN_IN_SECONDS, SignInCookies } from './sign-in-cookie';
 import { timeLeft } from './time-left';
 
 /** Options of {@link consoleRoutes}. */
 export interface ConsoleRouteOptions {
   /** The journeys' client: the queue, the case view, claims, releases and decisions. */
   ekyc: Pick<EkycClient, 'reviewQueue' | 'reviewCase' | 'claimReview' | 'releaseReview' | 'review'>;
-  /** The store every gateway shares: sessions and sign-ins in progress. */
+  /** The store every gateway shares: sessions. */
   store: ArchiveStore;
+  /**
+   * A secret every gateway shares (the gateway's `CLIENT_SECRET_KEY`): the key that seals sign-ins under way into their
+   * cookie is derived from it, so any gateway can finish a sign-in another began.
+   */
+  signInSecret: string;
   /** Where evidence views, claims, releases and decisions are recorded (the same log as the review routes'). */
   audit: AuditLog;
   oidc: ConsoleOidcSettings;
@@ -64,6 +70,7 @@ const claimFormSchema = z.object({ back: z.enum(['queue', 'case']).default('queu
  */
 export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
   const sessions = new ConsoleSessions(options.store, options);
+  const signIns = new SignInCookies(options.signInSecret);
   const oidc = new OidcSignIn(options.oidc);
   const kit = new ConsoleKit(sessions);
 
@@ -134,18 +141,19 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
       });
     };
 
+    // Nothing is written before the provider has authenticated the user: the sign-in under way is in its cookie.
     app.get('/login', { schema: UNDOCUMENTED }, async (_request, reply) => {
-      const { value, pending } = await sessions.beginSignIn();
+      const { value, pending } = signIns.begin();
       const url = await oidc.authorizationUrl(pending, redirectUri());
       return reply
-        .header('set-cookie', cookie(SIGN_IN_COOKIE, value, 600))
+        .header('set-cookie', cookie(SIGN_IN_COOKIE, value, SIGN_IN_SECONDS))
         .headers(PAGE_HEADERS)
         .redirect(url, 303);
     });
 
     app.get('/callback', { schema: UNDOCUMENTED }, async (request, reply) => {
       const value = cookieValue(request, SIGN_IN_COOKIE);
-      const pending = value ? await sessions.finishSignIn(value) : undefined;
+      const pending = value ? signIns.open(value) : undefined;
       reply.header('set-cookie', cookie(SIGN_IN_COOKIE, '', 0));
       if (!pending) return kit.signInPage(reply, 'That sign-in expired or was already used. Please sign in again.');
       let user;
@@ -163,6 +171,9 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
           message: 'Your account has no reviewer or auditor role for this console.',
         });
       }
+      // Signing in again replaces the browser's earlier session: it ends on every gateway, not only in this browser.
+      const earlier = cookieValue(request, SESSION_COOKIE);
+      if (earlier) await sessions.revoke(earlier);
       const created = await sessions.create(user.userId, user.roles);
       request.log.info({ console: 'sign_in', roles: user.roles }, 'console session started');
       return reply

@@ -18,7 +18,7 @@ export interface ConsoleSession {
   expiresAtMs: number;
 }
 
-/** A sign-in under way: what the callback checks the provider's answer against. */
+/** A sign-in under way: what the callback checks the provider's answer against (kept in the sign-in cookie). */
 export interface PendingSignIn {
   state: string;
   nonce: string;
@@ -27,15 +27,13 @@ export interface PendingSignIn {
 }
 
 const SESSIONS = 'console-sessions/';
+/** Where earlier versions kept sign-ins under way (now in the sign-in cookie, sign-in-cookie.ts); cleaned up still. */
 const SIGN_INS = 'console-sign-ins/';
 const COOKIE_VALUE = /^(\d{10,12})\.([A-Za-z0-9_-]{43})$/;
 
-/** A sign-in has this long to come back from the identity provider. */
-const SIGN_IN_SECONDS = 600;
-
 /**
- * Console sessions and sign-ins in progress, in the archive store every gateway shares, so any gateway behind the load
- * balancer serves a session and a sign-out revokes it everywhere. The cookie value is `<absolute expiry in epoch
+ * Console sessions, in the archive store every gateway shares, so any gateway behind the load balancer serves a
+ * session and a sign-out revokes it everywhere. The cookie value is `<absolute expiry in epoch
  * seconds>.<256 random bits>`; the store keeps records under the UTC day of that expiry (so clean-up removes past
  * days whole) and names them by the value's SHA-256, never the value itself.
  */
@@ -93,27 +91,6 @@ export class ConsoleSessions {
     if (COOKIE_VALUE.test(value)) await this.store.delete(keyOf(SESSIONS, value));
   }
 
-  /** Records a sign-in's state, nonce and PKCE verifier; answers the value of the sign-in cookie. */
-  async beginSignIn(nowMs = Date.now()): Promise<{ value: string; pending: PendingSignIn }> {
-    const expiresAtMs = nowMs + SIGN_IN_SECONDS * 1000;
-    const value = `${Math.floor(expiresAtMs / 1000)}.${randomBytes(32).toString('base64url')}`;
-    const pending: PendingSignIn = {
-      state: randomBytes(32).toString('base64url'),
-      nonce: randomBytes(32).toString('base64url'),
-      codeVerifier: randomBytes(32).toString('base64url'),
-      expiresAtMs,
-    };
-    await this.write(SIGN_INS, value, pending, undefined);
-    return { value, pending };
-  }
-
-  /** Takes a sign-in back (once: it is deleted), or undefined when unknown or expired. */
-  async finishSignIn(value: string, nowMs = Date.now()): Promise<PendingSignIn | undefined> {
-    const record = await this.read<PendingSignIn>(SIGN_INS, value, nowMs);
-    if (record) await this.store.delete(keyOf(SIGN_INS, value));
-    return record?.body;
-  }
-
   private async read<T extends { expiresAtMs: number }>(
     root: string,
     value: string,
@@ -140,7 +117,7 @@ export function csrfMatches(session: ConsoleSession, given: unknown): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-/** Removes the records of sessions and sign-ins that expired before yesterday; returns how many. */
+/** Removes the records of sessions (and earlier versions' sign-ins) that expired before yesterday; returns how many. */
 export async function removeExpiredConsoleSessions(store: ArchiveStore, now = Date.now()): Promise<number> {
   return (await removePastDayFolders(store, SESSIONS, now)) + (await removePastDayFolders(store, SIGN_INS, now));
 }

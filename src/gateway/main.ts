@@ -9,7 +9,7 @@ import type { ArchiveStore } from '../archive/store';
 import { removeExpiredIdempotencyRecords } from './shared-idempotency';
 import { dataConverterFor } from '../codec/data-converter';
 import { ArchiveDataKeys } from '../codec/data-keys';
-import { ConfigError, config, gatewaySettings, type AppConfig } from '../config';
+import { ConfigError, config, gatewaySettings, type AppConfig, type GatewaySettings } from '../config';
 import { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger } from '../logging';
 import { clientConnectionOptions, explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
@@ -28,7 +28,7 @@ import { publicKeyBase64 } from '../evidence/bundle-signing';
  */
 function pluginsFor(
   cfg: AppConfig,
-  publicUrl: string,
+  { publicUrl, clientSecretKey }: Pick<GatewaySettings, 'publicUrl' | 'clientSecretKey'>,
   archive: ArchiveStore,
   dataKeys: ArchiveDataKeys,
   ekyc: EkycClient,
@@ -40,6 +40,7 @@ function pluginsFor(
           consoleRoutes({
             ekyc,
             store: archive,
+            signInSecret: clientSecretKey,
             audit: new AuditLog(archive),
             oidc: {
               issuer: consoleSettings.issuer,
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     archive,
     settings: { ...settings, sandbox: cfg.sandbox },
     logger: log,
-    plugins: pluginsFor(cfg, settings.publicUrl, archive, dataKeys, ekyc),
+    plugins: pluginsFor(cfg, settings, archive, dataKeys, ekyc),
   });
   await app.listen({ host: settings.host, port: settings.port });
   const cleanUp = keepCleaningGatewayRecords(archive, cfg.archive.auditRetentionDays, log);

@@ -62,6 +62,7 @@ async function startConsole(port: number, maxSeconds: number): Promise<string> {
       consoleRoutes({
         ekyc,
         store: archive,
+        signInSecret: CLIENT_SECRET_KEY,
         audit: new AuditLog(archive),
         oidc: {
           issuer: issuerUrl,

@@ -53,6 +53,7 @@ describe('console pages when a request fails', () => {
         consoleRoutes({
           ekyc,
           store,
+          signInSecret: KEYS.clientSecretKey,
           audit: new AuditLog(store),
           oidc: { issuer: 'http://127.0.0.1:1', clientId: 'console', clientSecret: 'unused', rolesClaim: 'roles' },
           ...LIFETIMES,
