@@ -1,4 +1,4 @@
-import { failingCode, type ResultAction } from '../faceid/result-codes';
+import { failingCode, isWebAction, type ResultAction } from '../faceid/result-codes';
 import { RESULT_DESCRIPTIONS, type Scenario } from './scenarios';
 import type { Flow } from './sessions';
 
@@ -55,12 +55,14 @@ export interface Outcome {
 
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** The text FaceID gives with `code` in `action`'s answers: the SDK texts of reference §5.1, else the table's meaning. */
+/**
+ * The text given with `code` in `action`'s answers: for the web flows the meaning in their own table (§5.2, whose 1201
+ * says "too dark" beside 1202 "too bright"), for the SDK flows the texts of reference §5.1.
+ */
 export function describeCode(action: ResultAction, code: string): string {
-  const known = RESULT_DESCRIPTIONS[code];
-  if (known !== undefined) return known;
   const meaning = failingCode(action, code)?.meaning;
-  return meaning === undefined ? '' : capitalized(meaning);
+  if (isWebAction(action) && meaning !== undefined) return capitalized(meaning);
+  return RESULT_DESCRIPTIONS[code] ?? (meaning === undefined ? '' : capitalized(meaning));
 }
 
 /** The message beside a detail code: empty or absent when the code is. */

@@ -146,9 +146,9 @@ function verificationDetails(
   for (let attempt = 0; attempt < outcome.attempts; attempt += 1) {
     details.push({
       ErrorCode: 1201,
-      ErrorMsg: RESULT_DESCRIPTIONS['1201'],
+      ErrorMsg: describeCode(action, '1201'),
       LivenessErrorCode: 1201,
-      LivenessErrorMsg: RESULT_DESCRIPTIONS['1201'],
+      LivenessErrorMsg: describeCode(action, '1201'),
       CompareErrorCode: null,
       CompareErrorMsg: null,
       ReqTimestamp: nowMs - (outcome.attempts - attempt) * 30_000,

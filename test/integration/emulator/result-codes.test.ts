@@ -93,7 +93,7 @@ describe('inconsistent answers a decision must not trust', () => {
     expect(last(result.VerificationDetailList)).toMatchObject({
       ErrorCode: 0,
       LivenessErrorCode: 1005,
-      LivenessErrorMsg: 'Liveness detection failed',
+      LivenessErrorMsg: 'Liveness failed',
       CompareErrorCode: null,
       Similarity: 0,
     });
