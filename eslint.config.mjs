@@ -37,10 +37,10 @@ export default tseslint.config(
             {
               // An allow list: everything else (Node, zod, the FaceID SDK, other layers) reaches workflow code as types.
               regex:
-                '^(?!@temporalio/workflow$|@temporalio/common$|\\./|\\.\\./contracts/|\\.\\./faceid/(actions|errors)$)',
+                '^(?!@temporalio/workflow$|@temporalio/common$|\\./|\\.\\./contracts/|\\.\\./faceid/(actions|errors|result-codes)$)',
               allowTypeImports: true,
               message:
-                'Workflow code imports only @temporalio/workflow, @temporalio/common, workflow modules, src/contracts and the FaceID catalogue (faceid/actions, faceid/errors); anything else as a type.',
+                'Workflow code imports only @temporalio/workflow, @temporalio/common, workflow modules, src/contracts and the FaceID catalogue (faceid/actions, faceid/errors, faceid/result-codes); anything else as a type.',
             },
           ],
         },

@@ -58,6 +58,11 @@ function optionsOf<K extends 'selfie' | 'ekyc' | 'liveness' | 'web' | 'webLegacy
   return input[key] ?? {};
 }
 
+/** The journey's tag as FaceID's pass-through `Extra`, where the journey sends one. */
+function extraOf(input: TokenIssueInput): { Extra?: string } {
+  return input.extra !== undefined ? { Extra: input.extra } : {};
+}
+
 function missingOptions(what: string): ApplicationFailure {
   return ApplicationFailure.create({
     type: 'FaceIdInvalidRequest',
@@ -127,7 +132,7 @@ export function createFaceIdActivities({ faceid, archive, downloader }: FaceIdAc
       const image = input.compareImage ? await readStoredImageBase64(archive, input.compareImage) : undefined;
       if (options.CheckMode === 'compare' && !image) throw missingOptions('compareImage for CheckMode compare');
       const response = await typedFaceIdCall(() =>
-        faceid.getFaceIdTokenIntl(input.region, { ...options, ...(image ? { Image: image } : {}) }),
+        faceid.getFaceIdTokenIntl(input.region, { ...options, ...extraOf(input), ...(image ? { Image: image } : {}) }),
       );
       return { token: response.SdkToken, requestId: response.RequestId };
     },
@@ -144,6 +149,7 @@ export function createFaceIdActivities({ faceid, archive, downloader }: FaceIdAc
       const response = await typedFaceIdCall(() =>
         faceid.applySdkVerificationToken(input.region, {
           ...warningsLeftToPolicy(options),
+          ...extraOf(input),
           ...(image ? { CompareImage: image } : {}),
         }),
       );
@@ -176,6 +182,7 @@ export function createFaceIdActivities({ faceid, archive, downloader }: FaceIdAc
       const response = await typedFaceIdCall(() =>
         faceid.applyWebVerificationBizTokenIntl(input.region, {
           ...web,
+          ...extraOf(input),
           Config: warningsLeftToPolicy(web.Config ?? {}),
           ...(image ? { CompareImageBase64: image } : {}),
         }),
@@ -187,7 +194,7 @@ export function createFaceIdActivities({ faceid, archive, downloader }: FaceIdAc
       const response = await typedFaceIdCall(() =>
         faceid.getWebVerificationResultIntl(input.region, { BizToken: input.token }),
       );
-      return finishResult(input.journeyId, normaliseWebIntl(response, input.compareExpected));
+      return finishResult(input.journeyId, normaliseWebIntl(response));
     },
 
     applyWebVerificationToken: async (input: TokenIssueInput): Promise<TokenGrant> => {

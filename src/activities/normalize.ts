@@ -6,6 +6,7 @@ import type {
   GetWebVerificationResultIntlResponse,
   GetWebVerificationResultResponse,
 } from '../faceid/schemas';
+import { failingCode, SDK_NOT_FINISHED_CODE, SUCCESS_CODE, WEB_NOT_FINISHED_CODE } from '../faceid/result-codes';
 import type { FileInfo } from '../faceid/structures';
 import type { DocumentResult, MediaKind, RemoteMedia, VerificationResult } from '../workflows/types';
 
@@ -24,14 +25,8 @@ export interface NormalisedResult {
   inline: InlineMedia[];
 }
 
-/** SDK-flow codes: `0` success, `-999` not finished (§5.1). */
-const NOT_FINISHED = '-999';
-/** Web-flow code 17: "process not finished" (§5.2). */
-const WEB_NOT_FINISHED = 17;
-
-function isComparisonCode(code: string): boolean {
-  return code.startsWith('2');
-}
+/** SDK-flow "not finished" (§5.1); the emulator answers it for every SDK flow. */
+const NOT_FINISHED = SDK_NOT_FINISHED_CODE;
 
 function remote(kind: MediaKind, file: FileInfo | null | undefined): RemoteMedia[] {
   return file?.Url ? [{ kind, url: file.Url, md5: file.MD5.toLowerCase(), size: file.Size }] : [];
@@ -45,37 +40,58 @@ function riskLevel(level: string | null | undefined): Pick<VerificationResult, '
   return level ? { deviceRiskLevel: level } : {};
 }
 
+/** A code as the record keeps it: FaceID's models give both `""` and null for a step that did not run. */
+function codeOf(code: string | number | null | undefined): string | null {
+  return code === null || code === undefined || code === '' ? null : String(code);
+}
+
+/** FaceID's verdict on the last OCR attempt; a null `IsPass` is no verdict, never a pass. */
 function documentFrom(
   source: DocumentResult['source'],
   isPass: boolean | null | undefined,
   warnings: number[] | null | undefined,
+  edited?: boolean | null,
 ): DocumentResult {
   const codes = (warnings ?? []).map(String);
+  const status: DocumentResult['status'] =
+    isPass === false ? 'REJECTED' : isPass !== true ? 'UNKNOWN' : codes.length > 0 ? 'WARNING' : 'PASSED';
+  return { source, status, warnings: codes, ...(edited ? { edited: true } : {}) };
+}
+
+/** The liveness and compare checks as the result shows them, from the last attempt's detail codes. */
+function checksFrom(
+  liveness: string | null,
+  compare: string | null,
+  similarity: number | null | undefined,
+): Pick<VerificationResult, 'liveness' | 'compare'> {
   return {
-    source,
-    status: isPass === false ? 'REJECTED' : codes.length > 0 ? 'WARNING' : 'PASSED',
-    warnings: codes,
+    ...(liveness !== null ? { liveness: { passed: liveness === SUCCESS_CODE, code: liveness } } : {}),
+    ...(compare !== null
+      ? { compare: { passed: compare === SUCCESS_CODE, code: compare, similarity: similarity ?? null } }
+      : {}),
   };
 }
 
 /**
- * GetFaceIdResultIntl: one code covers the whole process. 1xxx codes are liveness failures; 2xxx codes mean the
- * liveness passed and the comparison (or the compare image) failed.
+ * GetFaceIdResultIntl: one code covers the whole process. In compare mode a 2xxx code means the liveness passed and
+ * the comparison failed; in liveness mode every failing code (2012 several faces, 2017 occluded, ...) fails liveness.
  */
 export function normaliseSelfie(response: GetFaceIdResultIntlResponse, compareExpected: boolean): NormalisedResult {
   const code = response.Result;
   const base = { flow: 'selfie' as const, requestIds: [response.RequestId] };
   if (code === NOT_FINISHED) return { result: { ...base, finished: false, attempts: 0 }, remote: [], inline: [] };
-  const livenessPassed = code === '0' || isComparisonCode(code);
+  const overall = codeOf(code);
+  const comparePhase = compareExpected && overall !== null && overall.startsWith('2');
+  const liveness = comparePhase ? SUCCESS_CODE : overall;
+  const compare = compareExpected && (overall === SUCCESS_CODE || comparePhase) ? overall : null;
   return {
     result: {
       ...base,
       finished: true,
       attempts: 1,
-      liveness: { passed: livenessPassed, code: livenessPassed ? '0' : code },
-      ...(compareExpected && livenessPassed
-        ? { compare: { passed: code === '0', code, similarity: response.Similarity } }
-        : {}),
+      codes: { action: 'GetFaceIdResultIntl', overall },
+      extra: response.Extra ?? null,
+      ...checksFrom(liveness, compare, response.Similarity),
       ...riskLevel(response.DeviceInfoLevel),
       ...(response.LivenessInfoTag?.length ? { livenessTags: response.LivenessInfoTag } : {}),
     },
@@ -88,38 +104,48 @@ export function normaliseSelfie(response: GetFaceIdResultIntlResponse, compareEx
   };
 }
 
-/** GetSdkVerificationResult: the last CompareResult and the last CardVerifyResult are authoritative. */
+/**
+ * GetSdkVerificationResult: the last CompareResult and the last CardVerifyResult are authoritative. Liveness is the
+ * last step of every eKYC check mode, so no liveness attempt means the user is not done, unless FaceID stopped the
+ * session at a failed OCR attempt (a blocked document warning).
+ */
 export function normaliseEkyc(response: GetSdkVerificationResultResponse): NormalisedResult {
   const compares = response.CompareResults ?? [];
   const cards = response.CardVerifyResults ?? [];
   const lastCompare = compares.at(-1);
   const lastCard = cards.at(-1);
   const base = { flow: 'ekyc' as const, requestIds: [response.RequestId], attempts: compares.length };
-  // Liveness is the last step of every eKYC check mode, so no liveness attempt means the user is not done.
-  if (response.Result === NOT_FINISHED || !lastCompare) {
+  if (response.Result === NOT_FINISHED || (!lastCompare && lastCard?.IsPass !== false)) {
     return { result: { ...base, finished: false }, remote: [], inline: [] };
   }
-  const liveCode = lastCompare.LiveErrorCode || lastCompare.ErrorCode;
-  const compareCode = lastCompare.CompareErrorCode ?? '';
+  const liveness = codeOf(lastCompare?.LiveErrorCode);
+  const compare = codeOf(lastCompare?.CompareErrorCode);
   const ocrFields = lastCard?.NormalCardInfo ?? lastCard?.CardInfo;
   return {
     result: {
       ...base,
       finished: true,
-      liveness: { passed: liveCode === '0', code: liveCode },
-      ...(compareCode !== ''
-        ? { compare: { passed: compareCode === '0', code: compareCode, similarity: lastCompare.Sim } }
+      codes: {
+        action: 'GetSdkVerificationResult',
+        overall: codeOf(response.Result),
+        attempt: codeOf(lastCompare?.ErrorCode),
+        liveness,
+        compare,
+      },
+      extra: response.Extra ?? null,
+      ...checksFrom(liveness, compare, lastCompare?.Sim),
+      ...(lastCard
+        ? { document: documentFrom('ekyc-sdk', lastCard.IsPass, lastCard.WarnCardInfos, lastCard.IsEdit) }
         : {}),
-      ...(lastCard ? { document: documentFrom('ekyc-sdk', lastCard.IsPass, lastCard.WarnCardInfos) } : {}),
       ...riskLevel(response.DeviceInfoLevel),
-      ...(lastCompare.LivenessInfoTag?.length ? { livenessTags: lastCompare.LivenessInfoTag } : {}),
+      ...(lastCompare?.LivenessInfoTag?.length ? { livenessTags: lastCompare.LivenessInfoTag } : {}),
     },
     remote: [
-      ...remote('video', lastCompare.LiveVideo),
-      ...remote('best-frame', lastCompare.BestFrame),
-      ...remote('action-video', lastCompare.ActionVideo),
-      ...remote('profile-image', lastCompare.ProfileImage),
-      ...remote('live-data', lastCompare.LiveData),
+      ...remote('video', lastCompare?.LiveVideo),
+      ...remote('best-frame', lastCompare?.BestFrame),
+      ...remote('action-video', lastCompare?.ActionVideo),
+      ...remote('profile-image', lastCompare?.ProfileImage),
+      ...remote('live-data', lastCompare?.LiveData),
       ...remote('card-image', lastCard?.CardImage),
       ...remote('card-video', lastCard?.CardVideo),
       ...remote('ocr-json', lastCard?.CardInfoOcrJson),
@@ -136,48 +162,66 @@ export function normaliseLiveness(response: GetLivenessResultResponse): Normalis
     return { result: { ...base, finished: false, attempts: 0 }, remote: [], inline: [] };
   }
   return {
-    result: { ...base, finished: true, attempts: 1, liveness: { passed: code === '0', code } },
+    result: {
+      ...base,
+      finished: true,
+      attempts: 1,
+      codes: { action: 'GetLivenessResult', overall: code },
+      ...checksFrom(code, null, null),
+    },
     remote: [...remote('video', response.Video), ...remote('best-frame', response.BestFrame)],
     inline: [],
   };
 }
 
 type WebDetail = NonNullable<GetWebVerificationResultIntlResponse['VerificationDetailList']>[number];
+type WebAction = 'GetWebVerificationResultIntl' | 'GetWebVerificationResult';
 
-function webChecks(detail: WebDetail | undefined, compareExpected: boolean): Partial<VerificationResult> {
-  if (!detail) return {};
-  const liveCode = String(detail.LivenessErrorCode ?? detail.ErrorCode ?? '');
-  const livenessPassed = liveCode === '0';
-  const compareCode = detail.CompareErrorCode;
+/** The web result's codes and checks from its overall code and its last attempt. */
+function webVerdict(
+  action: WebAction,
+  errorCode: number | null | undefined,
+  detail: WebDetail | undefined,
+): Pick<VerificationResult, 'codes' | 'liveness' | 'compare'> {
+  const liveness = codeOf(detail?.LivenessErrorCode);
+  const compare = codeOf(detail?.CompareErrorCode);
   return {
-    liveness: { passed: livenessPassed, code: liveCode },
-    ...(compareExpected && livenessPassed && compareCode !== null && compareCode !== undefined
-      ? { compare: { passed: compareCode === 0, code: String(compareCode), similarity: detail.Similarity ?? null } }
-      : {}),
+    codes: { action, overall: codeOf(errorCode), attempt: codeOf(detail?.ErrorCode), liveness, compare },
+    ...checksFrom(liveness, compare, detail?.Similarity),
   };
 }
 
-function webFinished(errorCode: number | null | undefined, details: readonly unknown[]): boolean {
-  return errorCode !== null && errorCode !== undefined && errorCode !== WEB_NOT_FINISHED && details.length > 0;
+/**
+ * Whether a web process has ended: a code other than 17 ("not finished") and an attempt to show for it, unless the
+ * code ends the process by itself (token expired, too many attempts, a system error) or the OCR step stopped it.
+ */
+function webFinished(
+  action: WebAction,
+  errorCode: number | null | undefined,
+  details: readonly unknown[],
+  ocrFailed: boolean,
+): boolean {
+  const code = codeOf(errorCode);
+  if (code === null || code === WEB_NOT_FINISHED_CODE) return false;
+  return details.length > 0 || ocrFailed || failingCode(action, code)?.scope === 'process';
 }
 
 /** GetWebVerificationResultIntl: the last attempt decides; media and OCR fields arrive inline. */
-export function normaliseWebIntl(
-  response: GetWebVerificationResultIntlResponse,
-  compareExpected: boolean,
-): NormalisedResult {
+export function normaliseWebIntl(response: GetWebVerificationResultIntlResponse): NormalisedResult {
+  const action = 'GetWebVerificationResultIntl';
   const details = response.VerificationDetailList ?? [];
   const base = { flow: 'web' as const, requestIds: [response.RequestId], attempts: details.length };
-  if (!webFinished(response.ErrorCode, details))
-    return { result: { ...base, finished: false }, remote: [], inline: [] };
   const ocr = (response.OCRResult ?? []).at(-1);
+  if (!webFinished(action, response.ErrorCode, details, ocr?.IsPass === false))
+    return { result: { ...base, finished: false }, remote: [], inline: [] };
   const ocrFields =
     ocr?.NormalCardInfo ?? ocr?.CardInfo ?? (ocr?.OriginalCardInfo ? { original: ocr.OriginalCardInfo } : null);
   return {
     result: {
       ...base,
       finished: true,
-      ...webChecks(details.at(-1), compareExpected),
+      ...webVerdict(action, response.ErrorCode, details.at(-1)),
+      extra: response.Extra ?? null,
       ...(ocr ? { document: documentFrom('web-ocr', ocr.IsPass, ocr.WarnCardInfos) } : {}),
     },
     remote: [],
@@ -193,9 +237,10 @@ export function normaliseWebIntl(
 
 /** GetWebVerificationResult (legacy): the last attempt decides; media as URLs with MD5 but no size. */
 export function normaliseWebLegacy(response: GetWebVerificationResultResponse): NormalisedResult {
+  const action = 'GetWebVerificationResult';
   const details = response.VerificationDetailList ?? [];
   const base = { flow: 'web-legacy' as const, requestIds: [response.RequestId], attempts: details.length };
-  if (!webFinished(response.ErrorCode, details)) {
+  if (!webFinished(action, response.ErrorCode, details, false)) {
     return { result: { ...base, finished: false }, remote: [], inline: [] };
   }
   const media: RemoteMedia[] = [];
@@ -210,7 +255,11 @@ export function normaliseWebLegacy(response: GetWebVerificationResultResponse): 
       size: null,
     });
   }
-  return { result: { ...base, finished: true, ...webChecks(details.at(-1), true) }, remote: media, inline: [] };
+  return {
+    result: { ...base, finished: true, ...webVerdict(action, response.ErrorCode, details.at(-1)) },
+    remote: media,
+    inline: [],
+  };
 }
 
 /** GetCardVerificationResult: nothing yet while PROCESSING; otherwise the verdict and the recognised fields. */

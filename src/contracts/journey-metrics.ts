@@ -5,6 +5,7 @@ export const JOURNEY_METRICS = {
   started: 'ekyc_journeys_started',
   completed: 'ekyc_journeys_completed',
   stageDuration: 'ekyc_stage_duration_ms',
+  capabilityNotEnabled: 'ekyc_faceid_capability_not_enabled',
 } as const;
 
 /**

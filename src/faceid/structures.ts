@@ -48,7 +48,7 @@ export type EditDetail = z.infer<typeof editDetailSchema>;
 
 /** One liveness / face-compare attempt of an eKYC SDK process; the last attempt is authoritative. */
 export const compareResultSchema = z.object({
-  ErrorCode: z.string(),
+  ErrorCode: maybe(z.string()),
   ErrorMsg: maybe(z.string()),
   LiveData: maybe(fileInfoSchema),
   LiveVideo: maybe(fileInfoSchema),
@@ -72,7 +72,8 @@ export type CompareResult = z.infer<typeof compareResultSchema>;
 
 /** One document OCR attempt of an eKYC SDK process; the last attempt is authoritative. */
 export const cardVerifyResultSchema = z.object({
-  IsPass: z.boolean(),
+  // Null is FaceID giving no verdict: read, never a pass (the decision reviews it), and no reason to retry the call.
+  IsPass: maybe(z.boolean()),
   IsEdit: maybe(z.boolean()),
   CardVideo: maybe(fileInfoSchema),
   CardImage: maybe(fileInfoSchema),

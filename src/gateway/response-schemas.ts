@@ -61,6 +61,19 @@ export const journeyStatusSchema = z
   })
   .meta({ id: 'JourneyStatus' });
 
+const nullableCode = z.string().nullable().optional();
+
+/** FaceID's codes as the result action gave them; what the decision judged. */
+const resultCodes = z
+  .object({
+    action: z.string(),
+    overall: z.string().nullable().meta({ description: 'Result (SDK flows) or ErrorCode (web flows)' }),
+    attempt: nullableCode.meta({ description: "the last attempt's own ErrorCode" }),
+    liveness: nullableCode.meta({ description: "the last attempt's liveness code" }),
+    compare: nullableCode.meta({ description: "the last attempt's compare code" }),
+  })
+  .meta({ id: 'ResultCodes', description: 'docs/decisions.md lists every code and what it leads to' });
+
 /** The journey's result with its id: checks, reason codes and archive references, never media or OCR fields. */
 export const journeyResultSchema = z
   .object({
@@ -75,8 +88,11 @@ export const journeyResultSchema = z
     document: z
       .object({
         source: z.enum(['ekyc-sdk', 'web-ocr', 'card-verification']),
-        status: z.enum(['PASSED', 'WARNING', 'REJECTED']),
+        status: z
+          .enum(['PASSED', 'WARNING', 'REJECTED', 'UNKNOWN'])
+          .meta({ description: 'UNKNOWN: FaceID gave no verdict (IsPass null), which never passes' }),
         warnings: z.array(z.string()),
+        edited: z.boolean().optional().meta({ description: 'the user edited OCR fields (IsEdit)' }),
         cardType: z.string().optional(),
         nationality: z
           .string()
@@ -85,6 +101,7 @@ export const journeyResultSchema = z
       })
       .optional(),
     deviceRiskLevel: z.string().optional(),
+    codes: resultCodes.optional(),
     media: z
       .array(z.object({ key: z.string(), kind: z.string(), md5: z.string(), size: z.number().int() }))
       .meta({ description: 'archive references (claim checks), never bytes' }),

@@ -1,4 +1,5 @@
 import { decide } from './decision';
+import { expectedChecks } from './flow-input';
 import { endJourney, endOnFailure } from './journey-end';
 import { registerJourneyHandlers } from './journey-handlers';
 import { JourneyRun } from './journey-run';
@@ -6,6 +7,8 @@ import { archiveMedia } from './stage-archive-media';
 import { awaitUser } from './stage-await-user';
 import { issueToken } from './stage-issue-token';
 import { awaitReview } from './stage-review';
+import { recordCapabilityNotEnabled } from './journey-metrics';
+import { decideRecorded } from './recorded-decision';
 import { verifyDocument } from './stage-verify-document';
 import type { JourneyInput, JourneyResult } from './types';
 
@@ -36,12 +39,16 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
       compare: user.compare,
       document: user.document ?? (document.verdict !== 'timed_out' ? document.verdict : undefined),
       deviceRiskLevel: user.deviceRiskLevel,
+      ...(user.codes ? { codes: user.codes } : {}),
       media,
     };
 
     // Deciding spans no await, so nobody could see it in search attributes: show it in the UI details only.
     state.enterStage('deciding', 'applying the decision policy', { sync: false });
-    const decision = decide(user, document.verdict, run.policy);
+    const decision = run.failClosed
+      ? decide(user, document.verdict, run.policy, expectedChecks(input, run.tag))
+      : decideRecorded(user, document.verdict, run.policy);
+    if (decision.reasons.includes('document_capability_not_enabled')) recordCapabilityNotEnabled(input.flow);
     if (decision.decision !== 'review') return await endJourney(run, decision.decision, decision.reasons, facts);
     return await awaitReview(run, decision.reasons, facts);
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { Expectations } from './decision';
 import type { JourneyInput, StoredImageRef, TokenIssueInput } from './types';
 
 /**
@@ -30,4 +31,43 @@ export function compareImageOf(input: JourneyInput): StoredImageRef | undefined 
     case 'web-legacy':
       return undefined;
   }
+}
+
+/** Whether the flow's options ask FaceID to compare faces (so a missing compare result is a finding). */
+export function compareExpected(input: JourneyInput): boolean {
+  switch (input.flow) {
+    case 'selfie':
+      return input.selfie?.CheckMode === 'compare';
+    case 'ekyc':
+      return (input.ekyc?.CheckMode ?? 1) !== 3;
+    case 'liveness':
+      return false;
+    case 'web': {
+      const mode = input.web?.Config?.CheckMode;
+      return mode === undefined || mode === 1 || mode === 2;
+    }
+    case 'web-legacy':
+      return true;
+  }
+}
+
+/** Whether the flow runs its own OCR step (eKYC CheckMode 1, the web flow's CheckMode 1). */
+function documentExpected(input: JourneyInput): boolean {
+  if (input.flow === 'ekyc') return (input.ekyc?.CheckMode ?? 1) === 1;
+  if (input.flow === 'web') return input.web?.Config?.CheckMode === 1;
+  return false;
+}
+
+/** The flows whose token action takes FaceID's pass-through `Extra` (the liveness and legacy web actions have none). */
+export function takesExtra(input: JourneyInput): boolean {
+  return input.flow === 'selfie' || input.flow === 'ekyc' || input.flow === 'web';
+}
+
+/** What the decision must see answered: the steps the journey's options ran, and its tag where it sent one. */
+export function expectedChecks(input: JourneyInput, tag: string | undefined): Expectations {
+  return {
+    compare: compareExpected(input),
+    document: documentExpected(input),
+    ...(tag !== undefined && takesExtra(input) ? { extra: tag } : {}),
+  };
 }

@@ -22,3 +22,10 @@ export function recordStageDuration(flow: Flow, stage: Stage, durationMs: number
     .createHistogram(JOURNEY_METRICS.stageDuration, 'int', 'ms', 'Time spent in a journey stage')
     .record(Math.max(Math.round(durationMs), 0), { flow, stage });
 }
+
+/** Counts a journey FaceID could not check a document for: the account lacks the capability (-9109), an alert. */
+export function recordCapabilityNotEnabled(flow: Flow): void {
+  metricMeter
+    .createCounter(JOURNEY_METRICS.capabilityNotEnabled, 'journeys', 'Journeys ended by -9109 capability not enabled')
+    .add(1, { flow });
+}

@@ -17,6 +17,13 @@ const DEFAULT_MAX_RENEWALS = 3;
 export const LEAN_HISTORY_PATCH = 'journey-lean-history';
 
 /**
+ * Patch: journeys decided by FaceID's code table (`decide`), failing closed, whose tokens carry the journey's tag as
+ * `Extra`. Asked at the start, so a journey keeps the rules it began with; histories recorded before it replay on
+ * `decideRecorded`.
+ */
+export const FAIL_CLOSED_PATCH = 'fail-closed-decision';
+
+/**
  * One run of a journey: its input, what follows from it (FaceID actions, durations, policy), its state, and the
  * bookkeeping its stages share. Every stage function takes it.
  */
@@ -33,6 +40,13 @@ export class JourneyRun {
   readonly openClaims = new Set<string>();
   /** Whether this journey began on the code of `LEAN_HISTORY_PATCH`; asked first, so its marker is the first command. */
   readonly leanHistory = patched(LEAN_HISTORY_PATCH);
+  /** Whether this journey decides by the code table (`FAIL_CLOSED_PATCH`). */
+  readonly failClosed = patched(FAIL_CLOSED_PATCH);
+  /**
+   * The opaque tag the journey sends as FaceID's `Extra` and expects back in the result: its first run id, which names
+   * nothing about the person.
+   */
+  readonly tag = this.failClosed ? workflowInfo().firstExecutionRunId : undefined;
 
   constructor(readonly input: JourneyInput) {
     this.plan = FLOW_PLANS[input.flow];

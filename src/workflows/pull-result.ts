@@ -1,8 +1,9 @@
 import { faceIdActivity, inlineFaceIdActivity } from './activity-proxies';
 import { failureType } from './failure-kinds';
+import { compareExpected } from './flow-input';
 import { inlineFirst } from './inline-first';
 import type { JourneyRun } from './journey-run';
-import type { JourneyInput, ResultFetchInput, VerificationResult } from './types';
+import type { ResultFetchInput, VerificationResult } from './types';
 
 /** One pull of the flow's result; `undefined` when FaceID says the token expired before the user finished. */
 export async function pullResult(run: JourneyRun, purpose: string): Promise<VerificationResult | undefined> {
@@ -48,22 +49,4 @@ async function queuedPull(
     startToCloseMs: run.durations.faceIdCallMs,
     summary,
   })(request);
-}
-
-/** Whether the flow's options ask FaceID to compare faces (so a missing compare result is a failure). */
-function compareExpected(input: JourneyInput): boolean {
-  switch (input.flow) {
-    case 'selfie':
-      return input.selfie?.CheckMode === 'compare';
-    case 'ekyc':
-      return (input.ekyc?.CheckMode ?? 1) !== 3;
-    case 'liveness':
-      return false;
-    case 'web': {
-      const mode = input.web?.Config?.CheckMode;
-      return mode === undefined || mode === 1 || mode === 2;
-    }
-    case 'web-legacy':
-      return true;
-  }
 }

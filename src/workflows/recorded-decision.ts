@@ -1,23 +1,8 @@
-import type { Decision, DecisionPolicy, DocumentResult, VerificationResult } from './types';
+import type { DecisionOutcome, DocumentVerdict } from './decision';
+import type { DecisionPolicy, VerificationResult } from './types';
 
-/** The default policy: similarity 70 (FAR 0.1 %), document warnings reviewed, high device risk rejected. */
-export const DEFAULT_POLICY: DecisionPolicy = {
-  similarityThreshold: 70,
-  documentWarning: 'review',
-  reviewDeviceRiskLevels: ['3'],
-  rejectDeviceRiskLevels: ['4'],
-  reviewTimeoutDecision: 'rejected',
-  fourEyesRejection: false,
-};
-
-/** The separate document step's result: a verdict, `timed_out` when FaceID kept processing, or none at all. */
-export type DocumentVerdict = DocumentResult | 'timed_out' | undefined;
-
-/** A decision with the reason codes that led to it. */
-export interface DecisionOutcome {
-  decision: Decision;
-  reasons: string[];
-}
+// The decision of journeys recorded before `FAIL_CLOSED_PATCH`, kept word for word so their histories replay. It trusts
+// the normalised checks and has no code table; every journey started since decides with `decide` (decision.ts).
 
 /**
  * Reasons for FaceID's liveness and compare codes (reference §5.1) that say more than "failed"; other failing codes
@@ -38,11 +23,8 @@ const COMPARE_REASONS: Readonly<Record<string, string>> = {
   '2017': 'face_occluded',
 };
 
-/**
- * Decides a finished verification. Pure and deterministic: same inputs, same decision, on every replay.
- * Any rejecting reason rejects; otherwise any review reason sends it to review; otherwise approved.
- */
-export function decide(
+/** The decision of a journey recorded before fail-closed decisions (histories only). */
+export function decideRecorded(
   result: Pick<VerificationResult, 'liveness' | 'compare' | 'document' | 'deviceRiskLevel'>,
   document: DocumentVerdict,
   policy: DecisionPolicy,
@@ -78,11 +60,6 @@ export function decide(
   if (reject.length > 0) return { decision: 'rejected', reasons: unique(reject) };
   if (review.length > 0) return { decision: 'review', reasons: unique(review) };
   return { decision: 'approved', reasons: ['all_checks_passed'] };
-}
-
-/** Merges per-journey overrides into the default policy. */
-export function resolvePolicy(overrides: Partial<DecisionPolicy> | undefined): DecisionPolicy {
-  return { ...DEFAULT_POLICY, ...overrides };
 }
 
 function unique(reasons: string[]): string[] {

@@ -1,5 +1,5 @@
 import { faceIdActivity, inlineFaceIdActivity } from './activity-proxies';
-import { tokenOptions } from './flow-input';
+import { takesExtra, tokenOptions } from './flow-input';
 import { inlineFirst } from './inline-first';
 import type { JourneyRun } from './journey-run';
 import type { IssuedToken, TokenIssueInput } from './types';
@@ -10,7 +10,12 @@ import type { IssuedToken, TokenIssueInput } from './types';
  */
 export async function issueToken(run: JourneyRun, purpose: string): Promise<IssuedToken> {
   const { input, plan, durations } = run;
-  const request: TokenIssueInput = { journeyId: run.journeyId, region: input.region, ...tokenOptions(input) };
+  const request: TokenIssueInput = {
+    journeyId: run.journeyId,
+    region: input.region,
+    ...tokenOptions(input),
+    ...(run.tag !== undefined && takesExtra(input) ? { extra: run.tag } : {}),
+  };
   const summary = `${plan.issue}: ${purpose}`;
   const grant =
     (await inlineFirst(run, () =>

@@ -1,11 +1,7 @@
+// Each flow's options as a journey takes them (the journey fills some FaceID fields itself and refuses others).
+import type { EkycOptions, LivenessOptions, SelfieOptions, WebLegacyOptions, WebOptions } from '../client/flow-options';
 import type { CARD_NATIONALITIES } from '../faceid/actions';
-import type {
-  ApplyLivenessTokenRequest,
-  ApplySdkVerificationTokenRequest,
-  ApplyWebVerificationBizTokenIntlRequest,
-  ApplyWebVerificationTokenRequest,
-  GetFaceIdTokenIntlRequest,
-} from '../faceid/schemas';
+import type { ResultAction } from '../faceid/result-codes';
 
 /**
  * Plain-JSON contracts of the journey workflow: its input, its result, and what activities hand back.
@@ -89,21 +85,6 @@ export interface MediaDescriptor {
 export interface RemoteMedia extends MediaDescriptor {
   url: string;
 }
-
-/** FaceID options of the selfie flow (GetFaceIdTokenIntl); `Image` comes from `compareImage`. */
-type SelfieOptions = Omit<GetFaceIdTokenIntlRequest, 'Image'>;
-
-/** FaceID options of the eKYC SDK flow (ApplySdkVerificationToken); `CompareImage` comes from `compareImage`. */
-type EkycOptions = Omit<ApplySdkVerificationTokenRequest, 'CompareImage'>;
-
-/** FaceID options of the liveness-only flow (ApplyLivenessToken). */
-type LivenessOptions = ApplyLivenessTokenRequest;
-
-/** FaceID options of the international web flow; `CompareImageBase64` comes from `compareImage`. */
-type WebOptions = Omit<ApplyWebVerificationBizTokenIntlRequest, 'CompareImageBase64'>;
-
-/** FaceID options of the legacy web flow (ApplyWebVerificationToken): the compare image lives in COS already. */
-type WebLegacyOptions = ApplyWebVerificationTokenRequest;
 
 /** The optional document step: ApplyCardVerification, then GetCardVerificationResult polled. */
 interface DocumentStepInput {
@@ -218,10 +199,28 @@ export interface IssuedToken {
 /** The document check, from the eKYC SDK's OCR, the web OCR, or the separate document step. */
 export interface DocumentResult {
   source: 'ekyc-sdk' | 'web-ocr' | 'card-verification';
-  status: 'PASSED' | 'WARNING' | 'REJECTED';
+  /** `UNKNOWN`: FaceID answered the attempt without a verdict (`IsPass` null), which never passes. */
+  status: 'PASSED' | 'WARNING' | 'REJECTED' | 'UNKNOWN';
   warnings: string[];
+  /** The user changed OCR fields before submitting them (`IsEdit`); the eKYC SDK reports it. */
+  edited?: boolean;
   cardType?: string;
   nationality?: string;
+}
+
+/**
+ * FaceID's codes exactly as the result action gave them (the last attempt's details), for the decision and the record.
+ * An empty string arrives as null: FaceID's models give both for a step that did not run.
+ */
+export interface ResultCodes {
+  action: ResultAction;
+  /** `Result` (SDK flows) or `ErrorCode` (web flows, as a string). */
+  overall: string | null;
+  /** The last attempt's own code: eKYC's `CompareResult.ErrorCode`, the web flows' `VerificationDetail.ErrorCode`. */
+  attempt?: string | null;
+  /** The last attempt's liveness and compare codes (eKYC and web flows only). */
+  liveness?: string | null;
+  compare?: string | null;
 }
 
 /** One flow's result, normalised by the fetching activity (no personal data, no media bytes). */
@@ -229,6 +228,10 @@ export interface VerificationResult {
   flow: Flow;
   /** False while FaceID says the user has not finished (`-999`, no attempt yet). */
   finished: boolean;
+  /** The codes the decision judges; absent only in histories recorded before fail-closed decisions. */
+  codes?: ResultCodes;
+  /** `Extra` as FaceID returned it: the journey's own tag when the journey sent one. */
+  extra?: string | null;
   liveness?: { passed: boolean; code: string };
   compare?: { passed: boolean; code: string; similarity: number | null };
   document?: DocumentResult;
@@ -312,8 +315,11 @@ export interface TimelineEntry {
   detail?: string;
 }
 
-/** What a reviewer decides on: checks, scores and the archive keys of the media, never the media's bytes. */
-export type CaseEvidence = Pick<JourneyResult, 'liveness' | 'compare' | 'document' | 'deviceRiskLevel' | 'media'>;
+/** What a reviewer decides on: checks, codes, scores and the archive keys of the media, never the media's bytes. */
+export type CaseEvidence = Pick<
+  JourneyResult,
+  'liveness' | 'compare' | 'document' | 'deviceRiskLevel' | 'media' | 'codes'
+>;
 
 /** What the `reviewCase` query returns: the case view's facts (it travels through the payload codec). */
 export interface JourneyCase {
@@ -338,6 +344,8 @@ export interface JourneyResult {
   compare?: { passed: boolean; code: string; similarity: number | null };
   document?: DocumentResult;
   deviceRiskLevel?: string;
+  /** FaceID's codes the decision judged. */
+  codes?: ResultCodes;
   media: ArchiveRef[];
   review?: {
     reviewer: string;
@@ -364,6 +372,8 @@ export interface TokenIssueInput {
   web?: WebOptions;
   webLegacy?: WebLegacyOptions;
   compareImage?: StoredImageRef;
+  /** The journey's tag, sent as FaceID's `Extra` where the action takes one, so the result can be matched to it. */
+  extra?: string;
 }
 
 /** A token as FaceID issued it. */

@@ -1,4 +1,5 @@
-import { decide, DEFAULT_POLICY, resolvePolicy, type DocumentVerdict } from '../../../src/workflows/decision';
+import { DEFAULT_POLICY, resolvePolicy, type DocumentVerdict } from '../../../src/workflows/decision';
+import { decideRecorded as decide } from '../../../src/workflows/recorded-decision';
 import type { DecisionPolicy, DocumentResult, VerificationResult } from '../../../src/workflows/types';
 
 type Facts = Pick<VerificationResult, 'liveness' | 'compare' | 'document' | 'deviceRiskLevel'>;
@@ -158,7 +159,7 @@ const cases: Array<{
   },
 ];
 
-describe('decision policy', () => {
+describe('the decision of journeys recorded before fail-closed decisions', () => {
   it.each(cases)('$name → $decision', ({ facts, document, policy, decision, reasons }) => {
     expect(decide(facts, document, resolvePolicy(policy))).toEqual({ decision, reasons });
   });
