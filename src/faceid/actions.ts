@@ -160,13 +160,17 @@ export const FACEID_FLOWS = {
 /** Lifetime in seconds of the temporary media URLs (FileInfo.Url, legacy web VideoUrl) a result returns. */
 export const MEDIA_URL_LIFETIME_SECONDS = 600;
 
-/** ApplyCardVerification `Nationality` values (reference §4.1): the documents FaceID checks, or `AUTO` to detect. */
+/**
+ * ApplyCardVerification `Nationality` values (reference §3.11): the documents FaceID checks, or `AUTO` to detect.
+ * `PHL` is in the support table though the parameter's row leaves it out.
+ */
 export const CARD_NATIONALITIES = [
   'IDN',
   'HKG',
   'THA',
   'MYS',
   'SGP',
+  'PHL',
   'JPN',
   'TWN',
   'BGD',
@@ -174,3 +178,12 @@ export const CARD_NATIONALITIES = [
   'PAK',
   'AUTO',
 ] as const;
+
+/** A document's nationality as ApplyCardVerification takes it. */
+type CardNationality = (typeof CARD_NATIONALITIES)[number];
+
+/** The documents whose back FaceID reads too (reference §3.11, the "Y" rows), by card type. */
+export const CARD_BACK_REQUIRED: Readonly<Record<'ID_CARD' | 'DRIVING_LICENSE', readonly CardNationality[]>> = {
+  ID_CARD: ['HKG', 'MYS', 'SGP', 'PHL', 'JPN', 'TWN', 'BGD', 'NGA', 'PAK'],
+  DRIVING_LICENSE: ['THA', 'MYS', 'SGP', 'NGA', 'PAK'],
+};

@@ -60,29 +60,45 @@ const sdkVersion = z.enum(['BASIC', 'ENHANCE', 'ENHANCED', 'PRO', 'PLUS']);
 const retryLimit = z.number().int().min(1).max(5);
 const warningCode = z.literal([-9101, -9102, -9103, -9104, -9107, -9108, -9901]);
 
+/** FaceID's rule that an ActionList goes only with a motion `level` (reference §3.1): the API errors otherwise. */
+export function requireMotionLevel<S extends z.ZodType<Record<string, unknown>>>(
+  schema: S,
+  level: 'SecureLevel' | 'SecurityLevel',
+  motion: readonly (string | number)[],
+): S {
+  return schema.refine(
+    (request) =>
+      request.ActionList === undefined ||
+      request[level] === undefined ||
+      motion.includes(request[level] as string | number),
+    { path: ['ActionList'], message: `only allowed with ${level} ${motion.join(' or ')}` },
+  );
+}
+
 // ---- GetFaceIdTokenIntl / GetFaceIdResultIntl (selfie SDK) ----
 
+/** GetFaceIdTokenIntl's fields, without the rules between them (the selfie journey's options derive from it). */
+export const getFaceIdTokenIntlFieldsSchema = z.strictObject({
+  CheckMode: z.enum(['liveness', 'compare']).optional(),
+  SecureLevel: z.enum(['1', '2', '3', '4']).optional(),
+  // No size limit is documented (too large ⇒ FailedOperation.ImageSizeTooLarge): held to the 5 MB FaceID states for
+  // document images, as the emulator does; the gateway's input images (3,000,000 bytes decoded) fit under it.
+  Image: base64Image(UNSTATED_IMAGE_LIMIT).optional(),
+  Extra: z.string().optional(),
+  ActionList: actionList.optional(),
+  SdkVersion: sdkVersion.optional(),
+  RetryLimit: retryLimit.optional(),
+});
+
 /** Request of GetFaceIdTokenIntl: issue an SdkToken for one selfie-verification SDK process. */
-export const getFaceIdTokenIntlRequestSchema = z
-  .strictObject({
-    CheckMode: z.enum(['liveness', 'compare']).optional(),
-    SecureLevel: z.enum(['1', '2', '3', '4']).optional(),
-    // No size limit is documented (too large ⇒ FailedOperation.ImageSizeTooLarge): held to the 5 MB FaceID states for
-    // document images, as the emulator does; the gateway's input images (3,000,000 bytes decoded) fit under it.
-    Image: base64Image(UNSTATED_IMAGE_LIMIT).optional(),
-    Extra: z.string().optional(),
-    ActionList: actionList.optional(),
-    SdkVersion: sdkVersion.optional(),
-    RetryLimit: retryLimit.optional(),
-  })
-  .refine((r) => r.CheckMode !== 'compare' || r.Image !== undefined, {
+export const getFaceIdTokenIntlRequestSchema = requireMotionLevel(
+  getFaceIdTokenIntlFieldsSchema.refine((r) => r.CheckMode !== 'compare' || r.Image !== undefined, {
     path: ['Image'],
     message: 'required when CheckMode is compare',
-  })
-  .refine((r) => r.ActionList === undefined || r.SecureLevel === undefined || ['2', '4'].includes(r.SecureLevel), {
-    path: ['ActionList'],
-    message: 'only allowed with SecureLevel 2 or 4',
-  });
+  }),
+  'SecureLevel',
+  ['2', '4'],
+);
 /** Request of GetFaceIdTokenIntl. */
 export type GetFaceIdTokenIntlRequest = z.infer<typeof getFaceIdTokenIntlRequestSchema>;
 
@@ -114,57 +130,58 @@ export type GetFaceIdResultIntlResponse = z.infer<typeof getFaceIdResultIntlResp
 
 // ---- ApplySdkVerificationToken / GetSdkVerificationResult (eKYC SDK) ----
 
+/** ApplySdkVerificationToken's fields, without the rules between them (the eKYC journey's options derive from it). */
+export const applySdkVerificationTokenFieldsSchema = z.strictObject({
+  CheckMode: z.literal([1, 2, 3]).optional(),
+  SecurityLevel: z.literal([1, 2, 3, 4]).optional(),
+  IdCardType: z
+    .enum([
+      'HK',
+      'ML',
+      'IndonesiaIDCard',
+      'PhilippinesVoteID',
+      'PhilippinesDrivingLicense',
+      'PhilippinesTinID',
+      'PhilippinesSSSID',
+      'PhilippinesUMID',
+      'MLIDPassport',
+      'ThailandIDCard',
+      'MainlandIDCard',
+      'SingaporeIDCard',
+      'HMTPermit',
+    ])
+    .optional(),
+  CompareImage: base64Image(UNSTATED_IMAGE_LIMIT).optional(),
+  NeedVerifyIdCard: z.boolean().optional(),
+  DisableChangeOcrResult: z.boolean().optional(),
+  DisableCheckOcrWarnings: z.boolean().optional(),
+  SelectedWarningCodes: z.array(warningCode).optional(),
+  // Documented as "1,024 bits"; the service (and the emulator) refuse more than 1,024 characters.
+  Extra: z.string().max(1024).optional(),
+  SdkVersion: sdkVersion.optional(),
+  ActionList: actionList.optional(),
+  AllowExpiredDocument: z.boolean().optional(),
+  // Newer than SDK 3.0.1335's model (CLI-head); sent as plain fields.
+  SkipResultPage: z.boolean().optional(),
+  SkipLaunchPage: z.boolean().optional(),
+  SkipOcrConfirmPage: z.boolean().optional(),
+  HideProgressBar: z.boolean().optional(),
+  AllowUploadPhoto: z.boolean().optional(),
+  EnableForgeryDetectionImages: z.boolean().optional(),
+  CardOcrDisplayFields: z.array(z.string()).optional(),
+  RetryLimit: retryLimit.optional(),
+  MetaData: z.string().optional(),
+});
+
 /** Request of ApplySdkVerificationToken: issue an SdkToken for one eKYC (OCR + liveness + compare) SDK process. */
-export const applySdkVerificationTokenRequestSchema = z
-  .strictObject({
-    CheckMode: z.literal([1, 2, 3]).optional(),
-    SecurityLevel: z.literal([1, 2, 3, 4]).optional(),
-    IdCardType: z
-      .enum([
-        'HK',
-        'ML',
-        'IndonesiaIDCard',
-        'PhilippinesVoteID',
-        'PhilippinesDrivingLicense',
-        'PhilippinesTinID',
-        'PhilippinesSSSID',
-        'PhilippinesUMID',
-        'MLIDPassport',
-        'ThailandIDCard',
-        'MainlandIDCard',
-        'SingaporeIDCard',
-        'HMTPermit',
-      ])
-      .optional(),
-    CompareImage: base64Image(UNSTATED_IMAGE_LIMIT).optional(),
-    NeedVerifyIdCard: z.boolean().optional(),
-    DisableChangeOcrResult: z.boolean().optional(),
-    DisableCheckOcrWarnings: z.boolean().optional(),
-    SelectedWarningCodes: z.array(warningCode).optional(),
-    // Documented as "1,024 bits"; the service (and the emulator) refuse more than 1,024 characters.
-    Extra: z.string().max(1024).optional(),
-    SdkVersion: sdkVersion.optional(),
-    ActionList: actionList.optional(),
-    AllowExpiredDocument: z.boolean().optional(),
-    // Newer than SDK 3.0.1335's model (CLI-head); sent as plain fields.
-    SkipResultPage: z.boolean().optional(),
-    SkipLaunchPage: z.boolean().optional(),
-    SkipOcrConfirmPage: z.boolean().optional(),
-    HideProgressBar: z.boolean().optional(),
-    AllowUploadPhoto: z.boolean().optional(),
-    EnableForgeryDetectionImages: z.boolean().optional(),
-    CardOcrDisplayFields: z.array(z.string()).optional(),
-    RetryLimit: retryLimit.optional(),
-    MetaData: z.string().optional(),
-  })
-  .refine((r) => r.CheckMode !== 2 || r.CompareImage !== undefined, {
+export const applySdkVerificationTokenRequestSchema = requireMotionLevel(
+  applySdkVerificationTokenFieldsSchema.refine((r) => r.CheckMode !== 2 || r.CompareImage !== undefined, {
     path: ['CompareImage'],
     message: 'required when CheckMode is 2',
-  })
-  .refine((r) => r.ActionList === undefined || r.SecurityLevel === undefined || [2, 4].includes(r.SecurityLevel), {
-    path: ['ActionList'],
-    message: 'only allowed with SecurityLevel 2 or 4',
-  });
+  }),
+  'SecurityLevel',
+  [2, 4],
+);
 /** Request of ApplySdkVerificationToken. */
 export type ApplySdkVerificationTokenRequest = z.infer<typeof applySdkVerificationTokenRequestSchema>;
 

@@ -343,6 +343,11 @@ describe('request schemas', () => {
     expect(error.message).not.toContain(IMAGE);
   });
 
+  it('accepts a Philippine document, which the support table lists though the Nationality row leaves it out', () => {
+    const request = { Nationality: 'PHL', CardType: 'ID_CARD', ImageBase64Front: 'aGk=', ImageBase64Back: 'aGk=' };
+    expect(parseFaceIdRequest('ApplyCardVerification', request)).toEqual(request);
+  });
+
   it('accepts the documented example requests', () => {
     expect(() => parseFaceIdRequest('GetFaceIdTokenIntl', { CheckMode: 'liveness', RetryLimit: 1 })).not.toThrow();
     expect(() =>
