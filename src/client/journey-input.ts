@@ -1,23 +1,14 @@
 import { z } from 'zod';
-import { CARD_NATIONALITIES, FACEID_REGIONS, isRegionAllowed } from '../faceid/actions';
-import { FACEID_SCHEMAS } from '../faceid/schemas';
+import { CARD_BACK_REQUIRED, CARD_NATIONALITIES, FACEID_REGIONS, isRegionAllowed } from '../faceid/actions';
 import { FLOW_PLANS } from '../workflows/flow-plan';
 import type { Flow, JourneyInput } from '../workflows/types';
-
-const OPTION_KEY: Record<Flow, 'selfie' | 'ekyc' | 'liveness' | 'web' | 'webLegacy'> = {
-  selfie: 'selfie',
-  ekyc: 'ekyc',
-  liveness: 'liveness',
-  web: 'web',
-  'web-legacy': 'webLegacy',
-};
-
-/** The FaceID request field each flow fills from `compareImage`. */
-const COMPARE_IMAGE_FIELD: Partial<Record<Flow, string>> = {
-  selfie: 'Image',
-  ekyc: 'CompareImage',
-  web: 'CompareImageBase64',
-};
+import {
+  ekycOptionsSchema,
+  livenessOptionsSchema,
+  selfieOptionsSchema,
+  webLegacyOptionsSchema,
+  webOptionsSchema,
+} from './flow-options';
 
 const durationMs = z
   .number()
@@ -32,22 +23,40 @@ const storedImage = z.strictObject({ key: z.string().min(1).max(300) });
  */
 export const REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
+/**
+ * Each flow's FaceID options, as a variant takes them. The web flows' are given optional or not: the workflow needs
+ * FaceID's redirect in them, a gateway takes the browser's `finalUrl` in its place and fills the redirect in itself.
+ */
+export interface FlowOptionSchemas<
+  Selfie extends z.ZodType,
+  Ekyc extends z.ZodType,
+  Liveness extends z.ZodType,
+  Web extends z.ZodType,
+  WebLegacy extends z.ZodType,
+> {
+  selfie: Selfie;
+  ekyc: Ekyc;
+  liveness: Liveness;
+  web: Web;
+  webLegacy: WebLegacy;
+}
+
 /** What differs between the journey input the workflow receives and the body a gateway accepts for it. */
-export interface JourneyInputVariant<Image extends z.ZodType> {
+export interface JourneyInputVariant<Image extends z.ZodType, Options> {
   /** An input image: `{ key }` in the archive for the workflow, Base64 in a gateway body. */
   image: Image;
-  /** Options of the web flows (a gateway takes the browser's `finalUrl` in place of FaceID's redirect). */
-  web: z.ZodType;
-  webLegacy: z.ZodType;
+  options: Options;
   /** Whether `region` may be left out (a gateway fills in its `FACEID_REGION`). */
   regionOptional: boolean;
-  /** Whether the flow's options are checked against FaceID's own request schema (possible once they are complete). */
-  checkFaceIdOptions: boolean;
   /** The name each flow's shape has in a published document (none: they stay inline). */
   componentId?: (flow: Flow) => string;
 }
 
-const flowOptions = z.record(z.string(), z.unknown());
+/** Whether FaceID reads the back of this document too (reference §3.11), so the journey cannot start without it. */
+function needsBack(nationality: string, cardType: string): boolean {
+  if (cardType !== 'ID_CARD' && cardType !== 'DRIVING_LICENSE') return false;
+  return (CARD_BACK_REQUIRED[cardType] as readonly string[]).includes(nationality);
+}
 
 /**
  * The journey input in one of its variants: the workflow's (see {@link parseJourneyInput}) or a gateway's start body.
@@ -55,7 +64,14 @@ const flowOptions = z.record(z.string(), z.unknown());
  * `flow`: each flow takes its own FaceID options (and `compareImage` where FaceID compares with it), and a field of
  * another flow is refused by name.
  */
-export function journeyInputSchemaFor<Image extends z.ZodType>(variant: JourneyInputVariant<Image>) {
+export function journeyInputSchemaFor<
+  Image extends z.ZodType,
+  Selfie extends z.ZodType,
+  Ekyc extends z.ZodType,
+  Liveness extends z.ZodType,
+  Web extends z.ZodType,
+  WebLegacy extends z.ZodType,
+>(variant: JourneyInputVariant<Image, FlowOptionSchemas<Selfie, Ekyc, Liveness, Web, WebLegacy>>) {
   const region = z.enum(FACEID_REGIONS);
   const common = {
     reference: z
@@ -71,6 +87,10 @@ export function journeyInputSchemaFor<Image extends z.ZodType>(variant: JourneyI
         cardType: z.enum(['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO']),
         front: variant.image,
         back: variant.image.optional(),
+      })
+      .refine((document) => document.back !== undefined || !needsBack(document.nationality, document.cardType), {
+        path: ['back'],
+        message: 'required for this document: FaceID reads both of its sides',
       })
       .optional()
       .meta({ description: 'adds the document step (ApplyCardVerification), in every flow' }),
@@ -103,6 +123,7 @@ export function journeyInputSchemaFor<Image extends z.ZodType>(variant: JourneyI
     maxRenewals: z.number().int().min(0).max(10).optional(),
     retentionDays: z.number().positive().max(3650).optional(),
   };
+  const { options } = variant;
   const compareImage = variant.image.optional().meta({ description: 'the face FaceID compares the user with' });
   const flowShape = <F extends Flow, Own extends z.ZodRawShape>(flow: F, own: Own) => {
     const shape = z.strictObject(
@@ -114,53 +135,45 @@ export function journeyInputSchemaFor<Image extends z.ZodType>(variant: JourneyI
   };
   return z
     .discriminatedUnion('flow', [
-      flowShape('selfie', {
-        selfie: flowOptions.optional().meta({ description: 'GetFaceIdTokenIntl options except Image' }),
-        compareImage,
-      }),
-      flowShape('ekyc', {
-        ekyc: flowOptions.optional().meta({ description: 'ApplySdkVerificationToken options except CompareImage' }),
-        compareImage,
-      }),
-      flowShape('liveness', {
-        liveness: flowOptions.optional().meta({ description: 'ApplyLivenessToken options' }),
-      }),
-      flowShape('web', { web: variant.web.optional(), compareImage }),
-      flowShape('web-legacy', { webLegacy: variant.webLegacy.optional() }),
+      flowShape('selfie', { selfie: z.optional(options.selfie), compareImage }),
+      flowShape('ekyc', { ekyc: z.optional(options.ekyc), compareImage }),
+      flowShape('liveness', { liveness: z.optional(options.liveness) }),
+      flowShape('web', { web: options.web, compareImage }),
+      flowShape('web-legacy', { webLegacy: options.webLegacy }),
     ])
     .superRefine((input, ctx) => {
       const plan = FLOW_PLANS[input.flow];
       if (input.region !== undefined && !isRegionAllowed(plan.issue, input.region)) {
         ctx.addIssue({ code: 'custom', path: ['region'], message: `${plan.issue} is not offered in ${input.region}` });
       }
-      if (!variant.checkFaceIdOptions) return;
-      // The FaceID layer's own request schema checks the options; a placeholder stands in for the stored image.
-      const own = OPTION_KEY[input.flow];
-      const fields = input as Record<string, unknown>;
-      const imageField = COMPARE_IMAGE_FIELD[input.flow];
-      const request = {
-        ...((fields[own] ?? {}) as Record<string, unknown>),
-        ...(fields.compareImage !== undefined && imageField ? { [imageField]: 'AA==' } : {}),
-      };
-      const checked = FACEID_SCHEMAS[plan.issue].request.safeParse(request);
-      if (!checked.success) {
-        for (const issue of checked.error.issues) {
-          const field = issue.path[0];
-          const path = field === imageField ? ['compareImage'] : [own, ...issue.path];
-          ctx.addIssue({ code: 'custom', path, message: issue.message });
-        }
+      // FaceID's rules between an option and the image the journey fills in from `compareImage`.
+      const compareMode = compareModeAsked(input);
+      if (compareMode && !('compareImage' in input && input.compareImage !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['compareImage'], message: `required when CheckMode is ${compareMode}` });
       }
     })
     .meta({ discriminator: { propertyName: 'flow' } });
 }
 
-/** The journey input as the workflow receives it: images as archive keys, every FaceID option checked. */
+/** The `CheckMode` of a selfie or eKYC journey's options that makes FaceID compare with `compareImage`, if set. */
+function compareModeAsked(input: { flow: Flow; selfie?: unknown; ekyc?: unknown }): 'compare' | 2 | undefined {
+  const mode = (options: unknown) => (options as { CheckMode?: unknown } | undefined)?.CheckMode;
+  if (input.flow === 'selfie' && mode(input.selfie) === 'compare') return 'compare';
+  if (input.flow === 'ekyc' && mode(input.ekyc) === 2) return 2;
+  return undefined;
+}
+
+/** The journey input as the workflow receives it: images as archive keys, FaceID's redirect in the web options. */
 const journeyInputSchema = journeyInputSchemaFor({
   image: storedImage,
-  web: flowOptions.meta({ description: 'ApplyWebVerificationBizTokenIntl options except CompareImageBase64' }),
-  webLegacy: flowOptions.meta({ description: 'ApplyWebVerificationToken options' }),
+  options: {
+    selfie: selfieOptionsSchema,
+    ekyc: ekycOptionsSchema,
+    liveness: livenessOptionsSchema,
+    web: webOptionsSchema,
+    webLegacy: webLegacyOptionsSchema,
+  },
   regionOptional: false,
-  checkFaceIdOptions: true,
 });
 
 /** One field's problem: its path (`web.finalUrl`) and message, never its value. */

@@ -1,5 +1,13 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
+import {
+  ekycOptionsSchema,
+  livenessOptionsSchema,
+  selfieOptionsSchema,
+  webConfigSchema,
+  webLegacyOptionsSchema,
+  webOptionsSchema,
+} from '../client/flow-options';
 import { MAX_IMAGE_BYTES } from '../client/input-images';
 import { fieldIssues, journeyInputSchemaFor, REFERENCE_PATTERN } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
@@ -50,27 +58,58 @@ const FLOW_NAMES: Record<Flow, string> = {
   'web-legacy': 'WebLegacy',
 };
 
+/** A field the gateway fills in itself: FaceID's redirect, set to the gateway's return route. */
+const gatewayRedirect = (field: 'web' | 'webLegacy') =>
+  z
+    .never({ error: `set by the gateway; give ${field}.finalUrl instead` })
+    .optional()
+    .meta({ description: `not accepted: the gateway sets it to its return route; give ${field}.finalUrl` });
+
+// Each flow's options are published as components of their own, so that a bank's client sees their fields.
+const FLOW_OPTIONS = {
+  selfie: selfieOptionsSchema.meta({
+    id: 'SelfieOptions',
+    description: 'GetFaceIdTokenIntl options except Image (from compareImage) and Extra (the journey sets it)',
+  }),
+  ekyc: ekycOptionsSchema.meta({
+    id: 'EkycOptions',
+    description:
+      'ApplySdkVerificationToken options except CompareImage (from compareImage) and Extra (the journey sets it)',
+  }),
+  liveness: livenessOptionsSchema.meta({ id: 'LivenessOptions', description: 'ApplyLivenessToken options' }),
+  web: webOptionsSchema
+    .omit({ RedirectURL: true })
+    .extend({
+      finalUrl: finalUrl.optional(),
+      RedirectURL: gatewayRedirect('web'),
+      Config: webConfigSchema
+        .meta({ id: 'WebVerificationConfig', description: 'WebVerificationConfigIntl without CheckMode 4' })
+        .optional(),
+    })
+    .optional()
+    .meta({
+      id: 'WebOptions',
+      description:
+        'ApplyWebVerificationBizTokenIntl options except RedirectURL (the gateway sets it), CompareImageBase64 (from compareImage) and Extra (the journey sets it), plus finalUrl',
+    }),
+  webLegacy: webLegacyOptionsSchema
+    .omit({ RedirectUrl: true })
+    .extend({ finalUrl: finalUrl.optional(), RedirectUrl: gatewayRedirect('webLegacy') })
+    .meta({
+      id: 'WebLegacyOptions',
+      description: 'ApplyWebVerificationToken options except RedirectUrl (the gateway sets it), plus finalUrl',
+    }),
+};
+
 /**
  * `POST /v1/journeys`: the journey input with images as Base64 and, for the web flows, the browser's `finalUrl` in
- * place of FaceID's redirect, which the gateway sets to its own return route. FaceID's own checks of the options run
- * in the client, once the gateway has filled the redirect in.
+ * place of FaceID's redirect, which the gateway sets to its own return route. Every option is checked here, at the
+ * edge; what passes is typed from here on.
  */
 export const startJourneyBodySchema = journeyInputSchemaFor({
   image: base64Image,
-  web: z
-    .looseObject({
-      finalUrl: finalUrl.optional(),
-      RedirectURL: z.never({ error: 'set by the gateway; give web.finalUrl instead' }).optional(),
-    })
-    .meta({ description: 'ApplyWebVerificationBizTokenIntl options except RedirectURL and CompareImageBase64' }),
-  webLegacy: z
-    .looseObject({
-      finalUrl: finalUrl.optional(),
-      RedirectUrl: z.never({ error: 'set by the gateway; give webLegacy.finalUrl instead' }).optional(),
-    })
-    .meta({ description: 'ApplyWebVerificationToken options except RedirectUrl' }),
+  options: FLOW_OPTIONS,
   regionOptional: true,
-  checkFaceIdOptions: false,
   componentId: (flow) => `Start${FLOW_NAMES[flow]}Journey`,
 }).meta({
   id: 'StartJourney',

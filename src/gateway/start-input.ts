@@ -41,15 +41,17 @@ function withImageBytes(body: StartBody): Record<string, unknown> {
  * A web flow's options with FaceID's redirect set to the gateway's return route for this journey (FaceID appends
  * `&token=`), and the backend's `finalUrl`, which the client keeps in the workflow's memo.
  */
-function withReturnRoute(
+function withReturnRoute<
+  Options extends { finalUrl?: string | undefined },
+  Redirect extends 'RedirectURL' | 'RedirectUrl',
+>(
   ctx: GatewayContext,
   reference: string,
   field: 'web' | 'webLegacy',
-  redirect: 'RedirectURL' | 'RedirectUrl',
-  given: unknown,
-): { options: Record<string, unknown>; finalUrl: string } {
-  // The body schema made it an object with an optional URL `finalUrl`.
-  const { finalUrl: named, ...options } = (given ?? {}) as { finalUrl?: string } & Record<string, unknown>;
+  redirect: Redirect,
+  given: Options | undefined,
+): { options: Omit<Options, 'finalUrl'> & Record<Redirect, string>; finalUrl: string } {
+  const { finalUrl: named, ...options } = given ?? ({} as Options);
   const finalUrl = named ?? ctx.settings.webFinalUrl;
   const path = `${field}.finalUrl`;
   if (!finalUrl) {
@@ -63,7 +65,7 @@ function withReturnRoute(
     ]);
   }
   const returnUrl = `${ctx.publicUrl()}/v1/web/return?journey=${encodeURIComponent(journeyWorkflowId(reference))}`;
-  return { options: { ...options, [redirect]: returnUrl }, finalUrl };
+  return { options: { ...options, ...({ [redirect]: returnUrl } as Record<Redirect, string>) }, finalUrl };
 }
 
 /** Turns a validated start body into a journey input: images as bytes, and the web flows' redirect filled in. */

@@ -178,6 +178,51 @@ describe('POST /v1/journeys', () => {
     expect(answer.body.errors).toEqual([{ path: 'web', message: 'not used by the liveness flow' }]);
   });
 
+  it('refuses a Hong Kong ID card without its back image: 400 naming document.back, no journey started', async () => {
+    const reference = gw.harness.reference('gw-hkid-front');
+    const answer = await start({
+      ...livenessBody(reference),
+      document: { nationality: 'HKG', cardType: 'ID_CARD', front: jpegBase64(`${reference}-front`) },
+    });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors).toEqual([
+      { path: 'document.back', message: 'required for this document: FaceID reads both of its sides' },
+    ]);
+    expectProblem(await gw.call('GET', gw.path(`ekyc:${reference}`), { bearer: API_KEY }), 404, 'journey_not_found');
+  });
+
+  it('takes a Philippine ID card with both sides, and the document step reports it', async () => {
+    const reference = gw.harness.reference('gw-phl');
+    const started = await start({
+      ...livenessBody(reference),
+      document: {
+        nationality: 'PHL',
+        cardType: 'ID_CARD',
+        front: jpegBase64(`${reference}-front`),
+        back: jpegBase64(`${reference}-back`),
+      },
+    });
+    expect(started.status).toBe(201);
+    const { journeyId, token } = started.body;
+    await gw.harness.sandbox.complete(token, 'pass');
+    await gw.call('POST', gw.path(journeyId, '/finished'), { bearer: gw.secretOf(journeyId) });
+    const result = await resultOf(gw, journeyId);
+    expect(result.body).toMatchObject({
+      outcome: 'approved',
+      document: { source: 'card-verification', status: 'PASSED', nationality: 'PHL', cardType: 'ID_CARD' },
+    });
+  });
+
+  it.each([
+    ['selfie.Extra', { flow: 'selfie', selfie: { Extra: 'tag' } }],
+    ['web.Config.CheckMode', { flow: 'web', web: { Config: { CheckMode: 4 } } }],
+    ['liveness.SecureLevel', { flow: 'liveness', liveness: { SecureLevel: '9' } }],
+  ])('answers 400 naming %s for an option the journey does not take', async (path, own) => {
+    const answer = await start({ reference: gw.harness.reference('gw-option'), region: 'ap-singapore', ...own });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors.map((issue) => issue.path)).toEqual([path]);
+  });
+
   it.each([
     ['malformed JSON', '{"reference": ', 'application/json', 400, 'malformed_body'],
     ['an empty JSON body', '', 'application/json', 400, 'malformed_body'],

@@ -73,8 +73,10 @@ beforeAll(async () => {
   const withDocument = async () => {
     const reference = harness.reference('metrics-doc');
     const front = await harness.storeImage(reference, 'card-front');
+    const back = await harness.storeImage(reference, 'card-back');
     const input = await inputFor(harness, 'liveness', reference);
-    return run({ ...input, document: { nationality: 'HKG', cardType: 'ID_CARD', front: { key: front.key } } }, 'pass');
+    const document = { nationality: 'HKG', cardType: 'ID_CARD', front: { key: front.key }, back: { key: back.key } };
+    return run({ ...input, document }, 'pass');
   };
   // FaceID answers the first selfie token request with InternalError: the retry succeeds.
   await harness.sandbox.injectFault({ action: 'GetFaceIdTokenIntl', fault: 'InternalError', count: 1 });

@@ -38,7 +38,12 @@ describe('the journey input, one shape per flow', () => {
       },
     ],
   ])('%s takes its own options (and the compare image where FaceID uses one) and the document step', (flow, own) => {
-    const document = { nationality: 'HKG', cardType: 'ID_CARD', front: { key: 'inputs/order-1001/front-1.jpg' } };
+    const document = {
+      nationality: 'HKG',
+      cardType: 'ID_CARD',
+      front: { key: 'inputs/order-1001/front-1.jpg' },
+      back: { key: 'inputs/order-1001/back-1.jpg' },
+    };
     const input = { ...base, flow, ...own, document, maxRenewals: 1, retentionDays: 7 };
     expect(parseJourneyInput(input)).toEqual(input);
   });
@@ -74,6 +79,75 @@ describe('the journey input, one shape per flow', () => {
   it("still checks a flow's options with FaceID's own request schema", () => {
     expect(issuesOf({ ...base, flow: 'selfie', selfie: { CheckMode: 'compare' } })).toEqual([
       { path: 'compareImage', message: 'required when CheckMode is compare' },
+    ]);
+  });
+});
+
+describe('the document step', () => {
+  const front = { key: 'inputs/order-1001/front-1.jpg' };
+  const back = { key: 'inputs/order-1001/back-1.jpg' };
+  const withDocument = (nationality: string, cardType: string, sides: Record<string, unknown>) => ({
+    ...base,
+    flow: 'liveness',
+    document: { nationality, cardType, ...sides },
+  });
+
+  // The "Y" rows of reference §3.11: FaceID reads the back of these documents too.
+  it.each([
+    ...['HKG', 'MYS', 'SGP', 'PHL', 'JPN', 'TWN', 'BGD', 'NGA', 'PAK'].map((nationality) => [nationality, 'ID_CARD']),
+    ...['THA', 'MYS', 'SGP', 'NGA', 'PAK'].map((nationality) => [nationality, 'DRIVING_LICENSE']),
+  ])('refuses a %s %s without its back image, naming document.back', (nationality, cardType) => {
+    expect(issuesOf(withDocument(nationality, cardType, { front }))).toEqual([
+      { path: 'document.back', message: 'required for this document: FaceID reads both of its sides' },
+    ]);
+    expect(parseJourneyInput(withDocument(nationality, cardType, { front, back }))).toMatchObject({
+      document: { nationality, cardType, back },
+    });
+  });
+
+  it.each([
+    ['IDN', 'ID_CARD'],
+    ['IDN', 'DRIVING_LICENSE'],
+    ['THA', 'ID_CARD'],
+    ['PHL', 'DRIVING_LICENSE'],
+    ['JPN', 'DRIVING_LICENSE'],
+    ['HKG', 'PASSPORT'],
+    ['HKG', 'AUTO'],
+    ['AUTO', 'ID_CARD'],
+  ])('takes a %s %s with its front alone', (nationality, cardType) => {
+    expect(parseJourneyInput(withDocument(nationality, cardType, { front }))).toMatchObject({
+      document: { nationality, cardType },
+    });
+  });
+});
+
+describe('options the journey decides itself', () => {
+  it.each([
+    ['selfie', { selfie: { Extra: 'tag' } }, 'selfie.Extra'],
+    ['ekyc', { ekyc: { Extra: 'tag' } }, 'ekyc.Extra'],
+    ['web', { web: { RedirectURL: 'https://backend.example.org/return', Extra: 'tag' } }, 'web.Extra'],
+  ])('refuses Extra in %s options: every journey sends its own tag', (flow, own, path) => {
+    expect(issuesOf({ ...base, flow, ...own })).toEqual([
+      { path, message: "set by the journey (its own tag in FaceID's results), never by the caller" },
+    ]);
+  });
+
+  it('refuses web CheckMode 4 (OCR only): no liveness check would be made', () => {
+    const web = { RedirectURL: 'https://backend.example.org/return', Config: { CheckMode: 4 } };
+    expect(issuesOf({ ...base, flow: 'web', web })).toEqual([
+      {
+        path: 'web.Config.CheckMode',
+        message: 'OCR-only web verification (4) is not offered: every journey makes a liveness check',
+      },
+    ]);
+  });
+
+  it('checks the options themselves, each at its own path', () => {
+    expect(issuesOf({ ...base, flow: 'selfie', selfie: { SecureLevel: '3', ActionList: 'blink' } })).toEqual([
+      { path: 'selfie.ActionList', message: 'only allowed with SecureLevel 2 or 4' },
+    ]);
+    expect(issuesOf({ ...base, flow: 'liveness', liveness: { SecureLevel: '9' } }).map((issue) => issue.path)).toEqual([
+      'liveness.SecureLevel',
     ]);
   });
 });

@@ -122,6 +122,39 @@ describe('the OpenAPI document at /docs', () => {
     expect(fields('web-legacy')).toEqual([...common, 'webLegacy'].sort());
   });
 
+  it("publishes each flow's FaceID options as a component of their own, with the fields a bank may set", () => {
+    type Schema = Json & { properties: Record<string, Json>; discriminator: { mapping: Record<string, string> } };
+    // Components as read (request bodies) carry the suffix `Input`.
+    const named = (ref: unknown): string =>
+      String(ref)
+        .replace('#/components/schemas/', '')
+        .replace(/Input$/, '');
+    const component = (ref: unknown): Schema =>
+      document.components.schemas[String(ref).replace('#/components/schemas/', '')] as Schema;
+    const body = document.paths['/v1/journeys']?.post?.requestBody as { content: Record<string, { schema: Json }> };
+    const union = component(body.content['application/json']?.schema.$ref);
+    const optionsOf = (flow: string, field: string): unknown =>
+      component(union.discriminator.mapping[flow]).properties[field]?.$ref;
+    expect(
+      [
+        ['selfie', 'selfie'],
+        ['ekyc', 'ekyc'],
+        ['liveness', 'liveness'],
+        ['web', 'web'],
+        ['web-legacy', 'webLegacy'],
+      ].map(([flow, field]) => named(optionsOf(flow as string, field as string))),
+    ).toEqual(['SelfieOptions', 'EkycOptions', 'LivenessOptions', 'WebOptions', 'WebLegacyOptions']);
+    const ekyc = component(optionsOf('ekyc', 'ekyc'));
+    expect(Object.keys(ekyc.properties)).toEqual(
+      expect.arrayContaining(['AllowExpiredDocument', 'SdkVersion', 'CheckMode', 'SelectedWarningCodes']),
+    );
+    expect(ekyc.additionalProperties).toBe(false);
+    expect(Object.keys(component(optionsOf('selfie', 'selfie')).properties)).not.toContain('Image');
+    const web = component(optionsOf('web', 'web'));
+    expect(named(web.properties.Config?.$ref)).toBe('WebVerificationConfig');
+    expect(component(web.properties.Config?.$ref).properties.CheckMode?.enum).toEqual([1, 2, 3]);
+  });
+
   it('validates every documented example against the schema it documents', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
