@@ -1,25 +1,23 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { SealingKey } from '../gateway/sealing-key';
 import type { PendingSignIn } from './console-sessions';
 
 /** A sign-in has this long to come back from the identity provider. */
 export const SIGN_IN_SECONDS = 600;
-
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-/** Binds a sealed value to its use: a value sealed for anything else under the same key does not open here. */
-const PURPOSE = Buffer.from('ekyc-console-sign-in/v1');
+/** A sealed sign-in is about 250 characters; anything much longer is not one. */
+const MAX_VALUE_LENGTH = 2048;
 
 /**
  * Sign-ins under way, kept in the browser's sign-in cookie instead of the shared store, so that an unauthenticated
- * `GET /console/login` writes nothing anywhere. The state, nonce and PKCE verifier are sealed with AES-256-GCM under a
- * key derived (HKDF-SHA256) from a secret every gateway shares, so any gateway finishes the sign-in, and the browser
- * can neither read nor forge them. The provider redeems a code once, so a replayed cookie gains nothing.
+ * `GET /console/login` writes nothing anywhere. The state, nonce and PKCE verifier are sealed (AES-256-GCM,
+ * {@link SealingKey}) under a key derived from a secret every gateway shares, so any gateway finishes the sign-in, and
+ * the browser can neither read nor forge them. The provider redeems a code once, so a replayed cookie gains nothing.
  */
 export class SignInCookies {
-  private readonly key: Buffer;
+  private readonly key: SealingKey;
 
   constructor(sharedSecret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', sharedSecret, 'ekyc-journeys', 'console sign-in cookie', 32));
+    this.key = new SealingKey(sharedSecret, 'console sign-in cookie');
   }
 
   /** A new sign-in and the cookie value that carries it. */
@@ -30,26 +28,14 @@ export class SignInCookies {
       codeVerifier: randomBytes(32).toString('base64url'),
       expiresAtMs: nowMs + SIGN_IN_SECONDS * 1000,
     };
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(PURPOSE);
-    const sealed = Buffer.concat([cipher.update(JSON.stringify(pending), 'utf8'), cipher.final()]);
-    return { value: Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url'), pending };
+    return { value: this.key.seal(JSON.stringify(pending)), pending };
   }
 
   /** The sign-in a cookie value carries, or undefined when it is malformed, forged, tampered with or expired. */
   open(value: string, nowMs = Date.now()): PendingSignIn | undefined {
-    if (!/^[A-Za-z0-9_-]{1,2048}$/.test(value)) return undefined;
-    const raw = Buffer.from(value, 'base64url');
-    if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
-    let pending: unknown;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES)).setAAD(PURPOSE);
-      decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
-      pending = JSON.parse(plain.toString('utf8'));
-    } catch {
-      return undefined;
-    }
+    const plain = value.length <= MAX_VALUE_LENGTH ? this.key.open(value) : undefined;
+    if (plain === undefined) return undefined;
+    const pending = JSON.parse(plain) as unknown;
     return isPendingSignIn(pending) && pending.expiresAtMs > nowMs ? pending : undefined;
   }
 }

@@ -94,7 +94,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     idempotency: new IdempotencyCache(
       options.archive
         ? {
-            shared: new ArchiveIdempotencyRecords(options.archive),
+            shared: new ArchiveIdempotencyRecords(options.archive, options.settings.clientSecretKey),
             // A record left unfinished only makes a retry wait out the claim (60 s) and start by reference.
             onRecordError: (error, step) =>
               app.log.warn({ err: error, step }, 'idempotency record not updated; a retry of the key will wait'),

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { removePastDayFolders, utcDay } from '../archive/day-folders';
 import type { ArchiveStore } from '../archive/store';
+import { SealingKey } from './sealing-key';
 
 /** A response worth replaying: what the first request with the key answered. */
 export interface StoredResponse {
@@ -11,8 +12,12 @@ export interface StoredResponse {
 /** `idempotency/<UTC day of the claim>/<caller and key hash>.json`: one key's claim, then its answer. */
 interface IdempotencyRecord {
   fingerprint: string;
-  /** Set once the first request has its answer; until then the key is in flight. */
-  response?: StoredResponse;
+  /**
+   * The first request's answer, sealed ({@link SealingKey}, bound to the record's id): it holds the journey's FaceID
+   * token, which a replay must return and the store must not show. Set once the answer is in; until then the key is in
+   * flight.
+   */
+  sealedResponse?: string;
   claimedAtMs: number;
   expiresAtMs: number;
 }
@@ -48,15 +53,24 @@ const DEFAULT_TIMING: SharedIdempotencyTiming = {
  * the first request with a key claims it with a create-if-absent write, so of two gateways receiving the same retried
  * request exactly one starts the journey; the other waits for the first's answer and replays it, or refuses a
  * different body. Records live in a folder per UTC day, so a lookup reads today's and yesterday's and the clean-up
- * ({@link removeExpiredIdempotencyRecords}) removes whole days past the TTL without listing the live ones.
+ * ({@link removeExpiredIdempotencyRecords}) removes whole days past the TTL without listing the live ones. Answers are
+ * sealed under a key derived from `sealingSecret` (the gateways' `CLIENT_SECRET_KEY`); one that no longer opens (the
+ * secret was rotated) counts as absent, and the retry starts by reference, which finds the same journey.
  */
 export class ArchiveIdempotencyRecords {
   readonly #store: ArchiveStore;
+  readonly #key: SealingKey;
   readonly #timing: SharedIdempotencyTiming;
   readonly #now: () => number;
 
-  constructor(store: ArchiveStore, timing: Partial<SharedIdempotencyTiming> = {}, now: () => number = Date.now) {
+  constructor(
+    store: ArchiveStore,
+    sealingSecret: string,
+    timing: Partial<SharedIdempotencyTiming> = {},
+    now: () => number = Date.now,
+  ) {
     this.#store = store;
+    this.#key = new SealingKey(sealingSecret, 'idempotency records');
     this.#timing = { ...DEFAULT_TIMING, ...timing };
     this.#now = now;
   }
@@ -72,7 +86,7 @@ export class ArchiveIdempotencyRecords {
         [todayKey, recordKey(id, utcDay(now - DAY_MS))].map((key) => this.#store.readVersioned(key)),
       );
       const record = [today, yesterday]
-        .map((stored) => (stored ? parseRecord(stored.body) : undefined))
+        .map((stored) => (stored ? this.#read(stored.body, id) : undefined))
         .find((candidate) => candidate !== undefined && candidate.expiresAtMs > now);
       if (record && record.fingerprint !== fingerprint) return { kind: 'reused' };
       if (record?.response) return { kind: 'replay', response: record.response };
@@ -83,7 +97,10 @@ export class ArchiveIdempotencyRecords {
           return {
             kind: 'claimed',
             complete: async (response) => {
-              await this.#store.put(todayKey, encode({ ...claim, response }), { contentType: 'application/json' });
+              const sealedResponse = this.#key.seal(JSON.stringify(response), id);
+              await this.#store.put(todayKey, encode({ ...claim, sealedResponse }), {
+                contentType: 'application/json',
+              });
             },
             abandon: () => this.#store.delete(todayKey),
           };
@@ -94,6 +111,14 @@ export class ArchiveIdempotencyRecords {
       if (now >= deadline) return { kind: 'in-flight' };
       await sleep(this.#timing.pollMs);
     }
+  }
+
+  /** A stored record with its answer opened; undefined (absent) when unreadable or its answer does not open. */
+  #read(body: Buffer, id: string): (IdempotencyRecord & { response?: StoredResponse }) | undefined {
+    const record = parseRecord(body);
+    if (record?.sealedResponse === undefined) return record;
+    const opened = this.#key.open(record.sealedResponse, id);
+    return opened === undefined ? undefined : { ...record, response: JSON.parse(opened) as StoredResponse };
   }
 }
 

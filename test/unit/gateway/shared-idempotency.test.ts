@@ -17,9 +17,14 @@ beforeEach(async () => {
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
+/** The gateways' shared secret (`CLIENT_SECRET_KEY`), from which the records' sealing key is derived. */
+const SECRET = 'test-client-secret-key-0000000000001';
+
 /** A gateway process: its own cache and store instance, sharing only the folder with the others. */
-function gateway(timing: Partial<SharedIdempotencyTiming> = {}, now?: () => number): IdempotencyCache {
-  return new IdempotencyCache({ shared: new ArchiveIdempotencyRecords(new FilesystemStore(root), timing, now) });
+function gateway(timing: Partial<SharedIdempotencyTiming> = {}, now?: () => number, secret = SECRET): IdempotencyCache {
+  return new IdempotencyCache({
+    shared: new ArchiveIdempotencyRecords(new FilesystemStore(root), secret, timing, now),
+  });
 }
 
 /** A start that counts its calls and answers after `delayMs`. */
@@ -76,10 +81,15 @@ describe('Idempotency-Key across gateways', () => {
   it('answers in_flight while another gateway still works on the key, and takes over a claim it left behind', async () => {
     let now = 1_800_000_000_000;
     const clock = () => now;
-    const records = new ArchiveIdempotencyRecords(new FilesystemStore(root), { abandonedAfterMs: 60_000 }, clock);
+    const records = new ArchiveIdempotencyRecords(
+      new FilesystemStore(root),
+      SECRET,
+      { abandonedAfterMs: 60_000 },
+      clock,
+    );
     // A gateway claims the key and stops before it answers.
     expect((await records.claim('stopped', 'fingerprint')).kind).toBe('claimed');
-    const waiting = new ArchiveIdempotencyRecords(new FilesystemStore(root), { waitMs: 0 }, clock);
+    const waiting = new ArchiveIdempotencyRecords(new FilesystemStore(root), SECRET, { waitMs: 0 }, clock);
     expect((await waiting.claim('stopped', 'fingerprint')).kind).toBe('in-flight');
     now += 61_000;
     expect((await waiting.claim('stopped', 'fingerprint')).kind).toBe('claimed');
@@ -97,6 +107,27 @@ describe('Idempotency-Key across gateways', () => {
     expect(slow.calls()).toBe(1);
   });
 
+  it('keeps the answer sealed in the store: the FaceID token is not in the record, and a replay still returns it', async () => {
+    const start = starter();
+    await gateway().run('key-7', 'backend', body, start.produce);
+    const store = new FilesystemStore(root);
+    const [key] = await store.list('idempotency/');
+    const record = (await store.readVersioned(key ?? ''))?.body.toString('utf8') ?? '';
+    expect(record).not.toContain('token-1');
+    expect(record).not.toContain('ekyc:r1');
+    expect(await gateway().run('key-7', 'backend', body, start.produce)).toMatchObject({
+      replayed: true,
+      body: { token: 'token-1' },
+    });
+    // Under another secret (rotated) the record does not open: the key starts again, by reference on the server.
+    expect(
+      await gateway({}, undefined, 'another-client-secret-key-000000001').run('key-7', 'backend', body, start.produce),
+    ).toMatchObject({
+      replayed: false,
+      body: { token: 'token-2' },
+    });
+  });
+
   it('answers even when the record cannot be completed, and says so', async () => {
     const real = new FilesystemStore(root);
     // The archive takes the claim, then fails the write of the answer (a full disk, an outage).
@@ -111,7 +142,7 @@ describe('Idempotency-Key across gateways', () => {
     };
     const errors: string[] = [];
     const cache = new IdempotencyCache({
-      shared: new ArchiveIdempotencyRecords(store),
+      shared: new ArchiveIdempotencyRecords(store, SECRET),
       onRecordError: (error, step) => errors.push(`${step}: ${(error as Error).message}`),
     });
     const start = starter();
