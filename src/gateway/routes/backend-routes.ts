@@ -57,6 +57,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
             'malformed_body',
             'invalid_idempotency_key',
             'unauthenticated',
+            'too_many_attempts',
             'journey_closed',
             'idempotency_key_in_flight',
             'request_timeout',
@@ -102,7 +103,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
         querystring: listQuerySchema,
         response: {
           200: jsonResponse('running journeys first, then the most recently closed', journeyListSchema),
-          ...problemResponses('validation_failed', 'unauthenticated', ...UNAVAILABLE),
+          ...problemResponses('validation_failed', 'unauthenticated', 'too_many_attempts', ...UNAVAILABLE),
         },
       },
     },
@@ -120,7 +121,13 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
         params: journeyParamsSchema,
         response: {
           200: jsonResponse('status', journeyStatusSchema),
-          ...problemResponses('unauthenticated', 'journey_not_found', 'journey_erased', ...UNAVAILABLE),
+          ...problemResponses(
+            'unauthenticated',
+            'too_many_attempts',
+            'journey_not_found',
+            'journey_erased',
+            ...UNAVAILABLE,
+          ),
         },
       },
     },
@@ -143,6 +150,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
           200: jsonResponse('the final result', journeyResultSchema),
           ...problemResponses(
             'unauthenticated',
+            'too_many_attempts',
             'journey_not_found',
             'journey_running',
             'journey_aborted',
@@ -173,6 +181,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
           ...problemResponses(
             'validation_failed',
             'unauthenticated',
+            'too_many_attempts',
             'journey_not_found',
             'journey_closed',
             ...UNAVAILABLE,

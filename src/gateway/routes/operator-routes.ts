@@ -27,6 +27,7 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
   const refusals = [
     'validation_failed',
     'unauthenticated',
+    'too_many_attempts',
     'forbidden',
     'actor_mismatch',
     'journey_not_found',
@@ -80,6 +81,7 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
           ...problemResponses(
             'validation_failed',
             'unauthenticated',
+            'too_many_attempts',
             'forbidden',
             'actor_mismatch',
             'journey_not_found',
@@ -129,6 +131,7 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
           ...problemResponses(
             'validation_failed',
             'unauthenticated',
+            'too_many_attempts',
             'forbidden',
             'journey_not_found',
             'journey_running',

@@ -28,6 +28,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
   const refusals = [
     'validation_failed',
     'unauthenticated',
+    'too_many_attempts',
     'forbidden',
     'actor_mismatch',
     'journey_not_found',
@@ -50,7 +51,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
         querystring: reviewQueueQuerySchema,
         response: {
           200: jsonResponse('a page of the queue', reviewQueueSchema),
-          ...problemResponses('validation_failed', 'unauthenticated', 'forbidden', ...UNAVAILABLE),
+          ...problemResponses('validation_failed', 'unauthenticated', 'too_many_attempts', 'forbidden', ...UNAVAILABLE),
         },
       },
     },
@@ -156,7 +157,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
             description: 'one audit entry per line',
             content: { 'application/x-ndjson': { schema: z.string() } },
           },
-          ...problemResponses('validation_failed', 'unauthenticated', 'forbidden', ...UNAVAILABLE),
+          ...problemResponses('validation_failed', 'unauthenticated', 'too_many_attempts', 'forbidden', ...UNAVAILABLE),
         },
       },
     },
