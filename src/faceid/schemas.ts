@@ -56,8 +56,14 @@ const actionList = z
   .string()
   .regex(/^(blink|mouth|nod|shake)(,(blink|mouth|nod|shake))?$/, 'expected one or two of blink,mouth,nod,shake');
 // N spells the enhanced tier ENHANCE, S3 and CLI-head spell it ENHANCED; both are passed through unchanged.
-const sdkVersion = z.enum(['BASIC', 'ENHANCE', 'ENHANCED', 'PRO', 'PLUS']);
+const sdkVersion = z.enum(['BASIC', 'ENHANCE', 'ENHANCED', 'PRO', 'PLUS']).meta({
+  description: 'BASIC (default); ENHANCE or ENHANCED add the device risk level, PRO attack-type tags, PLUS both',
+});
 const retryLimit = z.number().int().min(1).max(5);
+const allowExpiredDocument = z
+  .boolean()
+  .optional()
+  .meta({ description: 'Hong Kong ID cards only: whether an expired card passes (default true)' });
 const warningCode = z.literal([-9101, -9102, -9103, -9104, -9107, -9108, -9901]);
 
 /** FaceID's rule that an ActionList goes only with a motion `level` (reference §3.1): the API errors otherwise. */
@@ -79,7 +85,10 @@ export function requireMotionLevel<S extends z.ZodType<Record<string, unknown>>>
 
 /** GetFaceIdTokenIntl's fields, without the rules between them (the selfie journey's options derive from it). */
 export const getFaceIdTokenIntlFieldsSchema = z.strictObject({
-  CheckMode: z.enum(['liveness', 'compare']).optional(),
+  CheckMode: z
+    .enum(['liveness', 'compare'])
+    .optional()
+    .meta({ description: 'liveness (default): liveness only; compare: liveness and a face match with the photo' }),
   SecureLevel: z.enum(['1', '2', '3', '4']).optional(),
   // No size limit is documented (too large ⇒ FailedOperation.ImageSizeTooLarge): held to the 5 MB FaceID states for
   // document images, as the emulator does; the gateway's input images (3,000,000 bytes decoded) fit under it.
@@ -132,7 +141,13 @@ export type GetFaceIdResultIntlResponse = z.infer<typeof getFaceIdResultIntlResp
 
 /** ApplySdkVerificationToken's fields, without the rules between them (the eKYC journey's options derive from it). */
 export const applySdkVerificationTokenFieldsSchema = z.strictObject({
-  CheckMode: z.literal([1, 2, 3]).optional(),
+  CheckMode: z
+    .literal([1, 2, 3])
+    .optional()
+    .meta({
+      description:
+        '1 OCR + liveness + compare with the document (default), 2 liveness + compare with the photo, 3 liveness',
+    }),
   SecurityLevel: z.literal([1, 2, 3, 4]).optional(),
   IdCardType: z
     .enum([
@@ -160,7 +175,7 @@ export const applySdkVerificationTokenFieldsSchema = z.strictObject({
   Extra: z.string().max(1024).optional(),
   SdkVersion: sdkVersion.optional(),
   ActionList: actionList.optional(),
-  AllowExpiredDocument: z.boolean().optional(),
+  AllowExpiredDocument: allowExpiredDocument,
   // Newer than SDK 3.0.1335's model (CLI-head); sent as plain fields.
   SkipResultPage: z.boolean().optional(),
   SkipLaunchPage: z.boolean().optional(),
@@ -278,7 +293,7 @@ export const webVerificationConfigIntlSchema = z.strictObject({
   LivenessRetryLimit: z.number().int().min(1).max(99).optional(),
   LivenessTimeout: z.number().int().positive().max(600).optional(),
   SelectedWarningCodes: z.string().optional(),
-  AllowExpiredDocument: z.boolean().optional(),
+  AllowExpiredDocument: allowExpiredDocument,
   Version: z.enum(['BASIC', 'PLUS']).optional(),
 });
 /** Page and flow configuration of an Intl web verification. */
