@@ -354,7 +354,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       port: e.GATEWAY_PORT,
       publicUrl: gatewayPublicUrl,
       apiKeys: e.GATEWAY_API_KEYS ?? (sandbox ? [SANDBOX_API_KEY] : []),
-      operatorKeys: parseOperatorKeys(e.GATEWAY_OPERATOR_KEYS ?? (sandbox ? [SANDBOX_OPERATOR_KEY] : [])),
+      // The sandbox's published key acts as `sandbox-operator`, a name the docs' examples can show.
+      operatorKeys: parseOperatorKeys(
+        e.GATEWAY_OPERATOR_KEYS ?? (sandbox ? [`sandbox-operator:${SANDBOX_OPERATOR_KEY}`] : []),
+      ),
       clientSecretKey: e.CLIENT_SECRET_KEY ?? (sandbox ? SANDBOX_CLIENT_SECRET_KEY : undefined),
       publishedSecrets: sandbox
         ? (

@@ -41,6 +41,10 @@ describe('operator identities', () => {
     expect(operatorOfKey(keys, 'key-of-op-c-0000001')).toBeUndefined();
   });
 
+  it('the published sandbox key acts as sandbox-operator', () => {
+    expect(parseConfig({}).gateway.operatorKeys).toEqual([{ id: 'sandbox-operator', key: 'sandbox-operator-key' }]);
+  });
+
   it('GATEWAY_OPERATOR_KEYS takes id:key pairs and bare keys; a malformed entry names the variable only', () => {
     const keys = parseConfig({ GATEWAY_OPERATOR_KEYS: 'op-a:key-of-op-a-0000001, key-of-nobody-000001' }).gateway
       .operatorKeys;
