@@ -45,6 +45,7 @@ export interface FlowOptionSchemas<
 export interface JourneyInputVariant<Image extends z.ZodType, Options> {
   /** An input image: `{ key }` in the archive for the workflow, Base64 in a gateway body. */
   image: Image;
+  /** Each flow's FaceID options ({@link FlowOptionSchemas}). */
   options: Options;
   /** Whether `region` may be left out (a gateway fills in its `FACEID_REGION`). */
   regionOptional: boolean;
@@ -133,6 +134,8 @@ export function journeyInputSchemaFor<
     );
     return variant.componentId ? shape.meta({ id: variant.componentId(flow) }) : shape;
   };
+  // z.optional(schema), not schema.optional(): a method called on a type parameter answers for its constraint, and
+  // the options' own types would be lost to `unknown`.
   return z
     .discriminatedUnion('flow', [
       flowShape('selfie', { selfie: z.optional(options.selfie), compareImage }),
