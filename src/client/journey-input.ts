@@ -67,6 +67,7 @@ function needsBack(nationality: string, cardType: string): boolean {
  */
 export function journeyInputSchemaFor<
   Image extends z.ZodType,
+  // One type parameter per flow's options: read through a single `Options` parameter, their types were lost to unknown.
   Selfie extends z.ZodType,
   Ekyc extends z.ZodType,
   Liveness extends z.ZodType,
@@ -134,13 +135,11 @@ export function journeyInputSchemaFor<
     );
     return variant.componentId ? shape.meta({ id: variant.componentId(flow) }) : shape;
   };
-  // z.optional(schema), not schema.optional(): a method called on a type parameter answers for its constraint, and
-  // the options' own types would be lost to `unknown`.
   return z
     .discriminatedUnion('flow', [
-      flowShape('selfie', { selfie: z.optional(options.selfie), compareImage }),
-      flowShape('ekyc', { ekyc: z.optional(options.ekyc), compareImage }),
-      flowShape('liveness', { liveness: z.optional(options.liveness) }),
+      flowShape('selfie', { selfie: options.selfie.optional(), compareImage }),
+      flowShape('ekyc', { ekyc: options.ekyc.optional(), compareImage }),
+      flowShape('liveness', { liveness: options.liveness.optional() }),
       flowShape('web', { web: options.web, compareImage }),
       flowShape('web-legacy', { webLegacy: options.webLegacy }),
     ])
