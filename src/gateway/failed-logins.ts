@@ -4,9 +4,9 @@ import { ProblemError } from './problems';
 export type CredentialKind = 'api' | 'operator' | 'codec';
 
 /** Failed attempts one client address may make with one kind of credential per window. */
-export const MAX_FAILED_LOGINS = 10;
+const MAX_FAILED_LOGINS = 10;
 /** The fixed window those attempts are counted in. */
-export const FAILED_LOGIN_WINDOW_MS = 5 * 60 * 1000;
+const FAILED_LOGIN_WINDOW_MS = 5 * 60 * 1000;
 /** Beyond this many tracked addresses, finished windows are dropped (a flood of addresses cannot grow the map). */
 const SWEEP_ABOVE = 10_000;
 

@@ -47,6 +47,8 @@ export interface GatewayOptions {
   plugins?: GatewayPlugin[];
   /** How long a client has to send its whole request (default {@link REQUEST_TIMEOUT_MS}; tests shorten it). */
   requestTimeoutMs?: number;
+  /** Counts failed API and operator key attempts (default: 10 per 5 minutes per address and kind). */
+  failedLogins?: FailedLoginLimiter;
 }
 
 /**
@@ -90,7 +92,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     client: options.client,
     ekyc: options.ekyc,
     settings: options.settings,
-    failedLogins: new FailedLoginLimiter(),
+    failedLogins: options.failedLogins ?? new FailedLoginLimiter(),
     idempotency: new IdempotencyCache(
       options.archive
         ? {

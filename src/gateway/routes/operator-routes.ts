@@ -45,7 +45,14 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
         body: legalHoldActorBodySchema,
         response: {
           200: jsonResponse('the hold was set or released', retentionStatusSchema),
-          ...problemResponses(...refusals, 'journey_running', 'media_deleted', 'invalid_legal_hold', ...UNAVAILABLE),
+          ...problemResponses(
+            ...refusals,
+            'journey_running',
+            'journey_erased',
+            'media_deleted',
+            'invalid_legal_hold',
+            ...UNAVAILABLE,
+          ),
         },
       },
     },

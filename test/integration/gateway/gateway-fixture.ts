@@ -6,6 +6,7 @@ import { clientSecretFor } from '../../../src/client/client-secret';
 import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import type { WebhookSettings } from '../../../src/activities/webhook-activities';
 import { signingKeyFromSeed } from '../../../src/evidence/bundle-signing';
+import { FailedLoginLimiter } from '../../../src/gateway/failed-logins';
 import type { OperatorKey } from '../../../src/gateway/operator-identities';
 import { createGateway } from '../../../src/gateway/server';
 import { eventually } from '../../support/eventually';
@@ -17,7 +18,7 @@ const OTHER_API_KEY = 'test-backend-api-key-000002';
 /** The fixture's operator keys, each with the identity it acts as (`GATEWAY_OPERATOR_KEYS`' `id:key`). */
 export const OPERATOR_ID = 'op-a';
 export const OPERATOR_KEY = 'test-operator-key-00000001';
-export const SECOND_OPERATOR_ID = 'op-b';
+const SECOND_OPERATOR_ID = 'op-b';
 export const SECOND_OPERATOR_KEY = 'test-operator-key-00000002';
 export const CLIENT_SECRET_KEY = 'test-client-secret-key-0000000000001';
 /** Signs the fixture's evidence bundles (a fresh key per test file). */
@@ -102,6 +103,9 @@ export async function startGatewayFixture(
   });
   const gatewayOn = () =>
     createGateway({
+      // Every test of a file calls from 127.0.0.1, many with wrong keys on purpose: a limit the tests cannot reach
+      // (the limit itself is tested in test/unit/gateway/failed-logins.test.ts).
+      failedLogins: new FailedLoginLimiter({ maxFailures: 1_000_000, windowMs: 60_000 }),
       client: harness.client,
       ekyc,
       archive: harness.archive,
