@@ -234,7 +234,7 @@ function extraFor(action: ResultAction, extra: unknown): string | undefined {
 
 function chosenScenario(session: Session, value: unknown): Scenario {
   if (!isScenario(value)) throw new Invalid(`scenario must be one of ${SCENARIOS.join(', ')}`);
-  const applicable = applicableScenarios(session.caps);
+  const applicable = applicableScenarios(session.caps, resultActionOf(session.flow));
   if (!applicable.includes(value)) {
     throw new Invalid(
       `scenario ${value} does not apply to this ${session.flow} session; use one of ${applicable.join(', ')}`,

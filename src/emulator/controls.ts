@@ -5,6 +5,7 @@ import { CARD_SCENARIOS, type CardScenario } from './cards';
 import { sendJson } from './envelope';
 import { FAULT_KINDS, INJECTABLE_ERROR_CODES, type FaultKind } from './faults';
 import { applicableDetailCodes, applicableResultCodes, completeSession } from './completion';
+import { resultActionOf } from './outcome';
 import { applicableScenarios } from './scenarios';
 import type { Session } from './sessions';
 import type { EmulatorState } from './state';
@@ -82,7 +83,7 @@ function sessionView(state: EmulatorState, session: Session): Record<string, unk
     similarity: session.outcome?.similarity ?? null,
     deviceRiskLevel: session.outcome?.deviceRiskLevel ?? null,
     attempts: session.outcome?.attempts ?? null,
-    applicableScenarios: applicableScenarios(session.caps),
+    applicableScenarios: applicableScenarios(session.caps, resultActionOf(session.flow)),
     applicableResultCodes: applicableResultCodes(session),
     applicableDetailCodes: applicableDetailCodes(session),
     verificationUrl: session.redirectUrl

@@ -1,3 +1,4 @@
+import { isDocumented, type ResultAction } from '../faceid/result-codes';
 import { CAPABILITY_NOT_ENABLED_WARNING, DOCUMENT_WARNING_CODES } from '../faceid/result-codes';
 
 /** What the sandbox's end user does with a session, chosen by a test or by a button on the web page. */
@@ -34,30 +35,37 @@ export function isScenario(value: unknown): value is Scenario {
   return typeof value === 'string' && (SCENARIOS as readonly string[]).includes(value);
 }
 
-/** The scenarios that make sense for a session with these steps (others are refused rather than silently ignored). */
-export function applicableScenarios(caps: Capabilities): Scenario[] {
-  return SCENARIOS.filter((scenario) => {
-    switch (scenario) {
-      case 'spoof':
-      case 'liveness_fail':
-      case 'liveness_engine_error':
-      case 'no_face':
-        return caps.liveness;
-      case 'compare_fail':
-      case 'low_similarity':
-      case 'image_size':
-      case 'multiple_faces':
-      case 'incomplete_face':
-      case 'low_resolution':
-      case 'face_occluded':
-        return caps.compare;
-      case 'document_warning':
-      case 'document_rejected':
-        return caps.document;
-      default:
-        return true;
-    }
-  });
+/**
+ * The scenarios that make sense for a session with these steps and whose codes FaceID documents for its result action
+ * (web flows have no 2017, for one); others are refused rather than silently ignored.
+ */
+export function applicableScenarios(caps: Capabilities, action: ResultAction): Scenario[] {
+  const documented = (scenario: Scenario) =>
+    isDocumented(action, 'overall', { compare: caps.compare }, scenarioCode(scenario));
+  return SCENARIOS.filter((scenario) => documented(scenario) && stepRuns(scenario, caps));
+}
+
+function stepRuns(scenario: Scenario, caps: Capabilities): boolean {
+  switch (scenario) {
+    case 'spoof':
+    case 'liveness_fail':
+    case 'liveness_engine_error':
+    case 'no_face':
+      return caps.liveness;
+    case 'compare_fail':
+    case 'low_similarity':
+    case 'image_size':
+    case 'multiple_faces':
+    case 'incomplete_face':
+    case 'low_resolution':
+    case 'face_occluded':
+      return caps.compare;
+    case 'document_warning':
+    case 'document_rejected':
+      return caps.document;
+    default:
+      return true;
+  }
 }
 
 /** Descriptions of the SDK-flow result codes (reference §5.1). */

@@ -98,7 +98,7 @@ export function serveVerifyPage(res: ServerResponse, query: URLSearchParams, sta
     return page(res, 409, 'Already verified', '<p data-state="finished">This link has already been used.</p>');
   if (status === 'expired')
     return page(res, 410, 'Link expired', '<p data-state="expired">This verification link has expired.</p>');
-  const buttons = applicableScenarios(session.caps)
+  const buttons = applicableScenarios(session.caps, resultActionOf(session.flow))
     .map(
       (scenario) => `<form method="post" action="/web/verify/complete">
 <input type="hidden" name="token" value="${escape(token)}">

@@ -42,7 +42,6 @@ describe('the verification page the web flows point at', () => {
       'multiple_faces',
       'incomplete_face',
       'low_resolution',
-      'face_occluded',
       'document_warning',
       'document_rejected',
       'abandon',
@@ -94,7 +93,6 @@ describe('the verification page the web flows point at', () => {
       'multiple_faces',
       'incomplete_face',
       'low_resolution',
-      'face_occluded',
       'abandon',
     ]);
     const answer = await post(`${emulator.url}/web/verify/complete`, {

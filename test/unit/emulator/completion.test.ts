@@ -65,6 +65,11 @@ describe('resultCode: every code the matrix documents for the action and mode is
     }
   });
 
+  it('a scenario whose code FaceID does not document for the action is refused: the web flows have no 2017', () => {
+    expect(refusal('web CheckMode 1', { scenario: 'face_occluded' })).toMatch(/scenario/);
+    expect(outcome('selfie compare', { scenario: 'face_occluded' }).resultCode).toBe('2017');
+  });
+
   it('the web flows also take a numeric string', () => {
     expect(outcome('web CheckMode 1', { resultCode: '1005' }).resultCode).toBe('1005');
   });
