@@ -19,7 +19,7 @@ export const LEAN_HISTORY_PATCH = 'journey-lean-history';
 /**
  * Patch: journeys decided by FaceID's code table (`decide`), failing closed, whose tokens carry the journey's tag as
  * `Extra`. Asked at the start, so a journey keeps the rules it began with; histories recorded before it replay on
- * `decideRecorded`.
+ * `decideRecorded`. It stands for `LEAN_HISTORY_PATCH` too, so a new journey still writes a single marker.
  */
 export const FAIL_CLOSED_PATCH = 'fail-closed-decision';
 
@@ -38,10 +38,13 @@ export class JourneyRun {
   readonly requestIds: string[] = [];
   /** Media claims written by result pulls and not yet consumed by an archive: discarded when the journey ends. */
   readonly openClaims = new Set<string>();
-  /** Whether this journey began on the code of `LEAN_HISTORY_PATCH`; asked first, so its marker is the first command. */
-  readonly leanHistory = patched(LEAN_HISTORY_PATCH);
-  /** Whether this journey decides by the code table (`FAIL_CLOSED_PATCH`). */
+  /**
+   * Whether this journey decides by the code table (`FAIL_CLOSED_PATCH`). Asked first, so its marker is the first
+   * command; it implies `LEAN_HISTORY_PATCH`, which is asked only when it is absent, so a journey writes one marker.
+   */
   readonly failClosed = patched(FAIL_CLOSED_PATCH);
+  /** Whether this journey began on the code of `LEAN_HISTORY_PATCH` (or later). */
+  readonly leanHistory = this.failClosed || patched(LEAN_HISTORY_PATCH);
   /**
    * The opaque tag the journey sends as FaceID's `Extra` and expects back in the result: its first run id, which names
    * nothing about the person.
