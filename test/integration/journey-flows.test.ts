@@ -52,7 +52,7 @@ describe('each emulator scenario reaches its outcome and reason', () => {
     ['ekyc', 'multiple_faces', 'rejected', 'multiple_faces'],
     ['ekyc', 'incomplete_face', 'rejected', 'face_incomplete'],
     ['web', 'low_resolution', 'rejected', 'face_image_quality_low'],
-    ['web', 'face_occluded', 'rejected', 'face_occluded'],
+    ['ekyc', 'face_occluded', 'rejected', 'face_occluded'],
   ] as const)('%s / %s → %s (%s)', async (flow, scenario, outcome, reason) => {
     const { result } = await runToEnd(flow, scenario);
     expect(result.outcome).toBe(outcome);
