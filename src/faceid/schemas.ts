@@ -141,13 +141,10 @@ export type GetFaceIdResultIntlResponse = z.infer<typeof getFaceIdResultIntlResp
 
 /** ApplySdkVerificationToken's fields, without the rules between them (the eKYC journey's options derive from it). */
 export const applySdkVerificationTokenFieldsSchema = z.strictObject({
-  CheckMode: z
-    .literal([1, 2, 3])
-    .optional()
-    .meta({
-      description:
-        '1 OCR + liveness + compare with the document (default), 2 liveness + compare with the photo, 3 liveness',
-    }),
+  CheckMode: z.literal([1, 2, 3]).optional().meta({
+    description:
+      '1 OCR + liveness + compare with the document (default), 2 liveness + compare with the photo, 3 liveness',
+  }),
   SecurityLevel: z.literal([1, 2, 3, 4]).optional(),
   IdCardType: z
     .enum([
