@@ -76,7 +76,7 @@ describe('the journey input, one shape per flow', () => {
     }
   });
 
-  it("still checks a flow's options with FaceID's own request schema", () => {
+  it('requires the compare image where the options ask FaceID to compare', () => {
     expect(issuesOf({ ...base, flow: 'selfie', selfie: { CheckMode: 'compare' } })).toEqual([
       { path: 'compareImage', message: 'required when CheckMode is compare' },
     ]);
