@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { FACEID_ACTION_NAMES, type FaceIdAction } from './faceid/actions';
@@ -124,6 +125,8 @@ const envSchema = z.object({
   GATEWAY_PORT: port.default(DEFAULT_GATEWAY_PORT),
   GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
   GATEWAY_PUBLIC_URL: optionalUrl,
+  // Proxies (addresses or CIDRs) whose X-Forwarded-For the gateway believes, so it limits failed logins per client.
+  GATEWAY_TRUSTED_PROXIES: secretList(1),
   GATEWAY_API_KEYS: secretList(16),
   // `id:key` pairs (or bare keys, under an identity derived from their hash); parsed by parseOperatorKeys.
   GATEWAY_OPERATOR_KEYS: secretList(1),
@@ -220,6 +223,8 @@ export interface AppConfig {
     port: number;
     /** Base URL browsers and FaceID reach the gateway at; the web flows' RedirectURL is built from it. */
     publicUrl: string;
+    /** Load balancers whose `X-Forwarded-For` names the client (`GATEWAY_TRUSTED_PROXIES`); empty: the TCP peer. */
+    trustedProxies: string[];
     /** Empty outside the sandbox until configured; {@link gatewaySettings} refuses to start without them. */
     apiKeys: string[];
     /** Each operator key with the identity it acts as (`GATEWAY_OPERATOR_KEYS`). */
@@ -353,6 +358,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       host: e.GATEWAY_HOST,
       port: e.GATEWAY_PORT,
       publicUrl: gatewayPublicUrl,
+      trustedProxies: parseTrustedProxies(e.GATEWAY_TRUSTED_PROXIES ?? []),
       apiKeys: e.GATEWAY_API_KEYS ?? (sandbox ? [SANDBOX_API_KEY] : []),
       // The sandbox's published key acts as `sandbox-operator`, a name the docs' examples can show.
       operatorKeys: parseOperatorKeys(
@@ -378,6 +384,20 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     codec: parseCodec(e, sandbox),
     console: parseConsole(e, sandbox),
   };
+}
+
+/** Trusted proxies: IPv4 or IPv6 addresses, each with an optional `/prefix` (CIDR). */
+function parseTrustedProxies(entries: string[]): string[] {
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const version = isIP(address);
+    const maxPrefix = version === 4 ? 32 : 128;
+    const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (version === 0 || !validPrefix || extra !== undefined) {
+      throw new ConfigError('Invalid configuration:\n  GATEWAY_TRUSTED_PROXIES: expected IP addresses or CIDRs');
+    }
+  }
+  return entries;
 }
 
 /** The operator keys with their identities; a malformed entry stops start-up naming the variable, never the entry. */
@@ -466,8 +486,17 @@ export function gatewaySettings(cfg: AppConfig): GatewaySettings {
       `Invalid configuration:\n  ${missing.map((name) => `${name}: required outside sandbox mode`).join('\n  ')}`,
     );
   }
-  const { host, port, publicUrl, apiKeys, operatorKeys, webFinalUrl, publishedSecrets, evidenceSigningKey } =
-    cfg.gateway;
+  const {
+    host,
+    port,
+    publicUrl,
+    trustedProxies,
+    apiKeys,
+    operatorKeys,
+    webFinalUrl,
+    publishedSecrets,
+    evidenceSigningKey,
+  } = cfg.gateway;
   // The sandbox's keys are published: served beyond this machine, they would let anyone start, read and decide journeys.
   if (publishedSecrets.length > 0 && !isLoopbackHost(host)) {
     throw new ConfigError(
@@ -479,6 +508,7 @@ export function gatewaySettings(cfg: AppConfig): GatewaySettings {
     host,
     port,
     publicUrl,
+    trustedProxies,
     apiKeys,
     operatorKeys,
     webFinalUrl,

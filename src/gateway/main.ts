@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     ekyc,
     archive,
     settings: { ...settings, sandbox: cfg.sandbox },
+    trustedProxies: settings.trustedProxies,
     logger: log,
     plugins: pluginsFor(cfg, settings, archive, dataKeys, ekyc),
   });

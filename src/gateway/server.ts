@@ -49,6 +49,11 @@ export interface GatewayOptions {
   requestTimeoutMs?: number;
   /** Counts failed API and operator key attempts (default: 10 per 5 minutes per address and kind). */
   failedLogins?: FailedLoginLimiter;
+  /**
+   * Proxies (addresses or CIDRs) whose `X-Forwarded-For` names the client, so that failed attempts are counted per
+   * client and not per load balancer; without them the client is the TCP peer and the header is ignored.
+   */
+  trustedProxies?: readonly string[];
 }
 
 /**
@@ -71,6 +76,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     // one for twice as long: check every second (or sooner for a shorter timeout).
     http: { connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(requestTimeoutMs / 2))) },
     return503OnClosing: true,
+    trustProxy: options.trustedProxies?.length ? [...options.trustedProxies] : false,
     // Errors Fastify raises before routing (a malformed URL) are problems too.
     frameworkErrors: (error, _request, reply) => {
       void sendProblem(reply, problemFromError(error));

@@ -79,6 +79,18 @@ describe('gatewaySettings in sandbox mode', () => {
     );
   });
 
+  it('takes trusted proxies as addresses or CIDRs, and names the variable of a malformed one', () => {
+    expect(parseConfig({}).gateway.trustedProxies).toEqual([]);
+    expect(parseConfig({ GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7,::1' }).gateway.trustedProxies).toEqual([
+      '10.0.0.0/8',
+      '192.0.2.7',
+      '::1',
+    ]);
+    for (const bad of ['10.0.0.0/33', 'lb.internal', '10.0.0.1/8/1']) {
+      expect(() => parseConfig({ GATEWAY_TRUSTED_PROXIES: bad })).toThrow(/GATEWAY_TRUSTED_PROXIES/);
+    }
+  });
+
   it('listens beyond loopback once every published secret is replaced', () => {
     expect(gatewaySettings(parseConfig({ GATEWAY_HOST: '0.0.0.0', ...ownSecrets })).host).toBe('0.0.0.0');
   });

@@ -30,7 +30,18 @@ describe('API and operator keys at the gateway', () => {
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   let app: FastifyInstance;
   let url: string;
+  /** A gateway that believes X-Forwarded-For from 127.0.0.1, as one behind a load balancer there would. */
+  let behindProxy: FastifyInstance;
+  let proxiedUrl: string;
   beforeEach(async () => {
+    behindProxy = createGateway({
+      client,
+      ekyc: new EkycClient(client, 'unused'),
+      settings: { apiKeys: [API_KEY], operatorKeys: [], clientSecretKey: 'x'.repeat(32), sandbox: true },
+      trustedProxies: ['127.0.0.1/32'],
+    });
+    await behindProxy.listen({ host: '127.0.0.1', port: 0 });
+    proxiedUrl = `http://127.0.0.1:${(behindProxy.server.address() as AddressInfo).port}`;
     app = createGateway({
       client,
       ekyc: new EkycClient(client, 'unused'),
@@ -44,7 +55,10 @@ describe('API and operator keys at the gateway', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
-  afterEach(() => app.close());
+  afterEach(async () => {
+    await app.close();
+    await behindProxy.close();
+  });
   afterAll(() => client.connection.close());
 
   const get = (path: string, bearer?: string) =>
@@ -59,7 +73,7 @@ describe('API and operator keys at the gateway', () => {
       for (let attempt = 0; attempt < 10; attempt += 1) {
         expect((await get(path, `wrong-key-00000000000${attempt}`)).status).toBe(401);
       }
-        const refused = await get(path, key);
+      const refused = await get(path, key);
       expect(refused.status).toBe(429);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
       expect(await refused.json()).toMatchObject({ code: 'too_many_attempts', status: 429 });
@@ -73,5 +87,20 @@ describe('API and operator keys at the gateway', () => {
       expect((await get('/v1/review-queue', API_KEY)).status).toBe(403);
     }
     expect((await get('/v1/review-queue', 'wrong-key-0000000000000')).status).toBe(401);
+  });
+
+  it('counts per forwarded client behind a trusted proxy, and ignores X-Forwarded-For from anybody else', async () => {
+    const from = (base: string, client: string, bearer: string) =>
+      fetch(`${base}/v1/journeys/ekyc:ref-1`, {
+        headers: { authorization: `Bearer ${bearer}`, 'x-forwarded-for': client },
+      });
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      expect((await from(proxiedUrl, '203.0.113.5', `wrong-key-00000000000${attempt}`)).status).toBe(401);
+      // Without trusted proxies a forged header changes nothing: the TCP peer is the client.
+      expect((await from(url, `203.0.113.${attempt}`, `wrong-key-00000000000${attempt}`)).status).toBe(401);
+    }
+    expect((await from(proxiedUrl, '203.0.113.5', 'wrong-key-0000000000010')).status).toBe(429);
+    expect((await from(proxiedUrl, '203.0.113.6', 'wrong-key-0000000000010')).status).toBe(401);
+    expect((await from(url, '203.0.113.99', 'wrong-key-0000000000010')).status).toBe(429);
   });
 });
