@@ -39,7 +39,7 @@ export interface Expectations {
 }
 
 /** The reason of an answer the code table cannot vouch for: undocumented codes, disagreeing levels, missing steps. */
-export const INCONSISTENT_RESULT = 'inconsistent_result';
+const INCONSISTENT_RESULT = 'inconsistent_result';
 
 /** Reasons, by the outcome they lead to. */
 class Findings {
