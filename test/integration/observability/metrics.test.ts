@@ -78,34 +78,43 @@ beforeAll(async () => {
     const document = { nationality: 'HKG', cardType: 'ID_CARD', front: { key: front.key }, back: { key: back.key } };
     return run({ ...input, document }, 'pass');
   };
+  // FaceID flags the document -9109: the account lacks the capability, and the journey fails as an account fault.
+  const capabilityMissing = async () => {
+    const started = await harness.ekyc.startJourney(await inputFor(harness, 'ekyc', harness.reference('metrics-9109')));
+    await harness.sandbox.completeWith(started.token, { scenario: 'pass', ocr: { warnings: [-9109] } });
+    await harness.ekyc.userFinished(started.journeyId);
+    return harness.ekyc.result(started.journeyId);
+  };
   // FaceID answers the first selfie token request with InternalError: the retry succeeds.
   await harness.sandbox.injectFault({ action: 'GetFaceIdTokenIntl', fault: 'InternalError', count: 1 });
   const results = await Promise.all([
     run(await inputFor(harness, 'selfie', harness.reference('metrics-selfie')), 'pass'),
     run(await inputFor(harness, 'liveness', harness.reference('metrics-spoof')), 'spoof'),
     withDocument(),
+    capabilityMissing(),
   ]);
-  expect(results.map((result) => result.outcome)).toEqual(['approved', 'rejected', 'approved']);
+  expect(results.map((result) => result.outcome)).toEqual(['approved', 'rejected', 'approved', 'failed']);
 }, 120_000);
 
 afterAll(() => harness?.close());
 
-describe('the worker runtime’s /metrics endpoint after three journeys', () => {
+describe('the worker runtime’s /metrics endpoint after four journeys', () => {
   it('counts journeys started and completed, by flow and outcome', async () => {
     const { samples } = await eventually(
       async () => {
         const scraped = await scrape();
-        expect(total(scraped.samples, 'ekyc_journeys_completed')).toBe(3);
+        expect(total(scraped.samples, 'ekyc_journeys_completed')).toBe(4);
         return scraped;
       },
-      { what: 'three completed journeys on /metrics' },
+      { what: 'four completed journeys on /metrics' },
     );
     expect(total(samples, 'ekyc_journeys_started', { flow: 'selfie' })).toBe(1);
     expect(total(samples, 'ekyc_journeys_started', { flow: 'liveness' })).toBe(2);
     expect(total(samples, 'ekyc_journeys_completed', { flow: 'selfie', outcome: 'approved' })).toBe(1);
     expect(total(samples, 'ekyc_journeys_completed', { flow: 'liveness', outcome: 'rejected' })).toBe(1);
     expect(total(samples, 'ekyc_journeys_completed', { flow: 'liveness', outcome: 'approved' })).toBe(1);
-    expect(total(samples, 'ekyc_journeys_completed', { outcome: 'failed' })).toBe(0);
+    expect(total(samples, 'ekyc_journeys_completed', { flow: 'ekyc', outcome: 'failed' })).toBe(1);
+    expect(total(samples, 'ekyc_faceid_capability_not_enabled', { flow: 'ekyc' })).toBe(1);
   });
 
   it('records the time per stage as a histogram in ms', async () => {
@@ -120,7 +129,7 @@ describe('the worker runtime’s /metrics endpoint after three journeys', () => 
       'deciding',
       'notifying',
     ]) {
-      expect(total(samples, 'ekyc_stage_duration_ms_count', { stage })).toBe(3);
+      expect(total(samples, 'ekyc_stage_duration_ms_count', { stage })).toBe(4);
     }
     expect(total(samples, 'ekyc_stage_duration_ms_count', { stage: 'verifying_document', flow: 'liveness' })).toBe(1);
     expect(total(samples, 'ekyc_stage_duration_ms_count', { stage: 'in_review' })).toBe(0);
@@ -146,7 +155,7 @@ describe('the worker runtime’s /metrics endpoint after three journeys', () => 
 
   it('serves the SDK’s own metrics beside them', async () => {
     const { samples } = await scrape();
-    expect(total(samples, 'temporal_workflow_completed', { workflow_type: 'ekycJourney' })).toBe(3);
+    expect(total(samples, 'temporal_workflow_completed', { workflow_type: 'ekycJourney' })).toBe(4);
     // The failed first call: the token issued inline (a local activity), or from the action's queue when the pacer
     // expected no slot within a second (a loaded machine).
     const inline = total(samples, 'temporal_local_activity_execution_failed', { activity_type: 'issueTokenInline' });
