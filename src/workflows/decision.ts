@@ -107,30 +107,30 @@ function judgeCodes(codes: ResultCodes, expected: Expectations, findings: Findin
   const mode = { compare: expected.compare };
   const fields: readonly CodeField[] = reportsDetails(action) ? ['overall', ...DETAIL_FIELDS] : ['overall'];
   const undocumented = fields.filter((field) => !isDocumented(action, field, mode, codes[field] ?? null));
-  const attempt = codes.attempt ?? null;
-  if (undocumented.length > 0 || overall === null || (attempt !== null && attempt !== overall)) {
+  if (undocumented.length > 0 || overall === null) {
     findings.inconsistent();
     return;
   }
-  const failingDetails = reportsDetails(action)
-    ? STEP_FIELDS.flatMap((field) => {
-        const code = codes[field] ?? null;
-        return code !== null && code !== SUCCESS_CODE ? [code] : [];
-      })
-    : [];
-
+  const meaning = overall === SUCCESS_CODE ? undefined : failingCode(action, overall);
+  // A process code (token expired, too many attempts) ends the process by itself: the attempts before it need not agree.
+  if (meaning?.scope === 'process' || (meaning && !reportsDetails(action))) {
+    findings.add(meaning.action, meaning.reason);
+    return;
+  }
+  const attempt = codes.attempt ?? null;
+  if (attempt !== null && attempt !== overall) {
+    findings.inconsistent();
+    return;
+  }
+  const failingDetails = STEP_FIELDS.flatMap((field) => {
+    const code = codes[field] ?? null;
+    return code !== null && code !== SUCCESS_CODE ? [code] : [];
+  });
   if (overall === SUCCESS_CODE) {
     if (failingDetails.length > 0) findings.inconsistent();
     else if (reportsDetails(action)) expectDetails(codes, expected, findings);
-    return;
-  }
-  const meaning = failingCode(action, overall);
-  if (!meaning) {
-    findings.inconsistent();
-  } else if (meaning.scope === 'process' || !reportsDetails(action)) {
-    findings.add(meaning.action, meaning.reason);
-  } else if (failingDetails.length === 0) {
-    // A failed check whose attempt shows nothing failing: FaceID's levels disagree.
+  } else if (!meaning || failingDetails.length === 0) {
+    // An undocumented failure, or a failed check whose attempt shows nothing failing: FaceID's levels disagree.
     findings.inconsistent();
   } else {
     findings.add(meaning.action, meaning.reason);

@@ -385,6 +385,20 @@ describe('what the rest of the answer says', () => {
     });
   });
 
+  it('a process code stands whatever the attempts before it show: 16 after failed attempts is too_many_attempts', () => {
+    const response = getWebVerificationResultIntlResponseSchema.parse({
+      ErrorCode: 16,
+      VerificationDetailList: [{ ErrorCode: 1201, LivenessErrorCode: 1201, CompareErrorCode: null }],
+      Extra: TAG,
+      RequestId: REQUEST_ID,
+    });
+    const result = { ...normaliseWebIntl(response).result, archived: [], remoteMedia: [] };
+    expect(decide(result, undefined, DEFAULT_POLICY, { compare: true, document: false, extra: TAG })).toEqual({
+      decision: 'rejected',
+      reasons: ['too_many_attempts'],
+    });
+  });
+
   it('a blocked OCR warning stops the eKYC session there: rejected as document_rejected', () => {
     const outcome = decideSession(ekyc1!, {
       overall: '0',
