@@ -146,13 +146,13 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
 
   /**
    * Whether a sign-in form was sent from this endpoint's own page: another site's form could otherwise sign the
-   * browser in with the attacker's token (login CSRF). Browsers send `Origin` with every form POST; one that sends
-   * none must at least say the request is same-origin.
+   * browser in with the attacker's token (login CSRF). Under the page's `Referrer-Policy: no-referrer` browsers send
+   * `Origin: null` with the form, so then `Sec-Fetch-Site`, which no page can set, must say same-origin.
    */
   const fromOwnPage = (request: FastifyRequest): boolean => {
     const origin = request.headers.origin;
-    if (typeof origin === 'string') return origin === ownOrigin;
-    return request.headers['sec-fetch-site'] === 'same-origin';
+    if (origin === ownOrigin) return true;
+    return (origin === undefined || origin === 'null') && request.headers['sec-fetch-site'] === 'same-origin';
   };
 
   /** The session a cookie value stands for, unless it was signed out on any gateway. */

@@ -320,7 +320,13 @@ describe('browser sessions', () => {
   });
 
   it("refuses a sign-in form sent from another site's page (login CSRF), and sets no cookie", async () => {
-    const senders: Record<string, string>[] = [{ origin: OTHER }, { 'sec-fetch-site': 'cross-site' }, {}];
+    const senders: Record<string, string>[] = [
+      { origin: OTHER },
+      { origin: OTHER, 'sec-fetch-site': 'same-origin' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'cross-site' },
+      {},
+    ];
     for (const headers of senders) {
       const response = await call(app, {
         method: 'POST',
@@ -331,6 +337,17 @@ describe('browser sessions', () => {
       expect(response.statusCode).toBe(403);
       expect(response.headers['set-cookie']).toBeUndefined();
     }
+  });
+
+  it("accepts the sign-in page's own form, which a no-referrer page sends with Origin: null", async () => {
+    const response = await call(app, {
+      method: 'POST',
+      url: '/codec/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'same-origin' },
+      payload: new URLSearchParams({ token: TOKEN }).toString(),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(String(response.headers['set-cookie'])).toContain(`${CODEC_SESSION_COOKIE}=`);
   });
 
   it('signing out clears the cookie', async () => {
