@@ -23,7 +23,7 @@ export async function awaitReview(
   const { state, journeyId } = run;
   const deadlineAtMs = Date.now() + run.durations.reviewDeadlineMs;
   const evidence = {
-    ...pick(facts, 'liveness', 'compare', 'document', 'deviceRiskLevel'),
+    ...pick(facts, 'liveness', 'compare', 'document', 'deviceRiskLevel', 'codes'),
     media: facts.media ?? [],
   };
   const reviewQueue = run.leanHistory || patched(REVIEW_QUEUE_PATCH);

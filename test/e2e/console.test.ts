@@ -338,6 +338,9 @@ it('reviewers see the case (images, checks, OCR fields, timeline) and decide it 
   expect(other.status()).toBe(404);
   await expect(first.page.locator('[data-liveness]').textContent()).resolves.toContain('passed');
   await expect(first.page.locator('[data-document]').textContent()).resolves.toContain('WARNING');
+  await expect(first.page.locator('[data-codes]').textContent()).resolves.toBe(
+    'GetSdkVerificationResult: overall 0, attempt 0, liveness 0, compare 0',
+  );
   expect(await first.page.locator('[data-ocr] tr').count()).toBeGreaterThan(0);
   await expect(first.page.locator('[data-timeline] li[data-event="in_review"]').count()).resolves.toBe(1);
 
