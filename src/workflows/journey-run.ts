@@ -21,7 +21,7 @@ export const LEAN_HISTORY_PATCH = 'journey-lean-history';
  * `Extra`. Asked at the start, so a journey keeps the rules it began with; histories recorded before it replay on
  * `decideRecorded`. It stands for `LEAN_HISTORY_PATCH` too, so a new journey still writes a single marker.
  */
-const FAIL_CLOSED_PATCH = 'fail-closed-decision';
+export const FAIL_CLOSED_PATCH = 'fail-closed-decision';
 
 /**
  * One run of a journey: its input, what follows from it (FaceID actions, durations, policy), its state, and the

@@ -19,7 +19,7 @@ import { startJourneyHarness, type JourneyHarness } from '../../support/journey-
 import { RETENTION_RECORD_PATCH } from '../../../src/workflows/journey-end';
 import { REVIEW_QUEUE_PATCH } from '../../../src/workflows/stage-review';
 import { INLINE_CALLS_PATCH } from '../../../src/workflows/inline-first';
-import { LEAN_HISTORY_PATCH } from '../../../src/workflows/journey-run';
+import { FAIL_CLOSED_PATCH, LEAN_HISTORY_PATCH } from '../../../src/workflows/journey-run';
 import { inputFor, waitForStage } from '../../support/journeys';
 
 const WRONG_SECRET_KEY = 'not-the-sandbox-key-000000000000';
@@ -123,10 +123,12 @@ async function expectNothingReadable(client: Client, journeyId: string, seeds: s
     const patchMarkers = all.filter(({ path }) => path.includes('markerRecordedEventAttributes.details.patch-data'));
     for (const { payload } of patchMarkers) {
       expect(
-        [LEAN_HISTORY_PATCH, RETENTION_RECORD_PATCH, REVIEW_QUEUE_PATCH, INLINE_CALLS_PATCH].map((id) => ({
-          id,
-          deprecated: false,
-        })),
+        [FAIL_CLOSED_PATCH, LEAN_HISTORY_PATCH, RETENTION_RECORD_PATCH, REVIEW_QUEUE_PATCH, INLINE_CALLS_PATCH].map(
+          (id) => ({
+            id,
+            deprecated: false,
+          }),
+        ),
       ).toContainEqual(JSON.parse(text(payload.data)));
     }
     // A local activity's marker data (its id, type, attempt and times) is also written by the core outside the codec;
