@@ -9,6 +9,7 @@ import {
   type CodeMode,
   type ResultAction,
 } from '../faceid/result-codes';
+import { numberField } from './number-field';
 import { resultActionOf, type DocumentOutcome, type Outcome } from './outcome';
 import {
   SCENARIOS,
@@ -63,18 +64,7 @@ function onlyFields(object: Record<string, unknown>, allowed: readonly string[],
 }
 
 function numberIn(body: Record<string, unknown>, name: string, min: number, max: number, integer = false) {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < min ||
-    value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new Invalid(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-  }
-  return value;
+  return numberField(body, name, { min, max, integer }, (message) => new Invalid(message));
 }
 
 /** The session's mode for the matrix, and its name in messages. */

@@ -5,6 +5,7 @@ import { CARD_SCENARIOS, type CardScenario } from './cards';
 import { sendJson } from './envelope';
 import { FAULT_KINDS, INJECTABLE_ERROR_CODES, type FaultKind } from './faults';
 import { applicableDetailCodes, applicableResultCodes, completeSession } from './completion';
+import { numberField } from './number-field';
 import { resultActionOf } from './outcome';
 import { applicableScenarios } from './scenarios';
 import type { Session } from './sessions';
@@ -49,18 +50,7 @@ function optionalNumber(
   max: number,
   integer = false,
 ): number | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < min ||
-    value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new ControlError(400, `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-  }
-  return value;
+  return numberField(body, name, { min, max, integer }, (message) => new ControlError(400, message));
 }
 
 /** The control view of a session: lifecycle, deadlines and outcome, never media or personal data. */
