@@ -8,10 +8,9 @@ import {
   type MediaDownloaderOptions,
 } from '../archive/download';
 import { journeyPrefix } from '../archive/keys';
-import { purgeUnlessHeld } from '../archive/retention-records';
 import { ArchiveIntegrityError, ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
 import { MEDIA_FAILURE_TYPES, MEDIA_SOURCE_ATTEMPTS } from '../contracts/failure-types';
-import type { ArchiveMediaInput, ArchiveRef, DeleteMediaInput, MediaKind } from '../workflows/types';
+import type { ArchiveMediaInput, ArchiveRef, MediaKind } from '../workflows/types';
 import { archiveStoreFailure } from './failures';
 import { readMediaClaim } from './inline-media';
 import { archiveRemoteMedia, recordArchivedRefs, RemoteMediaError, remoteMediaKey } from './remote-media';
@@ -101,17 +100,6 @@ export function createMediaActivities({ archive, media, downloader: given }: Med
         // Whatever else failed was the store's own I/O (a head, the claim, the manifest): worth retrying.
         throw archiveStoreFailure(error);
       }
-    },
-
-    /**
-     * Retention of an old `afterJourney` (the sweep replaced it): deletes every archived object of a journey (media
-     * and leftover claims, never the manifest) and records each deletion in the manifest, unless the archive holds a
-     * legal hold for it, which files the journey for the sweep instead. Repeating it is harmless; it reports how many
-     * objects this run removed.
-     */
-    deleteJourneyMedia: async ({ journeyId, inputKeys }: DeleteMediaInput): Promise<{ deleted: number }> => {
-      const { deleted } = await purgeUnlessHeld(archive, journeyId, inputKeys ?? []);
-      return { deleted };
     },
   };
 }

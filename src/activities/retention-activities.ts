@@ -39,8 +39,8 @@ export function createRetentionActivities({ archive, journeyExists, orphanInputA
         : { folders: 0, objects: 0 },
 
     /**
-     * Files an ended journey for deletion after `deleteAfter` (and carries over a hold, on migration). Writes nothing
-     * when the journey stored nothing to delete; repeating it is harmless.
+     * Files an ended journey for deletion after `deleteAfter`. Writes nothing when the journey stored nothing to
+     * delete; repeating it is harmless.
      */
     recordRetention: async (input: RecordRetentionInput): Promise<{ recorded: boolean }> => {
       for (const key of input.discardClaims ?? []) await archive.delete(key);
@@ -48,8 +48,6 @@ export function createRetentionActivities({ archive, journeyExists, orphanInputA
         journeyId: input.journeyId,
         deleteAfter: input.deleteAfter,
         inputKeys: input.inputKeys,
-        source: input.source,
-        ...(input.legalHold ? { legalHold: input.legalHold } : {}),
       });
     },
 

@@ -11,7 +11,7 @@ import { utcDay } from './day-folders';
  * - `retention/due/<YYYY-MM-DD>/<journey id>.json` ({@link DuePointer}): the sweep's index, one per journey still to
  *   delete, under its due day (UTC), so a sweep lists only the days that are due.
  * - `retention/holds/<journey id>.json` ({@link LegalHold}): present while a legal hold is set. Written only by
- *   operators (and by the migration of an old `afterJourney`), never by the sweep.
+ *   operators, never by the sweep.
  * - `retention/purging/<journey id>.json`: present while the sweep deletes a journey's media.
  * - `retention/hold-history/<journey id>.json` ({@link LegalHoldEvent} list): every hold set and released, kept after
  *   a release, so that erasure can carry the history into its record.
@@ -32,8 +32,6 @@ export interface RetentionRecord {
   /** The caller's input images, deleted with the journey's media. */
   inputKeys: string[];
   recordedAt: string;
-  /** `journey` (written at its end) or `afterJourney` (migrated from the old per-journey workflow). */
-  source: 'journey' | 'afterJourney';
   /** Set by the sweep once the media is gone. */
   deletedAt?: string;
   /** Objects the purge removed. */
@@ -196,16 +194,12 @@ export interface RecordRetentionRequest {
   journeyId: string;
   deleteAfter: string;
   inputKeys: string[];
-  source: RetentionRecord['source'];
-  /** A hold to carry over (migration); an existing hold is never removed. */
-  legalHold?: { operator: string; reason: string };
   now?: () => string;
 }
 
 /**
- * Records that a journey's media is to be deleted after `deleteAfter`: the record, then its due pointer (and a
- * carried-over hold first, so no sweep ever sees the journey unheld). Writes nothing when the journey stored nothing
- * that retention would delete. Idempotent: repeating it rewrites the same objects; a journey already purged is never
+ * Records that a journey's media is to be deleted after `deleteAfter`: the record, then its due pointer. Writes nothing
+ * when the journey stored nothing that retention would delete. Idempotent: repeating it rewrites the same objects; a journey already purged is never
  * recorded again.
  */
 export async function recordRetention(
@@ -214,13 +208,6 @@ export async function recordRetention(
 ): Promise<{ recorded: boolean }> {
   const now = request.now ?? (() => new Date().toISOString());
   const { journeyId } = request;
-  if (request.legalHold && !(await store.head(legalHoldKey(journeyId)))) {
-    await writeJson(store, legalHoldKey(journeyId), {
-      journeyId,
-      ...request.legalHold,
-      since: now(),
-    } satisfies LegalHold);
-  }
   const existing = await readRetentionRecord(store, journeyId);
   if (existing?.deletedAt !== undefined) return { recorded: false };
   if (!existing && !(await hasSomethingToDelete(store, journeyId, request.inputKeys))) return { recorded: false };
@@ -230,7 +217,6 @@ export async function recordRetention(
     deleteAfter: request.deleteAfter,
     inputKeys: request.inputKeys,
     recordedAt: now(),
-    source: request.source,
   };
   if (!existing) await writeJson(store, retentionRecordKey(journeyId), record);
   // The record is written before its pointer: a sweep that finds the pointer always finds the record.
@@ -386,30 +372,4 @@ export async function retentionStatus(store: ArchiveStore, journeyId: string): P
     ...(record?.deletedAt !== undefined ? { deletedAt: record.deletedAt, deleted: record.deleted ?? 0 } : {}),
     ...(purging && record?.deletedAt === undefined ? { deleting: true } : {}),
   };
-}
-
-/**
- * The old `afterJourney` path's deletion (`deleteJourneyMedia`), made hold-aware: a hold in the store wins over the
- * workflow's own view, and the journey is then filed for the sweep instead of deleted.
- */
-export async function purgeUnlessHeld(
-  store: ArchiveStore,
-  journeyId: string,
-  inputKeys: string[],
-  options: { nowMs?: number } = {},
-): Promise<{ deleted: number; held: boolean }> {
-  const at = new Date(options.nowMs ?? Date.now()).toISOString();
-  await writeJson(store, purgingKey(journeyId), { journeyId, startedAt: at });
-  if (await store.head(legalHoldKey(journeyId))) {
-    await store.delete(purgingKey(journeyId));
-    await recordRetention(store, { journeyId, deleteAfter: at, inputKeys, source: 'afterJourney' });
-    return { deleted: 0, held: true };
-  }
-  const { deleted } = await purgeJourneyMedia(store, journeyId, { inputKeys });
-  const record = await readRetentionRecord(store, journeyId);
-  if (record && record.deletedAt === undefined) {
-    await writeJson(store, retentionRecordKey(journeyId), { ...record, deletedAt: at, deleted: deleted.length });
-  }
-  await store.delete(purgingKey(journeyId));
-  return { deleted: deleted.length, held: false };
 }

@@ -1,7 +1,6 @@
 import {
   type Client,
   WithStartWorkflowOperation,
-  WorkflowUpdateFailedError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type WorkflowHandle,
@@ -21,21 +20,13 @@ import {
 } from '../workflows/definitions';
 import {
   retentionStatus as readRetentionStatus,
-  MediaDeletedError,
   readRetentionRecord,
   writeLegalHold,
   type RetentionStatus,
 } from '../archive/retention-records';
-import {
-  afterJourneyWorkflowId,
-  setLegalHoldUpdate,
-  type afterJourney,
-  type LegalHoldInput,
-} from '../workflows/after-journey';
 import type { ekycJourney } from '../workflows/ekyc-journey';
 import { ekycFlowKey, ekycRegionKey, ekycStageKey } from '../workflows/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues';
-import { LEGAL_HOLD_ERRORS } from '../contracts/update-errors';
 import { journeyWorkflowId } from '../contracts/workflow-ids';
 import type {
   IssuedToken,
@@ -289,13 +280,11 @@ export class EkycClient {
   async setLegalHold(journeyId: string, hold: LegalHoldInput): Promise<RetentionStatus> {
     const archive = this.requireArchive();
     validateLegalHold(hold);
-    // Nothing is left to hold, and the erased data key could not encode the relay to an old afterJourney.
+    // Nothing is left to hold.
     await this.refuseErased(journeyId);
     // A retention record means the journey ended with media; without one, Temporal says whether it ended at all.
     if (!(await readRetentionRecord(archive, journeyId))) await this.requireEnded(journeyId);
-    const status = await writeLegalHold(archive, journeyId, hold);
-    await this.relayToAfterJourney(journeyId, hold);
-    return status;
+    return await writeLegalHold(archive, journeyId, hold);
   }
 
   /**
@@ -307,24 +296,6 @@ export class EkycClient {
     const status = await readRetentionStatus(archive, journeyId);
     if (status.deleteAfter === undefined && !status.legalHold) await this.requireEnded(journeyId);
     return status;
-  }
-
-  /**
-   * During the migration from `afterJourney` (earlier deployments), its own copy of the hold is kept in step, so that
-   * it carries the same hold into the retention records when it hands over. Absent (the usual case): nothing to do.
-   */
-  private async relayToAfterJourney(journeyId: string, hold: LegalHoldInput): Promise<void> {
-    const handle = this.client.workflow.getHandle<typeof afterJourney>(afterJourneyWorkflowId(journeyId));
-    try {
-      await handle.executeUpdate(setLegalHoldUpdate, { args: [hold] });
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return;
-      const type = (error instanceof WorkflowUpdateFailedError ? (error.cause as { type?: string }) : undefined)?.type;
-      if (type === LEGAL_HOLD_ERRORS.alreadyDeleted) {
-        throw new MediaDeletedError(`the media of journey ${journeyId} is already deleted`);
-      }
-      throw error;
-    }
   }
 
   /** Resolves when the journey has ended; otherwise {@link JourneyRunningError} or {@link JourneyNotFoundError}. */
@@ -472,6 +443,14 @@ export class EkycClient {
         () => false,
       );
   }
+}
+
+/** A legal hold request: `hold: true` keeps the media past the retention period until released. */
+export interface LegalHoldInput {
+  hold: boolean;
+  /** Operator id, never a name or e-mail. */
+  operator: string;
+  reason: string;
 }
 
 /** Operator ids are ids, never names or e-mail addresses; reasons are short and non-empty. */

@@ -28,7 +28,7 @@ export interface ErasureRecord {
   reasons?: string[];
   /** How the journey's run was stopped, if it was still running. */
   stopped?: 'cancelled' | 'terminated';
-  /** Child workflows (event delivery, after-journey work) terminated. */
+  /** Child workflows (event delivery) terminated. */
   childrenTerminated?: number;
   deleted?: { count: number; keys: string[] };
   erasedAt?: string;

@@ -12,9 +12,3 @@ export const JOURNEY_UPDATE_ERRORS = {
   /** Four-eyes: the reviewer who rejected first cannot also decide second. */
   secondReviewerNeeded: 'JourneySecondReviewerNeeded',
 } as const;
-
-/** Failure types the legal-hold update rejects with. */
-export const LEGAL_HOLD_ERRORS = {
-  alreadyDeleted: 'RetentionAlreadyDeleted',
-  invalidHold: 'RetentionInvalidHold',
-} as const;

@@ -26,7 +26,7 @@ import {
 } from '../client/journey-erasure';
 import { ArchiveStoreError, isStoreFailure } from '../archive/store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
-import { JOURNEY_UPDATE_ERRORS, LEGAL_HOLD_ERRORS } from '../contracts/update-errors';
+import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';
 
 /** Every problem code the gateway answers with: stable strings a caller may switch on, with their HTTP status. */
 export const PROBLEMS = {
@@ -129,8 +129,6 @@ const UPDATE_PROBLEMS: Record<string, ProblemCode> = {
   [JOURNEY_UPDATE_ERRORS.tokenUnavailable]: 'token_issue_failed',
   [JOURNEY_UPDATE_ERRORS.reviewClaimed]: 'review_claimed',
   [JOURNEY_UPDATE_ERRORS.secondReviewerNeeded]: 'second_reviewer_needed',
-  [LEGAL_HOLD_ERRORS.alreadyDeleted]: 'media_deleted',
-  [LEGAL_HOLD_ERRORS.invalidHold]: 'invalid_legal_hold',
 };
 
 /** Fastify's own request errors (body parsing and limits), by error code. */

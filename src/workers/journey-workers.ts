@@ -114,7 +114,6 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
     // Retention lives beside the media it deletes: filing records at a journey's end and the sweep's steps.
     activities: {
       archiveMedia: activities.archiveMedia,
-      deleteJourneyMedia: activities.deleteJourneyMedia,
       recordRetention: activities.recordRetention,
       listDueRetention: activities.listDueRetention,
       purgeDueRetention: activities.purgeDueRetention,

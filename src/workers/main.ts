@@ -20,7 +20,7 @@ import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/con
 import { checkNamespace } from '../temporal/namespace-check';
 import { isLocalCall, startQuotaPacer } from '../quota';
 import { createJourneyWorkers, quotaOf, runWorkers } from './journey-workers';
-import { ensureRetentionSchedule, migrateAfterJourneys } from './retention-schedule';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { announceReady } from './readiness';
 import { installRuntime } from './runtime-logger';
 import { journeyWorkflowCode } from './workflow-bundle';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     acceptUnencrypted: cfg.codec.acceptUnencrypted,
     dataKeys: { vault: new ArchiveDataKeys(archive, cfg.codec.keyRing), erased: 'fail' },
   });
-  // For the retention schedule, the after-journey migration and the sweep's question whether a journey exists.
+  // For the retention schedule and the sweep's question whether a journey exists.
   const client = new Client({ connection, namespace: target.namespace, dataConverter });
   try {
     const faceid = new FaceIdClient({
@@ -115,13 +115,7 @@ async function main(): Promise<void> {
     // Slots granted and given up per action (a late wake-up, a change of the group): why a quota is not filled.
     const quotaLog = setInterval(() => log.debug({ slots: quota.pacer.stats() }, 'quota pacer'), 60_000);
     quotaLog.unref();
-    const running = runWorkers(workers);
-    // Old afterJourney workflows hand over to the retention records; they need the workers running to do it.
-    void migrateAfterJourneys(client, cfg.temporal.taskQueue).then(
-      ({ signalled }) => log.info({ signalled }, 'afterJourney retention migration signalled'),
-      (error: unknown) => log.warn({ err: error }, 'afterJourney retention migration failed; retried at next start'),
-    );
-    await running;
+    await runWorkers(workers);
     log.info({ slots: quota.pacer.stats() }, 'worker stopped');
     await faceid.close();
   } finally {

@@ -4,9 +4,7 @@ import {
   ScheduleOverlapPolicy,
   type ScheduleOptionsStartWorkflowAction,
   type ScheduleSpec,
-  WorkflowNotFoundError,
 } from '@temporalio/client';
-import { migrateRetentionSignal } from '../workflows/after-journey';
 import type { retentionSweep } from '../workflows/retention-sweep';
 
 /** How the retention sweep is scheduled (`RETENTION_SWEEP_INTERVAL_MINUTES`, `RETENTION_SWEEP_BATCH_SIZE`). */
@@ -60,24 +58,4 @@ export async function ensureRetentionSchedule(client: Client, options: Retention
       .getHandle(scheduleId)
       .update((previous) => ({ spec, action, policies, state: { paused: previous.state.paused } }));
   }
-}
-
-/**
- * Migration from the per-journey `afterJourney` workflows of earlier deployments: signals every running one on this
- * task queue to hand its delete-after date and legal hold over to the archive's retention records and end. Run at
- * worker start-up; idempotent (a repeated signal finds the work done), and a no-op once none are left.
- */
-export async function migrateAfterJourneys(client: Client, taskQueue: string): Promise<{ signalled: number }> {
-  const query = `WorkflowType = "afterJourney" AND ExecutionStatus = "Running" AND TaskQueue = "${taskQueue}"`;
-  let signalled = 0;
-  for await (const execution of client.workflow.list({ query })) {
-    try {
-      await client.workflow.getHandle(execution.workflowId, execution.runId).signal(migrateRetentionSignal);
-      signalled += 1;
-    } catch (error) {
-      // Ended between the list and the signal: nothing left to migrate.
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
-  }
-  return { signalled };
 }

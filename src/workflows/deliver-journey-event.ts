@@ -22,7 +22,7 @@ export async function deliverJourneyEvent(
 }
 
 /** Webhook delivery on the main queue: backs off to one hour, gives up after 24 hours, never retries a refusal. */
-export function deliverWebhookOptions(event: JourneyEvent): ActivityOptions {
+function deliverWebhookOptions(event: JourneyEvent): ActivityOptions {
   return {
     taskQueue: workflowInfo().taskQueue,
     startToCloseTimeout: '30 seconds',

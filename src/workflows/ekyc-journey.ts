@@ -8,7 +8,6 @@ import { awaitUser } from './stage-await-user';
 import { issueToken } from './stage-issue-token';
 import { awaitReview } from './stage-review';
 import { recordCapabilityNotEnabled } from './journey-metrics';
-import { decideRecorded } from './recorded-decision';
 import { verifyDocument } from './stage-verify-document';
 import type { JourneyInput, JourneyResult } from './types';
 
@@ -45,9 +44,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
 
     // Deciding spans no await, so nobody could see it in search attributes: show it in the UI details only.
     state.enterStage('deciding', 'applying the decision policy', { sync: false });
-    const decision = run.failClosed
-      ? decide(user, document.verdict, run.policy, expectedChecks(input, run.tag))
-      : decideRecorded(user, document.verdict, run.policy);
+    const decision = decide(user, document.verdict, run.policy, expectedChecks(input, run.tag));
     if (decision.reasons.includes('document_capability_not_enabled')) recordCapabilityNotEnabled(input.flow);
     if (decision.decision !== 'review') return await endJourney(run, decision.decision, decision.reasons, facts);
     return await awaitReview(run, decision.reasons, facts);

@@ -63,11 +63,11 @@ export function takesExtra(input: JourneyInput): boolean {
   return input.flow === 'selfie' || input.flow === 'ekyc' || input.flow === 'web';
 }
 
-/** What the decision must see answered: the steps the journey's options ran, and its tag where it sent one. */
-export function expectedChecks(input: JourneyInput, tag: string | undefined): Expectations {
+/** What the decision must see answered: the steps the journey's options ran, and its tag where the flow sends one. */
+export function expectedChecks(input: JourneyInput, tag: string): Expectations {
   return {
     compare: compareExpected(input),
     document: documentExpected(input),
-    ...(tag !== undefined && takesExtra(input) ? { extra: tag } : {}),
+    ...(takesExtra(input) ? { extra: tag } : {}),
   };
 }

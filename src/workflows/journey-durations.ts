@@ -11,7 +11,7 @@ const DAY = 24 * 60 * MINUTE;
 const DEFAULT_FACEID_TIMEOUT_SECONDS = 30;
 
 /** Days archived media is kept after the outcome when the journey input does not say. */
-export const DEFAULT_RETENTION_DAYS = 30;
+const DEFAULT_RETENTION_DAYS = 30;
 
 /** The start-to-close of one FaceID call for an HTTP timeout: the timeout plus 15 s for a slow DNS or TLS handshake. */
 export function faceIdCallMs(timeoutSeconds: number): number {

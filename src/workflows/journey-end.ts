@@ -5,7 +5,6 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
-  patched,
   startChild,
 } from '@temporalio/workflow';
 import {
@@ -14,24 +13,15 @@ import {
   reasonFromFailureType,
 } from '../contracts/failure-types';
 import { settleJourneyActivity } from './activity-proxies';
-import { afterJourney, afterJourneyWorkflowId } from './after-journey';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import { failureType, isArchiveOutage, isFaceIdOutage } from './failure-kinds';
 import { compareImageOf } from './flow-input';
-import { DEFAULT_RETENTION_DAYS } from './journey-durations';
 import type { JourneyRun } from './journey-run';
 import type { RecordRetentionInput } from './retention-types';
 import type { JourneyEvent, JourneyResult, Outcome } from './types';
 
 /** Children that must outlive the journey (webhooks, retention): awaited only until they have started. */
 export const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
-
-/**
- * Patch: an ended journey files its retention in the archive and delivers `journey.completed` with
- * `deliverJourneyEvent`, instead of starting the long-lived `afterJourney` child. Histories recorded before it
- * replay the old path; journeys of `LEAN_HISTORY_PATCH` take the new one without asking it.
- */
-export const RETENTION_RECORD_PATCH = 'retention-record-instead-of-after-journey';
 
 /** How the last step runs: in the deciding workflow task, or handed to a detached workflow at once. */
 type Settle = 'local' | 'detached';
@@ -55,38 +45,25 @@ export async function endJourney(
   const inputKeys = [compareImageOf(input), input.document?.front, input.document?.back].flatMap((ref) =>
     ref ? [ref.key] : [],
   );
-  const completedDetails = `completed: ${outcome} (${reasons.join(', ')})`;
-  if (run.leanHistory || patched(RETENTION_RECORD_PATCH)) {
-    // Only a journey that fetched a result (media, claims, OCR) or was given images can have stored anything; the
-    // activity checks the archive and files nothing when there is nothing to delete.
-    const retention: RecordRetentionInput | undefined =
-      state.fetchAttempts > 0 || inputKeys.length > 0
-        ? {
-            journeyId,
-            deleteAfter: new Date(Date.now() + run.durations.retentionMs).toISOString(),
-            inputKeys,
-            source: 'journey',
-            ...(run.openClaims.size > 0 ? { discardClaims: [...run.openClaims] } : {}),
-          }
-        : undefined;
-    const completed = run.event('journey.completed');
-    state.enterStage('completed', completedDetails);
-    if (!(settle === 'local' && (await settledLocally(run, completed, retention)))) {
-      await startChild(deliverJourneyEvent, {
-        ...DETACHED,
-        workflowId: `${journeyId}:event:completed`,
-        args: retention ? [completed, retention] : [completed],
-      });
-    }
-  } else {
-    // The child takes days; the input's own figure, so the argument is what the histories recorded.
-    const retentionDays = input.retentionDays ?? DEFAULT_RETENTION_DAYS;
-    await startChild(afterJourney, {
+  // Only a journey that fetched a result (media, claims, OCR) or was given images can have stored anything; the
+  // activity checks the archive and files nothing when there is nothing to delete.
+  const retention: RecordRetentionInput | undefined =
+    state.fetchAttempts > 0 || inputKeys.length > 0
+      ? {
+          journeyId,
+          deleteAfter: new Date(Date.now() + run.durations.retentionMs).toISOString(),
+          inputKeys,
+          ...(run.openClaims.size > 0 ? { discardClaims: [...run.openClaims] } : {}),
+        }
+      : undefined;
+  const completed = run.event('journey.completed');
+  state.enterStage('completed', `completed: ${outcome} (${reasons.join(', ')})`);
+  if (!(settle === 'local' && (await settledLocally(run, completed, retention)))) {
+    await startChild(deliverJourneyEvent, {
       ...DETACHED,
-      workflowId: afterJourneyWorkflowId(journeyId),
-      args: [{ journeyId, event: run.event('journey.completed'), retentionDays, inputKeys }],
+      workflowId: `${journeyId}:event:completed`,
+      args: retention ? [completed, retention] : [completed],
     });
-    state.enterStage('completed', completedDetails);
   }
   // Updates still running (a renewal that raced the end) must answer before the run closes.
   await condition(allHandlersFinished);

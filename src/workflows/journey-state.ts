@@ -72,14 +72,9 @@ export class JourneyState {
   private timelineOmitted = 0;
   private evidence: CaseEvidence | undefined;
 
-  /**
-   * @param leanHistory the journey began on the code of `LEAN_HISTORY_PATCH`: stages entered `when_waiting` wait for
-   * `publishStage`; on older histories they are upserted at once, as they were recorded.
-   */
   constructor(
     private readonly input: JourneyInput,
     private readonly maxRenewals: number,
-    private readonly leanHistory: boolean,
   ) {
     this.synced = Object.fromEntries(
       workflowInfo()
@@ -214,10 +209,10 @@ export class JourneyState {
   }
 
   /**
-   * The policy could not decide: the journey waits for a reviewer, with the policy's reasons. With a deadline, the
+   * The policy could not decide: the journey waits for a reviewer, with the policy's reasons, until the deadline. The
    * review's state (deadline, claim, four-eyes step) is mirrored into search attributes for the review queue.
    */
-  reviewRequired(reasons: string[], evidence: CaseEvidence, deadlineAtMs?: number): void {
+  reviewRequired(reasons: string[], evidence: CaseEvidence, deadlineAtMs: number): void {
     this.reasonCodes = reasons;
     this.evidence = evidence;
     this.reviewDeadlineAtMs = deadlineAtMs;
@@ -281,8 +276,7 @@ export class JourneyState {
     this.currentStage = stage;
     setCurrentDetails(details);
     const sync = options.sync ?? true;
-    // Older histories recorded every stage's upsert at once: they replay that way.
-    if (sync === 'when_waiting' && this.leanHistory) this.stageUnpublished = true;
+    if (sync === 'when_waiting') this.stageUnpublished = true;
     else if (sync) this.syncSearchAttributes();
   }
 

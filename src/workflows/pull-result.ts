@@ -23,7 +23,7 @@ export async function pullResult(run: JourneyRun, purpose: string): Promise<Veri
     // Inline first, in this workflow task; else on the action's queue for the whole rest of the result window, so an
     // outage is ridden out until FaceID would no longer answer anyway.
     const result =
-      (await inlineFirst(run, () =>
+      (await inlineFirst(() =>
         inlineFaceIdActivity('fetchResultInline', summary, durations.inlineResultMs)(request),
       )) ?? (await queuedPull(run, request, remainingWindow, summary));
     state.pullAnswered();

@@ -1,4 +1,4 @@
-import { continueAsNew, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { JourneyActivities } from './activity-proxies';
 import type { RetentionSweepInput, SweepTotals } from './retention-types';
 import { mediaTaskQueue } from '../contracts/task-queues';
@@ -46,12 +46,9 @@ export async function retentionSweep(input: RetentionSweepInput = {}): Promise<S
   for (let batch = 0; batch < maxBatches; batch += 1) {
     const due = await listDueRetention({ limit: batchSize, lookbackDays });
     if (due.length === 0) {
-      // Sweeps that began before this step existed replay without it.
-      if (patched('remove-orphan-inputs')) {
-        const { removeOrphanInputs } = retentionActivities('remove orphaned input images');
-        const orphans = await removeOrphanInputs();
-        if (orphans.folders > 0) log.info('removed input images no journey owns', { ...orphans });
-      }
+      const { removeOrphanInputs } = retentionActivities('remove orphaned input images');
+      const orphans = await removeOrphanInputs();
+      if (orphans.folders > 0) log.info('removed input images no journey owns', { ...orphans });
       return totals;
     }
     const done = await purgeDueRetention({ entries: due });

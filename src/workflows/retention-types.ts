@@ -9,10 +9,6 @@ export interface RecordRetentionInput {
   deleteAfter: string;
   /** Archive keys of the images the caller stored for the journey. */
   inputKeys: string[];
-  /** `journey` at its end, `afterJourney` when an old per-journey workflow hands over. */
-  source: 'journey' | 'afterJourney';
-  /** A legal hold to carry over from an old `afterJourney`. */
-  legalHold?: { operator: string; reason: string };
   /**
    * Media claims the journey left unarchived (it ended while archiving: cancelled, failed): their URLs are of no use
    * once it ended, so they go now instead of at retention.

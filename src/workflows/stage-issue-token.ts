@@ -14,13 +14,11 @@ export async function issueToken(run: JourneyRun, purpose: string): Promise<Issu
     journeyId: run.journeyId,
     region: input.region,
     ...tokenOptions(input),
-    ...(run.tag !== undefined && takesExtra(input) ? { extra: run.tag } : {}),
+    ...(takesExtra(input) ? { extra: run.tag } : {}),
   };
   const summary = `${plan.issue}: ${purpose}`;
   const grant =
-    (await inlineFirst(run, () =>
-      inlineFaceIdActivity('issueTokenInline', summary, durations.inlineCallMs)(request),
-    )) ??
+    (await inlineFirst(() => inlineFaceIdActivity('issueTokenInline', summary, durations.inlineCallMs)(request))) ??
     (await faceIdActivity(plan.issue, {
       scheduleToCloseMs: durations.faceIdRetryWindowMs,
       startToCloseMs: durations.faceIdCallMs,

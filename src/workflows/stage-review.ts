@@ -1,15 +1,8 @@
-import { condition, patched, startChild } from '@temporalio/workflow';
+import { condition, startChild } from '@temporalio/workflow';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import { DETACHED, endJourney } from './journey-end';
 import type { JourneyRun } from './journey-run';
 import type { JourneyResult } from './types';
-
-/**
- * Patch: a journey in review mirrors its deadline, claim and four-eyes step into search attributes (the review queue)
- * and wakes when a claim lapses. Histories recorded before it replay the old wait: one timer for the deadline.
- * Journeys of `LEAN_HISTORY_PATCH` follow the queue without asking it.
- */
-export const REVIEW_QUEUE_PATCH = 'review-queue-attributes';
 
 /**
  * Waits for a reviewer until the review deadline: tells the backend the journey is in review, follows claims until
@@ -26,8 +19,7 @@ export async function awaitReview(
     ...pick(facts, 'liveness', 'compare', 'document', 'deviceRiskLevel', 'codes'),
     media: facts.media ?? [],
   };
-  const reviewQueue = run.leanHistory || patched(REVIEW_QUEUE_PATCH);
-  state.reviewRequired(policyReasons, evidence, reviewQueue ? deadlineAtMs : undefined);
+  state.reviewRequired(policyReasons, evidence, deadlineAtMs);
   await startChild(deliverJourneyEvent, {
     ...DETACHED,
     workflowId: `${journeyId}:event:in_review`,

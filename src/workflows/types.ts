@@ -451,10 +451,3 @@ export interface WebhookDeliveryResult {
   /** HTTP status of the accepted attempt; absent when no webhook is configured. */
   status?: number;
 }
-
-/** Input of the retention clean-up. */
-export interface DeleteMediaInput {
-  journeyId: string;
-  /** Archive keys of the images the caller stored for the journey (compare image, document sides). */
-  inputKeys?: string[];
-}

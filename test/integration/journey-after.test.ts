@@ -1,22 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { startWebhookReceiver, type WebhookReceiver } from '../../scripts/lib/webhook-receiver';
-import { mediaKey } from '../../src/archive/keys';
 import { readManifest } from '../../src/archive/manifest';
 import { purgeJourneyMedia } from '../../src/archive/retention';
-import { dueKey, purgeDue, readRetentionRecord } from '../../src/archive/retention-records';
+import { dueKey, readRetentionRecord } from '../../src/archive/retention-records';
 import { MediaDeletedError } from '../../src/client/ekyc-client';
-import {
-  ensureRetentionSchedule,
-  migrateAfterJourneys,
-  retentionScheduleId,
-} from '../../src/workers/retention-schedule';
-import {
-  afterJourneyStatusQuery,
-  afterJourneyWorkflowId,
-  setLegalHoldUpdate,
-  type afterJourney,
-} from '../../src/workflows/after-journey';
+import { ensureRetentionSchedule, retentionScheduleId } from '../../src/workers/retention-schedule';
 import type { deliverJourneyEvent } from '../../src/workflows/deliver-journey-event';
 import type { retentionSweep } from '../../src/workflows/retention-sweep';
 import type { RetentionSweepInput, SweepTotals } from '../../src/workflows/retention-types';
@@ -90,14 +79,11 @@ describe('webhooks, delivered by the workflow', () => {
     expect(Object.keys(completed?.event ?? {}).sort()).toEqual(
       ['flow', 'id', 'journeyId', 'occurredAt', 'outcome', 'reasons', 'reference', 'stage', 'type'].sort(),
     );
-    // Delivered by the detached `deliverJourneyEvent`, which ends once delivered; no `afterJourney` was started.
+    // Delivered by the detached `deliverJourneyEvent`, which ends once delivered.
     const delivery = harness.client.workflow.getHandle<typeof deliverJourneyEvent>(
       `${started.journeyId}:event:completed`,
     );
     expect(await delivery.result()).toMatchObject({ delivered: true });
-    await expect(
-      harness.client.workflow.getHandle(afterJourneyWorkflowId(started.journeyId)).describe(),
-    ).rejects.toThrow(WorkflowNotFoundError);
     // Nothing of the file's journeys is left running on its queue (visibility is eventually consistent: one bound).
     await eventually(
       async () => {
@@ -271,57 +257,5 @@ describe('retention sweep', () => {
     } finally {
       await schedule.delete();
     }
-  });
-});
-
-describe('migration from afterJourney', () => {
-  it("hands a running afterJourney's date and hold over to the retention records and ends it", async () => {
-    // An afterJourney as earlier deployments started it, for a journey whose media is archived.
-    const journeyId = `ekyc:${harness.reference('migrated')}`;
-    const bytes = Buffer.from('migrated video');
-    const md5 = createHash('md5').update(bytes).digest('hex');
-    const key = mediaKey(journeyId, 'video', md5, 'video/mp4');
-    await harness.archive.put(key, bytes, { contentType: 'video/mp4', md5, size: bytes.length });
-    const after = await harness.client.workflow.start<typeof afterJourney>('afterJourney', {
-      taskQueue: harness.taskQueue,
-      workflowId: afterJourneyWorkflowId(journeyId),
-      args: [
-        {
-          journeyId,
-          retentionDays: 30,
-          inputKeys: [],
-          event: {
-            id: `${journeyId}:journey.completed`,
-            type: 'journey.completed',
-            journeyId,
-            reference: 'migrated',
-            flow: 'liveness',
-            stage: 'completed',
-            outcome: 'approved',
-            reasons: ['all_checks_passed'],
-            occurredAt: new Date().toISOString(),
-          },
-        },
-      ],
-    });
-    await after.executeUpdate(setLegalHoldUpdate, { args: [{ hold: true, operator: 'op-2', reason: 'case 7' }] });
-    const before = await after.query(afterJourneyStatusQuery);
-
-    expect(await migrateAfterJourneys(harness.client, harness.taskQueue)).toEqual({ signalled: 1 });
-    expect(await after.result()).toMatchObject({ handedOver: true, legalHold: true });
-    expect(await migrateAfterJourneys(harness.client, harness.taskQueue)).toEqual({ signalled: 0 });
-
-    const record = await readRetentionRecord(harness.archive, journeyId);
-    expect(record).toMatchObject({ deleteAfter: before.deleteAfter, source: 'afterJourney' });
-    expect(await harness.ekyc.retentionStatus(journeyId)).toMatchObject({
-      deleteAfter: before.deleteAfter,
-      legalHold: true,
-      hold: { operator: 'op-2', reason: 'case 7' },
-    });
-    // Even once its date has passed, the sweep keeps the held media.
-    const dueAt = Date.parse(before.deleteAfter) + 1;
-    const entry = { journeyId, dueKey: dueKey(journeyId, before.deleteAfter) };
-    expect(await purgeDue(harness.archive, entry, { nowMs: dueAt })).toEqual({ outcome: 'held', deleted: 0 });
-    expect(await harness.archive.head(key)).toBeDefined();
   });
 });

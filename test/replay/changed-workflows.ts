@@ -6,7 +6,7 @@ import { sleep } from '@temporalio/workflow';
 import { ekycJourney as recordedJourney } from '../../src/workflows/ekyc-journey';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types';
 
-export { afterJourney, deliverJourneyEvent } from '../../src/workflows';
+export { deliverJourneyEvent } from '../../src/workflows';
 
 export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
   await sleep(1);

@@ -6,7 +6,7 @@ import { upsertMemo } from '@temporalio/workflow';
 import { ekycJourney as ekycJourneyV1 } from '../../../src/workflows/ekyc-journey';
 import type { JourneyInput, JourneyResult } from '../../../src/workflows/types';
 
-export { deliverJourneyEvent, afterJourney, retentionSweep } from '../../../src/workflows';
+export { deliverJourneyEvent, retentionSweep } from '../../../src/workflows';
 
 export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
   // Synchronous, so the journey's handlers are still registered in its first activation (update-with-start).

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
-import { manifestKey, mediaKey } from '../../../src/archive/keys';
-import { readManifest, recordArchived } from '../../../src/archive/manifest';
 import { createMediaActivities } from '../../../src/activities/media-activities';
 import { storeMediaClaim } from '../../../src/activities/inline-media';
 import type { RemoteMedia } from '../../../src/workflows/types';
@@ -79,19 +77,5 @@ describe('media activities', () => {
     );
     await new MockActivityEnvironment({ attempt: 2 }).run(activities.archiveMedia, input).catch(() => undefined);
     expect(await readdir(join(root, 'journeys', journeyId))).toEqual([]);
-  });
-
-  it('deleteJourneyMedia removes the media, keeps the manifest and reports the count', async () => {
-    const key = mediaKey(journeyId, 'best-frame', 'd'.repeat(32), 'image/jpeg');
-    await store.put(key, Buffer.from('jpeg'), { contentType: 'image/jpeg' });
-    await recordArchived(store, journeyId, [
-      { key, kind: 'best-frame', md5: 'd'.repeat(32), size: 4, contentType: 'image/jpeg' },
-    ]);
-    const activities = createMediaActivities({ archive: store });
-    expect(await new MockActivityEnvironment().run(activities.deleteJourneyMedia, { journeyId })).toEqual({
-      deleted: 1,
-    });
-    expect(await store.list(`journeys/${journeyId}/`)).toEqual([manifestKey(journeyId)]);
-    expect((await readManifest(store, journeyId))?.entries[0]?.deletedAt).toEqual(expect.any(String));
   });
 });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createRetentionActivities } from '../../../src/activities/retention-activities';
-import { createMediaActivities } from '../../../src/activities/media-activities';
 import { FilesystemStore } from '../../../src/archive/filesystem-store';
 import { inputKey, manifestKey, mediaKey } from '../../../src/archive/keys';
 import { readManifest, recordArchived } from '../../../src/archive/manifest';
@@ -63,7 +62,7 @@ describe('retention records and the sweep', () => {
 
   async function file(journeyId: string, keys: string[], deleteAfterMs: number): Promise<void> {
     const inputKeys = keys.filter((key) => key.startsWith('inputs/'));
-    await recordRetention(store, { journeyId, deleteAfter: iso(deleteAfterMs), inputKeys, source: 'journey' });
+    await recordRetention(store, { journeyId, deleteAfter: iso(deleteAfterMs), inputKeys });
   }
 
   /** The sweep workflow's loop, run through the activities as the worker runs them. */
@@ -92,7 +91,6 @@ describe('retention records and the sweep', () => {
         journeyId: 'ekyc:nothing',
         deleteAfter: iso(NOW),
         inputKeys: ['inputs/nothing/compare-0.jpg'],
-        source: 'journey',
       }),
     ).toEqual({ recorded: false });
     expect(await store.list('retention/')).toEqual([]);
@@ -215,30 +213,6 @@ describe('retention records and the sweep', () => {
     ]);
     expect(await forgetRetention(store, journeyId)).toContain(`retention/hold-history/${journeyId}.json`);
     expect(await readHoldHistory(store, journeyId)).toEqual([]);
-  });
-
-  it('carries a migrated hold over and never removes an existing one', async () => {
-    const { journeyId, keys } = await journeyWithMedia('migrated');
-    await recordRetention(store, {
-      journeyId,
-      deleteAfter: iso(NOW - DAY_MS),
-      inputKeys: [],
-      source: 'afterJourney',
-      legalHold: { operator: 'op-9', reason: 'case 12' },
-    });
-    await recordRetention(store, { journeyId, deleteAfter: iso(NOW - DAY_MS), inputKeys: [], source: 'afterJourney' });
-    expect(await retentionStatus(store, journeyId)).toMatchObject({ legalHold: true, hold: { operator: 'op-9' } });
-    expect(await sweep({ nowMs: NOW })).toMatchObject({ purged: 0, held: 1 });
-    expect(await present(keys)).toEqual([true, true]);
-  });
-
-  it('the old deleteJourneyMedia activity files a held journey for the sweep instead of deleting it', async () => {
-    const { journeyId, keys } = await journeyWithMedia('old-path');
-    await writeLegalHold(store, journeyId, HOLD);
-    const { deleteJourneyMedia } = createMediaActivities({ archive: store });
-    expect(await new MockActivityEnvironment().run(deleteJourneyMedia, { journeyId })).toEqual({ deleted: 0 });
-    expect(await present(keys)).toEqual([true, true]);
-    expect(await readRetentionRecord(store, journeyId)).toMatchObject({ source: 'afterJourney' });
   });
 
   it('the purge activity reports per-outcome totals and heartbeats after each journey', async () => {

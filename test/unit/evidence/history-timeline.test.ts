@@ -15,22 +15,39 @@ import { historyFromJson } from '../../support/history-json';
 
 // The client of a gateway in sandbox mode: its data converter holds the codec key the fixtures were encrypted with.
 const connection = Connection.lazy({ address: '127.0.0.1:1' });
-const client = new Client({ connection, dataConverter: dataConverterFor(parseKeyRing(SANDBOX_CODEC_KEYS)) });
+const ring = parseKeyRing(SANDBOX_CODEC_KEYS);
+const client = new Client({ connection, dataConverter: dataConverterFor(ring) });
 const converter = client.options.loadedDataConverter;
+// The fixtures were recorded with per-journey data keys, kept beside them.
+const historiesDir = join(__dirname, '..', '..', 'fixtures', 'histories');
+const keyed = new Client({
+  connection,
+  dataConverter: dataConverterFor(ring, {
+    dataKeys: { vault: new ArchiveDataKeys(new FilesystemStore(historiesDir), ring), erased: 'marker' },
+  }),
+}).options.loadedDataConverter;
 afterAll(() => connection.close());
 const EventType = temporal.api.enums.v1.EventType;
 
 function fixture(name: string) {
-  const file = join(__dirname, '..', '..', 'fixtures', 'histories', name);
+  const file = join(historiesDir, name);
   return historyFromJson(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** The FaceID token the journey's `issueToken` update answered with (encrypted in the history). */
+async function issuedToken(history: ReturnType<typeof fixture>): Promise<string> {
+  const answered = history.events?.find((event) => event.workflowExecutionUpdateCompletedEventAttributes);
+  const payloads = answered?.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads ?? [];
+  const [issued] = (await decodeArrayFromPayloads(keyed, payloads)) as Array<{ token?: string } | undefined>;
+  return issued?.token ?? '';
 }
 
 describe('timelineFromHistory', () => {
   // A four-eyes rejection: token, result, two claims, a release, two review decisions (encrypted payloads).
-  const history = fixture('ekyc-review-claimed-rejected-review-queue.json');
+  const history = fixture('ekyc-review-claimed-rejected.json');
   let timeline: TimelineEvent[];
   beforeAll(async () => {
-    timeline = await timelineFromHistory(history, converter);
+    timeline = await timelineFromHistory(history, keyed);
   });
 
   it('has one entry per event, with its id, time and type', () => {
@@ -38,10 +55,10 @@ describe('timelineFromHistory', () => {
     expect(timeline.map((event) => event.id)).toEqual(timeline.map((_, index) => index + 1));
     expect(timeline[0]).toEqual({
       id: 1,
-      at: '2026-12-02T00:40:39.291Z',
+      at: '2026-12-07T17:47:28.474Z',
       type: 'WorkflowExecutionStarted',
       workflowType: 'ekycJourney',
-      taskQueue: 'test-4fd81aa8-e20a-40b6-9c68-77904c71147c',
+      taskQueue: 'test-50074b72-0503-46db-be93-b7cb36e02dad',
       attempt: 1,
     });
     expect(timeline.every((event) => /^\d{4}-\d\d-\d\dT.*Z$/.test(event.at))).toBe(true);
@@ -61,18 +78,18 @@ describe('timelineFromHistory', () => {
     expect(messages).toEqual([
       { type: 'WorkflowExecutionUpdateAccepted', name: 'issueToken' },
       {
-        type: 'ActivityTaskCompleted',
-        name: 'applySdkVerificationToken',
+        type: 'MarkerRecorded',
+        name: 'issueTokenInline',
         outcome: 'completed',
-        requestIds: ['98e82254-8231-4213-848b-d47bf3a1e99a'],
+        requestIds: ['3bf5b196-3891-4f6c-8cd1-44bbc9b1cd3b'],
       },
       { type: 'WorkflowExecutionUpdateCompleted', name: 'issueToken', outcome: 'completed' },
       { type: 'WorkflowExecutionSignaled', name: 'userFinished' },
       {
-        type: 'ActivityTaskCompleted',
-        name: 'getSdkVerificationResult',
+        type: 'MarkerRecorded',
+        name: 'fetchResultInline',
         outcome: 'completed',
-        requestIds: ['57d2754e-7450-4719-8686-93f1a9fa0800'],
+        requestIds: ['1a10b1c8-e682-400c-beaa-e5cf5a29dfbb'],
       },
       { type: 'WorkflowExecutionUpdateAccepted', name: 'claimReview', review: { reviewer: 'op-1' } },
       { type: 'WorkflowExecutionUpdateCompleted', name: 'claimReview', outcome: 'completed' },
@@ -96,33 +113,45 @@ describe('timelineFromHistory', () => {
     });
   });
 
-  it('shows stage changes from the search attributes, and patches and child workflows by name', () => {
+  it('shows stage changes from the search attributes, and child workflows by name', () => {
     const stages = timeline.flatMap((event) => {
       const stage = event.searchAttributes?.EkycStage;
       return typeof stage === 'string' ? [stage] : [];
     });
-    expect(stages).toEqual(['awaiting_user', 'fetching_result', 'archiving_media', 'in_review', 'completed']);
-    expect(timeline.filter((event) => event.patch).map((event) => event.patch)).toEqual([
-      'review-queue-attributes',
-      'retention-record-instead-of-after-journey',
-    ]);
+    // The result call and the archive ran inline: those stages never reached search attributes.
+    expect(stages).toEqual(['awaiting_user', 'in_review', 'completed']);
     expect(timeline.find((event) => event.type === 'ChildWorkflowExecutionCompleted')).toMatchObject({
       workflowType: 'deliverJourneyEvent',
       outcome: 'completed',
     });
   });
 
-  it('holds no FaceID token, no reviewer note and no input option, though the history does (encrypted)', () => {
+  it('holds no FaceID token, no reviewer note and no input option, though the history does (encrypted)', async () => {
     const text = JSON.stringify(timeline);
-    for (const secret of [
-      '40E5D700-932D-4C18-A8CE-996617D7FDD3',
-      '"edited"',
-      '"agreed"',
-      'SdkVersion',
-      'compareExpected',
-    ]) {
+    const token = await issuedToken(history);
+    expect(token.length).toBeGreaterThan(8);
+    for (const secret of [token, '"edited"', '"agreed"', 'SdkVersion', 'compareExpected']) {
       expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
     }
+  });
+
+  it("names a `patched()` marker's patch id (today's journeys ask none)", async () => {
+    expect(timeline.filter((event) => event.patch)).toEqual([]);
+    const synthetic = temporal.api.history.v1.History.fromObject({
+      events: [
+        {
+          eventId: 1,
+          eventTime: { seconds: 1_796_000_000, nanos: 0 },
+          eventType: EventType.EVENT_TYPE_MARKER_RECORDED,
+          markerRecordedEventAttributes: {
+            markerName: 'core_patch',
+            details: { 'patch-data': { payloads: [converter.payloadConverter.toPayload({ id: 'a-change' })] } },
+          },
+        },
+      ],
+    });
+    const [marker] = await timelineFromHistory(synthetic, converter);
+    expect(marker).toMatchObject({ type: 'MarkerRecorded', marker: 'core_patch', patch: 'a-change' });
   });
 
   it('summarises failures with type, message and FaceID ids, and redacts a token quoted in a message', async () => {
@@ -178,18 +207,9 @@ describe('timelineFromHistory', () => {
 });
 
 describe('timelineFromHistory, FaceID calls made inline (local activities)', () => {
-  // Recorded with per-journey data keys, kept beside the fixtures: the local activity's result is encrypted like any.
-  const ring = parseKeyRing(SANDBOX_CODEC_KEYS);
-  const historiesDir = join(__dirname, '..', '..', 'fixtures', 'histories');
-  const keyed = new Client({
-    connection,
-    dataConverter: dataConverterFor(ring, {
-      dataKeys: { vault: new ArchiveDataKeys(new FilesystemStore(historiesDir), ring), erased: 'marker' },
-    }),
-  }).options.loadedDataConverter;
-
+  // The local activity's result is encrypted like any payload, under the journey's data key.
   it('shows the token and result calls with their outcomes and FaceID RequestIds, and never the token', async () => {
-    const history = fixture('liveness-approved-inline-calls.json');
+    const history = fixture('liveness-approved.json');
     const timeline = await timelineFromHistory(history, keyed);
     const calls = timeline.filter((event) => event.marker === 'core_local_activity');
     expect(calls.map(({ activity, outcome }) => ({ activity, outcome }))).toEqual([
@@ -201,10 +221,8 @@ describe('timelineFromHistory, FaceID calls made inline (local activities)', () 
     expect(calls[0]?.requestIds).toEqual([requestId]);
     expect(calls[1]?.requestIds).toEqual([requestId]);
     expect(timeline.filter((event) => event.type.startsWith('ActivityTask'))).toEqual([]);
-    const answered = history.events?.find((event) => event.workflowExecutionUpdateCompletedEventAttributes);
-    const payloads = answered?.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads ?? [];
-    const [issued] = (await decodeArrayFromPayloads(keyed, payloads)) as Array<{ token: string }>;
-    expect(issued?.token.length).toBeGreaterThan(8);
-    expect(JSON.stringify(timeline)).not.toContain(issued?.token);
+    const token = await issuedToken(history);
+    expect(token.length).toBeGreaterThan(8);
+    expect(JSON.stringify(timeline)).not.toContain(token);
   });
 });
