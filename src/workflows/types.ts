@@ -228,7 +228,7 @@ export interface VerificationResult {
   flow: Flow;
   /** False while FaceID says the user has not finished (`-999`, no attempt yet). */
   finished: boolean;
-  /** The codes the decision judges; absent only in histories recorded before fail-closed decisions. */
+  /** The codes the decision judges; without them it fails closed (`codes_missing`). */
   codes?: ResultCodes;
   /** `Extra` as FaceID returned it: the journey's own tag when the journey sent one. */
   extra?: string | null;
