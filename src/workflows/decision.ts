@@ -38,6 +38,9 @@ export interface Expectations {
   extra?: string;
 }
 
+/** The reason of a journey FaceID could not check a document for: the account lacks the capability (-9109). */
+export const CAPABILITY_NOT_ENABLED_REASON = 'document_capability_not_enabled';
+
 /** The reason of an answer the code table cannot vouch for: undocumented codes, disagreeing levels, missing steps. */
 const INCONSISTENT_RESULT = 'inconsistent_result';
 
@@ -170,7 +173,7 @@ function judgeSimilarity(
 function judgeDocument(doc: DocumentResult, policy: DecisionPolicy, findings: Findings): void {
   const capabilityMissing = doc.warnings.includes(CAPABILITY_NOT_ENABLED_WARNING);
   const warnings = doc.warnings.filter((code) => code !== CAPABILITY_NOT_ENABLED_WARNING);
-  if (capabilityMissing) findings.fail.push('document_capability_not_enabled');
+  if (capabilityMissing) findings.fail.push(CAPABILITY_NOT_ENABLED_REASON);
   // Flagged by -9109 alone, the document was never judged.
   const judged = !capabilityMissing || warnings.length > 0;
   const warningAction = policy.documentWarning === 'reject' ? findings.reject : findings.review;

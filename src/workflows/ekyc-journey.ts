@@ -1,4 +1,4 @@
-import { decide } from './decision';
+import { CAPABILITY_NOT_ENABLED_REASON, decide } from './decision';
 import { expectedChecks } from './flow-input';
 import { endJourney, endOnFailure } from './journey-end';
 import { registerJourneyHandlers } from './journey-handlers';
@@ -45,7 +45,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     // Deciding spans no await, so nobody could see it in search attributes: show it in the UI details only.
     state.enterStage('deciding', 'applying the decision policy', { sync: false });
     const decision = decide(user, document.verdict, run.policy, expectedChecks(input, run.tag));
-    if (decision.reasons.includes('document_capability_not_enabled')) recordCapabilityNotEnabled(input.flow);
+    if (decision.reasons.includes(CAPABILITY_NOT_ENABLED_REASON)) recordCapabilityNotEnabled(input.flow);
     if (decision.decision !== 'review') return await endJourney(run, decision.decision, decision.reasons, facts);
     return await awaitReview(run, decision.reasons, facts);
   } catch (error) {
