@@ -127,7 +127,7 @@ runStack(async (supervisor) => {
 
   if (cfg.sandbox) {
     await supervisor.start({
-      ...serviceChild('src/emulator/main.ts', 'emulator'),
+      ...serviceChild('src/bin/emulator.ts', 'emulator'),
       restart: true,
       ready: () => waitForPort('127.0.0.1', cfg.emulator.port),
     });
@@ -144,7 +144,7 @@ runStack(async (supervisor) => {
   );
   for (const [index, metricsPort] of metricsPorts.entries()) {
     await supervisor.start({
-      ...serviceChild('src/workers/main.ts', `worker-${index + 1}`, { ...shared, METRICS_PORT: String(metricsPort) }),
+      ...serviceChild('src/bin/worker.ts', `worker-${index + 1}`, { ...shared, METRICS_PORT: String(metricsPort) }),
       readyMessage: WORKER_READY_MESSAGE,
       restart: true,
     });
@@ -152,7 +152,7 @@ runStack(async (supervisor) => {
   const gatewayPorts = Array.from({ length: settings.gateways }, (_, index) => gateway.port + index);
   for (const [index, port] of gatewayPorts.entries()) {
     await supervisor.start({
-      ...serviceChild('src/gateway/main.ts', `gateway-${index + 1}`, { ...shared, GATEWAY_PORT: String(port) }),
+      ...serviceChild('src/bin/gateway.ts', `gateway-${index + 1}`, { ...shared, GATEWAY_PORT: String(port) }),
       ready: () => waitForHttp(`http://${probeHost(gateway.host)}:${port}/healthz`),
       restart: true,
     });

@@ -23,7 +23,7 @@ runStack(async (supervisor) => {
   if (target.embedded) await supervisor.start(devServerChild(cfg, target.connection.address, gateway.publicUrl));
   if (cfg.sandbox) {
     await supervisor.start({
-      ...serviceChild('src/emulator/main.ts', 'emulator'),
+      ...serviceChild('src/bin/emulator.ts', 'emulator'),
       ready: () => waitForPort('127.0.0.1', cfg.emulator.port),
     });
   }
@@ -36,9 +36,9 @@ runStack(async (supervisor) => {
     });
   }
   // The worker logs JSON lines; this one says every task queue is polled.
-  await supervisor.start({ ...serviceChild('src/workers/main.ts', 'worker'), readyMessage: WORKER_READY_MESSAGE });
+  await supervisor.start({ ...serviceChild('src/bin/worker.ts', 'worker'), readyMessage: WORKER_READY_MESSAGE });
   const gatewayProbe = `http://${probeHost(gateway.host)}:${gateway.port}/healthz`;
-  await supervisor.start({ ...serviceChild('src/gateway/main.ts', 'gateway'), ready: () => waitForHttp(gatewayProbe) });
+  await supervisor.start({ ...serviceChild('src/bin/gateway.ts', 'gateway'), ready: () => waitForHttp(gatewayProbe) });
 
   process.stdout.write(
     bannerText([

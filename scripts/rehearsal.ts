@@ -66,18 +66,18 @@ runStack(async (supervisor) => {
   });
   if (target.embedded) await supervisor.start(devServerChild(cfg, target.connection.address, gateway.publicUrl));
   await supervisor.start({
-    ...serviceChild('src/emulator/main.ts', 'emulator', env),
+    ...serviceChild('src/bin/emulator.ts', 'emulator', env),
     ready: () => waitForPort(REHEARSAL_ADDRESSES.emulator, emulatorPort),
   });
   // As a production image ships it: the workflow bundle built beforehand, which the worker runs as it is.
   const workflowBundle = join(files.dataDir, 'workflow-bundle.js');
   await buildWorkflowBundle(workflowBundle);
   await supervisor.start({
-    ...serviceChild('src/workers/main.ts', 'worker', { ...env, WORKFLOW_BUNDLE: workflowBundle }),
+    ...serviceChild('src/bin/worker.ts', 'worker', { ...env, WORKFLOW_BUNDLE: workflowBundle }),
     readyMessage: WORKER_READY_MESSAGE,
   });
   await supervisor.start({
-    ...serviceChild('src/gateway/main.ts', 'gateway', env),
+    ...serviceChild('src/bin/gateway.ts', 'gateway', env),
     ready: () => waitForHttp(`${gateway.publicUrl}/healthz`),
   });
 

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { MediaDownloader } from '../../src/archive/download';
-import { FilesystemStore } from '../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../src/store/filesystem-store';
 
 /** 16 files of 9 MiB: the RSS phase downloads all of them at once, the throughput phase 8 at a time. */
 const FILES = 16;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { defaultPayloadConverter, type SerializationContext } from '@temporalio/common';
-import { FilesystemStore } from '../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../src/store/filesystem-store';
 import { AesGcmCodec, ArchiveDataKeys, KeyRing } from '../../src/codec';
 
 /** A journey's payloads are a few hundred bytes to a few KB (inputs with options, results with media refs). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { readManifest } from '../../src/archive/manifest';
-import type { ArchiveStore } from '../../src/archive/store';
+import type { ObjectStore } from '../../src/store/object-store';
 import { IMAGE_VARIANTS, SyntheticAssets } from '../../src/emulator/media';
 import type { ReceivedWebhook } from '../lib/webhook-receiver';
 import type { Stack } from '../bench/journeys/stack';
@@ -90,7 +90,7 @@ export function emulatorMediaMd5s(): ReadonlySet<string> {
   return new Set(all.map((asset) => asset.md5));
 }
 
-async function readAll(store: ArchiveStore, key: string): Promise<Buffer | undefined> {
+async function readAll(store: ObjectStore, key: string): Promise<Buffer | undefined> {
   try {
     const chunks: Buffer[] = [];
     for await (const chunk of await store.get(key)) chunks.push(chunk as Buffer);
@@ -101,7 +101,7 @@ async function readAll(store: ArchiveStore, key: string): Promise<Buffer | undef
 }
 
 /** Files of an approved journey that are missing or differ from what FaceID served; a journey without its video counts. */
-async function mediaMismatches(store: ArchiveStore, journeyId: string, known: ReadonlySet<string>): Promise<string[]> {
+async function mediaMismatches(store: ObjectStore, journeyId: string, known: ReadonlySet<string>): Promise<string[]> {
   const manifest = await readManifest(store, journeyId);
   const entries = manifest?.entries.filter((entry) => !entry.deletedAt) ?? [];
   const problems: string[] = entries.some((entry) => entry.kind === 'video') ? [] : ['no archived video'];
@@ -130,7 +130,7 @@ async function workflowStatus(stack: Stack, journeyId: string): Promise<string> 
  */
 export async function auditPhase(options: {
   stack: Stack;
-  store: ArchiveStore;
+  store: ObjectStore;
   journeys: SoakJourney[];
   deliveries: ReceivedWebhook[];
   expected: Expected;

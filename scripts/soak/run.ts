@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openArchiveStore } from '../../src/archive/open-store';
-import type { ArchiveStore } from '../../src/archive/store';
+import { openArchiveStore } from '../../src/store/open-store';
+import type { ObjectStore } from '../../src/store/object-store';
 import { openLoop } from '../bench/journeys/load';
 import { startStack, type Stack } from '../bench/journeys/stack';
 import { auditPhase, emulatorMediaMd5s, noCounts, type SoakRow } from './audit';
@@ -86,7 +86,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
 async function runPhase(options: {
   stack: Stack;
-  store: ArchiveStore;
+  store: ObjectStore;
   fault: Fault;
   disk?: SmallDisk;
   codecKeys: PhaseContext['codecKeys'];

@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MediaDownloader } from '../archive/download';
 import type { FaceIdApi } from '../faceid/client';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import type {
   ArchiveRef,
   CardApplyInput,
@@ -30,7 +30,7 @@ import {
 /** What the FaceID activities need. */
 export interface FaceIdActivityDeps {
   faceid: FaceIdApi;
-  archive: ArchiveStore;
+  archive: ObjectStore;
   /** Archives a finished result's media at once; without it every result's media goes through `archiveMedia`. */
   downloader?: MediaDownloader;
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ArchiveStoreError } from '../archive/store';
+import { ArchiveStoreError } from '../store/object-store';
 import { FaceIdError } from '../faceid/errors';
 import { MEDIA_FAILURE_TYPES } from '../contracts/failure-types';
 

@@ -1,5 +1,5 @@
 import { MediaDownloader, type MediaDownloaderOptions } from '../archive/download';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import type { EgressSettings } from '../egress/dispatchers';
 import type { FaceIdAction } from '../faceid/actions';
 import type { FaceIdApi } from '../faceid/client';
@@ -15,7 +15,7 @@ import type { WebhookDeliveryResult } from '../workflows/types';
 /** Everything the activities need, injected by the worker (and by tests). */
 export interface ActivityDeps {
   faceid: FaceIdApi;
-  archive: ArchiveStore;
+  archive: ObjectStore;
   /** The media download guard and limits; production defaults (Tencent hosts, https) when absent. */
   media?: MediaDownloaderOptions;
   /** Where journey events are delivered; without a URL, deliveries report `{ delivered: false }`. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { mediaClaimKey, mediaKey } from '../archive/keys';
 import { recordArchived, type ArchivedObject } from '../archive/manifest';
-import { ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
+import { ArchiveObjectMissingError, type ObjectStore } from '../store/object-store';
 import type { ArchiveRef, RemoteMedia, StoredImageRef } from '../workflows/types';
 import { MEDIA_FAILURE_TYPES } from '../contracts/failure-types';
 import type { InlineMedia } from './normalize';
@@ -37,7 +37,7 @@ function decodeBase64(text: string): Buffer {
  * content-addressed: a retry rewrites nothing.
  */
 export async function storeInlineMedia(
-  archive: ArchiveStore,
+  archive: ObjectStore,
   journeyId: string,
   items: InlineMedia[],
 ): Promise<ArchiveRef[]> {
@@ -62,7 +62,7 @@ export async function storeInlineMedia(
 }
 
 /** Reads an input image the caller stored before the journey, as the Base64 FaceID expects. */
-export async function readStoredImageBase64(archive: ArchiveStore, ref: StoredImageRef): Promise<string> {
+export async function readStoredImageBase64(archive: ObjectStore, ref: StoredImageRef): Promise<string> {
   let stream;
   try {
     stream = await archive.get(ref.key);
@@ -99,7 +99,7 @@ export async function readStoredImageBase64(archive: ArchiveStore, ref: StoredIm
  * someone's face and documents, so they stay out of workflow history, logs and the UI.
  */
 export async function storeMediaClaim(
-  archive: ArchiveStore,
+  archive: ObjectStore,
   journeyId: string,
   requestId: string,
   media: RemoteMedia[],
@@ -111,7 +111,7 @@ export async function storeMediaClaim(
 }
 
 /** Reads the URLs a claim holds. */
-export async function readMediaClaim(archive: ArchiveStore, key: string): Promise<RemoteMedia[]> {
+export async function readMediaClaim(archive: ObjectStore, key: string): Promise<RemoteMedia[]> {
   const chunks: Buffer[] = [];
   for await (const chunk of await archive.get(key)) chunks.push(chunk as Buffer);
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as RemoteMedia[];

@@ -8,7 +8,7 @@ import {
   type MediaDownloaderOptions,
 } from '../archive/download';
 import { journeyPrefix } from '../archive/keys';
-import { ArchiveIntegrityError, ArchiveObjectMissingError, type ArchiveStore } from '../archive/store';
+import { ArchiveIntegrityError, ArchiveObjectMissingError, type ObjectStore } from '../store/object-store';
 import { MEDIA_FAILURE_TYPES, MEDIA_SOURCE_ATTEMPTS } from '../contracts/failure-types';
 import type { ArchiveMediaInput, ArchiveRef, MediaKind } from '../workflows/types';
 import { archiveStoreFailure } from './failures';
@@ -17,7 +17,7 @@ import { archiveRemoteMedia, recordArchivedRefs, RemoteMediaError, remoteMediaKe
 
 /** What the media activities need. */
 export interface MediaActivityDeps {
-  archive: ArchiveStore;
+  archive: ObjectStore;
   /** Download guard and limits (allowlist, sandbox host, size cap, timeouts); production defaults when absent. */
   media?: MediaDownloaderOptions;
   /** A prebuilt downloader (shares one agent between activity factories); built from `media` when absent. */

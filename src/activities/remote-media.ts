@@ -1,7 +1,7 @@
 import { mediaKey } from '../archive/keys';
 import type { MediaDownloader } from '../archive/download';
 import { recordArchived } from '../archive/manifest';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import type { ArchiveRef, MediaDescriptor, MediaKind, RemoteMedia } from '../workflows/types';
 import { recordArchivedBytes } from './observe';
 
@@ -49,7 +49,7 @@ export class RemoteMediaError extends Error {
  * repeat after a crash redoes only what is missing.
  */
 export async function archiveRemoteMedia(
-  archive: ArchiveStore,
+  archive: ObjectStore,
   downloader: MediaDownloader,
   journeyId: string,
   media: RemoteMedia[],
@@ -87,7 +87,7 @@ export async function archiveRemoteMedia(
 }
 
 /** Lists archived media in the journey's manifest. */
-export async function recordArchivedRefs(archive: ArchiveStore, journeyId: string, refs: ArchiveRef[]): Promise<void> {
+export async function recordArchivedRefs(archive: ObjectStore, journeyId: string, refs: ArchiveRef[]): Promise<void> {
   await recordArchived(
     archive,
     journeyId,

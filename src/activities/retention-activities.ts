@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { removeOrphanInputs, type OrphanInputsResult } from '../archive/orphan-inputs';
 import { listDue, purgeDue, recordRetention } from '../archive/retention-records';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import type {
   DueRetention,
   ListDueRetentionInput,
@@ -11,7 +11,7 @@ import type {
 
 /** What the retention activities need. */
 export interface RetentionActivityDeps {
-  archive: ArchiveStore;
+  archive: ObjectStore;
   /**
    * Whether Temporal knows a journey for a reference (running or ended); without it, orphaned input images are
    * never removed.

@@ -8,9 +8,9 @@ import {
   ArchiveIntegrityError,
   ArchiveStoreError,
   isStoreFailure,
-  type ArchiveStore,
+  type ObjectStore,
   type StoredObject,
-} from './store';
+} from '../store/object-store';
 import { checkMediaUrl, DEFAULT_MEDIA_HOSTS, DEFAULT_MEDIA_MAX_BYTES, type MediaUrlPolicy } from './media-policy';
 
 export { MediaDownloadError, MediaTooLargeError, MediaUnsafeUrlError, MediaUrlExpiredError } from './media-errors';
@@ -131,7 +131,7 @@ export class MediaDownloader {
   }
 
   /** Downloads one file into `store` under `request.key`; the store commits only bytes whose MD5 and size match. */
-  async archive(store: ArchiveStore, request: MediaFetchRequest): Promise<StoredObject> {
+  async archive(store: ObjectStore, request: MediaFetchRequest): Promise<StoredObject> {
     if (request.size !== null && request.size > this.maxBytes) {
       throw new MediaTooLargeError(`media of ${request.size} bytes exceeds the ${this.maxBytes}-byte cap`);
     }

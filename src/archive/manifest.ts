@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { manifestKey } from './keys';
-import type { ArchiveStore } from './store';
+import type { ObjectStore } from '../store/object-store';
 import type { MediaKind } from '../workflows/types';
 
 /** One archived object as the manifest lists it. */
@@ -47,12 +47,12 @@ function isManifest(value: unknown): value is JourneyManifest {
 }
 
 /** A journey's manifest, or undefined when nothing was archived for it yet. */
-export async function readManifest(store: ArchiveStore, journeyId: string): Promise<JourneyManifest | undefined> {
+export async function readManifest(store: ObjectStore, journeyId: string): Promise<JourneyManifest | undefined> {
   return (await readVersionedManifest(store, journeyId))?.manifest;
 }
 
 async function readVersionedManifest(
-  store: ArchiveStore,
+  store: ObjectStore,
   journeyId: string,
 ): Promise<{ manifest: JourneyManifest; version: string } | undefined> {
   const stored = await store.readVersioned(manifestKey(journeyId));
@@ -77,7 +77,7 @@ class ManifestContentionError extends Error {
  * their changes is lost. `change` must be repeatable on a fresh copy; it returns false to skip writing.
  */
 export async function updateManifest(
-  store: ArchiveStore,
+  store: ObjectStore,
   journeyId: string,
   change: (manifest: JourneyManifest) => boolean | Promise<boolean>,
   now: () => string = () => new Date().toISOString(),
@@ -103,7 +103,7 @@ export async function updateManifest(
 
 /** Adds archived objects to the manifest; an object already listed keeps its first `archivedAt` (retries are no-ops). */
 export function recordArchived(
-  store: ArchiveStore,
+  store: ObjectStore,
   journeyId: string,
   objects: ArchivedObject[],
   at: string = new Date().toISOString(),

@@ -1,5 +1,5 @@
 import { INPUTS_PREFIX } from './keys';
-import type { ArchiveStore } from './store';
+import type { ObjectStore } from '../store/object-store';
 
 /** How {@link removeOrphanInputs} tells an orphan. */
 export interface OrphanInputOptions {
@@ -24,7 +24,7 @@ export interface OrphanInputsResult {
  * (`purgeJourneyMedia`), so once Temporal forgets an ended journey, nothing of it is left here.
  */
 export async function removeOrphanInputs(
-  store: ArchiveStore,
+  store: ObjectStore,
   options: OrphanInputOptions,
 ): Promise<OrphanInputsResult> {
   const now = options.now ?? Date.now;

@@ -1,7 +1,7 @@
 import { journeyPrefix, manifestKey } from './keys';
 import { purgeJourneyMedia } from './retention';
-import { ArchiveObjectMissingError, type ArchiveStore } from './store';
-import { utcDay } from './day-folders';
+import { ArchiveObjectMissingError, type ObjectStore } from '../store/object-store';
+import { utcDay } from '../store/day-folders';
 
 /**
  * Retention lives in the archive itself, next to what it deletes, as small JSON objects:
@@ -120,7 +120,7 @@ function safeId(journeyId: string): string {
   return journeyId;
 }
 
-async function readJson<T>(store: ArchiveStore, key: string): Promise<T | undefined> {
+async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
   let stream;
   try {
     stream = await store.get(key);
@@ -133,12 +133,12 @@ async function readJson<T>(store: ArchiveStore, key: string): Promise<T | undefi
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
 }
 
-async function writeJson(store: ArchiveStore, key: string, value: unknown): Promise<void> {
+async function writeJson(store: ObjectStore, key: string, value: unknown): Promise<void> {
   await store.put(key, Buffer.from(JSON.stringify(value)), { contentType: 'application/json' });
 }
 
 /** A journey's retention record, or undefined when none was written. */
-export function readRetentionRecord(store: ArchiveStore, journeyId: string): Promise<RetentionRecord | undefined> {
+export function readRetentionRecord(store: ObjectStore, journeyId: string): Promise<RetentionRecord | undefined> {
   return readJson<RetentionRecord>(store, retentionRecordKey(journeyId));
 }
 
@@ -146,7 +146,7 @@ export function readRetentionRecord(store: ArchiveStore, journeyId: string): Pro
  * Removes a journey's retention bookkeeping (record, due pointer, purge marker) once erasure has deleted its media
  * itself, so that no sweep acts on it later; answers the keys removed.
  */
-export async function forgetRetention(store: ArchiveStore, journeyId: string): Promise<string[]> {
+export async function forgetRetention(store: ObjectStore, journeyId: string): Promise<string[]> {
   const record = await readRetentionRecord(store, journeyId);
   const keys = [
     ...(record ? [dueKey(journeyId, record.deleteAfter)] : []),
@@ -165,7 +165,7 @@ export async function forgetRetention(store: ArchiveStore, journeyId: string): P
 }
 
 /** Every hold set and released on a journey, oldest first (empty when there was none). */
-export async function readHoldHistory(store: ArchiveStore, journeyId: string): Promise<LegalHoldEvent[]> {
+export async function readHoldHistory(store: ObjectStore, journeyId: string): Promise<LegalHoldEvent[]> {
   const found = await store.readVersioned(holdHistoryKey(journeyId));
   return found ? (JSON.parse(found.body.toString('utf8')) as LegalHoldEvent[]) : [];
 }
@@ -174,7 +174,7 @@ export async function readHoldHistory(store: ArchiveStore, journeyId: string): P
 const HISTORY_ATTEMPTS = 5;
 
 /** Appends one event to a journey's hold history with a compare-and-swap write, so concurrent operators lose none. */
-async function appendHoldEvent(store: ArchiveStore, journeyId: string, event: LegalHoldEvent): Promise<void> {
+async function appendHoldEvent(store: ObjectStore, journeyId: string, event: LegalHoldEvent): Promise<void> {
   for (let attempt = 0; attempt < HISTORY_ATTEMPTS; attempt += 1) {
     const found = await store.readVersioned(holdHistoryKey(journeyId));
     const events = found ? (JSON.parse(found.body.toString('utf8')) as LegalHoldEvent[]) : [];
@@ -185,7 +185,7 @@ async function appendHoldEvent(store: ArchiveStore, journeyId: string, event: Le
 }
 
 /** A journey's legal hold, or undefined when none is set. */
-function readLegalHold(store: ArchiveStore, journeyId: string): Promise<LegalHold | undefined> {
+function readLegalHold(store: ObjectStore, journeyId: string): Promise<LegalHold | undefined> {
   return readJson<LegalHold>(store, legalHoldKey(journeyId));
 }
 
@@ -203,7 +203,7 @@ export interface RecordRetentionRequest {
  * recorded again.
  */
 export async function recordRetention(
-  store: ArchiveStore,
+  store: ObjectStore,
   request: RecordRetentionRequest,
 ): Promise<{ recorded: boolean }> {
   const now = request.now ?? (() => new Date().toISOString());
@@ -227,7 +227,7 @@ export async function recordRetention(
   return { recorded: true };
 }
 
-async function hasSomethingToDelete(store: ArchiveStore, journeyId: string, inputKeys: string[]): Promise<boolean> {
+async function hasSomethingToDelete(store: ObjectStore, journeyId: string, inputKeys: string[]): Promise<boolean> {
   const manifest = manifestKey(journeyId);
   if ((await store.list(journeyPrefix(journeyId))).some((key) => key !== manifest)) return true;
   for (const key of inputKeys) if (await store.head(key)) return true;
@@ -240,7 +240,7 @@ async function hasSomethingToDelete(store: ArchiveStore, journeyId: string, inpu
  * today, so only a sweep outage longer than that leaves pointers behind; run the sweep once with a larger lookback).
  */
 export async function listDue(
-  store: ArchiveStore,
+  store: ObjectStore,
   options: { limit: number; lookbackDays: number; nowMs?: number },
 ): Promise<DueEntry[]> {
   const nowMs = options.nowMs ?? Date.now();
@@ -266,7 +266,7 @@ export async function listDue(
  * after a crash at any step: the record says what is left to do, and a hold seen at any retry still wins.
  */
 export async function purgeDue(
-  store: ArchiveStore,
+  store: ObjectStore,
   entry: DueEntry,
   options: { nowMs?: number } = {},
 ): Promise<{ outcome: PurgeOutcome; deleted: number }> {
@@ -313,7 +313,7 @@ export class MediaDeletedError extends Error {
  * next sweep deletes it.
  */
 export async function writeLegalHold(
-  store: ArchiveStore,
+  store: ObjectStore,
   journeyId: string,
   hold: { hold: boolean; operator: string; reason: string },
   options: { nowMs?: number } = {},
@@ -358,7 +358,7 @@ export async function writeLegalHold(
 }
 
 /** A journey's retention as the store has it; a journey without a record has nothing to delete. */
-export async function retentionStatus(store: ArchiveStore, journeyId: string): Promise<RetentionStatus> {
+export async function retentionStatus(store: ObjectStore, journeyId: string): Promise<RetentionStatus> {
   const [record, hold, purging] = await Promise.all([
     readRetentionRecord(store, journeyId),
     readLegalHold(store, journeyId),

@@ -1,6 +1,6 @@
 import { inputPrefix, journeyPrefix, manifestKey, referenceOfJourney } from './keys';
 import { updateManifest } from './manifest';
-import type { ArchiveStore } from './store';
+import type { ObjectStore } from '../store/object-store';
 
 /** What one retention run removed. */
 export interface PurgeResult {
@@ -15,7 +15,7 @@ export interface PurgeResult {
  * manifest update finds the listed objects gone and records them then.
  */
 export async function purgeJourneyMedia(
-  store: ArchiveStore,
+  store: ObjectStore,
   journeyId: string,
   options: { reason?: string; now?: () => string; inputKeys?: string[] } = {},
 ): Promise<PurgeResult> {

@@ -5,7 +5,7 @@ import {
   WorkflowNotFoundError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import {
   claimReviewUpdate,
   issueTokenUpdate,
@@ -69,7 +69,7 @@ export interface EkycClientOptions {
    * and legal holds live. Required to accept image bytes and for {@link EkycClient.setLegalHold} and
    * {@link EkycClient.retentionStatus}.
    */
-  archive?: ArchiveStore;
+  archive?: ObjectStore;
   /** Key of the per-journey client secrets (`CLIENT_SECRET_KEY`); without it no `clientSecret` is returned. */
   clientSecretKey?: string;
   /** Days media is kept after the outcome when a journey's input does not say (`RETENTION_DAYS`). */
@@ -304,7 +304,7 @@ export class EkycClient {
     if (description.status.name === 'RUNNING') throw new JourneyRunningError(journeyId);
   }
 
-  private requireArchive(): ArchiveStore {
+  private requireArchive(): ObjectStore {
     if (!this.options.archive) throw new Error('EkycClient needs the archive for retention and legal holds');
     return this.options.archive;
   }
@@ -338,7 +338,7 @@ export class EkycClient {
    * Whether Temporal or the archive knows anything of the journey. (Its data key alone does not count: a client call
    * that encodes a payload for an id, such as a review sent to an unknown journey, makes one.)
    */
-  private async knowsOf(journeyId: string, store: ArchiveStore): Promise<boolean> {
+  private async knowsOf(journeyId: string, store: ObjectStore): Promise<boolean> {
     const known = await this.client.workflow
       .getHandle(journeyId)
       .describe()

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inputKey } from '../archive/keys';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 
 /** An image a backend hands over as bytes; the client stores it in the archive and passes only its key on. */
 export interface ImageBytes {
@@ -91,7 +91,7 @@ export function extractImages(raw: unknown): ExtractedImages {
  * Stores extracted images and returns the keys this call wrote; an object already stored under its content-addressed
  * key is left as it is (and not returned: it belongs to whoever stored it first).
  */
-export async function storeImages(archive: ArchiveStore, pending: PendingImage[]): Promise<string[]> {
+export async function storeImages(archive: ObjectStore, pending: PendingImage[]): Promise<string[]> {
   const written: string[] = [];
   for (const image of pending) {
     const existing = await archive.head(image.key);

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { inputPrefix, journeyPrefix, referenceOfJourney } from '../archive/keys';
 import { forgetRetention, readHoldHistory, retentionStatus, type LegalHoldEvent } from '../archive/retention-records';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { JourneyResult, Outcome } from '../workflows/types';
 
@@ -73,7 +73,7 @@ function recordKey(journeyId: string): string {
 }
 
 /** The erasure record of a journey, if it was ever (or is being) erased. */
-export async function readErasure(store: ArchiveStore, journeyId: string): Promise<ErasureRecord | undefined> {
+export async function readErasure(store: ObjectStore, journeyId: string): Promise<ErasureRecord | undefined> {
   const object = await store.readVersioned(recordKey(journeyId));
   return object ? (JSON.parse(object.body.toString('utf8')) as ErasureRecord) : undefined;
 }
@@ -86,7 +86,7 @@ export async function readErasure(store: ArchiveStore, journeyId: string): Promi
  * A second request for an erased journey changes nothing and answers the record.
  */
 export async function eraseJourney(
-  deps: { client: Client; store: ArchiveStore; dataKeys: ArchiveDataKeys; now?: () => Date },
+  deps: { client: Client; store: ObjectStore; dataKeys: ArchiveDataKeys; now?: () => Date },
   journeyId: string,
   request: ErasureRequest,
 ): Promise<ErasureRecord> {
@@ -196,7 +196,7 @@ async function terminateChildren(client: Client, journeyId: string): Promise<num
 }
 
 /** Deletes every object of the journey (media, OCR answers, claims, manifest) and its input images; answers the keys. */
-async function deleteJourneyObjects(store: ArchiveStore, journeyId: string): Promise<string[]> {
+async function deleteJourneyObjects(store: ObjectStore, journeyId: string): Promise<string[]> {
   const reference = referenceOfJourney(journeyId);
   const keys = [
     ...(await store.list(journeyPrefix(journeyId))),

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import type { KeyRing } from './key-ring';
 
 const KEY_BYTES = 32;
@@ -53,7 +53,7 @@ export class ArchiveDataKeys {
   readonly ttlMs: number;
 
   constructor(
-    private readonly store: ArchiveStore,
+    private readonly store: ObjectStore,
     private readonly ring: KeyRing,
     options: DataKeyCacheOptions = {},
     private readonly now: () => number = Date.now,

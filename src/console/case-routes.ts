@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { journeyPrefix } from '../archive/keys';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import type { EkycClient } from '../client/ekyc-client';
 import { problemFromError } from '../gateway/problems';
 import { auditFailed } from '../gateway/routes/review-routes';
@@ -14,7 +14,7 @@ import { timeLeft } from './time-left';
 
 interface CaseRouteOptions {
   ekyc: Pick<EkycClient, 'reviewCase' | 'review'>;
-  store: ArchiveStore;
+  store: ObjectStore;
   audit: AuditLog;
 }
 

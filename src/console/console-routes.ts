@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import type { EkycClient } from '../client/ekyc-client';
 import { reviewQueueFilterSchema } from '../client/review-queue';
 import { FACEID_REGIONS } from '../faceid/actions';
@@ -31,7 +31,7 @@ export interface ConsoleRouteOptions {
   /** The journeys' client: the queue, the case view, claims, releases and decisions. */
   ekyc: Pick<EkycClient, 'reviewQueue' | 'reviewCase' | 'claimReview' | 'releaseReview' | 'review'>;
   /** The store every gateway shares: sessions. */
-  store: ArchiveStore;
+  store: ObjectStore;
   /**
    * A secret every gateway shares (the gateway's `CLIENT_SECRET_KEY`): the key that seals sign-ins under way into their
    * cookie is derived from it, so any gateway can finish a sign-in another began.

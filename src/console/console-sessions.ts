@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { removePastDayFolders, utcDay } from '../archive/day-folders';
-import type { ArchiveStore } from '../archive/store';
+import { removePastDayFolders, utcDay } from '../store/day-folders';
+import type { ObjectStore } from '../store/object-store';
 
 /** What the console may let a user do: reviewers claim, release (and later decide); auditors only read. */
 export type ConsoleRole = 'reviewer' | 'auditor';
@@ -39,7 +39,7 @@ const COOKIE_VALUE = /^(\d{10,12})\.([A-Za-z0-9_-]{43})$/;
  */
 export class ConsoleSessions {
   constructor(
-    private readonly store: ArchiveStore,
+    private readonly store: ObjectStore,
     private readonly lifetimes: { idleSeconds: number; maxSeconds: number },
   ) {}
 
@@ -118,7 +118,7 @@ export function csrfMatches(session: ConsoleSession, given: unknown): boolean {
 }
 
 /** Removes the records of sessions (and earlier versions' sign-ins) that expired before yesterday; returns how many. */
-export async function removeExpiredConsoleSessions(store: ArchiveStore, now = Date.now()): Promise<number> {
+export async function removeExpiredConsoleSessions(store: ObjectStore, now = Date.now()): Promise<number> {
   return (await removePastDayFolders(store, SESSIONS, now)) + (await removePastDayFolders(store, SIGN_INS, now));
 }
 

@@ -1,4 +1,4 @@
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 
 /** One field FaceID read from the document: a dotted path into its OCR answer and the value as text. */
 interface OcrField {
@@ -16,7 +16,7 @@ const MAX_FIELDS = 80;
 const MAX_VALUE_CHARS = 200;
 
 /** Reads an archived OCR answer (`ocr-json`) and flattens it to named fields, in FaceID's order. */
-export async function readOcrFields(store: ArchiveStore, key: string): Promise<OcrFields> {
+export async function readOcrFields(store: ObjectStore, key: string): Promise<OcrFields> {
   let text: string;
   try {
     text = await readSmall(store, key);
@@ -38,7 +38,7 @@ export async function readOcrFields(store: ArchiveStore, key: string): Promise<O
   return { fields, omitted };
 }
 
-async function readSmall(store: ArchiveStore, key: string): Promise<string> {
+async function readSmall(store: ObjectStore, key: string): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of await store.get(key)) {

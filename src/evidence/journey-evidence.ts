@@ -9,7 +9,7 @@ import {
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { journeyPrefix, manifestKey } from '../archive/keys';
 import type { JourneyManifest } from '../archive/manifest';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import { JourneyNotFoundError, JourneyRunningError } from '../client/ekyc-client';
 import { readErasure, type ErasureRecord } from '../client/journey-erasure';
 import type { AuditLog } from '../review/audit-log';
@@ -23,7 +23,7 @@ import { policyRecord } from './policy-record';
 /** What {@link JourneyEvidence} reads from and signs with. */
 export interface EvidenceSources {
   client: Client;
-  archive: ArchiveStore;
+  archive: ObjectStore;
   audit: AuditLog;
   signingKey: EvidenceSigningKey;
   now?: () => Date;

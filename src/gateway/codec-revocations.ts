@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { removePastDayFolders, utcDay } from '../archive/day-folders';
-import type { ArchiveStore } from '../archive/store';
+import { removePastDayFolders, utcDay } from '../store/day-folders';
+import type { ObjectStore } from '../store/object-store';
 
 /** Where revoked codec sessions are kept so that every gateway refuses them. */
 export interface CodecSessionRevocations {
@@ -34,11 +34,11 @@ const ROOT = 'codec-sessions/revoked/';
  * the one that took it; UI decode bursts cost one store read per session and interval.
  */
 export class ArchiveCodecRevocations implements CodecSessionRevocations {
-  readonly #store: ArchiveStore;
+  readonly #store: ObjectStore;
   readonly #cacheMs: number;
   readonly #checked = new Map<string, number>();
 
-  constructor(store: ArchiveStore, cacheMs = 5_000) {
+  constructor(store: ObjectStore, cacheMs = 5_000) {
     this.#store = store;
     this.#cacheMs = cacheMs;
   }
@@ -68,7 +68,7 @@ export class ArchiveCodecRevocations implements CodecSessionRevocations {
 }
 
 /** Removes the revocations of sessions that expired before yesterday; returns how many. */
-export function removeExpiredCodecRevocations(store: ArchiveStore, now = Date.now()): Promise<number> {
+export function removeExpiredCodecRevocations(store: ObjectStore, now = Date.now()): Promise<number> {
   return removePastDayFolders(store, ROOT, now);
 }
 

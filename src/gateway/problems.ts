@@ -24,7 +24,7 @@ import {
   JourneyHeldError,
   type ErasureRecord,
 } from '../client/journey-erasure';
-import { ArchiveStoreError, isStoreFailure } from '../archive/store';
+import { ArchiveStoreError, isStoreFailure } from '../store/object-store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
 import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';
 

@@ -1,4 +1,4 @@
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import { ArchiveIdempotencyRecords } from './shared-idempotency';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
@@ -34,7 +34,7 @@ export interface GatewayOptions {
   /** The journeys' typed client; it must have an archive to accept images. */
   ekyc: EkycClient;
   /** The store every gateway shares, for `Idempotency-Key` records; without it a key holds in this process only. */
-  archive?: ArchiveStore;
+  archive?: ObjectStore;
   settings: GatewayRouteSettings & {
     /** Public base URL; default `http://127.0.0.1:<bound port>`, which suits tests on port 0. */
     publicUrl?: string;

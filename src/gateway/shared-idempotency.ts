@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { removePastDayFolders, utcDay } from '../archive/day-folders';
-import type { ArchiveStore } from '../archive/store';
+import { removePastDayFolders, utcDay } from '../store/day-folders';
+import type { ObjectStore } from '../store/object-store';
 import { SealingKey } from './sealing-key';
 
 /** A response worth replaying: what the first request with the key answered. */
@@ -58,13 +58,13 @@ const DEFAULT_TIMING: SharedIdempotencyTiming = {
  * secret was rotated) counts as absent, and the retry starts by reference, which finds the same journey.
  */
 export class ArchiveIdempotencyRecords {
-  readonly #store: ArchiveStore;
+  readonly #store: ObjectStore;
   readonly #key: SealingKey;
   readonly #timing: SharedIdempotencyTiming;
   readonly #now: () => number;
 
   constructor(
-    store: ArchiveStore,
+    store: ObjectStore,
     sealingSecret: string,
     timing: Partial<SharedIdempotencyTiming> = {},
     now: () => number = Date.now,
@@ -125,7 +125,7 @@ export class ArchiveIdempotencyRecords {
 const DAY_MS = 24 * 3600_000;
 
 /** Removes the records of whole days past the TTL; every gateway runs it at start and hourly. */
-export function removeExpiredIdempotencyRecords(store: ArchiveStore, now = Date.now()): Promise<number> {
+export function removeExpiredIdempotencyRecords(store: ObjectStore, now = Date.now()): Promise<number> {
   return removePastDayFolders(store, ROOT, now);
 }
 

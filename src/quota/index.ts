@@ -1,4 +1,4 @@
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import { QuotaMembership, type MembershipTiming } from './membership';
 import { QuotaPacer, type PacerGrant } from './pacer';
 
@@ -9,7 +9,7 @@ export { isLocalCall, runAsLocalCall } from './local-calls';
 /** What {@link startQuotaPacer} needs. */
 export interface QuotaPacerSettings {
   /** The store every worker process shares; the archive. */
-  store: ArchiveStore;
+  store: ObjectStore;
   /** Processes sharing one FaceID account's quota (default in the worker: the main task queue). */
   group: string;
   /** Calls per second allowed for one FaceID action. */

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { ArchiveStore } from '../archive/store';
+import type { ObjectStore } from '../store/object-store';
 import { bindingViews, type MembershipView } from './slot-plan';
 
 /** How often a member renews its lease and reads the group, and how long a lease lives. */
@@ -34,7 +34,7 @@ function newMemberId(): string {
 /** Options of {@link QuotaMembership}. */
 export interface QuotaMembershipOptions {
   /** The store every worker process shares (the archive). */
-  store: ArchiveStore;
+  store: ObjectStore;
   /** The group sharing one quota: every process calling FaceID with the same account (default: the task queue). */
   group: string;
   memberId?: string;
@@ -52,7 +52,7 @@ export interface QuotaMembershipOptions {
 export class QuotaMembership {
   readonly memberId: string;
   readonly timing: MembershipTiming;
-  readonly #store: ArchiveStore;
+  readonly #store: ObjectStore;
   readonly #prefix: string;
   readonly #now: () => number;
   readonly #onError: (error: unknown) => void;

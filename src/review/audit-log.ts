@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { removePastDayFolders, utcDay } from '../archive/day-folders';
-import type { ArchiveStore } from '../archive/store';
+import { removePastDayFolders, utcDay } from '../store/day-folders';
+import type { ObjectStore } from '../store/object-store';
 
 /** What a reviewer or auditor did. */
 type AuditAction =
@@ -55,7 +55,7 @@ export class AuditLog {
   private sequence = 0;
 
   constructor(
-    private readonly store: ArchiveStore,
+    private readonly store: ObjectStore,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

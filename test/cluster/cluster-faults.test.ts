@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { readManifest } from '../../src/archive/manifest';
-import { openArchiveStore } from '../../src/archive/open-store';
-import type { ArchiveStore } from '../../src/archive/store';
+import { openArchiveStore } from '../../src/store/open-store';
+import type { ObjectStore } from '../../src/store/object-store';
 import { ArchiveDataKeys, dataConverterFor } from '../../src/codec';
 import { parseConfig } from '../../src/config';
 import { SandboxClient } from '../../src/emulator/sandbox-client';
@@ -34,7 +34,7 @@ jest.setTimeout(20 * 60_000);
 let cluster: ClusterProcess;
 let receiver: WebhookReceiver;
 let temporal: Client;
-let archive: ArchiveStore;
+let archive: ObjectStore;
 let sandbox: SandboxClient;
 const defaults = parseConfig({});
 
@@ -172,7 +172,7 @@ describe('npm run cluster under faults', () => {
       ], { stdio: 'ignore' }); // prettier-ignore
       const worker = (env: NodeJS.ProcessEnv) =>
         new Promise<{ code: number | null; stderr: string }>((done) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'workers', 'main.ts')], {
+          const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'bin', 'worker.ts')], {
             cwd: ROOT,
             env: {
               PATH: process.env.PATH,

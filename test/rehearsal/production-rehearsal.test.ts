@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MediaDownloader, MediaUnsafeUrlError } from '../../src/archive/download';
-import { FilesystemStore } from '../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../src/store/filesystem-store';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { parseProxySettings } from '../../src/egress/proxy-settings';
 import { createAuthority } from '../../scripts/lib/certificates';
@@ -199,7 +199,7 @@ describe('through an egress proxy', () => {
     try {
       const wrongCredentials = proxy.url.replace(PROXY_PASSWORD, 'not-the-password');
       const worker = await run(
-        ['--import', 'tsx', 'src/workers/main.ts'],
+        ['--import', 'tsx', 'src/bin/worker.ts'],
         { ...env, HTTPS_PROXY: wrongCredentials },
         60_000,
       );
@@ -246,7 +246,7 @@ describe('start-up refuses a production configuration that cannot work', () => {
     const emulator = await startRehearsalEmulator(env);
     try {
       const worker = await run(
-        ['--import', 'tsx', 'src/workers/main.ts'],
+        ['--import', 'tsx', 'src/bin/worker.ts'],
         { ...env, OUTBOUND_CA_FILE: otherCa.cert },
         60_000,
       );
@@ -262,7 +262,7 @@ describe('start-up refuses a production configuration that cannot work', () => {
     const { env } = await stackEnv(prepareRehearsal(dataDir));
     for (const caFile of [join(dataDir, 'no-such-ca.pem'), prepareRehearsal(dataDir).ca.key]) {
       const gateway = await run(
-        ['--import', 'tsx', 'src/gateway/main.ts'],
+        ['--import', 'tsx', 'src/bin/gateway.ts'],
         { ...env, OUTBOUND_CA_FILE: caFile },
         60_000,
       );
@@ -272,11 +272,11 @@ describe('start-up refuses a production configuration that cannot work', () => {
   });
 
   test.each([
-    ['src/workers/main.ts', 'CODEC_KEYS'],
-    ['src/gateway/main.ts', 'CODEC_KEYS'],
-    ['src/gateway/main.ts', 'CLIENT_SECRET_KEY'],
-    ['src/gateway/main.ts', 'GATEWAY_API_KEYS'],
-    ['src/gateway/main.ts', 'WEBHOOK_SECRETS'],
+    ['src/bin/worker.ts', 'CODEC_KEYS'],
+    ['src/bin/gateway.ts', 'CODEC_KEYS'],
+    ['src/bin/gateway.ts', 'CLIENT_SECRET_KEY'],
+    ['src/bin/gateway.ts', 'GATEWAY_API_KEYS'],
+    ['src/bin/gateway.ts', 'WEBHOOK_SECRETS'],
   ])('%s without %s stops at start-up, naming it', async (entry, missing) => {
     const { env } = await stackEnv(prepareRehearsal(dataDir));
     const finished = await run(['--import', 'tsx', entry], { ...env, [missing]: '' }, 60_000);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
-import { FilesystemStore } from '../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../src/store/filesystem-store';
 import { ArchiveDataKeys, dataConverterFor, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../src/codec';
 import { bundleJourneyWorkflows } from '../../src/workers/workflow-bundle';
 import { historyFromJson } from '../support/history-json';

@@ -1,10 +1,10 @@
-import type { ArchiveStore } from '../../src/archive/store';
+import type { ObjectStore } from '../../src/store/object-store';
 
 /**
  * What every archive store must do for state shared by several processes: a conditional write goes through for
  * exactly one of the writers that read the same version, on any of the store instances (standing for processes).
  */
-export async function expectCompareAndSwap(stores: ArchiveStore[], key: string): Promise<void> {
+export async function expectCompareAndSwap(stores: ObjectStore[], key: string): Promise<void> {
   const [first] = stores;
   if (!first) throw new Error('no store');
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));

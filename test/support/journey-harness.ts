@@ -12,8 +12,8 @@ import {
   type Worker,
 } from '@temporalio/worker';
 import type { MediaDownloaderOptions } from '../../src/archive/download';
-import { FilesystemStore } from '../../src/archive/filesystem-store';
-import type { ArchiveStore } from '../../src/archive/store';
+import { FilesystemStore } from '../../src/store/filesystem-store';
+import type { ObjectStore } from '../../src/store/object-store';
 import { inputKey } from '../../src/archive/keys';
 import { EkycClient } from '../../src/client/ekyc-client';
 import { ArchiveDataKeys } from '../../src/codec/data-keys';
@@ -37,7 +37,7 @@ export interface JourneyHarness {
   client: Client;
   ekyc: EkycClient;
   sandbox: SandboxClient;
-  archive: ArchiveStore;
+  archive: ObjectStore;
   /** The client's payload codec: decodes what the server holds, as the codec endpoint does. */
   codec: PayloadCodec;
   /** The journeys' data keys, in `archive`. */
@@ -60,7 +60,7 @@ const SANDBOX_RING = parseKeyRing(SANDBOX_CODEC_KEYS);
  * under its own data key in that archive; the worker's fails on an erased journey, the client's (and its codec, which
  * reads what the server holds as the codec endpoint does) shows a marker.
  */
-function sandboxDataConverters(archive: ArchiveStore): {
+function sandboxDataConverters(archive: ObjectStore): {
   vault: ArchiveDataKeys;
   worker: DataConverter;
   client: DataConverter;
@@ -115,7 +115,7 @@ export interface JourneyHarnessOptions {
   faceid?: Partial<FaceIdClientOptions>;
   rateLimit?: number;
   /** The archive the activities use (default: a filesystem store in a temporary folder, removed on close). */
-  archive?: ArchiveStore;
+  archive?: ObjectStore;
   /** Download guard overrides; the emulator is the sandbox host unless `sandboxHosts` says otherwise. */
   media?: MediaDownloaderOptions;
   /** Where the worker delivers journey events (default: nowhere). */

@@ -98,9 +98,9 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
         'workers share. CPU per journey counts the Temporal server and PostgreSQL with its backends as "server". '
       : 'The product as `npm start` runs it, each part on a fresh stack of separate processes on loopback ports with a ' +
         'temporary data dir: the Temporal dev server (the pinned CLI, SQLite file in WAL mode), the FaceID emulator ' +
-        '(`src/emulator/main.ts`, whose per-action quota follows ' +
-        "`FACEID_RATE_LIMIT` like the workers', so both sides share one quota Q), the worker (`src/workers/main.ts`) and the " +
-        'gateway (`src/gateway/main.ts`), at `LOG_LEVEL=info`. ') +
+        '(`src/bin/emulator.ts`, whose per-action quota follows ' +
+        "`FACEID_RATE_LIMIT` like the workers', so both sides share one quota Q), the worker (`src/bin/worker.ts`) and the " +
+        'gateway (`src/bin/gateway.ts`), at `LOG_LEVEL=info`. ') +
       'The bench process plays backend, user and client app: ' +
       '`POST /v1/journeys` (liveness, sandbox API key; update-with-start answers with the token), the user passes through ' +
       "the emulator's sandbox controls, the client app's `POST /v1/journeys/{id}/finished` with the journey's client " +

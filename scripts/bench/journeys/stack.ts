@@ -203,7 +203,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
     }
     await supervisor.start({
-      ...node('emulator', 'src/emulator/main.ts'),
+      ...node('emulator', 'src/bin/emulator.ts'),
       ready: () => waitForPort('127.0.0.1', emulatorPort),
     });
     raiseInstrumentPriority(supervisor.pids().emulator, write);
@@ -213,13 +213,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         180_000,
         'the worker to report ready',
         supervisor.start({
-          ...node('worker', 'src/workers/main.ts', { METRICS_PORT: String(metricsPorts[i]) }),
+          ...node('worker', 'src/bin/worker.ts', { METRICS_PORT: String(metricsPorts[i]) }),
           readyMessage: WORKER_READY_MESSAGE,
         }),
       );
     }
     await supervisor.start({
-      ...node('gateway', 'src/gateway/main.ts'),
+      ...node('gateway', 'src/bin/gateway.ts'),
       ready: () => waitForHttp(`http://127.0.0.1:${gatewayPort}/healthz`, 60_000),
     });
     const connection = await Connection.connect({ address });

@@ -10,9 +10,9 @@ import {
   MediaUrlExpiredError,
   type MediaDownloaderOptions,
 } from '../../../src/archive/download';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { guardedConnector } from '../../../src/archive/guarded-connector';
-import { ArchiveIntegrityError } from '../../../src/archive/store';
+import { ArchiveIntegrityError } from '../../../src/store/object-store';
 import { asset, startMediaServer, startTripwire, type MediaServer, type Tripwire } from './media-server';
 
 const CAP = 256 * 1024;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readManifest } from '../../../src/archive/manifest';
-import type { ArchiveStore } from '../../../src/archive/store';
+import type { ObjectStore } from '../../../src/store/object-store';
 import type { Flow, JourneyResult } from '../../../src/workflows/types';
 import type { JourneyHarness } from '../../support/journey-harness';
 import { inputFor } from '../../support/journeys';
 
 /** MD5 of an object as the store returns it (read back, not taken from metadata). */
-async function storedMd5(store: ArchiveStore, key: string): Promise<string> {
+async function storedMd5(store: ObjectStore, key: string): Promise<string> {
   const hash = createHash('md5');
   for await (const chunk of await store.get(key)) hash.update(chunk as Buffer);
   return hash.digest('hex');
@@ -29,7 +29,7 @@ export async function passJourney(
  * back), the manifest lists exactly those objects, and no claim file with temporary URLs is left behind.
  */
 export async function expectCompleteArchive(
-  store: ArchiveStore,
+  store: ObjectStore,
   journeyId: string,
   result: JourneyResult,
 ): Promise<void> {

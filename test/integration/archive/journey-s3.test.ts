@@ -1,5 +1,5 @@
 import { FLOWS } from '../../../src/workflows/types';
-import type { S3Store } from '../../../src/archive/s3-store';
+import type { S3Store } from '../../../src/store/s3-store';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { expectCompleteArchive, passJourney } from './journey-checks';
 import { startMinio, type MinioServer } from './minio';

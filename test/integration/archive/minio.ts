@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { openArchiveStore } from '../../../src/archive/open-store';
-import type { S3Store } from '../../../src/archive/s3-store';
+import { openArchiveStore } from '../../../src/store/open-store';
+import type { S3Store } from '../../../src/store/s3-store';
 import { eventually } from '../../support/eventually';
 
 /** Path of the MinIO server `npm run tools` builds from its Go module. */

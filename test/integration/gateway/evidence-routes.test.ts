@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import type { ArchiveStore } from '../../../src/archive/store';
+import type { ObjectStore } from '../../../src/store/object-store';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { MANIFEST_FILE, parseManifest, SIGNATURE_FILE } from '../../../src/evidence/bundle-format';
 import { publicKeyBase64 } from '../../../src/evidence/bundle-signing';
@@ -215,7 +215,7 @@ describe('GET /v1/journeys/{id}/evidence', () => {
     const video = files.find((file) => file.name.endsWith('.mp4'))?.name as string;
     const bytes = files.find((file) => file.name === video)?.data as Buffer;
     // The store as it may fail after the answer started: the video's bytes stop half way with a read error.
-    const failing: ArchiveStore = Object.assign(Object.create(real) as ArchiveStore, {
+    const failing: ObjectStore = Object.assign(Object.create(real) as ObjectStore, {
       get: (key: string) => {
         if (!video.endsWith(key.split('/').at(-1) as string)) return real.get(key);
         return Promise.resolve(

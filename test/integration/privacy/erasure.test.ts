@@ -2,8 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { inputPrefix, journeyPrefix } from '../../../src/archive/keys';
-import type { S3Store } from '../../../src/archive/s3-store';
-import type { ArchiveStore } from '../../../src/archive/store';
+import type { S3Store } from '../../../src/store/s3-store';
+import type { ObjectStore } from '../../../src/store/object-store';
 import { JourneyErasedError, JourneyHeldError } from '../../../src/client/journey-erasure';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { inputFor, waitForStage } from '../../support/journeys';
@@ -29,7 +29,7 @@ afterAll(async () => {
 const ERASURE = { requestedBy: 'op-dpo', reason: 'data_subject_request' };
 
 /** Every object the store holds for the journey: its folder and its reference's input images. */
-async function objectsOf(store: ArchiveStore, journeyId: string): Promise<string[]> {
+async function objectsOf(store: ObjectStore, journeyId: string): Promise<string[]> {
   const reference = journeyId.slice('ekyc:'.length);
   return [...(await store.list(journeyPrefix(journeyId))), ...(await store.list(inputPrefix(reference)))];
 }

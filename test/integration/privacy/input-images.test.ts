@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { inputPrefix } from '../../../src/archive/keys';
 import { purgeJourneyMedia } from '../../../src/archive/retention';
 import { JourneyClosedError } from '../../../src/client/ekyc-client';

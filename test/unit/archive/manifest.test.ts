@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { manifestKey, mediaClaimKey, mediaKey } from '../../../src/archive/keys';
 import { readManifest, recordArchived, type ArchivedObject } from '../../../src/archive/manifest';
 import { purgeJourneyMedia } from '../../../src/archive/retention';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { createMediaActivities } from '../../../src/activities/media-activities';
 import { storeMediaClaim } from '../../../src/activities/inline-media';
 import type { RemoteMedia } from '../../../src/workflows/types';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createRetentionActivities } from '../../../src/activities/retention-activities';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { inputKey, manifestKey, mediaKey } from '../../../src/archive/keys';
 import { readManifest, recordArchived } from '../../../src/archive/manifest';
 import { purgeJourneyMedia } from '../../../src/archive/retention';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { JourneyInputError, parseJourneyInput } from '../../../src/client/journey-input';
 import { ArchiveDataKeys, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
 import { AesGcmCodec } from '../../../src/codec/aes-gcm-codec';

@@ -12,7 +12,7 @@ import { EkycClient } from '../../../src/client/ekyc-client';
 import { AesGcmCodec, ArchiveDataKeys, KeyRing, payloadFromJson, payloadToJson } from '../../../src/codec';
 import { ArchiveCodecRevocations, type CodecSessionRevocations } from '../../../src/gateway/codec-revocations';
 import { codecRoutes } from '../../../src/gateway/codec-routes';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { codecTokenId, CODEC_SESSION_COOKIE } from '../../../src/gateway/codec-session';
 import { createGateway } from '../../../src/gateway/server';
 import { createLogger } from '../../../src/logging';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { SESSION_COOKIE } from '../../../src/console/console-kit';
 import { consoleRoutes, type ConsoleRouteOptions } from '../../../src/console/console-routes';

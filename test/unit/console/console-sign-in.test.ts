@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { SESSION_COOKIE } from '../../../src/console/console-kit';
 import { consoleRoutes } from '../../../src/console/console-routes';

@@ -1,6 +1,6 @@
 import { NamespaceNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { JourneyNotReadyError } from '../../../src/client/ekyc-client';
-import { ArchiveStoreError } from '../../../src/archive/store';
+import { ArchiveStoreError } from '../../../src/store/object-store';
 import { UnknownCodecKeyError } from '../../../src/codec/aes-gcm-codec';
 import { problemFromError } from '../../../src/gateway/problems';
 

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
-import type { ArchiveStore } from '../../../src/archive/store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
+import type { ObjectStore } from '../../../src/store/object-store';
 import { IdempotencyCache } from '../../../src/gateway/idempotency';
 import {
   ArchiveIdempotencyRecords,
@@ -131,7 +131,7 @@ describe('Idempotency-Key across gateways', () => {
   it('answers even when the record cannot be completed, and says so', async () => {
     const real = new FilesystemStore(root);
     // The archive takes the claim, then fails the write of the answer (a full disk, an outage).
-    const store: ArchiveStore = {
+    const store: ObjectStore = {
       get: (key) => real.get(key),
       head: (key) => real.head(key),
       delete: (key) => real.delete(key),

@@ -66,7 +66,7 @@ describe('import fences', () => {
     {
       name: 'workflow code takes anything as a type',
       path: 'src/workflows/ekyc-journey.ts',
-      source: "import type { ArchiveStore } from '../archive/store';\nexport type Probe = ArchiveStore;\n",
+      source: "import type { ObjectStore } from '../store/object-store';\nexport type Probe = ObjectStore;\n",
       fenced: [],
     },
     {

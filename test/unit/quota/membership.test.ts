@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { QuotaMembership } from '../../../src/quota/membership';
 import { nextOwnedSlot } from '../../../src/quota/slot-plan';
 

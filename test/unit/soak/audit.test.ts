@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { mediaKey } from '../../../src/archive/keys';
 import { updateManifest } from '../../../src/archive/manifest';
 import { SyntheticAssets } from '../../../src/emulator/media';

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArchiveCapabilityError, checkConditionalWrites } from '../../../src/archive/conditional-writes-check';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
+import { ArchiveCapabilityError, checkConditionalWrites } from '../../../src/store/conditional-writes-check';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
 
 describe('checkConditionalWrites', () => {
   let root: string;

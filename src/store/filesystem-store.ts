@@ -8,11 +8,11 @@ import { pipeline } from 'node:stream/promises';
 import {
   ArchiveIntegrityError,
   ArchiveObjectMissingError,
-  type ArchiveStore,
+  type ObjectStore,
   type PutExpectations,
   type StoredObject,
   type VersionedObject,
-} from './store';
+} from './object-store';
 
 /** A lock file older than this was left by a process that crashed mid-write (a write under it takes milliseconds). */
 const STALE_LOCK_MS = 30_000;
@@ -23,7 +23,7 @@ const LOCK_WAIT_MS = 10_000;
  * The default store: files under a root folder. Writes go to a temporary file that is fsynced and renamed into
  * place, so a crash mid-write never leaves a partial object; metadata sits beside the object in `<key>.meta.json`.
  */
-export class FilesystemStore implements ArchiveStore {
+export class FilesystemStore implements ObjectStore {
   private readonly root: string;
 
   constructor(root: string) {

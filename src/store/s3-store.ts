@@ -13,11 +13,11 @@ import { Upload } from '@aws-sdk/lib-storage';
 import {
   ArchiveIntegrityError,
   ArchiveObjectMissingError,
-  type ArchiveStore,
+  type ObjectStore,
   type PutExpectations,
   type StoredObject,
   type VersionedObject,
-} from './store';
+} from './object-store';
 
 /** Where an {@link S3Store} keeps its objects and how it uploads them. */
 export interface S3StoreOptions {
@@ -56,7 +56,7 @@ function isNotFound(error: unknown): boolean {
  * starts, and a large body's multipart upload is aborted instead of completed. Parts of an unfinished multipart
  * upload are never visible as an object, so nothing partial or unverified is ever readable under the key.
  */
-export class S3Store implements ArchiveStore {
+export class S3Store implements ObjectStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;

@@ -3,10 +3,10 @@
  * `GATEWAY_HOST:GATEWAY_PORT`; SIGINT / SIGTERM stop accepting, let requests in flight finish, then exit.
  */
 import { Client, Connection } from '@temporalio/client';
-import { ArchiveCapabilityError, checkConditionalWrites } from '../archive/conditional-writes-check';
-import { openArchiveStore } from '../archive/open-store';
-import type { ArchiveStore } from '../archive/store';
-import { removeExpiredIdempotencyRecords } from './shared-idempotency';
+import { ArchiveCapabilityError, checkConditionalWrites } from '../store/conditional-writes-check';
+import { openArchiveStore } from '../store/open-store';
+import type { ObjectStore } from '../store/object-store';
+import { removeExpiredIdempotencyRecords } from '../gateway/shared-idempotency';
 import { dataConverterFor } from '../codec/data-converter';
 import { ArchiveDataKeys } from '../codec/data-keys';
 import { ConfigError, config, gatewaySettings, type AppConfig, type GatewaySettings } from '../config';
@@ -14,9 +14,9 @@ import { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger } from '../logging';
 import { clientConnectionOptions, explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { checkNamespace } from '../temporal/namespace-check';
-import { ArchiveCodecRevocations, removeExpiredCodecRevocations } from './codec-revocations';
-import { codecRoutes } from './codec-routes';
-import { createGateway, type GatewayPlugin } from './server';
+import { ArchiveCodecRevocations, removeExpiredCodecRevocations } from '../gateway/codec-revocations';
+import { codecRoutes } from '../gateway/codec-routes';
+import { createGateway, type GatewayPlugin } from '../gateway/server';
 import { consoleRoutes } from '../console/console-routes';
 import { removeExpiredConsoleSessions } from '../console/console-sessions';
 import { AuditLog } from '../review/audit-log';
@@ -29,7 +29,7 @@ import { publicKeyBase64 } from '../evidence/bundle-signing';
 function pluginsFor(
   cfg: AppConfig,
   { publicUrl, clientSecretKey }: Pick<GatewaySettings, 'publicUrl' | 'clientSecretKey'>,
-  archive: ArchiveStore,
+  archive: ObjectStore,
   dataKeys: ArchiveDataKeys,
   ekyc: EkycClient,
 ): GatewayPlugin[] {
@@ -157,7 +157,7 @@ main().catch((error: unknown) => {
  * retention now and every hour (every gateway does;
  * deleting twice is harmless).
  */
-function keepCleaningGatewayRecords(archive: ArchiveStore, auditRetentionDays: number, log: Logger): NodeJS.Timeout {
+function keepCleaningGatewayRecords(archive: ObjectStore, auditRetentionDays: number, log: Logger): NodeJS.Timeout {
   const run = (): void => {
     Promise.all([
       removeExpiredIdempotencyRecords(archive),

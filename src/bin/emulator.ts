@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { config } from '../config';
 import { createLogger } from '../logging';
-import { startEmulator } from './index';
+import { startEmulator } from '../emulator/index';
 
 /** Runs the emulator alone (`npm run emulator`) until SIGINT or SIGTERM. */
 async function main(): Promise<void> {

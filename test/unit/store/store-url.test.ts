@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { ArchiveUrlError, defaultArchiveUrl, parseArchiveUrl } from '../../../src/archive/archive-url';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
-import { openArchiveStore } from '../../../src/archive/open-store';
-import { S3Store } from '../../../src/archive/s3-store';
+import { ArchiveUrlError, defaultArchiveUrl, parseArchiveUrl } from '../../../src/store/store-url';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
+import { openArchiveStore } from '../../../src/store/open-store';
+import { S3Store } from '../../../src/store/s3-store';
 
 describe('parseArchiveUrl', () => {
   it('reads absolute and relative file:// paths (relative to the working directory)', () => {

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { ArchiveUrlError, defaultArchiveUrl, parseArchiveUrl } from './archive-url';
+import { ArchiveUrlError, defaultArchiveUrl, parseArchiveUrl } from './store-url';
 import { FilesystemStore } from './filesystem-store';
 import { S3Store } from './s3-store';
-import type { ArchiveStore } from './store';
+import type { ObjectStore } from './object-store';
 
 /**
  * Opens the archive an `ARCHIVE_URL` names (the folder under `dataDir` when the URL is empty). For S3, credentials
@@ -14,7 +14,7 @@ export function openArchiveStore(
   url: string | undefined,
   dataDir: string,
   env: NodeJS.ProcessEnv = process.env,
-): ArchiveStore {
+): ObjectStore {
   const location = parseArchiveUrl(url?.trim() ? url : defaultArchiveUrl(resolve(dataDir)));
   if (location.kind === 'file') return new FilesystemStore(location.root);
   const accessKeyId = env.ARCHIVE_ACCESS_KEY_ID?.trim();

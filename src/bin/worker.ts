@@ -5,8 +5,8 @@
  */
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ArchiveCapabilityError, checkConditionalWrites } from '../archive/conditional-writes-check';
-import { openArchiveStore } from '../archive/open-store';
+import { ArchiveCapabilityError, checkConditionalWrites } from '../store/conditional-writes-check';
+import { openArchiveStore } from '../store/open-store';
 import { dataConverterFor } from '../codec/data-converter';
 import { ArchiveDataKeys } from '../codec/data-keys';
 import { journeyExists } from '../client/journey-exists';
@@ -19,11 +19,11 @@ import { createLogger, type Logger } from '../logging';
 import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { checkNamespace } from '../temporal/namespace-check';
 import { isLocalCall, startQuotaPacer } from '../quota';
-import { createJourneyWorkers, quotaOf, runWorkers } from './journey-workers';
-import { ensureRetentionSchedule } from './retention-schedule';
-import { announceReady } from './readiness';
-import { installRuntime } from './runtime-logger';
-import { journeyWorkflowCode } from './workflow-bundle';
+import { createJourneyWorkers, quotaOf, runWorkers } from '../workers/journey-workers';
+import { ensureRetentionSchedule } from '../workers/retention-schedule';
+import { announceReady } from '../workers/readiness';
+import { installRuntime } from '../workers/runtime-logger';
+import { journeyWorkflowCode } from '../workers/workflow-bundle';
 
 /** Unfinished archive writes older than this are a crash's remains, not a download in progress. */
 const LEFTOVER_AGE_MS = 3600_000;

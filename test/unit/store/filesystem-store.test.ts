@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { FilesystemStore } from '../../../src/archive/filesystem-store';
-import { ArchiveIntegrityError, ArchiveObjectMissingError } from '../../../src/archive/store';
+import { FilesystemStore } from '../../../src/store/filesystem-store';
+import { ArchiveIntegrityError, ArchiveObjectMissingError } from '../../../src/store/object-store';
 import { expectCompareAndSwap } from '../../support/compare-and-swap';
 
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');

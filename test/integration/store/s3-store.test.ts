@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { S3Store } from '../../../src/archive/s3-store';
-import { ArchiveIntegrityError, ArchiveObjectMissingError } from '../../../src/archive/store';
-import { startMinio, type MinioServer } from './minio';
+import { S3Store } from '../../../src/store/s3-store';
+import { ArchiveIntegrityError, ArchiveObjectMissingError } from '../../../src/store/object-store';
+import { startMinio, type MinioServer } from '../archive/minio';
 import { expectCompareAndSwap } from '../../support/compare-and-swap';
 import { mediaKey } from '../../../src/archive/keys';
 import { readManifest, recordArchived } from '../../../src/archive/manifest';

@@ -24,7 +24,7 @@ export class ArchiveIntegrityError extends Error {
   override readonly name = 'ArchiveIntegrityError';
 }
 
-/** A small object read together with its version, for a compare-and-swap write ({@link ArchiveStore.putIfVersion}). */
+/** A small object read together with its version, for a compare-and-swap write ({@link ObjectStore.putIfVersion}). */
 export interface VersionedObject {
   body: Buffer;
   /** Opaque; changes with every write (the ETag on S3). */
@@ -54,7 +54,7 @@ export class ArchiveObjectMissingError extends Error {
  * Media storage behind one interface. `put` streams, hashes on the way, verifies MD5 and size, then commits
  * atomically: a reader sees the whole object or nothing.
  */
-export interface ArchiveStore {
+export interface ObjectStore {
   put(key: string, body: Readable | Buffer, expect: PutExpectations): Promise<StoredObject>;
   /** The object's bytes as a stream; rejects with {@link ArchiveObjectMissingError}. */
   get(key: string): Promise<Readable>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ArchiveStore } from './store';
+import type { ObjectStore } from './object-store';
 
 /** Raised at start-up when the archive store cannot serve as state shared by several processes. */
 export class ArchiveCapabilityError extends Error {
@@ -11,7 +11,7 @@ export class ArchiveCapabilityError extends Error {
  * on them, and an S3-compatible service that silently ignored `If-None-Match` would let two writers both win. Writes
  * one small probe object twice (the second must be refused) and removes it.
  */
-export async function checkConditionalWrites(store: ArchiveStore): Promise<void> {
+export async function checkConditionalWrites(store: ObjectStore): Promise<void> {
   const key = `health/conditional-writes/${randomUUID()}.json`;
   const probe = (n: number) => Buffer.from(JSON.stringify({ probe: n }));
   try {

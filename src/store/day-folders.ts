@@ -1,4 +1,4 @@
-import type { ArchiveStore } from './store';
+import type { ObjectStore } from './object-store';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -15,7 +15,7 @@ export function utcDay(ms: number): string {
  * lifecycle rule (docs/deployment.md).
  */
 export async function removePastDayFolders(
-  store: ArchiveStore,
+  store: ObjectStore,
   root: string,
   now = Date.now(),
   keepDays = 1,
