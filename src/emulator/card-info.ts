@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { CARD_NATIONALITIES as FACEID_CARD_NATIONALITIES } from '../faceid/actions';
 
 /** An obviously synthetic person: every document the sandbox "reads" belongs to SANDBOX TESTER. */
 export interface SyntheticPerson {
@@ -469,45 +468,6 @@ export function normalKindForSdkCardType(idCardType: string | undefined): Normal
       return idCardType as NormalCardKind;
   }
 }
-
-/** The document types ApplySdkVerificationToken accepts in `IdCardType`. */
-export const SDK_ID_CARD_TYPES: readonly string[] = [
-  'HK',
-  'ML',
-  'IndonesiaIDCard',
-  'PhilippinesVoteID',
-  'PhilippinesDrivingLicense',
-  'PhilippinesTinID',
-  'PhilippinesSSSID',
-  'PhilippinesUMID',
-  'MLIDPassport',
-  'ThailandIDCard',
-  'MainlandIDCard',
-  'SingaporeIDCard',
-  'HMTPermit',
-];
-
-/** The document types the intl web flow accepts in `Config.IDCardType` (each is also a `NormalCardInfo` key). */
-export const WEB_ID_CARD_TYPES: readonly NormalCardKind[] = [
-  'HKIDCard',
-  'MLIDCard',
-  'IndonesiaIDCard',
-  'PhilippinesVoteID',
-  'PhilippinesDrivingLicense',
-  'PhilippinesTinID',
-  'PhilippinesSSSID',
-  'PhilippinesUMID',
-  'InternationalIDPassport',
-  'ThailandIDCard',
-  'SingaporeIDCard',
-  'MainlandIDCard',
-];
-
-/** ApplyCardVerification `Nationality` values, as the reference lists them. */
-export const CARD_NATIONALITIES: readonly string[] = FACEID_CARD_NATIONALITIES;
-
-/** ApplyCardVerification `CardType` values. */
-export const CARD_TYPES: readonly string[] = ['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO'];
 
 /** The `CardInfo` key, sub-type and reported nationality/type for a card verification request (AUTO reads as IDN ID). */
 export function cardKindFor(

@@ -8,7 +8,7 @@ import {
   reportsDetails,
   type CodeMode,
   type ResultAction,
-} from '../faceid/result-codes';
+} from '../faceid';
 import { numberField } from './number-field';
 import { resultActionOf, type DocumentOutcome, type Outcome } from './outcome';
 import {

@@ -1,4 +1,4 @@
-import { failingCode, isWebAction, type ResultAction } from '../faceid/result-codes';
+import { failingCode, isWebAction, type ResultAction } from '../faceid';
 import { RESULT_DESCRIPTIONS, type Scenario } from './scenarios';
 import type { Flow } from './sessions';
 

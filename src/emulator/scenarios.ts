@@ -1,5 +1,4 @@
-import { isDocumented, type ResultAction } from '../faceid/result-codes';
-import { CAPABILITY_NOT_ENABLED_WARNING, DOCUMENT_WARNING_CODES } from '../faceid/result-codes';
+import { isDocumented, type ResultAction, CAPABILITY_NOT_ENABLED_WARNING, DOCUMENT_WARNING_CODES } from '../faceid';
 
 /** What the sandbox's end user does with a session, chosen by a test or by a button on the web page. */
 export const SCENARIOS = [

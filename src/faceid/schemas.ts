@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CARD_NATIONALITIES, type FaceIdAction } from './actions';
+import { CARD_TYPES, SDK_ID_CARD_TYPES, WEB_ID_CARD_TYPES } from './document-types';
 import {
   cardInfoSchema,
   cardVerificationStatusSchema,
@@ -146,23 +147,7 @@ export const applySdkVerificationTokenFieldsSchema = z.strictObject({
       '1 OCR + liveness + compare with the document (default), 2 liveness + compare with the photo, 3 liveness',
   }),
   SecurityLevel: z.literal([1, 2, 3, 4]).optional(),
-  IdCardType: z
-    .enum([
-      'HK',
-      'ML',
-      'IndonesiaIDCard',
-      'PhilippinesVoteID',
-      'PhilippinesDrivingLicense',
-      'PhilippinesTinID',
-      'PhilippinesSSSID',
-      'PhilippinesUMID',
-      'MLIDPassport',
-      'ThailandIDCard',
-      'MainlandIDCard',
-      'SingaporeIDCard',
-      'HMTPermit',
-    ])
-    .optional(),
+  IdCardType: z.enum(SDK_ID_CARD_TYPES).optional(),
   CompareImage: base64Image(UNSTATED_IMAGE_LIMIT).optional(),
   NeedVerifyIdCard: z.boolean().optional(),
   DisableChangeOcrResult: z.boolean().optional(),
@@ -263,22 +248,7 @@ export const webVerificationConfigIntlSchema = z.strictObject({
   AutoSkipStartPage: z.boolean().optional(),
   AutoSkip: z.boolean().optional(),
   CheckMode: z.literal([1, 2, 3, 4]).optional(),
-  IDCardType: z
-    .enum([
-      'HKIDCard',
-      'MLIDCard',
-      'IndonesiaIDCard',
-      'PhilippinesVoteID',
-      'PhilippinesDrivingLicense',
-      'PhilippinesTinID',
-      'PhilippinesSSSID',
-      'PhilippinesUMID',
-      'InternationalIDPassport',
-      'ThailandIDCard',
-      'SingaporeIDCard',
-      'MainlandIDCard',
-    ])
-    .optional(),
+  IDCardType: z.enum(WEB_ID_CARD_TYPES).optional(),
   DisableCheckOcrWarnings: z.boolean().optional(),
   SecurityLevel: z.literal([1, 2, 3, 4, 5]).optional(),
   SkipPrivacyPolicy: z.boolean().optional(),
@@ -383,7 +353,7 @@ export const applyCardVerificationRequestSchema = z
   .strictObject({
     // The documented list: another code would only come back as InvalidParameterValue after a round trip.
     Nationality: z.enum(CARD_NATIONALITIES),
-    CardType: z.enum(['ID_CARD', 'PASSPORT', 'DRIVING_LICENSE', 'AUTO']),
+    CardType: z.enum(CARD_TYPES),
     ImageBase64Front: base64Image(5 * MEBIBYTE).optional(),
     ImageBase64Back: base64Image(5 * MEBIBYTE).optional(),
     ImageUrlFront: httpUrl.optional(),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CARD_NATIONALITIES, CARD_TYPES, cardKindFor, legacyCardInfo, syntheticPerson } from '../card-info';
+import { cardKindFor, legacyCardInfo, syntheticPerson } from '../card-info';
+import { CARD_NATIONALITIES, CARD_TYPES } from '../../faceid';
 import { ApiError } from '../envelope';
 import {
   type ActionDef,

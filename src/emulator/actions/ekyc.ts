@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../envelope';
-import {
-  SDK_ID_CARD_TYPES,
-  legacyCardInfo,
-  normalCardInfo,
-  normalKindForSdkCardType,
-  syntheticPerson,
-} from '../card-info';
+import { legacyCardInfo, normalCardInfo, normalKindForSdkCardType, syntheticPerson } from '../card-info';
+import { SDK_ID_CARD_TYPES } from '../../faceid';
 import { jsonAsset } from '../media';
 import { describeCode, detailMessage, type DocumentOutcome, type Outcome } from '../outcome';
 import { BLOCKABLE_WARNINGS, RESULT_DESCRIPTIONS, warningChecks } from '../scenarios';

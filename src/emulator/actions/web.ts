@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { WEB_ID_CARD_TYPES, normalCardInfo, syntheticPerson, type NormalCardKind } from '../card-info';
-import { WEB_NOT_FINISHED_CODE } from '../../faceid/result-codes';
+import { normalCardInfo, syntheticPerson, type NormalCardKind } from '../card-info';
+import { WEB_ID_CARD_TYPES, WEB_NOT_FINISHED_CODE } from '../../faceid';
 import { describeCode, detailMessage, type Outcome } from '../outcome';
 import { RESULT_DESCRIPTIONS, warningChecks } from '../scenarios';
 import {
