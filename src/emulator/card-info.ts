@@ -351,6 +351,18 @@ export function normalCardInfo(kind: NormalCardKind, p: SyntheticPerson): Record
   return { [kind]: fields };
 }
 
+/** The fields the Bangladesh, Pakistan and Nigeria documents share in the legacy `CardInfo`. */
+function licenceHolder(p: SyntheticPerson, issuedCountry: string): Record<string, unknown> {
+  return {
+    LastName: p.lastName,
+    FirstName: p.firstName,
+    LicenseNumber: p.idNumber,
+    Age: '0',
+    Birthday: p.birthday,
+    IssuedCountry: issuedCountry,
+  };
+}
+
 /** Legacy `CardInfo` with exactly one document type filled in for the synthetic person. */
 export function legacyCardInfo(kind: CardInfoKind, p: SyntheticPerson): Record<string, unknown> {
   let fields: Record<string, unknown>;
@@ -414,38 +426,13 @@ export function legacyCardInfo(kind: CardInfoKind, p: SyntheticPerson): Record<s
     case 'BangladeshIDCard':
     case 'PakistanIDCard':
     case 'PakistanDrivingLicense':
-      fields = {
-        LastName: p.lastName,
-        FirstName: p.firstName,
-        LicenseNumber: p.idNumber,
-        Age: '0',
-        Birthday: p.birthday,
-        IssuedCountry: kind === 'BangladeshIDCard' ? 'BGD' : 'PAK',
-      };
+      fields = licenceHolder(p, kind === 'BangladeshIDCard' ? 'BGD' : 'PAK');
       break;
     case 'NigeriaIDCard':
-      fields = {
-        LastName: p.lastName,
-        FirstName: p.firstName,
-        LicenseNumber: p.idNumber,
-        Age: '0',
-        Birthday: p.birthday,
-        IssuedCountry: 'NGA',
-        Sex: p.sex,
-      };
+      fields = { ...licenceHolder(p, 'NGA'), Sex: p.sex };
       break;
     case 'NigeriaDrivingLicense':
-      fields = {
-        LastName: p.lastName,
-        FirstName: p.firstName,
-        LicenseNumber: p.idNumber,
-        Age: '0',
-        Birthday: p.birthday,
-        IssuedCountry: 'NGA',
-        ExpirationDate: p.expiryDate,
-        IssuedDate: p.issuedDate,
-        Sex: p.sex,
-      };
+      fields = { ...licenceHolder(p, 'NGA'), ExpirationDate: p.expiryDate, IssuedDate: p.issuedDate, Sex: p.sex };
       break;
     default:
       fields = shared(kind, p);

@@ -150,36 +150,24 @@ function pixels(kind: string, width: number, height: number, paint: (x: number, 
   return rgb;
 }
 
-function jpegVariant(
+/**
+ * One of an image's variants, each with other bytes and MD5 for the same picture: a JPEG's variants differ only by
+ * their comment; pngjs writes no text chunks, so a PNG's variants use another scanline filter each (0-3).
+ */
+function imageVariant(
   kind: string,
   name: string,
-  width: number,
-  height: number,
+  format: 'jpeg' | 'png',
+  [width, height]: readonly [number, number],
   paint: (w: number, h: number) => (x: number, y: number) => Rgb,
   variant: number,
 ): Asset {
   const v = variant % IMAGE_VARIANTS;
   return cached(`${kind}-${v}`, () => {
     const rgb = pixels(kind, width, height, paint(width, height));
-    // Variants differ only by their comment, which changes their bytes and MD5.
-    return makeAsset(name, 'image/jpeg', encodeJpeg(width, height, rgb, 85, `${COMMENT} (variant ${v})`));
-  });
-}
-
-function pngVariant(
-  kind: string,
-  name: string,
-  width: number,
-  height: number,
-  paint: (w: number, h: number) => (x: number, y: number) => Rgb,
-  variant: number,
-): Asset {
-  const v = variant % IMAGE_VARIANTS;
-  return cached(`${kind}-${v}`, () => {
-    const rgb = pixels(kind, width, height, paint(width, height));
-    // pngjs writes no text chunks: each variant uses another scanline filter (0-3), so the same picture gets different
-    // bytes and MD5.
-    return makeAsset(name, 'image/png', encodePng(width, height, rgb, v));
+    return format === 'jpeg'
+      ? makeAsset(name, 'image/jpeg', encodeJpeg(width, height, rgb, 85, `${COMMENT} (variant ${v})`))
+      : makeAsset(name, 'image/png', encodePng(width, height, rgb, v));
   });
 }
 
@@ -187,27 +175,27 @@ function pngVariant(
 export class SyntheticAssets {
   /** The liveness best frame (480x640 JPEG). */
   bestFrame(variant: number): Asset {
-    return jpegVariant('best-frame', 'best-frame.jpg', 480, 640, (w, h) => face(w, h, 0), variant);
+    return imageVariant('best-frame', 'best-frame.jpg', 'jpeg', [480, 640], (w, h) => face(w, h, 0), variant);
   }
 
   /** The legacy web flow's best frame, a PNG like the documented `faceid.png`. */
   bestFramePng(variant: number): Asset {
-    return pngVariant('best-frame-png', 'best-frame.png', 240, 320, (w, h) => face(w, h, 0), variant);
+    return imageVariant('best-frame-png', 'best-frame.png', 'png', [240, 320], (w, h) => face(w, h, 0), variant);
   }
 
   /** The portrait cut from the document (240x320 JPEG). */
   profileImage(variant: number): Asset {
-    return jpegVariant('profile', 'profile-image.jpg', 240, 320, (w, h) => face(w, h, 1), variant);
+    return imageVariant('profile', 'profile-image.jpg', 'jpeg', [240, 320], (w, h) => face(w, h, 1), variant);
   }
 
   /** The full document photo (856x536 JPEG, ID-1 proportions). */
   cardImage(variant: number): Asset {
-    return jpegVariant('card', 'card-image.jpg', 856, 536, (w, h) => card(w, h, 0), variant);
+    return imageVariant('card', 'card-image.jpg', 'jpeg', [856, 536], (w, h) => card(w, h, 0), variant);
   }
 
   /** The cropped document (PNG), as the web flow's `CardCutImageBase64`. */
   cardCut(variant: number): Asset {
-    return pngVariant('card-cut', 'card-cut.png', 428, 268, (w, h) => card(w, h, 0), variant);
+    return imageVariant('card-cut', 'card-cut.png', 'png', [428, 268], (w, h) => card(w, h, 0), variant);
   }
 
   /** The liveness video served at a URL (MP4-looking, {@link VIDEO_BYTES} bytes). */

@@ -3,16 +3,16 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  ArchiveIntegrityError,
   ArchiveObjectMissingError,
   type ObjectStore,
   type PutExpectations,
   type StoredObject,
   type VersionedObject,
 } from './object-store';
+import { IntegrityMeter } from './integrity-meter';
 
 /** A lock file older than this was left by a process that crashed mid-write (a write under it takes milliseconds). */
 const STALE_LOCK_MS = 30_000;
@@ -38,30 +38,14 @@ export class FilesystemStore implements ObjectStore {
     const attempt = randomUUID();
     const temporary = `${target}.${attempt}.partial`;
     const metaTemporary = `${target}.${attempt}.meta.partial`;
-    const hash = createHash('md5');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        // Stop early on an oversized body instead of writing it all first.
-        if (expect.size !== undefined && size > expect.size)
-          done(new ArchiveIntegrityError(`more bytes than the expected ${expect.size}`));
-        else done(null, chunk);
-      },
-    });
+    const meter = new IntegrityMeter({ size: expect.size, md5: expect.md5?.toLowerCase() });
     // A 512 KiB write buffer: chunks that arrive while a write is in flight go out together in one writev, so
     // receiving and writing overlap instead of taking turns per 64 KiB chunk.
     const file = createWriteStream(temporary, { highWaterMark: 512 * 1024 });
     try {
       await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, meter, file);
-      const md5 = hash.digest('hex');
-      if (expect.size !== undefined && size !== expect.size) {
-        throw new ArchiveIntegrityError(`size ${size} differs from the expected ${expect.size}`);
-      }
-      if (expect.md5 !== undefined && md5 !== expect.md5.toLowerCase()) {
-        throw new ArchiveIntegrityError('MD5 differs from the expected value');
-      }
+      const md5 = meter.md5();
+      const size = meter.bytes;
       await fsync(temporary);
       const stored: StoredObject = { key, md5, size, contentType: expect.contentType };
       // Metadata first (renamed into place too), object last: a reader who sees the object sees its metadata. A

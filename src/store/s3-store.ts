@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pipeline, Readable, Transform } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -11,13 +11,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
-  ArchiveIntegrityError,
   ArchiveObjectMissingError,
   type ObjectStore,
   type PutExpectations,
   type StoredObject,
   type VersionedObject,
 } from './object-store';
+import { IntegrityMeter } from './integrity-meter';
 
 /** Where an {@link S3Store} keeps its objects and how it uploads them. */
 export interface S3StoreOptions {
@@ -76,26 +76,7 @@ export class S3Store implements ObjectStore {
     // A buffer's MD5 is known up front, so it is stored as metadata at creation like a caller-given one.
     const expectedMd5 =
       expect.md5?.toLowerCase() ?? (Buffer.isBuffer(body) ? createHash('md5').update(body).digest('hex') : undefined);
-    const hash = createHash('md5');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        if (expect.size !== undefined && size > expect.size)
-          done(new ArchiveIntegrityError(`more bytes than the expected ${expect.size}`));
-        else done(null, chunk);
-      },
-      flush(done) {
-        // Runs before the stream ends: failing here keeps the last part (or the only PUT) from being sent.
-        const md5 = hash.copy().digest('hex');
-        if (expect.size !== undefined && size !== expect.size)
-          done(new ArchiveIntegrityError(`size ${size} differs from the expected ${expect.size}`));
-        else if (expectedMd5 !== undefined && md5 !== expectedMd5)
-          done(new ArchiveIntegrityError('MD5 differs from the expected value'));
-        else done();
-      },
-    });
+    const meter = new IntegrityMeter({ size: expect.size, md5: expectedMd5 });
     const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
     // pipeline carries a source failure into the meter, also one that happened before this call.
     pipeline(source, meter, () => undefined);
@@ -114,7 +95,7 @@ export class S3Store implements ObjectStore {
     });
     try {
       const result = await upload.done();
-      const md5 = hash.digest('hex');
+      const md5 = meter.md5();
       const etag = (result as { ETag?: string }).ETag?.replace(/"/g, '');
       if (!expectedMd5 && etag !== md5) {
         // A stream of unknown MD5 that went up in parts: record the MD5 now (server-side copy onto itself).
@@ -129,7 +110,7 @@ export class S3Store implements ObjectStore {
           }),
         );
       }
-      return { key, md5, size, contentType: expect.contentType };
+      return { key, md5, size: meter.bytes, contentType: expect.contentType };
     } finally {
       if (!source.destroyed) source.destroy();
     }
