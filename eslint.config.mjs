@@ -96,6 +96,87 @@ export default tseslint.config(
               allowTypeImports: true,
               message: 'Activities import workflow modules as types only; shared constants live in src/contracts.',
             },
+            {
+              regex: '(^|/)emulator(/|$)',
+              message: "The product's floors never import the FaceID emulator.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The ground floor every process shares: it knows nothing of FaceID, Temporal or the archive on top of it.
+    files: ['src/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!logging$)',
+              message: 'The store imports nothing of ours but logging.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The sandbox speaks FaceID's protocol from FaceID's own tables, through the layer's public index.
+    files: ['src/emulator/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!faceid$|logging$)',
+              message: "The emulator imports only the FaceID layer's public index (src/faceid) and logging.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/emulator/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./(?!faceid$|logging$)',
+              message: "The emulator imports only the FaceID layer's public index (src/faceid) and logging.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The product runs against real FaceID or the sandbox alike: only the emulator's own entry point loads it. (The
+    // folders with fences of their own above carry this rule in theirs: a later block's options replace an earlier's.)
+    files: ['src/**/*.ts'],
+    ignores: [
+      'src/emulator/**',
+      'src/bin/emulator.ts',
+      'src/workflows/**',
+      'src/contracts/**',
+      'src/activities/**',
+      'src/evidence/bundle-*.ts',
+      'src/store/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)emulator(/|$)',
+              message: "The product's floors never import the FaceID emulator.",
+            },
           ],
         },
       ],

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { FACEID_ACTION_NAMES, type FaceIdAction } from './faceid/actions';
-import { DEFAULT_EMULATOR_PORT, SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from './emulator/defaults';
+import { DEFAULT_EMULATOR_PORT, SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from './faceid/sandbox-endpoint';
 import { defaultArchiveUrl, parseArchiveUrl } from './store/store-url';
 import { DEFAULT_MEDIA_HOSTS, DEFAULT_MEDIA_MAX_BYTES, parseHostList, parseHostPattern } from './archive/media-policy';
 import { parseKeyRing, SANDBOX_CODEC_KEYS, type KeyRing } from './codec/key-ring';

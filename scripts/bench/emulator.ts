@@ -3,7 +3,7 @@ import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startEmulator } from '../../src/emulator';
-import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaults';
+import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/faceid/sandbox-endpoint';
 
 const PAIRS = 5000;
 const CONCURRENCY = 16;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logging';
 import { CardStore } from './cards';
 import { EmulatorClock } from './clock';
-import { SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from './defaults';
+import { SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../faceid';
 import { FaultInjector } from './faults';
 import { MediaStore, SyntheticAssets } from './media';
 import { PeakRateTracker, SlidingWindowLimiter } from './rate-limit';

@@ -5,4 +5,5 @@ export * from './document-types';
 export * from './errors';
 export * from './parse';
 export * from './result-codes';
+export * from './sandbox-endpoint';
 export * from './schemas';

@@ -1,5 +1,5 @@
 import type { temporal } from '@temporalio/proto';
-import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaults';
+import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/faceid/sandbox-endpoint';
 
 type History = temporal.api.history.v1.IHistory;
 

@@ -18,7 +18,7 @@ import { inputKey } from '../../src/archive/keys';
 import { EkycClient } from '../../src/client/ekyc-client';
 import { ArchiveDataKeys } from '../../src/codec/data-keys';
 import { AesGcmCodec, dataConverterFor, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../src/codec';
-import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/emulator/defaults';
+import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../src/faceid/sandbox-endpoint';
 import { encodeJpeg } from '../../src/emulator/image-encoding';
 import { startEmulator } from '../../src/emulator';
 import type { SandboxClient } from '../../src/emulator/sandbox-client';

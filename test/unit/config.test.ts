@@ -1,5 +1,5 @@
 import { ConfigError, gatewaySettings, parseConfig } from '../../src/config';
-import { SANDBOX_SECRET_ID } from '../../src/emulator/defaults';
+import { SANDBOX_SECRET_ID } from '../../src/faceid/sandbox-endpoint';
 
 describe('configuration', () => {
   it('runs in sandbox mode against the local emulator when no FaceID credentials are set', () => {

@@ -1,5 +1,5 @@
 import { type RunningEmulator, startEmulator } from '../../../src/emulator';
-import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/emulator/defaults';
+import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/faceid/sandbox-endpoint';
 import { eventually } from '../../support/eventually';
 import { send, tc3Headers } from './raw';
 import { SIGN_METHODS, errorCode, faceidClients, matching, anyOf } from './sdk';

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/emulator/defaults';
+import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/faceid/sandbox-endpoint';
 
 /** The slice of `tencentcloud-sdk-nodejs-intl-en` these tests use (the package ships no type declarations). */
 interface SdkModule {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { RunningEmulator } from '../../../src/emulator';
-import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/emulator/defaults';
+import { SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/faceid/sandbox-endpoint';
 import { encodePng } from '../../../src/emulator/image-encoding';
 import {
   FaceIdClient,

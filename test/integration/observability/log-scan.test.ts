@@ -8,7 +8,7 @@ import {
   normalCardInfo,
   syntheticPerson,
 } from '../../../src/emulator/card-info';
-import { SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/emulator/defaults';
+import { SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET_ID, SANDBOX_SECRET_KEY } from '../../../src/faceid/sandbox-endpoint';
 import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import { createGateway } from '../../../src/gateway/server';
 import { createLogger, type DestinationStream } from '../../../src/logging';

@@ -40,8 +40,9 @@ const probe = (lines: string[]): string =>
 
 /**
  * The import fences of eslint.config.mjs, run against probe sources under real file names: workflow code imports
- * only from an allow list, contracts import neither side, activities take workflow modules as types only, and the
- * evidence bundle modules the offline verifier loads import no service layer.
+ * only from an allow list, contracts import neither side, activities take workflow modules as types only, the
+ * evidence bundle modules the offline verifier loads import no service layer, the store imports nothing of ours but
+ * logging, the emulator only the FaceID layer's public index, and the product never the emulator.
  */
 describe('import fences', () => {
   const probes: (Probe & { name: string; fenced: number[] })[] = [
@@ -103,6 +104,63 @@ describe('import fences', () => {
         "import { timelineFromHistory as v6 } from './history-timeline';",
       ]),
       fenced: [5, 6, 7],
+    },
+    {
+      name: 'the store imports nothing of ours but logging',
+      path: 'src/store/filesystem-store.ts',
+      source: probe([
+        "import { randomUUID as v0 } from 'node:crypto';",
+        "import { createLogger as v1 } from '../logging';",
+        "import { IntegrityMeter as v2 } from './integrity-meter';",
+        "import { manifestKey as v3 } from '../archive/keys';",
+        "import { FaceIdClient as v4 } from '../faceid';",
+        "import { type ConfigError as v5 } from '../config/config-error';",
+      ]),
+      fenced: [4, 5, 6],
+    },
+    {
+      name: "the emulator imports only the FaceID layer's public index and logging",
+      path: 'src/emulator/outcome.ts',
+      source: probe([
+        "import { failingCode as v0 } from '../faceid';",
+        "import { scrubText as v1 } from '../logging';",
+        "import { syntheticPerson as v2 } from './card-info';",
+        "import { CARD_NATIONALITIES as v3 } from '../faceid/actions';",
+        "import { OPERATOR_ID_PATTERN as v4 } from '../contracts/operator-id';",
+      ]),
+      fenced: [4, 5],
+    },
+    {
+      name: "the emulator's action handlers likewise, one folder down",
+      path: 'src/emulator/actions/ekyc.ts',
+      source: probe([
+        "import { SDK_ID_CARD_TYPES as v0 } from '../../faceid';",
+        "import { syntheticPerson as v1 } from '../card-info';",
+        "import { FACEID_SCHEMAS as v2 } from '../../faceid/schemas';",
+      ]),
+      fenced: [3],
+    },
+    {
+      name: "the product's floors never import the emulator; its entry point does",
+      path: 'src/gateway/server.ts',
+      source: probe([
+        "import { createEmulator as v0 } from '../emulator';",
+        "import { SandboxClient as v1 } from '../emulator/sandbox-client';",
+        "import { FaceIdClient as v2 } from '../faceid';",
+      ]),
+      fenced: [1, 2],
+    },
+    {
+      name: 'activities never import the emulator either',
+      path: 'src/activities/faceid-activities.ts',
+      source: probe(["import { createEmulator as v0 } from '../emulator';"]),
+      fenced: [1],
+    },
+    {
+      name: "the emulator's entry point starts it",
+      path: 'src/bin/emulator.ts',
+      source: probe(["import { createEmulator as v0 } from '../emulator';"]),
+      fenced: [],
     },
   ];
 
