@@ -28,13 +28,13 @@ export interface ReviewClaim {
 }
 
 /**
- * What a journey knows, as plain data with one name per idea (the names `status` answers with). Anyone reads it; only
- * the transitions of {@link JourneyTransitions} change it.
+ * What a journey knows, as plain data with one name per idea (the names `status` answers with; a field is absent until
+ * it happens). Anyone reads it; only the transitions of {@link JourneyTransitions} change it.
  */
 export interface JourneyState {
   stage: Stage;
   /** The newest token. */
-  token: IssuedToken | undefined;
+  token?: IssuedToken;
   /** When the newest token was issued (workflow time): the start and result windows count from it. */
   tokenIssuedAtMs: number;
   /** Grows with every token: a wait that sees it change knows a renewal happened. */
@@ -52,19 +52,19 @@ export interface JourneyState {
   fetchAttempts: number;
   /** When the last fetch answered (workflow time): the media URLs it lists live from then. */
   lastFetchAtMs: number;
-  outcome: Outcome | undefined;
+  outcome?: Outcome;
   reasons: string[];
   /** The reviewer's final decision. */
-  review: ReviewInput | undefined;
+  review?: ReviewInput;
   /** Four-eyes: the first reviewer's rejection, waiting for a second reviewer. */
-  firstRejection: ReviewInput | undefined;
+  firstRejection?: ReviewInput;
   /** Set when the journey enters review: the review's attributes are only mirrored for journeys that set it. */
-  reviewDeadlineAtMs: number | undefined;
+  reviewDeadlineAtMs?: number;
   /** The newest claim on the case in review, lapsed or not (see {@link activeClaim}). */
-  claim: ReviewClaim | undefined;
+  claim?: ReviewClaim;
   /** Grows with every claim change: the review wait wakes on it to follow the claim's lapse. */
   claimVersion: number;
-  evidence: CaseEvidence | undefined;
+  evidence?: CaseEvidence;
   /** The case view's: in workflow time, so replay rebuilds it exactly. */
   timeline: TimelineEntry[];
   timelineOmitted: number;
@@ -143,7 +143,6 @@ export class JourneyTransitions {
   ) {
     this.current = {
       stage: 'issuing_token',
-      token: undefined,
       tokenIssuedAtMs: 0,
       tokenGeneration: 0,
       renewalsLeft: Math.max(maxRenewals, 0),
@@ -153,14 +152,8 @@ export class JourneyTransitions {
       cancelled: false,
       fetchAttempts: 0,
       lastFetchAtMs: 0,
-      outcome: undefined,
       reasons: [],
-      review: undefined,
-      firstRejection: undefined,
-      reviewDeadlineAtMs: undefined,
-      claim: undefined,
       claimVersion: 0,
-      evidence: undefined,
       timeline: [],
       timelineOmitted: 0,
     };
