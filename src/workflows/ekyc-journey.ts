@@ -18,10 +18,10 @@ import type { JourneyInput, JourneyResult } from './types';
  */
 export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
   const run = new JourneyRun(input);
-  const { state } = run;
+  const { state, transitions } = run;
   registerJourneyHandlers(run);
   try {
-    state.enterStage('issuing_token', `issuing a ${input.flow} token`);
+    transitions.enterStage('issuing_token', `issuing a ${input.flow} token`);
     await issueToken(run, 'first token');
 
     const user = await awaitUser(run);
@@ -29,7 +29,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     if (user === 'expired') {
       return await endJourney(run, 'expired', [state.finishedHint ? 'result_not_finished' : 'user_did_not_finish']);
     }
-    state.resultInHand();
+    transitions.resultInHand();
 
     const document = await verifyDocument(run);
     const media = [...(await archiveMedia(run, user)), ...document.archived];
@@ -43,7 +43,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
     };
 
     // Deciding spans no await, so nobody could see it in search attributes: show it in the UI details only.
-    state.enterStage('deciding', 'applying the decision policy', { sync: false });
+    transitions.enterStage('deciding', 'applying the decision policy', { sync: false });
     const decision = decide(user, document.verdict, run.policy, expectedChecks(input, run.tag));
     if (decision.reasons.includes(CAPABILITY_NOT_ENABLED_REASON)) recordCapabilityNotEnabled(input.flow);
     if (decision.decision !== 'review') return await endJourney(run, decision.decision, decision.reasons, facts);

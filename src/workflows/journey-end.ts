@@ -39,8 +39,8 @@ export async function endJourney(
   details?: Partial<JourneyResult>,
   settle: Settle = 'local',
 ): Promise<JourneyResult> {
-  const { state, input, journeyId } = run;
-  state.complete(outcome, reasons);
+  const { state, transitions, input, journeyId } = run;
+  transitions.complete(outcome, reasons);
   // Always, whatever the outcome: a failed or rejected journey may have stored media and input images too.
   const inputKeys = [compareImageOf(input), input.document?.front, input.document?.back].flatMap((ref) =>
     ref ? [ref.key] : [],
@@ -57,7 +57,7 @@ export async function endJourney(
         }
       : undefined;
   const completed = run.event('journey.completed');
-  state.enterStage('completed', `completed: ${outcome} (${reasons.join(', ')})`);
+  transitions.enterStage('completed', `completed: ${outcome} (${reasons.join(', ')})`);
   if (!(settle === 'local' && (await settledLocally(run, completed, retention)))) {
     await startChild(deliverJourneyEvent, {
       ...DETACHED,

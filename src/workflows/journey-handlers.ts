@@ -13,6 +13,7 @@ import {
   userFinishedSignal,
 } from './definitions';
 import type { JourneyRun } from './journey-run';
+import { activeClaim, journeyCase, journeyStatus } from './journey-state';
 import { issueToken } from './stage-issue-token';
 import type { IssuedToken, ReviewClaimInput, ReviewInput } from './types';
 
@@ -21,9 +22,9 @@ import type { IssuedToken, ReviewClaimInput, ReviewInput } from './types';
  * update validators refuse what the current stage does not allow (so a refused update leaves no trace in history).
  */
 export function registerJourneyHandlers(run: JourneyRun): void {
-  const { state } = run;
-  setHandler(statusQuery, () => state.status());
-  setHandler(reviewCaseQuery, () => state.caseFile());
+  const { state, transitions, input } = run;
+  setHandler(statusQuery, () => journeyStatus(input, state));
+  setHandler(reviewCaseQuery, () => journeyCase(input, state));
   setHandler(tokenMatchesQuery, (token: string) => state.token !== undefined && state.token.token === token);
 
   setHandler(issueTokenUpdate, async (): Promise<IssuedToken> => {
@@ -38,13 +39,13 @@ export function registerJourneyHandlers(run: JourneyRun): void {
   });
 
   setHandler(userFinishedSignal, () => {
-    if (!state.userFinished()) {
+    if (!transitions.userFinished()) {
       log.info('userFinished ignored: the journey is past waiting for the user', { stage: state.stage });
     }
   });
 
   setHandler(userCancelledSignal, () => {
-    if (!state.userCancelled()) {
+    if (!transitions.userCancelled()) {
       log.info('userCancelled ignored: the result is already being processed', { stage: state.stage });
     }
   });
@@ -52,11 +53,11 @@ export function registerJourneyHandlers(run: JourneyRun): void {
   setHandler(
     renewTokenUpdate,
     async (): Promise<IssuedToken> => {
-      state.renewalStarted();
+      transitions.renewalStarted();
       try {
         return await issueToken(run, 'renewing the token');
       } finally {
-        state.renewalEnded();
+        transitions.renewalEnded();
       }
     },
     {
@@ -85,12 +86,12 @@ export function registerJourneyHandlers(run: JourneyRun): void {
  * the case taken for others until it lapses or is released, and a decision by anyone but the claimant is refused.
  */
 function registerReviewHandlers(run: JourneyRun): void {
-  const { state } = run;
+  const { state, transitions, input } = run;
   setHandler(
     reviewUpdate,
     (review: ReviewInput) => {
-      state.reviewDecided(review, run.policy.fourEyesRejection);
-      return state.status();
+      transitions.reviewDecided(review, run.policy.fourEyesRejection);
+      return journeyStatus(input, state);
     },
     {
       validator: (review: ReviewInput) => {
@@ -104,8 +105,8 @@ function registerReviewHandlers(run: JourneyRun): void {
   setHandler(
     claimReviewUpdate,
     ({ reviewer }: ReviewClaimInput) => {
-      state.reviewClaimed(reviewer, Date.now() + run.durations.reviewClaimMs);
-      return state.status();
+      transitions.reviewClaimed(reviewer, Date.now() + run.durations.reviewClaimMs);
+      return journeyStatus(input, state);
     },
     {
       validator: (claim: ReviewClaimInput) => {
@@ -119,8 +120,8 @@ function registerReviewHandlers(run: JourneyRun): void {
   setHandler(
     releaseReviewUpdate,
     ({ reviewer }: ReviewClaimInput) => {
-      state.reviewReleased(`released by ${reviewer}`);
-      return state.status();
+      transitions.reviewReleased(`released by ${reviewer}`);
+      return journeyStatus(input, state);
     },
     {
       validator: (claim: ReviewClaimInput) => {
@@ -145,12 +146,12 @@ function assertInReview({ state }: JourneyRun): void {
 
 /** Refuses a reviewer who may not act on the case: another holds it, or they gave the rejection a second look needs. */
 function assertMayAct({ state }: JourneyRun, reviewer: string): void {
-  const claimant = state.claimant;
-  if (claimant !== undefined && claimant !== reviewer) {
+  const claim = activeClaim(state);
+  if (claim !== undefined && claim.reviewer !== reviewer) {
     throw ApplicationFailure.create({
       type: JOURNEY_UPDATE_ERRORS.reviewClaimed,
-      message: `the case is claimed by ${claimant} until ${new Date(state.claimUntilMs ?? 0).toISOString()}`,
-      details: [{ claimedBy: claimant }],
+      message: `the case is claimed by ${claim.reviewer} until ${new Date(claim.untilMs).toISOString()}`,
+      details: [{ claimedBy: claim.reviewer }],
     });
   }
   if (state.firstRejection?.reviewer === reviewer) {

@@ -2,15 +2,15 @@ import { workflowInfo } from '@temporalio/workflow';
 import { resolvePolicy } from './decision';
 import { FLOW_PLANS, type FlowPlan } from './flow-plan';
 import { journeyDurations, type JourneyDurations } from './journey-durations';
-import { JourneyState } from './journey-state';
+import { JourneyTransitions, type JourneyState } from './journey-state';
 import type { DecisionPolicy, JourneyEvent, JourneyInput } from './types';
 
 /** Renewals a client app may ask for when the journey input does not say. */
 const DEFAULT_MAX_RENEWALS = 3;
 
 /**
- * One run of a journey: its input, what follows from it (FaceID actions, durations, policy), its state, and the
- * bookkeeping its stages share. Every stage function takes it.
+ * One run of a journey: its input, what follows from it (FaceID actions, durations, policy), its state with its
+ * transitions, and the bookkeeping its stages share. Every stage function takes it.
  */
 export class JourneyRun {
   readonly journeyId = workflowInfo().workflowId;
@@ -18,7 +18,10 @@ export class JourneyRun {
   readonly durations: JourneyDurations;
   readonly policy: DecisionPolicy;
   readonly maxRenewals: number;
-  readonly state: JourneyState;
+  /** The journey's named transitions, the only writers of `state`. */
+  readonly transitions: JourneyTransitions;
+  /** What the journey knows, for reading. */
+  readonly state: Readonly<JourneyState>;
   /** FaceID's request ids, in call order: the result lists them for support cases. */
   readonly requestIds: string[] = [];
   /** Media claims written by result pulls and not yet consumed by an archive: discarded when the journey ends. */
@@ -34,7 +37,8 @@ export class JourneyRun {
     this.durations = journeyDurations(input);
     this.policy = resolvePolicy(input.policy);
     this.maxRenewals = input.maxRenewals ?? DEFAULT_MAX_RENEWALS;
-    this.state = new JourneyState(input, this.maxRenewals);
+    this.transitions = new JourneyTransitions(input, this.maxRenewals);
+    this.state = this.transitions.state;
   }
 
   /** A journey event for the backend, as of now; its id makes redeliveries recognisable. */

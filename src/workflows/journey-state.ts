@@ -2,80 +2,162 @@ import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes, workflow
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { isAllowedTransition } from './journey-stages';
 import { recordJourneyCompleted, recordJourneyStarted, recordStageDuration } from './journey-metrics';
+import * as attributes from './search-attributes';
 import {
-  ekycFlowKey,
-  ekycOutcomeKey,
-  ekycReasonKey,
-  ekycRegionKey,
-  ekycReviewClaimKey,
-  ekycReviewDeadlineKey,
-  ekycReviewStepKey,
-  ekycStageKey,
-} from './search-attributes';
-import type {
-  CaseEvidence,
-  IssuedToken,
-  JourneyCase,
-  JourneyInput,
-  JourneyStatus,
-  Outcome,
-  ReviewInput,
-  ReviewStatus,
-  Stage,
-  TimelineEntry,
-  TokenGrant,
+  reasonCodeOf,
+  type CaseEvidence,
+  type IssuedToken,
+  type JourneyCase,
+  type JourneyInput,
+  type JourneyStatus,
+  type Outcome,
+  type ReviewInput,
+  type ReviewStatus,
+  type Stage,
+  type TimelineEntry,
+  type TokenGrant,
 } from './types';
 
 /** Enough for any journey's timeline; past it (a case claimed and released all day) entries are only counted. */
 const TIMELINE_CAP = 200;
 
 /** A reviewer's hold on a case in review, until a point in workflow time. */
-interface ReviewClaim {
+export interface ReviewClaim {
   reviewer: string;
   untilMs: number;
 }
 
 /**
- * The journey's state: read by anyone, changed only through the named transitions below (the stage itself only along
- * `STAGE_TRANSITIONS`). It answers the `status` query and mirrors itself into search attributes.
+ * What a journey knows, as plain data with one name per idea (the names `status` answers with; a field is absent until
+ * it happens). Anyone reads it; only the transitions of {@link JourneyTransitions} change it.
  */
-export class JourneyState {
-  private currentStage: Stage = 'issuing_token';
-  private issuedToken: IssuedToken | undefined;
-  private issuedAtMs = 0;
-  private generation = 0;
-  private renewalsUsed = 0;
-  private renewalRunning = false;
+export interface JourneyState {
+  stage: Stage;
+  /** The newest token. */
+  token?: IssuedToken;
+  /** When the newest token was issued (workflow time): the start and result windows count from it. */
+  tokenIssuedAtMs: number;
+  /** Grows with every token: a wait that sees it change knows a renewal happened. */
+  tokenGeneration: number;
+  renewalsLeft: number;
+  /** A renewal is issuing a token. */
+  renewing: boolean;
   /** True until a finished result is in hand: signals and renewals only count while it holds. */
-  private userAwaited = true;
-  private userSaidFinished = false;
-  private userGaveUp = false;
-  private pulls = 0;
-  private lastPullAtMs = 0;
-  private endedWith: Outcome | undefined;
-  private reasonCodes: string[] = [];
-  private reviewed: ReviewInput | undefined;
+  awaitingUser: boolean;
+  /** The client app said the user finished: a hint, never proof. */
+  finishedHint: boolean;
+  /** The client app said the user gave up. */
+  cancelled: boolean;
+  /** How many result fetches began: only a journey that fetched can have stored media or claims. */
+  fetchAttempts: number;
+  /** When the last fetch answered (workflow time): the media URLs it lists live from then. */
+  lastFetchAtMs: number;
+  outcome?: Outcome;
+  reasons: string[];
+  /** The reviewer's final decision. */
+  review?: ReviewInput;
+  /** Four-eyes: the first reviewer's rejection, waiting for a second reviewer. */
+  firstRejection?: ReviewInput;
   /** Set when the journey enters review: the review's attributes are only mirrored for journeys that set it. */
-  private reviewDeadlineAtMs: number | undefined;
-  private reviewClaim: ReviewClaim | undefined;
-  private firstRejectionGiven: ReviewInput | undefined;
+  reviewDeadlineAtMs?: number;
+  /** The newest claim on the case in review, lapsed or not (see {@link activeClaim}). */
+  claim?: ReviewClaim;
   /** Grows with every claim change: the review wait wakes on it to follow the claim's lapse. */
-  private claimChanges = 0;
+  claimVersion: number;
+  evidence?: CaseEvidence;
+  /** The case view's: in workflow time, so replay rebuilds it exactly. */
+  timeline: TimelineEntry[];
+  timelineOmitted: number;
+}
+
+/** The claim on the case while it has not lapsed. */
+export function activeClaim(state: Readonly<JourneyState>): ReviewClaim | undefined {
+  return state.claim && state.claim.untilMs > Date.now() ? state.claim : undefined;
+}
+
+/** The token the result must be fetched with. */
+export function currentToken(state: Readonly<JourneyState>): string {
+  if (!state.token) throw ApplicationFailure.nonRetryable('no token issued yet', 'JourneyTokenUnavailable');
+  return state.token.token;
+}
+
+/** The `status` query's answer: ids and enums only. */
+export function journeyStatus(input: JourneyInput, state: Readonly<JourneyState>): JourneyStatus {
+  return {
+    reference: input.reference,
+    flow: input.flow,
+    region: input.region,
+    stage: state.stage,
+    ...(state.token ? { tokenExpiresAt: state.token.expiresAt } : {}),
+    renewalsLeft: state.renewalsLeft,
+    fetchAttempts: state.fetchAttempts,
+    ...(state.outcome ? { outcome: state.outcome } : {}),
+    reasons: state.reasons,
+    ...(state.review || state.reviewDeadlineAtMs !== undefined ? { review: reviewStatus(state) } : {}),
+  };
+}
+
+/** The `reviewCase` query's answer: status, evidence and timeline. */
+export function journeyCase(input: JourneyInput, state: Readonly<JourneyState>): JourneyCase {
+  const first = state.firstRejection;
+  return {
+    status: journeyStatus(input, state),
+    ...(state.evidence ? { evidence: state.evidence } : {}),
+    ...(first ? { firstRejectionNote: first.reason } : {}),
+    timeline: state.timeline,
+    timelineOmitted: state.timelineOmitted,
+  };
+}
+
+function reviewStatus(state: Readonly<JourneyState>): ReviewStatus {
+  const { review, reviewDeadlineAtMs, firstRejection: first } = state;
+  const claim = activeClaim(state);
+  return {
+    ...(review ? { reviewer: review.reviewer, decision: review.decision } : {}),
+    ...(reviewDeadlineAtMs !== undefined ? { deadline: new Date(reviewDeadlineAtMs).toISOString() } : {}),
+    ...(claim ? { claimedBy: claim.reviewer, claimedUntil: new Date(claim.untilMs).toISOString() } : {}),
+    ...(first ? { firstRejection: { reviewer: first.reviewer, ...reasonCodeOf(first) } } : {}),
+  };
+}
+
+/**
+ * The journey's named transitions: the only writers of its {@link JourneyState} (the stage moves only along
+ * `STAGE_TRANSITIONS`). Each records what happened on the timeline, and the state mirrors itself into search
+ * attributes.
+ */
+export class JourneyTransitions {
+  /** The state these transitions keep, for reading. */
+  readonly state: Readonly<JourneyState>;
+  /** The same object as `state`, writable here only. */
+  private readonly current: JourneyState;
   /** When the current stage began (workflow time), for the stage duration metric. */
   private stageEnteredAtMs = Date.now();
   /** What search attributes already say: those the starter set count as synced, saving an upsert event. */
-  private synced: Record<string, string>;
+  private readonly synced: Record<string, string>;
   /** A stage entered `when_waiting` that search attributes do not show yet. */
   private stageUnpublished = false;
-  /** The case view's: in workflow time, so replay rebuilds it exactly. */
-  private readonly timeline: TimelineEntry[] = [];
-  private timelineOmitted = 0;
-  private evidence: CaseEvidence | undefined;
 
   constructor(
     private readonly input: JourneyInput,
-    private readonly maxRenewals: number,
+    maxRenewals: number,
   ) {
+    this.current = {
+      stage: 'issuing_token',
+      tokenIssuedAtMs: 0,
+      tokenGeneration: 0,
+      renewalsLeft: Math.max(maxRenewals, 0),
+      renewing: false,
+      awaitingUser: true,
+      finishedHint: false,
+      cancelled: false,
+      fetchAttempts: 0,
+      lastFetchAtMs: 0,
+      reasons: [],
+      claimVersion: 0,
+      timeline: [],
+      timelineOmitted: 0,
+    };
+    this.state = this.current;
     this.synced = Object.fromEntries(
       workflowInfo()
         .typedSearchAttributes.getAll()
@@ -86,126 +168,62 @@ export class JourneyState {
     this.happened('started', input.flow);
   }
 
-  // ---- what the journey knows -----------------------------------------------------------------------------------
-  get stage(): Stage {
-    return this.currentStage;
-  }
-  get token(): IssuedToken | undefined {
-    return this.issuedToken;
-  }
-  /** When the newest token was issued (workflow time): the start and result windows count from it. */
-  get tokenIssuedAtMs(): number {
-    return this.issuedAtMs;
-  }
-  /** Grows with every token: a wait that sees it change knows a renewal happened. */
-  get tokenGeneration(): number {
-    return this.generation;
-  }
-  get renewalsLeft(): number {
-    return Math.max(this.maxRenewals - this.renewalsUsed, 0);
-  }
-  get renewing(): boolean {
-    return this.renewalRunning;
-  }
-  get awaitingUser(): boolean {
-    return this.userAwaited;
-  }
-  get finishedHint(): boolean {
-    return this.userSaidFinished;
-  }
-  get cancelled(): boolean {
-    return this.userGaveUp;
-  }
-  /** How many result pulls began: only a journey that pulled can have stored media or claims. */
-  get fetchAttempts(): number {
-    return this.pulls;
-  }
-  /** When the last pull answered (workflow time): its media URLs live from then. */
-  get lastFetchAtMs(): number {
-    return this.lastPullAtMs;
-  }
-  get outcome(): Outcome | undefined {
-    return this.endedWith;
-  }
-  get reasons(): string[] {
-    return this.reasonCodes;
-  }
-  get review(): ReviewInput | undefined {
-    return this.reviewed;
-  }
-  /** Who holds the case in review, while the claim has not lapsed. */
-  get claimant(): string | undefined {
-    return this.reviewClaim && this.reviewClaim.untilMs > Date.now() ? this.reviewClaim.reviewer : undefined;
-  }
-  get claimUntilMs(): number | undefined {
-    return this.reviewClaim?.untilMs;
-  }
-  get claimVersion(): number {
-    return this.claimChanges;
-  }
-  /** Four-eyes: the first reviewer's rejection, waiting for a second reviewer. */
-  get firstRejection(): ReviewInput | undefined {
-    return this.firstRejectionGiven;
-  }
-
-  /** The token the result must be pulled with. */
-  currentToken(): string {
-    if (!this.issuedToken) throw ApplicationFailure.nonRetryable('no token issued yet', 'JourneyTokenUnavailable');
-    return this.issuedToken.token;
-  }
-
-  // ---- transitions ----------------------------------------------------------------------------------------------
   /** A freshly issued token; its start window closes at `expiresAtMs`. */
   tokenIssued(grant: TokenGrant, expiresAtMs: number): IssuedToken {
-    this.issuedToken = {
+    const state = this.current;
+    state.token = {
       token: grant.token,
       ...(grant.verificationUrl ? { verificationUrl: grant.verificationUrl } : {}),
       expiresAt: new Date(expiresAtMs).toISOString(),
     };
-    this.issuedAtMs = Date.now();
-    this.generation += 1;
-    this.happened(this.generation === 1 ? 'token_issued' : 'token_renewed');
-    return this.issuedToken;
+    state.tokenIssuedAtMs = Date.now();
+    state.tokenGeneration += 1;
+    this.happened(state.tokenGeneration === 1 ? 'token_issued' : 'token_renewed');
+    return state.token;
   }
 
   /** The client app says the user finished: a hint, taken only while the journey waits for the user. */
   userFinished(): boolean {
-    if (this.userAwaited && !this.userSaidFinished) this.happened('user_finished');
-    if (this.userAwaited) this.userSaidFinished = true;
-    return this.userAwaited;
+    const state = this.current;
+    if (state.awaitingUser && !state.finishedHint) this.happened('user_finished');
+    if (state.awaitingUser) state.finishedHint = true;
+    return state.awaitingUser;
   }
 
   /** The client app says the user gave up: taken only while the journey waits for the user. */
   userCancelled(): boolean {
-    if (this.userAwaited && !this.userGaveUp) this.happened('user_cancelled');
-    if (this.userAwaited) this.userGaveUp = true;
-    return this.userAwaited;
+    const state = this.current;
+    if (state.awaitingUser && !state.cancelled) this.happened('user_cancelled');
+    if (state.awaitingUser) state.cancelled = true;
+    return state.awaitingUser;
   }
 
   /** A renewal begins (its validator has checked that one is allowed) and uses up one of the renewals. */
   renewalStarted(): void {
-    this.renewalRunning = true;
-    this.renewalsUsed += 1;
+    this.current.renewing = true;
+    this.current.renewalsLeft = Math.max(this.current.renewalsLeft - 1, 0);
   }
 
+  /** The renewal's token is issued, or its attempt failed. */
   renewalEnded(): void {
-    this.renewalRunning = false;
+    this.current.renewing = false;
   }
 
-  /** A result pull begins. */
-  pullStarted(): void {
-    this.pulls += 1;
+  /** A result fetch begins. */
+  fetchStarted(): void {
+    this.current.fetchAttempts += 1;
   }
 
-  /** A result pull answered: the media URLs it lists live from now. */
-  pullAnswered(): void {
-    this.lastPullAtMs = Date.now();
+  /** A result fetch answered: the media URLs it lists live from now. */
+  fetchAnswered(): void {
+    this.current.lastFetchAtMs = Date.now();
   }
 
   /** A finished result is in hand: from now on the user's signals and renewals no longer count. */
   resultInHand(): void {
-    this.userAwaited = false;
-    this.happened('result_in_hand', `${this.pulls} pull${this.pulls === 1 ? '' : 's'}`);
+    const attempts = this.current.fetchAttempts;
+    this.current.awaitingUser = false;
+    this.happened('result_in_hand', `${attempts} pull${attempts === 1 ? '' : 's'}`);
   }
 
   /**
@@ -213,24 +231,24 @@ export class JourneyState {
    * review's state (deadline, claim, four-eyes step) is mirrored into search attributes for the review queue.
    */
   reviewRequired(reasons: string[], evidence: CaseEvidence, deadlineAtMs: number): void {
-    this.reasonCodes = reasons;
-    this.evidence = evidence;
-    this.reviewDeadlineAtMs = deadlineAtMs;
+    this.current.reasons = reasons;
+    this.current.evidence = evidence;
+    this.current.reviewDeadlineAtMs = deadlineAtMs;
     this.happened('in_review', reasons.join(', '));
     this.enterStage('in_review', `waiting for a reviewer: ${reasons.join(', ')}`);
   }
 
   /** A reviewer takes the case, or renews their claim (the validator has checked nobody else holds it). */
   reviewClaimed(reviewer: string, untilMs: number): void {
-    if (this.reviewClaim?.reviewer !== reviewer) this.happened('review_claimed', reviewer);
-    this.reviewClaim = { reviewer, untilMs };
+    if (this.current.claim?.reviewer !== reviewer) this.happened('review_claimed', reviewer);
+    this.current.claim = { reviewer, untilMs };
     this.claimChanged(`claimed by ${reviewer}`);
   }
 
   /** The case goes back to the queue: released by its reviewer, lapsed, or decided. */
   reviewReleased(why: string): void {
-    if (!this.reviewClaim) return;
-    this.reviewClaim = undefined;
+    if (!this.current.claim) return;
+    this.current.claim = undefined;
     this.happened('review_released', why);
     this.claimChanged(why);
   }
@@ -240,23 +258,18 @@ export class JourneyState {
    * rejection only waits for a second reviewer: `final` says whether the review is over.
    */
   reviewDecided(review: ReviewInput, fourEyesRejection: boolean): { final: boolean } {
-    this.reviewClaim = undefined;
+    const state = this.current;
+    state.claim = undefined;
     const decided = `${review.decision} by ${review.reviewer}${review.reasonCode ? ` (${review.reasonCode})` : ''}`;
-    if (fourEyesRejection && review.decision === 'rejected' && !this.firstRejectionGiven) {
-      this.firstRejectionGiven = review;
+    if (fourEyesRejection && review.decision === 'rejected' && !state.firstRejection) {
+      state.firstRejection = review;
       this.happened('first_rejection', decided);
       this.claimChanged(`rejected by ${review.reviewer}; waiting for a second reviewer`);
       return { final: false };
     }
-    this.reviewed = review;
+    state.review = review;
     this.happened('review_decided', decided);
     return { final: true };
-  }
-
-  private claimChanged(details: string): void {
-    this.claimChanges += 1;
-    setCurrentDetails(`in review: ${details}`);
-    this.syncSearchAttributes();
   }
 
   /**
@@ -265,15 +278,16 @@ export class JourneyState {
    * beyond this workflow task (`publishStage`), so a stage that begins and ends inside one task costs no upsert.
    */
   enterStage(stage: Stage, details: string, options: { sync?: boolean | 'when_waiting' } = {}): void {
-    if (!isAllowedTransition(this.currentStage, stage)) {
+    const state = this.current;
+    if (!isAllowedTransition(state.stage, stage)) {
       // A bug, not a business failure: failing the workflow task keeps the journey until a fixed worker replays it.
-      throw new Error(`journey stage cannot move from ${this.currentStage} to ${stage}`);
+      throw new Error(`journey stage cannot move from ${state.stage} to ${stage}`);
     }
-    if (stage !== this.currentStage) {
-      recordStageDuration(this.input.flow, this.currentStage, Date.now() - this.stageEnteredAtMs);
+    if (stage !== state.stage) {
+      recordStageDuration(this.input.flow, state.stage, Date.now() - this.stageEnteredAtMs);
       this.stageEnteredAtMs = Date.now();
     }
-    this.currentStage = stage;
+    state.stage = stage;
     setCurrentDetails(details);
     const sync = options.sync ?? true;
     if (sync === 'when_waiting') this.stageUnpublished = true;
@@ -290,27 +304,35 @@ export class JourneyState {
 
   /** Sets the terminal outcome and moves to `notifying`; a second call is a bug: an outcome never regresses. */
   complete(outcome: Outcome, reasons: string[]): void {
-    if (this.endedWith) {
-      throw ApplicationFailure.nonRetryable(`outcome already ${this.endedWith}`, 'JourneyOutcomeAlreadySet');
+    const state = this.current;
+    if (state.outcome) {
+      throw ApplicationFailure.nonRetryable(`outcome already ${state.outcome}`, 'JourneyOutcomeAlreadySet');
     }
-    this.endedWith = outcome;
-    this.reasonCodes = reasons;
+    state.outcome = outcome;
+    state.reasons = reasons;
     this.happened('completed', `${outcome}: ${reasons.join(', ')}`);
-    this.userAwaited = false;
+    state.awaitingUser = false;
     recordJourneyCompleted(this.input.flow, outcome);
     // The stage, outcome and reason reach search attributes together when the journey enters `completed`.
     this.enterStage('notifying', `${outcome} (${reasons.join(', ')}); notifying the backend`, { sync: false });
   }
 
+  private claimChanged(details: string): void {
+    this.current.claimVersion += 1;
+    setCurrentDetails(`in review: ${details}`);
+    this.syncSearchAttributes();
+  }
+
   /** Upserts only what changed since the last sync, so history carries one event per real change. */
   private syncSearchAttributes(): void {
-    const reason = this.reasonCodes[0];
+    const state = this.current;
+    const reason = state.reasons[0];
     const wanted: SearchAttributeUpdatePair[] = [
-      { key: ekycStageKey, value: this.currentStage },
-      { key: ekycFlowKey, value: this.input.flow },
-      { key: ekycRegionKey, value: this.input.region },
-      ...(this.endedWith ? [{ key: ekycOutcomeKey, value: this.endedWith }] : []),
-      ...(reason ? [{ key: ekycReasonKey, value: reason }] : []),
+      { key: attributes.ekycStageKey, value: state.stage },
+      { key: attributes.ekycFlowKey, value: this.input.flow },
+      { key: attributes.ekycRegionKey, value: this.input.region },
+      ...(state.outcome ? [{ key: attributes.ekycOutcomeKey, value: state.outcome }] : []),
+      ...(reason ? [{ key: attributes.ekycReasonKey, value: reason }] : []),
       ...this.reviewAttributes(),
     ];
     this.stageUnpublished = false;
@@ -326,59 +348,22 @@ export class JourneyState {
 
   /** The review queue's attributes, for a journey that entered review with a deadline. */
   private reviewAttributes(): SearchAttributeUpdatePair[] {
-    if (this.reviewDeadlineAtMs === undefined) return [];
+    const state = this.current;
+    if (state.reviewDeadlineAtMs === undefined) return [];
     return [
-      { key: ekycReviewDeadlineKey, value: new Date(this.reviewDeadlineAtMs) },
-      { key: ekycReviewClaimKey, value: this.reviewClaim?.reviewer ?? null },
-      { key: ekycReviewStepKey, value: this.firstRejectionGiven ? 'second' : 'first' },
+      { key: attributes.ekycReviewDeadlineKey, value: new Date(state.reviewDeadlineAtMs) },
+      { key: attributes.ekycReviewClaimKey, value: state.claim?.reviewer ?? null },
+      { key: attributes.ekycReviewStepKey, value: state.firstRejection ? 'second' : 'first' },
     ];
   }
 
-  /** The `status` query's answer: ids and enums only. */
-  status(): JourneyStatus {
-    return {
-      reference: this.input.reference,
-      flow: this.input.flow,
-      region: this.input.region,
-      stage: this.currentStage,
-      ...(this.issuedToken ? { tokenExpiresAt: this.issuedToken.expiresAt } : {}),
-      renewalsLeft: this.renewalsLeft,
-      fetchAttempts: this.pulls,
-      ...(this.endedWith ? { outcome: this.endedWith } : {}),
-      reasons: this.reasonCodes,
-      ...(this.reviewed || this.reviewDeadlineAtMs !== undefined ? { review: this.reviewStatus() } : {}),
-    };
-  }
-
-  /** The `reviewCase` query's answer: status, evidence and timeline. */
-  caseFile(): JourneyCase {
-    const first = this.firstRejectionGiven;
-    return {
-      status: this.status(),
-      ...(this.evidence ? { evidence: this.evidence } : {}),
-      ...(first ? { firstRejectionNote: first.reason } : {}),
-      timeline: this.timeline,
-      timelineOmitted: this.timelineOmitted,
-    };
-  }
-
   private happened(event: TimelineEntry['event'], detail?: string): void {
-    if (this.timeline.length >= TIMELINE_CAP) {
-      this.timelineOmitted += 1;
+    const state = this.current;
+    if (state.timeline.length >= TIMELINE_CAP) {
+      state.timelineOmitted += 1;
       return;
     }
-    this.timeline.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
-  }
-
-  private reviewStatus(): ReviewStatus {
-    const claim = this.reviewClaim && this.reviewClaim.untilMs > Date.now() ? this.reviewClaim : undefined;
-    const first = this.firstRejectionGiven;
-    return {
-      ...(this.reviewed ? { reviewer: this.reviewed.reviewer, decision: this.reviewed.decision } : {}),
-      ...(this.reviewDeadlineAtMs !== undefined ? { deadline: new Date(this.reviewDeadlineAtMs).toISOString() } : {}),
-      ...(claim ? { claimedBy: claim.reviewer, claimedUntil: new Date(claim.untilMs).toISOString() } : {}),
-      ...(first ? { firstRejection: { reviewer: first.reviewer, ...pickReasonCode(first) } } : {}),
-    };
+    state.timeline.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
   }
 }
 
@@ -387,8 +372,4 @@ function syncedForm(value: SearchAttributeUpdatePair['value']): string | undefin
   if (value === null) return undefined;
   if (value instanceof Date) return value.toISOString();
   return String(value);
-}
-
-function pickReasonCode(review: ReviewInput): { reasonCode?: string } {
-  return review.reasonCode ? { reasonCode: review.reasonCode } : {};
 }

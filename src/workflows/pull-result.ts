@@ -2,23 +2,24 @@ import { faceIdActivity, inlineFaceIdActivity } from './activity-proxies';
 import { failureType } from './failure-kinds';
 import { compareExpected } from './flow-input';
 import { inlineFirst } from './inline-first';
+import { currentToken } from './journey-state';
 import type { JourneyRun } from './journey-run';
 import type { ResultFetchInput, VerificationResult } from './types';
 
 /** One pull of the flow's result; `undefined` when FaceID says the token expired before the user finished. */
 export async function pullResult(run: JourneyRun, purpose: string): Promise<VerificationResult | undefined> {
-  const { input, plan, durations, state } = run;
+  const { input, plan, durations, state, transitions } = run;
   const remainingWindow = state.tokenIssuedAtMs + durations.resultWindowMs - Date.now();
   if (remainingWindow <= 0) return undefined;
   const request: ResultFetchInput = {
     journeyId: run.journeyId,
     region: input.region,
     flow: input.flow,
-    token: state.currentToken(),
+    token: currentToken(state),
     compareExpected: compareExpected(input),
   };
   const summary = `${plan.result}: ${purpose}`;
-  state.pullStarted();
+  transitions.fetchStarted();
   try {
     // Inline first, in this workflow task; else on the action's queue for the whole rest of the result window, so an
     // outage is ridden out until FaceID would no longer answer anyway.
@@ -26,7 +27,7 @@ export async function pullResult(run: JourneyRun, purpose: string): Promise<Veri
       (await inlineFirst(() =>
         inlineFaceIdActivity('fetchResultInline', summary, durations.inlineResultMs)(request),
       )) ?? (await queuedPull(run, request, remainingWindow, summary));
-    state.pullAnswered();
+    transitions.fetchAnswered();
     run.requestIds.push(...result.requestIds);
     if (result.mediaClaim) run.openClaims.add(result.mediaClaim);
     return result;
@@ -43,7 +44,7 @@ async function queuedPull(
   remainingWindowMs: number,
   summary: string,
 ): Promise<VerificationResult> {
-  run.state.publishStage();
+  run.transitions.publishStage();
   return await faceIdActivity(run.plan.result, {
     scheduleToCloseMs: remainingWindowMs,
     startToCloseMs: run.durations.faceIdCallMs,

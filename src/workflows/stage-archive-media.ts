@@ -11,9 +11,9 @@ const MAX_MEDIA_REFETCHES = 2;
 
 /** Archives every media file of the result, asking FaceID for fresh URLs when the old ones expired. */
 export async function archiveMedia(run: JourneyRun, first: VerificationResult): Promise<ArchiveRef[]> {
-  const { state, durations } = run;
+  const { state, transitions, durations } = run;
   // Media the result pull archived leave nothing to wait for: the stage is shown only if an archive task must run.
-  state.enterStage('archiving_media', 'archiving media', { sync: 'when_waiting' });
+  transitions.enterStage('archiving_media', 'archiving media', { sync: 'when_waiting' });
   let result = first;
   for (let refetches = 0; ; refetches += 1) {
     if (result.remoteMedia.length === 0) return result.archived;
@@ -23,7 +23,7 @@ export async function archiveMedia(run: JourneyRun, first: VerificationResult): 
     try {
       if (!result.mediaClaim)
         throw ApplicationFailure.nonRetryable('media listed without a claim', 'JourneyMediaClaimMissing');
-      state.publishStage();
+      transitions.publishStage();
       const stored = await archiveActivity(`archive ${result.remoteMedia.length} media files`, {
         scheduleToCloseMs: durations.archiveWindowMs,
         startToCloseMs: durations.archiveAttemptMs,

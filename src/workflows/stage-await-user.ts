@@ -18,10 +18,10 @@ export async function awaitUser(run: JourneyRun): Promise<UserOutcome> {
 
 /** The start window: ends on the user's hint, a cancel, or the window closing, whichever comes first. */
 async function awaitStartWindow(run: JourneyRun): Promise<'cancelled' | 'window_over'> {
-  const { state, durations } = run;
+  const { state, transitions, durations } = run;
   for (;;) {
     const generation = state.tokenGeneration;
-    state.enterStage('awaiting_user', `waiting for the user; token expires at ${state.token?.expiresAt}`);
+    transitions.enterStage('awaiting_user', `waiting for the user; token expires at ${state.token?.expiresAt}`);
     const remaining = state.tokenIssuedAtMs + durations.startWindowMs - Date.now();
     if (remaining > 0) {
       await condition(() => state.finishedHint || state.cancelled || state.tokenGeneration !== generation, remaining, {
@@ -40,12 +40,12 @@ async function awaitStartWindow(run: JourneyRun): Promise<'cancelled' | 'window_
  * user may have finished although the app never said so. An unfinished result is pulled again with a doubling backoff.
  */
 async function pullUntilFinished(run: JourneyRun): Promise<UserOutcome> {
-  const { state, durations } = run;
+  const { state, transitions, durations } = run;
   let waitMs = durations.pollInitialMs;
   for (;;) {
     if (state.cancelled) return 'cancelled';
     // An inline pull begins and ends inside this workflow task: the stage shows only if the journey waits in it.
-    state.enterStage(
+    transitions.enterStage(
       state.finishedHint ? 'fetching_result' : 'awaiting_user',
       state.finishedHint ? 'fetching the result' : 'start window closed without a signal; reconciling',
       { sync: 'when_waiting' },
@@ -57,7 +57,7 @@ async function pullUntilFinished(run: JourneyRun): Promise<UserOutcome> {
     const remaining = state.tokenIssuedAtMs + durations.completionDeadlineMs - Date.now();
     if (remaining <= 0) return 'expired';
     setCurrentDetails(`result not finished yet; next pull in ${Math.round(Math.min(waitMs, remaining) / 1000)} s`);
-    state.publishStage();
+    transitions.publishStage();
     const hinted = state.finishedHint;
     const generation = state.tokenGeneration;
     await condition(

@@ -25,5 +25,5 @@ export async function issueToken(run: JourneyRun, purpose: string): Promise<Issu
       summary,
     })(request));
   run.requestIds.push(grant.requestId);
-  return run.state.tokenIssued(grant, Date.now() + durations.startWindowMs);
+  return run.transitions.tokenIssued(grant, Date.now() + durations.startWindowMs);
 }

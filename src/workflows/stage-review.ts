@@ -2,7 +2,7 @@ import { condition, startChild } from '@temporalio/workflow';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import { DETACHED, endJourney } from './journey-end';
 import type { JourneyRun } from './journey-run';
-import type { JourneyResult } from './types';
+import { reasonCodeOf, type JourneyResult } from './types';
 
 /**
  * Waits for a reviewer until the review deadline: tells the backend the journey is in review, follows claims until
@@ -13,13 +13,13 @@ export async function awaitReview(
   policyReasons: string[],
   facts: Partial<JourneyResult>,
 ): Promise<JourneyResult> {
-  const { state, journeyId } = run;
+  const { state, transitions, journeyId } = run;
   const deadlineAtMs = Date.now() + run.durations.reviewDeadlineMs;
   const evidence = {
     ...pick(facts, 'liveness', 'compare', 'document', 'deviceRiskLevel', 'codes'),
     media: facts.media ?? [],
   };
-  state.reviewRequired(policyReasons, evidence, deadlineAtMs);
+  transitions.reviewRequired(policyReasons, evidence, deadlineAtMs);
   await startChild(deliverJourneyEvent, {
     ...DETACHED,
     workflowId: `${journeyId}:event:in_review`,
@@ -27,7 +27,7 @@ export async function awaitReview(
   });
   for (;;) {
     const claimSeen = state.claimVersion;
-    const claimUntilMs = state.claimUntilMs;
+    const claimUntilMs = state.claim?.untilMs;
     const wakeAtMs = Math.min(deadlineAtMs, claimUntilMs ?? deadlineAtMs);
     await condition(
       () => state.review !== undefined || state.claimVersion !== claimSeen,
@@ -35,7 +35,7 @@ export async function awaitReview(
       { summary: claimUntilMs === undefined ? 'review deadline' : 'review claim lapses' },
     );
     if (state.review || Date.now() >= deadlineAtMs) break;
-    if (claimUntilMs !== undefined && Date.now() >= claimUntilMs) state.reviewReleased('claim lapsed');
+    if (claimUntilMs !== undefined && Date.now() >= claimUntilMs) transitions.reviewReleased('claim lapsed');
   }
   const review = state.review;
   if (review) {
@@ -52,18 +52,16 @@ export async function awaitReview(
           reviewer,
           decision,
           reason,
-          ...(reasonCode ? { reasonCode } : {}),
-          ...(first ? { firstRejection: { reviewer: first.reviewer, reason: first.reason, ...codeOf(first) } } : {}),
+          ...reasonCodeOf(review),
+          ...(first
+            ? { firstRejection: { reviewer: first.reviewer, reason: first.reason, ...reasonCodeOf(first) } }
+            : {}),
         },
       },
       'detached',
     );
   }
   return await endJourney(run, run.policy.reviewTimeoutDecision, [...policyReasons, 'review_timeout'], facts);
-}
-
-function codeOf(review: { reasonCode?: string }): { reasonCode?: string } {
-  return review.reasonCode ? { reasonCode: review.reasonCode } : {};
 }
 
 function pick<T extends object, K extends keyof T>(source: T, ...keys: K[]): Partial<Pick<T, K>> {

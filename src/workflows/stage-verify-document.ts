@@ -15,7 +15,7 @@ export async function verifyDocument(run: JourneyRun): Promise<DocumentStep> {
   const { input, durations } = run;
   const document = input.document;
   if (!document) return { verdict: undefined, archived: [] };
-  run.state.enterStage('verifying_document', 'checking the identity document');
+  run.transitions.enterStage('verifying_document', 'checking the identity document');
   const call = { scheduleToCloseMs: durations.faceIdRetryWindowMs, startToCloseMs: durations.faceIdCallMs };
   const apply = faceIdActivity('ApplyCardVerification', { ...call, summary: 'submit document' });
   const grant = await apply({ journeyId: run.journeyId, region: input.region, document });

@@ -260,6 +260,11 @@ export interface ReviewInput {
   reasonCode?: string;
 }
 
+/** A review's reason code as a field to spread into a record: present only when the reviewer gave one. */
+export function reasonCodeOf(review: { reasonCode?: string }): { reasonCode?: string } {
+  return review.reasonCode ? { reasonCode: review.reasonCode } : {};
+}
+
 /** The argument of `claimReview` and `releaseReview`. */
 export interface ReviewClaimInput {
   /** Operator id (not a name or e-mail). */
