@@ -14,6 +14,7 @@ import { consoleEnv, consoleSettings } from './console';
 import { configError, invalid, logLevel, optionalText, optionalUrl, port, readEnv, secretList } from './env';
 import { evidenceEnv, evidenceSigningKey } from './evidence';
 import { faceidEnv, sandboxMode } from './faceid';
+import { egressSettings, outboundEnv, webhookSettings } from './outbound';
 import { storeEnv, storeSettings } from './store';
 import { temporalEnv, temporalSettings } from './temporal';
 
@@ -33,6 +34,7 @@ const gatewayEnv = z.object({
   ...codecEnv.shape,
   ...consoleEnv.shape,
   ...evidenceEnv.shape,
+  ...outboundEnv.shape,
   // How long media is kept after the outcome (the journeys' default, which a start body may shorten).
   RETENTION_DAYS: retentionDays.default(30),
   // The reviewers' audit log outlives the evidence it is about: five years by default, as record-keeping rules ask.
@@ -54,75 +56,80 @@ const gatewayEnv = z.object({
 
 type GatewayEnv = z.infer<typeof gatewayEnv>;
 
-const gatewaySchema = gatewayEnv.transform((e) => {
-  const sandbox = sandboxMode(e);
-  const publicUrl = (e.GATEWAY_PUBLIC_URL ?? `http://127.0.0.1:${e.GATEWAY_PORT}`).replace(/\/+$/, '');
-  if (e.WEB_FINAL_URL && !isAllowedBrowserUrl(e.WEB_FINAL_URL, sandbox)) {
-    throw invalid('WEB_FINAL_URL', 'must be https (or http on loopback in sandbox mode)');
-  }
-  const temporal = temporalSettings(e);
-  const store = storeSettings(e);
-  if (e.AUDIT_RETENTION_DAYS < e.RETENTION_DAYS) {
-    throw invalid('AUDIT_RETENTION_DAYS', 'must not be shorter than RETENTION_DAYS');
-  }
-  return {
-    sandbox,
-    logLevel: e.LOG_LEVEL,
-    temporal,
-    store,
-    retention: {
-      /** How long media is kept after the outcome. */
-      days: e.RETENTION_DAYS,
-      /** How long the reviewers' audit log keeps a day's entries. */
-      auditDays: e.AUDIT_RETENTION_DAYS,
-    },
-    faceid: { region: e.FACEID_REGION, timeoutSeconds: e.FACEID_TIMEOUT_SECONDS },
-    gateway: {
-      host: e.GATEWAY_HOST,
-      port: e.GATEWAY_PORT,
-      /** Base URL browsers and FaceID reach the gateway at; the web flows' RedirectURL is built from it. */
-      publicUrl,
-      /** Load balancers whose `X-Forwarded-For` names the client (`GATEWAY_TRUSTED_PROXIES`); empty: the TCP peer. */
-      trustedProxies: parseTrustedProxies(e.GATEWAY_TRUSTED_PROXIES ?? []),
-      /** Empty outside the sandbox until configured; {@link gatewaySettings} refuses to start without them. */
-      apiKeys: e.GATEWAY_API_KEYS ?? (sandbox ? [SANDBOX_API_KEY] : []),
-      // The sandbox's published key acts as `sandbox-operator`, a name the docs' examples can show.
-      operatorKeys: parseOperatorKeys(
-        e.GATEWAY_OPERATOR_KEYS ?? (sandbox ? [`sandbox-operator:${SANDBOX_OPERATOR_KEY}`] : []),
-      ),
-      clientSecretKey: e.CLIENT_SECRET_KEY ?? (sandbox ? SANDBOX_CLIENT_SECRET_KEY : undefined),
-      /** Settings left at the published sandbox values anyone can read (sandbox mode only); they keep it on loopback. */
-      publishedSecrets: sandbox ? publishedSecrets(e) : [],
-      /** Where the browser lands after a web verification when the backend gave no `finalUrl`. */
-      webFinalUrl: e.WEB_FINAL_URL ?? (sandbox ? `${publicUrl}/v1/web/finished` : undefined),
-      /** Whether start bodies got `publicUrl` from the environment (required outside the sandbox). */
-      publicUrlConfigured: e.GATEWAY_PUBLIC_URL !== undefined,
+/** The gateway's schema; the environment itself is at hand for the proxy variables it checks. */
+const gatewaySchema = (env: NodeJS.ProcessEnv) =>
+  gatewayEnv.transform((e) => {
+    const sandbox = sandboxMode(e);
+    // Checked, not used: a wrong webhook or egress value in the shared environment stops the gateway too.
+    webhookSettings(e, sandbox);
+    const publicUrl = (e.GATEWAY_PUBLIC_URL ?? `http://127.0.0.1:${e.GATEWAY_PORT}`).replace(/\/+$/, '');
+    if (e.WEB_FINAL_URL && !isAllowedBrowserUrl(e.WEB_FINAL_URL, sandbox)) {
+      throw invalid('WEB_FINAL_URL', 'must be https (or http on loopback in sandbox mode)');
+    }
+    const temporal = temporalSettings(e);
+    egressSettings(e, env);
+    const store = storeSettings(e);
+    if (e.AUDIT_RETENTION_DAYS < e.RETENTION_DAYS) {
+      throw invalid('AUDIT_RETENTION_DAYS', 'must not be shorter than RETENTION_DAYS');
+    }
+    return {
+      sandbox,
+      logLevel: e.LOG_LEVEL,
+      temporal,
+      store,
+      retention: {
+        /** How long media is kept after the outcome. */
+        days: e.RETENTION_DAYS,
+        /** How long the reviewers' audit log keeps a day's entries. */
+        auditDays: e.AUDIT_RETENTION_DAYS,
+      },
+      faceid: { region: e.FACEID_REGION, timeoutSeconds: e.FACEID_TIMEOUT_SECONDS },
+      gateway: {
+        host: e.GATEWAY_HOST,
+        port: e.GATEWAY_PORT,
+        /** Base URL browsers and FaceID reach the gateway at; the web flows' RedirectURL is built from it. */
+        publicUrl,
+        /** Load balancers whose `X-Forwarded-For` names the client (`GATEWAY_TRUSTED_PROXIES`); empty: the TCP peer. */
+        trustedProxies: parseTrustedProxies(e.GATEWAY_TRUSTED_PROXIES ?? []),
+        /** Empty outside the sandbox until configured; {@link gatewaySettings} refuses to start without them. */
+        apiKeys: e.GATEWAY_API_KEYS ?? (sandbox ? [SANDBOX_API_KEY] : []),
+        // The sandbox's published key acts as `sandbox-operator`, a name the docs' examples can show.
+        operatorKeys: parseOperatorKeys(
+          e.GATEWAY_OPERATOR_KEYS ?? (sandbox ? [`sandbox-operator:${SANDBOX_OPERATOR_KEY}`] : []),
+        ),
+        clientSecretKey: e.CLIENT_SECRET_KEY ?? (sandbox ? SANDBOX_CLIENT_SECRET_KEY : undefined),
+        /** Settings left at the published sandbox values anyone can read (sandbox mode only); they keep it on loopback. */
+        publishedSecrets: sandbox ? publishedSecrets(e) : [],
+        /** Where the browser lands after a web verification when the backend gave no `finalUrl`. */
+        webFinalUrl: e.WEB_FINAL_URL ?? (sandbox ? `${publicUrl}/v1/web/finished` : undefined),
+        /** Whether start bodies got `publicUrl` from the environment (required outside the sandbox). */
+        publicUrlConfigured: e.GATEWAY_PUBLIC_URL !== undefined,
+        /**
+         * Signs evidence bundles (`EVIDENCE_SIGNING_KEY`, the published sandbox key in sandbox mode); without it the
+         * evidence route answers `evidence_not_configured`, so the key can stay on the gateways operators use.
+         */
+        evidenceSigningKey: evidenceSigningKey(e, sandbox),
+      },
       /**
-       * Signs evidence bundles (`EVIDENCE_SIGNING_KEY`, the published sandbox key in sandbox mode); without it the
-       * evidence route answers `evidence_not_configured`, so the key can stay on the gateways operators use.
+       * The payload codec's key ring, and who may use the gateway's codec endpoint for the Temporal UI: bearer tokens
+       * (`CODEC_AUTH_TOKENS`, empty outside the sandbox until configured) and browser origins.
        */
-      evidenceSigningKey: evidenceSigningKey(e, sandbox),
-    },
-    /**
-     * The payload codec's key ring, and who may use the gateway's codec endpoint for the Temporal UI: bearer tokens
-     * (`CODEC_AUTH_TOKENS`, empty outside the sandbox until configured) and browser origins.
-     */
-    codec: {
-      ...codecSettings(e, sandbox),
-      authTokens: e.CODEC_AUTH_TOKENS ?? (sandbox ? [SANDBOX_CODEC_AUTH_TOKEN] : []),
-      uiOrigins: parseUiOrigins(e.CODEC_UI_ORIGIN, e.TEMPORAL_UI_PORT),
-    },
-    /** The reviewer console's sign-in, or undefined when no identity provider is configured (outside the sandbox). */
-    console: consoleSettings(e, sandbox),
-  };
-});
+      codec: {
+        ...codecSettings(e, sandbox),
+        authTokens: e.CODEC_AUTH_TOKENS ?? (sandbox ? [SANDBOX_CODEC_AUTH_TOKEN] : []),
+        uiOrigins: parseUiOrigins(e.CODEC_UI_ORIGIN, e.TEMPORAL_UI_PORT),
+      },
+      /** The reviewer console's sign-in, or undefined when no identity provider is configured (outside the sandbox). */
+      console: consoleSettings(e, sandbox),
+    };
+  });
 
 /** The gateway process's validated configuration. */
-export type GatewayConfig = z.infer<typeof gatewaySchema>;
+export type GatewayConfig = z.infer<ReturnType<typeof gatewaySchema>>;
 
 /** Validates an environment (default `process.env`) into the gateway's {@link GatewayConfig}. */
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return readEnv(gatewaySchema, env);
+  return readEnv(gatewaySchema(env), env);
 }
 
 /** The gateway's settings once every secret it needs is present. */

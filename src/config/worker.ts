@@ -1,13 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MEDIA_HOSTS, DEFAULT_MEDIA_MAX_BYTES, parseHostList, parseHostPattern } from '../archive/media-policy';
-import { readPem, type EgressSettings } from '../egress/dispatchers';
-import { parseProxySettings } from '../egress/proxy-settings';
-import { DEMO_WEBHOOK_PORT, SANDBOX_WEBHOOK_SECRET } from '../gateway/sandbox-defaults';
-import { isAllowedBrowserUrl } from '../gateway/browser-urls';
 import { codecEnv, codecSettings } from './codec';
-import { configError, httpUrl, invalid, logLevel, optionalText, port, readEnv, secretList } from './env';
+import { invalid, logLevel, optionalText, port, readEnv } from './env';
 import { faceidEnv, faceidSettings, sandboxMode } from './faceid';
+import { egressSettings, outboundEnv, webhookSettings } from './outbound';
 import { storeEnv, storeSettings } from './store';
 import { temporalEnv, temporalSettings } from './temporal';
 
@@ -23,8 +20,7 @@ const workerEnv = z.object({
   ...temporalEnv.shape,
   ...storeEnv.shape,
   ...codecEnv.shape,
-  // PEM certificates trusted for outbound TLS (FaceID, media, webhooks) beyond the system's roots.
-  OUTBOUND_CA_FILE: optionalText,
+  ...outboundEnv.shape,
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(150),
   // A workflow bundle built by `npm run build:workflows`; unset, the worker builds one at start-up.
   WORKFLOW_BUNDLE: optionalText,
@@ -46,9 +42,6 @@ const workerEnv = z.object({
     .min(1024)
     .max(4 * 1024 ** 3)
     .default(DEFAULT_MEDIA_MAX_BYTES),
-  // `none` turns deliveries off, also in sandbox mode where a default receiver is configured.
-  WEBHOOK_URL: optionalText.pipe(z.union([z.literal('none'), httpUrl]).optional()),
-  WEBHOOK_SECRETS: secretList(16),
 });
 
 type WorkerEnv = z.infer<typeof workerEnv>;
@@ -57,7 +50,7 @@ type WorkerEnv = z.infer<typeof workerEnv>;
 const workerSchema = (env: NodeJS.ProcessEnv) =>
   workerEnv.transform((e) => {
     const sandbox = sandboxMode(e);
-    const webhook = parseWebhook(e, sandbox);
+    const webhook = webhookSettings(e, sandbox);
     const temporal = temporalSettings(e);
     const faceid = faceidSettings(e, sandbox);
     return {
@@ -65,8 +58,7 @@ const workerSchema = (env: NodeJS.ProcessEnv) =>
       logLevel: e.LOG_LEVEL,
       temporal,
       faceid,
-      /** How outbound connections leave: the proxy variables and extra trusted CAs (`OUTBOUND_CA_FILE`). */
-      egress: parseEgress(e.OUTBOUND_CA_FILE, env),
+      egress: egressSettings(e, env),
       worker: {
         maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
         /** A prebuilt workflow bundle to run; without it the worker builds one at start-up. */
@@ -79,7 +71,6 @@ const workerSchema = (env: NodeJS.ProcessEnv) =>
       /** How often the retention sweep runs and how many journeys it takes per batch. */
       retentionSweep: { intervalMinutes: e.RETENTION_SWEEP_INTERVAL_MINUTES, batchSize: e.RETENTION_SWEEP_BATCH_SIZE },
       media: parseMedia(e, sandbox, faceid.endpoint),
-      /** Where the worker delivers journey events; the first secret signs. */
       webhook,
       codec: codecSettings(e, sandbox),
     };
@@ -91,37 +82,6 @@ export type WorkerConfig = z.infer<ReturnType<typeof workerSchema>>;
 /** Validates an environment (default `process.env`) into the worker's {@link WorkerConfig}. */
 export function workerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   return readEnv(workerSchema(env), env);
-}
-
-function parseWebhook(e: WorkerEnv, sandbox: boolean): { url?: string; secrets: string[] } {
-  const secrets = e.WEBHOOK_SECRETS ?? (sandbox ? [SANDBOX_WEBHOOK_SECRET] : []);
-  if (e.WEBHOOK_URL === 'none') return { secrets };
-  // In the sandbox, events go to the receiver `npm run demo` opens; nothing listening there only means retries.
-  const url = e.WEBHOOK_URL ?? (sandbox ? `http://127.0.0.1:${DEMO_WEBHOOK_PORT}/webhooks` : undefined);
-  if (!url) return { secrets };
-  if (!isAllowedBrowserUrl(url, sandbox)) {
-    throw invalid('WEBHOOK_URL', 'must be https (or http on loopback in sandbox mode)');
-  }
-  if (secrets.length === 0) throw invalid('WEBHOOK_SECRETS', 'required when WEBHOOK_URL is set');
-  return { url, secrets };
-}
-
-function parseEgress(outboundCaFile: string | undefined, env: NodeJS.ProcessEnv): EgressSettings {
-  let extraCa: string[] | undefined;
-  if (outboundCaFile) {
-    try {
-      extraCa = readPem(outboundCaFile);
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw invalid('OUTBOUND_CA_FILE', `cannot use ${outboundCaFile} (${reason})`);
-    }
-  }
-  try {
-    return { proxy: parseProxySettings(env), extraCa };
-  } catch (error) {
-    // The proxy settings' message names the variable already.
-    throw configError([(error as Error).message]);
-  }
 }
 
 /**

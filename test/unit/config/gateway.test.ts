@@ -55,3 +55,17 @@ describe('gatewaySettings in sandbox mode', () => {
     expect(gatewaySettings(gatewayConfig({ GATEWAY_HOST: '0.0.0.0', ...ownSecrets })).host).toBe('0.0.0.0');
   });
 });
+
+describe("the worker's outbound settings", () => {
+  it('stop the gateway too when they cannot work, naming the variable', () => {
+    const production = {
+      FACEID_SECRET_ID: 'id',
+      FACEID_SECRET_KEY: 'key',
+      CODEC_KEYS: `prod-1:${Buffer.alloc(32, 1).toString('base64')}`,
+    };
+    expect(() => gatewayConfig({ ...production, OUTBOUND_CA_FILE: '/no/such/ca.pem' })).toThrow(/OUTBOUND_CA_FILE/);
+    expect(() => gatewayConfig({ ...production, WEBHOOK_URL: 'https://hooks.example.com/ekyc' })).toThrow(
+      /WEBHOOK_SECRETS: required when WEBHOOK_URL is set/,
+    );
+  });
+});
