@@ -8,10 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { config, gatewaySettings } from '../src/config';
+import { configOrExit } from '../src/config/env';
+import { gatewaySettings } from '../src/config/gateway';
 import { WORKER_READY_MESSAGE } from '../src/workers/readiness';
 import { accessBannerLines, bannerText, faceIdBannerLine, probeHost } from './lib/banner';
-import { runStack, serviceChild } from './lib/stack';
+import { runStack, serviceChild, stackConfig } from './lib/stack';
 import { waitForHttp, waitForPort } from './lib/wait';
 import { archiveEnv, ensureBucket, minioChild, type MinioSettings } from './cluster/minio';
 import { initPostgres, postgresChild, provisionTemporalDatabases, type PostgresSettings } from './cluster/postgres';
@@ -27,7 +28,7 @@ import { ensureClusterTls, tlsClientEnv } from './cluster/tls';
 import { requireClusterTools } from './cluster/tools';
 import { uiServerChild } from './cluster/ui-server';
 
-const cfg = config();
+const { gateway: cfg, worker, emulator } = configOrExit(() => stackConfig());
 const intSetting = (name: string, fallback: number, min: number, max: number): number => {
   const raw = process.env[name];
   const value = raw === undefined || raw.trim() === '' ? fallback : Number(raw);
@@ -75,7 +76,7 @@ runStack(async (supervisor) => {
   const settings = clusterSettings();
   requireClusterTools();
   const gateway = gatewaySettings(cfg);
-  const clusterDir = resolve(cfg.dataDir, 'cluster');
+  const clusterDir = resolve(cfg.store.dataDir, 'cluster');
   mkdirSync(clusterDir, { recursive: true });
   const secrets = clusterSecrets(clusterDir);
   const address = `127.0.0.1:${cfg.temporal.devServerPort}`;
@@ -129,7 +130,7 @@ runStack(async (supervisor) => {
     await supervisor.start({
       ...serviceChild('src/bin/emulator.ts', 'emulator'),
       restart: true,
-      ready: () => waitForPort('127.0.0.1', cfg.emulator.port),
+      ready: () => waitForPort('127.0.0.1', emulator.emulator.port),
     });
   }
   // Every process of the service reaches the same cluster and the same archive.
@@ -140,7 +141,7 @@ runStack(async (supervisor) => {
     ...archiveEnv(minio),
   };
   const metricsPorts = Array.from({ length: settings.workers }, (_, index) =>
-    cfg.metrics.port > 0 ? cfg.metrics.port + index : 0,
+    worker.metrics.port > 0 ? worker.metrics.port + index : 0,
   );
   for (const [index, metricsPort] of metricsPorts.entries()) {
     await supervisor.start({
@@ -174,16 +175,18 @@ runStack(async (supervisor) => {
       `  Temporal log      ${logFile(temporal)}`,
       `  PostgreSQL        127.0.0.1:${postgres.port} (databases temporal, temporal_visibility)`,
       `  Archive (MinIO)   http://127.0.0.1:${minio.port} (bucket ${minio.bucket})`,
-      faceIdBannerLine(cfg),
+      faceIdBannerLine(emulator),
       ...gatewayPorts.map(
         (port, index) =>
           `  Gateway ${index + 1} (HTTP)  http://${probeHost(gateway.host)}:${port}${index === 0 ? `  (OpenAPI: ${gateway.publicUrl}/docs)` : ''}`,
       ),
       ...metricsPorts
         .filter((port) => port > 0)
-        .map((port, index) => `  Worker ${index + 1} metrics  http://${probeHost(cfg.metrics.host)}:${port}/metrics`),
+        .map(
+          (port, index) => `  Worker ${index + 1} metrics  http://${probeHost(worker.metrics.host)}:${port}/metrics`,
+        ),
       `  Cluster secrets   ${join(clusterDir, 'secrets.json')} (generated once, owner-only)`,
-      ...accessBannerLines(cfg, gateway),
+      ...accessBannerLines(cfg, gateway, worker.webhook.url),
     ]),
   );
 });

@@ -5,12 +5,14 @@
  * in the Temporal UI, and leaves one more journey waiting for a reviewer (for the console). Exits 0 only when every
  * journey ended as expected and every webhook arrived verified.
  */
-import { config, gatewaySettings } from '../src/config';
+import { configOrExit } from '../src/config/env';
+import { gatewaySettings } from '../src/config/gateway';
 import { SandboxClient } from '../src/emulator/sandbox-client';
 import { leaveJourneyInReview, runTour, type TourTarget } from './lib/journey-tour';
+import { stackConfig } from './lib/stack';
 import { startWebhookReceiver } from './lib/webhook-receiver';
 
-const cfg = config();
+const { gateway: cfg, worker, emulator } = configOrExit(() => stackConfig());
 if (!cfg.sandbox) {
   process.stderr.write(
     'demo: it plays the end user through the FaceID emulator, so it runs in sandbox mode only ' +
@@ -26,10 +28,10 @@ async function preflight(): Promise<URL> {
     () => 0,
   );
   if (health !== 200) throw new Error(`the gateway at ${gateway.publicUrl} is not up: start the stack with npm start`);
-  if (!cfg.webhook.url) {
+  if (!worker.webhook.url) {
     throw new Error('WEBHOOK_URL is "none": the demo needs the sandbox default receiver to show webhooks');
   }
-  const url = new URL(cfg.webhook.url);
+  const url = new URL(worker.webhook.url);
   if (!['127.0.0.1', 'localhost'].includes(url.hostname)) {
     throw new Error(`WEBHOOK_URL points to ${url.host}; the demo can only receive on 127.0.0.1`);
   }
@@ -42,7 +44,7 @@ async function main(): Promise<number> {
     host: '127.0.0.1',
     port: Number(webhookUrl.port || 80),
     path: webhookUrl.pathname,
-    secrets: cfg.webhook.secrets,
+    secrets: worker.webhook.secrets,
   }).catch((error: unknown) => {
     throw new Error(`cannot receive webhooks on ${webhookUrl.host} (another demo running?): ${String(error)}`);
   });
@@ -53,7 +55,7 @@ async function main(): Promise<number> {
       apiKey: gateway.apiKeys[0] as string,
       operatorKey: gateway.operatorKeys[0]?.key as string,
       webFinalUrl: gateway.webFinalUrl ?? gateway.publicUrl,
-      emulator: new SandboxClient(`http://127.0.0.1:${cfg.emulator.port}`, cfg.emulator.adminToken),
+      emulator: new SandboxClient(`http://127.0.0.1:${emulator.emulator.port}`, emulator.emulator.adminToken),
     };
     const report = await runTour(target, receiver, (line) => process.stdout.write(`${line}\n`));
     const ui = `http://127.0.0.1:${cfg.temporal.uiPort}/namespaces/${cfg.temporal.namespace}/workflows`;

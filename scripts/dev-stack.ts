@@ -5,26 +5,30 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { config, gatewaySettings } from '../src/config';
+import { configOrExit } from '../src/config/env';
+import { gatewaySettings } from '../src/config/gateway';
 import { WORKER_READY_MESSAGE } from '../src/workers/readiness';
 import { resolveTemporalTarget } from '../src/temporal/connection';
 import { accessBannerLines, bannerText, consoleBannerLines, faceIdBannerLine, probeHost } from './lib/banner';
-import { devServerChild, runStack, serviceChild } from './lib/stack';
+import { devServerChild, runStack, serviceChild, stackConfig } from './lib/stack';
 import { waitForHttp, waitForPort } from './lib/wait';
 
-const cfg = config();
-const target = resolveTemporalTarget(cfg);
+const { gateway: cfg, worker, emulator } = configOrExit(() => stackConfig());
+const target = resolveTemporalTarget(cfg.temporal);
 
 runStack(async (supervisor) => {
-  mkdirSync(resolve(cfg.dataDir), { recursive: true });
+  mkdirSync(resolve(cfg.store.dataDir), { recursive: true });
   // Checked before anything starts: outside the sandbox the gateway refuses to run without its keys.
   const gateway = gatewaySettings(cfg);
 
-  if (target.embedded) await supervisor.start(devServerChild(cfg, target.connection.address, gateway.publicUrl));
+  if (target.embedded)
+    await supervisor.start(
+      devServerChild(cfg.temporal, cfg.store.dataDir, target.connection.address, gateway.publicUrl),
+    );
   if (cfg.sandbox) {
     await supervisor.start({
       ...serviceChild('src/bin/emulator.ts', 'emulator'),
-      ready: () => waitForPort('127.0.0.1', cfg.emulator.port),
+      ready: () => waitForPort('127.0.0.1', emulator.emulator.port),
     });
   }
   // The reviewer console's sign-in, unless CONSOLE_OIDC_ISSUER names a provider of your own.
@@ -46,13 +50,13 @@ runStack(async (supervisor) => {
       'ekyc-journeys is running',
       `  Temporal gRPC     ${target.connection.address} (namespace ${target.namespace})`,
       target.embedded ? `  Temporal Web UI   http://127.0.0.1:${cfg.temporal.uiPort}` : undefined,
-      faceIdBannerLine(cfg),
+      faceIdBannerLine(emulator),
       `  Gateway (HTTP)    ${gateway.publicUrl}  (OpenAPI: ${gateway.publicUrl}/docs)`,
-      cfg.metrics.port > 0
-        ? `  Worker metrics    http://${probeHost(cfg.metrics.host)}:${cfg.metrics.port}/metrics`
+      worker.metrics.port > 0
+        ? `  Worker metrics    http://${probeHost(worker.metrics.host)}:${worker.metrics.port}/metrics`
         : undefined,
       ...consoleBannerLines(cfg, gateway),
-      ...accessBannerLines(cfg, gateway),
+      ...accessBannerLines(cfg, gateway, worker.webhook.url),
     ]),
   );
 });

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
-import { gatewaySettings, parseConfig } from '../src/config';
+import { gatewaySettings } from '../src/config/gateway';
 import { SandboxClient } from '../src/emulator/sandbox-client';
 import { describeProxy } from '../src/egress/proxy-settings';
 import { resolveTemporalTarget } from '../src/temporal/connection';
@@ -20,7 +20,7 @@ import { buildWorkflowBundle } from '../src/workers/workflow-bundle';
 import { bannerText } from './lib/banner';
 import { freePorts } from './lib/free-port';
 import { runTour } from './lib/journey-tour';
-import { devServerChild, runStack, serviceChild } from './lib/stack';
+import { devServerChild, runStack, serviceChild, stackConfig } from './lib/stack';
 import { waitForHttp, waitForPort } from './lib/wait';
 import { startWebhookReceiver } from './lib/webhook-receiver';
 import { prepareRehearsal, REHEARSAL_ADDRESSES, rehearsalEnv } from './rehearsal/setup';
@@ -48,10 +48,10 @@ runStack(async (supervisor) => {
     receiver: receiverPort,
   });
   // The same validation every child runs: a bad value stops the rehearsal here, naming the setting.
-  const cfg = parseConfig({ ...process.env, ...env });
+  const { gateway: cfg, worker, emulator: emulatorSettings } = stackConfig({ ...process.env, ...env });
   if (cfg.sandbox) throw new Error('the rehearsal must run outside sandbox mode');
   const gateway = gatewaySettings(cfg);
-  const target = resolveTemporalTarget(cfg);
+  const target = resolveTemporalTarget(cfg.temporal);
   const ca = readFileSync(files.ca.cert, 'utf8');
   // This process plays the backend, the end user's browser and the webhook receiver: it trusts the rehearsal CA too.
   const dispatcher = new Agent({ connect: { ca: [...rootCertificates, ca] } });
@@ -60,11 +60,14 @@ runStack(async (supervisor) => {
     host: REHEARSAL_ADDRESSES.receiver,
     port: receiverPort,
     path: '/webhooks',
-    secrets: cfg.webhook.secrets,
+    secrets: worker.webhook.secrets,
     tls: { cert: readFileSync(files.receiver.cert), key: readFileSync(files.receiver.key) },
     finalPagePath: '/finished',
   });
-  if (target.embedded) await supervisor.start(devServerChild(cfg, target.connection.address, gateway.publicUrl));
+  if (target.embedded)
+    await supervisor.start(
+      devServerChild(cfg.temporal, cfg.store.dataDir, target.connection.address, gateway.publicUrl),
+    );
   await supervisor.start({
     ...serviceChild('src/bin/emulator.ts', 'emulator', env),
     ready: () => waitForPort(REHEARSAL_ADDRESSES.emulator, emulatorPort),
@@ -82,10 +85,10 @@ runStack(async (supervisor) => {
   });
 
   const emulatorUrl = `https://${REHEARSAL_ADDRESSES.emulator}:${emulatorPort}`;
-  const emulator = new SandboxClient(emulatorUrl, cfg.emulator.adminToken, (url, init) =>
+  const emulator = new SandboxClient(emulatorUrl, emulatorSettings.emulator.adminToken, (url, init) =>
     fetch(url, { ...init, dispatcher }),
   );
-  const proxy = cfg.egress.proxy.https;
+  const proxy = worker.egress.proxy.https;
   print(
     bannerText([
       '',
@@ -93,7 +96,7 @@ runStack(async (supervisor) => {
       target.embedded
         ? `  Temporal Web UI   http://127.0.0.1:${temporalUi}`
         : `  Temporal gRPC     ${target.connection.address}`,
-      `  FaceID endpoint   ${cfg.faceid.protocol}${cfg.faceid.endpoint}  (the emulator under the rehearsal's own key pair)`,
+      `  FaceID endpoint   ${worker.faceid.protocol}${worker.faceid.endpoint}  (the emulator under the rehearsal's own key pair)`,
       `  Gateway (HTTP)    ${gateway.publicUrl}`,
       `  Webhooks to       ${receiver.url}`,
       `  Trusted CA        ${files.ca.cert}`,

@@ -9,7 +9,9 @@ import { createServer } from 'node:http';
 import type { AccountClaims, Configuration, KoaContextWithOIDC } from 'oidc-provider' with {
   'resolution-mode': 'import',
 };
-import { config, isAllowedBrowserUrl } from '../src/config';
+import { configOrExit } from '../src/config/env';
+import { gatewayConfig } from '../src/config/gateway';
+import { isAllowedBrowserUrl } from '../src/gateway/browser-urls';
 import { createLogger } from '../src/logging';
 import {
   SANDBOX_ACCOUNTS,
@@ -37,7 +39,7 @@ function extraRedirectUris(): string[] {
 }
 
 async function main(): Promise<void> {
-  const cfg = config();
+  const cfg = configOrExit(() => gatewayConfig());
   const log = createLogger({ component: 'sandbox-oidc', level: cfg.logLevel });
   if (!cfg.sandbox || !cfg.console) {
     process.stderr.write('The sandbox OIDC provider runs in sandbox mode only (no FACEID_SECRET_ID set).\n');

@@ -6,7 +6,8 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, evidenceVerifierKeys } from '../src/config';
+import { ConfigError } from '../src/config/config-error';
+import { evidenceVerifierKeys } from '../src/config/evidence';
 import { EvidenceKeyError, publicKeyFrom } from '../src/evidence/bundle-signing';
 import { verifyBundle, type PublicKeyLookup } from '../src/evidence/bundle-verifier';
 

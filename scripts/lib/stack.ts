@@ -1,9 +1,21 @@
 import { resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { AppConfig } from '../../src/config';
-import { devServerArgs, registerMissingSearchAttributes, TEMPORAL_CLI_PATH } from '../../src/temporal/dev-server';
+import { emulatorConfig } from '../../src/config/emulator';
+import { gatewayConfig } from '../../src/config/gateway';
+import { workerConfig } from '../../src/config/worker';
+import {
+  devServerArgs,
+  registerMissingSearchAttributes,
+  TEMPORAL_CLI_PATH,
+  type DevServerSettings,
+} from '../../src/temporal/dev-server';
 import { Supervisor, type ChildSpec } from './supervisor';
 import { waitForTemporal } from './wait';
+
+/** The configuration of each process a stack runs, read from `env` as each process will read it. */
+export function stackConfig(env: NodeJS.ProcessEnv = process.env) {
+  return { gateway: gatewayConfig(env), worker: workerConfig(env), emulator: emulatorConfig(env) };
+}
 
 /** One of the service's own processes (`src/...` entry point) as a child, run through tsx like `npm run worker`. */
 export function serviceChild(entry: string, name: string, env?: NodeJS.ProcessEnv): ChildSpec {
@@ -19,16 +31,21 @@ export function serviceChild(entry: string, name: string, env?: NodeJS.ProcessEn
  * The embedded Temporal dev server as a child, ready once it answers at `address`. Its UI decodes payloads through
  * the gateway's codec endpoint (docs/operations.md, "Reading journeys in the UI").
  */
-export function devServerChild(cfg: AppConfig, address: string, gatewayPublicUrl: string): ChildSpec {
+export function devServerChild(
+  temporal: DevServerSettings,
+  dataDir: string,
+  address: string,
+  gatewayPublicUrl: string,
+): ChildSpec {
   return {
     name: 'temporal',
     command: TEMPORAL_CLI_PATH,
-    args: devServerArgs(cfg, { codecEndpoint: `${gatewayPublicUrl}/codec` }),
+    args: devServerArgs(temporal, dataDir, { codecEndpoint: `${gatewayPublicUrl}/codec` }),
     ready: async () => {
       await waitForTemporal(address);
       const connection = await Connection.connect({ address });
       try {
-        const added = await registerMissingSearchAttributes(connection, cfg.temporal.namespace);
+        const added = await registerMissingSearchAttributes(connection, temporal.namespace);
         if (added.length > 0)
           process.stdout.write(`Registered search attributes ${added.join(', ')} on the dev server\n`);
       } finally {

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { config } from '../config';
+import { configOrExit } from '../config/env';
+import { emulatorConfig } from '../config/emulator';
 import { createLogger } from '../logging';
 import { startEmulator } from '../emulator/index';
 
 /** Runs the emulator alone (`npm run emulator`) until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
-  const settings = config();
+  const settings = configOrExit(() => emulatorConfig());
   const log = createLogger({ component: 'emulator', level: settings.logLevel });
   const { tls } = settings.emulator;
   const emulator = await startEmulator({

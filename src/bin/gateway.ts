@@ -9,7 +9,9 @@ import type { ObjectStore } from '../store/object-store';
 import { removeExpiredIdempotencyRecords } from '../gateway/shared-idempotency';
 import { dataConverterFor } from '../codec/data-converter';
 import { ArchiveDataKeys } from '../codec/data-keys';
-import { ConfigError, config, gatewaySettings, type AppConfig, type GatewaySettings } from '../config';
+import { ConfigError } from '../config/config-error';
+import { configOrExit } from '../config/env';
+import { gatewayConfig, gatewaySettings, type GatewayConfig, type GatewaySettings } from '../config/gateway';
 import { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger } from '../logging';
 import { clientConnectionOptions, explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
@@ -27,7 +29,7 @@ import { publicKeyBase64 } from '../evidence/bundle-signing';
  * `/console` when an identity provider is configured (always in sandbox mode).
  */
 function pluginsFor(
-  cfg: AppConfig,
+  cfg: GatewayConfig,
   { publicUrl, clientSecretKey }: Pick<GatewaySettings, 'publicUrl' | 'clientSecretKey'>,
   archive: ObjectStore,
   dataKeys: ArchiveDataKeys,
@@ -67,19 +69,12 @@ function pluginsFor(
 }
 
 async function main(): Promise<void> {
-  const cfg = config();
+  const cfg = configOrExit(() => gatewayConfig());
   const log = createLogger({ component: 'gateway', level: cfg.logLevel });
-  let settings;
-  try {
-    settings = gatewaySettings(cfg);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78);
-  }
-  const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
+  const settings = configOrExit(() => gatewaySettings(cfg));
+  const archive = openArchiveStore(cfg.store.url, cfg.store.dataDir);
   await checkConditionalWrites(archive);
-  const target = resolveTemporalTarget(cfg);
+  const target = resolveTemporalTarget(cfg.temporal);
   const connection = await Connection.connect(clientConnectionOptions(target)).catch((error: unknown) => {
     throw explainConnectionFailure(error, target);
   });
@@ -99,7 +94,7 @@ async function main(): Promise<void> {
     archive,
     dataKeys,
     clientSecretKey: settings.clientSecretKey,
-    retentionDays: cfg.archive.retentionDays,
+    retentionDays: cfg.retention.days,
     defaultRegion: cfg.faceid.region,
     faceIdTimeoutSeconds: cfg.faceid.timeoutSeconds,
   });
@@ -113,7 +108,7 @@ async function main(): Promise<void> {
     plugins: pluginsFor(cfg, settings, archive, dataKeys, ekyc),
   });
   await app.listen({ host: settings.host, port: settings.port });
-  const cleanUp = keepCleaningGatewayRecords(archive, cfg.archive.auditRetentionDays, log);
+  const cleanUp = keepCleaningGatewayRecords(archive, cfg.retention.auditDays, log);
   // Fastify has logged the address it listens on; the public URL may differ (behind a proxy).
   log.info({ publicUrl: settings.publicUrl }, 'gateway ready');
   // The public key is what verifiers need (EVIDENCE_PUBLIC_KEYS takes `<key id>:<this>`); the private key stays here.

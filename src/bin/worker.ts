@@ -10,7 +10,9 @@ import { openArchiveStore } from '../store/open-store';
 import { dataConverterFor } from '../codec/data-converter';
 import { ArchiveDataKeys } from '../codec/data-keys';
 import { journeyExists } from '../client/journey-exists';
-import { type AppConfig, config, ConfigError } from '../config';
+import { ConfigError } from '../config/config-error';
+import { configOrExit } from '../config/env';
+import { workerConfig, type WorkerConfig } from '../config/worker';
 import type { FaceIdAction } from '../faceid/actions';
 import { FaceIdClient } from '../faceid/client';
 import { probeEndpoint } from '../egress/startup-check';
@@ -29,13 +31,13 @@ import { journeyWorkflowCode } from '../workers/workflow-bundle';
 const LEFTOVER_AGE_MS = 3600_000;
 
 async function main(): Promise<void> {
-  const cfg = config();
+  const cfg = configOrExit(() => workerConfig());
   const log = createLogger({ component: 'worker', level: cfg.logLevel });
   const metricsBindAddress = cfg.metrics.port > 0 ? `${cfg.metrics.host}:${cfg.metrics.port}` : undefined;
   installRuntime({ logger: log, ...(metricsBindAddress ? { metricsBindAddress } : {}) });
-  const target = resolveTemporalTarget(cfg);
+  const target = resolveTemporalTarget(cfg.temporal);
   // Opened first: a bad ARCHIVE_URL or half a credential pair stops the worker before it connects anywhere.
-  const archive = openArchiveStore(cfg.archive.url, cfg.dataDir);
+  const archive = openArchiveStore(cfg.store.url, cfg.store.dataDir);
   await checkConditionalWrites(archive);
   // Before connecting too: a WORKFLOW_BUNDLE that names nothing is a setting to fix, and building one takes seconds.
   const workflowBundle = await journeyWorkflowCode(cfg.worker.workflowBundle);
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
       (error: unknown) => log.warn({ err: error }, 'removing leftovers of unfinished archive writes failed'),
     );
     // The retention sweep's schedule, created or updated by every worker at start-up (idempotent).
-    await ensureRetentionSchedule(client, { taskQueue: cfg.temporal.taskQueue, ...cfg.archive.sweep });
+    await ensureRetentionSchedule(client, { taskQueue: cfg.temporal.taskQueue, ...cfg.retentionSweep });
     // Slots granted and given up per action (a late wake-up, a change of the group): why a quota is not filled.
     const quotaLog = setInterval(() => log.debug({ slots: quota.pacer.stats() }, 'quota pacer'), 60_000);
     quotaLog.unref();
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
  * Reaches the FaceID endpoint once before taking work: a certificate it does not trust or a proxy that refuses the
  * tunnel is a setting to fix and stops the worker; an endpoint that is merely down is logged and retried by the calls.
  */
-async function checkEgress(cfg: AppConfig, log: Logger): Promise<void> {
+async function checkEgress(cfg: WorkerConfig, log: Logger): Promise<void> {
   const { https, http } = cfg.egress.proxy;
   if (https || http) {
     // Only scheme, host and port: the credentials in the URL stay out of the log.

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isAllowedBrowserUrl } from '../config';
+import { isAllowedBrowserUrl } from './browser-urls';
 import { journeyWorkflowId } from '../contracts/workflow-ids';
 import type { GatewayContext } from './context';
 import { ProblemError } from './problems';

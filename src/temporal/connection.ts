@@ -1,7 +1,17 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import { ConfigError, type AppConfig } from '../config';
+import { ConfigError } from '../config/config-error';
+
+/** The Temporal settings a connection is resolved from (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, ...). */
+export interface TemporalSettings {
+  /** Set when an external cluster is used; unset means the embedded dev server. */
+  address: string | undefined;
+  namespace: string;
+  devServerPort: number;
+  /** `TEMPORAL_GRPC_PROXY`: an http CONNECT proxy for Temporal's gRPC, with optional credentials. */
+  grpcProxy: URL | undefined;
+}
 
 /** Where and how to reach Temporal: an external cluster or Cloud, or the embedded dev server. */
 export interface TemporalTarget {
@@ -16,13 +26,16 @@ export interface TemporalTarget {
  * the address, namespace, TLS and credentials, the variables taking precedence over the profile; with neither, the
  * embedded dev server on loopback.
  */
-export function resolveTemporalTarget(cfg: AppConfig, env: NodeJS.ProcessEnv = process.env): TemporalTarget {
+export function resolveTemporalTarget(
+  temporal: TemporalSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): TemporalTarget {
   const profile = env.TEMPORAL_PROFILE?.trim();
-  const proxy = grpcProxyOption(cfg.temporal.grpcProxy);
-  if (!cfg.temporal.address && !profile) {
+  const proxy = grpcProxyOption(temporal.grpcProxy);
+  if (!temporal.address && !profile) {
     return {
-      connection: { address: `127.0.0.1:${cfg.temporal.devServerPort}`, ...proxy },
-      namespace: cfg.temporal.namespace,
+      connection: { address: `127.0.0.1:${temporal.devServerPort}`, ...proxy },
+      namespace: temporal.namespace,
       embedded: true,
     };
   }
@@ -35,7 +48,7 @@ export function resolveTemporalTarget(cfg: AppConfig, env: NodeJS.ProcessEnv = p
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  ${explainProfileFailure(error, env, profile)}`);
   }
-  const address = cfg.temporal.address ?? standard.connectionOptions.address;
+  const address = temporal.address ?? standard.connectionOptions.address;
   if (!address) {
     throw new ConfigError(
       `Invalid configuration:\n  TEMPORAL_PROFILE: profile "${profile}" sets no address; set one there or TEMPORAL_ADDRESS`,
@@ -44,7 +57,7 @@ export function resolveTemporalTarget(cfg: AppConfig, env: NodeJS.ProcessEnv = p
   return {
     connection: { ...standard.connectionOptions, address, ...proxy },
     // An explicit TEMPORAL_NAMESPACE wins; otherwise the profile's, then the default.
-    namespace: env.TEMPORAL_NAMESPACE?.trim() ? cfg.temporal.namespace : (standard.namespace ?? cfg.temporal.namespace),
+    namespace: env.TEMPORAL_NAMESPACE?.trim() ? temporal.namespace : (standard.namespace ?? temporal.namespace),
     embedded: false,
   };
 }

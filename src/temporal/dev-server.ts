@@ -1,10 +1,16 @@
 import { join, resolve } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import type { AppConfig } from '../config';
 import { EKYC_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../workflows/search-attributes';
 
 /** Path of the Temporal CLI that `npm run tools` builds from its Go module. */
 export const TEMPORAL_CLI_PATH = resolve(__dirname, '..', '..', '.tools', 'bin', 'temporal');
+
+/** The Temporal settings the dev server starts with. */
+export interface DevServerSettings {
+  devServerPort: number;
+  uiPort: number;
+  namespace: string;
+}
 
 /** `--search-attribute` values that register every custom journey attribute with its type. */
 function searchAttributeArgs(): string[] {
@@ -15,22 +21,26 @@ function searchAttributeArgs(): string[] {
  * Arguments for `temporal server start-dev`: loopback only, state persisted in an SQLite file under DATA_DIR with a
  * WAL journal (so a restart keeps earlier journeys and readers do not block the writer), the Web UI on its port.
  */
-export function devServerArgs(cfg: AppConfig, options: { codecEndpoint?: string } = {}): string[] {
+export function devServerArgs(
+  settings: DevServerSettings,
+  dataDir: string,
+  options: { codecEndpoint?: string } = {},
+): string[] {
   const args = [
     'server',
     'start-dev',
     '--ip',
     '127.0.0.1',
     '--port',
-    String(cfg.temporal.devServerPort),
+    String(settings.devServerPort),
     '--ui-ip',
     '127.0.0.1',
     '--ui-port',
-    String(cfg.temporal.uiPort),
+    String(settings.uiPort),
     '--namespace',
-    cfg.temporal.namespace,
+    settings.namespace,
     '--db-filename',
-    join(resolve(cfg.dataDir), 'temporal.sqlite'),
+    join(resolve(dataDir), 'temporal.sqlite'),
     '--sqlite-pragma',
     'journal_mode=wal',
     '--sqlite-pragma',

@@ -8,7 +8,7 @@ import { readManifest } from '../../src/archive/manifest';
 import { openArchiveStore } from '../../src/store/open-store';
 import type { ObjectStore } from '../../src/store/object-store';
 import { ArchiveDataKeys, dataConverterFor } from '../../src/codec';
-import { parseConfig } from '../../src/config';
+import { stackConfig } from '../../scripts/lib/stack';
 import { SandboxClient } from '../../src/emulator/sandbox-client';
 import { SANDBOX_API_KEY } from '../../src/gateway/sandbox-defaults';
 import { archiveEnv } from '../../scripts/cluster/minio';
@@ -36,14 +36,14 @@ let receiver: WebhookReceiver;
 let temporal: Client;
 let archive: ObjectStore;
 let sandbox: SandboxClient;
-const defaults = parseConfig({});
+const defaults = stackConfig({});
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver({
     host: '127.0.0.1',
     port: 0,
     path: '/webhooks',
-    secrets: defaults.webhook.secrets,
+    secrets: defaults.worker.webhook.secrets,
   });
   cluster = await startClusterProcess({ WEBHOOK_URL: receiver.url, FACEID_RATE_LIMIT: String(QUOTA) });
   const connection = await Connection.connect({ address: cluster.temporalAddress, tls: tlsConnectionOption(tls()) });
@@ -57,13 +57,13 @@ beforeAll(async () => {
   });
   archive = openArchiveStore(env.ARCHIVE_URL, cluster.dataDir, env);
   // The cluster runs in sandbox mode, with the published sandbox codec key; each journey's data key is in its archive.
-  const dataKeys = new ArchiveDataKeys(archive, defaults.codec.keyRing);
+  const dataKeys = new ArchiveDataKeys(archive, defaults.worker.codec.keyRing);
   temporal = new Client({
     connection,
     namespace: 'default',
-    dataConverter: dataConverterFor(defaults.codec.keyRing, { dataKeys: { vault: dataKeys, erased: 'marker' } }),
+    dataConverter: dataConverterFor(defaults.worker.codec.keyRing, { dataKeys: { vault: dataKeys, erased: 'marker' } }),
   });
-  sandbox = new SandboxClient(cluster.emulatorUrl, defaults.emulator.adminToken);
+  sandbox = new SandboxClient(cluster.emulatorUrl, defaults.emulator.emulator.adminToken);
 });
 
 afterAll(async () => {

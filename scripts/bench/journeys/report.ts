@@ -1,5 +1,5 @@
 import { WINDOW_SLACK } from '../../../src/client/review-queue';
-import { parseConfig } from '../../../src/config';
+import { workerConfig } from '../../../src/config/worker';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { TEMPORAL_CLI_PATH } from '../../../src/temporal/dev-server';
@@ -178,7 +178,7 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
         `${o.result.workerRssMiBAt1000} MiB at 1,000 open, ${o.result.workerRssMiB} MiB at the end (${growth >= 0 ? '+' : ''}${fixed(growth, 0)} %), peak ${o.workerRssMiBPeak} MiB; ` +
         `sampled every second, the median of the minute from 1,000 open was ${o.workerRssMiBMinuteAt1000} MiB and of the last minute ${o.workerRssMiBMinuteAtEnd} MiB; ` +
         `dev server RSS ${o.result.serverRssMiB} MiB. What bounds the worker is its sticky workflow cache ` +
-        `(\`WORKER_MAX_CACHED_WORKFLOWS\`, ${parseConfig({}).worker.maxCachedWorkflows} journeys); waiting journeys beyond it live only in the server, whose memory grows with them instead, and ` +
+        `(\`WORKER_MAX_CACHED_WORKFLOWS\`, ${workerConfig({}).worker.maxCachedWorkflows} journeys); waiting journeys beyond it live only in the server, whose memory grows with them instead, and ` +
         'a journey evicted from the cache is replayed from its history when its user finishes. ' +
         (o.workerRssMiBBefore > o.result.workerRssMiB / 2
           ? `Its baseline before the first journey (${o.workerRssMiBBefore} MiB) is most of that.`

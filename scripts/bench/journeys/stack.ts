@@ -5,7 +5,9 @@ import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Agent } from 'undici';
-import { gatewaySettings, parseConfig } from '../../../src/config';
+import { gatewaySettings } from '../../../src/config/gateway';
+import { workerConfig } from '../../../src/config/worker';
+import { stackConfig } from '../../lib/stack';
 import { SandboxClient } from '../../../src/emulator/sandbox-client';
 import { WORKER_READY_MESSAGE } from '../../../src/workers/readiness';
 import { devServerArgs, TEMPORAL_CLI_PATH } from '../../../src/temporal/dev-server';
@@ -158,7 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       host: '127.0.0.1',
       port: 0,
       path: '/webhooks',
-      secrets: parseConfig({}).webhook.secrets,
+      secrets: workerConfig({}).webhook.secrets,
       onDelivery: (delivery) => outcomes.deliver(delivery),
     });
     const env: NodeJS.ProcessEnv = {
@@ -178,7 +180,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LOG_LEVEL: 'info',
       ...options.env,
     };
-    const cfg = parseConfig({ ...env });
+    const { gateway: cfg, emulator } = stackConfig({ ...env });
     const gateway = gatewaySettings(cfg);
     const node = (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}): ChildSpec => ({
       name,
@@ -196,7 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await supervisor.start({
         name: 'server',
         command: TEMPORAL_CLI_PATH,
-        args: devServerArgs(cfg),
+        args: devServerArgs(cfg.temporal, cfg.store.dataDir),
         env,
         output: (line) => write(`[server] ${line}\n`),
         ready: () => waitForTemporal(address),
@@ -239,7 +241,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       apiKey: gateway.apiKeys[0] as string,
       operatorKey: gateway.operatorKeys[0]?.key as string,
       taskQueue: cfg.temporal.taskQueue,
-      sandbox: new SandboxClient(`http://127.0.0.1:${emulatorPort}`, cfg.emulator.adminToken),
+      sandbox: new SandboxClient(`http://127.0.0.1:${emulatorPort}`, emulator.emulator.adminToken),
       http,
       receiver,
       outcomes,

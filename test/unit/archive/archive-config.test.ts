@@ -1,16 +1,21 @@
-import { ConfigError, parseConfig } from '../../../src/config';
+import { ConfigError } from '../../../src/config/config-error';
+import { gatewayConfig } from '../../../src/config/gateway';
+import { workerConfig } from '../../../src/config/worker';
 import { DEFAULT_MEDIA_HOSTS } from '../../../src/archive/media-policy';
+
+/** Both processes that read the archive's settings: the gateway (retention) and the worker (sweep, media). */
+function both(env: NodeJS.ProcessEnv) {
+  return { gateway: gatewayConfig(env), worker: workerConfig(env) };
+}
 
 describe('archive and media configuration', () => {
   it('defaults: filesystem archive under DATA_DIR, 30 days, hourly sweep, Tencent hosts, 64 MiB, the emulator as sandbox host', () => {
-    const cfg = parseConfig({ DATA_DIR: '/var/lib/ekyc' });
-    expect(cfg.archive).toEqual({
-      url: 'file:///var/lib/ekyc/archive',
-      retentionDays: 30,
-      auditRetentionDays: 1826,
-      sweep: { intervalMinutes: 60, batchSize: 100 },
-    });
-    expect(cfg.media).toEqual({
+    const { gateway, worker } = both({ DATA_DIR: '/var/lib/ekyc' });
+    expect(gateway.store).toEqual({ url: 'file:///var/lib/ekyc/archive', dataDir: '/var/lib/ekyc' });
+    expect(worker.store).toEqual(gateway.store);
+    expect(gateway.retention).toEqual({ days: 30, auditDays: 1826 });
+    expect(worker.retentionSweep).toEqual({ intervalMinutes: 60, batchSize: 100 });
+    expect(worker.media).toEqual({
       allowedHosts: [...DEFAULT_MEDIA_HOSTS],
       sandboxHosts: ['127.0.0.1:9100'],
       trustedHosts: [],
@@ -19,7 +24,7 @@ describe('archive and media configuration', () => {
   });
 
   it('has no sandbox host outside the sandbox, so plain http and internal addresses stay closed', () => {
-    const cfg = parseConfig({
+    const cfg = workerConfig({
       FACEID_SECRET_ID: 'id',
       FACEID_SECRET_KEY: 'key',
       // Outside the sandbox the payload codec's keys are required too.
@@ -29,7 +34,7 @@ describe('archive and media configuration', () => {
   });
 
   it('reads ARCHIVE_URL, RETENTION_DAYS, the sweep settings, MEDIA_ALLOWED_HOSTS and MEDIA_MAX_BYTES', () => {
-    const cfg = parseConfig({
+    const { gateway, worker } = both({
       RETENTION_SWEEP_INTERVAL_MINUTES: '15',
       RETENTION_SWEEP_BATCH_SIZE: '250',
       ARCHIVE_URL: 's3://ekyc-evidence/prod?endpoint=https://cos.ap-singapore.myqcloud.com&region=ap-singapore',
@@ -37,16 +42,16 @@ describe('archive and media configuration', () => {
       MEDIA_ALLOWED_HOSTS: '*.cos.ap-singapore.myqcloud.com, media.example:8443',
       MEDIA_MAX_BYTES: '1048576',
     });
-    expect(cfg.archive.retentionDays).toBe(7.5);
-    expect(cfg.archive.sweep).toEqual({ intervalMinutes: 15, batchSize: 250 });
-    expect(cfg.archive.url).toMatch(/^s3:\/\/ekyc-evidence\/prod\?/);
-    expect(cfg.media.allowedHosts).toEqual(['*.cos.ap-singapore.myqcloud.com', 'media.example:8443']);
-    expect(cfg.media.maxBytes).toBe(1_048_576);
+    expect(gateway.retention.days).toBe(7.5);
+    expect(worker.retentionSweep).toEqual({ intervalMinutes: 15, batchSize: 250 });
+    expect(worker.store.url).toMatch(/^s3:\/\/ekyc-evidence\/prod\?/);
+    expect(worker.media.allowedHosts).toEqual(['*.cos.ap-singapore.myqcloud.com', 'media.example:8443']);
+    expect(worker.media.maxBytes).toBe(1_048_576);
   });
 
   it('keeps the audit log at least as long as the media: AUDIT_RETENTION_DAYS below RETENTION_DAYS is refused', () => {
-    expect(parseConfig({ AUDIT_RETENTION_DAYS: '3650' }).archive.auditRetentionDays).toBe(3650);
-    expect(() => parseConfig({ RETENTION_DAYS: '90', AUDIT_RETENTION_DAYS: '30' })).toThrow(
+    expect(gatewayConfig({ AUDIT_RETENTION_DAYS: '3650' }).retention.auditDays).toBe(3650);
+    expect(() => gatewayConfig({ RETENTION_DAYS: '90', AUDIT_RETENTION_DAYS: '30' })).toThrow(
       /AUDIT_RETENTION_DAYS: must not be shorter than RETENTION_DAYS/,
     );
   });
@@ -60,9 +65,9 @@ describe('archive and media configuration', () => {
     [{ RETENTION_SWEEP_INTERVAL_MINUTES: '0' }, 'RETENTION_SWEEP_INTERVAL_MINUTES'],
     [{ RETENTION_SWEEP_BATCH_SIZE: '1.5' }, 'RETENTION_SWEEP_BATCH_SIZE'],
   ])('refuses %p naming %s, never echoing a secret', (env, variable) => {
-    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => both(env)).toThrow(ConfigError);
     try {
-      parseConfig(env);
+      both(env);
     } catch (error) {
       expect((error as Error).message).toContain(variable);
       expect((error as Error).message).not.toContain('hunter2');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { ConfigError, parseConfig } from '../../../src/config';
+import { ConfigError } from '../../../src/config/config-error';
+import { gatewayConfig } from '../../../src/config/gateway';
 import { KeyRingError, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
 
 const keyA = randomBytes(32).toString('base64');
@@ -49,24 +50,24 @@ describe('parseKeyRing', () => {
 
 describe('codec configuration', () => {
   it('defaults to the published sandbox key ring, token and UI origins in sandbox mode', () => {
-    const cfg = parseConfig({ TEMPORAL_UI_PORT: '8300' });
+    const cfg = gatewayConfig({ TEMPORAL_UI_PORT: '8300' });
     expect(cfg.codec.keyRing.ids).toEqual(parseKeyRing(SANDBOX_CODEC_KEYS).ids);
     expect(cfg.codec.authTokens).toEqual(['sandbox-codec-token']);
     expect(cfg.codec.uiOrigins).toEqual(['http://127.0.0.1:8300', 'http://localhost:8300']);
   });
 
   it('requires CODEC_KEYS outside sandbox mode, and CODEC_AUTH_TOKENS for the gateway', () => {
-    expect(() => parseConfig(tencent)).toThrow(/CODEC_KEYS: required outside sandbox mode/);
-    const cfg = parseConfig({ ...tencent, CODEC_KEYS: `prod-1:${keyA}` });
+    expect(() => gatewayConfig(tencent)).toThrow(/CODEC_KEYS: required outside sandbox mode/);
+    const cfg = gatewayConfig({ ...tencent, CODEC_KEYS: `prod-1:${keyA}` });
     expect(cfg.codec.keyRing.current.id).toBe('prod-1');
     expect(cfg.codec.authTokens).toEqual([]);
   });
 
   it('names CODEC_KEYS on a bad key ring and never echoes the key', () => {
     const spec = `prod-1:${keyA.slice(0, 30)}`;
-    expect(() => parseConfig({ CODEC_KEYS: spec })).toThrow(ConfigError);
+    expect(() => gatewayConfig({ CODEC_KEYS: spec })).toThrow(ConfigError);
     try {
-      parseConfig({ CODEC_KEYS: spec });
+      gatewayConfig({ CODEC_KEYS: spec });
     } catch (error) {
       expect((error as Error).message).toMatch(/^Invalid configuration:\n {2}CODEC_KEYS: /);
       expect((error as Error).message).not.toContain(keyA.slice(0, 30));
@@ -74,17 +75,17 @@ describe('codec configuration', () => {
   });
 
   it('reads CODEC_AUTH_TOKENS and CODEC_UI_ORIGIN, refusing short tokens and anything but origins', () => {
-    const cfg = parseConfig({
+    const cfg = gatewayConfig({
       CODEC_AUTH_TOKENS: 'operator-token-000001,operator-token-000002',
       CODEC_UI_ORIGIN: 'https://temporal.example.com, http://127.0.0.1:8233/',
     });
     expect(cfg.codec.authTokens).toEqual(['operator-token-000001', 'operator-token-000002']);
     expect(cfg.codec.uiOrigins).toEqual(['https://temporal.example.com', 'http://127.0.0.1:8233']);
-    expect(() => parseConfig({ CODEC_AUTH_TOKENS: 'short' })).toThrow(/CODEC_AUTH_TOKENS/);
-    expect(() => parseConfig({ CODEC_AUTH_TOKENS: 'short' })).not.toThrow(/short/);
-    expect(() => parseConfig({ CODEC_UI_ORIGIN: 'https://temporal.example.com/namespaces' })).toThrow(
+    expect(() => gatewayConfig({ CODEC_AUTH_TOKENS: 'short' })).toThrow(/CODEC_AUTH_TOKENS/);
+    expect(() => gatewayConfig({ CODEC_AUTH_TOKENS: 'short' })).not.toThrow(/short/);
+    expect(() => gatewayConfig({ CODEC_UI_ORIGIN: 'https://temporal.example.com/namespaces' })).toThrow(
       /CODEC_UI_ORIGIN/,
     );
-    expect(() => parseConfig({ CODEC_UI_ORIGIN: 'ftp://temporal.example.com' })).toThrow(/CODEC_UI_ORIGIN/);
+    expect(() => gatewayConfig({ CODEC_UI_ORIGIN: 'ftp://temporal.example.com' })).toThrow(/CODEC_UI_ORIGIN/);
   });
 });

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesystemStore } from '../../../src/store/filesystem-store';
-import { ConfigError, parseConfig } from '../../../src/config';
+import { ConfigError } from '../../../src/config/config-error';
+import { gatewayConfig } from '../../../src/config/gateway';
 import { ConsoleSessions, csrfMatches, removeExpiredConsoleSessions } from '../../../src/console/console-sessions';
 import { rolesOf } from '../../../src/console/oidc-sign-in';
 
@@ -74,7 +75,7 @@ describe('console roles and settings', () => {
   });
 
   it('points at the sandbox provider in sandbox mode, and is off elsewhere until an issuer is set', () => {
-    expect(parseConfig({}).console).toMatchObject({
+    expect(gatewayConfig({}).console).toMatchObject({
       issuer: 'http://127.0.0.1:8088',
       clientId: 'ekyc-console',
       rolesClaim: 'ekyc_roles',
@@ -86,20 +87,20 @@ describe('console roles and settings', () => {
       FACEID_SECRET_KEY: 'key',
       CODEC_KEYS: `prod-1:${Buffer.alloc(32, 1).toString('base64')}`,
     };
-    expect(parseConfig(production).console).toBeUndefined();
+    expect(gatewayConfig(production).console).toBeUndefined();
     expect(
-      parseConfig({
+      gatewayConfig({
         ...production,
         CONSOLE_OIDC_ISSUER: 'https://login.example.com/realms/ekyc/',
         CONSOLE_OIDC_CLIENT_ID: 'console',
         CONSOLE_OIDC_ROLES_CLAIM: 'groups',
       }).console,
     ).toMatchObject({ issuer: 'https://login.example.com/realms/ekyc', clientSecret: undefined, rolesClaim: 'groups' });
-    expect(() => parseConfig({ ...production, CONSOLE_OIDC_ISSUER: 'https://login.example.com' })).toThrow(
+    expect(() => gatewayConfig({ ...production, CONSOLE_OIDC_ISSUER: 'https://login.example.com' })).toThrow(
       /CONSOLE_OIDC_CLIENT_ID: required/,
     );
     expect(() =>
-      parseConfig({ ...production, CONSOLE_OIDC_ISSUER: 'http://login.example.com', CONSOLE_OIDC_CLIENT_ID: 'c' }),
+      gatewayConfig({ ...production, CONSOLE_OIDC_ISSUER: 'http://login.example.com', CONSOLE_OIDC_CLIENT_ID: 'c' }),
     ).toThrow(ConfigError);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, parseConfig } from '../../../src/config';
+import { ConfigError } from '../../../src/config/config-error';
+import { gatewayConfig } from '../../../src/config/gateway';
 import {
   derivedOperatorId,
   OperatorKeyError,
@@ -42,18 +43,18 @@ describe('operator identities', () => {
   });
 
   it('the published sandbox key acts as sandbox-operator', () => {
-    expect(parseConfig({}).gateway.operatorKeys).toEqual([{ id: 'sandbox-operator', key: 'sandbox-operator-key' }]);
+    expect(gatewayConfig({}).gateway.operatorKeys).toEqual([{ id: 'sandbox-operator', key: 'sandbox-operator-key' }]);
   });
 
   it('GATEWAY_OPERATOR_KEYS takes id:key pairs and bare keys; a malformed entry names the variable only', () => {
-    const keys = parseConfig({ GATEWAY_OPERATOR_KEYS: 'op-a:key-of-op-a-0000001, key-of-nobody-000001' }).gateway
+    const keys = gatewayConfig({ GATEWAY_OPERATOR_KEYS: 'op-a:key-of-op-a-0000001, key-of-nobody-000001' }).gateway
       .operatorKeys;
     expect(keys).toEqual([
       { id: 'op-a', key: 'key-of-op-a-0000001' },
       { id: derivedOperatorId('key-of-nobody-000001'), key: 'key-of-nobody-000001' },
     ]);
-    expect(() => parseConfig({ GATEWAY_OPERATOR_KEYS: 'op a:key-of-op-a-0000001' })).toThrow(ConfigError);
-    expect(() => parseConfig({ GATEWAY_OPERATOR_KEYS: 'op a:key-of-op-a-0000001' })).toThrow(/GATEWAY_OPERATOR_KEYS/);
-    expect(() => parseConfig({ GATEWAY_OPERATOR_KEYS: 'op a:key-of-op-a-0000001' })).not.toThrow(/key-of-op-a/);
+    expect(() => gatewayConfig({ GATEWAY_OPERATOR_KEYS: 'op a:key-of-op-a-0000001' })).toThrow(ConfigError);
+    expect(() => gatewayConfig({ GATEWAY_OPERATOR_KEYS: 'op a:key-of-op-a-0000001' })).toThrow(/GATEWAY_OPERATOR_KEYS/);
+    expect(() => gatewayConfig({ GATEWAY_OPERATOR_KEYS: 'op a:key-of-op-a-0000001' })).not.toThrow(/key-of-op-a/);
   });
 });

@@ -1,9 +1,9 @@
-import { gatewaySettings, parseConfig } from '../../../src/config';
+import { gatewayConfig, gatewaySettings } from '../../../src/config/gateway';
 import { accessBannerLines } from '../../../scripts/lib/banner';
 
 function banner(env: Record<string, string>): string {
-  const cfg = parseConfig(env);
-  return accessBannerLines(cfg, gatewaySettings(cfg)).join('\n');
+  const cfg = gatewayConfig(env);
+  return accessBannerLines(cfg, gatewaySettings(cfg), undefined).join('\n');
 }
 
 describe('the start banner', () => {

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, parseConfig } from '../../../src/config';
+import { ConfigError } from '../../../src/config/config-error';
+import { workerConfig } from '../../../src/config/worker';
 import {
   clientConnectionOptions,
   explainConnectionFailure,
@@ -30,7 +31,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function target(env: Record<string, string>) {
-  return resolveTemporalTarget(parseConfig(env), env);
+  return resolveTemporalTarget(workerConfig(env).temporal, env);
 }
 
 describe('resolveTemporalTarget', () => {

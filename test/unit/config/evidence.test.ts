@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, evidenceVerifierKeys, gatewaySettings, parseConfig } from '../../src/config';
+import { ConfigError } from '../../../src/config/config-error';
+import { evidenceVerifierKeys } from '../../../src/config/evidence';
+import { gatewayConfig, gatewaySettings } from '../../../src/config/gateway';
 import {
   publicKeyBase64,
   SANDBOX_EVIDENCE_KEY_ID,
   SANDBOX_EVIDENCE_SIGNING_KEY,
   signatureMatches,
   signingKeyFromSeed,
-} from '../../src/evidence/bundle-signing';
+} from '../../../src/evidence/bundle-signing';
 
 const production = {
   FACEID_SECRET_ID: 'id',
@@ -27,9 +29,9 @@ function message(parse: () => unknown): string {
 
 describe('evidence signing configuration', () => {
   it('signs with the published sandbox key in sandbox mode, and with none outside until one is set', () => {
-    expect(parseConfig({}).gateway.evidenceSigningKey?.keyId).toBe(SANDBOX_EVIDENCE_KEY_ID);
-    expect(parseConfig(production).gateway.evidenceSigningKey).toBeUndefined();
-    const own = parseConfig({ ...production, EVIDENCE_SIGNING_KEY: seed, EVIDENCE_SIGNING_KEY_ID: 'ops-2026' });
+    expect(gatewayConfig({}).gateway.evidenceSigningKey?.keyId).toBe(SANDBOX_EVIDENCE_KEY_ID);
+    expect(gatewayConfig(production).gateway.evidenceSigningKey).toBeUndefined();
+    const own = gatewayConfig({ ...production, EVIDENCE_SIGNING_KEY: seed, EVIDENCE_SIGNING_KEY_ID: 'ops-2026' });
     const key = own.gateway.evidenceSigningKey;
     expect(key?.keyId).toBe('ops-2026');
     const bytes = Buffer.from('manifest');
@@ -39,29 +41,29 @@ describe('evidence signing configuration', () => {
   });
 
   it('hands the key to the gateway settings', () => {
-    const settings = gatewaySettings(parseConfig({ EVIDENCE_SIGNING_KEY: seed, EVIDENCE_SIGNING_KEY_ID: 'ops-2026' }));
+    const settings = gatewaySettings(gatewayConfig({ EVIDENCE_SIGNING_KEY: seed, EVIDENCE_SIGNING_KEY_ID: 'ops-2026' }));
     expect(settings.evidenceSigningKey?.keyId).toBe('ops-2026');
   });
 
   it('needs the key and its id together, a 32-byte seed and a plain id, and never echoes the key', () => {
-    expect(message(() => parseConfig({ ...production, EVIDENCE_SIGNING_KEY: seed }))).toContain(
+    expect(message(() => gatewayConfig({ ...production, EVIDENCE_SIGNING_KEY: seed }))).toContain(
       'EVIDENCE_SIGNING_KEY / EVIDENCE_SIGNING_KEY_ID: set both',
     );
-    expect(message(() => parseConfig({ EVIDENCE_SIGNING_KEY_ID: 'ops-2026' }))).toContain('set both');
+    expect(message(() => gatewayConfig({ EVIDENCE_SIGNING_KEY_ID: 'ops-2026' }))).toContain('set both');
     const short = randomBytes(16).toString('base64');
-    const shortMessage = message(() => parseConfig({ EVIDENCE_SIGNING_KEY: short, EVIDENCE_SIGNING_KEY_ID: 'k' }));
+    const shortMessage = message(() => gatewayConfig({ EVIDENCE_SIGNING_KEY: short, EVIDENCE_SIGNING_KEY_ID: 'k' }));
     expect(shortMessage).toBe(
       'Invalid configuration:\n  EVIDENCE_SIGNING_KEY: must be the Base64 of a 32-byte Ed25519 seed',
     );
     expect(shortMessage).not.toContain(short);
-    expect(message(() => parseConfig({ EVIDENCE_SIGNING_KEY: seed, EVIDENCE_SIGNING_KEY_ID: 'ops 2026' }))).toContain(
+    expect(message(() => gatewayConfig({ EVIDENCE_SIGNING_KEY: seed, EVIDENCE_SIGNING_KEY_ID: 'ops 2026' }))).toContain(
       'EVIDENCE_SIGNING_KEY_ID: 1-64 letters',
     );
   });
 
   it('refuses the published sandbox key outside sandbox mode', () => {
     const env = { ...production, EVIDENCE_SIGNING_KEY: SANDBOX_EVIDENCE_SIGNING_KEY, EVIDENCE_SIGNING_KEY_ID: 'ops' };
-    expect(message(() => parseConfig(env))).toContain(
+    expect(message(() => gatewayConfig(env))).toContain(
       'EVIDENCE_SIGNING_KEY: the published sandbox key signs nothing outside sandbox mode',
     );
   });
