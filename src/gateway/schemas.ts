@@ -11,7 +11,8 @@ import {
 import { MAX_IMAGE_BYTES } from '../client/input-images';
 import { fieldIssues, journeyInputSchemaFor, REFERENCE_PATTERN } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
-import { reviewQueueFilterSchema } from '../client/review-queue';
+import { legalHoldInputSchema } from '../retention/legal-hold-input';
+import { reviewQueueFilterSchema } from '../review/review-queue';
 import { OPERATOR_ID_PATTERN, OPERATOR_ID_RULE } from '../contracts/operator-id';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency';
 import { ProblemError } from './problems';
@@ -181,15 +182,8 @@ export const auditQuerySchema = z
 /** `GET /v1/review-queue` query. */
 export const reviewQueueQuerySchema = reviewQueueFilterSchema;
 
-/** Body of `POST /v1/journeys/{id}/legal-hold`. */
-export const legalHoldBodySchema = z.strictObject({
-  hold: z.boolean(),
-  operator: operatorIdSchema,
-  reason: z
-    .string()
-    .max(500)
-    .refine((value) => value.trim() !== '', 'must not be empty'),
-});
+/** Body of `POST /v1/journeys/{id}/legal-hold`: the legal hold's own rule, strict. */
+export const legalHoldBodySchema = z.strictObject(legalHoldInputSchema.shape);
 
 /** `POST /v1/journeys/{id}/erase` body: who asks and why, as ids and codes (the record outlives everything else). */
 export const erasureBodySchema = z.strictObject({
