@@ -100,13 +100,11 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
   const audit = options.archive ? new AuditLog(options.archive) : undefined;
   const signingKey = options.settings.evidenceSigningKey;
   const { archive, client, dataKeys, ekyc } = options;
-  // Each service records its steps in the audit log when there is one.
-  const recorded = audit ? { audit } : {};
   const ctx: GatewayContext = {
-    ...recorded,
-    review: new ReviewService({ journeys: ekyc, client, ...recorded }),
-    ...(archive ? { holds: new LegalHoldService({ journeys: ekyc, store: archive, ...recorded }) } : {}),
-    ...(archive && dataKeys ? { erasure: new ErasureService({ client, store: archive, dataKeys, ...recorded }) } : {}),
+    ...(audit ? { audit } : {}),
+    review: new ReviewService({ journeys: ekyc, client, audit }),
+    ...(archive ? { holds: new LegalHoldService({ journeys: ekyc, store: archive, audit }) } : {}),
+    ...(archive && dataKeys ? { erasure: new ErasureService({ client, store: archive, dataKeys, audit }) } : {}),
     ...(options.archive && audit && signingKey
       ? { evidence: new JourneyEvidence({ client: options.client, archive: options.archive, audit, signingKey }) }
       : {}),
