@@ -1,18 +1,27 @@
 /**
  * The package's public surface for backends: the in-process client and its data converter (the payload codec), the
- * webhook verifier, and the plain-JSON types journeys, events and results travel as.
+ * review, legal hold, retention and erasure services over it, the webhook verifier, and the plain-JSON types journeys,
+ * events and results travel as.
  */
 export {
   EkycClient,
+  type EkycClientOptions,
+  type StartedJourney,
+  type StartJourneyOptions,
+} from './client/ekyc-client';
+export {
   JourneyClosedError,
   JourneyNotFoundError,
   JourneyNotReadyError,
   JourneyRunningError,
   WebReturnMismatchError,
-  type EkycClientOptions,
-  type StartedJourney,
-  type StartJourneyOptions,
-} from './client/ekyc-client';
+} from './client/errors';
+export { ReviewService, type ReviewServiceDeps } from './review/review-service';
+export { LegalHoldService, type LegalHoldServiceDeps } from './retention/legal-hold-service';
+export { LegalHoldInputError, type LegalHoldInput } from './retention/legal-hold-input';
+export { RetentionService } from './retention/retention-service';
+export { ErasureService, type ErasureServiceDeps } from './erasure/erasure-service';
+export type { ErasureRecord, ErasureRequest } from './erasure/erasure-record';
 export { JourneyInputError, parseJourneyInput } from './client/journey-input';
 export type { JourneyListFilter, JourneySummary } from './client/journey-list';
 export type { ImageBytes } from './client/input-images';

@@ -22,6 +22,7 @@ import { createGateway, type GatewayPlugin } from '../gateway/server';
 import { consoleRoutes } from '../console/console-routes';
 import { removeExpiredConsoleSessions } from '../console/console-sessions';
 import { AuditLog } from '../review/audit-log';
+import { ReviewService } from '../review/review-service';
 import { publicKeyBase64 } from '../evidence/bundle-signing';
 
 /**
@@ -33,17 +34,18 @@ function pluginsFor(
   { publicUrl, clientSecretKey }: Pick<GatewaySettings, 'publicUrl' | 'clientSecretKey'>,
   archive: ObjectStore,
   dataKeys: ArchiveDataKeys,
-  ekyc: EkycClient,
+  { client, ekyc }: { client: Client; ekyc: EkycClient },
 ): GatewayPlugin[] {
   const consoleSettings = cfg.console;
+  const audit = new AuditLog(archive);
   return [
     ...(consoleSettings
       ? [
           consoleRoutes({
-            ekyc,
+            review: new ReviewService({ journeys: ekyc, client, audit }),
             store: archive,
             signInSecret: clientSecretKey,
-            audit: new AuditLog(archive),
+            audit,
             oidc: {
               issuer: consoleSettings.issuer,
               clientId: consoleSettings.clientId,
@@ -92,7 +94,6 @@ async function main(): Promise<void> {
   });
   const ekyc = new EkycClient(client, cfg.temporal.taskQueue, {
     archive,
-    dataKeys,
     clientSecretKey: settings.clientSecretKey,
     retentionDays: cfg.retention.days,
     defaultRegion: cfg.faceid.region,
@@ -102,10 +103,11 @@ async function main(): Promise<void> {
     client,
     ekyc,
     archive,
+    dataKeys,
     settings: { ...settings, sandbox: cfg.sandbox },
     trustedProxies: settings.trustedProxies,
     logger: log,
-    plugins: pluginsFor(cfg, settings, archive, dataKeys, ekyc),
+    plugins: pluginsFor(cfg, settings, archive, dataKeys, { client, ekyc }),
   });
   await app.listen({ host: settings.host, port: settings.port });
   const cleanUp = keepCleaningGatewayRecords(archive, cfg.retention.auditDays, log);

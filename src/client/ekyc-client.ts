@@ -18,12 +18,6 @@ import {
   userCancelledSignal,
   userFinishedSignal,
 } from '../workflows/definitions';
-import {
-  retentionStatus as readRetentionStatus,
-  readRetentionRecord,
-  writeLegalHold,
-  type RetentionStatus,
-} from '../archive/retention-records';
 import type { ekycJourney } from '../workflows/ekyc-journey';
 import { ekycFlowKey, ekycRegionKey, ekycStageKey } from '../workflows/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues';
@@ -36,15 +30,7 @@ import type {
   ReviewClaimInput,
   ReviewInput,
 } from '../workflows/types';
-import { journeyPrefix } from '../archive/keys';
-import type { ArchiveDataKeys } from '../codec/data-keys';
-import {
-  eraseJourney,
-  JourneyErasedError,
-  readErasure,
-  type ErasureRecord,
-  type ErasureRequest,
-} from './journey-erasure';
+import { refuseIfErased } from '../erasure/erasure-record';
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';
@@ -53,7 +39,13 @@ import { JourneyInputError, parseJourneyInput } from './journey-input';
 import { faceIdCallMs } from '../workflows/journey-durations';
 import type { JourneyInput } from '../workflows/types';
 import { listJourneys, type JourneyListFilter, type JourneySummary } from './journey-list';
-import { listReviewQueue, type ReviewQueueFilter, type ReviewQueuePage } from './review-queue';
+import {
+  JourneyClosedError,
+  JourneyNotFoundError,
+  JourneyNotReadyError,
+  JourneyRunningError,
+  WebReturnMismatchError,
+} from './errors';
 
 /** What a backend gets back from {@link EkycClient.startJourney}. */
 export interface StartedJourney extends IssuedToken {
@@ -65,9 +57,8 @@ export interface StartedJourney extends IssuedToken {
 /** Options of an {@link EkycClient}. */
 export interface EkycClientOptions {
   /**
-   * The media archive: where images given as bytes are stored before the journey starts, and where retention records
-   * and legal holds live. Required to accept image bytes and for {@link EkycClient.setLegalHold} and
-   * {@link EkycClient.retentionStatus}.
+   * The media archive: where images given as bytes are stored before the journey starts, and where erasure records
+   * live (an erased journey's status, result and case answer `JourneyErasedError`). Required to accept image bytes.
    */
   archive?: ObjectStore;
   /** Key of the per-journey client secrets (`CLIENT_SECRET_KEY`); without it no `clientSecret` is returned. */
@@ -81,11 +72,6 @@ export interface EkycClientOptions {
    * (`timers.faceIdCallMs`) unless their input sets one; without it they use the 30 s default's.
    */
   faceIdTimeoutSeconds?: number;
-  /**
-   * The journeys' data keys (the ones the data converter uses): with them and the archive, {@link EkycClient.erase}
-   * erases a journey by destroying its key.
-   */
-  dataKeys?: ArchiveDataKeys;
 }
 
 /** Options of one {@link EkycClient.startJourney} call. */
@@ -97,58 +83,20 @@ export interface StartJourneyOptions {
   webFinalUrl?: string;
 }
 
-/** The journey does not exist (never started, or deleted by retention). */
-export class JourneyNotFoundError extends Error {
-  override readonly name = 'JourneyNotFoundError';
-}
-
-/** The journey for this reference already ended; read its result instead of starting again. */
-export class JourneyClosedError extends Error {
-  override readonly name = 'JourneyClosedError';
-  constructor(readonly journeyId: string) {
-    super(`journey ${journeyId} has already ended`);
-  }
-}
-
-/**
- * The journey cannot take the request now: its workflow task has failed several times in a row (a worker crashed
- * mid-task, or a release fails it), and Temporal refuses updates until a task succeeds. Nothing was lost: retry the
- * request shortly; a start retried for the same reference joins the same journey.
- */
-export class JourneyNotReadyError extends Error {
-  override readonly name = 'JourneyNotReadyError';
-  constructor(readonly journeyId: string) {
-    super(`journey ${journeyId} cannot take requests until its workflow task succeeds`);
-  }
-}
-
-/** The journey has no result yet (asked with `wait: false`). */
-export class JourneyRunningError extends Error {
-  override readonly name = 'JourneyRunningError';
-  constructor(readonly journeyId: string) {
-    super(`journey ${journeyId} is still running`);
-  }
-}
-
-/** A web return carried a token that is not the journey's current one (or named no such journey). */
-export class WebReturnMismatchError extends Error {
-  override readonly name = 'WebReturnMismatchError';
-  constructor(readonly journeyId: string) {
-    super(`the web return for journey ${journeyId} carries no current token of it`);
-  }
-}
-
 /** Memo key of the browser's final URL after a web verification. */
 const WEB_FINAL_URL_MEMO = 'webFinalUrl';
 
 /**
- * Typed helpers for backends that run in-process with a Temporal client: start a journey and get its token in one
- * call, relay the client app's messages, review, and read status, results and lists.
+ * The journeys' typed Temporal facade for backends that run in-process with a Temporal client: start a journey and get
+ * its token in one call, relay the client app's messages, send the review updates, and read status, results and lists.
+ * Review with its audit entries, legal holds, retention and erasure are services over it (`ReviewService`,
+ * `LegalHoldService`, `RetentionService`, `ErasureService`).
  */
 export class EkycClient {
   constructor(
     private readonly client: Client,
-    private readonly taskQueue: string = DEFAULT_TASK_QUEUE,
+    /** The journeys' task queue. */
+    readonly taskQueue: string = DEFAULT_TASK_QUEUE,
     private readonly options: EkycClientOptions = {},
   ) {}
 
@@ -270,93 +218,24 @@ export class EkycClient {
     return this.guard(journeyId, (handle) => handle.executeUpdate(releaseReviewUpdate, { args: [claim] }));
   }
 
-  /**
-   * Sets or releases the legal hold on an ended journey's media: while held, the retention sweep never deletes it.
-   * The hold is an object in the archive, so it outlives every workflow. Rejects with {@link JourneyRunningError}
-   * before the outcome (retention starts at the outcome), {@link JourneyNotFoundError} for an unknown journey, and
-   * {@link MediaDeletedError} once the sweep has deleted (or begun deleting) the media, {@link JourneyErasedError} once
-   * the journey was erased.
-   */
-  async setLegalHold(journeyId: string, hold: LegalHoldInput): Promise<RetentionStatus> {
-    const archive = this.requireArchive();
-    validateLegalHold(hold);
-    // Nothing is left to hold.
-    await this.refuseErased(journeyId);
-    // A retention record means the journey ended with media; without one, Temporal says whether it ended at all.
-    if (!(await readRetentionRecord(archive, journeyId))) await this.requireEnded(journeyId);
-    return await writeLegalHold(archive, journeyId, hold);
-  }
-
-  /**
-   * Where an ended journey's retention stands, read from the archive: delete-after date, legal hold, and once the
-   * sweep ran, when and how many objects it deleted. A journey that stored nothing has no `deleteAfter`.
-   */
-  async retentionStatus(journeyId: string): Promise<RetentionStatus> {
-    const archive = this.requireArchive();
-    const status = await readRetentionStatus(archive, journeyId);
-    if (status.deleteAfter === undefined && !status.legalHold) await this.requireEnded(journeyId);
-    return status;
-  }
-
   /** Resolves when the journey has ended; otherwise {@link JourneyRunningError} or {@link JourneyNotFoundError}. */
-  private async requireEnded(journeyId: string): Promise<void> {
+  async requireEnded(journeyId: string): Promise<void> {
     const description = await this.guard(journeyId, (handle) => handle.describe());
     if (description.status.name === 'RUNNING') throw new JourneyRunningError(journeyId);
   }
 
-  private requireArchive(): ObjectStore {
-    if (!this.options.archive) throw new Error('EkycClient needs the archive for retention and legal holds');
-    return this.options.archive;
-  }
-
   /**
    * The journey's stage, token expiry, attempts and outcome; works after the journey ended too. An erased journey
-   * answers {@link JourneyErasedError}, which carries the outcome and reason codes erasure kept.
+   * answers `JourneyErasedError`, which carries the outcome and reason codes erasure kept.
    */
   async status(journeyId: string): Promise<JourneyStatus> {
     await this.refuseErased(journeyId);
     return this.guard(journeyId, (handle) => handle.query(statusQuery));
   }
 
-  /**
-   * Erases a journey (docs/operations.md, "Erasure"): stops it if it runs, deletes every archived object of it and
-   * its input images, and destroys its data key, so its history can no longer be decrypted by anyone; its outcome and
-   * reason codes are kept in the erasure record. Idempotent, and resumes an erasure a crash interrupted.
-   * {@link JourneyHeldError} under a legal hold, {@link JourneyNotFoundError} for an id nothing is known of.
-   */
-  async erase(journeyId: string, request: ErasureRequest): Promise<ErasureRecord> {
-    const store = this.requireArchive();
-    const dataKeys = this.options.dataKeys;
-    if (!dataKeys) throw new Error('EkycClient needs the data keys to erase a journey');
-    if (!(await readErasure(store, journeyId)) && !(await this.knowsOf(journeyId, store))) {
-      throw new JourneyNotFoundError(`journey ${journeyId} not found`);
-    }
-    return eraseJourney({ client: this.client, store, dataKeys }, journeyId, request);
-  }
-
-  /**
-   * Whether Temporal or the archive knows anything of the journey. (Its data key alone does not count: a client call
-   * that encodes a payload for an id, such as a review sent to an unknown journey, makes one.)
-   */
-  private async knowsOf(journeyId: string, store: ObjectStore): Promise<boolean> {
-    const known = await this.client.workflow
-      .getHandle(journeyId)
-      .describe()
-      .then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof WorkflowNotFoundError) return false;
-          throw error;
-        },
-      );
-    return known || (await store.list(journeyPrefix(journeyId))).length > 0;
-  }
-
-  /** {@link JourneyErasedError} once the journey was erased (or is being erased). */
+  /** `JourneyErasedError` once the journey was erased (or is being erased); erasure records live in the archive. */
   private async refuseErased(journeyId: string): Promise<void> {
-    if (!this.options.archive || !journeyId.startsWith('ekyc:')) return;
-    const erasure = await readErasure(this.options.archive, journeyId);
-    if (erasure) throw new JourneyErasedError(erasure);
+    if (this.options.archive) await refuseIfErased(this.options.archive, journeyId);
   }
 
   /**
@@ -387,11 +266,6 @@ export class EkycClient {
   /** Journeys of this client's task queue filtered by stage, outcome or flow (visibility: eventually consistent). */
   list(filter: JourneyListFilter = {}): Promise<JourneySummary[]> {
     return listJourneys(this.client, this.taskQueue, filter);
-  }
-
-  /** Journeys waiting for a reviewer, soonest deadline first, from visibility alone (no journey is queried). */
-  reviewQueue(filter: ReviewQueueFilter = {}): Promise<ReviewQueuePage> {
-    return listReviewQueue(this.client, this.taskQueue, filter);
   }
 
   /**
@@ -445,35 +319,6 @@ export class EkycClient {
   }
 }
 
-/** A legal hold request: `hold: true` keeps the media past the retention period until released. */
-export interface LegalHoldInput {
-  hold: boolean;
-  /** Operator id, never a name or e-mail. */
-  operator: string;
-  reason: string;
-}
-
-/** Operator ids are ids, never names or e-mail addresses; reasons are short and non-empty. */
-function validateLegalHold(hold: LegalHoldInput): void {
-  const valid =
-    typeof hold?.hold === 'boolean' &&
-    /^[A-Za-z0-9._:-]{1,64}$/.test(hold.operator ?? '') &&
-    typeof hold.reason === 'string' &&
-    hold.reason.trim() !== '' &&
-    hold.reason.length <= 500;
-  if (!valid) throw new LegalHoldInputError();
-}
-
-/** The legal hold request is malformed (operator id, reason). */
-export class LegalHoldInputError extends Error {
-  override readonly name = 'LegalHoldInputError';
-  constructor() {
-    super('hold must be a boolean, operator an operator id (1-64 letters, digits, . _ : -), reason 1-500 characters');
-  }
-}
-
-export { MediaDeletedError } from '../archive/retention-records';
-export type { RetentionStatus } from '../archive/retention-records';
 export type { JourneyListFilter, JourneySummary } from './journey-list';
 
 /** The input with `region` set to the configured default when it names none (any other shape is left to validation). */

@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { journeyPrefix } from '../archive/keys';
 import type { ObjectStore } from '../store/object-store';
-import type { EkycClient } from '../client/ekyc-client';
 import { problemFromError } from '../gateway/problems';
-import { auditFailed } from '../gateway/routes/review-routes';
-import type { AuditLog } from '../review/audit-log';
+import { auditFailed, type AuditLog } from '../review/audit-log';
+import type { ReviewService } from '../review/review-service';
 import type { ArchiveRef, JourneyCase, MediaKind } from '../workflows/types';
 import { caseParamsSchema, FORM_BODY_LIMIT, PAGE_HEADERS, UNDOCUMENTED, type ConsoleKit } from './console-kit';
 import type { ConsoleSession } from './console-sessions';
@@ -13,7 +12,7 @@ import { readOcrFields, type OcrFields } from './ocr-fields';
 import { timeLeft } from './time-left';
 
 interface CaseRouteOptions {
-  ekyc: Pick<EkycClient, 'reviewCase' | 'review'>;
+  review: Pick<ReviewService, 'caseOf' | 'decide'>;
   store: ObjectStore;
   audit: AuditLog;
 }
@@ -70,7 +69,7 @@ export function registerCaseRoutes(app: FastifyInstance, kit: ConsoleKit, option
     session: ConsoleSession,
   ): Promise<JourneyCase | undefined> => {
     try {
-      return await options.ekyc.reviewCase(journeyId);
+      return await options.review.caseOf(journeyId);
     } catch (error) {
       const problem = problemFromError(error);
       if (problem.status >= 500) throw error;
@@ -185,15 +184,10 @@ export function registerCaseRoutes(app: FastifyInstance, kit: ConsoleKit, option
     }
     const { decision, note } = form.data;
     const reasonCode = form.data.reasonCode || undefined;
-    const reviewer = current.session.userId;
+    const review = { decision, reviewer: current.session.userId, reason: note, ...(reasonCode ? { reasonCode } : {}) };
     let status;
     try {
-      status = await options.ekyc.review(journeyId, {
-        decision,
-        reviewer,
-        reason: note,
-        ...(reasonCode ? { reasonCode } : {}),
-      });
+      status = await options.review.decide(journeyId, review, auditFailed(request.log));
     } catch (error) {
       const problem = problemFromError(error);
       if (problem.status >= 500) throw error;
@@ -201,14 +195,8 @@ export function registerCaseRoutes(app: FastifyInstance, kit: ConsoleKit, option
       const message = `Not decided: ${problem.title}${problem.detail ? ` (${problem.detail})` : ''}.`;
       return casePage(request, reply.code(problem.status), current.session, journeyId, { message });
     }
-    // Under the four-eyes rule a first rejection is not the decision yet: the log says so.
-    const pending = status.review?.decision === undefined;
-    const detail = { decision, ...(reasonCode ? { reasonCode } : {}), ...(pending ? { step: 'first_of_two' } : {}) };
-    await options.audit.appendOrReport(
-      { role: 'reviewer', actor: reviewer, action: 'review_decided', journeyId, detail },
-      auditFailed(request.log),
-    );
-    const done = pending ? 'first_rejection' : 'decided';
+    // Under the four-eyes rule a first rejection is not the decision yet.
+    const done = status.review?.decision === undefined ? 'first_rejection' : 'decided';
     return reply.headers(PAGE_HEADERS).redirect(`/console/cases/${encodeURIComponent(journeyId)}?done=${done}`, 303);
   });
 }

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ObjectStore } from '../store/object-store';
-import type { EkycClient } from '../client/ekyc-client';
-import { reviewQueueFilterSchema } from '../client/review-queue';
+import { reviewQueueFilterSchema } from '../review/review-queue';
 import { FACEID_REGIONS } from '../faceid/actions';
 import { cookieValue } from '../gateway/codec-session';
 import { logIfInternal, problemFromError, type Problem } from '../gateway/problems';
 import type { GatewayPlugin } from '../gateway/server';
-import type { AuditLog } from '../review/audit-log';
-import { auditFailed } from '../gateway/routes/review-routes';
+import { auditFailed, type AuditLog } from '../review/audit-log';
+import type { ReviewService } from '../review/review-service';
 import { FLOWS } from '../workflows/types';
 import { registerAuditExport } from './audit-export-routes';
 import { registerCaseRoutes } from './case-routes';
@@ -28,8 +27,8 @@ import { timeLeft } from './time-left';
 
 /** Options of {@link consoleRoutes}. */
 export interface ConsoleRouteOptions {
-  /** The journeys' client: the queue, the case view, claims, releases and decisions. */
-  ekyc: Pick<EkycClient, 'reviewQueue' | 'reviewCase' | 'claimReview' | 'releaseReview' | 'review'>;
+  /** Review: the queue, the case view, claims, releases and decisions (the JSON API's review service, with `audit`). */
+  review: Pick<ReviewService, 'queue' | 'caseOf' | 'claim' | 'release' | 'decide'>;
   /** The store every gateway shares: sessions. */
   store: ObjectStore;
   /**
@@ -37,7 +36,7 @@ export interface ConsoleRouteOptions {
    * cookie is derived from it, so any gateway can finish a sign-in another began.
    */
   signInSecret: string;
-  /** Where evidence views, claims, releases and decisions are recorded (the same log as the review routes'). */
+  /** Where evidence views and exports are recorded: the same log `review` and the review routes write. */
   audit: AuditLog;
   oidc: ConsoleOidcSettings;
   /** Session lifetimes: without a request for `idleSeconds`, and `maxSeconds` after sign-in at the latest. */
@@ -123,7 +122,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
       message?: string,
       notice?: string,
     ): Promise<FastifyReply> => {
-      const page = await options.ekyc.reviewQueue({ ...filter, limit: 25 });
+      const page = await options.review.queue({ ...filter, limit: 25 });
       const now = Date.now();
       const nextQuery = page.next ? new URLSearchParams({ ...withoutAfter(filter), after: page.next }).toString() : '';
       return kit.render(reply, 'queue', {
@@ -196,8 +195,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
         const journeyId = params.data.id;
         const reviewer = current.session.userId;
         try {
-          if (action === 'claim') await options.ekyc.claimReview(journeyId, { reviewer });
-          else await options.ekyc.releaseReview(journeyId, { reviewer });
+          await options.review[action](journeyId, reviewer, auditFailed(request.log));
         } catch (error) {
           const problem = problemFromError(error);
           if (problem.status !== 409 && problem.status !== 404) throw error;
@@ -207,15 +205,6 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
               : `Case ${journeyId}: ${problem.title}.`;
           return queuePage(reply.code(problem.status), current.session, {}, message);
         }
-        await options.audit.appendOrReport(
-          {
-            role: 'reviewer',
-            actor: reviewer,
-            action: action === 'claim' ? 'review_claimed' : 'review_released',
-            journeyId,
-          },
-          auditFailed(request.log),
-        );
         const done = action === 'claim' ? 'claimed' : 'released';
         const target =
           back === 'case'

@@ -1,4 +1,5 @@
 import { generators, Issuer, type BaseClient } from 'openid-client';
+import { OPERATOR_ID_PATTERN } from '../contracts/operator-id';
 import type { ConsoleRole, PendingSignIn } from './console-sessions';
 
 /** The identity provider the console trusts, and the claim its roles come in. */
@@ -16,8 +17,6 @@ export interface SignedInUser {
   roles: ConsoleRole[];
 }
 
-/** A reviewer id as the journey's claim and review updates accept it. */
-const REVIEWER_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const ROLES: readonly ConsoleRole[] = ['reviewer', 'auditor'];
 
 /**
@@ -57,7 +56,8 @@ export class OidcSignIn {
     });
     const claims = tokens.claims();
     const userId = [claims.preferred_username, claims.sub].find(
-      (value): value is string => typeof value === 'string' && REVIEWER_ID.test(value),
+      // An id the journeys accept as a reviewer id: a name or e-mail claim is not used.
+      (value): value is string => typeof value === 'string' && OPERATOR_ID_PATTERN.test(value),
     );
     if (!userId) return undefined;
     return { userId, roles: rolesOf(claims[this.settings.rolesClaim]) };

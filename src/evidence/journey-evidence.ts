@@ -10,8 +10,8 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import { journeyPrefix, manifestKey } from '../archive/keys';
 import type { JourneyManifest } from '../archive/manifest';
 import type { ObjectStore } from '../store/object-store';
-import { JourneyNotFoundError, JourneyRunningError } from '../client/ekyc-client';
-import { readErasure, type ErasureRecord } from '../client/journey-erasure';
+import { JourneyNotFoundError, JourneyRunningError } from '../client/errors';
+import { readErasure, type ErasureRecord } from '../erasure/erasure-record';
 import type { AuditLog } from '../review/audit-log';
 import type { JourneyInput, JourneyResult } from '../workflows/types';
 import type { BundleAbsence } from './bundle-format';

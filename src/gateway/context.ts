@@ -2,7 +2,10 @@ import type { Client } from '@temporalio/client';
 import type { EkycClient } from '../client/ekyc-client';
 import type { EvidenceSigningKey } from '../evidence/bundle-signing';
 import type { JourneyEvidence } from '../evidence/journey-evidence';
+import type { ErasureService } from '../erasure/erasure-service';
+import type { LegalHoldService } from '../retention/legal-hold-service';
 import type { AuditLog } from '../review/audit-log';
+import type { ReviewService } from '../review/review-service';
 import type { FailedLoginLimiter } from './failed-logins';
 import type { IdempotencyCache } from './idempotency';
 import type { OperatorKey } from './operator-identities';
@@ -31,6 +34,12 @@ export interface GatewayContext {
   failedLogins: FailedLoginLimiter;
   /** The reviewers' audit log, in the store every gateway shares; absent when the gateway has none (tests). */
   audit?: AuditLog;
+  /** The review queue, claims and decisions, each recorded in `audit`. */
+  review: ReviewService;
+  /** Legal holds, in the shared store; absent when the gateway has none (tests). */
+  holds?: LegalHoldService;
+  /** Erasure, with the shared store and the data keys; absent without them (tests). */
+  erasure?: ErasureService;
   /** Signed evidence bundles of ended journeys; absent without a signing key or a shared store. */
   evidence?: JourneyEvidence;
   /** The gateway's public base URL (no trailing slash), for the web flows' RedirectURL. */

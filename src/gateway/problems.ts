@@ -12,18 +12,14 @@ import {
   JourneyNotFoundError,
   JourneyNotReadyError,
   JourneyRunningError,
-  LegalHoldInputError,
-  MediaDeletedError,
   WebReturnMismatchError,
-} from '../client/ekyc-client';
+} from '../client/errors';
+import { MediaDeletedError } from '../archive/retention-records';
+import { LegalHoldInputError } from '../retention/legal-hold-input';
 import { JourneyInputError, type FieldIssue } from '../client/journey-input';
 import { GRPC_STATUS } from '../client/temporal-refusals';
-import {
-  ErasureRequestError,
-  JourneyErasedError,
-  JourneyHeldError,
-  type ErasureRecord,
-} from '../client/journey-erasure';
+import { JourneyErasedError, type ErasureRecord } from '../erasure/erasure-record';
+import { ErasureRequestError, JourneyHeldError } from '../erasure/journey-erasure';
 import { ArchiveStoreError, isStoreFailure } from '../store/object-store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
 import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';

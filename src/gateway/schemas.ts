@@ -11,7 +11,9 @@ import {
 import { MAX_IMAGE_BYTES } from '../client/input-images';
 import { fieldIssues, journeyInputSchemaFor, REFERENCE_PATTERN } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';
-import { reviewQueueFilterSchema } from '../client/review-queue';
+import { legalHoldInputSchema } from '../retention/legal-hold-input';
+import { reviewQueueFilterSchema } from '../review/review-queue';
+import { OPERATOR_ID_PATTERN, OPERATOR_ID_RULE } from '../contracts/operator-id';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency';
 import { ProblemError } from './problems';
 import type { Flow } from '../workflows/types';
@@ -146,12 +148,13 @@ export const journeyParamsSchema = z.strictObject({
     }),
 });
 
+/** Who acts, in a body: {@link OPERATOR_ID_PATTERN}. */
+const operatorIdSchema = z.string().regex(OPERATOR_ID_PATTERN, `must be ${OPERATOR_ID_RULE}, never a name or e-mail`);
+
 /** `POST /v1/journeys/{id}/review`: the same rules the journey's update validator applies. */
 export const reviewBodySchema = z.strictObject({
   decision: z.enum(['approved', 'rejected']),
-  reviewer: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be an operator id (1-64 letters, digits, . _ : -), never a name or e-mail'),
+  reviewer: operatorIdSchema,
   reason: z
     .string()
     .max(500)
@@ -164,9 +167,7 @@ export const reviewBodySchema = z.strictObject({
 
 /** Body of `POST /v1/journeys/{id}/review/claim` and `.../release`. */
 export const reviewClaimBodySchema = z.strictObject({
-  reviewer: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be an operator id (1-64 letters, digits, . _ : -), never a name or e-mail'),
+  reviewer: operatorIdSchema,
 });
 
 /** `GET /v1/audit` query: a period of at most 31 days. */
@@ -181,23 +182,12 @@ export const auditQuerySchema = z
 /** `GET /v1/review-queue` query. */
 export const reviewQueueQuerySchema = reviewQueueFilterSchema;
 
-/** Body of `POST /v1/journeys/{id}/legal-hold`. */
-export const legalHoldBodySchema = z.strictObject({
-  hold: z.boolean(),
-  operator: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be an operator id (1-64 letters, digits, . _ : -), never a name or e-mail'),
-  reason: z
-    .string()
-    .max(500)
-    .refine((value) => value.trim() !== '', 'must not be empty'),
-});
+/** Body of `POST /v1/journeys/{id}/legal-hold`: the legal hold's own rule, strict. */
+export const legalHoldBodySchema = z.strictObject(legalHoldInputSchema.shape);
 
 /** `POST /v1/journeys/{id}/erase` body: who asks and why, as ids and codes (the record outlives everything else). */
 export const erasureBodySchema = z.strictObject({
-  requestedBy: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be an operator id (1-64 letters, digits, . _ : -), never a name or e-mail'),
+  requestedBy: operatorIdSchema,
   reason: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a code such as data_subject_request')

@@ -15,7 +15,11 @@ import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerReviewRoutes } from './routes/review-routes';
+import type { ArchiveDataKeys } from '../codec/data-keys';
+import { ErasureService } from '../erasure/erasure-service';
+import { LegalHoldService } from '../retention/legal-hold-service';
 import { AuditLog } from '../review/audit-log';
+import { ReviewService } from '../review/review-service';
 import { JourneyEvidence } from '../evidence/journey-evidence';
 import { registerSystemRoutes } from './routes/system-routes';
 import { registerWebRoutes } from './routes/web-routes';
@@ -33,8 +37,13 @@ export interface GatewayOptions {
   client: Client;
   /** The journeys' typed client; it must have an archive to accept images. */
   ekyc: EkycClient;
-  /** The store every gateway shares, for `Idempotency-Key` records; without it a key holds in this process only. */
+  /**
+   * The store every gateway shares, for `Idempotency-Key` records, the audit log and legal holds; without it a key holds
+   * in this process only.
+   */
   archive?: ObjectStore;
+  /** The journeys' data keys (the ones the data converter uses): with `archive`, erasure. */
+  dataKeys?: ArchiveDataKeys;
   settings: GatewayRouteSettings & {
     /** Public base URL; default `http://127.0.0.1:<bound port>`, which suits tests on port 0. */
     publicUrl?: string;
@@ -90,8 +99,12 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
   };
   const audit = options.archive ? new AuditLog(options.archive) : undefined;
   const signingKey = options.settings.evidenceSigningKey;
+  const { archive, client, dataKeys, ekyc } = options;
   const ctx: GatewayContext = {
     ...(audit ? { audit } : {}),
+    review: new ReviewService({ journeys: ekyc, client, audit }),
+    ...(archive ? { holds: new LegalHoldService({ journeys: ekyc, store: archive, audit }) } : {}),
+    ...(archive && dataKeys ? { erasure: new ErasureService({ client, store: archive, dataKeys, audit }) } : {}),
     ...(options.archive && audit && signingKey
       ? { evidence: new JourneyEvidence({ client: options.client, archive: options.archive, audit, signingKey }) }
       : {}),

@@ -34,6 +34,14 @@ export interface AuditRecord {
   detail?: Record<string, string>;
 }
 
+/** What is done with an audit entry that could not be written after its action happened. */
+export type AuditFailureReport = (error: unknown) => void;
+
+/** A failed audit write goes to the process's error log (the action itself already happened). */
+export function auditFailed(log: { error(details: object, message: string): void }): AuditFailureReport {
+  return (error) => log.error({ err: error }, 'audit entry not written');
+}
+
 /** Where the log lives in the store: one object per entry under a folder per UTC day. */
 const PREFIX = 'audit/';
 const DAY_MS = 24 * 3600 * 1000;
@@ -79,12 +87,13 @@ export class AuditLog {
 
   /**
    * Records an action that already happened (the journey's history shows it too): a failed write goes to `onError` for
-   * the operator to see, and the caller still answers with the action's outcome.
+   * the operator to see, and the caller still answers with the action's outcome. Without `onError` it rejects.
    */
-  async appendOrReport(entry: Omit<AuditRecord, 'id' | 'at'>, onError: (error: unknown) => void): Promise<void> {
+  async appendOrReport(entry: Omit<AuditRecord, 'id' | 'at'>, onError?: AuditFailureReport): Promise<void> {
     try {
       await this.append(entry);
     } catch (error) {
+      if (!onError) throw error;
       onError(error);
     }
   }

@@ -1,4 +1,5 @@
 import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
+import { OPERATOR_ID_PATTERN, OPERATOR_ID_RULE } from '../contracts/operator-id';
 import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';
 import {
   claimReviewUpdate,
@@ -162,14 +163,13 @@ function assertMayAct({ state }: JourneyRun, reviewer: string): void {
   }
 }
 
-const OPERATOR_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const REASON_CODE = /^[a-z][a-z0-9_]{0,63}$/;
 
 function validateReviewer(reviewer: unknown): void {
-  if (typeof reviewer !== 'string' || !OPERATOR_ID.test(reviewer)) {
+  if (typeof reviewer !== 'string' || !OPERATOR_ID_PATTERN.test(reviewer)) {
     throw ApplicationFailure.create({
       type: JOURNEY_UPDATE_ERRORS.invalidReview,
-      message: 'reviewer must be an operator id (1-64 letters, digits, . _ : -)',
+      message: `reviewer must be ${OPERATOR_ID_RULE}`,
     });
   }
 }
@@ -181,8 +181,8 @@ function validateReview(review: ReviewInput): void {
   else {
     if (review.decision !== 'approved' && review.decision !== 'rejected')
       problems.push('decision must be approved or rejected');
-    if (typeof review.reviewer !== 'string' || !OPERATOR_ID.test(review.reviewer)) {
-      problems.push('reviewer must be an operator id (1-64 letters, digits, . _ : -)');
+    if (typeof review.reviewer !== 'string' || !OPERATOR_ID_PATTERN.test(review.reviewer)) {
+      problems.push(`reviewer must be ${OPERATOR_ID_RULE}`);
     }
     if (typeof review.reason !== 'string' || review.reason.trim() === '' || review.reason.length > 500) {
       problems.push('reason must be 1-500 characters');

@@ -10,6 +10,7 @@ import { consoleRoutes } from '../../src/console/console-routes';
 import { SANDBOX_CONSOLE_CLIENT_ID, SANDBOX_CONSOLE_CLIENT_SECRET } from '../../src/console/sandbox-accounts';
 import { createGateway } from '../../src/gateway/server';
 import { AuditLog } from '../../src/review/audit-log';
+import { ReviewService } from '../../src/review/review-service';
 import { freePorts } from '../../scripts/lib/free-port';
 import { startWebhookReceiver, type WebhookReceiver } from '../../scripts/lib/webhook-receiver';
 import { eventually } from '../support/eventually';
@@ -48,6 +49,7 @@ async function startConsole(port: number, maxSeconds: number): Promise<string> {
   const { client, taskQueue, archive } = gw.harness;
   const ekyc = new EkycClient(client, taskQueue, { archive, clientSecretKey: CLIENT_SECRET_KEY });
   const publicUrl = `http://127.0.0.1:${port}`;
+  const audit = new AuditLog(archive);
   const app = createGateway({
     client,
     ekyc,
@@ -60,10 +62,10 @@ async function startConsole(port: number, maxSeconds: number): Promise<string> {
     },
     plugins: [
       consoleRoutes({
-        ekyc,
+        review: new ReviewService({ journeys: ekyc, client, audit }),
         store: archive,
         signInSecret: CLIENT_SECRET_KEY,
-        audit: new AuditLog(archive),
+        audit,
         oidc: {
           issuer: issuerUrl,
           clientId: SANDBOX_CONSOLE_CLIENT_ID,

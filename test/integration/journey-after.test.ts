@@ -3,8 +3,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { startWebhookReceiver, type WebhookReceiver } from '../../scripts/lib/webhook-receiver';
 import { readManifest } from '../../src/archive/manifest';
 import { purgeJourneyMedia } from '../../src/archive/retention';
-import { dueKey, readRetentionRecord } from '../../src/archive/retention-records';
-import { MediaDeletedError } from '../../src/client/ekyc-client';
+import { dueKey, MediaDeletedError, readRetentionRecord } from '../../src/archive/retention-records';
+import { LegalHoldService } from '../../src/retention/legal-hold-service';
+import { RetentionService } from '../../src/retention/retention-service';
 import { ensureRetentionSchedule, retentionScheduleId } from '../../src/workers/retention-schedule';
 import type { deliverJourneyEvent } from '../../src/workflows/deliver-journey-event';
 import type { retentionSweep } from '../../src/workflows/retention-sweep';
@@ -14,6 +15,11 @@ import { eventually } from '../support/eventually';
 import { inputFor } from '../support/journeys';
 
 const SECRETS = ['current-webhook-secret-0000', 'previous-webhook-secret-000'];
+
+/** Legal holds over the harness's journeys and archive. */
+const holdsOf = (on: JourneyHarness) => new LegalHoldService({ journeys: on.ekyc, store: on.archive });
+/** Retention status over the harness's journeys and archive. */
+const retentionOf = (on: JourneyHarness) => new RetentionService({ journeys: on.ekyc, store: on.archive });
 
 let receiver: WebhookReceiver;
 let harness: JourneyHarness;
@@ -191,10 +197,10 @@ describe('retention sweep', () => {
     await purgeJourneyMedia(harness.archive, crashed.journeyId);
 
     expect(
-      (await harness.ekyc.setLegalHold(held.journeyId, { hold: true, operator: 'op-4', reason: 'dispute' })).legalHold,
+      (await holdsOf(harness).set(held.journeyId, { hold: true, operator: 'op-4', reason: 'dispute' })).legalHold,
     ).toBe(true);
     await expect(
-      harness.ekyc.setLegalHold(open.journeyId, { hold: true, operator: 'op-4', reason: 'x' }),
+      holdsOf(harness).set(open.journeyId, { hold: true, operator: 'op-4', reason: 'x' }),
     ).rejects.toMatchObject({ name: 'JourneyRunningError' });
 
     // Batches of one and two batches per run: the sweep continues as new, and the result follows the chain.
@@ -210,23 +216,23 @@ describe('retention sweep', () => {
     const notDueRecord = await readRetentionRecord(harness.archive, notDue.journeyId);
     expect(await harness.archive.head(dueKey(notDue.journeyId, notDueRecord?.deleteAfter as string))).toBeDefined();
 
-    const status = await harness.ekyc.retentionStatus(due.journeyId);
+    const status = await retentionOf(harness).status(due.journeyId);
     expect(status).toMatchObject({ legalHold: false, deleted: due.media.length + 1 });
     const manifest = await readManifest(harness.archive, due.journeyId);
     expect((manifest?.deletions ?? []).map((d) => d.key)).toEqual(
       expect.arrayContaining([...due.media, due.compareKey as string]),
     );
-    expect((await harness.ekyc.retentionStatus(crashed.journeyId)).deletedAt).toBeDefined();
-    expect(await harness.ekyc.retentionStatus(held.journeyId)).toMatchObject({
+    expect((await retentionOf(harness).status(crashed.journeyId)).deletedAt).toBeDefined();
+    expect(await retentionOf(harness).status(held.journeyId)).toMatchObject({
       legalHold: true,
       hold: { operator: 'op-4', reason: 'dispute' },
     });
     await expect(
-      harness.ekyc.setLegalHold(due.journeyId, { hold: true, operator: 'op-4', reason: 'too late' }),
+      holdsOf(harness).set(due.journeyId, { hold: true, operator: 'op-4', reason: 'too late' }),
     ).rejects.toBeInstanceOf(MediaDeletedError);
 
     // Released: the next sweep deletes it, and the one after finds nothing.
-    await harness.ekyc.setLegalHold(held.journeyId, { hold: false, operator: 'op-4', reason: 'settled' });
+    await holdsOf(harness).set(held.journeyId, { hold: false, operator: 'op-4', reason: 'settled' });
     expect(await runSweep()).toMatchObject({ purged: 1, held: 0 });
     expect(await present(held.media)).toEqual(held.media.map(() => false));
     expect(await runSweep()).toEqual({ purged: 0, objects: 0, held: 0, gone: 0, moved: 0, notDue: 0 });

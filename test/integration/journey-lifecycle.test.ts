@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { EkycClient, JourneyClosedError } from '../../src/client/ekyc-client';
+import { EkycClient } from '../../src/client/ekyc-client';
+import { JourneyClosedError } from '../../src/client/errors';
 import { JourneyInputError } from '../../src/client/journey-input';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { FAST_TIMERS, inputFor, waitForStage } from '../support/journeys';

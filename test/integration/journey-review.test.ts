@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { JourneyClosedError } from '../../src/client/ekyc-client';
+import { JourneyClosedError } from '../../src/client/errors';
 import type { JourneyStatus } from '../../src/workflows/types';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { eventually } from '../support/eventually';

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { readReviewQueue, WINDOW_SLACK, type ReviewQueueFilter } from '../../src/client/review-queue';
+import { readReviewQueue, WINDOW_SLACK, type ReviewQueueFilter } from '../../src/review/review-queue';
+import { ReviewService } from '../../src/review/review-service';
 import { seedReviewCases, type SeededCase } from '../../scripts/lib/review-cases';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
 import { eventually } from '../support/eventually';
 import { FAST_TIMERS, inputFor } from '../support/journeys';
 
 let harness: JourneyHarness;
+let review: ReviewService;
 beforeAll(async () => {
   harness = await startJourneyHarness();
+  review = new ReviewService({ journeys: harness.ekyc, client: harness.client });
 });
 afterAll(() => harness?.close());
 
@@ -33,7 +36,7 @@ async function readQueue(filter: Record<string, unknown>, limit: number): Promis
   const ids: string[] = [];
   let after: string | undefined;
   do {
-    const page = await harness.ekyc.reviewQueue({ ...filter, limit, ...(after ? { after } : {}) });
+    const page = await review.queue({ ...filter, limit, ...(after ? { after } : {}) });
     ids.push(...page.cases.map((entry) => entry.journeyId));
     after = page.next;
   } while (after);
@@ -50,7 +53,7 @@ describe('the review queue', () => {
     journeys.in2h = await sendToReview('device', 2 * 60 * MINUTE);
     journeys.in30m = await sendToReview('document', 30 * MINUTE);
     journeys.in20h = await sendToReview('document', 20 * 60 * MINUTE);
-    await eventually(async () => expect((await harness.ekyc.reviewQueue()).waiting).toBe(5), {
+    await eventually(async () => expect((await review.queue()).waiting).toBe(5), {
       what: 'all five journeys in the review queue',
       timeoutMs: 30_000,
     });
@@ -66,7 +69,7 @@ describe('the review queue', () => {
     const order = [journeys.in10m, journeys.in30m, journeys.in2h, journeys.in5h, journeys.in20h];
     expect(await readQueue({}, 2)).toEqual(order);
     expect(await readQueue({}, 50)).toEqual(order);
-    const first = await harness.ekyc.reviewQueue({ limit: 2 });
+    const first = await review.queue({ limit: 2 });
     expect(first.waiting).toBe(5);
     expect(first.next).toBeDefined();
     expect(first.cases[0]).toMatchObject({
@@ -89,13 +92,13 @@ describe('the review queue', () => {
       what: 'the claim in visibility',
     });
     expect(await readQueue({ claim: 'unclaimed' }, 10)).not.toContain(journeys.in30m);
-    const claimed = (await harness.ekyc.reviewQueue({ claim: 'claimed' })).cases[0];
+    const claimed = (await review.queue({ claim: 'claimed' })).cases[0];
     expect(claimed).toMatchObject({ journeyId: journeys.in30m, claimedBy: 'op-q' });
   });
 
   it('refuses a malformed filter, naming the field', async () => {
-    await expect(harness.ekyc.reviewQueue({ reason: "x' OR 1=1" })).rejects.toThrow(/reason/);
-    await expect(harness.ekyc.reviewQueue({ after: 'garbage' })).rejects.toThrow(/after/);
+    await expect(review.queue({ reason: "x' OR 1=1" })).rejects.toThrow(/reason/);
+    await expect(review.queue({ after: 'garbage' })).rejects.toThrow(/after/);
   });
 });
 

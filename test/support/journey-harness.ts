@@ -222,7 +222,7 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
   return {
     client,
     // With the archive: legal holds and retention status live there.
-    ekyc: new EkycClient(client, taskQueue, { archive, dataKeys: converters.vault }),
+    ekyc: new EkycClient(client, taskQueue, { archive }),
     sandbox: emulator.sandbox,
     archive,
     codec: converters.codec,

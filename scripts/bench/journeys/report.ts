@@ -1,4 +1,4 @@
-import { WINDOW_SLACK } from '../../../src/client/review-queue';
+import { WINDOW_SLACK } from '../../../src/review/review-queue';
 import { workerConfig } from '../../../src/config/worker';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';

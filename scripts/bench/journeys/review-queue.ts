@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch } from 'undici';
-import { readReviewQueue, type ReviewQueuePage } from '../../../src/client/review-queue';
+import { readReviewQueue, type ReviewQueuePage } from '../../../src/review/review-queue';
 import { journeyDurations } from '../../../src/workflows/journey-durations';
 import { seedReviewCases, type SeededCase } from '../../lib/review-cases';
 import { rssMiBOfTree } from './proc';

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { erasureActorBodySchema, legalHoldActorBodySchema } from '../actor-bodies';
-import { authHook, operatorOf, requireOperatorKey } from '../auth';
+import { operatorOf } from '../auth';
 import type { GatewayContext } from '../context';
-import { SECURITY } from '../openapi';
 import { ProblemError } from '../problems';
 import {
   erasureRecordSchema,
@@ -13,26 +11,15 @@ import {
   retentionStatusSchema,
   UNAVAILABLE,
 } from '../response-schemas';
-import { journeyParamsSchema } from '../schemas';
-import { auditFailed } from './review-routes';
+import { auditFailed } from '../../review/audit-log';
+import { operatorAccess, OPERATOR_REFUSALS } from './operator-access';
 
 /**
  * Routes for operators, authenticated with an operator key: the legal hold on media, erasure and signed evidence
  * bundles (reviews: `review-routes.ts`). Each acts as the key's identity and is recorded in the audit log.
  */
 export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayContext): void {
-  const app = server.withTypeProvider<ZodTypeProvider>();
-  const onRequest = authHook((request) => requireOperatorKey(request, ctx.settings, ctx.failedLogins));
-  const common = { security: SECURITY.operatorKey, params: journeyParamsSchema };
-  const refusals = [
-    'validation_failed',
-    'unauthenticated',
-    'too_many_attempts',
-    'forbidden',
-    'actor_mismatch',
-    'journey_not_found',
-    'journey_closed',
-  ] as const;
+  const { app, onRequest, journey } = operatorAccess(server, ctx);
 
   app.post(
     '/v1/journeys/:id/legal-hold',
@@ -41,12 +28,13 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
       schema: {
         operationId: 'setLegalHold',
         summary: "Set or release the legal hold on an ended journey's media (kept past the retention period)",
-        ...common,
+        ...journey,
         body: legalHoldActorBodySchema,
         response: {
           200: jsonResponse('the hold was set or released', retentionStatusSchema),
           ...problemResponses(
-            ...refusals,
+            ...OPERATOR_REFUSALS,
+            'journey_closed',
             'journey_running',
             'journey_erased',
             'media_deleted',
@@ -57,62 +45,8 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
       },
     },
     async (request) => {
-      const journeyId = request.params.id;
-      const operator = operatorOf(request, request.body.operator);
-      const status = await ctx.ekyc.setLegalHold(journeyId, { ...request.body, operator });
-      await ctx.audit?.appendOrReport(
-        {
-          role: 'operator',
-          actor: operator,
-          action: request.body.hold ? 'legal_hold_set' : 'legal_hold_released',
-          journeyId,
-        },
-        auditFailed(request.log),
-      );
-      return status;
-    },
-  );
-
-  app.post(
-    '/v1/journeys/:id/erase',
-    {
-      onRequest,
-      schema: {
-        operationId: 'eraseJourney',
-        summary:
-          'Erase a journey: stop it if it runs, delete its media and inputs, destroy its data key (its history can no longer be decrypted); outcome and reason codes are kept',
-        ...common,
-        body: erasureActorBodySchema,
-        response: {
-          200: jsonResponse('the journey is erased (again: the same record, nothing changes)', erasureRecordSchema),
-          ...problemResponses(
-            'validation_failed',
-            'unauthenticated',
-            'too_many_attempts',
-            'forbidden',
-            'actor_mismatch',
-            'journey_not_found',
-            'journey_held',
-            ...UNAVAILABLE,
-          ),
-        },
-      },
-    },
-    async (request) => {
-      const journeyId = request.params.id;
-      const requestedBy = operatorOf(request, request.body.requestedBy);
-      const record = await ctx.ekyc.erase(journeyId, { ...request.body, requestedBy });
-      await ctx.audit?.appendOrReport(
-        {
-          role: 'operator',
-          actor: requestedBy,
-          action: 'journey_erased',
-          journeyId,
-          detail: { reason: record.reason, deleted: String(record.deleted?.count ?? 0) },
-        },
-        auditFailed(request.log),
-      );
-      return record;
+      const hold = { ...request.body, operator: operatorOf(request, request.body.operator) };
+      return sharedStore(ctx.holds).set(request.params.id, hold, auditFailed(request.log));
     },
   );
 
@@ -126,8 +60,7 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
         operationId: 'exportEvidence',
         summary:
           "An ended journey's signed evidence bundle: media, OCR JSON, result, policy, timeline and audit entries (tar)",
-        security: SECURITY.operatorKey,
-        params: journeyParamsSchema,
+        ...journey,
         response: {
           200: {
             description:
@@ -168,4 +101,32 @@ export function registerOperatorRoutes(server: FastifyInstance, ctx: GatewayCont
         .send(bundle);
     },
   );
+
+  app.post(
+    '/v1/journeys/:id/erase',
+    {
+      onRequest,
+      schema: {
+        operationId: 'eraseJourney',
+        summary:
+          'Erase a journey: stop it if it runs, delete its media and inputs, destroy its data key (its history can no longer be decrypted); outcome and reason codes are kept',
+        ...journey,
+        body: erasureActorBodySchema,
+        response: {
+          200: jsonResponse('the journey is erased (again: the same record, nothing changes)', erasureRecordSchema),
+          ...problemResponses(...OPERATOR_REFUSALS, 'journey_held', ...UNAVAILABLE),
+        },
+      },
+    },
+    async (request) => {
+      const erasure = { ...request.body, requestedBy: operatorOf(request, request.body.requestedBy) };
+      return sharedStore(ctx.erasure).erase(request.params.id, erasure, auditFailed(request.log));
+    },
+  );
+}
+
+/** A service that needs the store every gateway shares (and, for erasure, the data keys); without them a bug (500). */
+function sharedStore<S>(service: S | undefined): S {
+  if (!service) throw new Error('this gateway has no shared store (and data keys) for legal holds and erasure');
+  return service;
 }

@@ -1,10 +1,8 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { reviewClaimActorBodySchema, reviewDecisionBodySchema } from '../actor-bodies';
-import { authHook, operatorOf, requireOperatorKey } from '../auth';
+import { operatorOf } from '../auth';
 import type { GatewayContext } from '../context';
-import { SECURITY } from '../openapi';
 import {
   journeyStatusSchema,
   jsonResponse,
@@ -12,26 +10,20 @@ import {
   reviewQueueSchema,
   UNAVAILABLE,
 } from '../response-schemas';
-import { auditQuerySchema, journeyParamsSchema, reviewQueueQuerySchema } from '../schemas';
+import { auditQuerySchema, reviewQueueQuerySchema } from '../schemas';
+import { auditFailed } from '../../review/audit-log';
+import { operatorAccess, OPERATOR_REFUSALS } from './operator-access';
 
 /**
  * Review routes for operators (operator key): the queue, claims and decisions, which go through the journey itself so
  * they hold across gateways, and the audit log's export. The reviewer is always the key's identity, so the four-eyes
  * rule compares people, not what a body says. Every claim, release and decision is recorded in the audit log when the
- * gateway has a shared store.
+ * gateway has a shared store (the review service, which the console uses too).
  */
 export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContext): void {
-  const app = server.withTypeProvider<ZodTypeProvider>();
-  const onRequest = authHook((request) => requireOperatorKey(request, ctx.settings, ctx.failedLogins));
-  const security = SECURITY.operatorKey;
-  const common = { security, params: journeyParamsSchema };
+  const { app, onRequest, security, journey } = operatorAccess(server, ctx);
   const refusals = [
-    'validation_failed',
-    'unauthenticated',
-    'too_many_attempts',
-    'forbidden',
-    'actor_mismatch',
-    'journey_not_found',
+    ...OPERATOR_REFUSALS,
     'journey_closed',
     'journey_not_in_review',
     'review_claimed',
@@ -55,62 +47,49 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
         },
       },
     },
-    async (request) => ctx.ekyc.reviewQueue(request.query),
+    async (request) => ctx.review.queue(request.query),
   );
 
-  app.post(
-    '/v1/journeys/:id/review/claim',
+  // Claiming and releasing differ only in what they do: one route each, from one definition.
+  const claimRoutes = [
     {
-      onRequest,
-      schema: {
-        operationId: 'claimReview',
-        summary: 'Take a case in review (or renew the claim): others cannot claim or decide it until it lapses',
-        ...common,
-        body: reviewClaimActorBodySchema,
-        response: {
-          200: jsonResponse('the case is held by this reviewer', journeyStatusSchema),
-          ...problemResponses(...refusals, ...UNAVAILABLE),
+      path: '/v1/journeys/:id/review/claim',
+      operationId: 'claimReview',
+      summary: 'Take a case in review (or renew the claim): others cannot claim or decide it until it lapses',
+      answer: 'the case is held by this reviewer',
+      step: ctx.review.claim.bind(ctx.review),
+    },
+    {
+      path: '/v1/journeys/:id/review/release',
+      operationId: 'releaseReview',
+      summary: 'Give a claimed case back to the queue',
+      answer: 'the case is back in the queue',
+      step: ctx.review.release.bind(ctx.review),
+    },
+  ];
+  for (const { path, operationId, summary, answer, step } of claimRoutes) {
+    app.post(
+      path,
+      {
+        onRequest,
+        schema: {
+          operationId,
+          summary,
+          ...journey,
+          body: reviewClaimActorBodySchema,
+          response: {
+            200: jsonResponse(answer, journeyStatusSchema),
+            ...problemResponses(...refusals, ...UNAVAILABLE),
+          },
         },
       },
-    },
-    async (request) => {
-      const journeyId = request.params.id;
-      const reviewer = operatorOf(request, request.body?.reviewer);
-      const status = await ctx.ekyc.claimReview(journeyId, { reviewer });
-      await ctx.audit?.appendOrReport(
-        { role: 'reviewer', actor: reviewer, action: 'review_claimed', journeyId },
-        auditFailed(request.log),
-      );
-      return { journeyId, ...status };
-    },
-  );
-
-  app.post(
-    '/v1/journeys/:id/review/release',
-    {
-      onRequest,
-      schema: {
-        operationId: 'releaseReview',
-        summary: 'Give a claimed case back to the queue',
-        ...common,
-        body: reviewClaimActorBodySchema,
-        response: {
-          200: jsonResponse('the case is back in the queue', journeyStatusSchema),
-          ...problemResponses(...refusals, ...UNAVAILABLE),
-        },
+      async (request) => {
+        const journeyId = request.params.id;
+        const reviewer = operatorOf(request, request.body?.reviewer);
+        return { journeyId, ...(await step(journeyId, reviewer, auditFailed(request.log))) };
       },
-    },
-    async (request) => {
-      const journeyId = request.params.id;
-      const reviewer = operatorOf(request, request.body?.reviewer);
-      const status = await ctx.ekyc.releaseReview(journeyId, { reviewer });
-      await ctx.audit?.appendOrReport(
-        { role: 'reviewer', actor: reviewer, action: 'review_released', journeyId },
-        auditFailed(request.log),
-      );
-      return { journeyId, ...status };
-    },
-  );
+    );
+  }
 
   app.post(
     '/v1/journeys/:id/review',
@@ -119,7 +98,7 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
       schema: {
         operationId: 'reviewJourney',
         summary: 'Decide a journey in review (refused while another reviewer holds it)',
-        ...common,
+        ...journey,
         body: reviewDecisionBodySchema,
         response: {
           200: jsonResponse('the decision was taken', journeyStatusSchema),
@@ -129,16 +108,8 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
     },
     async (request) => {
       const journeyId = request.params.id;
-      const { decision, reasonCode } = request.body;
       const reviewer = operatorOf(request, request.body.reviewer);
-      const status = await ctx.ekyc.review(journeyId, { ...request.body, reviewer });
-      // Under the four-eyes rule a first rejection is not the decision yet: the log says so.
-      const pending = status.review?.decision === undefined;
-      const detail = { decision, ...(reasonCode ? { reasonCode } : {}), ...(pending ? { step: 'first_of_two' } : {}) };
-      await ctx.audit?.appendOrReport(
-        { role: 'reviewer', actor: reviewer, action: 'review_decided', journeyId, detail },
-        auditFailed(request.log),
-      );
+      const status = await ctx.review.decide(journeyId, { ...request.body, reviewer }, auditFailed(request.log));
       return { journeyId, ...status };
     },
   );
@@ -174,9 +145,4 @@ export function registerReviewRoutes(server: FastifyInstance, ctx: GatewayContex
       return reply.type('application/x-ndjson').header('cache-control', 'no-store').send(lines.join(''));
     },
   );
-}
-
-/** Where a failed audit write goes: the gateway's error log (the action itself already happened). */
-export function auditFailed(log: FastifyBaseLogger): (error: unknown) => void {
-  return (error) => log.error({ err: error }, 'audit entry not written');
 }

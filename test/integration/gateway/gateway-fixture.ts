@@ -98,7 +98,6 @@ export async function startGatewayFixture(
   });
   const ekyc = new EkycClient(harness.client, harness.taskQueue, {
     archive: harness.archive,
-    dataKeys: harness.dataKeys,
     clientSecretKey: CLIENT_SECRET_KEY,
   });
   const gatewayOn = () =>
@@ -109,6 +108,7 @@ export async function startGatewayFixture(
       client: harness.client,
       ekyc,
       archive: harness.archive,
+      dataKeys: harness.dataKeys,
       settings: {
         apiKeys: [API_KEY, OTHER_API_KEY],
         operatorKeys: [

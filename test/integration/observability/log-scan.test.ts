@@ -204,6 +204,8 @@ beforeAll(async () => {
   app = createGateway({
     client: harness.client,
     ekyc,
+    // Legal holds live in the store every gateway shares.
+    archive: harness.archive,
     settings: {
       apiKeys: [API_KEY],
       operatorKeys: [{ id: OPERATOR_ID, key: OPERATOR_KEY }],

@@ -4,7 +4,10 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { inputPrefix, journeyPrefix } from '../../../src/archive/keys';
 import type { S3Store } from '../../../src/store/s3-store';
 import type { ObjectStore } from '../../../src/store/object-store';
-import { JourneyErasedError, JourneyHeldError } from '../../../src/client/journey-erasure';
+import { JourneyErasedError } from '../../../src/erasure/erasure-record';
+import { ErasureService } from '../../../src/erasure/erasure-service';
+import { JourneyHeldError } from '../../../src/erasure/journey-erasure';
+import { LegalHoldService } from '../../../src/retention/legal-hold-service';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { inputFor, waitForStage } from '../../support/journeys';
 import { startMinio, type MinioServer } from '../archive/minio';
@@ -27,6 +30,12 @@ afterAll(async () => {
 });
 
 const ERASURE = { requestedBy: 'op-dpo', reason: 'data_subject_request' };
+
+/** Erasure over the harness's journeys, archive and data keys. */
+const erasureOf = (on: JourneyHarness) =>
+  new ErasureService({ client: on.client, store: on.archive, dataKeys: on.dataKeys });
+/** Legal holds over the harness's journeys and archive. */
+const holdsOf = (on: JourneyHarness) => new LegalHoldService({ journeys: on.ekyc, store: on.archive });
 
 /** Every object the store holds for the journey: its folder and its reference's input images. */
 async function objectsOf(store: ObjectStore, journeyId: string): Promise<string[]> {
@@ -69,7 +78,7 @@ describe.each([
     expect(result.outcome).toBe('approved');
     expect((await objectsOf(harness.archive, started.journeyId)).length).toBeGreaterThan(1);
 
-    const record = await harness.ekyc.erase(started.journeyId, ERASURE);
+    const record = await erasureOf(harness).erase(started.journeyId, ERASURE);
     expect(record).toMatchObject({
       state: 'erased',
       requestedBy: 'op-dpo',
@@ -92,7 +101,7 @@ describe.each([
       record: { outcome: 'approved', state: 'erased' },
     });
 
-    const again = await harness.ekyc.erase(started.journeyId, { requestedBy: 'op-other', reason: 'repeat' });
+    const again = await erasureOf(harness).erase(started.journeyId, { requestedBy: 'op-other', reason: 'repeat' });
     expect(again).toEqual(record);
   });
 
@@ -104,7 +113,7 @@ describe.each([
     await waitForStage(harness, started.journeyId, 'awaiting_user');
     expect((await objectsOf(harness.archive, started.journeyId)).length).toBeGreaterThan(0);
 
-    const record = await harness.ekyc.erase(started.journeyId, ERASURE);
+    const record = await erasureOf(harness).erase(started.journeyId, ERASURE);
     expect(record).toMatchObject({ state: 'erased', stopped: 'cancelled', outcome: 'cancelled' });
     const description = await harness.client.workflow.getHandle(started.journeyId).describe();
     expect(description.status.name).not.toBe('RUNNING');
@@ -144,7 +153,7 @@ describe('erasure of a journey a crash interrupted, or held', () => {
     await onDisk.dataKeys.destroy(started.journeyId, new Date());
     await expect(onDisk.ekyc.result(started.journeyId)).rejects.toBeInstanceOf(JourneyErasedError);
 
-    const record = await onDisk.ekyc.erase(started.journeyId, { requestedBy: 'op-second', reason: 'retry' });
+    const record = await erasureOf(onDisk).erase(started.journeyId, { requestedBy: 'op-second', reason: 'retry' });
     expect(record).toMatchObject({ state: 'erased', requestedBy: 'op-first', outcome: 'approved' });
     expect(await objectsOf(onDisk.archive, started.journeyId)).toEqual([]);
   });
@@ -155,15 +164,15 @@ describe('erasure of a journey a crash interrupted, or held', () => {
     await onDisk.sandbox.complete(started.token, 'pass');
     await onDisk.ekyc.userFinished(started.journeyId);
     await onDisk.ekyc.result(started.journeyId);
-    await onDisk.ekyc.setLegalHold(started.journeyId, { hold: true, operator: 'op-legal', reason: 'case 42' });
+    await holdsOf(onDisk).set(started.journeyId, { hold: true, operator: 'op-legal', reason: 'case 42' });
 
-    const refused = onDisk.ekyc.erase(started.journeyId, ERASURE);
+    const refused = erasureOf(onDisk).erase(started.journeyId, ERASURE);
     await expect(refused).rejects.toBeInstanceOf(JourneyHeldError);
     await expect(refused).rejects.toThrow(/legal hold \(set by op-legal .*case 42\)/);
     expect((await objectsOf(onDisk.archive, started.journeyId)).length).toBeGreaterThan(0);
     await expect(onDisk.ekyc.result(started.journeyId)).resolves.toMatchObject({ outcome: 'approved' });
 
-    await onDisk.ekyc.setLegalHold(started.journeyId, { hold: false, operator: 'op-legal', reason: 'case closed' });
-    await expect(onDisk.ekyc.erase(started.journeyId, ERASURE)).resolves.toMatchObject({ state: 'erased' });
+    await holdsOf(onDisk).set(started.journeyId, { hold: false, operator: 'op-legal', reason: 'case closed' });
+    await expect(erasureOf(onDisk).erase(started.journeyId, ERASURE)).resolves.toMatchObject({ state: 'erased' });
   });
 });

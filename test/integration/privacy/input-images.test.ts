@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FilesystemStore } from '../../../src/store/filesystem-store';
 import { inputPrefix } from '../../../src/archive/keys';
 import { purgeJourneyMedia } from '../../../src/archive/retention';
-import { JourneyClosedError } from '../../../src/client/ekyc-client';
+import { JourneyClosedError } from '../../../src/client/errors';
 import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import type { retentionSweep } from '../../../src/workflows/retention-sweep';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { EkycClient, JourneyClosedError, JourneyNotReadyError } from '../../../src/client/ekyc-client';
+import { EkycClient } from '../../../src/client/ekyc-client';
+import { JourneyClosedError, JourneyNotReadyError } from '../../../src/client/errors';
 
 // One layer: how `startJourney` names Temporal's refusals of an update-with-start. The refusals themselves are real
 // server behaviour, reproduced end to end in test/integration/gateway/journey-not-ready.test.ts; here the client under

@@ -10,6 +10,7 @@ import { consoleRoutes, type ConsoleRouteOptions } from '../../../src/console/co
 import { ConsoleSessions } from '../../../src/console/console-sessions';
 import { createGateway } from '../../../src/gateway/server';
 import { AuditLog } from '../../../src/review/audit-log';
+import { ReviewService } from '../../../src/review/review-service';
 
 const LIFETIMES = { idleSeconds: 600, maxSeconds: 3600 };
 const KEYS = {
@@ -42,7 +43,12 @@ describe('console pages when a request fails', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function consoleOver(ekyc: ConsoleRouteOptions['ekyc']): FastifyInstance {
+  /** The review service of a console whose journeys are `ekyc`'s. */
+  function reviewOver(ekyc: EkycClient): ReviewService {
+    return new ReviewService({ journeys: ekyc, client: new Client({ connection }), audit: new AuditLog(store) });
+  }
+
+  function consoleOver(review: ConsoleRouteOptions['review']): FastifyInstance {
     const client = new Client({ connection });
     const app = createGateway({
       client,
@@ -51,7 +57,7 @@ describe('console pages when a request fails', () => {
       settings: { ...KEYS, sandbox: true },
       plugins: [
         consoleRoutes({
-          ekyc,
+          review,
           store,
           signInSecret: KEYS.clientSecretKey,
           audit: new AuditLog(store),
@@ -65,7 +71,7 @@ describe('console pages when a request fails', () => {
   }
 
   it('answer 503 with a console page, not a problem document, while Temporal is away', async () => {
-    const app = consoleOver(new EkycClient(new Client({ connection }), 'unused'));
+    const app = consoleOver(reviewOver(new EkycClient(new Client({ connection }), 'unused')));
     const answers = [
       await app.inject({ method: 'GET', url: '/console', headers: { cookie } }),
       await app.inject({ method: 'GET', url: '/console/cases/ekyc:ref-1', headers: { cookie } }),
@@ -99,7 +105,7 @@ describe('console pages when a request fails', () => {
       'application/json',
       undefined,
     );
-    const app = consoleOver(new EkycClient(new Client({ connection }), 'unused', { archive: store }));
+    const app = consoleOver(reviewOver(new EkycClient(new Client({ connection }), 'unused', { archive: store })));
     const answer = await app.inject({ method: 'GET', url: '/console/cases/ekyc:ref-erased', headers: { cookie } });
     expect(answer.statusCode).toBe(410);
     expect(answer.headers['content-type']).toContain('text/html');
@@ -108,13 +114,7 @@ describe('console pages when a request fails', () => {
 
   it('keep a bug a 500 page that says nothing of its cause', async () => {
     const failing = async (): Promise<never> => Promise.reject(new TypeError('cannot read properties of a secret'));
-    const app = consoleOver({
-      reviewQueue: failing,
-      reviewCase: failing,
-      claimReview: failing,
-      releaseReview: failing,
-      review: failing,
-    });
+    const app = consoleOver({ queue: failing, caseOf: failing, claim: failing, release: failing, decide: failing });
     const answer = await app.inject({ method: 'GET', url: '/console', headers: { cookie } });
     expect(answer.statusCode).toBe(500);
     expect(answer.headers['content-type']).toContain('text/html');

@@ -11,6 +11,7 @@ import { consoleRoutes } from '../../../src/console/console-routes';
 import { ConsoleSessions, type PendingSignIn } from '../../../src/console/console-sessions';
 import { createGateway } from '../../../src/gateway/server';
 import { AuditLog } from '../../../src/review/audit-log';
+import { ReviewService } from '../../../src/review/review-service';
 
 /** What the stand-in identity provider was handed: the sign-in each authorization URL and each callback carried. */
 const seen: { started: PendingSignIn[]; finished: PendingSignIn[] } = { started: [], finished: [] };
@@ -44,6 +45,7 @@ describe('console sign-in', () => {
     dir = await mkdtemp(join(tmpdir(), 'console-sign-in-'));
     store = new FilesystemStore(dir);
     const ekyc = new EkycClient(client, 'unused');
+    const audit = new AuditLog(store);
     app = createGateway({
       client,
       ekyc,
@@ -51,10 +53,10 @@ describe('console sign-in', () => {
       settings: { apiKeys: [], operatorKeys: [], clientSecretKey: SECRET, sandbox: true },
       plugins: [
         consoleRoutes({
-          ekyc,
+          review: new ReviewService({ journeys: ekyc, client, audit }),
           store,
           signInSecret: SECRET,
-          audit: new AuditLog(store),
+          audit,
           oidc: { issuer: 'http://idp.test', clientId: 'console', rolesClaim: 'roles' },
           ...LIFETIMES,
         }),

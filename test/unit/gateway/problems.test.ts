@@ -1,5 +1,5 @@
 import { NamespaceNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { JourneyNotReadyError } from '../../../src/client/ekyc-client';
+import { JourneyNotReadyError } from '../../../src/client/errors';
 import { ArchiveStoreError } from '../../../src/store/object-store';
 import { UnknownCodecKeyError } from '../../../src/codec/aes-gcm-codec';
 import { problemFromError } from '../../../src/gateway/problems';

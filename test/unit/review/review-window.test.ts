@@ -1,4 +1,4 @@
-import { windowEnd } from '../../../src/client/review-window';
+import { windowEnd } from '../../../src/review/review-window';
 
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;

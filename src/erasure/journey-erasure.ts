@@ -1,40 +1,11 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { inputPrefix, journeyPrefix, referenceOfJourney } from '../archive/keys';
-import { forgetRetention, readHoldHistory, retentionStatus, type LegalHoldEvent } from '../archive/retention-records';
+import { forgetRetention, readHoldHistory, retentionStatus } from '../archive/retention-records';
 import type { ObjectStore } from '../store/object-store';
 import type { ArchiveDataKeys } from '../codec/data-keys';
+import { OPERATOR_ID_PATTERN, OPERATOR_ID_RULE } from '../contracts/operator-id';
 import type { JourneyResult, Outcome } from '../workflows/types';
-
-/** Who asks for an erasure, and why: an operator id and a code (`data_subject_request`), never a name or free text. */
-export interface ErasureRequest {
-  requestedBy: string;
-  reason: string;
-}
-
-/**
- * What erasure keeps of a journey, in the archive store (`erasures/<journey id>.json`), for as long as the store
- * keeps anything: who asked, when and why, the outcome and its reason codes (no personal data), and what was deleted
- * (keys and counts, never content).
- */
-export interface ErasureRecord {
-  journeyId: string;
-  requestedBy: string;
-  reason: string;
-  requestedAt: string;
-  /** `erasing` until every step is done; a crash leaves it so, and the next request resumes. */
-  state: 'erasing' | 'erased';
-  /** The journey's outcome when erasure began (absent when it never reached one, or Temporal no longer had it). */
-  outcome?: Outcome;
-  reasons?: string[];
-  /** How the journey's run was stopped, if it was still running. */
-  stopped?: 'cancelled' | 'terminated';
-  /** Child workflows (event delivery) terminated. */
-  childrenTerminated?: number;
-  deleted?: { count: number; keys: string[] };
-  erasedAt?: string;
-  /** Every legal hold set and released on the journey before erasure, oldest first (absent when there was none). */
-  holdHistory?: LegalHoldEvent[];
-}
+import { erasureRecordKey, readErasure, type ErasureRecord, type ErasureRequest } from './erasure-record';
 
 /** The journey is under a legal hold: erasure is refused until the hold is released. */
 export class JourneyHeldError extends Error {
@@ -49,34 +20,14 @@ export class JourneyHeldError extends Error {
   }
 }
 
-/** The journey's data was erased: what is kept is its outcome and reason codes. */
-export class JourneyErasedError extends Error {
-  override readonly name = 'JourneyErasedError';
-  constructor(readonly record: ErasureRecord) {
-    super(`journey ${record.journeyId} was erased on ${record.erasedAt ?? record.requestedAt}`);
-  }
-}
-
 /** The erasure request is malformed. */
 export class ErasureRequestError extends Error {
   override readonly name = 'ErasureRequestError';
 }
 
-const RECORDS = 'erasures/';
-const OPERATOR_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const REASON_CODE = /^[a-z][a-z0-9_]{0,63}$/;
 /** How long a cancelled journey has to end itself (it settles its outcome) before it is terminated. */
 const CANCEL_GRACE_MS = 30_000;
-
-function recordKey(journeyId: string): string {
-  return `${RECORDS}${journeyId}.json`;
-}
-
-/** The erasure record of a journey, if it was ever (or is being) erased. */
-export async function readErasure(store: ObjectStore, journeyId: string): Promise<ErasureRecord | undefined> {
-  const object = await store.readVersioned(recordKey(journeyId));
-  return object ? (JSON.parse(object.body.toString('utf8')) as ErasureRecord) : undefined;
-}
 
 /**
  * Erases a journey by crypto-shredding, in an order that survives a crash at any step (the next request resumes):
@@ -90,8 +41,8 @@ export async function eraseJourney(
   journeyId: string,
   request: ErasureRequest,
 ): Promise<ErasureRecord> {
-  if (!OPERATOR_ID.test(request?.requestedBy ?? '')) {
-    throw new ErasureRequestError('requestedBy must be an operator id (1-64 letters, digits, . _ : -)');
+  if (!OPERATOR_ID_PATTERN.test(request?.requestedBy ?? '')) {
+    throw new ErasureRequestError(`requestedBy must be ${OPERATOR_ID_RULE}`);
   }
   if (!REASON_CODE.test(request?.reason ?? '')) {
     throw new ErasureRequestError('reason must be a code such as data_subject_request (lower case, digits, _)');
@@ -117,9 +68,9 @@ export async function eraseJourney(
   };
   const save = async (next: ErasureRecord): Promise<void> => {
     // One writer per journey at a time is the operator's business; the last complete record wins.
-    const current = await store.readVersioned(recordKey(journeyId));
+    const current = await store.readVersioned(erasureRecordKey(journeyId));
     await store.putIfVersion(
-      recordKey(journeyId),
+      erasureRecordKey(journeyId),
       Buffer.from(JSON.stringify(next, null, 2)),
       'application/json',
       current?.version,

@@ -11,7 +11,7 @@ import {
   ekycStageKey,
 } from '../workflows/search-attributes';
 import { FLOWS, type Flow } from '../workflows/types';
-import { JourneyInputError } from './journey-input';
+import { JourneyInputError } from '../client/journey-input';
 import { windowEnd } from './review-window';
 
 /** A window a page reads holds at most this many times the cases the page needs (ties in one millisecond aside). */
