@@ -21,7 +21,7 @@ export { LegalHoldService, type LegalHoldServiceDeps } from './retention/legal-h
 export { LegalHoldInputError, type LegalHoldInput } from './retention/legal-hold-input';
 export { RetentionService } from './retention/retention-service';
 export { ErasureService, type ErasureServiceDeps } from './erasure/erasure-service';
-export type { ErasureRecord, ErasureRequest } from './erasure/erasure-record';
+export type { ErasureRecord, ErasureRequest } from './archive/erasure-record';
 export { JourneyInputError, parseJourneyInput } from './client/journey-input';
 export type { JourneyListFilter, JourneySummary } from './client/journey-list';
 export type { ImageBytes } from './client/input-images';

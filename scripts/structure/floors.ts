@@ -14,22 +14,29 @@ export interface Floor {
 export const FLOORS: readonly Floor[] = [
   {
     rooms: ['src/logging/', 'src/webhooks/', 'src/config/config-error.ts'],
-    holds: 'redacting logger; webhook signatures; the configuration error',
+    holds: 'the redacting logger; webhook signatures; the configuration error',
   },
-  { rooms: ['src/store/', 'src/egress/'], holds: 'the object-store seam; outbound connections' },
+  { rooms: ['src/store/', 'src/egress/'], holds: 'the object-store seam; outbound connections (proxy, trusted CAs)' },
   { rooms: ['src/faceid/'], holds: 'the FaceID API layer: client, schemas, code table, document types' },
-  { rooms: ['src/contracts/', 'src/emulator/'], holds: 'names both sides share; the FaceID sandbox' },
-  { rooms: ['src/workflows/'], holds: 'deterministic journey code, its state and the decision' },
   {
-    rooms: ['src/archive/', 'src/quota/', 'src/codec/', 'src/review/', 'src/temporal/'],
-    holds: 'evidence archive; FaceID quota; payload codec; review audit; Temporal connection',
+    rooms: ['src/contracts/', 'src/emulator/'],
+    holds: 'names the workflow and the processes share; the FaceID sandbox',
+  },
+  { rooms: ['src/workflows/'], holds: 'deterministic journey code: stages, plain state, transitions, the decision' },
+  {
+    rooms: ['src/archive/', 'src/quota/', 'src/codec/', 'src/temporal/'],
+    holds: 'the evidence archive and its records; quota-exact dispatch; payload codec; Temporal connection',
   },
   { rooms: ['src/activities/'], holds: 'activity adapters built from injected dependencies' },
-  { rooms: ['src/client/', 'src/workers/'], holds: 'the backend client; worker wiring' },
-  { rooms: ['src/evidence/', 'src/index.ts'], holds: 'signed evidence bundles; the library index' },
-  { rooms: ['src/gateway/'], holds: 'the HTTP API' },
-  { rooms: ['src/console/'], holds: 'the reviewer console' },
-  { rooms: ['src/config/'], holds: 'configuration, one schema per process' },
+  { rooms: ['src/client/', 'src/workers/'], holds: 'the Temporal facade for backends; worker wiring' },
+  {
+    rooms: ['src/review/', 'src/retention/', 'src/erasure/'],
+    holds: 'one service per feature: review and its audit log; legal hold and retention; erasure',
+  },
+  { rooms: ['src/evidence/', 'src/index.ts'], holds: "signed evidence bundles; the library's public index" },
+  { rooms: ['src/gateway/'], holds: 'the HTTP API, on the services' },
+  { rooms: ['src/console/'], holds: 'the reviewer console, on the same services' },
+  { rooms: ['src/config/'], holds: 'configuration: one zod schema per process, shared settings' },
   { rooms: ['src/bin/'], holds: 'entry points, one per process' },
 ];
 

@@ -30,7 +30,7 @@ import type {
   ReviewClaimInput,
   ReviewInput,
 } from '../workflows/types';
-import { refuseIfErased } from '../erasure/erasure-record';
+import { refuseIfErased } from '../archive/erasure-record';
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';

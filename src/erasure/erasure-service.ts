@@ -4,7 +4,7 @@ import { JourneyNotFoundError } from '../client/errors';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { AuditFailureReport, AuditLog } from '../review/audit-log';
 import type { ObjectStore } from '../store/object-store';
-import { readErasure, type ErasureRecord, type ErasureRequest } from './erasure-record';
+import { readErasure, type ErasureRecord, type ErasureRequest } from '../archive/erasure-record';
 import { eraseJourney } from './journey-erasure';
 
 /** What an {@link ErasureService} works with. */

@@ -5,7 +5,7 @@ import type { ObjectStore } from '../store/object-store';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import { OPERATOR_ID_PATTERN, OPERATOR_ID_RULE } from '../contracts/operator-id';
 import type { JourneyResult, Outcome } from '../workflows/types';
-import { erasureRecordKey, readErasure, type ErasureRecord, type ErasureRequest } from './erasure-record';
+import { erasureRecordKey, readErasure, type ErasureRecord, type ErasureRequest } from '../archive/erasure-record';
 
 /** The journey is under a legal hold: erasure is refused until the hold is released. */
 export class JourneyHeldError extends Error {

@@ -11,7 +11,7 @@ import { journeyPrefix, manifestKey } from '../archive/keys';
 import type { JourneyManifest } from '../archive/manifest';
 import type { ObjectStore } from '../store/object-store';
 import { JourneyNotFoundError, JourneyRunningError } from '../client/errors';
-import { readErasure, type ErasureRecord } from '../erasure/erasure-record';
+import { readErasure, type ErasureRecord } from '../archive/erasure-record';
 import type { AuditLog } from '../review/audit-log';
 import type { JourneyInput, JourneyResult } from '../workflows/types';
 import type { BundleAbsence } from './bundle-format';

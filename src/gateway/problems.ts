@@ -18,7 +18,7 @@ import { MediaDeletedError } from '../archive/retention-records';
 import { LegalHoldInputError } from '../retention/legal-hold-input';
 import { JourneyInputError, type FieldIssue } from '../client/journey-input';
 import { GRPC_STATUS } from '../client/temporal-refusals';
-import { JourneyErasedError, type ErasureRecord } from '../erasure/erasure-record';
+import { JourneyErasedError, type ErasureRecord } from '../archive/erasure-record';
 import { ErasureRequestError, JourneyHeldError } from '../erasure/journey-erasure';
 import { ArchiveStoreError, isStoreFailure } from '../store/object-store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';

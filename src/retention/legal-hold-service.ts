@@ -1,6 +1,6 @@
 import { readRetentionRecord, writeLegalHold, type RetentionStatus } from '../archive/retention-records';
 import type { EkycClient } from '../client/ekyc-client';
-import { refuseIfErased } from '../erasure/erasure-record';
+import { refuseIfErased } from '../archive/erasure-record';
 import type { AuditFailureReport, AuditLog } from '../review/audit-log';
 import type { ObjectStore } from '../store/object-store';
 import { legalHoldInputSchema, LegalHoldInputError, type LegalHoldInput } from './legal-hold-input';

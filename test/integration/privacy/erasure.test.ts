@@ -4,7 +4,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { inputPrefix, journeyPrefix } from '../../../src/archive/keys';
 import type { S3Store } from '../../../src/store/s3-store';
 import type { ObjectStore } from '../../../src/store/object-store';
-import { JourneyErasedError } from '../../../src/erasure/erasure-record';
+import { JourneyErasedError } from '../../../src/archive/erasure-record';
 import { ErasureService } from '../../../src/erasure/erasure-service';
 import { JourneyHeldError } from '../../../src/erasure/journey-erasure';
 import { LegalHoldService } from '../../../src/retention/legal-hold-service';

@@ -1,4 +1,4 @@
-import type { LegalHoldEvent } from '../archive/retention-records';
+import type { LegalHoldEvent } from './retention-records';
 import type { ObjectStore } from '../store/object-store';
 import type { Outcome } from '../workflows/types';
 
