@@ -19,7 +19,7 @@ describe('the house', () => {
       .split('\n')
       .filter((line) => /^\| *\d+ *\|/.test(line))
       .map((line) => line.split('|').map((cell) => cell.trim()));
-    expect(rows.map(([, floor, rooms]) => ({ floor: Number(floor), rooms }))).toEqual(
+    expect(rows.map(([, floor, rooms, holds]) => ({ floor: Number(floor), rooms, holds }))).toEqual(
       FLOORS.map((floor, index) => ({
         floor: index + 1,
         rooms: floor.rooms.map((room) => `\`${room}\``).join(', '),
