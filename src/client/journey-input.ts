@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CARD_BACK_REQUIRED, CARD_NATIONALITIES, FACEID_REGIONS, isRegionAllowed } from '../faceid/actions';
-import { FLOW_PLANS } from '../workflows/flow-plan';
+import { FLOW_PLANS } from '../contracts/flow-plan';
 import type { Flow, JourneyInput } from '../workflows/types';
 import {
   ekycOptionsSchema,
