@@ -13,7 +13,7 @@ export {
   type StartedJourney,
   type StartJourneyOptions,
 } from './client/ekyc-client';
-export { JourneyInputError, parseJourneyInput } from './client/journey-input';
+export { JourneyInputError, parseJourneyStart, type JourneyStart } from './client/journey-input';
 export type { JourneyListFilter, JourneySummary } from './client/journey-list';
 export type { ImageBytes } from './client/input-images';
 export { clientSecretFor, clientSecretMatches } from './client/client-secret';

@@ -76,7 +76,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
       const prepared = prepareStart(request.body, ctx);
       const answer = await ctx.idempotency.run(request.headers['idempotency-key'], apiKey, request.body, async () => {
         const started = await ctx.ekyc.startJourney(
-          prepared.input,
+          prepared.start,
           prepared.webFinalUrl ? { webFinalUrl: prepared.webFinalUrl } : {},
         );
         const { journeyId, token, verificationUrl, expiresAt } = started;
@@ -84,7 +84,8 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
         return { status: 201, body };
       });
       if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-      // The client secret is derived, never stored with a replayable answer (the records are shared by every gateway).
+      // The client secret is derived here only (the gateway's client has no key), never stored with a replayable
+      // answer (the records are shared by every gateway).
       const started = answer.body as StartedJourney;
       return reply
         .code(201)
