@@ -98,7 +98,6 @@ async function main(): Promise<void> {
   const ekyc = new EkycClient(client, cfg.temporal.taskQueue, {
     archive,
     dataKeys,
-    clientSecretKey: settings.clientSecretKey,
     retentionDays: cfg.archive.retentionDays,
     defaultRegion: cfg.faceid.region,
     faceIdTimeoutSeconds: cfg.faceid.timeoutSeconds,

@@ -99,7 +99,6 @@ export async function startGatewayFixture(
   const ekyc = new EkycClient(harness.client, harness.taskQueue, {
     archive: harness.archive,
     dataKeys: harness.dataKeys,
-    clientSecretKey: CLIENT_SECRET_KEY,
   });
   const gatewayOn = () =>
     createGateway({
