@@ -146,16 +146,19 @@ export const journeyParamsSchema = z.strictObject({
     }),
 });
 
+/** An operator's free-text reason (a review, a legal hold): short, and never blank. */
+const operatorReason = z
+  .string()
+  .max(500)
+  .refine((value) => value.trim() !== '', 'must not be empty');
+
 /** `POST /v1/journeys/{id}/review`: the same rules the journey's update validator applies. */
 export const reviewBodySchema = z.strictObject({
   decision: z.enum(['approved', 'rejected']),
   reviewer: z
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be an operator id (1-64 letters, digits, . _ : -), never a name or e-mail'),
-  reason: z
-    .string()
-    .max(500)
-    .refine((value) => value.trim() !== '', 'must not be empty'),
+  reason: operatorReason,
   reasonCode: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a code such as document_expired (lower case, digits, _; at most 64)')
@@ -187,10 +190,7 @@ export const legalHoldBodySchema = z.strictObject({
   operator: z
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be an operator id (1-64 letters, digits, . _ : -), never a name or e-mail'),
-  reason: z
-    .string()
-    .max(500)
-    .refine((value) => value.trim() !== '', 'must not be empty'),
+  reason: operatorReason,
 });
 
 /** `POST /v1/journeys/{id}/erase` body: who asks and why, as ids and codes (the record outlives everything else). */
