@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { FilesystemStore } from '../../../src/store/filesystem-store';
-import { JourneyInputError, parseJourneyStart } from '../../../src/client/journey-input';
+import { JourneyInputError, parseJourneyStart, startRegion } from '../../../src/client/journey-input';
 import { ArchiveDataKeys, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
 import { AesGcmCodec } from '../../../src/codec/aes-gcm-codec';
 import { historyFromJson } from '../../support/history-json';
@@ -167,5 +167,35 @@ describe('journey inputs recorded in the replay histories', () => {
     const [payload] = await codec.decode(started?.input?.payloads ?? []);
     const input = defaultPayloadConverter.fromPayload(payload as Payload);
     expect(parseJourneyStart(input)).toEqual(input);
+  });
+});
+
+describe('a start from a backend', () => {
+  const jpeg = { bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0]), contentType: 'image/jpeg' };
+
+  it('takes an image as bytes as well as an archived key', () => {
+    const input = { ...base, flow: 'selfie', selfie: { CheckMode: 'compare' }, compareImage: jpeg };
+    expect(parseJourneyStart(input)).toEqual(input);
+  });
+
+  it('refuses an image that is neither, naming the field', () => {
+    expect(issuesOf({ ...base, flow: 'selfie', compareImage: { bytes: 'ffd8ff', contentType: 'image/jpeg' } })).toEqual(
+      [
+        {
+          path: 'compareImage',
+          message: 'must be { key } of an archived image, or { bytes, contentType } of a JPEG or PNG',
+        },
+      ],
+    );
+  });
+
+  it('may leave the region to the client, which checks its default against the flow', () => {
+    const start = parseJourneyStart({ reference: 'order-1001', flow: 'liveness' });
+    expect(startRegion(start, 'ap-jakarta')).toEqual({ region: 'ap-jakarta', issues: [] });
+    expect(startRegion(start, 'ap-bangkok').issues).toEqual([
+      { path: 'region', message: 'ApplyLivenessToken is not offered in ap-bangkok' },
+    ]);
+    expect(startRegion(start, undefined).issues.map((issue) => issue.path)).toEqual(['region']);
+    expect(startRegion({ ...start, region: 'ap-singapore' }, 'ap-jakarta').region).toBe('ap-singapore');
   });
 });
