@@ -22,7 +22,7 @@ export { LegalHoldInputError, type LegalHoldInput } from './retention/legal-hold
 export { RetentionService } from './retention/retention-service';
 export { ErasureService, type ErasureServiceDeps } from './erasure/erasure-service';
 export type { ErasureRecord, ErasureRequest } from './archive/erasure-record';
-export { JourneyInputError, parseJourneyInput } from './client/journey-input';
+export { JourneyInputError, parseJourneyStart, type JourneyStart } from './client/journey-input';
 export type { JourneyListFilter, JourneySummary } from './client/journey-list';
 export type { ImageBytes } from './client/input-images';
 export { clientSecretFor, clientSecretMatches } from './client/client-secret';

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { FACEID_FLOWS, FaceIdAction } from '../faceid/actions';
+import type { FLOW_PLANS } from '../contracts/flow-plan';
+import type { FaceIdAction } from '../faceid/actions';
 import type { FaceIdRequest, FaceIdResponse } from '../faceid/schemas';
 import type { ObjectStore } from '../store/object-store';
 import type {
@@ -24,8 +25,8 @@ import {
   type NormalisedResult,
 } from './normalize';
 
-type TokenAction = (typeof FACEID_FLOWS)[Flow]['issueAction'];
-type ResultAction = (typeof FACEID_FLOWS)[Flow]['resultAction'];
+type TokenAction = (typeof FLOW_PLANS)[Flow]['issue'];
+type ResultAction = (typeof FLOW_PLANS)[Flow]['result'];
 
 /** What the activity of a FaceID action takes: a token request, a result pull, or one of the document check's two. */
 export type FaceIdActivityInput<A extends FaceIdAction> = A extends TokenAction

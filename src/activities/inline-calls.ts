@@ -1,15 +1,15 @@
+import { FLOW_PLANS, type FlowPlan } from '../contracts/flow-plan';
 import { faceIdActivityName } from '../contracts/task-queues';
 import { INLINE_SLOT_WAIT_MS } from '../contracts/inline-calls';
-import { FACEID_FLOWS, type FaceIdAction } from '../faceid/actions';
+import type { FaceIdAction } from '../faceid/actions';
 import { runAsLocalCall } from '../quota';
 import type { Flow, ResultFetchInput, TokenGrant, TokenIssueInput, VerificationResult } from '../workflows/types';
 
-type FlowSpec = (typeof FACEID_FLOWS)[Flow];
 type Call<I, O> = (input: I) => Promise<O>;
 
 /** The token activity of every flow's issue action, and the result activity of every result action. */
-type FlowActivities = Record<Uncapitalize<FlowSpec['issueAction']>, Call<TokenIssueInput, TokenGrant>> &
-  Record<Uncapitalize<FlowSpec['resultAction']>, Call<ResultFetchInput, VerificationResult>>;
+type FlowActivities = Record<Uncapitalize<FlowPlan['issue']>, Call<TokenIssueInput, TokenGrant>> &
+  Record<Uncapitalize<FlowPlan['result']>, Call<ResultFetchInput, VerificationResult>>;
 
 /**
  * The two local activities the journey worker registers, `issueTokenInline` and `fetchResultInline`: a journey's
@@ -20,15 +20,22 @@ type FlowActivities = Record<Uncapitalize<FlowSpec['issueAction']>, Call<TokenIs
  */
 export function inlineFaceIdCalls(activities: FlowActivities, slotWaitMs: (action: FaceIdAction) => number) {
   const inline =
-    <I extends { flow: Flow }, O>(actionOf: (flow: Flow) => FaceIdAction): Call<I, O | null> =>
+    <I extends { flow: Flow }, O>(
+      route: (flow: Flow) => { action: FaceIdAction; call: Call<I, O> },
+    ): Call<I, O | null> =>
     async (input) => {
-      const action = actionOf(input.flow);
+      const { action, call } = route(input.flow);
       if (slotWaitMs(action) > INLINE_SLOT_WAIT_MS) return null;
-      const call = activities[faceIdActivityName(action) as keyof FlowActivities] as unknown as Call<I, O>;
       return runAsLocalCall(() => call(input));
     };
   return {
-    issueTokenInline: inline<TokenIssueInput, TokenGrant>((flow) => FACEID_FLOWS[flow].issueAction),
-    fetchResultInline: inline<ResultFetchInput, VerificationResult>((flow) => FACEID_FLOWS[flow].resultAction),
+    issueTokenInline: inline((flow) => {
+      const action = FLOW_PLANS[flow].issue;
+      return { action, call: activities[faceIdActivityName(action)] };
+    }),
+    fetchResultInline: inline((flow) => {
+      const action = FLOW_PLANS[flow].result;
+      return { action, call: activities[faceIdActivityName(action)] };
+    }),
   };
 }

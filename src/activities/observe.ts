@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { noopMetricMeter, type MetricMeter } from '@temporalio/common';
-import { FACEID_ACTION_NAMES, FACEID_FLOWS, type FaceIdAction } from '../faceid/actions';
+import { FLOW_PLANS } from '../contracts/flow-plan';
+import { FACEID_ACTION_NAMES, type FaceIdAction } from '../faceid/actions';
 import { faceIdActivityName } from '../contracts/task-queues';
 import type { MediaKind } from '../workflows/types';
 
@@ -15,7 +16,7 @@ export const ACTIVITY_METRICS = {
 
 /** Actions that issue a token (and the document check's, which issues one too). */
 const TOKEN_ACTIONS: ReadonlySet<FaceIdAction> = new Set([
-  ...Object.values(FACEID_FLOWS).map((flow) => flow.issueAction),
+  ...Object.values(FLOW_PLANS).map((plan) => plan.issue),
   'ApplyCardVerification',
 ]);
 

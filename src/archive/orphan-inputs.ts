@@ -23,10 +23,7 @@ export interface OrphanInputsResult {
  * is older than `olderThanMs`. A journey's own folder is deleted with its media at retention
  * (`purgeJourneyMedia`), so once Temporal forgets an ended journey, nothing of it is left here.
  */
-export async function removeOrphanInputs(
-  store: ObjectStore,
-  options: OrphanInputOptions,
-): Promise<OrphanInputsResult> {
+export async function removeOrphanInputs(store: ObjectStore, options: OrphanInputOptions): Promise<OrphanInputsResult> {
   const now = options.now ?? Date.now;
   const folders = new Map<string, string[]>();
   for (const key of await store.list(INPUTS_PREFIX)) {

@@ -94,7 +94,6 @@ async function main(): Promise<void> {
   });
   const ekyc = new EkycClient(client, cfg.temporal.taskQueue, {
     archive,
-    clientSecretKey: settings.clientSecretKey,
     retentionDays: cfg.retention.days,
     defaultRegion: cfg.faceid.region,
     faceIdTimeoutSeconds: cfg.faceid.timeoutSeconds,

@@ -35,7 +35,7 @@ import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';
 import { GRPC_STATUS, grpcStatusOf, isWorkflowNotReady } from './temporal-refusals';
-import { JourneyInputError, parseJourneyInput } from './journey-input';
+import { JourneyInputError, startRegion, type JourneyStart } from './journey-input';
 import { faceIdCallMs } from '../workflows/journey-durations';
 import type { JourneyInput } from '../workflows/types';
 import { listJourneys, type JourneyListFilter, type JourneySummary } from './journey-list';
@@ -113,21 +113,17 @@ export class EkycClient {
   }
 
   /**
-   * Starts the journey for `input.reference` and returns its token (update-with-start). Images may be given as
-   * `{ bytes, contentType }`: they are stored in the archive first and only their keys reach the workflow. Starting
-   * the same reference again while it runs returns the same journey and its current token; after it ended,
-   * {@link JourneyClosedError}.
+   * Starts the journey for `start.reference` and returns its token (update-with-start). `start` is validated already
+   * (a gateway's body schema, or {@link parseJourneyStart}). Images may be given as `{ bytes, contentType }`: they are
+   * stored in the archive first and only their keys reach the workflow. Starting the same reference again while it
+   * runs returns the same journey and its current token; after it ended, {@link JourneyClosedError}.
    */
-  async startJourney(rawInput: unknown, startOptions: StartJourneyOptions = {}): Promise<StartedJourney> {
-    const extracted = extractImages(withDefaultRegion(rawInput, this.options.defaultRegion));
-    let input;
-    try {
-      input = parseJourneyInput(extracted.input);
-    } catch (error) {
-      if (!(error instanceof JourneyInputError) || extracted.issues.length === 0) throw error;
-      throw new JourneyInputError([...extracted.issues, ...error.issues]);
-    }
-    if (extracted.issues.length > 0) throw new JourneyInputError(extracted.issues);
+  async startJourney(start: JourneyStart, startOptions: StartJourneyOptions = {}): Promise<StartedJourney> {
+    const region = startRegion(start, this.options.defaultRegion);
+    const extracted = extractImages(start, region.region);
+    const issues = [...extracted.issues, ...region.issues];
+    if (issues.length > 0) throw new JourneyInputError(issues);
+    const { input } = extracted;
     let written: string[] = [];
     if (extracted.pending.length > 0) {
       if (!this.options.archive) throw new Error('EkycClient needs an archive to accept images as bytes');
@@ -135,7 +131,7 @@ export class EkycClient {
     }
 
     const journeyId = journeyWorkflowId(input.reference);
-    const start = new WithStartWorkflowOperation<typeof ekycJourney>('ekycJourney', {
+    const operation = new WithStartWorkflowOperation<typeof ekycJourney>('ekycJourney', {
       workflowId: journeyId,
       taskQueue: this.taskQueue,
       args: [this.withConfiguredDefaults(input)],
@@ -152,7 +148,7 @@ export class EkycClient {
     });
     try {
       const token = await this.client.workflow.executeUpdateWithStart(issueTokenUpdate, {
-        startWorkflowOperation: start,
+        startWorkflowOperation: operation,
       });
       const key = this.options.clientSecretKey;
       return { journeyId, ...token, ...(key ? { clientSecret: clientSecretFor(key, journeyId) } : {}) };
@@ -320,9 +316,3 @@ export class EkycClient {
 }
 
 export type { JourneyListFilter, JourneySummary } from './journey-list';
-
-/** The input with `region` set to the configured default when it names none (any other shape is left to validation). */
-function withDefaultRegion(raw: unknown, region: string | undefined): unknown {
-  if (region === undefined || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
-  return 'region' in raw ? raw : { ...raw, region };
-}

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { inputKey } from '../archive/keys';
 import type { ObjectStore } from '../store/object-store';
+import type { JourneyInput, StoredImageRef } from '../workflows/types';
+import type { FieldIssue, JourneyStart, StartImage } from './journey-input';
 
 /** An image a backend hands over as bytes; the client stores it in the archive and passes only its key on. */
 export interface ImageBytes {
@@ -11,12 +13,8 @@ export interface ImageBytes {
 /** Largest image accepted: 3 MB, which stays under FaceID's 5 MB Base64 limit once encoded. */
 export const MAX_IMAGE_BYTES = 3_000_000;
 
-/** Where images may appear in a journey input, and the name each is stored under. */
-const IMAGE_SLOTS = [
-  { path: ['compareImage'], name: 'compare' },
-  { path: ['document', 'front'], name: 'document-front' },
-  { path: ['document', 'back'], name: 'document-back' },
-] as const;
+/** The name each input image is stored under. */
+type ImageName = 'compare' | 'document-front' | 'document-back';
 
 const SIGNATURES: Record<ImageBytes['contentType'], number[]> = {
   'image/jpeg': [0xff, 0xd8, 0xff],
@@ -31,21 +29,14 @@ export interface PendingImage {
   md5: string;
 }
 
-/** Result of {@link extractImages}: the input with keys in place of bytes, what to store, and what was wrong. */
+/** Result of {@link extractImages}: the workflow's input with keys in place of bytes, what to store, what was wrong. */
 export interface ExtractedImages {
-  input: unknown;
+  input: JourneyInput;
   pending: PendingImage[];
-  issues: { path: string; message: string }[];
+  issues: FieldIssue[];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function checkImage(value: Record<string, unknown>): string | undefined {
-  const { bytes, contentType } = value;
-  if (!(bytes instanceof Uint8Array)) return 'bytes must be a Buffer or Uint8Array';
-  if (contentType !== 'image/jpeg' && contentType !== 'image/png') return 'contentType must be image/jpeg or image/png';
+function checkImage({ bytes, contentType }: ImageBytes): string | undefined {
   if (bytes.length === 0) return 'image is empty';
   if (bytes.length > MAX_IMAGE_BYTES) return `image is larger than ${MAX_IMAGE_BYTES} bytes`;
   // FaceID rejects what it cannot decode only after a round trip; a wrong type is caught here instead.
@@ -55,35 +46,40 @@ function checkImage(value: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Replaces every `{ bytes, contentType }` image of a raw journey input with `{ key }` (content-addressed under the
- * journey's reference), without storing anything yet: nothing is written for an input that turns out invalid.
+ * The workflow's input from a validated start in `region`: every `{ bytes, contentType }` image replaced with
+ * `{ key }` (content-addressed under the journey's reference), without storing anything yet, so nothing is written
+ * for an input that turns out invalid.
  */
-export function extractImages(raw: unknown): ExtractedImages {
-  if (!isRecord(raw)) return { input: raw, pending: [], issues: [] };
-  const input: Record<string, unknown> = { ...raw };
-  if (isRecord(raw.document)) input.document = { ...raw.document };
+export function extractImages(start: JourneyStart, region: string): ExtractedImages {
   const pending: PendingImage[] = [];
-  const issues: ExtractedImages['issues'] = [];
-  const reference = typeof raw.reference === 'string' ? raw.reference : '';
-  for (const slot of IMAGE_SLOTS) {
-    const parent = slot.path.length === 1 ? input : (input.document as Record<string, unknown> | undefined);
-    const field = slot.path[slot.path.length - 1] as string;
-    const value = parent?.[field];
-    if (!parent || !isRecord(value) || !('bytes' in value)) continue;
-    const problem = checkImage(value);
+  const issues: FieldIssue[] = [];
+  const stored = (image: StartImage, path: string, name: ImageName): StoredImageRef => {
+    if (!('bytes' in image)) return image;
+    const problem = checkImage(image);
     if (problem) {
-      issues.push({ path: slot.path.join('.'), message: problem });
-      // A placeholder keeps the rest of the input checkable, so every problem is reported at once.
-      parent[field] = { key: 'invalid-image' };
-      continue;
+      issues.push({ path, message: problem });
+      // Never started: the issues refuse the input, and every problem is reported at once.
+      return { key: '' };
     }
-    const bytes = Buffer.from(value.bytes as Uint8Array);
-    const contentType = value.contentType as string;
+    const bytes = Buffer.from(image.bytes);
     const md5 = createHash('md5').update(bytes).digest('hex');
-    const key = inputKey(reference, slot.name, md5, contentType);
-    pending.push({ key, bytes, contentType, md5 });
-    parent[field] = { key };
-  }
+    const key = inputKey(start.reference, name, md5, image.contentType);
+    pending.push({ key, bytes, contentType: image.contentType, md5 });
+    return { key };
+  };
+  const storedDocument = ({ front, back, ...fields }: NonNullable<JourneyStart['document']>) => ({
+    ...fields,
+    front: stored(front, 'document.front', 'document-front'),
+    ...(back ? { back: stored(back, 'document.back', 'document-back') } : {}),
+  });
+  const { document, ...rest } = start;
+  const common = { ...rest, region, ...(document ? { document: storedDocument(document) } : {}) };
+  if (common.flow === 'liveness' || common.flow === 'web-legacy') return { input: common, pending, issues };
+  const { compareImage, ...others } = common;
+  const input = {
+    ...others,
+    ...(compareImage ? { compareImage: stored(compareImage, 'compareImage', 'compare') } : {}),
+  };
   return { input, pending, issues };
 }
 

@@ -1,21 +1,33 @@
 import { z } from 'zod';
 import { CARD_BACK_REQUIRED, CARD_NATIONALITIES, FACEID_REGIONS, isRegionAllowed } from '../faceid/actions';
-import { FLOW_PLANS } from '../workflows/flow-plan';
-import type { Flow, JourneyInput } from '../workflows/types';
+import { FLOW_PLANS } from '../contracts/flow-plan';
+import type { Flow } from '../workflows/types';
 import {
   ekycOptionsSchema,
   livenessOptionsSchema,
   selfieOptionsSchema,
   webLegacyOptionsSchema,
   webOptionsSchema,
-} from './flow-options';
+} from '../faceid/flow-options';
 
 const durationMs = z
   .number()
   .int()
   .min(1)
   .max(30 * 24 * 3600 * 1000);
-const storedImage = z.strictObject({ key: z.string().min(1).max(300) });
+
+/** An input image a start takes: already in the archive (`{ key }`), or bytes the client checks and stores first. */
+const startImage = z.union(
+  [
+    z.strictObject({ key: z.string().min(1).max(300) }),
+    z.strictObject({
+      // Not z.instanceof: its type would refuse a Buffer over a shared ArrayBuffer, which Node's Buffers often are.
+      bytes: z.custom<Uint8Array>((value) => value instanceof Uint8Array),
+      contentType: z.enum(['image/jpeg', 'image/png']),
+    }),
+  ],
+  { error: 'must be { key } of an archived image, or { bytes, contentType } of a JPEG or PNG' },
+);
 
 /**
  * A backend's reference: the journey id is `ekyc:<reference>` and input images are stored under `inputs/<reference>/`,
@@ -41,9 +53,9 @@ export interface FlowOptionSchemas<
   webLegacy: WebLegacy;
 }
 
-/** What differs between the journey input the workflow receives and the body a gateway accepts for it. */
+/** What differs between the journey input the client starts with and the body a gateway accepts for it. */
 export interface JourneyInputVariant<Image extends z.ZodType, Options> {
-  /** An input image: `{ key }` in the archive for the workflow, Base64 in a gateway body. */
+  /** An input image: `{ key }` in the archive or bytes for the client, Base64 in a gateway body. */
   image: Image;
   /** Each flow's FaceID options ({@link FlowOptionSchemas}). */
   options: Options;
@@ -60,8 +72,8 @@ function needsBack(nationality: string, cardType: string): boolean {
 }
 
 /**
- * The journey input in one of its variants: the workflow's (see {@link parseJourneyInput}) or a gateway's start body.
- * One definition for both, so the gateway's documented body cannot drift from what the workflow accepts. A union by
+ * The journey input in one of its variants: the client's (see {@link parseJourneyStart}) or a gateway's start body.
+ * One definition for both, so the gateway's documented body cannot drift from what the client accepts. A union by
  * `flow`: each flow takes its own FaceID options (and `compareImage` where FaceID compares with it), and a field of
  * another flow is refused by name.
  */
@@ -144,10 +156,8 @@ export function journeyInputSchemaFor<
       flowShape('web-legacy', { webLegacy: options.webLegacy }),
     ])
     .superRefine((input, ctx) => {
-      const plan = FLOW_PLANS[input.flow];
-      if (input.region !== undefined && !isRegionAllowed(plan.issue, input.region)) {
-        ctx.addIssue({ code: 'custom', path: ['region'], message: `${plan.issue} is not offered in ${input.region}` });
-      }
+      const unoffered = input.region === undefined ? undefined : regionIssue(input.flow, input.region);
+      if (unoffered) ctx.addIssue({ code: 'custom', path: ['region'], message: unoffered.message });
       // FaceID's rules between an option and the image the journey fills in from `compareImage`.
       const compareMode = compareModeAsked(input);
       if (compareMode && !('compareImage' in input && input.compareImage !== undefined)) {
@@ -165,9 +175,9 @@ function compareModeAsked(input: { flow: Flow; selfie?: unknown; ekyc?: unknown 
   return undefined;
 }
 
-/** The journey input as the workflow receives it: images as archive keys, FaceID's redirect in the web options. */
-const journeyInputSchema = journeyInputSchemaFor({
-  image: storedImage,
+/** The journey input a start takes: images archived or as bytes, FaceID's redirect in the web options. */
+const journeyStartSchema = journeyInputSchemaFor({
+  image: startImage,
   options: {
     selfie: selfieOptionsSchema,
     ekyc: ekycOptionsSchema,
@@ -175,8 +185,15 @@ const journeyInputSchema = journeyInputSchemaFor({
     web: webOptionsSchema,
     webLegacy: webLegacyOptionsSchema,
   },
-  regionOptional: false,
+  // The client fills in its configured default region (FACEID_REGION).
+  regionOptional: true,
 });
+
+/** A validated start, as `EkycClient.startJourney` takes it (see {@link parseJourneyStart}). */
+export type JourneyStart = z.output<typeof journeyStartSchema>;
+
+/** An input image of a start: `{ key }` in the archive, or `{ bytes, contentType }`. */
+export type StartImage = z.output<typeof startImage>;
 
 /** One field's problem: its path (`web.finalUrl`) and message, never its value. */
 export interface FieldIssue {
@@ -208,9 +225,36 @@ export class JourneyInputError extends Error {
   }
 }
 
-/** Validates a journey input at the edge; the workflow trusts what passes. */
-export function parseJourneyInput(raw: unknown): JourneyInput {
-  const parsed = journeyInputSchema.safeParse(raw);
+/** Validates a backend's journey input once, at the edge; what passes is typed for `startJourney` from here on. */
+export function parseJourneyStart(raw: unknown): JourneyStart {
+  const parsed = journeyStartSchema.safeParse(raw);
   if (!parsed.success) throw new JourneyInputError(fieldIssues(parsed.error));
-  return parsed.data as JourneyInput;
+  return parsed.data;
+}
+
+/** The issue of a region in which FaceID does not offer the flow's token action; none where it does. */
+function regionIssue(flow: Flow, region: string): FieldIssue | undefined {
+  const { issue } = FLOW_PLANS[flow];
+  return isRegionAllowed(issue, region)
+    ? undefined
+    : { path: 'region', message: `${issue} is not offered in ${region}` };
+}
+
+/**
+ * The region a start runs in: its own (validated with the start), or the client's configured default where it names
+ * none, checked against the flow here; no region at all is an issue.
+ */
+export function startRegion(
+  start: JourneyStart,
+  defaultRegion: string | undefined,
+): { region: string; issues: FieldIssue[] } {
+  if (start.region !== undefined) return { region: start.region, issues: [] };
+  if (defaultRegion === undefined) {
+    return {
+      region: '',
+      issues: [{ path: 'region', message: 'required: no default region is configured (FACEID_REGION)' }],
+    };
+  }
+  const unoffered = regionIssue(start.flow, defaultRegion);
+  return { region: defaultRegion, issues: unoffered ? [unoffered] : [] };
 }

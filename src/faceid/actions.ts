@@ -1,5 +1,5 @@
 /**
- * The FaceID actions this service calls, their regions and quotas, and the token windows of each flow.
+ * The FaceID actions this service calls, with their regions and quotas, and the documents FaceID checks.
  * Plain data with no imports, so the workflow bundle and the emulator can import it without pulling in zod or the SDK.
  */
 
@@ -31,63 +31,32 @@ export interface FaceIdActionSpec {
   readonly sdkTyped: boolean;
 }
 
+/** One action's facts; every action takes the default quota (the card actions' pages state none). */
+function spec<const Name extends string, const Regions extends readonly FaceIdRegion[]>(
+  name: Name,
+  regions: Regions,
+  sdkTyped: boolean,
+) {
+  return { name, regions, quotaPerSecond: DEFAULT_QUOTA_PER_SECOND, sdkTyped };
+}
+
 /**
  * The twelve FaceID actions, keyed by name; regions follow the newest doc page of each action (reference §1).
  * GetSdkVerificationResult lists no restriction in its 2025 pages, so it gets the five regions of its token action.
  */
 export const FACEID_ACTIONS = {
-  GetFaceIdTokenIntl: { name: 'GetFaceIdTokenIntl', regions: ALL_REGIONS, quotaPerSecond: 20, sdkTyped: true },
-  GetFaceIdResultIntl: { name: 'GetFaceIdResultIntl', regions: ALL_REGIONS, quotaPerSecond: 20, sdkTyped: true },
-  ApplySdkVerificationToken: {
-    name: 'ApplySdkVerificationToken',
-    regions: ALL_REGIONS,
-    quotaPerSecond: 20,
-    sdkTyped: true,
-  },
-  GetSdkVerificationResult: {
-    name: 'GetSdkVerificationResult',
-    regions: ALL_REGIONS,
-    quotaPerSecond: 20,
-    sdkTyped: true,
-  },
-  ApplyLivenessToken: { name: 'ApplyLivenessToken', regions: HK_JAKARTA_SINGAPORE, quotaPerSecond: 20, sdkTyped: true },
-  GetLivenessResult: { name: 'GetLivenessResult', regions: HK_JAKARTA_SINGAPORE, quotaPerSecond: 20, sdkTyped: true },
-  ApplyWebVerificationBizTokenIntl: {
-    name: 'ApplyWebVerificationBizTokenIntl',
-    regions: ALL_REGIONS,
-    quotaPerSecond: 20,
-    sdkTyped: true,
-  },
-  GetWebVerificationResultIntl: {
-    name: 'GetWebVerificationResultIntl',
-    regions: ALL_REGIONS,
-    quotaPerSecond: 20,
-    sdkTyped: true,
-  },
-  ApplyWebVerificationToken: {
-    name: 'ApplyWebVerificationToken',
-    regions: JAKARTA_SINGAPORE,
-    quotaPerSecond: 20,
-    sdkTyped: false,
-  },
-  GetWebVerificationResult: {
-    name: 'GetWebVerificationResult',
-    regions: JAKARTA_SINGAPORE,
-    quotaPerSecond: 20,
-    sdkTyped: false,
-  },
-  ApplyCardVerification: {
-    name: 'ApplyCardVerification',
-    regions: HK_JAKARTA_SINGAPORE,
-    quotaPerSecond: 20,
-    sdkTyped: false,
-  },
-  GetCardVerificationResult: {
-    name: 'GetCardVerificationResult',
-    regions: HK_JAKARTA_SINGAPORE,
-    quotaPerSecond: 20,
-    sdkTyped: false,
-  },
+  GetFaceIdTokenIntl: spec('GetFaceIdTokenIntl', ALL_REGIONS, true),
+  GetFaceIdResultIntl: spec('GetFaceIdResultIntl', ALL_REGIONS, true),
+  ApplySdkVerificationToken: spec('ApplySdkVerificationToken', ALL_REGIONS, true),
+  GetSdkVerificationResult: spec('GetSdkVerificationResult', ALL_REGIONS, true),
+  ApplyLivenessToken: spec('ApplyLivenessToken', HK_JAKARTA_SINGAPORE, true),
+  GetLivenessResult: spec('GetLivenessResult', HK_JAKARTA_SINGAPORE, true),
+  ApplyWebVerificationBizTokenIntl: spec('ApplyWebVerificationBizTokenIntl', ALL_REGIONS, true),
+  GetWebVerificationResultIntl: spec('GetWebVerificationResultIntl', ALL_REGIONS, true),
+  ApplyWebVerificationToken: spec('ApplyWebVerificationToken', JAKARTA_SINGAPORE, false),
+  GetWebVerificationResult: spec('GetWebVerificationResult', JAKARTA_SINGAPORE, false),
+  ApplyCardVerification: spec('ApplyCardVerification', HK_JAKARTA_SINGAPORE, false),
+  GetCardVerificationResult: spec('GetCardVerificationResult', HK_JAKARTA_SINGAPORE, false),
 } as const satisfies Record<string, FaceIdActionSpec>;
 
 /** Name of one of the twelve FaceID actions. */
@@ -105,57 +74,6 @@ export function isFaceIdAction(value: string): value is FaceIdAction {
 export function isRegionAllowed(action: FaceIdAction, region: string): boolean {
   return (FACEID_ACTIONS[action].regions as readonly string[]).includes(region);
 }
-
-/** Token-issue and result actions of one journey flow and the windows during which its token is usable. */
-export interface FaceIdFlowSpec {
-  /** Action that issues the SdkToken / BizToken. */
-  readonly issueAction: FaceIdAction;
-  /** Action that reads the result with that token. */
-  readonly resultAction: FaceIdAction;
-  /** Seconds after issue within which the end user must start the process. */
-  readonly startWindowSeconds: number;
-  /** Seconds after issue during which the result can be read (repeatedly). */
-  readonly resultWindowSeconds: number;
-}
-
-const HOUR = 3600;
-const DAY = 24 * HOUR;
-
-/** The five journey flows with their token windows (reference §1 and §6; DESIGN §2). */
-export const FACEID_FLOWS = {
-  // 72 h per the SDK and the 2026 doc page; 2024-2025 pages said 2 h.
-  selfie: {
-    issueAction: 'GetFaceIdTokenIntl',
-    resultAction: 'GetFaceIdResultIntl',
-    startWindowSeconds: 600,
-    resultWindowSeconds: 72 * HOUR,
-  },
-  ekyc: {
-    issueAction: 'ApplySdkVerificationToken',
-    resultAction: 'GetSdkVerificationResult',
-    startWindowSeconds: 600,
-    resultWindowSeconds: 3 * DAY,
-  },
-  liveness: {
-    issueAction: 'ApplyLivenessToken',
-    resultAction: 'GetLivenessResult',
-    startWindowSeconds: 600,
-    resultWindowSeconds: 2 * HOUR,
-  },
-  web: {
-    issueAction: 'ApplyWebVerificationBizTokenIntl',
-    resultAction: 'GetWebVerificationResultIntl',
-    startWindowSeconds: 600,
-    resultWindowSeconds: 259_200,
-  },
-  // The legacy BizToken is valid 7,200 s; S1 prints "3243,600s" for its result window, meaning 3 days.
-  'web-legacy': {
-    issueAction: 'ApplyWebVerificationToken',
-    resultAction: 'GetWebVerificationResult',
-    startWindowSeconds: 7200,
-    resultWindowSeconds: 3 * DAY,
-  },
-} as const satisfies Record<string, FaceIdFlowSpec>;
 
 /** Lifetime in seconds of the temporary media URLs (FileInfo.Url, legacy web VideoUrl) a result returns. */
 export const MEDIA_URL_LIFETIME_SECONDS = 600;

@@ -7,7 +7,7 @@ import {
   webConfigSchema,
   webLegacyOptionsSchema,
   webOptionsSchema,
-} from '../client/flow-options';
+} from '../faceid/flow-options';
 import { MAX_IMAGE_BYTES } from '../client/input-images';
 import { fieldIssues, journeyInputSchemaFor, REFERENCE_PATTERN } from '../client/journey-input';
 import { journeyListFilterSchema } from '../client/journey-list';

@@ -2,56 +2,40 @@ import type { z } from 'zod';
 import { isAllowedBrowserUrl } from './browser-urls';
 import { journeyWorkflowId } from '../contracts/workflow-ids';
 import type { GatewayContext } from './context';
+import type { ImageBytes } from '../client/input-images';
+import type { JourneyStart } from '../client/journey-input';
 import { ProblemError } from './problems';
 import type { Base64Image, startJourneyBodySchema } from './schemas';
 
-/** The journey input for the client, and where the browser goes after a web verification. */
+/** The start for the client, and where the browser goes after a web verification. */
 export interface PreparedStart {
-  input: Record<string, unknown>;
+  start: JourneyStart;
   webFinalUrl?: string;
 }
 
 type StartBody = z.output<typeof startJourneyBodySchema>;
 
-/** A Base64 image of a start body as the client takes it: its bytes. */
-function decoded(image: Base64Image): { contentType: Base64Image['contentType']; bytes: Buffer } {
+/** A Base64 image of a start body as the client takes it: its bytes (the client checks their first bytes). */
+function decoded(image: Base64Image): ImageBytes {
   return { contentType: image.contentType, bytes: Buffer.from(image.base64, 'base64') };
 }
 
-/** The body with its Base64 images decoded (the client checks their first bytes and stores them). */
-function withImageBytes(body: StartBody): Record<string, unknown> {
-  const compareImage = 'compareImage' in body ? body.compareImage : undefined;
-  const { document } = body;
-  return {
-    ...body,
-    ...(compareImage ? { compareImage: decoded(compareImage) } : {}),
-    ...(document
-      ? {
-          document: {
-            ...document,
-            front: decoded(document.front),
-            ...(document.back ? { back: decoded(document.back) } : {}),
-          },
-        }
-      : {}),
-  };
+/** A start body's document with its Base64 sides decoded. */
+function withBytes({ front, back, ...fields }: NonNullable<StartBody['document']>) {
+  return { ...fields, front: decoded(front), ...(back ? { back: decoded(back) } : {}) };
 }
 
 /**
- * A web flow's options with FaceID's redirect set to the gateway's return route for this journey (FaceID appends
- * `&token=`), and the backend's `finalUrl`, which the client keeps in the workflow's memo.
+ * Where a web journey sends the browser: FaceID's redirect to the gateway's return route for this journey (FaceID
+ * appends `&token=`), and from there the backend's `finalUrl` (or the gateway's default), which the client keeps in
+ * the workflow's memo.
  */
-function withReturnRoute<
-  Options extends { finalUrl?: string | undefined },
-  Redirect extends 'RedirectURL' | 'RedirectUrl',
->(
+function returnRoute(
   ctx: GatewayContext,
   reference: string,
   field: 'web' | 'webLegacy',
-  redirect: Redirect,
-  given: Options | undefined,
-): { options: Omit<Options, 'finalUrl'> & Record<Redirect, string>; finalUrl: string } {
-  const { finalUrl: named, ...options } = given ?? ({} as Options);
+  named: string | undefined,
+): { returnUrl: string; finalUrl: string } {
   const finalUrl = named ?? ctx.settings.webFinalUrl;
   const path = `${field}.finalUrl`;
   if (!finalUrl) {
@@ -65,19 +49,26 @@ function withReturnRoute<
     ]);
   }
   const returnUrl = `${ctx.publicUrl()}/v1/web/return?journey=${encodeURIComponent(journeyWorkflowId(reference))}`;
-  return { options: { ...options, ...({ [redirect]: returnUrl } as Record<Redirect, string>) }, finalUrl };
+  return { returnUrl, finalUrl };
 }
 
-/** Turns a validated start body into a journey input: images as bytes, and the web flows' redirect filled in. */
+/**
+ * Turns a validated start body into the client's start, typed all the way: images as bytes, and the web flows'
+ * redirect filled in.
+ */
 export function prepareStart(body: StartBody, ctx: GatewayContext): PreparedStart {
-  const input = withImageBytes(body);
-  if (body.flow === 'web') {
-    const { options, finalUrl } = withReturnRoute(ctx, body.reference, 'web', 'RedirectURL', body.web);
-    return { input: { ...input, web: options }, webFinalUrl: finalUrl };
+  const { document, ...rest } = body;
+  const common = { ...rest, ...(document ? { document: withBytes(document) } : {}) };
+  if (common.flow === 'liveness') return { start: common };
+  if (common.flow === 'web-legacy') {
+    const { finalUrl: named, ...options } = common.webLegacy;
+    const { returnUrl, finalUrl } = returnRoute(ctx, common.reference, 'webLegacy', named);
+    return { start: { ...common, webLegacy: { ...options, RedirectUrl: returnUrl } }, webFinalUrl: finalUrl };
   }
-  if (body.flow === 'web-legacy') {
-    const { options, finalUrl } = withReturnRoute(ctx, body.reference, 'webLegacy', 'RedirectUrl', body.webLegacy);
-    return { input: { ...input, webLegacy: options }, webFinalUrl: finalUrl };
-  }
-  return { input };
+  const { compareImage, ...others } = common;
+  const compared = { ...others, ...(compareImage ? { compareImage: decoded(compareImage) } : {}) };
+  if (compared.flow !== 'web') return { start: compared };
+  const { finalUrl: named, ...options } = compared.web ?? {};
+  const { returnUrl, finalUrl } = returnRoute(ctx, compared.reference, 'web', named);
+  return { start: { ...compared, web: { ...options, RedirectURL: returnUrl } }, webFinalUrl: finalUrl };
 }

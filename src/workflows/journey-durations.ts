@@ -1,6 +1,7 @@
 // Pure data and arithmetic: safe inside the workflow bundle; the client derives `faceIdCallMs` with it too.
 import { INLINE_ARCHIVE_BUDGET_MS, INLINE_SLOT_WAIT_MS } from '../contracts/inline-calls';
-import { FACEID_FLOWS, MEDIA_URL_LIFETIME_SECONDS } from '../faceid/actions';
+import { FLOW_PLANS } from '../contracts/flow-plan';
+import { MEDIA_URL_LIFETIME_SECONDS } from '../faceid/actions';
 import type { Flow, JourneyTimers } from './types';
 
 const SECOND = 1000;
@@ -56,7 +57,7 @@ interface DurationInputs {
 
 /** The one table of a journey's durations: FaceID's windows for its flow, the input's overrides, what follows. */
 export function journeyDurations({ flow, timers: overrides, retentionDays }: DurationInputs): JourneyDurations {
-  const spec = FACEID_FLOWS[flow];
+  const spec = FLOW_PLANS[flow];
   const startWindowMs = overrides?.startWindowMs ?? spec.startWindowSeconds * SECOND;
   const timers: JourneyTimers = {
     startWindowMs,

@@ -1,6 +1,6 @@
 import { workflowInfo } from '@temporalio/workflow';
+import { FLOW_PLANS, type FlowPlan } from '../contracts/flow-plan';
 import { resolvePolicy } from './decision';
-import { FLOW_PLANS, type FlowPlan } from './flow-plan';
 import { journeyDurations, type JourneyDurations } from './journey-durations';
 import { JourneyTransitions, type JourneyState } from './journey-state';
 import type { DecisionPolicy, JourneyEvent, JourneyInput } from './types';

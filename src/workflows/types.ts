@@ -1,5 +1,5 @@
 // Each flow's options as a journey takes them (the journey fills some FaceID fields itself and refuses others).
-import type { EkycOptions, LivenessOptions, SelfieOptions, WebLegacyOptions, WebOptions } from '../client/flow-options';
+import type { EkycOptions, LivenessOptions, SelfieOptions, WebLegacyOptions, WebOptions } from '../faceid/flow-options';
 import type { CARD_NATIONALITIES } from '../faceid/actions';
 import type { ResultAction } from '../faceid/result-codes';
 

@@ -115,7 +115,7 @@ describe('at the default quota', () => {
     const reference = harness.reference('inline-input-missing');
     const input = await inputFor(harness, 'selfie', reference);
     // The backend stored its photo, and it is gone before the journey reads it for the token call.
-    await harness.archive.delete((input.compareImage as { key: string }).key);
+    await harness.archive.delete((input as { compareImage: { key: string } }).compareImage.key);
     await expect(harness.ekyc.startJourney(input)).rejects.toThrow();
     const journeyId = `ekyc:${reference}`;
     expect(await harness.ekyc.result(journeyId)).toMatchObject({

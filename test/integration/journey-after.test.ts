@@ -170,7 +170,7 @@ async function endJourney(flow: 'selfie' | 'liveness', prefix: string, retention
   await harness.ekyc.userFinished(started.journeyId);
   const result = await harness.ekyc.result(started.journeyId);
   expect(result.media.length).toBeGreaterThan(0);
-  const compareKey = (base.compareImage as { key: string } | undefined)?.key;
+  const compareKey = (base as { compareImage?: { key: string } }).compareImage?.key;
   // The journey's last step filed the retention before the run closed.
   expect(await readRetentionRecord(harness.archive, started.journeyId)).toMatchObject({ journeyId: started.journeyId });
   return { journeyId: started.journeyId, media: result.media.map((ref) => ref.key), compareKey };
@@ -191,7 +191,7 @@ describe('retention sweep', () => {
       ...openInput,
       timers: { ...(openInput.timers as object), startWindowMs: 120_000, completionDeadlineMs: 240_000 },
     });
-    const openImage = (openInput.compareImage as { key: string }).key;
+    const openImage = (openInput as { compareImage: { key: string } }).compareImage.key;
     // Half a batch purged, then the crash: the objects are gone, the record and the pointer still say "due".
     const crashed = await endJourney('liveness', 'crashed', 1);
     await purgeJourneyMedia(harness.archive, crashed.journeyId);

@@ -1,5 +1,6 @@
 import type { CardScenario } from '../../src/emulator/cards';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
+import { parseJourneyStart } from '../../src/client/journey-input';
 import { archivedMd5, inputFor, waitForStage } from '../support/journeys';
 
 let harness: JourneyHarness;
@@ -14,10 +15,10 @@ async function withDocument(scenario: CardScenario, processingPolls: number) {
   const front = await harness.storeImage(reference, 'card-front');
   const back = await harness.storeImage(reference, 'card-back');
   await harness.sandbox.registerCard(front.md5, scenario, processingPolls);
-  const input = {
+  const input = parseJourneyStart({
     ...(await inputFor(harness, 'liveness', reference)),
     document: { nationality: 'HKG', cardType: 'ID_CARD', front: { key: front.key }, back: { key: back.key } },
-  };
+  });
   const started = await harness.ekyc.startJourney(input);
   await harness.sandbox.complete(started.token, 'pass');
   await harness.ekyc.userFinished(started.journeyId);

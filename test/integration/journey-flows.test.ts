@@ -1,6 +1,7 @@
 import type { Scenario } from '../../src/emulator/scenarios';
 import { FLOWS, type Flow } from '../../src/workflows/types';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
+import type { JourneyStart } from '../../src/client/journey-input';
 import { archivedMd5, inputFor, waitForStage } from '../support/journeys';
 
 let harness: JourneyHarness;
@@ -9,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-async function runToEnd(flow: Flow, scenario: Scenario, input?: Record<string, unknown>) {
+async function runToEnd(flow: Flow, scenario: Scenario, input?: JourneyStart) {
   const reference = harness.reference(flow);
   const started = await harness.ekyc.startJourney(input ?? (await inputFor(harness, flow, reference)));
   await harness.sandbox.complete(started.token, scenario);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { parseJourneyStart, type JourneyStart } from '../../src/client/journey-input';
 import type { Flow, JourneyTimers } from '../../src/workflows/types';
 import { eventually } from './eventually';
 import type { JourneyHarness } from './journey-harness';
@@ -13,12 +14,12 @@ export const FAST_TIMERS: Partial<JourneyTimers> = {
   reviewDeadlineMs: 60_000,
 };
 
-/** A valid journey input for each flow (synthetic: no real person anywhere). */
-export async function inputFor(
-  harness: JourneyHarness,
-  flow: Flow,
-  reference: string,
-): Promise<Record<string, unknown>> {
+/** A valid journey input for each flow (synthetic: no real person anywhere), validated as a backend would. */
+export async function inputFor(harness: JourneyHarness, flow: Flow, reference: string): Promise<JourneyStart> {
+  return parseJourneyStart(await rawInputFor(harness, flow, reference));
+}
+
+async function rawInputFor(harness: JourneyHarness, flow: Flow, reference: string): Promise<Record<string, unknown>> {
   const base = { reference, flow, region: 'ap-singapore', timers: FAST_TIMERS };
   switch (flow) {
     case 'selfie':

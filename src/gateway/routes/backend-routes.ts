@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { clientSecretFor } from '../../client/client-secret';
+import type { StartedJourney } from '../../client/ekyc-client';
 import { authHook, bearerToken, requireApiKey } from '../auth';
 import type { GatewayContext } from '../context';
 import { SECURITY } from '../openapi';
@@ -25,12 +26,7 @@ import {
 import { prepareStart } from '../start-input';
 
 /** What a start answers, before the client secret is added. */
-interface StartedJourney {
-  journeyId: string;
-  token: string;
-  verificationUrl?: string;
-  expiresAt: string;
-}
+type StartAnswer = Omit<StartedJourney, 'clientSecret'>;
 
 /** Routes for backends, authenticated with an API key: start, status, result, cancel, list. */
 export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayContext): void {
@@ -76,16 +72,17 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
       const prepared = prepareStart(request.body, ctx);
       const answer = await ctx.idempotency.run(request.headers['idempotency-key'], apiKey, request.body, async () => {
         const started = await ctx.ekyc.startJourney(
-          prepared.input,
+          prepared.start,
           prepared.webFinalUrl ? { webFinalUrl: prepared.webFinalUrl } : {},
         );
         const { journeyId, token, verificationUrl, expiresAt } = started;
-        const body: StartedJourney = { journeyId, token, ...(verificationUrl ? { verificationUrl } : {}), expiresAt };
+        const body: StartAnswer = { journeyId, token, ...(verificationUrl ? { verificationUrl } : {}), expiresAt };
         return { status: 201, body };
       });
       if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-      // The client secret is derived, never stored with a replayable answer (the records are shared by every gateway).
-      const started = answer.body as StartedJourney;
+      // The client secret is derived here only (the gateway's client has no key), never stored with a replayable
+      // answer (the records are shared by every gateway).
+      const started = answer.body as StartAnswer;
       return reply
         .code(201)
         .send({ ...started, clientSecret: clientSecretFor(ctx.settings.clientSecretKey, started.journeyId) });

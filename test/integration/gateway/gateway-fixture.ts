@@ -98,7 +98,6 @@ export async function startGatewayFixture(
   });
   const ekyc = new EkycClient(harness.client, harness.taskQueue, {
     archive: harness.archive,
-    clientSecretKey: CLIENT_SECRET_KEY,
   });
   const gatewayOn = () =>
     createGateway({

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { createLogger } from '../../../src/logging';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { eventually } from '../../support/eventually';
+import { parseJourneyStart, type JourneyStart } from '../../../src/client/journey-input';
 import { inputFor } from '../../support/journeys';
 
 /** One sample of the Prometheus text format. */
@@ -64,7 +65,7 @@ beforeAll(async () => {
     metricsBindAddress: `127.0.0.1:${port}`,
   });
 
-  async function run(input: Record<string, unknown>, scenario: 'pass' | 'spoof') {
+  async function run(input: JourneyStart, scenario: 'pass' | 'spoof') {
     const started = await harness.ekyc.startJourney(input);
     await harness.sandbox.complete(started.token, scenario);
     await harness.ekyc.userFinished(started.journeyId);
@@ -76,7 +77,7 @@ beforeAll(async () => {
     const back = await harness.storeImage(reference, 'card-back');
     const input = await inputFor(harness, 'liveness', reference);
     const document = { nationality: 'HKG', cardType: 'ID_CARD', front: { key: front.key }, back: { key: back.key } };
-    return run({ ...input, document }, 'pass');
+    return run(parseJourneyStart({ ...input, document }), 'pass');
   };
   // FaceID flags the document -9109: the account lacks the capability, and the journey fails as an account fault.
   const capabilityMissing = async () => {

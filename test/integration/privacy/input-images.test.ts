@@ -9,6 +9,7 @@ import { JourneyClosedError } from '../../../src/client/errors';
 import { encodeJpeg } from '../../../src/emulator/image-encoding';
 import type { retentionSweep } from '../../../src/workflows/retention-sweep';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
+import { parseJourneyStart } from '../../../src/client/journey-input';
 import { FAST_TIMERS } from '../../support/journeys';
 
 // Nothing a person sent may outlive retention: images given as bytes to a start belong to the reference's journey,
@@ -37,14 +38,16 @@ function jpeg(label: string): { bytes: Buffer; contentType: 'image/jpeg' } {
 
 /** A selfie start whose compare image comes as bytes, as a backend sends it (the client stores it). */
 function selfieWithBytes(reference: string, label: string, timers: object = FAST_TIMERS) {
-  return Promise.resolve({
-    reference,
-    flow: 'selfie',
-    region: 'ap-singapore',
-    selfie: { CheckMode: 'compare', SecureLevel: '4' },
-    compareImage: jpeg(label),
-    timers,
-  });
+  return Promise.resolve(
+    parseJourneyStart({
+      reference,
+      flow: 'selfie',
+      region: 'ap-singapore',
+      selfie: { CheckMode: 'compare', SecureLevel: '4' },
+      compareImage: jpeg(label),
+      timers,
+    }),
+  );
 }
 
 const inputsOf = (reference: string) => harness.archive.list(inputPrefix(reference));

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { FilesystemStore } from '../../../src/store/filesystem-store';
-import { JourneyInputError, parseJourneyInput } from '../../../src/client/journey-input';
+import { JourneyInputError, parseJourneyStart, startRegion } from '../../../src/client/journey-input';
 import { ArchiveDataKeys, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
 import { AesGcmCodec } from '../../../src/codec/aes-gcm-codec';
 import { historyFromJson } from '../../support/history-json';
@@ -13,7 +13,7 @@ const image = { key: 'inputs/order-1001/compare-0123.jpg' };
 /** The issues a rejected input names, as `path: message`. */
 function issuesOf(raw: unknown): { path: string; message: string }[] {
   try {
-    parseJourneyInput(raw);
+    parseJourneyStart(raw);
   } catch (error) {
     if (error instanceof JourneyInputError) return error.issues;
     throw error;
@@ -45,7 +45,7 @@ describe('the journey input, one shape per flow', () => {
       back: { key: 'inputs/order-1001/back-1.jpg' },
     };
     const input = { ...base, flow, ...own, document, maxRenewals: 1, retentionDays: 7 };
-    expect(parseJourneyInput(input)).toEqual(input);
+    expect(parseJourneyStart(input)).toEqual(input);
   });
 
   it('refuses a web field on a liveness journey, naming the field', () => {
@@ -100,7 +100,7 @@ describe('the document step', () => {
     expect(issuesOf(withDocument(nationality, cardType, { front }))).toEqual([
       { path: 'document.back', message: 'required for this document: FaceID reads both of its sides' },
     ]);
-    expect(parseJourneyInput(withDocument(nationality, cardType, { front, back }))).toMatchObject({
+    expect(parseJourneyStart(withDocument(nationality, cardType, { front, back }))).toMatchObject({
       document: { nationality, cardType, back },
     });
   });
@@ -115,7 +115,7 @@ describe('the document step', () => {
     ['HKG', 'AUTO'],
     ['AUTO', 'ID_CARD'],
   ])('takes a %s %s with its front alone', (nationality, cardType) => {
-    expect(parseJourneyInput(withDocument(nationality, cardType, { front }))).toMatchObject({
+    expect(parseJourneyStart(withDocument(nationality, cardType, { front }))).toMatchObject({
       document: { nationality, cardType },
     });
   });
@@ -166,6 +166,36 @@ describe('journey inputs recorded in the replay histories', () => {
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const [payload] = await codec.decode(started?.input?.payloads ?? []);
     const input = defaultPayloadConverter.fromPayload(payload as Payload);
-    expect(parseJourneyInput(input)).toEqual(input);
+    expect(parseJourneyStart(input)).toEqual(input);
+  });
+});
+
+describe('a start from a backend', () => {
+  const jpeg = { bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0]), contentType: 'image/jpeg' };
+
+  it('takes an image as bytes as well as an archived key', () => {
+    const input = { ...base, flow: 'selfie', selfie: { CheckMode: 'compare' }, compareImage: jpeg };
+    expect(parseJourneyStart(input)).toEqual(input);
+  });
+
+  it('refuses an image that is neither, naming the field', () => {
+    expect(issuesOf({ ...base, flow: 'selfie', compareImage: { bytes: 'ffd8ff', contentType: 'image/jpeg' } })).toEqual(
+      [
+        {
+          path: 'compareImage',
+          message: 'must be { key } of an archived image, or { bytes, contentType } of a JPEG or PNG',
+        },
+      ],
+    );
+  });
+
+  it('may leave the region to the client, which checks its default against the flow', () => {
+    const start = parseJourneyStart({ reference: 'order-1001', flow: 'liveness' });
+    expect(startRegion(start, 'ap-jakarta')).toEqual({ region: 'ap-jakarta', issues: [] });
+    expect(startRegion(start, 'ap-bangkok').issues).toEqual([
+      { path: 'region', message: 'ApplyLivenessToken is not offered in ap-bangkok' },
+    ]);
+    expect(startRegion(start, undefined).issues.map((issue) => issue.path)).toEqual(['region']);
+    expect(startRegion({ ...start, region: 'ap-singapore' }, 'ap-jakarta').region).toBe('ap-singapore');
   });
 });

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { JourneyClosedError, JourneyNotReadyError } from '../../../src/client/errors';
+import { parseJourneyStart } from '../../../src/client/journey-input';
 
 // One layer: how `startJourney` names Temporal's refusals of an update-with-start. The refusals themselves are real
 // server behaviour, reproduced end to end in test/integration/gateway/journey-not-ready.test.ts; here the client under
@@ -21,7 +22,12 @@ function clientRefusing(error: Error, status: 'RUNNING' | 'COMPLETED'): Client {
   } as unknown as Client;
 }
 
-const input = { reference: 'order-2001', region: 'ap-singapore', flow: 'liveness', liveness: { SecureLevel: '4' } };
+const input = parseJourneyStart({
+  reference: 'order-2001',
+  region: 'ap-singapore',
+  flow: 'liveness',
+  liveness: { SecureLevel: '4' },
+});
 
 describe('startJourney, refused by Temporal', () => {
   it('a journey whose workflow task keeps failing: JourneyNotReadyError, to retry shortly', async () => {

@@ -41,7 +41,9 @@ describe('evidence signing configuration', () => {
   });
 
   it('hands the key to the gateway settings', () => {
-    const settings = gatewaySettings(gatewayConfig({ EVIDENCE_SIGNING_KEY: seed, EVIDENCE_SIGNING_KEY_ID: 'ops-2026' }));
+    const settings = gatewaySettings(
+      gatewayConfig({ EVIDENCE_SIGNING_KEY: seed, EVIDENCE_SIGNING_KEY_ID: 'ops-2026' }),
+    );
     expect(settings.evidenceSigningKey?.keyId).toBe('ops-2026');
   });
 

@@ -3,11 +3,9 @@ import {
   DEFAULT_QUOTA_PER_SECOND,
   FACEID_ACTION_NAMES,
   FACEID_ACTIONS,
-  FACEID_FLOWS,
   FACEID_REGIONS,
   isFaceIdAction,
   isRegionAllowed,
-  MEDIA_URL_LIFETIME_SECONDS,
 } from '../../../src/faceid/actions';
 
 const COMMON_CLIENT_ONLY = [
@@ -60,35 +58,5 @@ describe('FACEID_ACTIONS', () => {
     for (const region of [...FACEID_REGIONS, 'ap-guangzhou', 'AP-SINGAPORE', '']) {
       expect(isRegionAllowed(action, region)).toBe(regions.includes(region));
     }
-  });
-});
-
-describe('FACEID_FLOWS', () => {
-  it('carries the start and result windows of every flow', () => {
-    const windows = Object.fromEntries(
-      Object.entries(FACEID_FLOWS).map(([flow, spec]) => [flow, [spec.startWindowSeconds, spec.resultWindowSeconds]]),
-    );
-    expect(windows).toEqual({
-      selfie: [600, 72 * 3600],
-      ekyc: [600, 3 * 86400],
-      liveness: [600, 2 * 3600],
-      web: [600, 259200],
-      'web-legacy': [7200, 3 * 86400],
-    });
-    expect(MEDIA_URL_LIFETIME_SECONDS).toBe(600);
-  });
-
-  it('pairs each flow with its issue and result actions, allowed in the same regions', () => {
-    for (const spec of Object.values(FACEID_FLOWS)) {
-      expect(FACEID_ACTIONS[spec.issueAction].regions).toEqual(FACEID_ACTIONS[spec.resultAction].regions);
-    }
-    expect(FACEID_FLOWS.selfie).toMatchObject({
-      issueAction: 'GetFaceIdTokenIntl',
-      resultAction: 'GetFaceIdResultIntl',
-    });
-    expect(FACEID_FLOWS['web-legacy']).toMatchObject({
-      issueAction: 'ApplyWebVerificationToken',
-      resultAction: 'GetWebVerificationResult',
-    });
   });
 });

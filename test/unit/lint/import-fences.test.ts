@@ -54,7 +54,7 @@ describe('import fences', () => {
         "import { SearchAttributeType as v1 } from '@temporalio/common';",
         "import { FLOWS as v2 } from './types';",
         "import { MEDIA_FAILURE_TYPES as v3 } from '../contracts/failure-types';",
-        "import { FACEID_FLOWS as v4 } from '../faceid/actions';",
+        "import { FACEID_ACTIONS as v4 } from '../faceid/actions';",
         "import { readFileSync as v5 } from 'node:fs';",
         "import { z as v6 } from 'zod';",
         "import { journeyPrefix as v7 } from '../archive/keys';",

@@ -7,7 +7,7 @@ import {
   getFaceIdTokenIntlFieldsSchema,
   requireMotionLevel,
   webVerificationConfigIntlSchema,
-} from '../faceid/schemas';
+} from './schemas';
 
 // Each flow's FaceID options as a journey takes them: the token request's own fields (src/faceid/schemas.ts), less
 // those the journey fills itself (the compare image, from `compareImage`) and those it decides itself.
