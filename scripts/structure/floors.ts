@@ -49,7 +49,7 @@ export interface AllowedUpImport {
 }
 
 /** The one import allowed up: workflows name their activities' types for `proxyActivities`, never their code. */
-export const ALLOWED_UP_IMPORTS: readonly AllowedUpImport[] = [
+const ALLOWED_UP_IMPORTS: readonly AllowedUpImport[] = [
   {
     from: 'src/workflows/',
     to: 'src/activities/',
@@ -59,7 +59,7 @@ export const ALLOWED_UP_IMPORTS: readonly AllowedUpImport[] = [
 ];
 
 /** The room that holds `file` (the longest), or undefined when no floor names it. */
-export function roomOf(file: string, floors: readonly Floor[] = FLOORS): string | undefined {
+function roomOf(file: string, floors: readonly Floor[] = FLOORS): string | undefined {
   let best: string | undefined;
   for (const { rooms } of floors)
     for (const room of rooms)
@@ -69,7 +69,7 @@ export function roomOf(file: string, floors: readonly Floor[] = FLOORS): string 
 }
 
 /** The floor (1 is the ground) of `file`, or undefined when no floor names it. */
-export function floorOf(file: string, floors: readonly Floor[] = FLOORS): number | undefined {
+function floorOf(file: string, floors: readonly Floor[] = FLOORS): number | undefined {
   const room = roomOf(file, floors);
   return room === undefined ? undefined : floors.findIndex((floor) => floor.rooms.includes(room)) + 1;
 }

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** How many significant lines in a row make a repeat. */
-export const REPEAT_LINES = 6;
+const REPEAT_LINES = 6;
 
 /** One place a run of lines stands: its file and its first and last line (1-based). */
-export interface Place {
+interface Place {
   file: string;
   from: number;
   to: number;
@@ -28,7 +28,7 @@ const INSIGNIFICANT = /^(?:\/\/|\/\*|\*|[\s{}()[\];,.]*$|(?:'[^']*'|"[^"]*"|-?\d
  * A file's significant lines, with white space folded: blank lines, comments, lone punctuation and imports say nothing
  * about repeated logic, so they neither make nor break a run.
  */
-export function significantLines(text: string): Array<{ line: number; text: string }> {
+function significantLines(text: string): Array<{ line: number; text: string }> {
   const kept: Array<{ line: number; text: string }> = [];
   let inImport = false;
   text.split('\n').forEach((raw, index) => {
