@@ -33,7 +33,8 @@ describe('ReviewService', () => {
   const service = () => new ReviewService({ journeys, client: {} as Client, audit });
   async function entries(): Promise<AuditRecord[]> {
     const lines: string[] = [];
-    for await (const line of audit.exportLines(new Date(0), new Date(Date.now() + 1000))) lines.push(line);
+    for await (const line of audit.exportLines(new Date(Date.now() - 60_000), new Date(Date.now() + 1000)))
+      lines.push(line);
     return lines.map((line) => JSON.parse(line) as AuditRecord);
   }
 

@@ -23,6 +23,7 @@ describe('the house', () => {
       FLOORS.map((floor, index) => ({
         floor: index + 1,
         rooms: floor.rooms.map((room) => `\`${room}\``).join(', '),
+        holds: floor.holds,
       })).reverse(),
     );
   });
