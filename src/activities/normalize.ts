@@ -1,11 +1,4 @@
-import type {
-  GetCardVerificationResultResponse,
-  GetFaceIdResultIntlResponse,
-  GetLivenessResultResponse,
-  GetSdkVerificationResultResponse,
-  GetWebVerificationResultIntlResponse,
-  GetWebVerificationResultResponse,
-} from '../faceid/schemas';
+import type { FaceIdResponse } from '../faceid/schemas';
 import { failingCode, SDK_NOT_FINISHED_CODE, SUCCESS_CODE, WEB_NOT_FINISHED_CODE } from '../faceid/result-codes';
 import type { FileInfo } from '../faceid/structures';
 import type { DocumentResult, MediaKind, RemoteMedia, VerificationResult } from '../workflows/types';
@@ -76,7 +69,10 @@ function checksFrom(
  * GetFaceIdResultIntl: one code covers the whole process. In compare mode a 2xxx code means the liveness passed and
  * the comparison failed; in liveness mode every failing code (2012 several faces, 2017 occluded, ...) fails liveness.
  */
-export function normaliseSelfie(response: GetFaceIdResultIntlResponse, compareExpected: boolean): NormalisedResult {
+export function normaliseSelfie(
+  response: FaceIdResponse<'GetFaceIdResultIntl'>,
+  compareExpected: boolean,
+): NormalisedResult {
   const code = response.Result;
   const base = { flow: 'selfie' as const, requestIds: [response.RequestId] };
   if (code === NOT_FINISHED) return { result: { ...base, finished: false, attempts: 0 }, remote: [], inline: [] };
@@ -109,7 +105,7 @@ export function normaliseSelfie(response: GetFaceIdResultIntlResponse, compareEx
  * last step of every eKYC check mode, so no liveness attempt means the user is not done, unless FaceID stopped the
  * session at a failed OCR attempt (a blocked document warning).
  */
-export function normaliseEkyc(response: GetSdkVerificationResultResponse): NormalisedResult {
+export function normaliseEkyc(response: FaceIdResponse<'GetSdkVerificationResult'>): NormalisedResult {
   const compares = response.CompareResults ?? [];
   const cards = response.CardVerifyResults ?? [];
   const lastCompare = compares.at(-1);
@@ -155,7 +151,7 @@ export function normaliseEkyc(response: GetSdkVerificationResultResponse): Norma
 }
 
 /** GetLivenessResult: one code, media as URLs. */
-export function normaliseLiveness(response: GetLivenessResultResponse): NormalisedResult {
+export function normaliseLiveness(response: FaceIdResponse<'GetLivenessResult'>): NormalisedResult {
   const code = response.Result;
   const base = { flow: 'liveness' as const, requestIds: [response.RequestId] };
   if (code === NOT_FINISHED || code === '') {
@@ -174,7 +170,7 @@ export function normaliseLiveness(response: GetLivenessResultResponse): Normalis
   };
 }
 
-type WebDetail = NonNullable<GetWebVerificationResultIntlResponse['VerificationDetailList']>[number];
+type WebDetail = NonNullable<FaceIdResponse<'GetWebVerificationResultIntl'>['VerificationDetailList']>[number];
 type WebAction = 'GetWebVerificationResultIntl' | 'GetWebVerificationResult';
 
 /** The web result's codes and checks from its overall code and its last attempt. */
@@ -207,7 +203,7 @@ function webFinished(
 }
 
 /** GetWebVerificationResultIntl: the last attempt decides; media and OCR fields arrive inline. */
-export function normaliseWebIntl(response: GetWebVerificationResultIntlResponse): NormalisedResult {
+export function normaliseWebIntl(response: FaceIdResponse<'GetWebVerificationResultIntl'>): NormalisedResult {
   const action = 'GetWebVerificationResultIntl';
   const details = response.VerificationDetailList ?? [];
   const base = { flow: 'web' as const, requestIds: [response.RequestId], attempts: details.length };
@@ -236,7 +232,7 @@ export function normaliseWebIntl(response: GetWebVerificationResultIntlResponse)
 }
 
 /** GetWebVerificationResult (legacy): the last attempt decides; media as URLs with MD5 but no size. */
-export function normaliseWebLegacy(response: GetWebVerificationResultResponse): NormalisedResult {
+export function normaliseWebLegacy(response: FaceIdResponse<'GetWebVerificationResult'>): NormalisedResult {
   const action = 'GetWebVerificationResult';
   const details = response.VerificationDetailList ?? [];
   const base = { flow: 'web-legacy' as const, requestIds: [response.RequestId], attempts: details.length };
@@ -263,7 +259,7 @@ export function normaliseWebLegacy(response: GetWebVerificationResultResponse): 
 }
 
 /** GetCardVerificationResult: nothing yet while PROCESSING; otherwise the verdict and the recognised fields. */
-export function normaliseCard(response: GetCardVerificationResultResponse): {
+export function normaliseCard(response: FaceIdResponse<'GetCardVerificationResult'>): {
   document?: DocumentResult;
   inline: InlineMedia[];
 } {

@@ -7,3 +7,4 @@ export * from './parse';
 export * from './result-codes';
 export * from './sandbox-endpoint';
 export * from './schemas';
+export type { FileInfo } from './structures';

@@ -24,17 +24,11 @@ export type FileInfo = z.infer<typeof fileInfoSchema>;
 const cardLeafSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const cardFieldsSchema = z.record(z.string(), z.union([cardLeafSchema, z.record(z.string(), cardLeafSchema)]));
 
-/** Recognised document fields keyed by card type (`HKIDCard`, `IndonesiaIDCard`, `GeneralCard` …), read loosely. */
+/**
+ * Recognised document fields keyed by card type (`HKIDCard`, `IndonesiaIDCard`, `GeneralCard` …), read loosely; the
+ * normalised ones (NormalCardInfo: `HKIDCard`, `MLIDCard`, `MainlandIDCard` …) are read the same way.
+ */
 export const cardInfoSchema = z.record(z.string(), cardFieldsSchema.nullable());
-
-/** Recognised document fields keyed by card type, each a flat object of string leaves (GeneralCard.Address nests). */
-export type CardInfo = z.infer<typeof cardInfoSchema>;
-
-/** Normalised document fields keyed by card type (NormalCardInfo), read as loosely as {@link cardInfoSchema}. */
-export const normalCardInfoSchema = cardInfoSchema;
-
-/** Normalised document fields keyed by card type (`HKIDCard`, `MLIDCard`, `MainlandIDCard` …). */
-export type NormalCardInfo = z.infer<typeof normalCardInfoSchema>;
 
 /** One field the end user changed after OCR in the eKYC SDK. */
 export const editDetailSchema = z.object({
@@ -42,9 +36,6 @@ export const editDetailSchema = z.object({
   OriginalFieldValue: maybe(z.string()),
   RevisedFieldValue: maybe(z.string()),
 });
-
-/** One field the end user changed after OCR in the eKYC SDK. */
-export type EditDetail = z.infer<typeof editDetailSchema>;
 
 /** One liveness / face-compare attempt of an eKYC SDK process; the last attempt is authoritative. */
 export const compareResultSchema = z.object({
@@ -67,9 +58,6 @@ export const compareResultSchema = z.object({
   LivenessInfoTag: maybe(z.array(z.string())),
 });
 
-/** One liveness / face-compare attempt of an eKYC SDK process. */
-export type CompareResult = z.infer<typeof compareResultSchema>;
-
 /** One document OCR attempt of an eKYC SDK process; the last attempt is authoritative. */
 export const cardVerifyResultSchema = z.object({
   // Null is FaceID giving no verdict: read, never a pass (the decision reviews it), and no reason to retry the call.
@@ -80,13 +68,10 @@ export const cardVerifyResultSchema = z.object({
   CardInfoOcrJson: maybe(fileInfoSchema),
   RequestId: maybe(z.string()),
   CardInfo: maybe(cardInfoSchema),
-  NormalCardInfo: maybe(normalCardInfoSchema),
+  NormalCardInfo: maybe(cardInfoSchema),
   WarnCardInfos: maybe(z.array(z.number().int())),
   EditDetails: maybe(z.array(editDetailSchema)),
 });
-
-/** One document OCR attempt of an eKYC SDK process. */
-export type CardVerifyResult = z.infer<typeof cardVerifyResultSchema>;
 
 /** One attempt of a web (H5) verification; every field may be null. */
 export const verificationDetailSchema = z.object({
@@ -103,15 +88,12 @@ export const verificationDetailSchema = z.object({
   LivenessInfoTag: maybe(z.array(z.string())),
 });
 
-/** One attempt of a web (H5) verification. */
-export type VerificationDetail = z.infer<typeof verificationDetailSchema>;
-
 /** One document OCR result of an Intl web verification; every field may be null. */
 export const ocrResultSchema = z.object({
   IsPass: maybe(z.boolean()),
   CardImageBase64: maybe(z.string()),
   CardInfo: maybe(cardInfoSchema),
-  NormalCardInfo: maybe(normalCardInfoSchema),
+  NormalCardInfo: maybe(cardInfoSchema),
   RequestId: maybe(z.string()),
   CardCutImageBase64: maybe(z.string()),
   CardBackCutImageBase64: maybe(z.string()),
@@ -123,17 +105,8 @@ export const ocrResultSchema = z.object({
   CardBackImageBase64: maybe(z.string()),
 });
 
-/** One document OCR result of an Intl web verification. */
-export type OcrResult = z.infer<typeof ocrResultSchema>;
-
-/** The statuses of an asynchronous document verification, upper-cased. */
-export const CARD_VERIFICATION_STATUSES = ['PASSED', 'WARNING', 'REJECTED', 'PROCESSING'] as const;
-
-/** Status of an asynchronous document verification. */
-export type CardVerificationStatus = (typeof CARD_VERIFICATION_STATUSES)[number];
-
 /** Reads a card verification status in either spelling (seed S4 `Passed`, SDK/CLI/Go `PASSED`) as upper case. */
 export const cardVerificationStatusSchema = z
   .string()
   .transform((value) => value.toUpperCase())
-  .pipe(z.enum(CARD_VERIFICATION_STATUSES));
+  .pipe(z.enum(['PASSED', 'WARNING', 'REJECTED', 'PROCESSING']));

@@ -1,11 +1,5 @@
 import fc from 'fast-check';
-import {
-  getFaceIdResultIntlResponseSchema,
-  getLivenessResultResponseSchema,
-  getSdkVerificationResultResponseSchema,
-  getWebVerificationResultIntlResponseSchema,
-  getWebVerificationResultResponseSchema,
-} from '../../../src/faceid/schemas';
+import { FACEID_SCHEMAS } from '../../../src/faceid/schemas';
 import { SDK_FAILING_CODES, WEB_FAILING_CODES } from '../../../src/faceid/result-codes';
 import {
   normaliseEkyc,
@@ -76,14 +70,14 @@ const answers: fc.Arbitrary<{ action: string; answer: Answer }> = fc.oneof(
     .map((raw) => ({
       action: 'GetFaceIdResultIntl',
       answer: ({ compare }: { compare: boolean }) => {
-        const response = parsed(getFaceIdResultIntlResponseSchema, { ...raw, RequestId: 'r' });
+        const response = parsed(FACEID_SCHEMAS.GetFaceIdResultIntl.response, { ...raw, RequestId: 'r' });
         return response && normaliseSelfie(response, compare);
       },
     })),
   fc.record({ Result: sdkCode }).map((raw) => ({
     action: 'GetLivenessResult',
     answer: () => {
-      const response = parsed(getLivenessResultResponseSchema, { ...raw, RequestId: 'r' });
+      const response = parsed(FACEID_SCHEMAS.GetLivenessResult.response, { ...raw, RequestId: 'r' });
       return response && normaliseLiveness(response);
     },
   })),
@@ -100,7 +94,7 @@ const answers: fc.Arbitrary<{ action: string; answer: Answer }> = fc.oneof(
     .map((raw) => ({
       action: 'GetSdkVerificationResult',
       answer: () => {
-        const response = parsed(getSdkVerificationResultResponseSchema, { ...raw, RequestId: 'r' });
+        const response = parsed(FACEID_SCHEMAS.GetSdkVerificationResult.response, { ...raw, RequestId: 'r' });
         return response && normaliseEkyc(response);
       },
     })),
@@ -117,7 +111,7 @@ const answers: fc.Arbitrary<{ action: string; answer: Answer }> = fc.oneof(
     .map((raw) => ({
       action: 'GetWebVerificationResultIntl',
       answer: () => {
-        const response = parsed(getWebVerificationResultIntlResponseSchema, { ...raw, RequestId: 'r' });
+        const response = parsed(FACEID_SCHEMAS.GetWebVerificationResultIntl.response, { ...raw, RequestId: 'r' });
         return response && normaliseWebIntl(response);
       },
     })),
@@ -129,7 +123,7 @@ const answers: fc.Arbitrary<{ action: string; answer: Answer }> = fc.oneof(
     .map((raw) => ({
       action: 'GetWebVerificationResult',
       answer: () => {
-        const response = parsed(getWebVerificationResultResponseSchema, { ...raw, RequestId: 'r' });
+        const response = parsed(FACEID_SCHEMAS.GetWebVerificationResult.response, { ...raw, RequestId: 'r' });
         return response && normaliseWebLegacy(response);
       },
     })),

@@ -1,10 +1,4 @@
-import {
-  getFaceIdResultIntlResponseSchema,
-  getLivenessResultResponseSchema,
-  getSdkVerificationResultResponseSchema,
-  getWebVerificationResultIntlResponseSchema,
-  getWebVerificationResultResponseSchema,
-} from '../../../src/faceid/schemas';
+import { FACEID_SCHEMAS } from '../../../src/faceid/schemas';
 import {
   documentedCodes,
   failingCode,
@@ -151,7 +145,7 @@ function answer(session: Session, play: Play): VerificationResult {
     case 'GetFaceIdResultIntl':
       return finish(
         normaliseSelfie(
-          getFaceIdResultIntlResponseSchema.parse({
+          FACEID_SCHEMAS.GetFaceIdResultIntl.response.parse({
             Result: overall,
             Similarity: similarity,
             Extra: extra,
@@ -163,12 +157,12 @@ function answer(session: Session, play: Play): VerificationResult {
       );
     case 'GetLivenessResult':
       return finish(
-        normaliseLiveness(getLivenessResultResponseSchema.parse({ Result: overall, RequestId: REQUEST_ID })),
+        normaliseLiveness(FACEID_SCHEMAS.GetLivenessResult.response.parse({ Result: overall, RequestId: REQUEST_ID })),
       );
     case 'GetSdkVerificationResult':
       return finish(
         normaliseEkyc(
-          getSdkVerificationResultResponseSchema.parse({
+          FACEID_SCHEMAS.GetSdkVerificationResult.response.parse({
             Result: overall,
             CardVerifyResults:
               card === 'none'
@@ -207,7 +201,7 @@ function answer(session: Session, play: Play): VerificationResult {
       if (session.action === 'GetWebVerificationResult') {
         return finish(
           normaliseWebLegacy(
-            getWebVerificationResultResponseSchema.parse({
+            FACEID_SCHEMAS.GetWebVerificationResult.response.parse({
               ErrorCode: number(overall),
               VerificationDetailList: list,
               RequestId: REQUEST_ID,
@@ -217,7 +211,7 @@ function answer(session: Session, play: Play): VerificationResult {
       }
       return finish(
         normaliseWebIntl(
-          getWebVerificationResultIntlResponseSchema.parse({
+          FACEID_SCHEMAS.GetWebVerificationResultIntl.response.parse({
             ErrorCode: number(overall),
             VerificationDetailList: list,
             OCRResult: card === 'none' ? [] : [{ IsPass: card.isPass, WarnCardInfos: card.warnings ?? [] }],
@@ -386,7 +380,7 @@ describe('what the rest of the answer says', () => {
   });
 
   it('a process code stands whatever the attempts before it show: 16 after failed attempts is too_many_attempts', () => {
-    const response = getWebVerificationResultIntlResponseSchema.parse({
+    const response = FACEID_SCHEMAS.GetWebVerificationResultIntl.response.parse({
       ErrorCode: 16,
       VerificationDetailList: [{ ErrorCode: 1201, LivenessErrorCode: 1201, CompareErrorCode: null }],
       Extra: TAG,
