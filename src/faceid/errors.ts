@@ -1,25 +1,10 @@
 // Type-only imports here: the workflow bundle imports this file for FACEID_ERROR_RETRYABLE.
 import type { FaceIdAction } from './actions';
 
-/** The closed list of ways a FaceID call can fail; activities use the kind as `ApplicationFailure.type`. */
-export const FACEID_ERROR_KINDS = [
-  'FaceIdAuthFailure',
-  'FaceIdTokenExpired',
-  'FaceIdTokenInvalid',
-  'FaceIdInvalidRequest',
-  'FaceIdServiceUnavailable',
-  'FaceIdOperationDenied',
-  'FaceIdRateLimited',
-  'FaceIdTransient',
-  'FaceIdMalformedResponse',
-] as const;
-
-/** One way a FaceID call can fail. */
-export type FaceIdErrorKind = (typeof FACEID_ERROR_KINDS)[number];
-
 /**
- * Whether retrying the same call can succeed, per kind. Configuration and input problems are final; quota, server and
- * transport problems are retried with backoff; a malformed response is retried too because the caller bounds retries.
+ * The closed list of ways a FaceID call can fail (activities use the kind as `ApplicationFailure.type`), with whether
+ * retrying the same call can succeed. Configuration and input problems are final; quota, server and transport problems
+ * are retried with backoff; a malformed response is retried too because the caller bounds retries.
  */
 export const FACEID_ERROR_RETRYABLE = {
   FaceIdAuthFailure: false,
@@ -31,7 +16,10 @@ export const FACEID_ERROR_RETRYABLE = {
   FaceIdRateLimited: true,
   FaceIdTransient: true,
   FaceIdMalformedResponse: true,
-} as const satisfies Record<FaceIdErrorKind, boolean>;
+} as const;
+
+/** One way a FaceID call can fail. */
+export type FaceIdErrorKind = keyof typeof FACEID_ERROR_RETRYABLE;
 
 /**
  * Every Tencent error code the reference lists (common codes §2.6, per-action codes §3 and §5.6, the PaaS codes of
@@ -195,15 +183,7 @@ export class FaceIdError extends Error {
   }
 
   /** Plain-JSON details for `ApplicationFailure.details` and structured logs. */
-  toJSON(): {
-    kind: FaceIdErrorKind;
-    retryable: boolean;
-    action: FaceIdAction;
-    code: string | null;
-    requestId: string | null;
-    httpStatus: number | null;
-    message: string;
-  } {
+  toJSON() {
     return {
       kind: this.kind,
       retryable: this.retryable,
@@ -223,6 +203,6 @@ export function isFaceIdError(error: unknown): error is FaceIdError {
   return (
     candidate.name === 'FaceIdError' &&
     typeof candidate.kind === 'string' &&
-    (FACEID_ERROR_KINDS as readonly string[]).includes(candidate.kind)
+    Object.hasOwn(FACEID_ERROR_RETRYABLE, candidate.kind)
   );
 }

@@ -13,16 +13,8 @@ declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common' {
 
   /** Transport settings: protocol (`https://` or `http://`), host[:port], method and timeout in seconds. */
   export class HttpProfile {
-    constructor(
-      protocol?: string,
-      endpoint?: string,
-      reqMethod?: 'POST' | 'GET',
-      reqTimeout?: number,
-      headers?: Record<string, string>,
-    );
+    constructor(protocol?: string, endpoint?: string, reqMethod?: 'POST' | 'GET', reqTimeout?: number);
     protocol: string;
-    endpoint: string | null;
-    reqMethod: string;
     reqTimeout: number;
     headers: Record<string, string>;
   }
@@ -30,7 +22,6 @@ declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common' {
   /** Signing method (`TC3-HMAC-SHA256`, `HmacSHA256` default, `HmacSHA1`) and transport settings. */
   export class ClientProfile {
     constructor(signMethod?: string, httpProfile?: HttpProfile);
-    signMethod: string;
     httpProfile: HttpProfile;
   }
 
@@ -102,10 +93,6 @@ declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common/sign' {
 declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common/exception/tencent_cloud_sdk_exception' {
   class TencentCloudSDKHttpException extends Error {
     constructor(message: string, requestId?: string, traceId?: string);
-    requestId: string;
-    traceId: string;
-    code?: string;
-    httpCode?: number;
   }
   export default TencentCloudSDKHttpException;
 }
