@@ -18,10 +18,16 @@ export interface NormalisedResult {
   inline: InlineMedia[];
 }
 
-/** SDK-flow "not finished" (§5.1); the emulator answers it for every SDK flow. */
-const NOT_FINISHED = SDK_NOT_FINISHED_CODE;
+/** A process the user has not finished: nothing to store yet. */
+function unfinished(base: Pick<VerificationResult, 'flow' | 'requestIds' | 'attempts'>): NormalisedResult {
+  return { result: { ...base, finished: false }, remote: [], inline: [] };
+}
 
-function remote(kind: MediaKind, file: FileInfo | null | undefined): RemoteMedia[] {
+/** A download link as the record keeps it; the legacy web result's links come without a size. */
+function remote(
+  kind: MediaKind,
+  file: (Omit<FileInfo, 'Size'> & { Size: number | null }) | null | undefined,
+): RemoteMedia[] {
   return file?.Url ? [{ kind, url: file.Url, md5: file.MD5.toLowerCase(), size: file.Size }] : [];
 }
 
@@ -75,7 +81,7 @@ export function normaliseSelfie(
 ): NormalisedResult {
   const code = response.Result;
   const base = { flow: 'selfie' as const, requestIds: [response.RequestId] };
-  if (code === NOT_FINISHED) return { result: { ...base, finished: false, attempts: 0 }, remote: [], inline: [] };
+  if (code === SDK_NOT_FINISHED_CODE) return unfinished({ ...base, attempts: 0 });
   const overall = codeOf(code);
   const comparePhase = compareExpected && overall !== null && overall.startsWith('2');
   const liveness = comparePhase ? SUCCESS_CODE : overall;
@@ -111,9 +117,8 @@ export function normaliseEkyc(response: FaceIdResponse<'GetSdkVerificationResult
   const lastCompare = compares.at(-1);
   const lastCard = cards.at(-1);
   const base = { flow: 'ekyc' as const, requestIds: [response.RequestId], attempts: compares.length };
-  if (response.Result === NOT_FINISHED || (!lastCompare && lastCard?.IsPass !== false)) {
-    return { result: { ...base, finished: false }, remote: [], inline: [] };
-  }
+  if (response.Result === SDK_NOT_FINISHED_CODE || (!lastCompare && lastCard?.IsPass !== false))
+    return unfinished(base);
   const liveness = codeOf(lastCompare?.LiveErrorCode);
   const compare = codeOf(lastCompare?.CompareErrorCode);
   const ocrFields = lastCard?.NormalCardInfo ?? lastCard?.CardInfo;
@@ -154,9 +159,7 @@ export function normaliseEkyc(response: FaceIdResponse<'GetSdkVerificationResult
 export function normaliseLiveness(response: FaceIdResponse<'GetLivenessResult'>): NormalisedResult {
   const code = response.Result;
   const base = { flow: 'liveness' as const, requestIds: [response.RequestId] };
-  if (code === NOT_FINISHED || code === '') {
-    return { result: { ...base, finished: false, attempts: 0 }, remote: [], inline: [] };
-  }
+  if (code === SDK_NOT_FINISHED_CODE || code === '') return unfinished({ ...base, attempts: 0 });
   return {
     result: {
       ...base,
@@ -208,8 +211,7 @@ export function normaliseWebIntl(response: FaceIdResponse<'GetWebVerificationRes
   const details = response.VerificationDetailList ?? [];
   const base = { flow: 'web' as const, requestIds: [response.RequestId], attempts: details.length };
   const ocr = (response.OCRResult ?? []).at(-1);
-  if (!webFinished(action, response.ErrorCode, details, ocr?.IsPass === false))
-    return { result: { ...base, finished: false }, remote: [], inline: [] };
+  if (!webFinished(action, response.ErrorCode, details, ocr?.IsPass === false)) return unfinished(base);
   const ocrFields =
     ocr?.NormalCardInfo ?? ocr?.CardInfo ?? (ocr?.OriginalCardInfo ? { original: ocr.OriginalCardInfo } : null);
   return {
@@ -236,24 +238,14 @@ export function normaliseWebLegacy(response: FaceIdResponse<'GetWebVerificationR
   const action = 'GetWebVerificationResult';
   const details = response.VerificationDetailList ?? [];
   const base = { flow: 'web-legacy' as const, requestIds: [response.RequestId], attempts: details.length };
-  if (!webFinished(action, response.ErrorCode, details, false)) {
-    return { result: { ...base, finished: false }, remote: [], inline: [] };
-  }
-  const media: RemoteMedia[] = [];
-  if (response.VideoUrl && response.VideoMd5) {
-    media.push({ kind: 'video', url: response.VideoUrl, md5: response.VideoMd5.toLowerCase(), size: null });
-  }
-  if (response.VideoBestFrameUrl && response.VideoBestFrameMd5) {
-    media.push({
-      kind: 'best-frame',
-      url: response.VideoBestFrameUrl,
-      md5: response.VideoBestFrameMd5.toLowerCase(),
-      size: null,
-    });
-  }
+  if (!webFinished(action, response.ErrorCode, details, false)) return unfinished(base);
+  const file = (url: string | null, md5: string | null) => (url && md5 ? { Url: url, MD5: md5, Size: null } : null);
   return {
     result: { ...base, finished: true, ...webVerdict(action, response.ErrorCode, details.at(-1)) },
-    remote: media,
+    remote: [
+      ...remote('video', file(response.VideoUrl, response.VideoMd5)),
+      ...remote('best-frame', file(response.VideoBestFrameUrl, response.VideoBestFrameMd5)),
+    ],
     inline: [],
   };
 }
