@@ -1,15 +1,20 @@
 /** The document types each FaceID action accepts, as the reference lists them: one list each, for schemas and sandbox. */
 
-/** ApplySdkVerificationToken `IdCardType` (eKYC SDK, reference §3.3). */
-export const SDK_ID_CARD_TYPES = [
-  'HK',
-  'ML',
+/** The Indonesian and Philippine documents, spelt alike by the eKYC SDK and the web flow. */
+const SOUTHEAST_ASIAN_ID_CARD_TYPES = [
   'IndonesiaIDCard',
   'PhilippinesVoteID',
   'PhilippinesDrivingLicense',
   'PhilippinesTinID',
   'PhilippinesSSSID',
   'PhilippinesUMID',
+] as const;
+
+/** ApplySdkVerificationToken `IdCardType` (eKYC SDK, reference §3.3). */
+export const SDK_ID_CARD_TYPES = [
+  'HK',
+  'ML',
+  ...SOUTHEAST_ASIAN_ID_CARD_TYPES,
   'MLIDPassport',
   'ThailandIDCard',
   'MainlandIDCard',
@@ -21,12 +26,7 @@ export const SDK_ID_CARD_TYPES = [
 export const WEB_ID_CARD_TYPES = [
   'HKIDCard',
   'MLIDCard',
-  'IndonesiaIDCard',
-  'PhilippinesVoteID',
-  'PhilippinesDrivingLicense',
-  'PhilippinesTinID',
-  'PhilippinesSSSID',
-  'PhilippinesUMID',
+  ...SOUTHEAST_ASIAN_ID_CARD_TYPES,
   'InternationalIDPassport',
   'ThailandIDCard',
   'SingaporeIDCard',
