@@ -31,7 +31,7 @@ const cardFieldsSchema = z.record(z.string(), z.union([cardLeafSchema, z.record(
 export const cardInfoSchema = z.record(z.string(), cardFieldsSchema.nullable());
 
 /** One field the end user changed after OCR in the eKYC SDK. */
-export const editDetailSchema = z.object({
+const editDetailSchema = z.object({
   FieldName: maybe(z.string()),
   OriginalFieldValue: maybe(z.string()),
   RevisedFieldValue: maybe(z.string()),
