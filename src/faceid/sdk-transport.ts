@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'node:querystring';
 import { request, type Dispatcher } from 'undici';
-import { CommonClient, type ClientProfile, type Credential } from 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common';
+import {
+  CommonClient,
+  type ClientProfile,
+  type Credential,
+  type SdkResponse,
+} from 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common';
 import Sign from 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common/sign';
 import TencentCloudSDKHttpException from 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common/exception/tencent_cloud_sdk_exception';
-
-/** The part of a fetch `Response` the SDK's `parseResponse` reads. */
-interface SdkResponse {
-  status: number;
-  statusText: string;
-  headers: { get(name: string): string | null };
-  json(): Promise<unknown>;
-}
 
 /** One HTTP request as the SDK would send it. */
 interface OutgoingRequest {
@@ -119,7 +116,7 @@ export class DispatchingCommonClient extends CommonClient {
       multipart: false,
       headers,
     });
-    return this.#exchange({ url, headers, body: JSON.stringify(params), timeoutMs: this.#timeoutMs() });
+    return this.#exchange({ url, headers, body: JSON.stringify(params) });
   }
 
   override async doRequest(
@@ -133,17 +130,13 @@ export class DispatchingCommonClient extends CommonClient {
       'Content-Type': 'application/x-www-form-urlencoded',
     };
     const url = this.profile.httpProfile.protocol + this.getEndpoint() + this.path;
-    return this.#exchange({ url, headers, body: stringify(signed), timeoutMs: this.#timeoutMs() });
+    return this.#exchange({ url, headers, body: stringify(signed) });
   }
 
-  #timeoutMs(): number {
-    return this.profile.httpProfile.reqTimeout * 1000;
-  }
-
-  async #exchange(outgoing: OutgoingRequest): Promise<unknown> {
+  async #exchange(outgoing: Omit<OutgoingRequest, 'timeoutMs'>): Promise<unknown> {
     let response: SdkResponse;
     try {
-      response = await send(this.#dispatcher, outgoing);
+      response = await send(this.#dispatcher, { ...outgoing, timeoutMs: this.profile.httpProfile.reqTimeout * 1000 });
     } catch (error) {
       // As the SDK does for its own transport: a failure before an answer carries the message and the trace id.
       throw new TencentCloudSDKHttpException((error as Error).message, '', traceIdOf(outgoing.headers));

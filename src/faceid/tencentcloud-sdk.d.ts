@@ -25,6 +25,14 @@ declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common' {
     httpProfile: HttpProfile;
   }
 
+  /** The part of a fetch `Response` the SDK's `parseResponse` reads. */
+  export interface SdkResponse {
+    status: number;
+    statusText: string;
+    headers: { get(name: string): string | null };
+    json(): Promise<unknown>;
+  }
+
   /** Calls any action by name and hands back the raw `Response` object, unfiltered by models. */
   export class CommonClient {
     constructor(endpoint: string, version: string, credential: Credential, region: string, profile?: ClientProfile);
@@ -49,12 +57,7 @@ declare module 'tencentcloud-sdk-nodejs-intl-en/tencentcloud/common' {
     /** Adds the v1 common parameters and the `Signature`. */
     protected formatRequestData(action: string, params: Record<string, unknown>): Record<string, string>;
     /** Turns an answer into the `Response` object or throws the SDK's exception. */
-    protected parseResponse(response: {
-      status: number;
-      statusText: string;
-      headers: { get(name: string): string | null };
-      json(): Promise<unknown>;
-    }): Promise<unknown>;
+    protected parseResponse(response: SdkResponse): Promise<unknown>;
     /** Sends a TC3-signed request (the SDK's own transport unless overridden). */
     protected doRequestWithSign3(
       action: string,
