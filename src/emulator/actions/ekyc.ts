@@ -15,6 +15,8 @@ import {
   TOKEN_PARAM,
   checkActionList,
   checkImageSize,
+  inRange,
+  issueSession,
   invalidValue,
   livenessTags,
   oneOf,
@@ -83,19 +85,12 @@ export const applySdkVerificationToken: ActionDef = {
     if (extra.length > 1024) throw invalidValue('Extra', 'longer than 1024 characters');
     const sdkVersion = oneOf('SdkVersion', opt<string>(params, 'SdkVersion'), SDK_VERSIONS, 'BASIC');
     checkActionList('ActionList', opt<string>(params, 'ActionList'), securityLevel, [2, 4]);
-    const retryLimit = opt<number>(params, 'RetryLimit');
-    if (retryLimit !== undefined && (retryLimit < 1 || retryLimit > 5))
-      throw invalidValue('RetryLimit', 'expected 1 to 5');
-    const session = ctx.state.sessions.create(
-      {
-        flow: 'ekyc',
-        region: ctx.caller.region,
-        secretId: ctx.caller.secretId,
-        caps: { liveness: true, compare: checkMode !== 3, document: checkMode === 1 },
-        options: { checkMode, securityLevel, idCardType, sdkVersion, extra, warningChecks: checks },
-      },
-      ctx.nowMs,
-    );
+    inRange('RetryLimit', opt<number>(params, 'RetryLimit'), 1, 5, 5);
+    const session = issueSession(ctx, {
+      flow: 'ekyc',
+      caps: { liveness: true, compare: checkMode !== 3, document: checkMode === 1 },
+      options: { checkMode, securityLevel, idCardType, sdkVersion, extra, warningChecks: checks },
+    });
     return { SdkToken: session.token };
   },
 };

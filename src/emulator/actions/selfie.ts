@@ -10,6 +10,7 @@ import {
   checkActionList,
   checkImageSize,
   inRange,
+  issueSession,
   livenessTags,
   oneOf,
   opt,
@@ -44,16 +45,11 @@ export const getFaceIdTokenIntl: ActionDef = {
     checkActionList('ActionList', opt<string>(params, 'ActionList'), secureLevel, ['2', '4']);
     const sdkVersion = oneOf('SdkVersion', opt<string>(params, 'SdkVersion'), SDK_VERSIONS, 'BASIC');
     inRange('RetryLimit', opt<number>(params, 'RetryLimit'), 1, 5, 5);
-    const session = ctx.state.sessions.create(
-      {
-        flow: 'selfie',
-        region: ctx.caller.region,
-        secretId: ctx.caller.secretId,
-        caps: { liveness: true, compare: checkMode === 'compare', document: false },
-        options: { checkMode, secureLevel, sdkVersion, extra: opt<string>(params, 'Extra') ?? '' },
-      },
-      ctx.nowMs,
-    );
+    const session = issueSession(ctx, {
+      flow: 'selfie',
+      caps: { liveness: true, compare: checkMode === 'compare', document: false },
+      options: { checkMode, secureLevel, sdkVersion, extra: opt<string>(params, 'Extra') ?? '' },
+    });
     return { SdkToken: session.token };
   },
 };

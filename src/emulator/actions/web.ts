@@ -14,6 +14,7 @@ import {
   checkImageSize,
   checkUrl,
   inRange,
+  issueSession,
   invalidValue,
   oneOf,
   opt,
@@ -102,21 +103,16 @@ export const applyWebVerificationBizTokenIntl: ActionDef = {
       parseWarningCodes(config.SelectedWarningCodes as string | undefined),
       WARNING_CHECKED_CARDS.includes(idCardType),
     );
-    const session = ctx.state.sessions.create(
-      {
-        flow: 'web',
-        region: ctx.caller.region,
-        secretId: ctx.caller.secretId,
-        caps: {
-          liveness: checkMode !== 4,
-          compare: checkMode === 1 || checkMode === 2,
-          document: checkMode === 1 || checkMode === 4,
-        },
-        options: { checkMode, idCardType, extra, warningChecks: checks },
-        redirectUrl,
+    const session = issueSession(ctx, {
+      flow: 'web',
+      caps: {
+        liveness: checkMode !== 4,
+        compare: checkMode === 1 || checkMode === 2,
+        document: checkMode === 1 || checkMode === 4,
       },
-      ctx.nowMs,
-    );
+      options: { checkMode, idCardType, extra, warningChecks: checks },
+      redirectUrl,
+    });
     const url = verificationUrl(ctx, session.token);
     return { VerificationUrl: url, BizToken: session.token, VerificationURL: url };
   },
@@ -239,17 +235,12 @@ export const applyWebVerificationToken: ActionDef = {
     checkUrl('CompareImageUrl', params.CompareImageUrl as string);
     if (!/^[0-9a-fA-F]{32}$/.test(params.CompareImageMd5 as string))
       throw invalidValue('CompareImageMd5', 'expected 32 hex digits');
-    const session = ctx.state.sessions.create(
-      {
-        flow: 'web-legacy',
-        region: ctx.caller.region,
-        secretId: ctx.caller.secretId,
-        caps: { liveness: true, compare: true, document: false },
-        options: {},
-        redirectUrl,
-      },
-      ctx.nowMs,
-    );
+    const session = issueSession(ctx, {
+      flow: 'web-legacy',
+      caps: { liveness: true, compare: true, document: false },
+      options: {},
+      redirectUrl,
+    });
     return { VerificationUrl: verificationUrl(ctx, session.token), BizToken: session.token };
   },
 };
