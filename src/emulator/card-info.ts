@@ -356,20 +356,18 @@ export function legacyCardInfo(kind: CardInfoKind, p: SyntheticPerson): Record<s
   return { [kind]: LEGACY_DOCUMENTS[kind](p) };
 }
 
+/** The ApplySdkVerificationToken `IdCardType`s not spelled as their `NormalCardInfo` key. */
+const SDK_CARD_KINDS: Readonly<Record<string, NormalCardKind>> = {
+  HK: 'HKIDCard',
+  ML: 'MLIDCard',
+  MLIDPassport: 'InternationalIDPassport',
+  HMTPermit: 'HMTPermitCard',
+};
+
 /** The `NormalCardInfo` key for an ApplySdkVerificationToken `IdCardType` (default `HK`). */
 export function normalKindForSdkCardType(idCardType: string | undefined): NormalCardKind {
-  switch (idCardType ?? 'HK') {
-    case 'HK':
-      return 'HKIDCard';
-    case 'ML':
-      return 'MLIDCard';
-    case 'MLIDPassport':
-      return 'InternationalIDPassport';
-    case 'HMTPermit':
-      return 'HMTPermitCard';
-    default:
-      return idCardType as NormalCardKind;
-  }
+  const type = idCardType ?? 'HK';
+  return SDK_CARD_KINDS[type] ?? (type as NormalCardKind);
 }
 
 /** The `CardInfo` key, sub-type and reported nationality/type for a card verification request (AUTO reads as IDN ID). */
