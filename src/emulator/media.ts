@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { EmulatorClock } from './clock';
 import { NO_MEDIA_FAULTS, type MediaFaults } from './faults';
 import { encodeJpeg, encodePng } from './image-encoding';
+import { memo } from './memo';
 import { safeEqual } from './signature';
 
 /** A file the emulator hands out: its bytes and the MD5 it advertises. */
@@ -130,16 +131,6 @@ const COMMENT = 'ekyc-journeys sandbox: synthetic image, not a real person';
 const cache = new Map<string, Asset>();
 const base64Cache = new WeakMap<Asset, string>();
 const pixelCache = new Map<string, Uint8Array>();
-
-/** The value a cache holds for `key`, built on first use. */
-function memo<K, V>(store: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, build: () => V): V {
-  let value = store.get(key);
-  if (value === undefined) {
-    value = build();
-    store.set(key, value);
-  }
-  return value;
-}
 
 /**
  * One of an image's variants, each with other bytes and MD5 for the same picture: a JPEG's variants differ only by
