@@ -147,19 +147,10 @@ function answerFault(
       sendJson(res, errorEnvelope(new ApiError(code, message), requestId), 200, headers);
       return;
     }
-    default:
-      sendJson(
-        res,
-        errorEnvelope(
-          new ApiError(
-            'InternalError',
-            'An internal error has occurred. Retry your request, but if the problem persists, contact us.',
-          ),
-          requestId,
-        ),
-        200,
-        headers,
-      );
+    default: {
+      const message = 'An internal error has occurred. Retry your request, but if the problem persists, contact us.';
+      sendJson(res, errorEnvelope(new ApiError('InternalError', message), requestId), 200, headers);
+    }
   }
 }
 
