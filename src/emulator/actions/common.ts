@@ -40,6 +40,11 @@ export function invalidValue(name: string, detail: string): ApiError {
   return new ApiError('InvalidParameterValue', `The value of parameter \`${name}\` is invalid: ${detail}.`);
 }
 
+/** `MissingParameter` for a parameter the request's other choices make required. */
+export function missingFor(name: string, because: string): ApiError {
+  return new ApiError('MissingParameter', `The request is missing a required parameter \`${name}\` (${because}).`);
+}
+
 /** A typed optional parameter, after the spec has checked its type. */
 export function opt<T>(params: Record<string, unknown>, name: string): T | undefined {
   return params[name] as T | undefined;

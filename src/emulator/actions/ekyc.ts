@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../envelope';
 import { legacyCardInfo, normalCardInfo, normalKindForSdkCardType, syntheticPerson } from '../card-info';
 import { SDK_ID_CARD_TYPES } from '../../faceid';
 import { jsonAsset } from '../media';
@@ -17,6 +16,7 @@ import {
   checkImageSize,
   inRange,
   issueSession,
+  missingFor,
   invalidValue,
   livenessTags,
   oneOf,
@@ -64,12 +64,7 @@ export const applySdkVerificationToken: ActionDef = {
     const securityLevel = oneOf('SecurityLevel', opt<number>(params, 'SecurityLevel'), [1, 2, 3, 4], 4);
     const idCardType = oneOf('IdCardType', opt<string>(params, 'IdCardType'), SDK_ID_CARD_TYPES, 'HK');
     const compareImage = opt<string>(params, 'CompareImage');
-    if (checkMode === 2 && !compareImage) {
-      throw new ApiError(
-        'MissingParameter',
-        'The request is missing a required parameter `CompareImage` (CheckMode is 2).',
-      );
-    }
+    if (checkMode === 2 && !compareImage) throw missingFor('CompareImage', 'CheckMode is 2');
     checkImageSize('CompareImage', compareImage, IMAGE_BASE64_LIMIT);
     const selectedWarnings = opt<number[]>(params, 'SelectedWarningCodes');
     for (const code of selectedWarnings ?? []) {

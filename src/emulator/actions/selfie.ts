@@ -1,4 +1,3 @@
-import { ApiError } from '../envelope';
 import { describeCode } from '../outcome';
 import { RESULT_DESCRIPTIONS } from '../scenarios';
 import {
@@ -12,6 +11,7 @@ import {
   inRange,
   issueSession,
   livenessTags,
+  missingFor,
   oneOf,
   opt,
   reportsDeviceRisk,
@@ -35,12 +35,7 @@ export const getFaceIdTokenIntl: ActionDef = {
     const checkMode = oneOf('CheckMode', opt<string>(params, 'CheckMode'), ['liveness', 'compare'], 'liveness');
     const secureLevel = oneOf('SecureLevel', opt<string>(params, 'SecureLevel'), ['1', '2', '3', '4'], '4');
     const image = opt<string>(params, 'Image');
-    if (checkMode === 'compare' && !image) {
-      throw new ApiError(
-        'MissingParameter',
-        'The request is missing a required parameter `Image` (CheckMode is compare).',
-      );
-    }
+    if (checkMode === 'compare' && !image) throw missingFor('Image', 'CheckMode is compare');
     checkImageSize('Image', image, IMAGE_BASE64_LIMIT);
     checkActionList('ActionList', opt<string>(params, 'ActionList'), secureLevel, ['2', '4']);
     const sdkVersion = oneOf('SdkVersion', opt<string>(params, 'SdkVersion'), SDK_VERSIONS, 'BASIC');
