@@ -6,7 +6,7 @@ import { ApiError, errorEnvelope, newRequestId, sendJson, successEnvelope } from
 import { INJECTABLE_ERROR_CODES, type FaultRule } from './faults';
 import { V1_COMMON_PARAMS, parseForm, unflatten } from './form';
 import { coerceParams, type Origin } from './params';
-import { type VerifiedCaller, verifyTc3, verifyV1 } from './signature';
+import { type VerifiedCaller, header, verifyTc3, verifyV1 } from './signature';
 import type { EmulatorState } from './state';
 
 /** The API version of every FaceID action. */
@@ -20,11 +20,6 @@ const V1_BODY_LIMIT = 1024 * 1024;
 /** The body cap that applies to a request, decided from its headers before reading it. */
 export function bodyLimit(headers: IncomingHttpHeaders): number {
   return headers.authorization !== undefined ? TC3_BODY_LIMIT : V1_BODY_LIMIT;
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 interface ParsedRequest {
@@ -152,19 +147,10 @@ function answerFault(
       sendJson(res, errorEnvelope(new ApiError(code, message), requestId), 200, headers);
       return;
     }
-    default:
-      sendJson(
-        res,
-        errorEnvelope(
-          new ApiError(
-            'InternalError',
-            'An internal error has occurred. Retry your request, but if the problem persists, contact us.',
-          ),
-          requestId,
-        ),
-        200,
-        headers,
-      );
+    default: {
+      const message = 'An internal error has occurred. Retry your request, but if the problem persists, contact us.';
+      sendJson(res, errorEnvelope(new ApiError('InternalError', message), requestId), 200, headers);
+    }
   }
 }
 

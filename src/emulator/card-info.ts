@@ -32,61 +32,52 @@ export function syntheticPerson(seed: string): SyntheticPerson {
 const dmy = (iso: string): string => iso.split('-').reverse().join('-');
 const dmySlash = (iso: string): string => iso.split('-').reverse().join('/');
 
-/** Keys of FaceID's `NormalCardInfo` union (the current OCR result shape). */
-export const NORMAL_CARD_KINDS = [
-  'HKIDCard',
-  'MLIDCard',
-  'PhilippinesVoteID',
-  'IndonesiaIDCard',
-  'PhilippinesDrivingLicense',
-  'PhilippinesTinID',
-  'PhilippinesSSSID',
-  'PhilippinesUMID',
-  'InternationalIDPassport',
-  'GeneralCard',
-  'IndonesiaDrivingLicense',
-  'ThailandIDCard',
-  'SingaporeIDCard',
-  'MacaoIDCard',
-  'MainlandIDCard',
-  'JapanIDCard',
-  'TaiWanIDCard',
-  'HMTPermitCard',
-] as const;
+/** The fields of one document type, filled in for the synthetic person. */
+type DocumentFields = (p: SyntheticPerson) => Record<string, unknown>;
 
-/** One key of the NormalCardInfo union. */
-export type NormalCardKind = (typeof NORMAL_CARD_KINDS)[number];
-
-/** Keys of FaceID's legacy `CardInfo` union (GetCardVerificationResult, and the OCR JSON file). */
-export const CARD_INFO_KINDS = [
-  'HKIDCard',
-  'MLIDCard',
-  'PhilippinesVoteID',
-  'IndonesiaIDCard',
-  'PhilippinesDrivingLicense',
-  'PhilippinesTinID',
-  'PhilippinesSSSID',
-  'PhilippinesUMID',
-  'InternationalIDPassport',
-  'GeneralCard',
-  'IndonesiaDrivingLicense',
-  'ThailandIDCard',
-  'SingaporeIDCard',
-  'MacaoIDCard',
-  'TaiWanIDCard',
-  'JapanIDCard',
-  'BangladeshIDCard',
-  'NigeriaIDCard',
-  'NigeriaDrivingLicense',
-  'PakistanIDCard',
-  'PakistanDrivingLicense',
-] as const;
-
-/** One key of the legacy CardInfo union. */
-export type CardInfoKind = (typeof CARD_INFO_KINDS)[number];
-
-function passport(p: SyntheticPerson): Record<string, string> {
-  return {
+/** Documents whose fields are the same in `NormalCardInfo` and in the legacy `CardInfo`. */
+const SHARED_DOCUMENTS = {
+  PhilippinesVoteID: (p) => ({
+    VIN: p.idNumber,
+    FirstName: p.firstName,
+    LastName: p.lastName,
+    Birthday: p.birthday,
+    CivilStatus: 'SINGLE',
+    Citizenship: 'SANDBOX',
+    Address: p.address,
+    PrecinctNo: '0000A',
+  }),
+  PhilippinesDrivingLicense: (p) => ({
+    Name: p.fullName,
+    LastName: p.lastName,
+    FirstName: p.firstName,
+    MiddleName: '',
+    Nationality: 'SBX',
+    Sex: p.sex,
+    Address: p.address,
+    LicenseNo: p.idNumber,
+    ExpiresDate: p.expiryDate,
+    AgencyCode: 'SBX',
+    Birthday: p.birthday,
+  }),
+  PhilippinesTinID: (p) => ({
+    LicenseNumber: p.idNumber,
+    FullName: p.fullName,
+    Address: p.address,
+    Birthday: p.birthday,
+    IssueDate: p.issuedDate,
+  }),
+  PhilippinesSSSID: (p) => ({ LicenseNumber: p.idNumber, FullName: p.fullName, Birthday: p.birthday }),
+  PhilippinesUMID: (p) => ({
+    Surname: p.lastName,
+    MiddleName: '',
+    GivenName: p.firstName,
+    Sex: p.sex,
+    Birthday: p.birthday,
+    Address: p.address,
+    CRN: p.idNumber,
+  }),
+  InternationalIDPassport: (p) => ({
     LicenseNumber: p.idNumber,
     FullName: p.fullName,
     Surname: p.lastName,
@@ -98,11 +89,8 @@ function passport(p: SyntheticPerson): Record<string, string> {
     NationalityCode: 'SBX',
     PassportCodeFirst: `P<SBX${p.lastName}<<${p.firstName}`.padEnd(44, '<'),
     PassportCodeSecond: `${p.idNumber}<0SBX9001014M3001014`.padEnd(44, '<'),
-  };
-}
-
-function generalCard(p: SyntheticPerson): Record<string, unknown> {
-  return {
+  }),
+  GeneralCard: (p) => ({
     LicenseNumber: p.idNumber,
     PersonalNumber: p.idNumber,
     PassportCodeFirst: '',
@@ -136,220 +124,142 @@ function generalCard(p: SyntheticPerson): Record<string, unknown> {
     FullNameLocal: p.fullName,
     FirstNameLocal: p.firstName,
     LastNameLocal: p.lastName,
-  };
-}
+  }),
+  IndonesiaDrivingLicense: (p) => ({
+    LastName: p.lastName,
+    FirstName: p.firstName,
+    LicenseNumber: p.idNumber,
+    Birthday: p.birthday,
+    Address: p.address,
+    ExpirationDate: p.expiryDate,
+    IssuedDate: p.issuedDate,
+    IssuedCountry: 'IDN',
+  }),
+  SingaporeIDCard: (p) => ({
+    ChName: '',
+    ChineseName: '',
+    EnName: p.fullName,
+    FullName: p.fullName,
+    ID: p.idNumber,
+    LicenseNumber: p.idNumber,
+    Sex: p.sex,
+    CountryOfBirth: 'SANDBOX',
+    Nationality: 'SBX',
+    Birthday: p.birthday,
+    Address: p.address,
+    Race: 'SANDBOX',
+    NRICCode: p.idNumber,
+    PostCode: '000000',
+    DateOfExpiration: p.expiryDate,
+    DateOfIssue: p.issuedDate,
+  }),
+  MacaoIDCard: (p) => ({
+    FirstName: p.firstName,
+    LastName: p.lastName,
+    Birthday: p.birthday,
+    ExpirationDate: p.expiryDate,
+    LicenseNumber: p.idNumber,
+    Sex: p.sex,
+    Age: '0',
+    IssuedCountry: 'MAC',
+    Field1: '',
+    Field2: '',
+  }),
+  JapanIDCard: (p) => ({
+    FullName: p.fullName,
+    LicenseNumber: p.idNumber,
+    Age: '0',
+    Birthday: p.birthday,
+    ExpirationDate: p.expiryDate,
+    FormattedAddress: p.address,
+  }),
+  TaiWanIDCard: (p) => ({
+    FullName: p.fullName,
+    LicenseNumber: p.idNumber,
+    Sex: p.sex,
+    IssuedCountry: 'TWN',
+    RegistrationNumber: p.idNumber,
+  }),
+} satisfies Record<string, DocumentFields>;
 
-function shared(kind: NormalCardKind & CardInfoKind, p: SyntheticPerson): Record<string, unknown> {
-  switch (kind) {
-    case 'PhilippinesVoteID':
-      return {
-        VIN: p.idNumber,
-        FirstName: p.firstName,
-        LastName: p.lastName,
-        Birthday: p.birthday,
-        CivilStatus: 'SINGLE',
-        Citizenship: 'SANDBOX',
-        Address: p.address,
-        PrecinctNo: '0000A',
-      };
-    case 'PhilippinesDrivingLicense':
-      return {
-        Name: p.fullName,
-        LastName: p.lastName,
-        FirstName: p.firstName,
-        MiddleName: '',
-        Nationality: 'SBX',
-        Sex: p.sex,
-        Address: p.address,
-        LicenseNo: p.idNumber,
-        ExpiresDate: p.expiryDate,
-        AgencyCode: 'SBX',
-        Birthday: p.birthday,
-      };
-    case 'PhilippinesTinID':
-      return {
-        LicenseNumber: p.idNumber,
-        FullName: p.fullName,
-        Address: p.address,
-        Birthday: p.birthday,
-        IssueDate: p.issuedDate,
-      };
-    case 'PhilippinesSSSID':
-      return { LicenseNumber: p.idNumber, FullName: p.fullName, Birthday: p.birthday };
-    case 'PhilippinesUMID':
-      return {
-        Surname: p.lastName,
-        MiddleName: '',
-        GivenName: p.firstName,
-        Sex: p.sex,
-        Birthday: p.birthday,
-        Address: p.address,
-        CRN: p.idNumber,
-      };
-    case 'InternationalIDPassport':
-      return passport(p);
-    case 'GeneralCard':
-      return generalCard(p);
-    case 'IndonesiaDrivingLicense':
-      return {
-        LastName: p.lastName,
-        FirstName: p.firstName,
-        LicenseNumber: p.idNumber,
-        Birthday: p.birthday,
-        Address: p.address,
-        ExpirationDate: p.expiryDate,
-        IssuedDate: p.issuedDate,
-        IssuedCountry: 'IDN',
-      };
-    case 'SingaporeIDCard':
-      return {
-        ChName: '',
-        ChineseName: '',
-        EnName: p.fullName,
-        FullName: p.fullName,
-        ID: p.idNumber,
-        LicenseNumber: p.idNumber,
-        Sex: p.sex,
-        CountryOfBirth: 'SANDBOX',
-        Nationality: 'SBX',
-        Birthday: p.birthday,
-        Address: p.address,
-        Race: 'SANDBOX',
-        NRICCode: p.idNumber,
-        PostCode: '000000',
-        DateOfExpiration: p.expiryDate,
-        DateOfIssue: p.issuedDate,
-      };
-    case 'MacaoIDCard':
-      return {
-        FirstName: p.firstName,
-        LastName: p.lastName,
-        Birthday: p.birthday,
-        ExpirationDate: p.expiryDate,
-        LicenseNumber: p.idNumber,
-        Sex: p.sex,
-        Age: '0',
-        IssuedCountry: 'MAC',
-        Field1: '',
-        Field2: '',
-      };
-    case 'JapanIDCard':
-      return {
-        FullName: p.fullName,
-        LicenseNumber: p.idNumber,
-        Age: '0',
-        Birthday: p.birthday,
-        ExpirationDate: p.expiryDate,
-        FormattedAddress: p.address,
-      };
-    case 'TaiWanIDCard':
-      return {
-        FullName: p.fullName,
-        LicenseNumber: p.idNumber,
-        Sex: p.sex,
-        IssuedCountry: 'TWN',
-        RegistrationNumber: p.idNumber,
-      };
-    default:
-      return {};
-  }
-}
-
-/** `NormalCardInfo` with exactly one document type filled in for the synthetic person. */
-export function normalCardInfo(kind: NormalCardKind, p: SyntheticPerson): Record<string, unknown> {
-  let fields: Record<string, unknown>;
-  switch (kind) {
-    case 'HKIDCard':
-      fields = {
-        ChineseName: '',
-        FullName: p.fullName,
-        RegistrationNumber: '0000 0000 0000',
-        Sex: p.sex,
-        Birthday: dmy(p.birthday),
-        Permanent: '1',
-        LicenseNumber: p.idNumber,
-        Symbol: '***AZ',
-        IssuedDate: dmy(p.issuedDate),
-        CurrentIssueDate: dmy(p.issuedDate),
-        HKIDVersion: 'HKID-2018',
-      };
-      break;
-    case 'MLIDCard':
-      fields = {
-        FullName: p.fullName,
-        LicenseNumber: p.idNumber,
-        Sex: 'LELAKI',
-        FormattedAddress: p.address,
-        Type: 'MyKad',
-        Birthday: p.birthday,
-      };
-      break;
-    case 'IndonesiaIDCard':
-      fields = {
-        LicenseNumber: p.idNumber,
-        FullName: p.fullName,
-        Birthday: p.birthday,
-        Sex: 'LAKI-LAKI',
-        BloodType: '-',
-        FormattedAddress: p.address,
-        Street: '1 SANDBOX STREET',
-        Village: 'SANDBOX',
-        Area: 'SANDBOX',
-        Religion: 'SANDBOX',
-        MaritalStatus: 'BELUM KAWIN',
-        Occupation: 'TESTER',
-        Nationality: 'WNI',
-        DueDate: 'SEUMUR HIDUP',
-        IssuedDate: p.issuedDate,
-        Province: 'SANDBOX',
-        City: 'TEST CITY',
-      };
-      break;
-    case 'ThailandIDCard':
-      fields = {
-        LicenseNumber: p.idNumber,
-        FullName: p.fullName,
-        LastName: p.lastName,
-        FirstName: p.firstName,
-        Birthday: p.birthday,
-        FormattedAddress: p.address,
-        ExpirationDate: p.expiryDate,
-        IssuedDate: p.issuedDate,
-        RegistrationNumber: p.idNumber,
-        Religion: 'SANDBOX',
-        ThaiBirthday: p.birthday,
-        ThaiExpirationDate: p.expiryDate,
-        ThaiIssueDate: p.issuedDate,
-      };
-      break;
-    case 'MainlandIDCard':
-      fields = {
-        FullName: p.fullName,
-        Sex: p.sex,
-        Nation: 'SANDBOX',
-        Birthday: p.birthday,
-        Address: '',
-        LicenseNumber: p.idNumber,
-        FormattedAddress: p.address,
-      };
-      break;
-    case 'HMTPermitCard':
-      fields = {
-        Name: p.fullName,
-        EnglishName: p.fullName,
-        Number: p.idNumber,
-        Sex: p.sex,
-        ValidDate: `${p.issuedDate}-${p.expiryDate}`,
-        IssueAuthority: 'SANDBOX AUTHORITY',
-        IssueAddress: 'TEST CITY',
-        Birthday: p.birthday,
-      };
-      break;
-    default:
-      fields = shared(kind, p);
-  }
-  return { [kind]: fields };
-}
+/** The documents of FaceID's `NormalCardInfo` union (the current OCR result shape). */
+const NORMAL_DOCUMENTS = {
+  ...SHARED_DOCUMENTS,
+  HKIDCard: (p) => ({
+    ChineseName: '',
+    FullName: p.fullName,
+    RegistrationNumber: '0000 0000 0000',
+    Sex: p.sex,
+    Birthday: dmy(p.birthday),
+    Permanent: '1',
+    LicenseNumber: p.idNumber,
+    Symbol: '***AZ',
+    IssuedDate: dmy(p.issuedDate),
+    CurrentIssueDate: dmy(p.issuedDate),
+    HKIDVersion: 'HKID-2018',
+  }),
+  MLIDCard: (p) => ({
+    FullName: p.fullName,
+    LicenseNumber: p.idNumber,
+    Sex: 'LELAKI',
+    FormattedAddress: p.address,
+    Type: 'MyKad',
+    Birthday: p.birthday,
+  }),
+  IndonesiaIDCard: (p) => ({
+    LicenseNumber: p.idNumber,
+    FullName: p.fullName,
+    Birthday: p.birthday,
+    Sex: 'LAKI-LAKI',
+    BloodType: '-',
+    FormattedAddress: p.address,
+    Street: '1 SANDBOX STREET',
+    Village: 'SANDBOX',
+    Area: 'SANDBOX',
+    Religion: 'SANDBOX',
+    MaritalStatus: 'BELUM KAWIN',
+    Occupation: 'TESTER',
+    Nationality: 'WNI',
+    DueDate: 'SEUMUR HIDUP',
+    IssuedDate: p.issuedDate,
+    Province: 'SANDBOX',
+    City: 'TEST CITY',
+  }),
+  ThailandIDCard: (p) => ({
+    LicenseNumber: p.idNumber,
+    FullName: p.fullName,
+    LastName: p.lastName,
+    FirstName: p.firstName,
+    Birthday: p.birthday,
+    FormattedAddress: p.address,
+    ExpirationDate: p.expiryDate,
+    IssuedDate: p.issuedDate,
+    RegistrationNumber: p.idNumber,
+    Religion: 'SANDBOX',
+    ThaiBirthday: p.birthday,
+    ThaiExpirationDate: p.expiryDate,
+    ThaiIssueDate: p.issuedDate,
+  }),
+  MainlandIDCard: (p) => ({
+    FullName: p.fullName,
+    Sex: p.sex,
+    Nation: 'SANDBOX',
+    Birthday: p.birthday,
+    Address: '',
+    LicenseNumber: p.idNumber,
+    FormattedAddress: p.address,
+  }),
+  HMTPermitCard: (p) => ({
+    Name: p.fullName,
+    EnglishName: p.fullName,
+    Number: p.idNumber,
+    Sex: p.sex,
+    ValidDate: `${p.issuedDate}-${p.expiryDate}`,
+    IssueAuthority: 'SANDBOX AUTHORITY',
+    IssueAddress: 'TEST CITY',
+    Birthday: p.birthday,
+  }),
+} satisfies Record<string, DocumentFields>;
 
 /** The fields the Bangladesh, Pakistan and Nigeria documents share in the legacy `CardInfo`. */
 function licenceHolder(p: SyntheticPerson, issuedCountry: string): Record<string, unknown> {
@@ -363,97 +273,101 @@ function licenceHolder(p: SyntheticPerson, issuedCountry: string): Record<string
   };
 }
 
+/** The documents of FaceID's legacy `CardInfo` union (GetCardVerificationResult, and the OCR JSON file). */
+const LEGACY_DOCUMENTS = {
+  ...SHARED_DOCUMENTS,
+  HKIDCard: (p) => ({
+    CnName: '',
+    EnName: p.fullName,
+    TelexCode: '0000 0000 0000',
+    Sex: p.sex,
+    Birthday: dmy(p.birthday),
+    Permanent: '1',
+    IdNum: p.idNumber,
+    Symbol: '***AZ',
+    FirstIssueDate: dmySlash(p.issuedDate),
+    CurrentIssueDate: dmy(p.issuedDate),
+  }),
+  MLIDCard: (p) => ({
+    Name: p.fullName,
+    ID: p.idNumber,
+    Sex: 'LELAKI',
+    Address: p.address,
+    Type: 'MyKad',
+    Birthday: p.birthday,
+  }),
+  IndonesiaIDCard: (p) => ({
+    NIK: p.idNumber,
+    Nama: p.fullName,
+    TempatTglLahir: `TEST CITY, ${dmy(p.birthday)}`,
+    JenisKelamin: 'LAKI-LAKI',
+    GolDarah: '-',
+    Alamat: '1 SANDBOX STREET',
+    RTRW: '000/000',
+    KelDesa: 'SANDBOX',
+    Kecamatan: 'SANDBOX',
+    Agama: 'SANDBOX',
+    StatusPerkawinan: 'BELUM KAWIN',
+    Perkerjaan: 'TESTER',
+    KewargaNegaraan: 'WNI',
+    BerlakuHingga: 'SEUMUR HIDUP',
+    IssuedDate: dmy(p.issuedDate),
+    Provinsi: 'SANDBOX',
+    Kota: 'TEST CITY',
+  }),
+  ThailandIDCard: (p) => ({
+    LastName: p.lastName,
+    FirstName: p.firstName,
+    LicenseNumber: p.idNumber,
+    DateOfBirth: p.birthday,
+    DateOfExpiry: p.expiryDate,
+    DateOfIssue: p.issuedDate,
+    IssuedCountry: 'THA',
+  }),
+  BangladeshIDCard: (p) => licenceHolder(p, 'BGD'),
+  PakistanIDCard: (p) => licenceHolder(p, 'PAK'),
+  PakistanDrivingLicense: (p) => licenceHolder(p, 'PAK'),
+  NigeriaIDCard: (p) => ({ ...licenceHolder(p, 'NGA'), Sex: p.sex }),
+  NigeriaDrivingLicense: (p) => ({
+    ...licenceHolder(p, 'NGA'),
+    ExpirationDate: p.expiryDate,
+    IssuedDate: p.issuedDate,
+    Sex: p.sex,
+  }),
+} satisfies Record<string, DocumentFields>;
+
+/** One key of the NormalCardInfo union. */
+export type NormalCardKind = keyof typeof NORMAL_DOCUMENTS;
+/** Keys of FaceID's `NormalCardInfo` union. */
+export const NORMAL_CARD_KINDS = Object.keys(NORMAL_DOCUMENTS) as NormalCardKind[];
+
+/** One key of the legacy CardInfo union. */
+export type CardInfoKind = keyof typeof LEGACY_DOCUMENTS;
+/** Keys of FaceID's legacy `CardInfo` union. */
+export const CARD_INFO_KINDS = Object.keys(LEGACY_DOCUMENTS) as CardInfoKind[];
+
+/** `NormalCardInfo` with exactly one document type filled in for the synthetic person. */
+export function normalCardInfo(kind: NormalCardKind, p: SyntheticPerson): Record<string, unknown> {
+  return { [kind]: NORMAL_DOCUMENTS[kind](p) };
+}
+
 /** Legacy `CardInfo` with exactly one document type filled in for the synthetic person. */
 export function legacyCardInfo(kind: CardInfoKind, p: SyntheticPerson): Record<string, unknown> {
-  let fields: Record<string, unknown>;
-  switch (kind) {
-    case 'HKIDCard':
-      fields = {
-        CnName: '',
-        EnName: p.fullName,
-        TelexCode: '0000 0000 0000',
-        Sex: p.sex,
-        Birthday: dmy(p.birthday),
-        Permanent: '1',
-        IdNum: p.idNumber,
-        Symbol: '***AZ',
-        FirstIssueDate: dmySlash(p.issuedDate),
-        CurrentIssueDate: dmy(p.issuedDate),
-      };
-      break;
-    case 'MLIDCard':
-      fields = {
-        Name: p.fullName,
-        ID: p.idNumber,
-        Sex: 'LELAKI',
-        Address: p.address,
-        Type: 'MyKad',
-        Birthday: p.birthday,
-      };
-      break;
-    case 'IndonesiaIDCard':
-      fields = {
-        NIK: p.idNumber,
-        Nama: p.fullName,
-        TempatTglLahir: `TEST CITY, ${dmy(p.birthday)}`,
-        JenisKelamin: 'LAKI-LAKI',
-        GolDarah: '-',
-        Alamat: '1 SANDBOX STREET',
-        RTRW: '000/000',
-        KelDesa: 'SANDBOX',
-        Kecamatan: 'SANDBOX',
-        Agama: 'SANDBOX',
-        StatusPerkawinan: 'BELUM KAWIN',
-        Perkerjaan: 'TESTER',
-        KewargaNegaraan: 'WNI',
-        BerlakuHingga: 'SEUMUR HIDUP',
-        IssuedDate: dmy(p.issuedDate),
-        Provinsi: 'SANDBOX',
-        Kota: 'TEST CITY',
-      };
-      break;
-    case 'ThailandIDCard':
-      fields = {
-        LastName: p.lastName,
-        FirstName: p.firstName,
-        LicenseNumber: p.idNumber,
-        DateOfBirth: p.birthday,
-        DateOfExpiry: p.expiryDate,
-        DateOfIssue: p.issuedDate,
-        IssuedCountry: 'THA',
-      };
-      break;
-    case 'BangladeshIDCard':
-    case 'PakistanIDCard':
-    case 'PakistanDrivingLicense':
-      fields = licenceHolder(p, kind === 'BangladeshIDCard' ? 'BGD' : 'PAK');
-      break;
-    case 'NigeriaIDCard':
-      fields = { ...licenceHolder(p, 'NGA'), Sex: p.sex };
-      break;
-    case 'NigeriaDrivingLicense':
-      fields = { ...licenceHolder(p, 'NGA'), ExpirationDate: p.expiryDate, IssuedDate: p.issuedDate, Sex: p.sex };
-      break;
-    default:
-      fields = shared(kind, p);
-  }
-  return { [kind]: fields };
+  return { [kind]: LEGACY_DOCUMENTS[kind](p) };
 }
+
+/** The ApplySdkVerificationToken `IdCardType`s not spelled as their `NormalCardInfo` key. */
+const SDK_CARD_KINDS: Readonly<Record<string, NormalCardKind>> = {
+  HK: 'HKIDCard',
+  ML: 'MLIDCard',
+  MLIDPassport: 'InternationalIDPassport',
+  HMTPermit: 'HMTPermitCard',
+};
 
 /** The `NormalCardInfo` key for an ApplySdkVerificationToken `IdCardType` (default `HK`). */
 export function normalKindForSdkCardType(idCardType: string | undefined): NormalCardKind {
-  switch (idCardType ?? 'HK') {
-    case 'HK':
-      return 'HKIDCard';
-    case 'ML':
-      return 'MLIDCard';
-    case 'MLIDPassport':
-      return 'InternationalIDPassport';
-    case 'HMTPermit':
-      return 'HMTPermitCard';
-    default:
-      return idCardType as NormalCardKind;
-  }
+  const type = idCardType ?? 'HK';
+  return SDK_CARD_KINDS[type] ?? (type as NormalCardKind);
 }
 
 /** The `CardInfo` key, sub-type and reported nationality/type for a card verification request (AUTO reads as IDN ID). */

@@ -43,15 +43,8 @@ function jsonBody(body: Buffer): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function optionalNumber(
-  body: Record<string, unknown>,
-  name: string,
-  min: number,
-  max: number,
-  integer = false,
-): number | undefined {
-  return numberField(body, name, { min, max, integer }, (message) => new ControlError(400, message));
-}
+const optionalNumber = (body: Record<string, unknown>, name: string, min: number, max: number, integer = false) =>
+  numberField(body, name, { min, max, integer }, (message) => new ControlError(400, message));
 
 /** The control view of a session: lifecycle, deadlines and outcome, never media or personal data. */
 function sessionView(state: EmulatorState, session: Session): Record<string, unknown> {

@@ -132,16 +132,10 @@ export class FaultInjector {
     if (this.rules.length === 0) return drawn;
     for (const rule of this.rules) {
       if (rule.action !== '*' && rule.action !== action) continue;
-      if (rule.remaining !== undefined) {
-        if (rule.remaining <= 0) continue;
-        // A terminal fault replaces the answer, so a second one would fire without effect: leave it for the next call.
-        if (TERMINAL.has(rule.fault) && drawn.terminal) continue;
-        rule.remaining -= 1;
-      } else if (this.random() >= (rule.rate ?? 0)) {
-        continue;
-      } else if (TERMINAL.has(rule.fault) && drawn.terminal) {
-        continue;
-      }
+      const due = rule.remaining === undefined ? this.random() < (rule.rate ?? 0) : rule.remaining > 0;
+      // A terminal fault replaces the answer, so a second one would fire without effect: leave it for the next call.
+      if (!due || (TERMINAL.has(rule.fault) && drawn.terminal)) continue;
+      if (rule.remaining !== undefined) rule.remaining -= 1;
       rule.fired += 1;
       const spoiled = rule.downloads ?? Number.POSITIVE_INFINITY;
       if (rule.fault === 'latency') drawn.latencyMs += rule.latencyMs ?? 0;

@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { EmulatorClock } from './clock';
 import { NO_MEDIA_FAULTS, type MediaFaults } from './faults';
 import { encodeJpeg, encodePng } from './image-encoding';
+import { memo } from './memo';
 import { safeEqual } from './signature';
 
 /** A file the emulator hands out: its bytes and the MD5 it advertises. */
@@ -131,25 +132,6 @@ const cache = new Map<string, Asset>();
 const base64Cache = new WeakMap<Asset, string>();
 const pixelCache = new Map<string, Uint8Array>();
 
-function cached(key: string, build: () => Asset): Asset {
-  let asset = cache.get(key);
-  if (!asset) {
-    asset = build();
-    cache.set(key, asset);
-  }
-  return asset;
-}
-
-/** Paints a picture once; its variants are encodings of the same pixels. */
-function pixels(kind: string, width: number, height: number, paint: (x: number, y: number) => Rgb): Uint8Array {
-  let rgb = pixelCache.get(kind);
-  if (!rgb) {
-    rgb = fill(width, height, paint);
-    pixelCache.set(kind, rgb);
-  }
-  return rgb;
-}
-
 /**
  * One of an image's variants, each with other bytes and MD5 for the same picture: a JPEG's variants differ only by
  * their comment; pngjs writes no text chunks, so a PNG's variants use another scanline filter each (0-3).
@@ -163,8 +145,9 @@ function imageVariant(
   variant: number,
 ): Asset {
   const v = variant % IMAGE_VARIANTS;
-  return cached(`${kind}-${v}`, () => {
-    const rgb = pixels(kind, width, height, paint(width, height));
+  return memo(cache, `${kind}-${v}`, () => {
+    // Painted once; the variants are encodings of the same pixels.
+    const rgb = memo(pixelCache, kind, () => fill(width, height, paint(width, height)));
     return format === 'jpeg'
       ? makeAsset(name, 'image/jpeg', encodeJpeg(width, height, rgb, 85, `${COMMENT} (variant ${v})`))
       : makeAsset(name, 'image/png', encodePng(width, height, rgb, v));
@@ -200,69 +183,49 @@ export class SyntheticAssets {
 
   /** The liveness video served at a URL (MP4-looking, {@link VIDEO_BYTES} bytes). */
   video(): Asset {
-    return cached('video', () => makeAsset('video.mp4', 'video/mp4', syntheticMp4(VIDEO_BYTES, 0x5eed0001)));
+    return memo(cache, 'video', () => makeAsset('video.mp4', 'video/mp4', syntheticMp4(VIDEO_BYTES, 0x5eed0001)));
   }
 
   /** The action video served at a URL. */
   actionVideo(): Asset {
-    return cached('action-video', () =>
+    return memo(cache, 'action-video', () =>
       makeAsset('action-video.mp4', 'video/mp4', syntheticMp4(Math.round(VIDEO_BYTES / 2), 0x5eed0002)),
     );
   }
 
   /** The video returned inline as Base64 by the selfie and intl web flows. */
   inlineVideo(): Asset {
-    return cached('inline-video', () =>
+    return memo(cache, 'inline-video', () =>
       makeAsset('video.mp4', 'video/mp4', syntheticMp4(INLINE_VIDEO_BYTES, 0x5eed0003)),
     );
   }
 
   /** The action video returned inline as Base64 by the selfie flow. */
   inlineActionVideo(): Asset {
-    return cached('inline-action-video', () =>
+    return memo(cache, 'inline-action-video', () =>
       makeAsset('action-video.mp4', 'video/mp4', syntheticMp4(Math.round(INLINE_VIDEO_BYTES / 2), 0x5eed0004)),
     );
   }
 
   /** The liveness algorithm package (`LiveData`): opaque binary. */
   liveData(): Asset {
-    return cached('live-data', () =>
+    return memo(cache, 'live-data', () =>
       makeAsset('live-data.bin', 'application/octet-stream', pseudoRandomBytes(720_896, 0x5eed0005)),
     );
   }
 
   /** The Base64 text of an asset, computed once per asset. */
   base64(asset: Asset): string {
-    let text = base64Cache.get(asset);
-    if (text === undefined) {
-      text = asset.bytes.toString('base64');
-      base64Cache.set(asset, text);
-    }
-    return text;
+    return memo(base64Cache, asset, () => asset.bytes.toString('base64'));
   }
 
   /** Builds every asset up front, so no API call pays for it (and the SDK's timeout never sees it). */
   warm(): void {
+    const assets = [this.video(), this.actionVideo(), this.inlineVideo(), this.inlineActionVideo(), this.liveData()];
     for (let v = 0; v < IMAGE_VARIANTS; v += 1) {
-      for (const asset of [
-        this.bestFrame(v),
-        this.bestFramePng(v),
-        this.profileImage(v),
-        this.cardImage(v),
-        this.cardCut(v),
-      ]) {
-        this.base64(asset);
-      }
+      assets.push(this.bestFrame(v), this.bestFramePng(v), this.profileImage(v), this.cardImage(v), this.cardCut(v));
     }
-    for (const asset of [
-      this.video(),
-      this.actionVideo(),
-      this.inlineVideo(),
-      this.inlineActionVideo(),
-      this.liveData(),
-    ]) {
-      this.base64(asset);
-    }
+    for (const asset of assets) this.base64(asset);
   }
 }
 
@@ -301,18 +264,15 @@ const oversizedCache = new Map<string, Asset>();
 function oversized(asset: Asset, size: number): Asset {
   if (size <= asset.bytes.length) return asset;
   const key = `${asset.md5}:${size}`;
-  let grown = oversizedCache.get(key);
-  if (!grown) {
-    grown = makeAsset(
+  return memo(oversizedCache, key, () => {
+    // One or two sizes in a run: keep only the newest, the bytes are large.
+    oversizedCache.clear();
+    return makeAsset(
       asset.name,
       asset.contentType,
       Buffer.concat([asset.bytes, Buffer.alloc(size - asset.bytes.length)]),
     );
-    // One or two sizes in a run: keep only the newest, the bytes are large.
-    oversizedCache.clear();
-    oversizedCache.set(key, grown);
-  }
-  return grown;
+  });
 }
 
 /**

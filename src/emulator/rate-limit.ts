@@ -1,3 +1,5 @@
+import { memo } from './memo';
+
 /** Event times inside a trailing window, oldest first; a head index avoids shifting the array on every event. */
 class TrailingWindow {
   private times: number[] = [];
@@ -35,11 +37,7 @@ export class SlidingWindowLimiter {
 
   /** Admits and records the event when the key is under its limit; returns false (and records nothing) otherwise. */
   tryAcquire(key: string, nowMs: number): boolean {
-    let window = this.windows.get(key);
-    if (!window) {
-      window = new TrailingWindow(this.windowMs);
-      this.windows.set(key, window);
-    }
+    const window = memo(this.windows, key, () => new TrailingWindow(this.windowMs));
     if (window.count(nowMs) >= this.limitFor(key)) return false;
     window.add(nowMs);
     return true;
@@ -59,11 +57,7 @@ export class PeakRateTracker {
 
   /** Records one event and updates the key's peak; a peak is always reached at an event, so this is exact. */
   record(key: string, nowMs: number): void {
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = { window: new TrailingWindow(this.windowMs), total: 0, peak: 0 };
-      this.entries.set(key, entry);
-    }
+    const entry = memo(this.entries, key, () => ({ window: new TrailingWindow(this.windowMs), total: 0, peak: 0 }));
     entry.window.add(nowMs);
     entry.total += 1;
     entry.peak = Math.max(entry.peak, entry.window.count(nowMs));

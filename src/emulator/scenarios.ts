@@ -44,29 +44,6 @@ export function applicableScenarios(caps: Capabilities, action: ResultAction): S
   return SCENARIOS.filter((scenario) => documented(scenario) && stepRuns(scenario, caps));
 }
 
-function stepRuns(scenario: Scenario, caps: Capabilities): boolean {
-  switch (scenario) {
-    case 'spoof':
-    case 'liveness_fail':
-    case 'liveness_engine_error':
-    case 'no_face':
-      return caps.liveness;
-    case 'compare_fail':
-    case 'low_similarity':
-    case 'image_size':
-    case 'multiple_faces':
-    case 'incomplete_face':
-    case 'low_resolution':
-    case 'face_occluded':
-      return caps.compare;
-    case 'document_warning':
-    case 'document_rejected':
-      return caps.document;
-    default:
-      return true;
-  }
-}
-
 /** Descriptions of the SDK-flow result codes (reference §5.1). */
 export const RESULT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '0': 'Success',
@@ -85,24 +62,35 @@ export const RESULT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '-999': 'The verification process is not finished',
 };
 
-/** The overall code of the scenarios that fail a check (reference §5.1; the web flows' §5.2 uses the same numbers). */
-const SCENARIO_CODES: Partial<Record<Scenario, string>> = {
-  spoof: '1002',
-  liveness_fail: '1005',
-  liveness_engine_error: '1001',
-  no_face: '1004',
-  compare_fail: '2015',
-  low_similarity: '2016',
-  image_size: '2004',
-  multiple_faces: '2012',
-  incomplete_face: '2013',
-  low_resolution: '2014',
-  face_occluded: '2017',
+/**
+ * The step each scenario fails and, for the liveness and compare steps, its overall code (reference §5.1; the web
+ * flows' §5.2 uses the same numbers). Scenarios not listed fail no step.
+ */
+const SCENARIO_FAILURES: Partial<Record<Scenario, { step: keyof Capabilities; code?: string }>> = {
+  spoof: { step: 'liveness', code: '1002' },
+  liveness_fail: { step: 'liveness', code: '1005' },
+  liveness_engine_error: { step: 'liveness', code: '1001' },
+  no_face: { step: 'liveness', code: '1004' },
+  compare_fail: { step: 'compare', code: '2015' },
+  low_similarity: { step: 'compare', code: '2016' },
+  image_size: { step: 'compare', code: '2004' },
+  multiple_faces: { step: 'compare', code: '2012' },
+  incomplete_face: { step: 'compare', code: '2013' },
+  low_resolution: { step: 'compare', code: '2014' },
+  face_occluded: { step: 'compare', code: '2017' },
+  document_warning: { step: 'document' },
+  document_rejected: { step: 'document' },
 };
+
+/** Whether the step a scenario fails runs in a session with these steps (a scenario failing none always applies). */
+function stepRuns(scenario: Scenario, caps: Capabilities): boolean {
+  const step = SCENARIO_FAILURES[scenario]?.step;
+  return step === undefined || caps[step];
+}
 
 /** The overall result code a finishing scenario plays: its failing check's code, `"0"` for the others. */
 export function scenarioCode(scenario: Scenario): string {
-  return SCENARIO_CODES[scenario] ?? '0';
+  return SCENARIO_FAILURES[scenario]?.code ?? '0';
 }
 
 /**

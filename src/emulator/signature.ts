@@ -44,7 +44,8 @@ export interface V1Request {
 const AUTHORIZATION =
   /^TC3-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{4}-\d{2}-\d{2})\/([^/\s,]+)\/tc3_request,\s*SignedHeaders=([a-z0-9;.-]+),\s*Signature=([0-9a-f]{64})$/;
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** The first value of a request header (Node lower-cases their names). */
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -91,24 +91,16 @@ export const getCardVerificationResult: ActionDef = {
       ctx.nowMs,
     );
     const card = cardKindFor(verification.nationality, verification.cardType);
-    if (status === 'PROCESSING') {
-      return {
-        Status: status,
-        WarnInfo: null,
-        Nationality: card.nationality,
-        CardType: card.cardType,
-        CardSubType: null,
-        CardInfo: null,
-        IDVerificationToken: verification.idVerificationToken,
-      };
-    }
+    // While processing, FaceID answers the request's document but nothing it read from it.
+    const processing = status === 'PROCESSING';
     return {
       Status: status,
-      WarnInfo: [...WARN_INFO[status]],
+      WarnInfo: processing ? null : [...WARN_INFO[status]],
       Nationality: card.nationality,
       CardType: card.cardType,
-      CardSubType: card.subType,
-      CardInfo: status === 'REJECTED' ? null : legacyCardInfo(card.kind, syntheticPerson(verification.token)),
+      CardSubType: processing ? null : card.subType,
+      CardInfo:
+        processing || status === 'REJECTED' ? null : legacyCardInfo(card.kind, syntheticPerson(verification.token)),
       IDVerificationToken: verification.idVerificationToken,
     };
   },

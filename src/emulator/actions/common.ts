@@ -2,7 +2,7 @@ import { ApiError } from '../envelope';
 import type { FileInfo } from '../media';
 import type { MediaFaults } from '../faults';
 import type { ParamSpec } from '../params';
-import type { Caller } from '../sessions';
+import type { Caller, Session, SessionInit } from '../sessions';
 import type { EmulatorState } from '../state';
 
 /** The five regions the newest docs list for the intl token/result actions. */
@@ -38,6 +38,11 @@ export const WEB_COMPARE_IMAGE_LIMIT = 8 * 1024 * 1024;
 /** Throws `InvalidParameterValue` naming the parameter. */
 export function invalidValue(name: string, detail: string): ApiError {
   return new ApiError('InvalidParameterValue', `The value of parameter \`${name}\` is invalid: ${detail}.`);
+}
+
+/** `MissingParameter` for a parameter the request's other choices make required. */
+export function missingFor(name: string, because: string): ApiError {
+  return new ApiError('MissingParameter', `The request is missing a required parameter \`${name}\` (${because}).`);
 }
 
 /** A typed optional parameter, after the spec has checked its type. */
@@ -132,3 +137,8 @@ export function publish(ctx: ActionContext, asset: Parameters<EmulatorState['med
 
 /** The required token parameter spec shared by the result actions. */
 export const TOKEN_PARAM = { type: 'string', required: true } as const;
+
+/** Issues a session to the caller of this call, in its account and region. */
+export function issueSession(ctx: ActionContext, init: Omit<SessionInit, 'region' | 'secretId'>): Session {
+  return ctx.state.sessions.create({ ...init, region: ctx.caller.region, secretId: ctx.caller.secretId }, ctx.nowMs);
+}

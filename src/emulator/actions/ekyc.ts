@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../envelope';
 import { legacyCardInfo, normalCardInfo, normalKindForSdkCardType, syntheticPerson } from '../card-info';
 import { SDK_ID_CARD_TYPES } from '../../faceid';
 import { jsonAsset } from '../media';
@@ -15,6 +14,9 @@ import {
   TOKEN_PARAM,
   checkActionList,
   checkImageSize,
+  inRange,
+  issueSession,
+  missingFor,
   invalidValue,
   livenessTags,
   oneOf,
@@ -62,12 +64,7 @@ export const applySdkVerificationToken: ActionDef = {
     const securityLevel = oneOf('SecurityLevel', opt<number>(params, 'SecurityLevel'), [1, 2, 3, 4], 4);
     const idCardType = oneOf('IdCardType', opt<string>(params, 'IdCardType'), SDK_ID_CARD_TYPES, 'HK');
     const compareImage = opt<string>(params, 'CompareImage');
-    if (checkMode === 2 && !compareImage) {
-      throw new ApiError(
-        'MissingParameter',
-        'The request is missing a required parameter `CompareImage` (CheckMode is 2).',
-      );
-    }
+    if (checkMode === 2 && !compareImage) throw missingFor('CompareImage', 'CheckMode is 2');
     checkImageSize('CompareImage', compareImage, IMAGE_BASE64_LIMIT);
     const selectedWarnings = opt<number[]>(params, 'SelectedWarningCodes');
     for (const code of selectedWarnings ?? []) {
@@ -83,19 +80,12 @@ export const applySdkVerificationToken: ActionDef = {
     if (extra.length > 1024) throw invalidValue('Extra', 'longer than 1024 characters');
     const sdkVersion = oneOf('SdkVersion', opt<string>(params, 'SdkVersion'), SDK_VERSIONS, 'BASIC');
     checkActionList('ActionList', opt<string>(params, 'ActionList'), securityLevel, [2, 4]);
-    const retryLimit = opt<number>(params, 'RetryLimit');
-    if (retryLimit !== undefined && (retryLimit < 1 || retryLimit > 5))
-      throw invalidValue('RetryLimit', 'expected 1 to 5');
-    const session = ctx.state.sessions.create(
-      {
-        flow: 'ekyc',
-        region: ctx.caller.region,
-        secretId: ctx.caller.secretId,
-        caps: { liveness: true, compare: checkMode !== 3, document: checkMode === 1 },
-        options: { checkMode, securityLevel, idCardType, sdkVersion, extra, warningChecks: checks },
-      },
-      ctx.nowMs,
-    );
+    inRange('RetryLimit', opt<number>(params, 'RetryLimit'), 1, 5, 5);
+    const session = issueSession(ctx, {
+      flow: 'ekyc',
+      caps: { liveness: true, compare: checkMode !== 3, document: checkMode === 1 },
+      options: { checkMode, securityLevel, idCardType, sdkVersion, extra, warningChecks: checks },
+    });
     return { SdkToken: session.token };
   },
 };

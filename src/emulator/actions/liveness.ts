@@ -1,6 +1,6 @@
 import { describeCode } from '../outcome';
 import { RESULT_DESCRIPTIONS } from '../scenarios';
-import { type ActionDef, HK_JKT_SG_REGIONS, TOKEN_PARAM, oneOf, opt, publish } from './common';
+import { type ActionDef, HK_JKT_SG_REGIONS, TOKEN_PARAM, issueSession, oneOf, opt, publish } from './common';
 
 /** ApplyLivenessToken: issues an SdkToken for the liveness-only SDK. */
 export const applyLivenessToken: ActionDef = {
@@ -9,16 +9,11 @@ export const applyLivenessToken: ActionDef = {
   params: { SecureLevel: { type: 'string' } },
   handle(ctx, params) {
     const secureLevel = oneOf('SecureLevel', opt<string>(params, 'SecureLevel'), ['1', '2', '3', '4'], '4');
-    const session = ctx.state.sessions.create(
-      {
-        flow: 'liveness',
-        region: ctx.caller.region,
-        secretId: ctx.caller.secretId,
-        caps: { liveness: true, compare: false, document: false },
-        options: { secureLevel },
-      },
-      ctx.nowMs,
-    );
+    const session = issueSession(ctx, {
+      flow: 'liveness',
+      caps: { liveness: true, compare: false, document: false },
+      options: { secureLevel },
+    });
     return { SdkToken: session.token };
   },
 };

@@ -1,4 +1,3 @@
-import { ApiError } from '../envelope';
 import { describeCode } from '../outcome';
 import { RESULT_DESCRIPTIONS } from '../scenarios';
 import {
@@ -10,7 +9,9 @@ import {
   checkActionList,
   checkImageSize,
   inRange,
+  issueSession,
   livenessTags,
+  missingFor,
   oneOf,
   opt,
   reportsDeviceRisk,
@@ -34,26 +35,16 @@ export const getFaceIdTokenIntl: ActionDef = {
     const checkMode = oneOf('CheckMode', opt<string>(params, 'CheckMode'), ['liveness', 'compare'], 'liveness');
     const secureLevel = oneOf('SecureLevel', opt<string>(params, 'SecureLevel'), ['1', '2', '3', '4'], '4');
     const image = opt<string>(params, 'Image');
-    if (checkMode === 'compare' && !image) {
-      throw new ApiError(
-        'MissingParameter',
-        'The request is missing a required parameter `Image` (CheckMode is compare).',
-      );
-    }
+    if (checkMode === 'compare' && !image) throw missingFor('Image', 'CheckMode is compare');
     checkImageSize('Image', image, IMAGE_BASE64_LIMIT);
     checkActionList('ActionList', opt<string>(params, 'ActionList'), secureLevel, ['2', '4']);
     const sdkVersion = oneOf('SdkVersion', opt<string>(params, 'SdkVersion'), SDK_VERSIONS, 'BASIC');
     inRange('RetryLimit', opt<number>(params, 'RetryLimit'), 1, 5, 5);
-    const session = ctx.state.sessions.create(
-      {
-        flow: 'selfie',
-        region: ctx.caller.region,
-        secretId: ctx.caller.secretId,
-        caps: { liveness: true, compare: checkMode === 'compare', document: false },
-        options: { checkMode, secureLevel, sdkVersion, extra: opt<string>(params, 'Extra') ?? '' },
-      },
-      ctx.nowMs,
-    );
+    const session = issueSession(ctx, {
+      flow: 'selfie',
+      caps: { liveness: true, compare: checkMode === 'compare', document: false },
+      options: { checkMode, secureLevel, sdkVersion, extra: opt<string>(params, 'Extra') ?? '' },
+    });
     return { SdkToken: session.token };
   },
 };

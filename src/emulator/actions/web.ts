@@ -14,6 +14,7 @@ import {
   checkImageSize,
   checkUrl,
   inRange,
+  issueSession,
   invalidValue,
   oneOf,
   opt,
@@ -102,21 +103,16 @@ export const applyWebVerificationBizTokenIntl: ActionDef = {
       parseWarningCodes(config.SelectedWarningCodes as string | undefined),
       WARNING_CHECKED_CARDS.includes(idCardType),
     );
-    const session = ctx.state.sessions.create(
-      {
-        flow: 'web',
-        region: ctx.caller.region,
-        secretId: ctx.caller.secretId,
-        caps: {
-          liveness: checkMode !== 4,
-          compare: checkMode === 1 || checkMode === 2,
-          document: checkMode === 1 || checkMode === 4,
-        },
-        options: { checkMode, idCardType, extra, warningChecks: checks },
-        redirectUrl,
+    const session = issueSession(ctx, {
+      flow: 'web',
+      caps: {
+        liveness: checkMode !== 4,
+        compare: checkMode === 1 || checkMode === 2,
+        document: checkMode === 1 || checkMode === 4,
       },
-      ctx.nowMs,
-    );
+      options: { checkMode, idCardType, extra, warningChecks: checks },
+      redirectUrl,
+    });
     const url = verificationUrl(ctx, session.token);
     return { VerificationUrl: url, BizToken: session.token, VerificationURL: url };
   },
@@ -142,33 +138,24 @@ function verificationDetails(
   successMsg = RESULT_DESCRIPTIONS['0'],
 ): Record<string, unknown>[] {
   if (outcome.document?.blocked) return [];
-  const details: Record<string, unknown>[] = [];
-  for (let attempt = 0; attempt < outcome.attempts; attempt += 1) {
-    details.push({
-      ErrorCode: 1201,
-      ErrorMsg: describeCode(action, '1201'),
-      LivenessErrorCode: 1201,
-      LivenessErrorMsg: describeCode(action, '1201'),
-      CompareErrorCode: null,
-      CompareErrorMsg: null,
-      ReqTimestamp: nowMs - (outcome.attempts - attempt) * 30_000,
-      Similarity: 0,
-      Seq: randomUUID(),
-    });
-  }
-  if (!outcome.finalAttempt) return details;
-  const code = outcome.resultCode;
-  details.push({
+  const detail = (code: string, liveness: string | null, compare: string | null, similarity: number, at: number) => ({
     ErrorCode: Number(code),
     ErrorMsg: code === '0' ? successMsg : describeCode(action, code),
-    LivenessErrorCode: webCode(outcome.liveness),
-    LivenessErrorMsg: detailMessage(action, webCode(outcome.liveness) === null ? null : outcome.liveness),
-    CompareErrorCode: webCode(outcome.compare),
-    CompareErrorMsg: detailMessage(action, webCode(outcome.compare) === null ? null : outcome.compare),
-    ReqTimestamp: nowMs,
-    Similarity: outcome.similarity,
+    LivenessErrorCode: webCode(liveness),
+    LivenessErrorMsg: detailMessage(action, webCode(liveness) === null ? null : liveness),
+    CompareErrorCode: webCode(compare),
+    CompareErrorMsg: detailMessage(action, webCode(compare) === null ? null : compare),
+    ReqTimestamp: at,
+    Similarity: similarity,
     Seq: randomUUID(),
   });
+  // Earlier attempts fail on lighting (1201) before comparison runs, 30 s apart.
+  const details: Record<string, unknown>[] = Array.from({ length: outcome.attempts }, (_, attempt) =>
+    detail('1201', '1201', null, 0, nowMs - (outcome.attempts - attempt) * 30_000),
+  );
+  if (outcome.finalAttempt) {
+    details.push(detail(outcome.resultCode, outcome.liveness, outcome.compare, outcome.similarity, nowMs));
+  }
   return details;
 }
 
@@ -239,17 +226,12 @@ export const applyWebVerificationToken: ActionDef = {
     checkUrl('CompareImageUrl', params.CompareImageUrl as string);
     if (!/^[0-9a-fA-F]{32}$/.test(params.CompareImageMd5 as string))
       throw invalidValue('CompareImageMd5', 'expected 32 hex digits');
-    const session = ctx.state.sessions.create(
-      {
-        flow: 'web-legacy',
-        region: ctx.caller.region,
-        secretId: ctx.caller.secretId,
-        caps: { liveness: true, compare: true, document: false },
-        options: {},
-        redirectUrl,
-      },
-      ctx.nowMs,
-    );
+    const session = issueSession(ctx, {
+      flow: 'web-legacy',
+      caps: { liveness: true, compare: true, document: false },
+      options: {},
+      redirectUrl,
+    });
     return { VerificationUrl: verificationUrl(ctx, session.token), BizToken: session.token };
   },
 };
