@@ -46,14 +46,9 @@ function pluginsFor(
             store: archive,
             signInSecret: clientSecretKey,
             audit,
-            oidc: {
-              issuer: consoleSettings.issuer,
-              clientId: consoleSettings.clientId,
-              ...(consoleSettings.clientSecret ? { clientSecret: consoleSettings.clientSecret } : {}),
-              rolesClaim: consoleSettings.rolesClaim,
-            },
-            idleSeconds: consoleSettings.idleSeconds,
-            maxSeconds: consoleSettings.maxSeconds,
+            // The identity provider and the session lifetimes, as configured.
+            oidc: consoleSettings,
+            ...consoleSettings,
             publicUrl,
           }),
         ]

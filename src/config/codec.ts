@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseKeyRing, SANDBOX_CODEC_KEYS } from '../codec/key-ring';
-import { invalid, optionalText } from './env';
+import { invalid, optionalText, parsedAs } from './env';
 
 /** The payload codec variables the gateway and the worker share. */
 export const codecEnv = z.object({
@@ -14,9 +14,8 @@ export const codecEnv = z.object({
 export function codecSettings(e: z.infer<typeof codecEnv>, sandbox: boolean) {
   const spec = e.CODEC_KEYS ?? (sandbox ? SANDBOX_CODEC_KEYS : undefined);
   if (!spec) throw invalid('CODEC_KEYS', 'required outside sandbox mode');
-  try {
-    return { keyRing: parseKeyRing(spec), acceptUnencrypted: e.CODEC_ACCEPT_UNENCRYPTED === 'true' };
-  } catch (error) {
-    throw invalid('CODEC_KEYS', (error as Error).message);
-  }
+  return {
+    keyRing: parsedAs('CODEC_KEYS', () => parseKeyRing(spec)),
+    acceptUnencrypted: e.CODEC_ACCEPT_UNENCRYPTED === 'true',
+  };
 }

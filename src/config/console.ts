@@ -5,8 +5,7 @@ import {
   SANDBOX_CONSOLE_CLIENT_ID,
   SANDBOX_CONSOLE_CLIENT_SECRET,
 } from '../console/sandbox-accounts';
-import { isAllowedBrowserUrl } from '../gateway/browser-urls';
-import { invalid, optionalText, optionalUrl, port } from './env';
+import { checkBrowserUrl, invalid, optionalText, optionalUrl, port } from './env';
 
 /** The reviewer console's variables (docs/console.md); the gateway serves the console. */
 export const consoleEnv = z.object({
@@ -43,9 +42,7 @@ export function consoleSettings(e: z.infer<typeof consoleEnv>, sandbox: boolean)
     if (e.CONSOLE_OIDC_CLIENT_ID) throw invalid('CONSOLE_OIDC_ISSUER', 'required with CONSOLE_OIDC_CLIENT_ID');
     return undefined;
   }
-  if (!isAllowedBrowserUrl(issuer, sandbox)) {
-    throw invalid('CONSOLE_OIDC_ISSUER', 'must be https (or http on loopback in sandbox mode)');
-  }
+  checkBrowserUrl('CONSOLE_OIDC_ISSUER', issuer, sandbox);
   const ownIssuer = e.CONSOLE_OIDC_ISSUER !== undefined;
   const clientId = e.CONSOLE_OIDC_CLIENT_ID ?? (ownIssuer ? undefined : SANDBOX_CONSOLE_CLIENT_ID);
   if (!clientId) throw invalid('CONSOLE_OIDC_CLIENT_ID', 'required with CONSOLE_OIDC_ISSUER');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAllowedBrowserUrl } from '../gateway/browser-urls';
 import { ConfigError } from './config-error';
 
 /** A TCP port; 0 where a setting allows turning its listener off. */
@@ -42,6 +43,22 @@ export function configError(problems: string[]): ConfigError {
 /** A configuration error about one variable (or a pair, `A / B`). */
 export function invalid(variable: string, problem: string): ConfigError {
   return configError([`${variable}: ${problem}`]);
+}
+
+/** What `parse` returns; its refusal (an `expected` error, by default any) becomes an error naming `variable`. */
+export function parsedAs<T>(variable: string, parse: () => T, expected: new (message: string) => Error = Error): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof expected)) throw error;
+    throw invalid(variable, error.message);
+  }
+}
+
+/** Refuses a URL a browser or a webhook may not be sent to: https, or http on loopback in sandbox mode. */
+export function checkBrowserUrl(variable: string, url: string, sandbox: boolean): void {
+  if (!isAllowedBrowserUrl(url, sandbox))
+    throw invalid(variable, 'must be https (or http on loopback in sandbox mode)');
 }
 
 /** Validates an environment with a process's schema; a bad value throws a {@link ConfigError} naming every offender. */

@@ -9,7 +9,7 @@ import {
   signingKeyFromSeed,
   type EvidenceSigningKey,
 } from '../evidence/bundle-signing';
-import { invalid, optionalText } from './env';
+import { invalid, optionalText, parsedAs } from './env';
 
 /** The gateway's evidence signing variables (docs/operations.md, "Evidence bundles"). */
 export const evidenceEnv = z.object({
@@ -34,12 +34,7 @@ export function evidenceSigningKey(e: z.infer<typeof evidenceEnv>, sandbox: bool
   if (!sandbox && Buffer.from(seed, 'base64').equals(Buffer.from(SANDBOX_EVIDENCE_SIGNING_KEY, 'base64'))) {
     throw invalid('EVIDENCE_SIGNING_KEY', 'the published sandbox key signs nothing outside sandbox mode');
   }
-  try {
-    return signingKeyFromSeed(keyId, seed);
-  } catch (error) {
-    if (!(error instanceof EvidenceKeyError)) throw error;
-    throw invalid('EVIDENCE_SIGNING_KEY', error.message);
-  }
+  return parsedAs('EVIDENCE_SIGNING_KEY', () => signingKeyFromSeed(keyId, seed), EvidenceKeyError);
 }
 
 /** The public keys `npm run verify-evidence` trusts, by key id. */
@@ -57,12 +52,10 @@ export interface EvidenceVerifierKeys {
 export function evidenceVerifierKeys(env: NodeJS.ProcessEnv = process.env): EvidenceVerifierKeys {
   const spec = env.EVIDENCE_PUBLIC_KEYS?.trim();
   if (spec) {
-    try {
-      return { keys: parsePublicKeys(spec), sandboxKeyOnly: false };
-    } catch (error) {
-      if (!(error instanceof EvidenceKeyError)) throw error;
-      throw invalid('EVIDENCE_PUBLIC_KEYS', error.message);
-    }
+    return {
+      keys: parsedAs('EVIDENCE_PUBLIC_KEYS', () => parsePublicKeys(spec), EvidenceKeyError),
+      sandboxKeyOnly: false,
+    };
   }
   if (env.FACEID_SECRET_ID?.trim()) return { keys: new Map(), sandboxKeyOnly: false };
   const sandboxKey = signingKeyFromSeed(SANDBOX_EVIDENCE_KEY_ID, SANDBOX_EVIDENCE_SIGNING_KEY).publicKey;

@@ -7,11 +7,21 @@ import {
   SANDBOX_CODEC_AUTH_TOKEN,
   SANDBOX_OPERATOR_KEY,
 } from '../gateway/sandbox-defaults';
-import { isAllowedBrowserUrl } from '../gateway/browser-urls';
 import { OperatorKeyError, parseOperatorKey, type OperatorKey } from '../gateway/operator-identities';
 import { codecEnv, codecSettings } from './codec';
 import { consoleEnv, consoleSettings } from './console';
-import { configError, invalid, logLevel, optionalText, optionalUrl, port, readEnv, secretList } from './env';
+import {
+  checkBrowserUrl,
+  configError,
+  invalid,
+  logLevel,
+  optionalText,
+  optionalUrl,
+  parsedAs,
+  port,
+  readEnv,
+  secretList,
+} from './env';
 import { evidenceEnv, evidenceSigningKey } from './evidence';
 import { faceidEnv, sandboxMode } from './faceid';
 import { egressSettings, outboundEnv, webhookSettings } from './outbound';
@@ -63,9 +73,7 @@ const gatewaySchema = (env: NodeJS.ProcessEnv) =>
     // Checked, not used: a wrong webhook or egress value in the shared environment stops the gateway too.
     webhookSettings(e, sandbox);
     const publicUrl = (e.GATEWAY_PUBLIC_URL ?? `http://127.0.0.1:${e.GATEWAY_PORT}`).replace(/\/+$/, '');
-    if (e.WEB_FINAL_URL && !isAllowedBrowserUrl(e.WEB_FINAL_URL, sandbox)) {
-      throw invalid('WEB_FINAL_URL', 'must be https (or http on loopback in sandbox mode)');
-    }
+    if (e.WEB_FINAL_URL) checkBrowserUrl('WEB_FINAL_URL', e.WEB_FINAL_URL, sandbox);
     const temporal = temporalSettings(e);
     egressSettings(e, env);
     const store = storeSettings(e);
@@ -169,12 +177,7 @@ function parseTrustedProxies(entries: string[]): string[] {
 
 /** The operator keys with their identities; a malformed entry stops start-up naming the variable, never the entry. */
 function parseOperatorKeys(entries: string[]): OperatorKey[] {
-  try {
-    return entries.map(parseOperatorKey);
-  } catch (error) {
-    if (!(error instanceof OperatorKeyError)) throw error;
-    throw invalid('GATEWAY_OPERATOR_KEYS', error.message);
-  }
+  return parsedAs('GATEWAY_OPERATOR_KEYS', () => entries.map(parseOperatorKey), OperatorKeyError);
 }
 
 /** `CODEC_UI_ORIGIN`; by default the Temporal UI of `npm start`, under either loopback name. */

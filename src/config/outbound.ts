@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { readPem, type EgressSettings } from '../egress/dispatchers';
 import { parseProxySettings } from '../egress/proxy-settings';
 import { DEMO_WEBHOOK_PORT, SANDBOX_WEBHOOK_SECRET } from '../gateway/sandbox-defaults';
-import { isAllowedBrowserUrl } from '../gateway/browser-urls';
-import { configError, httpUrl, invalid, optionalText, secretList } from './env';
+import { checkBrowserUrl, configError, httpUrl, invalid, optionalText, secretList } from './env';
 
 /**
  * The worker's outbound variables: where journey events go and how connections leave. The gateway checks them too,
@@ -26,9 +25,7 @@ export function webhookSettings(e: OutboundEnv, sandbox: boolean): { url?: strin
   // In the sandbox, events go to the receiver `npm run demo` opens; nothing listening there only means retries.
   const url = e.WEBHOOK_URL ?? (sandbox ? `http://127.0.0.1:${DEMO_WEBHOOK_PORT}/webhooks` : undefined);
   if (!url) return { secrets };
-  if (!isAllowedBrowserUrl(url, sandbox)) {
-    throw invalid('WEBHOOK_URL', 'must be https (or http on loopback in sandbox mode)');
-  }
+  checkBrowserUrl('WEBHOOK_URL', url, sandbox);
   if (secrets.length === 0) throw invalid('WEBHOOK_SECRETS', 'required when WEBHOOK_URL is set');
   return { url, secrets };
 }

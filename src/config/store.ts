@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defaultArchiveUrl, parseArchiveUrl } from '../store/store-url';
-import { invalid, optionalText } from './env';
+import { optionalText, parsedAs } from './env';
 
 /** The store variables the gateway and the worker share: the data folder and the store every process reaches. */
 export const storeEnv = z.object({
@@ -11,10 +11,6 @@ export const storeEnv = z.object({
 /** The object store (`ARCHIVE_URL`, by default a folder under `DATA_DIR`) and the data folder. */
 export function storeSettings(e: z.infer<typeof storeEnv>) {
   const url = e.ARCHIVE_URL ?? defaultArchiveUrl(e.DATA_DIR);
-  try {
-    parseArchiveUrl(url);
-  } catch (error) {
-    throw invalid('ARCHIVE_URL', (error as Error).message);
-  }
+  parsedAs('ARCHIVE_URL', () => parseArchiveUrl(url));
   return { url, dataDir: e.DATA_DIR };
 }

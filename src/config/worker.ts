@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MEDIA_HOSTS, DEFAULT_MEDIA_MAX_BYTES, parseHostList, parseHostPattern } from '../archive/media-policy';
 import { codecEnv, codecSettings } from './codec';
-import { invalid, logLevel, optionalText, port, readEnv } from './env';
+import { logLevel, optionalText, parsedAs, port, readEnv } from './env';
 import { faceidEnv, faceidSettings, sandboxMode } from './faceid';
 import { egressSettings, outboundEnv, webhookSettings } from './outbound';
 import { storeEnv, storeSettings } from './store';
@@ -89,21 +89,14 @@ export function workerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig
  * the private-address checks (`MEDIA_TRUSTED_HOSTS`), size cap.
  */
 function parseMedia(e: WorkerEnv, sandbox: boolean, endpoint: string) {
-  const parsed = (variable: string, parse: () => string[]): string[] => {
-    try {
-      return parse();
-    } catch (error) {
-      throw invalid(variable, (error as Error).message);
-    }
-  };
   return {
     allowedHosts: e.MEDIA_ALLOWED_HOSTS
-      ? parsed('MEDIA_ALLOWED_HOSTS', () => parseHostList(e.MEDIA_ALLOWED_HOSTS as string))
+      ? parsedAs('MEDIA_ALLOWED_HOSTS', () => parseHostList(e.MEDIA_ALLOWED_HOSTS as string))
       : [...DEFAULT_MEDIA_HOSTS],
     // The emulator serves its media from the FaceID endpoint itself, over plain http on loopback.
-    sandboxHosts: sandbox ? parsed('FACEID_ENDPOINT', () => [parseHostPattern(endpoint)]) : [],
+    sandboxHosts: sandbox ? parsedAs('FACEID_ENDPOINT', () => [parseHostPattern(endpoint)]) : [],
     trustedHosts: e.MEDIA_TRUSTED_HOSTS
-      ? parsed('MEDIA_TRUSTED_HOSTS', () => {
+      ? parsedAs('MEDIA_TRUSTED_HOSTS', () => {
           const hosts = parseHostList(e.MEDIA_TRUSTED_HOSTS as string);
           if (hosts.some((host) => host.startsWith('*.'))) throw new Error('names hosts one by one, no *.suffix');
           return hosts;

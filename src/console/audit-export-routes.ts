@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuditLog } from '../review/audit-log';
-import { FORM_BODY_LIMIT, PAGE_HEADERS, UNDOCUMENTED, type ConsoleKit } from './console-kit';
+import { PAGE_HEADERS, type ConsoleKit } from './console-kit';
+import { FORM_BODY_LIMIT, UNDOCUMENTED } from '../gateway/browser-pages';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** As the JSON export: a period an auditor asks for at once. */

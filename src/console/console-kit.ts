@@ -2,13 +2,10 @@ import { join } from 'node:path';
 import { Eta } from 'eta';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { cookieValue } from '../gateway/codec-session';
+import { cookieValue } from '../gateway/browser-pages';
 import { csrfMatches, type ConsoleRole, type ConsoleSession, type ConsoleSessions } from './console-sessions';
 
 export const SESSION_COOKIE = 'ekyc_console_session';
-export const FORM_BODY_LIMIT = 4 * 1024;
-/** Browser pages, not the gateway's JSON API: left out of the OpenAPI document. */
-export const UNDOCUMENTED = { hide: true };
 
 /** Every console answer: nothing cached (pages and images carry personal data), no referrer, no framing. */
 export const PAGE_HEADERS = {

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { ObjectStore } from '../store/object-store';
 import { reviewQueueFilterSchema } from '../review/review-queue';
 import { FACEID_REGIONS } from '../faceid/actions';
-import { cookieValue } from '../gateway/codec-session';
+import {
+  acceptForms,
+  cookieValue,
+  FORM_BODY_LIMIT,
+  publicBaseUrl,
+  sessionCookie,
+  UNDOCUMENTED,
+} from '../gateway/browser-pages';
 import { logIfInternal, problemFromError, type Problem } from '../gateway/problems';
 import type { GatewayPlugin } from '../gateway/server';
 import { auditFailed, type AuditLog } from '../review/audit-log';
@@ -11,15 +18,7 @@ import type { ReviewService } from '../review/review-service';
 import { FLOWS } from '../workflows/types';
 import { registerAuditExport } from './audit-export-routes';
 import { registerCaseRoutes } from './case-routes';
-import {
-  caseParamsSchema,
-  ConsoleKit,
-  FORM_BODY_LIMIT,
-  journeyIdSchema,
-  PAGE_HEADERS,
-  SESSION_COOKIE,
-  UNDOCUMENTED,
-} from './console-kit';
+import { caseParamsSchema, ConsoleKit, journeyIdSchema, PAGE_HEADERS, SESSION_COOKIE } from './console-kit';
 import { ConsoleSessions, type ConsoleSession } from './console-sessions';
 import { OidcSignIn, type ConsoleOidcSettings } from './oidc-sign-in';
 import { SIGN_IN_SECONDS, SignInCookies } from './sign-in-cookie';
@@ -74,15 +73,10 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
   const kit = new ConsoleKit(sessions);
 
   const plugin = (app: FastifyInstance): Promise<void> => {
-    const base = (): string => {
-      if (options.publicUrl) return options.publicUrl.replace(/\/+$/, '');
-      const address = app.server.address();
-      return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    };
-    const secure = (): boolean => base().startsWith('https:');
+    const base = (): string => publicBaseUrl(app, options.publicUrl);
     const redirectUri = (): string => `${base()}/console/callback`;
     const cookie = (name: string, value: string, maxAgeSeconds: number): string =>
-      `${name}=${value}; Path=/console; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure() ? '; Secure' : ''}`;
+      sessionCookie(name, value, maxAgeSeconds, '/console', base().startsWith('https:'));
 
     // A browser is on the other end: a failure (Temporal or the archive away, a journey refusing requests, a bug) gets
     // a console page, not the API's problem document.
@@ -94,11 +88,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
       return kit.refused(reply, problem.status, title, failureMessage(problem), signedIn?.session);
     });
 
-    app.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+    acceptForms(app);
 
     app.get('/', { schema: UNDOCUMENTED }, async (request, reply) => {
       const current = await kit.page(request, reply);

@@ -59,7 +59,7 @@ export class ConsoleSessions {
       lastSeenAtMs: nowMs,
       expiresAtMs,
     };
-    await this.write(SESSIONS, value, session, undefined);
+    await this.write(value, session, undefined);
     return { value, session };
   }
 
@@ -69,18 +69,18 @@ export class ConsoleSessions {
    * every request.
    */
   async find(value: string, nowMs = Date.now()): Promise<ConsoleSession | undefined> {
-    const record = await this.read<ConsoleSession>(SESSIONS, value, nowMs);
+    const record = await this.read(value, nowMs);
     if (!record) return undefined;
     const { body: session, version } = record;
     const idleMs = this.lifetimes.idleSeconds * 1000;
     if (nowMs - session.lastSeenAtMs >= idleMs) {
-      await this.store.delete(keyOf(SESSIONS, value));
+      await this.store.delete(keyOf(value));
       return undefined;
     }
     if (nowMs - session.lastSeenAtMs >= idleMs / 10) {
       const renewed = { ...session, lastSeenAtMs: nowMs };
       // Another request of the same browser may have renewed it first: either write is as good.
-      await this.write(SESSIONS, value, renewed, version);
+      await this.write(value, renewed, version);
       return renewed;
     }
     return session;
@@ -88,24 +88,20 @@ export class ConsoleSessions {
 
   /** Ends a session on every gateway (sign-out). */
   async revoke(value: string): Promise<void> {
-    if (COOKIE_VALUE.test(value)) await this.store.delete(keyOf(SESSIONS, value));
+    if (COOKIE_VALUE.test(value)) await this.store.delete(keyOf(value));
   }
 
-  private async read<T extends { expiresAtMs: number }>(
-    root: string,
-    value: string,
-    nowMs: number,
-  ): Promise<{ body: T; version: string } | undefined> {
+  private async read(value: string, nowMs: number): Promise<{ body: ConsoleSession; version: string } | undefined> {
     if (!COOKIE_VALUE.test(value)) return undefined;
-    const found = await this.store.readVersioned(keyOf(root, value));
+    const found = await this.store.readVersioned(keyOf(value));
     if (!found) return undefined;
-    const body = JSON.parse(found.body.toString('utf8')) as T;
+    const body = JSON.parse(found.body.toString('utf8')) as ConsoleSession;
     if (body.expiresAtMs <= nowMs) return undefined;
     return { body, version: found.version };
   }
 
-  private async write(root: string, value: string, body: object, version: string | undefined): Promise<void> {
-    await this.store.putIfVersion(keyOf(root, value), Buffer.from(JSON.stringify(body)), 'application/json', version);
+  private async write(value: string, body: ConsoleSession, version: string | undefined): Promise<void> {
+    await this.store.putIfVersion(keyOf(value), Buffer.from(JSON.stringify(body)), 'application/json', version);
   }
 }
 
@@ -122,8 +118,8 @@ export async function removeExpiredConsoleSessions(store: ObjectStore, now = Dat
   return (await removePastDayFolders(store, SESSIONS, now)) + (await removePastDayFolders(store, SIGN_INS, now));
 }
 
-function keyOf(root: string, value: string): string {
+function keyOf(value: string): string {
   const [expires = '0'] = value.split('.');
   // The cookie is a credential until it expires: only its hash names the record.
-  return `${root}${utcDay(Number(expires) * 1000)}/${createHash('sha256').update(value).digest('hex')}.json`;
+  return `${SESSIONS}${utcDay(Number(expires) * 1000)}/${createHash('sha256').update(value).digest('hex')}.json`;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { SealingKey } from '../gateway/sealing-key';
 import type { PendingSignIn } from './console-sessions';
 
@@ -6,6 +7,13 @@ import type { PendingSignIn } from './console-sessions';
 export const SIGN_IN_SECONDS = 600;
 /** A sealed sign-in is about 250 characters; anything much longer is not one. */
 const MAX_VALUE_LENGTH = 2048;
+
+const pendingSignInSchema = z.object({
+  state: z.string(),
+  nonce: z.string(),
+  codeVerifier: z.string(),
+  expiresAtMs: z.number(),
+}) satisfies z.ZodType<PendingSignIn>;
 
 /**
  * Sign-ins under way, kept in the browser's sign-in cookie instead of the shared store, so that an unauthenticated
@@ -35,19 +43,7 @@ export class SignInCookies {
   open(value: string, nowMs = Date.now()): PendingSignIn | undefined {
     const plain = value.length <= MAX_VALUE_LENGTH ? this.key.open(value) : undefined;
     if (plain === undefined) return undefined;
-    const pending = JSON.parse(plain) as unknown;
-    return isPendingSignIn(pending) && pending.expiresAtMs > nowMs ? pending : undefined;
+    const pending = pendingSignInSchema.safeParse(JSON.parse(plain));
+    return pending.success && pending.data.expiresAtMs > nowMs ? pending.data : undefined;
   }
-}
-
-function isPendingSignIn(value: unknown): value is PendingSignIn {
-  const candidate = value as Partial<PendingSignIn> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.state === 'string' &&
-    typeof candidate.nonce === 'string' &&
-    typeof candidate.codeVerifier === 'string' &&
-    typeof candidate.expiresAtMs === 'number'
-  );
 }

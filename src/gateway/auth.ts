@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { clientSecretMatches } from '../client/client-secret';
 import type { FailedLoginLimiter } from './failed-logins';
-import { operatorOfKey, type OperatorKey } from './operator-identities';
+import { digest, operatorOfKey, type OperatorKey } from './operator-identities';
 import { ProblemError } from './problems';
 
 /** The bearer credential of a request, or undefined when the header is missing or not a bearer token. */
@@ -11,10 +11,6 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   if (typeof header !== 'string') return undefined;
   const match = /^Bearer[ ]+([\x21-\x7e]{1,512})[ ]*$/i.exec(header);
   return match?.[1];
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 /**

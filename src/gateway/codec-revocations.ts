@@ -34,33 +34,31 @@ const ROOT = 'codec-sessions/revoked/';
  * the one that took it; UI decode bursts cost one store read per session and interval.
  */
 export class ArchiveCodecRevocations implements CodecSessionRevocations {
-  readonly #store: ObjectStore;
-  readonly #cacheMs: number;
-  readonly #checked = new Map<string, number>();
+  private readonly checked = new Map<string, number>();
 
-  constructor(store: ObjectStore, cacheMs = 5_000) {
-    this.#store = store;
-    this.#cacheMs = cacheMs;
-  }
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly cacheMs = 5_000,
+  ) {}
 
   async revoke(value: string, expiresAtMs: number): Promise<void> {
-    this.#checked.delete(value);
-    await this.#store.put(keyOf(value, expiresAtMs), Buffer.from(JSON.stringify({ expiresAtMs })), {
+    this.checked.delete(value);
+    await this.store.put(keyOf(value, expiresAtMs), Buffer.from(JSON.stringify({ expiresAtMs })), {
       contentType: 'application/json',
     });
   }
 
   async isRevoked(value: string, expiresAtMs: number): Promise<boolean> {
     const now = Date.now();
-    const checkedAt = this.#checked.get(value);
-    if (checkedAt !== undefined && now - checkedAt < this.#cacheMs) return false;
-    const revoked = (await this.#store.head(keyOf(value, expiresAtMs))) !== undefined;
-    if (revoked) this.#checked.delete(value);
+    const checkedAt = this.checked.get(value);
+    if (checkedAt !== undefined && now - checkedAt < this.cacheMs) return false;
+    const revoked = (await this.store.head(keyOf(value, expiresAtMs))) !== undefined;
+    if (revoked) this.checked.delete(value);
     else {
-      this.#checked.set(value, now);
+      this.checked.set(value, now);
       // Bounded: entries older than the cache interval are worthless.
-      if (this.#checked.size > 10_000) {
-        for (const [key, at] of this.#checked) if (now - at >= this.#cacheMs) this.#checked.delete(key);
+      if (this.checked.size > 10_000) {
+        for (const [key, at] of this.checked) if (now - at >= this.cacheMs) this.checked.delete(key);
       }
     }
     return revoked;

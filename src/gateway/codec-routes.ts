@@ -6,6 +6,7 @@ import { AesGcmCodec, PayloadDecryptionError, UnknownCodecKeyError } from '../co
 import type { KeyRing } from '../codec/key-ring';
 import { payloadFromJson, payloadsJsonSchema, payloadToJson } from '../codec/payload-json';
 import { bearerToken, keyMatches } from './auth';
+import { acceptForms, cookieValue, FORM_BODY_LIMIT, sessionCookie, UNDOCUMENTED } from './browser-pages';
 import { FailedLoginLimiter, TooManyAttemptsError } from './failed-logins';
 import { InMemoryCodecRevocations, type CodecSessionRevocations } from './codec-revocations';
 import {
@@ -13,7 +14,6 @@ import {
   CODEC_SESSION_COOKIE,
   CODEC_SESSION_SECONDS,
   codecTokenId,
-  cookieValue,
   issueCodecSession,
   verifyCodecSession,
   type CodecCaller,
@@ -43,13 +43,6 @@ export interface CodecRouteOptions {
 
 /** Payloads of a whole workflow history page can be large: Temporal's 2 MB payload limit, Base64-inflated, fits. */
 const CODEC_BODY_LIMIT = 4 * 1024 * 1024;
-const LOGIN_BODY_LIMIT = 4 * 1024;
-
-/**
- * Left out of the gateway's OpenAPI document: these routes speak Temporal's codec server protocol to the Temporal UI
- * and a sign-in form to operators' browsers (docs/operations.md), not the gateway's API.
- */
-const UNDOCUMENTED = { hide: true };
 
 const loginBodySchema = z.object({ token: z.string().min(1).max(512) });
 
@@ -70,6 +63,10 @@ label,input,button{display:block;margin:.5rem 0}input{width:100%;padding:.4rem}c
 <body>${body}</body>
 </html>
 `;
+}
+
+function htmlPage(reply: FastifyReply, html: string): FastifyReply {
+  return reply.type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(html);
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -103,18 +100,6 @@ function signedInPage(endpointUrl: string, uiOrigin: string | undefined): string
 ${uiOrigin ? `<p><a href="${escapeHtml(uiOrigin)}/">Open the Temporal UI</a></p>` : ''}
 <form method="post" action="logout"><button type="submit">Sign out</button></form>`,
   );
-}
-
-function sessionCookie(value: string, maxAgeSeconds: number, path: string, secure: boolean): string {
-  // Lax: sent with the UI's fetch from another port of the same host (same site), never with another site's requests.
-  return [
-    `${CODEC_SESSION_COOKIE}=${value}`,
-    `Path=${path}`,
-    `Max-Age=${maxAgeSeconds}`,
-    'HttpOnly',
-    'SameSite=Lax',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
 }
 
 function asProblem(error: unknown): unknown {
@@ -229,33 +214,24 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
     };
 
   const plugin = (app: FastifyInstance): Promise<void> => {
-    const cookiePath = app.prefix || '/';
-    app.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: LOGIN_BODY_LIMIT },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+    const cookie = (value: string, maxAgeSeconds: number): string =>
+      sessionCookie(CODEC_SESSION_COOKIE, value, maxAgeSeconds, app.prefix || '/', secureCookie);
+    acceptForms(app);
 
-    app.options('/decode', { schema: UNDOCUMENTED }, preflight);
-    app.options('/encode', { schema: UNDOCUMENTED }, preflight);
-    app.post(
-      '/decode',
-      { onRequest: guard, bodyLimit: CODEC_BODY_LIMIT, schema: UNDOCUMENTED },
-      transform('decode', (payloads) => codec.decode(payloads)),
-    );
-    app.post(
-      '/encode',
-      { onRequest: guard, bodyLimit: CODEC_BODY_LIMIT, schema: UNDOCUMENTED },
-      transform('encode', (payloads) => codec.encode(payloads)),
-    );
+    for (const operation of ['decode', 'encode'] as const) {
+      app.options(`/${operation}`, { schema: UNDOCUMENTED }, preflight);
+      app.post(
+        `/${operation}`,
+        { onRequest: guard, bodyLimit: CODEC_BODY_LIMIT, schema: UNDOCUMENTED },
+        transform(operation, (payloads) => codec[operation](payloads)),
+      );
+    }
 
-    app.get('/login', { schema: UNDOCUMENTED }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(loginPage()),
-    );
-    app.post('/login', { bodyLimit: LOGIN_BODY_LIMIT, schema: UNDOCUMENTED }, async (request, reply) => {
+    app.get('/login', { schema: UNDOCUMENTED }, async (_request, reply) => htmlPage(reply, loginPage()));
+    app.post('/login', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, async (request, reply) => {
       const fromForm = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;
       const refusePage = (status: number, message: string): FastifyReply =>
-        reply.code(status).type('text/html; charset=utf-8').headers(PAGE_HEADERS).send(loginPage(message));
+        htmlPage(reply.code(status), loginPage(message));
       if (fromForm && !fromOwnPage(request)) {
         request.log.warn({ codec: 'login_cross_site' }, 'codec sign-in refused');
         return refusePage(403, 'Sign in from this page.');
@@ -274,15 +250,9 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
         return refusePage(401, 'That is not a codec token.');
       }
       request.log.info({ codec: 'login', tokenId: codecTokenId(token) }, 'codec session started');
-      reply.header(
-        'set-cookie',
-        sessionCookie(issueCodecSession(token), CODEC_SESSION_SECONDS, cookiePath, secureCookie),
-      );
+      reply.header('set-cookie', cookie(issueCodecSession(token), CODEC_SESSION_SECONDS));
       if (!fromForm) return reply.code(204).send();
-      return reply
-        .type('text/html; charset=utf-8')
-        .headers(PAGE_HEADERS)
-        .send(signedInPage(options.endpointUrl, options.uiOrigins[0]));
+      return htmlPage(reply, signedInPage(options.endpointUrl, options.uiOrigins[0]));
     });
     app.post('/logout', { schema: UNDOCUMENTED }, async (request, reply) => {
       // Revoked where every gateway looks, not only cleared in this browser: a copied cookie stops working too.
@@ -292,11 +262,10 @@ export function codecRoutes(options: CodecRouteOptions): GatewayPlugin {
         await revocations.revoke(value, session.expiresAtMs);
         request.log.info({ codec: 'logout', tokenId: session.tokenId }, 'codec session revoked');
       }
-      return reply
-        .header('set-cookie', sessionCookie('', 0, cookiePath, secureCookie))
-        .type('text/html; charset=utf-8')
-        .headers(PAGE_HEADERS)
-        .send(page('Signed out', '<h1 data-state="signed-out">Signed out</h1>'));
+      return htmlPage(
+        reply.header('set-cookie', cookie('', 0)),
+        page('Signed out', '<h1 data-state="signed-out">Signed out</h1>'),
+      );
     });
     return Promise.resolve();
   };

@@ -59,17 +59,6 @@ export function verifyCodecSession(
   return valid ? { via: 'cookie session', tokenId, expiresAtMs } : undefined;
 }
 
-/** A cookie's value from the request's `Cookie` header. */
-export function cookieValue(request: FastifyRequest, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (typeof header !== 'string') return undefined;
-  for (const part of header.split(';')) {
-    const separator = part.indexOf('=');
-    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
-  }
-  return undefined;
-}
-
 /** The caller of a bearer token from `tokens` (compared in constant time), or undefined. */
 export function bearerCaller(request: FastifyRequest, tokens: readonly string[]): CodecCaller | undefined {
   const token = bearerToken(request);

@@ -20,7 +20,9 @@ interface Entry {
 export interface IdempotencyCacheOptions {
   /** Records every gateway shares; without them (tests, one gateway) a key holds in this process only. */
   shared?: ArchiveIdempotencyRecords;
+  /** How long a key answers the same (default 24 h). */
   ttlMs?: number;
+  /** Keys this process remembers, the oldest forgotten first (default 10,000). */
   maxEntries?: number;
   /** Told when a shared record could not be completed or released (the answer still goes out); default: nothing. */
   onRecordError?: (error: unknown, step: 'complete' | 'abandon') => void;
@@ -64,17 +66,8 @@ function sha256(value: string): string {
  */
 export class IdempotencyCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly shared: ArchiveIdempotencyRecords | undefined;
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-  private readonly onRecordError: (error: unknown, step: 'complete' | 'abandon') => void;
 
-  constructor(options: IdempotencyCacheOptions = {}) {
-    this.shared = options.shared;
-    this.onRecordError = options.onRecordError ?? (() => undefined);
-    this.ttlMs = options.ttlMs ?? 24 * 3600_000;
-    this.maxEntries = options.maxEntries ?? 10_000;
-  }
+  constructor(private readonly options: IdempotencyCacheOptions = {}) {}
 
   /** Runs `produce` once per (caller, key, body); replays show `replayed: true`. */
   async run(
@@ -100,7 +93,7 @@ export class IdempotencyCache {
       return { ...(await existing.answer).response, replayed: true };
     }
     const answer = this.answer(id, fingerprint, produce);
-    this.remember(id, { fingerprint, answer, expiresAtMs: now + this.ttlMs });
+    this.remember(id, { fingerprint, answer, expiresAtMs: now + (this.options.ttlMs ?? 24 * 3600_000) });
     try {
       const { response, replayed } = await answer;
       return { ...response, replayed };
@@ -113,8 +106,9 @@ export class IdempotencyCache {
 
   /** The answer for a key this process has not seen: produced here, or another gateway's, through the shared records. */
   private async answer(id: string, fingerprint: string, produce: () => Promise<StoredResponse>): Promise<Answer> {
-    if (!this.shared) return { response: await produce(), replayed: false };
-    const claim = await this.shared.claim(id, fingerprint);
+    const { shared, onRecordError } = this.options;
+    if (!shared) return { response: await produce(), replayed: false };
+    const claim = await shared.claim(id, fingerprint);
     switch (claim.kind) {
       case 'reused':
         throw new ProblemError('idempotency_key_reused', 'this key was first used with a different body');
@@ -127,12 +121,12 @@ export class IdempotencyCache {
         try {
           response = await produce();
         } catch (error) {
-          await claim.abandon().catch((recordError: unknown) => this.onRecordError(recordError, 'abandon'));
+          await claim.abandon().catch((recordError: unknown) => onRecordError?.(recordError, 'abandon'));
           throw error;
         }
         // The journey has started: its caller gets the answer even if the record cannot be completed (a retry then
         // waits out the claim and starts by reference, which finds the same journey).
-        await claim.complete(response).catch((recordError: unknown) => this.onRecordError(recordError, 'complete'));
+        await claim.complete(response).catch((recordError: unknown) => onRecordError?.(recordError, 'complete'));
         return { response, replayed: false };
       }
     }
@@ -143,7 +137,7 @@ export class IdempotencyCache {
     this.entries.set(id, entry);
     // Maps iterate in insertion order, so the first entries are the oldest.
     for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries) break;
+      if (this.entries.size <= (this.options.maxEntries ?? 10_000)) break;
       this.entries.delete(oldest);
     }
   }

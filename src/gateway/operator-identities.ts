@@ -40,7 +40,8 @@ export function parseOperatorKey(entry: string): OperatorKey {
   return { id: id ?? derivedOperatorId(key), key };
 }
 
-function digest(value: string): Buffer {
+/** A value's SHA-256, so that keys of any length compare as buffers of one length. */
+export function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 

@@ -1,11 +1,11 @@
 import type { ObjectStore } from '../store/object-store';
 import { ArchiveIdempotencyRecords } from './shared-idempotency';
-import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger, type LogLevelName } from '../logging';
 import type { GatewayContext, GatewayRouteSettings } from './context';
+import { publicBaseUrl } from './browser-pages';
 import { FailedLoginLimiter, TooManyAttemptsError } from './failed-logins';
 import { IdempotencyCache } from './idempotency';
 import { GatewayLogController } from './request-log';
@@ -92,11 +92,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     },
   }) as unknown as FastifyInstance;
 
-  const publicUrl = (): string => {
-    if (options.settings.publicUrl) return options.settings.publicUrl.replace(/\/+$/, '');
-    const address = app.server.address() as AddressInfo | null;
-    return `http://127.0.0.1:${address?.port ?? 0}`;
-  };
+  const publicUrl = (): string => publicBaseUrl(app, options.settings.publicUrl);
   const audit = options.archive ? new AuditLog(options.archive) : undefined;
   const signingKey = options.settings.evidenceSigningKey;
   const { archive, client, dataKeys, ekyc } = options;

@@ -34,6 +34,8 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
   // Authenticated before the body is read: an unknown caller never gets a 12 MiB body parsed.
   const onRequest = authHook((request) => requireApiKey(request, ctx.settings.apiKeys, ctx.failedLogins));
   const security = SECURITY.apiKey;
+  // Every backend route may refuse its caller: no or a wrong key, too many wrong keys from this address.
+  const refusedCaller = ['unauthenticated', 'too_many_attempts'] as const;
 
   app.post(
     '/v1/journeys',
@@ -52,8 +54,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
             'validation_failed',
             'malformed_body',
             'invalid_idempotency_key',
-            'unauthenticated',
-            'too_many_attempts',
+            ...refusedCaller,
             'journey_closed',
             'idempotency_key_in_flight',
             'request_timeout',
@@ -100,7 +101,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
         querystring: listQuerySchema,
         response: {
           200: jsonResponse('running journeys first, then the most recently closed', journeyListSchema),
-          ...problemResponses('validation_failed', 'unauthenticated', 'too_many_attempts', ...UNAVAILABLE),
+          ...problemResponses('validation_failed', ...refusedCaller, ...UNAVAILABLE),
         },
       },
     },
@@ -118,13 +119,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
         params: journeyParamsSchema,
         response: {
           200: jsonResponse('status', journeyStatusSchema),
-          ...problemResponses(
-            'unauthenticated',
-            'too_many_attempts',
-            'journey_not_found',
-            'journey_erased',
-            ...UNAVAILABLE,
-          ),
+          ...problemResponses(...refusedCaller, 'journey_not_found', 'journey_erased', ...UNAVAILABLE),
         },
       },
     },
@@ -146,8 +141,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
         response: {
           200: jsonResponse('the final result', journeyResultSchema),
           ...problemResponses(
-            'unauthenticated',
-            'too_many_attempts',
+            ...refusedCaller,
             'journey_not_found',
             'journey_running',
             'journey_aborted',
@@ -177,8 +171,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
           202: jsonResponse('signalled', acceptedSchema),
           ...problemResponses(
             'validation_failed',
-            'unauthenticated',
-            'too_many_attempts',
+            ...refusedCaller,
             'journey_not_found',
             'journey_closed',
             ...UNAVAILABLE,
