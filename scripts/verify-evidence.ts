@@ -6,7 +6,7 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../src/config/config-error';
+import { ConfigError } from '../src/config-error';
 import { evidenceVerifierKeys } from '../src/config/evidence';
 import { EvidenceKeyError, publicKeyFrom } from '../src/evidence/bundle-signing';
 import { verifyBundle, type PublicKeyLookup } from '../src/evidence/bundle-verifier';

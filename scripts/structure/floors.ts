@@ -8,12 +8,11 @@ export interface Floor {
 
 /**
  * The floors of `src/`, from the ground up: a file imports only from its own floor or below. A room is a folder (every
- * file under it) or one file; the longest room that holds a file places it, so `src/config/config-error.ts` stands on
- * the ground while the rest of `src/config/` stands near the top. docs/architecture.md shows this table.
+ * file under it) or one file; the longest room that holds a file places it. docs/architecture.md shows this table.
  */
 export const FLOORS: readonly Floor[] = [
   {
-    rooms: ['src/logging/', 'src/webhooks/', 'src/config/config-error.ts'],
+    rooms: ['src/logging/', 'src/webhooks/', 'src/config-error.ts'],
     holds: 'the redacting logger; webhook signatures; the configuration error',
   },
   { rooms: ['src/store/', 'src/egress/'], holds: 'the object-store seam; outbound connections (proxy, trusted CAs)' },

@@ -9,7 +9,7 @@ import type { ObjectStore } from '../store/object-store';
 import { removeExpiredIdempotencyRecords } from '../gateway/shared-idempotency';
 import { dataConverterFor } from '../codec/data-converter';
 import { ArchiveDataKeys } from '../codec/data-keys';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../config-error';
 import { configOrExit } from '../config/env';
 import { gatewayConfig, gatewaySettings, type GatewayConfig, type GatewaySettings } from '../config/gateway';
 import { EkycClient } from '../client/ekyc-client';

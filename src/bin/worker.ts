@@ -10,7 +10,7 @@ import { openArchiveStore } from '../store/open-store';
 import { dataConverterFor } from '../codec/data-converter';
 import { ArchiveDataKeys } from '../codec/data-keys';
 import { journeyExists } from '../client/journey-exists';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../config-error';
 import { configOrExit } from '../config/env';
 import { workerConfig, type WorkerConfig } from '../config/worker';
 import type { FaceIdAction } from '../faceid/actions';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isAllowedBrowserUrl } from '../gateway/browser-urls';
-import { ConfigError } from './config-error';
+import { ConfigError } from '../config-error';
 
 /** A TCP port; 0 where a setting allows turning its listener off. */
 export const port = z.coerce.number().int().min(0).max(65535);

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../config-error';
 import { dispatcherFor, type EgressSettings } from './dispatchers';
 import { describeProxy, proxyFor, type ProxySettings } from './proxy-settings';
 

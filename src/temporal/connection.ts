@@ -1,7 +1,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../config-error';
 
 /** The Temporal settings a connection is resolved from (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, ...). */
 export interface TemporalSettings {

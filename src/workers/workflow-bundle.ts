@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode, type Logger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH, UNENCRYPTED_GUARD_PATH } from '../codec/data-converter';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../config-error';
 
 const JOURNEY_WORKFLOWS_PATH = require.resolve('../workflows');
 const BUILD_SCRIPT = require.resolve('./build-workflow-bundle');

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { gatewayConfig } from '../../../src/config/gateway';
 import { workerConfig } from '../../../src/config/worker';
 import { DEFAULT_MEDIA_HOSTS } from '../../../src/archive/media-policy';

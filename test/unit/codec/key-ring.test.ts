@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { gatewayConfig } from '../../../src/config/gateway';
 import { KeyRingError, parseKeyRing, SANDBOX_CODEC_KEYS } from '../../../src/codec';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { emulatorConfig } from '../../../src/config/emulator';
 import { SANDBOX_SECRET_ID } from '../../../src/faceid/sandbox-endpoint';
 

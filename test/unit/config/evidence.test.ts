@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { evidenceVerifierKeys } from '../../../src/config/evidence';
 import { gatewayConfig, gatewaySettings } from '../../../src/config/gateway';
 import {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { gatewayConfig, gatewaySettings } from '../../../src/config/gateway';
 
 describe('gateway configuration', () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesystemStore } from '../../../src/store/filesystem-store';
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { gatewayConfig } from '../../../src/config/gateway';
 import { ConsoleSessions, csrfMatches, removeExpiredConsoleSessions } from '../../../src/console/console-sessions';
 import { rolesOf } from '../../../src/console/oidc-sign-in';

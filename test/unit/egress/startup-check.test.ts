@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { parseProxySettings } from '../../../src/egress/proxy-settings';
 import { explainEndpointFailure } from '../../../src/egress/startup-check';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { gatewayConfig } from '../../../src/config/gateway';
 import {
   derivedOperatorId,

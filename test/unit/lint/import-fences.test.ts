@@ -114,7 +114,7 @@ describe('import fences', () => {
         "import { IntegrityMeter as v2 } from './integrity-meter';",
         "import { manifestKey as v3 } from '../archive/keys';",
         "import { FaceIdClient as v4 } from '../faceid';",
-        "import { type ConfigError as v5 } from '../config/config-error';",
+        "import { type ConfigError as v5 } from '../config-error';",
       ]),
       fenced: [4, 5, 6],
     },

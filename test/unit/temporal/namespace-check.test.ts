@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { registerMissingSearchAttributes } from '../../../src/temporal/dev-server';
 import { checkNamespace, type NamespaceServices } from '../../../src/temporal/namespace-check';
 import { EKYC_SEARCH_ATTRIBUTES } from '../../../src/workflows/search-attributes';

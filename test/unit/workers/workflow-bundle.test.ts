@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../../src/config/config-error';
+import { ConfigError } from '../../../src/config-error';
 import { journeyWorkflowCode } from '../../../src/workers/workflow-bundle';
 
 describe('journeyWorkflowCode with a prebuilt bundle (WORKFLOW_BUNDLE)', () => {
