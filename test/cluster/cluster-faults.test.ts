@@ -220,7 +220,7 @@ describe('npm run cluster under faults', () => {
     // A worker process dies without a goodbye (its tasks time out and go to the other worker or its restart).
     played.push(
       ...(await wave(0, () => {
-        process.kill(only(cluster.childPids(/src\/workers\/main\.ts/), 'worker'), 'SIGKILL');
+        process.kill(only(cluster.childPids(/src\/bin\/worker\.ts/), 'worker'), 'SIGKILL');
       })),
     );
     // The Temporal server stops (all four services in its process) and comes back.
