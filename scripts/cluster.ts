@@ -5,7 +5,6 @@
  * of `npm start`; a process that dies is started again, as a service manager would; a restart keeps the data; Ctrl-C
  * stops everything. See docs/deployment.md.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configOrExit } from '../src/config/env';
@@ -14,19 +13,8 @@ import { WORKER_READY_MESSAGE } from '../src/workers/readiness';
 import { accessBannerLines, bannerText, faceIdBannerLine, probeHost } from './lib/banner';
 import { runStack, serviceChild, stackConfig } from './lib/stack';
 import { waitForHttp, waitForPort } from './lib/wait';
-import { archiveEnv, ensureBucket, minioChild, type MinioSettings } from './cluster/minio';
-import { initPostgres, postgresChild, provisionTemporalDatabases, type PostgresSettings } from './cluster/postgres';
-import {
-  applyTemporalSchemas,
-  logFile,
-  registerNamespace,
-  temporalPorts,
-  temporalServerChild,
-  writeTemporalConfig,
-} from './cluster/temporal-server';
-import { ensureClusterTls, tlsClientEnv } from './cluster/tls';
-import { requireClusterTools } from './cluster/tools';
-import { uiServerChild } from './cluster/ui-server';
+import { newClusterSecrets, startClusterServices, type ClusterSecrets } from './cluster/services';
+import { logFile, temporalPorts } from './cluster/temporal-server';
 
 const { gateway: cfg, worker, emulator } = configOrExit(() => stackConfig());
 const intSetting = (name: string, fallback: number, min: number, max: number): number => {
@@ -51,79 +39,41 @@ function clusterSettings() {
 }
 
 /** Passwords and keys of the local cluster, made once and kept beside its data (git-ignored, owner-only). */
-interface ClusterSecrets {
-  postgresSuperuser: string;
-  postgresTemporal: string;
-  minioAccessKey: string;
-  minioSecretKey: string;
-}
-
 function clusterSecrets(dir: string): ClusterSecrets {
   const file = join(dir, 'secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ClusterSecrets;
-  const token = () => randomBytes(18).toString('base64url');
-  const secrets: ClusterSecrets = {
-    postgresSuperuser: token(),
-    postgresTemporal: token(),
-    minioAccessKey: `ekyc-${randomBytes(6).toString('hex')}`,
-    minioSecretKey: token(),
-  };
+  const secrets = newClusterSecrets();
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
 runStack(async (supervisor) => {
   const settings = clusterSettings();
-  requireClusterTools();
   const gateway = gatewaySettings(cfg);
   const clusterDir = resolve(cfg.store.dataDir, 'cluster');
   mkdirSync(clusterDir, { recursive: true });
-  const secrets = clusterSecrets(clusterDir);
-  const address = `127.0.0.1:${cfg.temporal.devServerPort}`;
-
-  const postgres: PostgresSettings = {
-    dataDir: join(clusterDir, 'postgres'),
-    port: settings.postgresPort,
-    superuserPassword: secrets.postgresSuperuser,
-    temporalPassword: secrets.postgresTemporal,
-  };
-  await initPostgres(postgres);
-  await supervisor.start({ ...postgresChild(postgres), restart: true });
-  await provisionTemporalDatabases(postgres);
-
-  const tls = settings.tls ? ensureClusterTls(join(clusterDir, 'tls')) : undefined;
-  const temporal = {
-    rootDir: join(clusterDir, 'temporal'),
-    ports: temporalPorts(cfg.temporal.devServerPort),
-    historyShards: settings.historyShards,
-    postgres,
+  const {
+    address,
+    env: shared,
     tls,
-  };
-  await applyTemporalSchemas(temporal);
-  writeTemporalConfig(temporal);
-  await supervisor.start({ ...temporalServerChild(temporal), restart: true });
-  await registerNamespace(address, cfg.temporal.namespace, '72h', tls);
-
-  const minio: MinioSettings = {
-    dataDir: join(clusterDir, 'minio'),
-    port: settings.minioPort,
-    accessKeyId: secrets.minioAccessKey,
-    secretAccessKey: secrets.minioSecretKey,
-    bucket: 'ekyc-archive',
-  };
-  await supervisor.start({ ...minioChild(minio), restart: true });
-  await ensureBucket(minio);
-
-  await supervisor.start({
-    restart: true,
-    ...uiServerChild({
-      rootDir: join(clusterDir, 'ui'),
-      port: cfg.temporal.uiPort,
-      temporalAddress: address,
-      namespace: cfg.temporal.namespace,
-      codecEndpoint: `${gateway.publicUrl}/codec`,
-      tls,
-    }),
+    postgres,
+    temporal,
+    minio,
+  } = await startClusterServices(supervisor, {
+    dir: clusterDir,
+    secrets: clusterSecrets(clusterDir),
+    ports: {
+      postgres: settings.postgresPort,
+      temporal: temporalPorts(cfg.temporal.devServerPort),
+      minio: settings.minioPort,
+      ui: cfg.temporal.uiPort,
+    },
+    historyShards: settings.historyShards,
+    tls: settings.tls,
+    namespace: cfg.temporal.namespace,
+    retention: '72h',
+    codecEndpoint: `${gateway.publicUrl}/codec`,
+    child: (spec) => ({ ...spec, restart: true }),
   });
 
   if (cfg.sandbox) {
@@ -133,13 +83,7 @@ runStack(async (supervisor) => {
       ready: () => waitForPort('127.0.0.1', emulator.emulator.port),
     });
   }
-  // Every process of the service reaches the same cluster and the same archive.
-  // With TLS they connect through Temporal's standard variables (TEMPORAL_TLS_*), as any client of a cluster would.
-  const shared: NodeJS.ProcessEnv = {
-    TEMPORAL_ADDRESS: address,
-    ...(tls ? tlsClientEnv(tls) : {}),
-    ...archiveEnv(minio),
-  };
+  // Every process of the service reaches the same cluster and the same archive (`shared`).
   const metricsPorts = Array.from({ length: settings.workers }, (_, index) =>
     worker.metrics.port > 0 ? worker.metrics.port + index : 0,
   );
