@@ -3,7 +3,7 @@
  * writes docs/benchmarks.md with the command, the machine and the figures.
  *
  * `npm run bench -- <name…>` runs some of them; `journeys` takes flags (`--only quota-bound|headroom|open-journeys|
- * latency|review-queue`, `--journeys N`, `--quota N`, `--rate N`). A full journeys run (no `--only`) alone replaces just its own
+ * latency|review-queue`, `--journeys N`, `--quota N`, `--rate N`, `--cluster`, `--backend webhook|polling`, `--poll-ms N`). A full journeys run (no `--only`) alone replaces just its own
  * section of docs/benchmarks.md; a partial one leaves the page alone. The journey bench's last stdout line is its JSON
  * summary.
  */
@@ -75,6 +75,8 @@ function parseCommandLine(): { names: Name[]; options: JourneysOptions } {
       quota: { type: 'string' },
       rate: { type: 'string' },
       cluster: { type: 'boolean' },
+      backend: { type: 'string' },
+      'poll-ms': { type: 'string' },
     },
   });
   for (const name of positionals) {
@@ -84,7 +86,7 @@ function parseCommandLine(): { names: Name[]; options: JourneysOptions } {
   // Flags belong to the journey bench: with flags and no name, it is the one meant.
   const names = positionals.length > 0 ? (positionals as Name[]) : flagged ? ['journeys' as const] : [...NAMES];
   if (flagged && !names.includes('journeys'))
-    throw new Error('--only, --journeys, --quota, --rate and --cluster are journeys flags');
+    throw new Error('--only, --journeys, --quota, --rate, --cluster, --backend and --poll-ms are journeys flags');
   return { names, options: journeysOptions(values) };
 }
 

@@ -1,7 +1,15 @@
 import { headroom } from './headroom';
 import { latency } from './latency';
 import { openJourneys } from './open-journeys';
-import { CLUSTER_SECTIONS, SECTIONS, type JourneysOptions, type Section } from './options';
+import type { Backend } from './load';
+import {
+  BACKEND_MODES,
+  CLUSTER_SECTIONS,
+  SECTIONS,
+  type BackendMode,
+  type JourneysOptions,
+  type Section,
+} from './options';
 import { quotaBound } from './quota-bound';
 import { reviewQueue } from './review-queue';
 import { CLUSTER_HEADING, journeysSection, JOURNEYS_HEADING } from './report';
@@ -20,6 +28,13 @@ export interface JourneysBenchResult {
   failed: boolean;
 }
 
+/** The polling backend asks for the result once a second unless `--poll-ms` says otherwise. */
+const DEFAULT_POLL_MS = 1_000;
+
+function backendOf(mode: BackendMode, options: JourneysOptions): Backend {
+  return mode === 'polling' ? { mode, intervalMs: options.pollMs ?? DEFAULT_POLL_MS } : { mode };
+}
+
 /** Default journeys per quota: at 1.25 × Q arrivals, a minute or more of steady backlog. */
 const QUOTA_DEFAULTS: Record<number, number> = { 5: 400, 20: 1500 };
 
@@ -34,7 +49,7 @@ export async function benchJourneys(options: JourneysOptions = {}): Promise<Jour
   const target = options.cluster ? 'cluster' : 'dev-server';
   const parts: readonly Section[] = options.cluster ? CLUSTER_SECTIONS : SECTIONS;
   const wanted = (section: Section) => (full ? parts.includes(section) : (options.only?.includes(section) ?? false));
-  const run: JourneysRun = { quotaBound: [], failures: [] };
+  const run: JourneysRun = { quotaBound: [], headroom: [], failures: [] };
   const attempt = async <T>(name: string, part: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await part();
@@ -55,10 +70,15 @@ export async function benchJourneys(options: JourneysOptions = {}): Promise<Jour
     }
   }
   if (wanted('headroom')) {
-    run.headroom = await attempt('headroom', () => headroom(options.journeys ?? 1000, target));
+    for (const mode of options.backend ? [options.backend] : BACKEND_MODES) {
+      const backend = backendOf(mode, options);
+      const detail = await attempt(`headroom (${mode})`, () => headroom(options.journeys ?? 1000, target, backend));
+      if (detail) run.headroom.push(detail);
+    }
   }
   if (wanted('latency')) {
-    const half = run.headroom ? run.headroom.result.journeysPerSecond / 2 : undefined;
+    const webhookRun = run.headroom.find((detail) => detail.result.backend === 'webhook');
+    const half = webhookRun ? webhookRun.result.journeysPerSecond / 2 : undefined;
     const [rate, reason] =
       options.rate !== undefined
         ? [options.rate, '--rate']
@@ -85,7 +105,9 @@ export async function benchJourneys(options: JourneysOptions = {}): Promise<Jour
   run.quotaBound.forEach((detail, index) => {
     summary[index === 0 ? 'quotaBound' : `quotaBound${detail.result.quotaPerSecond}`] = detail.result;
   });
-  if (run.headroom) summary.headroom = run.headroom.result;
+  for (const detail of run.headroom) {
+    summary[detail.result.backend === 'webhook' ? 'headroom' : `headroom-${detail.result.backend}`] = detail.result;
+  }
   if (run.openJourneys) summary.openJourneys = run.openJourneys.result;
   if (run.latency) summary.latency = run.latency.result;
   if (run.reviewQueue) summary.reviewQueue = run.reviewQueue.result;

@@ -15,9 +15,20 @@ export interface JourneyRecord {
   /** When the client app sent its "finished" call. */
   finishedSentMs?: number;
   outcome?: Outcome;
+  /** `GET …/result` requests the polling backend sent for it. */
+  polls?: number;
   /** The first thing that went wrong, if anything. */
   error?: string;
 }
+
+/**
+ * How the backend learns a journey's outcome: a signed webhook, or `GET /v1/journeys/{id}/result` every `intervalMs`
+ * until it answers 200, as many backends integrate.
+ */
+export type Backend = { mode: 'webhook' } | { mode: 'polling'; intervalMs: number };
+
+/** The backend the bench plays unless told otherwise. */
+const WEBHOOK_BACKEND: Backend = { mode: 'webhook' };
 
 interface Started {
   journeyId: string;
@@ -30,14 +41,24 @@ export type JourneyTimersInput = Partial<Record<'startWindowMs' | 'completionDea
 
 const remaining = (deadlineMs: number) => Math.max(1, Math.ceil(deadlineMs - performance.now()));
 
+/**
+ * The gateways journey `index` talks to: its backend to one, its client app to the next, as a load balancer would
+ * spread them, so every gateway serves starts, results and the client app's calls alike.
+ */
+function gatewaysOf(stack: Stack, index: number): { backend: string; app: string } {
+  const urls = stack.gatewayUrls;
+  return { backend: urls[index % urls.length] as string, app: urls[(index + 1) % urls.length] as string };
+}
+
 async function post(
   stack: Stack,
+  gatewayUrl: string,
   path: string,
   bearer: string,
   body: unknown,
   deadlineMs: number,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${stack.gatewayUrl}${path}`, {
+  const response = await fetch(`${gatewayUrl}${path}`, {
     method: 'POST',
     dispatcher: stack.http,
     headers: {
@@ -70,7 +91,14 @@ async function startJourney(
     ...(timers ? { timers } : {}),
   };
   record.startSentMs = performance.now();
-  const answer = await post(stack, '/v1/journeys', stack.apiKey, body, deadlineMs);
+  const answer = await post(
+    stack,
+    gatewaysOf(stack, record.index).backend,
+    '/v1/journeys',
+    stack.apiKey,
+    body,
+    deadlineMs,
+  );
   record.tokenMs = performance.now();
   if (answer.status !== 201) {
     record.error = problem('start', answer);
@@ -85,16 +113,47 @@ async function startJourney(
   return started;
 }
 
+/** The polling backend: `GET …/result` every interval until 200 (409 `journey_running` means not yet). */
+async function pollResult(
+  stack: Stack,
+  record: JourneyRecord,
+  journeyId: string,
+  intervalMs: number,
+  deadlineMs: number,
+): Promise<Outcome | undefined> {
+  const url = `${gatewaysOf(stack, record.index).backend}/v1/journeys/${encodeURIComponent(journeyId)}/result`;
+  record.polls = 0;
+  while (!stack.signal.aborted && performance.now() < deadlineMs) {
+    await sleep(intervalMs, undefined, { signal: stack.signal }).catch(() => undefined);
+    record.polls += 1;
+    const response = await fetch(url, {
+      dispatcher: stack.http,
+      headers: { authorization: `Bearer ${stack.apiKey}` },
+      signal: AbortSignal.any([stack.signal, AbortSignal.timeout(remaining(deadlineMs))]),
+    });
+    const text = await response.text();
+    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    if (response.status === 200) return { outcome: String(json.outcome), atMs: performance.now() };
+    if (response.status !== 409 || json.code !== 'journey_running') {
+      record.error = problem('result', { status: response.status, json });
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /**
- * One journey end to end, as its backend, its user and its client app play it: start through the gateway, the user
+ * One journey end to end, as its backend, its user and its client app play it: start through a gateway, the user
  * passes on the emulator (its sandbox controls stand in for the SDK on the phone), the client app reports "finished"
- * through the gateway, and the outcome arrives by signed webhook. Never throws: failures land in `record.error`.
+ * through the next gateway, and the backend learns the outcome as `backend` says. Never throws: failures land in
+ * `record.error`.
  */
 export async function playJourney(
   stack: Stack,
   index: number,
   runId: string,
   deadlineMs: number,
+  backend: Backend = WEBHOOK_BACKEND,
 ): Promise<JourneyRecord> {
   const record: JourneyRecord = { index, startSentMs: performance.now() };
   try {
@@ -104,6 +163,7 @@ export async function playJourney(
     record.finishedSentMs = performance.now();
     const finished = await post(
       stack,
+      gatewaysOf(stack, index).app,
       `/v1/journeys/${encodeURIComponent(started.journeyId)}/finished`,
       started.clientSecret,
       undefined,
@@ -113,8 +173,13 @@ export async function playJourney(
       record.error = problem('finished', finished);
       return record;
     }
-    record.outcome = await stack.outcomes.wait(started.journeyId, remaining(deadlineMs), stack.signal);
-    if (!record.outcome) record.error = 'no outcome webhook before the deadline';
+    if (backend.mode === 'polling') {
+      record.outcome = await pollResult(stack, record, started.journeyId, backend.intervalMs, deadlineMs);
+      if (!record.outcome) record.error ??= 'no result before the deadline';
+    } else {
+      record.outcome = await stack.outcomes.wait(started.journeyId, remaining(deadlineMs), stack.signal);
+      if (!record.outcome) record.error = 'no outcome webhook before the deadline';
+    }
   } catch (error) {
     record.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }

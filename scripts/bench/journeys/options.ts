@@ -4,6 +4,10 @@ export type Section = (typeof SECTIONS)[number];
 /** The parts `--cluster` runs. */
 export const CLUSTER_SECTIONS = ['quota-bound', 'headroom'] as const satisfies readonly Section[];
 
+/** How the bench's backend learns outcomes (see `Backend` in load.ts). */
+export const BACKEND_MODES = ['webhook', 'polling'] as const;
+export type BackendMode = (typeof BACKEND_MODES)[number];
+
 /** Command-line options of `npm run bench -- journeys …`. */
 export interface JourneysOptions {
   /** Parts to run; undefined: a full run (every part, both quotas, docs/benchmarks.md rewritten). */
@@ -19,6 +23,10 @@ export interface JourneysOptions {
    * workers: the quota-bound (5/s) and headroom parts.
    */
   cluster?: boolean;
+  /** The headroom part's backend mode; undefined: once with each. The other parts' backend takes webhooks. */
+  backend?: BackendMode;
+  /** How often the polling backend asks for the result, in ms (default 1,000). */
+  pollMs?: number;
 }
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
@@ -37,6 +45,8 @@ export function journeysOptions(values: {
   quota?: string | undefined;
   rate?: string | undefined;
   cluster?: boolean | undefined;
+  backend?: string | undefined;
+  'poll-ms'?: string | undefined;
 }): JourneysOptions {
   const only = values.only?.flatMap((entry) => entry.split(',')).map((entry) => entry.trim());
   for (const section of only ?? []) {
@@ -52,7 +62,14 @@ export function journeysOptions(values: {
   if (values.cluster && only?.some((section) => !clusterParts.includes(section))) {
     throw new Error(`--cluster runs ${CLUSTER_SECTIONS.join(' and ')} only`);
   }
+  const backend = values.backend?.trim();
+  if (backend !== undefined && !(BACKEND_MODES as readonly string[]).includes(backend)) {
+    throw new Error(`--backend takes ${BACKEND_MODES.join(' or ')}, got "${backend}"`);
+  }
+  const pollMs = positive('poll-ms', values['poll-ms'], true);
   return {
+    ...(backend ? { backend: backend as BackendMode } : {}),
+    ...(pollMs ? { pollMs } : {}),
     ...(values.cluster ? { cluster: true } : {}),
     ...(only ? { only: only as Section[] } : {}),
     ...(journeys ? { journeys } : {}),

@@ -3,6 +3,7 @@ import { workerConfig } from '../../../src/config/worker';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { TEMPORAL_CLI_PATH } from '../../../src/temporal/dev-server';
+import { IDLE_WINDOW_MS, totalOf, type HeadroomDetail } from './headroom';
 import type { JourneysRun } from './run';
 import type { JourneysOptions } from './options';
 import type { QuotaBoundDetail } from './quota-bound';
@@ -31,6 +32,8 @@ function commandOf(options: JourneysOptions): string {
     options.quota ? `--quota ${options.quota}` : '',
     options.rate ? `--rate ${options.rate}` : '',
     options.cluster ? '--cluster' : '',
+    options.backend ? `--backend ${options.backend}` : '',
+    options.pollMs ? `--poll-ms ${options.pollMs}` : '',
   ].filter(Boolean);
   return `npm run bench -- journeys${flags.length ? ` ${flags.join(' ')}` : ''}`;
 }
@@ -80,6 +83,51 @@ function quotaText(detail: QuotaBoundDetail): string[] {
   ];
 }
 
+const roleList = (reading: Record<string, number>, unit: string) =>
+  Object.entries(reading)
+    .map(([role, value]) => `${role} ${fixed(value)}${unit}`)
+    .join(', ');
+
+function headroomGoalRows(detail: HeadroomDetail): string[] {
+  const { result } = detail;
+  const total = totalOf(result.cpuMsPerJourney);
+  const mode = `${result.backend} backend`;
+  const idle = [totalOf(result.idlePercentOfCore.afterStartup), totalOf(result.idlePercentOfCore.afterLoad)];
+  return [
+    `| journeys/s, quota out of the way (${detail.users} users, ${mode}) | ${fixed(result.journeysPerSecond, 1)} | ≥ 15 on the way to ≥ 40 | ${yes(result.journeysPerSecond >= 15)}; ${yes(result.journeysPerSecond >= 40)} |`,
+    `| CPU per journey, every process of the stack (${mode}) | ${fixed(total, 0)} ms | ≤ 100 ms on the way to ~50 ms | ${yes(total <= 100)}; ${yes(total <= 55)} |`,
+    `| idle, % of one core, all processes: after start-up; from 30 s after the load (${mode}) | ${idle.map((value) => fixed(value)).join('; ')} | ≤ 5 | ${idle.map((value) => yes(value <= 5)).join('; ')} |`,
+  ];
+}
+
+function headroomText(detail: HeadroomDetail): string {
+  const { result, throughput: t } = detail;
+  const cpu = result.cpuMsPerJourney;
+  const busyCores = ((totalOf(cpu) + detail.benchCpuMsPerJourney) * result.journeysPerSecond) / 1000;
+  const largest = Object.entries(cpu).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const backend =
+    result.backend === 'polling'
+      ? `polling backend: \`GET /v1/journeys/{id}/result\` every ${fixed((detail.pollIntervalMs ?? 0) / 1000)} s after "finished" until 200, ${fixed(detail.pollsPerJourney ?? 0)} requests per journey, the workers without a webhook URL`
+      : 'webhook backend';
+  const gateways =
+    detail.gateways > 1
+      ? `${detail.gateways} gateways (each journey starts and polls on one, finishes on the next)`
+      : 'one gateway';
+  return (
+    `**Headroom, ${result.backend}** (${result.journeys} journeys, ${detail.users} concurrent users back to back, quota ${detail.quotaPerSecond}/s, ` +
+    `${detail.workers} worker process${detail.workers > 1 ? 'es' : ''}, ${gateways}; ${backend}): ` +
+    `${fixed(result.journeysPerSecond, 1)} journeys/s steady (${fixed(t.seconds, 1)} s in all, ${detail.failed} not approved${detail.errors ? `: ${detail.errors}` : ''}); ` +
+    `${phasesText(detail.phases)}. ` +
+    `CPU per journey (utime + stime from /proc, descendants included): ${roleList(cpu, ' ms')}; the bench process itself ${fixed(detail.benchCpuMsPerJourney)} ms. ` +
+    `Idle, per cent of one core over ${IDLE_WINDOW_MS / 1000} s: after start-up ${roleList(result.idlePercentOfCore.afterStartup, ' %')}; ` +
+    `from ${IDLE_WINDOW_MS / 1000} s after the load ${roleList(result.idlePercentOfCore.afterLoad, ' %')}. ` +
+    (busyCores >= cpus().length * 0.8
+      ? `Limited by CPU: at this rate the stack and the bench keep ${fixed(busyCores, 2)} of ${cpus().length} cores busy, the ${largest} most of all.`
+      : `Not CPU-bound (${fixed(busyCores, 2)} of ${cpus().length} cores busy, the ${largest} most of all): the waits between ` +
+        'the processes limit it, each journey being a chain of task dispatches through the server and its store.')
+  );
+}
+
 /** The docs/benchmarks.md section of a run: command, machine, goals table, then what each part saw and what limits it. */
 export function journeysSection(run: JourneysRun, options: JourneysOptions): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
@@ -92,10 +140,12 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
       `Node ${process.version}, ${temporalVersion().split('\n')[0]}.`,
     '',
     (options.cluster
-      ? 'The same parts on the Temporal server of `npm run cluster` (built from `go.temporal.io/server` v1.29.1, all ' +
-        'four services in one process, 4 history shards) with PostgreSQL 15 for persistence and SQL visibility, two ' +
-        'worker processes in both parts, and the FaceID emulator and gateway as in the section above; the archive is a folder both ' +
-        'workers share. CPU per journey counts the Temporal server and PostgreSQL with its backends as "server". '
+      ? 'The same parts on the topology of `npm run cluster`, started by its own modules (scripts/cluster/services.ts) ' +
+        'on free ports and a temporary folder: the Temporal server built from `go.temporal.io/server` v1.29.1 (all four ' +
+        'services in one process, 4 history shards) with PostgreSQL 15 for persistence and SQL visibility and mutual TLS ' +
+        'on its frontend, the Temporal UI server, MinIO as the archive, the FaceID emulator, two worker processes and two ' +
+        'gateways, the load spread over both. CPU per journey: "server" is the Temporal server and its UI server, ' +
+        '"database" PostgreSQL with its backends, "archive" MinIO. '
       : 'The product as `npm start` runs it, each part on a fresh stack of separate processes on loopback ports with a ' +
         'temporary data dir: the Temporal dev server (the pinned CLI, SQLite file in WAL mode), the FaceID emulator ' +
         '(`src/bin/emulator.ts`, whose per-action quota follows ' +
@@ -116,28 +166,9 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
     lines.push(...quotaGoalRows(detail));
     text.push(...quotaText(detail));
   }
-  if (run.headroom) {
-    const { result, throughput: t } = run.headroom;
-    const cpu = result.cpuMsPerJourney;
-    const total = cpu.server + cpu.worker + cpu.gateway + cpu.emulator;
-    const busyCores = ((total + run.headroom.benchCpuMsPerJourney) * result.journeysPerSecond) / 1000;
-    const largest = Object.entries(cpu).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-    lines.push(
-      `| journeys/s, quota out of the way (${run.headroom.users} users) | ${fixed(result.journeysPerSecond, 1)} | ≥ 15 on the way to ≥ 40 | ${yes(result.journeysPerSecond >= 15)}; ${yes(result.journeysPerSecond >= 40)} |`,
-      `| CPU per journey, all four processes | ${fixed(total, 0)} ms | ≤ 100 ms on the way to ~50 ms | ${yes(total <= 100)}; ${yes(total <= 55)} |`,
-    );
-    text.push(
-      `**Headroom** (${result.journeys} journeys, ${run.headroom.users} concurrent users back to back, quota ${run.headroom.quotaPerSecond}/s, ${options.cluster ? 'two workers' : 'one worker'}): ` +
-        `${fixed(result.journeysPerSecond, 1)} journeys/s steady (${fixed(t.seconds, 1)} s in all, ${run.headroom.failed} not approved${run.headroom.errors ? `: ${run.headroom.errors}` : ''}); ` +
-        `${phasesText(run.headroom.phases)}. ` +
-        `CPU per journey (utime + stime from /proc, descendants included): server ${fixed(cpu.server)} ms, worker ${fixed(cpu.worker)} ms, ` +
-        `gateway ${fixed(cpu.gateway)} ms, emulator ${fixed(cpu.emulator)} ms; the bench process itself ${fixed(run.headroom.benchCpuMsPerJourney)} ms. ` +
-        (busyCores >= cpus().length * 0.8
-          ? `Limited by CPU: at this rate the stack and the bench keep ${fixed(busyCores, 2)} of ${cpus().length} cores busy, the ${largest} most of all.`
-          : `Not CPU-bound (${fixed(busyCores, 2)} of ${cpus().length} cores busy, the ${largest} most of all): the waits between ` +
-            'the processes limit it, each journey being a chain of task dispatches through the server and its SQLite writes.'),
-      '',
-    );
+  for (const detail of run.headroom) {
+    lines.push(...headroomGoalRows(detail));
+    text.push(headroomText(detail), '');
   }
   if (run.latency) {
     const l = run.latency;

@@ -7,7 +7,8 @@ import type { ReviewQueueDetail } from './review-queue';
 /** Everything one run measured, part by part; a part that did not run (or failed) is absent. */
 export interface JourneysRun {
   quotaBound: QuotaBoundDetail[];
-  headroom?: HeadroomDetail;
+  /** One run per backend mode. */
+  headroom: HeadroomDetail[];
   openJourneys?: OpenJourneysDetail;
   latency?: LatencyDetail;
   reviewQueue?: ReviewQueueDetail;

@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -15,15 +14,9 @@ import { freePorts, freePortsBetween } from '../../lib/free-port';
 import { Supervisor, type ChildSpec, type ReplaceOptions } from '../../lib/supervisor';
 import { waitForHttp, waitForPort, waitForTemporal } from '../../lib/wait';
 import { startWebhookReceiver, type WebhookReceiver } from '../../lib/webhook-receiver';
-import { initPostgres, postgresChild, provisionTemporalDatabases, type PostgresSettings } from '../../cluster/postgres';
-import {
-  applyTemporalSchemas,
-  registerNamespace,
-  temporalServerChild,
-  writeTemporalConfig,
-  type TemporalPorts,
-} from '../../cluster/temporal-server';
-import { requireClusterTools } from '../../cluster/tools';
+import { newClusterSecrets, startClusterServices, type ClusterServices } from '../../cluster/services';
+import type { TemporalPorts } from '../../cluster/temporal-server';
+import { tlsConnectionOption } from '../../cluster/tls';
 import { OutcomeBook } from './outcomes';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -40,6 +33,8 @@ export interface StackOptions {
   target?: StackTarget;
   /** Settings for every child beyond the bench's own (e.g. an archive elsewhere, a key ring). */
   env?: NodeJS.ProcessEnv;
+  /** False: the workers deliver no webhooks (WEBHOOK_URL=none), as for a backend that polls for the result. */
+  webhooks?: boolean;
 }
 
 /** Process ids of the stack's children, for /proc readings. */
@@ -47,16 +42,23 @@ export interface StackPids {
   server: number;
   /** PostgreSQL (its server and backends), on the cluster. */
   database?: number;
+  /** MinIO, the cluster's archive. */
+  archive?: number;
+  /** The Temporal UI server, on the cluster. */
+  ui?: number;
   emulator: number;
   workers: number[];
-  gateway: number;
+  gateways: number[];
 }
 
-/** A running product stack: dev server, emulator, workers and gateway as separate processes, plus the backend's side. */
+/** A running product stack: Temporal, emulator, workers and gateways as separate processes, plus the backend's side. */
 export interface Stack {
   /** The children's data folder (DATA_DIR), removed when the stack stops. */
   dataDir: string;
+  /** The first gateway. */
   gatewayUrl: string;
+  /** Every gateway (two on the cluster, as `npm run cluster` runs them), for load spread over them. */
+  gatewayUrls: string[];
   apiKey: string;
   /** A key of the gateway's operator routes (the review queue, decisions). */
   operatorKey: string;
@@ -98,8 +100,10 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
 }
 
 /**
- * Starts the stack the way `npm start` does (scripts/dev-stack.ts), on free loopback ports with a temporary data dir,
- * with the webhook receiver listening first so every outcome reaches it. Child output goes to a log file (kept, its path
+ * Starts the stack the way `npm start` does (scripts/dev-stack.ts), or with `target: 'cluster'` the way `npm run
+ * cluster` does (scripts/cluster.ts: PostgreSQL, the Temporal server with mutual TLS, MinIO as the archive, the UI
+ * server, two gateways), on free loopback ports with a temporary data dir, with the webhook receiver listening first
+ * so every outcome reaches it. Child output goes to a log file (kept, its path
  * printed on stderr), whose tail is printed to stderr if the stack fails.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -148,13 +152,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     const outcomes = new OutcomeBook();
+    const cluster = options.target === 'cluster';
+    // As `npm run cluster` runs by default: two gateways in front of the cluster, one in front of the dev server.
+    const gatewayCount = cluster ? 2 : 1;
     // Below the kernel's ephemeral range (32768 and up): a child restarted by `replace` must get its port back, and no
     // outgoing connection or port-0 listener can take a port from there while the child is down.
-    const [temporalPort, uiPort, emulatorPort, gatewayPort, ...metricsPorts] = (await freePortsBetween(
-      20_000,
-      32_000,
-      4 + options.workers,
-    )) as [number, number, number, number, ...number[]];
+    const ports = await freePortsBetween(20_000, 32_000, 3 + gatewayCount + options.workers);
+    const [temporalPort, uiPort, emulatorPort] = ports as [number, number, number];
+    const gatewayPorts = ports.slice(3, 3 + gatewayCount);
+    const metricsPorts = ports.slice(3 + gatewayCount);
+    const gatewayPort = gatewayPorts[0] as number;
     // Sandbox defaults (published keys) everywhere; the receiver's URL is the workers' WEBHOOK_URL.
     receiver = await startWebhookReceiver({
       host: '127.0.0.1',
@@ -175,25 +182,35 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       FACEID_RATE_LIMIT: String(options.quotaPerSecond),
       GATEWAY_HOST: '127.0.0.1',
       GATEWAY_PORT: String(gatewayPort),
-      WEBHOOK_URL: receiver.url,
+      WEBHOOK_URL: options.webhooks === false ? 'none' : receiver.url,
       // The product's default level; the worker announces readiness in an info line.
       LOG_LEVEL: 'info',
       ...options.env,
     };
     const { gateway: cfg, emulator } = stackConfig({ ...env });
     const gateway = gatewaySettings(cfg);
-    const node = (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}): ChildSpec => ({
-      name,
-      command: process.execPath,
-      // BENCH_PROFILE_DIR=<dir>: every Node child writes a V8 CPU profile there on exit, to see what costs most.
-      args: [...profileArgs(), '--import', 'tsx', join(ROOT, entry)],
-      env: { ...env, ...extraEnv },
-      output: (line) => write(`[${name}] ${line}\n`),
-    });
+    const logged = (spec: ChildSpec): ChildSpec => ({ ...spec, output: (line) => write(`[${spec.name}] ${line}\n`) });
+    let services: ClusterServices | undefined;
+    const node = (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}): ChildSpec =>
+      logged({
+        name,
+        command: process.execPath,
+        // BENCH_PROFILE_DIR=<dir>: every Node child writes a V8 CPU profile there on exit, to see what costs most.
+        args: [...profileArgs(), '--import', 'tsx', join(ROOT, entry)],
+        // The caller's settings last: they may put the archive elsewhere than the cluster's MinIO.
+        env: { ...env, ...services?.env, ...extraEnv, ...options.env },
+      });
 
     const address = `127.0.0.1:${temporalPort}`;
-    if (options.target === 'cluster') {
-      await startClusterServer(supervisor, { dataDir, frontendPort: temporalPort, write });
+    if (cluster) {
+      services = await startCluster(supervisor, {
+        dataDir,
+        frontendPort: temporalPort,
+        uiPort,
+        namespace: cfg.temporal.namespace,
+        codecEndpoint: `http://127.0.0.1:${gatewayPort}/codec`,
+        child: logged,
+      });
     } else {
       await supervisor.start({
         name: 'server',
@@ -220,11 +237,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         }),
       );
     }
-    await supervisor.start({
-      ...node('gateway', 'src/bin/gateway.ts'),
-      ready: () => waitForHttp(`http://127.0.0.1:${gatewayPort}/healthz`, 60_000),
+    for (const port of gatewayPorts) {
+      await supervisor.start({
+        ...node('gateway', 'src/bin/gateway.ts', { GATEWAY_PORT: String(port) }),
+        ready: () => waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000),
+      });
+    }
+    const connection = await Connection.connect({
+      address,
+      ...(services?.tls ? { tls: tlsConnectionOption(services.tls) } : {}),
     });
-    const connection = await Connection.connect({ address });
     client = new Client({ connection, namespace: cfg.temporal.namespace });
 
     const pids = supervisor.pids();
@@ -233,11 +255,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (value === undefined) throw new Error(`no process ${name}`);
       return value;
     };
+    // The supervisor names a second child of the same name `name#2`.
+    const numbered = (name: string, count: number) =>
+      Array.from({ length: count }, (_, i) => pid(i === 0 ? name : `${name}#${i + 1}`));
     // Let the processes finish their start-up work (JIT, pollers) before anything is measured.
     await sleep(2_000);
     return {
       dataDir,
       gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+      gatewayUrls: gatewayPorts.map((port) => `http://127.0.0.1:${port}`),
       apiKey: gateway.apiKeys[0] as string,
       operatorKey: gateway.operatorKeys[0]?.key as string,
       taskQueue: cfg.temporal.taskQueue,
@@ -248,10 +274,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       client,
       pids: {
         server: pid('server'),
-        ...(options.target === 'cluster' ? { database: pid('postgres') } : {}),
+        ...(cluster ? { database: pid('postgres'), archive: pid('minio'), ui: pid('temporal-ui') } : {}),
         emulator: pid('emulator'),
-        workers: Array.from({ length: options.workers }, (_, i) => pid(i === 0 ? 'worker' : `worker#${i + 1}`)),
-        gateway: pid('gateway'),
+        workers: numbered('worker', options.workers),
+        gateways: numbered('gateway', gatewayCount),
       },
       signal: aborter.signal,
       crashed,
@@ -269,47 +295,47 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 }
 
 /**
- * The Temporal server of `npm run cluster` in place of the dev server: PostgreSQL on a free port with the schemas,
- * the server on the stack's ports (frontend on `frontendPort`, the other services beside it), namespace and search
- * attributes registered. The archive stays the stack's folder, which both workers share as they would a bucket.
+ * The backing services of `npm run cluster` (scripts/cluster/services.ts) on free ports inside the stack's data dir,
+ * with fresh secrets; the Temporal server is the child named `server`, as the dev server is.
  */
-async function startClusterServer(
+async function startCluster(
   supervisor: Supervisor,
-  { dataDir, frontendPort, write }: { dataDir: string; frontendPort: number; write: (text: string) => void },
-): Promise<void> {
-  requireClusterTools();
-  type Five = [number, number, number, number, number];
-  const [postgresPort, history, matching, worker, frontendHttp] = (await freePorts(5)) as Five;
+  settings: {
+    dataDir: string;
+    frontendPort: number;
+    uiPort: number;
+    namespace: string;
+    codecEndpoint: string;
+    child: (spec: ChildSpec) => ChildSpec;
+  },
+): Promise<ClusterServices> {
+  type Six = [number, number, number, number, number, number];
+  const [postgresPort, minioPort, history, matching, worker, frontendHttp] = (await freePorts(6)) as Six;
+  // Membership ports are stored as smallint: below 32768.
   const membership = (await freePortsBetween(20_000, 32_000, 4)) as [number, number, number, number];
-  const password = () => randomBytes(18).toString('base64url');
-  const postgres: PostgresSettings = {
-    dataDir: join(dataDir, 'postgres'),
-    port: postgresPort,
-    superuserPassword: password(),
-    temporalPassword: password(),
-  };
-  // PostgreSQL runs as its own user, who must reach the data folder: the bench's temporary folder is root's 0700.
-  chmodSync(dataDir, 0o755);
-  await initPostgres(postgres);
-  await supervisor.start(postgresChild(postgres));
-  await provisionTemporalDatabases(postgres);
-  const ports: TemporalPorts = {
-    frontend: frontendPort,
+  const temporal: TemporalPorts = {
+    frontend: settings.frontendPort,
     frontendHttp,
     history,
     matching,
     worker,
     membership: { frontend: membership[0], history: membership[1], matching: membership[2], worker: membership[3] },
   };
-  const temporal = { rootDir: join(dataDir, 'temporal'), ports, historyShards: 4, postgres };
-  await applyTemporalSchemas(temporal);
-  writeTemporalConfig(temporal);
-  await supervisor.start({
-    ...temporalServerChild(temporal),
-    name: 'server',
-    output: (line) => write(`[server] ${line}\n`),
+  // PostgreSQL runs as its own user, who must reach its folder: the bench's temporary folder is root's 0700.
+  chmodSync(settings.dataDir, 0o755);
+  const dir = join(settings.dataDir, 'cluster');
+  mkdirSync(dir, { mode: 0o755 });
+  return startClusterServices(supervisor, {
+    dir,
+    secrets: newClusterSecrets(),
+    ports: { postgres: postgresPort, temporal, minio: minioPort, ui: settings.uiPort },
+    historyShards: 4,
+    tls: true,
+    namespace: settings.namespace,
+    retention: '24h',
+    codecEndpoint: settings.codecEndpoint,
+    child: (spec) => settings.child(spec.name === 'temporal' ? { ...spec, name: 'server' } : spec),
   });
-  await registerNamespace(`127.0.0.1:${frontendPort}`, 'default', '24h');
 }
 
 function profileArgs(): string[] {
