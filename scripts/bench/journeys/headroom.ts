@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closedLoop, playJourney, type Backend } from './load';
@@ -38,6 +39,8 @@ export interface HeadroomDetail {
   failed: number;
   /** CPU of the bench process itself (the users, the webhook receiver) per journey: it shares the machine. */
   benchCpuMsPerJourney: number;
+  /** The machine's one-minute load average as the load ended: above its core count, everything waited for CPU. */
+  loadAverage: number;
   errors: string;
   /** The backend's and the client app's waits under this load. */
   phases: Phases;
@@ -112,6 +115,7 @@ export function headroom(
     });
     const after = cpuByRole(stack.pids);
     const bench = process.cpuUsage(benchBefore);
+    const loadAverage = round(loadavg()[0] ?? 0, 1);
     const run = throughput(records);
     progress(`headroom: idle for ${IDLE_WINDOW_MS / 1000} s, ${IDLE_WINDOW_MS / 1000} s after the load`);
     await sleep(IDLE_WINDOW_MS, undefined, { signal: stack.signal });
@@ -139,6 +143,7 @@ export function headroom(
       gateways: stack.gatewayUrls.length,
       throughput: run,
       failed: records.filter((record) => record.outcome?.outcome !== 'approved').length + (journeys - records.length),
+      loadAverage,
       benchCpuMsPerJourney: run.completed > 0 ? round((bench.user + bench.system) / 1000 / run.completed, 1) : 0,
       errors: errorSummary(records),
       phases: phases(records),

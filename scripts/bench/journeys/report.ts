@@ -123,8 +123,11 @@ function headroomText(detail: HeadroomDetail): string {
     `from ${IDLE_WINDOW_MS / 1000} s after the load ${roleList(result.idlePercentOfCore.afterLoad, ' %')}. ` +
     (busyCores >= cpus().length * 0.8
       ? `Limited by CPU: at this rate the stack and the bench keep ${fixed(busyCores, 2)} of ${cpus().length} cores busy, the ${largest} most of all.`
-      : `Not CPU-bound (${fixed(busyCores, 2)} of ${cpus().length} cores busy, the ${largest} most of all): the waits between ` +
-        'the processes limit it, each journey being a chain of task dispatches through the server and its store.')
+      : detail.loadAverage > cpus().length
+        ? `The stack and the bench kept ${fixed(busyCores, 2)} of ${cpus().length} cores busy (the ${largest} most of all) while the machine's load average was ${fixed(detail.loadAverage)}: ` +
+          'other processes held the rest, and the stack waited for CPU.'
+        : `Not CPU-bound (${fixed(busyCores, 2)} of ${cpus().length} cores busy, the ${largest} most of all; load average ${fixed(detail.loadAverage)}): the waits between ` +
+          'the processes limit it, each journey being a chain of task dispatches through the server and its store.')
   );
 }
 
