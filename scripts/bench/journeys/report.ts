@@ -138,7 +138,7 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
     options.cluster ? CLUSTER_HEADING : JOURNEYS_HEADING,
     '',
     `Command: \`${commandOf(options)}\` (one part: \`--only quota-bound|headroom|open-journeys|latency|review-queue\`, with \`--journeys N\`, ` +
-      `\`--quota N\`, \`--rate N\`; a part alone prints its JSON line and leaves this page alone). Run on ` +
+      `\`--quota N\`, \`--rate N\`, \`--backend webhook|polling\` and \`--poll-ms N\` for the headroom part; a part alone prints its JSON line and leaves this page alone). Run on ` +
       `${new Date().toISOString().slice(0, 10)}: ${cpus().length} CPUs (${model}), ${Math.round(totalmem() / 1024 ** 3)} GiB memory, ` +
       `Node ${process.version}, ${temporalVersion().split('\n')[0]}.`,
     '',
