@@ -6,6 +6,7 @@ import { initPostgres, postgresChild, provisionTemporalDatabases, type PostgresS
 import {
   applyTemporalSchemas,
   registerNamespace,
+  settleSearchAttributeCache,
   temporalServerChild,
   writeTemporalConfig,
   type TemporalPorts,
@@ -97,7 +98,10 @@ export async function startClusterServices(
   await applyTemporalSchemas(temporal);
   writeTemporalConfig(temporal);
   await supervisor.start(child(temporalServerChild(temporal)));
-  await registerNamespace(address, settings.namespace, settings.retention, tls);
+  const registered = await registerNamespace(address, settings.namespace, settings.retention, tls);
+  settleSearchAttributeCache(temporal, registered).catch((error: unknown) => {
+    process.stderr.write(`[cluster] the search attribute refresh stays forced: ${(error as Error).message}\n`);
+  });
 
   const minio: MinioSettings = {
     dataDir: join(dir, 'minio'),

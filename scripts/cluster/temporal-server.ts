@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { EKYC_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../../src/workflows/search-attributes';
 import type { ChildSpec } from '../lib/supervisor';
 import { waitForTemporal } from '../lib/wait';
@@ -153,14 +154,46 @@ dynamicConfigClient:
   pollInterval: "10s"
 `;
   writeFileSync(join(configDir, 'development.yaml'), yaml, { mode: 0o600 });
+  writeDynamicConfig(settings, { forceSearchAttributeRefresh: true });
+}
+
+/** How long the server's search attribute caches live (`cacheRefreshInterval` in go.temporal.io/server v1.29.1). */
+const SEARCH_ATTRIBUTE_CACHE_MS = 60_000;
+/** How often the server reads its dynamic config file (`pollInterval` above). */
+const DYNAMIC_CONFIG_POLL_MS = 10_000;
+
+/**
+ * The server's dynamic config. Forcing a search attribute refresh on every read makes attributes registered after
+ * start-up valid at once, but costs a database read (under a lock) for every workflow start and upsert, so it is on
+ * only until the registered attributes are in every cache.
+ */
+function writeDynamicConfig(settings: TemporalServerSettings, options: { forceSearchAttributeRefresh: boolean }): void {
   writeFileSync(
-    dynamicConfig,
-    `# Written by \`npm run cluster\`.
-# Search attributes registered by the cluster script are visible at once to the workers that start next.
+    join(settings.rootDir, 'config', 'dynamicconfig.yaml'),
+    `# Written by \`npm run cluster\` (scripts/cluster/temporal-server.ts).
+${
+  options.forceSearchAttributeRefresh
+    ? `# Search attributes registered by the cluster script are visible at once; switched off once they are cached.
 system.forceSearchAttributesCacheRefreshOnRead:
   - value: true
-`,
+`
+    : '{}\n'
+}`,
   );
+}
+
+/**
+ * Ends the forced search attribute refresh: at once when start-up registered no attribute (every cache loads the
+ * stored ones), otherwise once any cache read before the registration has expired. Resolves when the file is written;
+ * the server applies it at its next poll of the file.
+ */
+export async function settleSearchAttributeCache(
+  settings: TemporalServerSettings,
+  registered: readonly string[],
+): Promise<void> {
+  // Not ref'd: a process that ends before (a bench run) leaves the forced refresh on; the next start writes it anew.
+  if (registered.length > 0) await delay(SEARCH_ATTRIBUTE_CACHE_MS + DYNAMIC_CONFIG_POLL_MS, undefined, { ref: false });
+  writeDynamicConfig(settings, { forceSearchAttributeRefresh: false });
 }
 
 /**
@@ -210,13 +243,16 @@ export function temporalServerChild(settings: TemporalServerSettings): ChildSpec
   };
 }
 
-/** Registers the namespace (with its retention) and the journey search attributes, unless they exist. */
+/**
+ * Registers the namespace (with its retention) and the journey search attributes, unless they exist; answers the
+ * attributes it registered.
+ */
 export async function registerNamespace(
   address: string,
   namespace: string,
   retention: string,
   tls?: ClusterTls,
-): Promise<void> {
+): Promise<string[]> {
   const connection = ['--address', address, ...(tls ? tlsCliArgs(tls) : [])];
   const cli = (what: string, args: string[]) => run(what, CLUSTER_TOOLS.temporalCli, [...args, ...connection]);
   const described = await cli('describe namespace', [
@@ -254,6 +290,7 @@ export async function registerNamespace(
         'json',
       ]);
       const existing = searchAttributeNames(JSON.parse(listed) as unknown);
+      const registered: string[] = [];
       for (const key of EKYC_SEARCH_ATTRIBUTES) {
         if (existing.has(key.name)) continue;
         await cli(`create search attribute ${key.name}`, [
@@ -267,8 +304,9 @@ export async function registerNamespace(
           '--type',
           searchAttributeTypeName(key),
         ]);
+        registered.push(key.name);
       }
-      return;
+      return registered;
     } catch (error) {
       if (Date.now() > deadline) throw new ClusterSetupError(`namespace ${namespace}: ${(error as Error).message}`);
       await new Promise((wait) => setTimeout(wait, 1_000));
