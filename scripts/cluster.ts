@@ -9,11 +9,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configOrExit } from '../src/config/env';
 import { gatewaySettings } from '../src/config/gateway';
-import { WORKER_READY_MESSAGE } from '../src/workers/readiness';
 import { accessBannerLines, bannerText, faceIdBannerLine, probeHost } from './lib/banner';
-import { runStack, serviceChild, stackConfig } from './lib/stack';
-import { waitForHttp, waitForPort } from './lib/wait';
+import { runStack, stackConfig } from './lib/stack';
 import { newClusterSecrets, startClusterServices, type ClusterSecrets } from './cluster/services';
+import { startServiceProcesses } from './cluster/service-processes';
 import { logFile, temporalPorts } from './cluster/temporal-server';
 
 const { gateway: cfg, worker, emulator } = configOrExit(() => stackConfig());
@@ -76,32 +75,19 @@ runStack(async (supervisor) => {
     child: (spec) => ({ ...spec, restart: true }),
   });
 
-  if (cfg.sandbox) {
-    await supervisor.start({
-      ...serviceChild('src/bin/emulator.ts', 'emulator'),
-      restart: true,
-      ready: () => waitForPort('127.0.0.1', emulator.emulator.port),
-    });
-  }
   // Every process of the service reaches the same cluster and the same archive (`shared`).
   const metricsPorts = Array.from({ length: settings.workers }, (_, index) =>
     worker.metrics.port > 0 ? worker.metrics.port + index : 0,
   );
-  for (const [index, metricsPort] of metricsPorts.entries()) {
-    await supervisor.start({
-      ...serviceChild('src/bin/worker.ts', `worker-${index + 1}`, { ...shared, METRICS_PORT: String(metricsPort) }),
-      readyMessage: WORKER_READY_MESSAGE,
-      restart: true,
-    });
-  }
   const gatewayPorts = Array.from({ length: settings.gateways }, (_, index) => gateway.port + index);
-  for (const [index, port] of gatewayPorts.entries()) {
-    await supervisor.start({
-      ...serviceChild('src/bin/gateway.ts', `gateway-${index + 1}`, { ...shared, GATEWAY_PORT: String(port) }),
-      ready: () => waitForHttp(`http://${probeHost(gateway.host)}:${port}/healthz`),
-      restart: true,
-    });
-  }
+  await startServiceProcesses(supervisor, {
+    env: shared,
+    ...(cfg.sandbox ? { emulatorPort: emulator.emulator.port } : {}),
+    workerMetricsPorts: metricsPorts,
+    gatewayHost: gateway.host,
+    gatewayPorts,
+    child: (spec) => ({ ...spec, restart: true }),
+  });
 
   process.stdout.write(
     bannerText([

@@ -59,7 +59,14 @@ export class Supervisor {
   private readonly running: Running[] = [];
   private stopping: Promise<void> | undefined;
 
-  constructor(private readonly onUnexpectedExit: (name: string, code: number | null) => void) {}
+  /**
+   * `onUnexpectedExit` hears of a child that exited when nobody asked it to and is not started again; `onRestart` of
+   * one that is (a `restart` child), before its successor starts.
+   */
+  constructor(
+    private readonly onUnexpectedExit: (name: string, code: number | null) => void,
+    private readonly onRestart: (name: string, code: number | null) => void = () => undefined,
+  ) {}
 
   /** Spawns a child, prefixes its output with its name, and waits for its readiness check. */
   async start(spec: ChildSpec): Promise<void> {
@@ -131,6 +138,7 @@ export class Supervisor {
         return;
       }
       process.stderr.write(`[${entry.spec.name}] exited (${code ?? 'signal'}); starting it again\n`);
+      this.onRestart(entry.spec.name, code);
       signalGroup(entry.process, 'SIGKILL');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       if (this.stopping) return;

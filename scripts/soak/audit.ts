@@ -4,9 +4,9 @@ import { readManifest } from '../../src/archive/manifest';
 import type { ObjectStore } from '../../src/store/object-store';
 import { IMAGE_VARIANTS, SyntheticAssets } from '../../src/emulator/media';
 import type { ReceivedWebhook } from '../lib/webhook-receiver';
-import type { Stack } from '../bench/journeys/stack';
 import type { Expected } from './faults';
 import type { SoakJourney } from './journey';
+import type { SoakStack } from './soak-stack';
 
 /** One fault's line of the soak report. The first six counts must be 0; the last two are counted, not failed. */
 export interface SoakRow {
@@ -14,8 +14,10 @@ export interface SoakRow {
   what: string;
   /** What the fault did while the journeys ran (e.g. "20 kills"), or why it did not run. */
   did: string;
-  /** How many times the fault acted; at least once per journey, or the row fails. */
+  /** How many times the fault acted; at least {@link repeat} times, or the row fails. */
   events: number;
+  /** How many times the fault had to act: once per journey on the dev stack, `--repeat` on the cluster. */
+  repeat: number;
   skipped?: boolean;
   journeys: number;
   /** Accepted journeys with no outcome anywhere (no webhook, and the workflow did not complete), or never accepted. */
@@ -38,7 +40,7 @@ export interface SoakRow {
 }
 
 /** The counts of a phase before anything was seen. */
-export type SoakCounts = Omit<SoakRow, 'fault' | 'what' | 'did' | 'events' | 'skipped'>;
+export type SoakCounts = Omit<SoakRow, 'fault' | 'what' | 'did' | 'events' | 'repeat' | 'skipped'>;
 
 /** Counts that are all 0, for `journeys` journeys. */
 export function noCounts(journeys: number): SoakCounts {
@@ -115,7 +117,7 @@ async function mediaMismatches(store: ObjectStore, journeyId: string, known: Rea
 }
 
 /** The workflow's status when no outcome webhook came: RUNNING, COMPLETED, FAILED, … or NOT_FOUND. */
-async function workflowStatus(stack: Stack, journeyId: string): Promise<string> {
+async function workflowStatus(stack: SoakStack, journeyId: string): Promise<string> {
   try {
     return (await stack.client.workflow.getHandle(journeyId).describe()).status.name;
   } catch (error) {
@@ -129,7 +131,7 @@ async function workflowStatus(stack: Stack, journeyId: string): Promise<string> 
  * of {@link SoakRow}, plus duplicate deliveries and re-issued tokens.
  */
 export async function auditPhase(options: {
-  stack: Stack;
+  stack: SoakStack;
   store: ObjectStore;
   journeys: SoakJourney[];
   deliveries: ReceivedWebhook[];

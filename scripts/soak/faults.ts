@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSpec } from '../../src/emulator/sandbox-client';
-import type { Stack } from '../bench/journeys/stack';
 import type { ReplaceOptions } from '../lib/supervisor';
 import type { SmallDisk } from './small-disk';
+import type { SoakStack } from './soak-stack';
 
 /** What a journey must end with under a fault. */
 export interface Expected {
@@ -14,9 +14,12 @@ export interface Expected {
 
 /** What a fault gets while its phase runs. */
 export interface PhaseContext {
-  stack: Stack;
-  /** Journeys this phase plays; the fault acts at least this many times (kills, faulty answers, fills). */
-  journeys: number;
+  stack: SoakStack;
+  /**
+   * How many times the fault acts, at least (kills, restarts, faulty answers, fills): once per journey of the phase on
+   * the dev stack, `--repeat` on the cluster.
+   */
+  repeat: number;
   /** Set once every journey of the phase has settled: a fault that waits for something stops waiting. */
   settled: AbortSignal;
   /** The archive's own filesystem, when the machine could mount one. */
@@ -40,17 +43,18 @@ export interface Fault {
   /** Part of the short matrix that runs inside `npm test`. */
   short?: boolean;
   /**
-   * Journeys arriving per second (default 2). Faults that take the stack down a while spread their journeys wider, so
-   * that journeys are still in flight for each of their events.
+   * Journeys arriving per second (default 2), or how many for the phase's journeys and repeats. Faults that take the
+   * stack down a while spread their journeys wider, so that journeys are still in flight for each of their events.
    */
-  arrivalsPerSecond?: number;
+  arrivalsPerSecond?: number | ((phase: { journeys: number; repeat: number }) => number);
   /** Why the fault cannot run on this machine, if it cannot. */
-  unavailable?: (ctx: Omit<PhaseContext, 'settled' | 'journeys'>) => string | undefined;
+  unavailable?: (ctx: Omit<PhaseContext, 'settled' | 'repeat'>) => string | undefined;
   /** Runs the fault alongside the phase's journeys. */
   run: (ctx: PhaseContext) => Promise<FaultEvents>;
 }
 
-const APPROVED: Expected = { outcome: 'approved' };
+/** The outcome of a passing user's journey, whatever the fault did to the stack. */
+export const APPROVED: Expected = { outcome: 'approved' };
 
 /** The archive's size cap in the soak's stack, and the size of the oversize videos (just over it). */
 export const SOAK_MEDIA_MAX_BYTES = 8 * 1024 * 1024;
@@ -103,7 +107,7 @@ async function burst(ctx: PhaseContext, specs: FaultSpec[], options: { whole?: b
     ctx,
     async () => {
       events = await fired(ctx, injected);
-      return !options.whole && events >= ctx.journeys;
+      return !options.whole && events >= ctx.repeat;
     },
     250,
   );
@@ -121,7 +125,7 @@ async function replaceWhen(
   pollMs: number,
 ): Promise<number> {
   let events = 0;
-  for (let i = 0; i < ctx.journeys; i += 1) {
+  for (let i = 0; i < ctx.repeat; i += 1) {
     if (!(await until(ctx, trigger, pollMs))) break;
     await ctx.stack.replace(name, options);
     events += 1;
@@ -223,7 +227,7 @@ export const FAULTS: readonly Fault[] = [
     // The counted rule makes the phase's faults certain: with rates alone, a short phase's few calls could all pass.
     run: (ctx) =>
       burst(ctx, [
-        { action: '*', fault: 'InternalError', count: ctx.journeys },
+        { action: '*', fault: 'InternalError', count: ctx.repeat },
         { action: '*', fault: 'InternalError', rate: 0.5 },
         { action: '*', fault: 'http_5xx', rate: 0.2 },
       ]),
@@ -262,7 +266,7 @@ export const FAULTS: readonly Fault[] = [
       // One at a time, each once it fired: a journey refetches fresh URLs right away and must not meet the next one
       // (it refetches at most twice, by design).
       let events = 0;
-      for (let i = 0; i < ctx.journeys && !ctx.settled.aborted; i += 1) {
+      for (let i = 0; i < ctx.repeat && !ctx.settled.aborted; i += 1) {
         await ctx.stack.sandbox.injectFault({ action: RESULT_ACTION, fault: 'expired_media', count: 1 });
         if (await until(ctx, async () => (await ctx.stack.sandbox.faults()).faults.length === 0, 100)) events += 1;
         await pause(ctx, 1_000);
@@ -311,7 +315,7 @@ export const FAULTS: readonly Fault[] = [
     run: async (ctx) => {
       const disk = ctx.disk as SmallDisk;
       let events = 0;
-      for (let i = 0; i < ctx.journeys && !ctx.settled.aborted; i += 1) {
+      for (let i = 0; i < ctx.repeat && !ctx.settled.aborted; i += 1) {
         await pause(ctx, 500);
         await disk.fill();
         events += 1;
@@ -329,7 +333,7 @@ export const FAULTS: readonly Fault[] = [
     arrivalsPerSecond: 1 / 16,
     run: async (ctx) => {
       let events = 0;
-      for (let i = 0; i < ctx.journeys && !ctx.settled.aborted; i += 1) {
+      for (let i = 0; i < ctx.repeat && !ctx.settled.aborted; i += 1) {
         const [current, ...older] = ctx.codecKeys.current.split(',');
         const fresh = freshKey(events + 2);
         // Older keys stay: histories of journeys still running hold payloads under them (step 3 waits for retention).

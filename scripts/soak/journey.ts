@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch } from 'undici';
-import type { Stack } from '../bench/journeys/stack';
+import type { SoakStack } from './soak-stack';
 
 /** What the soak saw of one journey. */
 export interface SoakJourney {
@@ -32,18 +32,20 @@ interface Answer {
 
 /**
  * One request as a careful backend sends it: retried after a pause while the network fails or the answer is one of
- * {@link RETRYABLE_STATUS} (the gateway answers 503 while Temporal is away), until an answer or the deadline.
+ * {@link RETRYABLE_STATUS} (the gateway answers 503 while Temporal is away), until an answer or the deadline. It goes
+ * to gateway `first` of the stack's, and each retry to the next one, as a client behind a load balancer would.
  */
 async function send(
-  stack: Stack,
+  stack: SoakStack,
   path: string,
-  init: { bearer: string; body?: unknown; idempotencyKey?: string },
+  init: { bearer: string; body?: unknown; idempotencyKey?: string; first: number },
   deadlineMs: number,
 ): Promise<Answer> {
   let last = 'no attempt';
-  while (performance.now() < deadlineMs && !stack.signal.aborted) {
+  for (let attempt = 0; performance.now() < deadlineMs && !stack.signal.aborted; attempt += 1) {
+    const gatewayUrl = stack.gatewayUrls[(init.first + attempt) % stack.gatewayUrls.length] as string;
     try {
-      const response = await fetch(`${stack.gatewayUrl}${path}`, {
+      const response = await fetch(`${gatewayUrl}${path}`, {
         method: 'POST',
         dispatcher: stack.http,
         headers: {
@@ -69,9 +71,15 @@ async function send(
 /**
  * One liveness journey as its three parties play it under faults: the backend starts it (with an `Idempotency-Key`,
  * retrying until accepted), the user passes on the emulator, the client app reports "finished" (retried likewise), and
- * the outcome arrives by webhook. Never throws: what went wrong lands in `error`.
+ * the outcome arrives by webhook. Journey `index` starts on gateway `index` (of however many the stack has) and reports
+ * "finished" on the next one. Never throws: what went wrong lands in `error`.
  */
-export async function playSoakJourney(stack: Stack, reference: string, deadlineMs: number): Promise<SoakJourney> {
+export async function playSoakJourney(
+  stack: SoakStack,
+  reference: string,
+  index: number,
+  deadlineMs: number,
+): Promise<SoakJourney> {
   const journey: SoakJourney = { reference };
   try {
     const start = await send(
@@ -80,6 +88,7 @@ export async function playSoakJourney(stack: Stack, reference: string, deadlineM
       {
         bearer: stack.apiKey,
         idempotencyKey: `start-${reference}`,
+        first: index,
         body: { reference, flow: 'liveness', region: 'ap-singapore', liveness: { SecureLevel: '4' } },
       },
       deadlineMs,
@@ -91,7 +100,7 @@ export async function playSoakJourney(stack: Stack, reference: string, deadlineM
     const finished = await send(
       stack,
       `/v1/journeys/${encodeURIComponent(journeyId)}/finished`,
-      { bearer: String(start.json.clientSecret) },
+      { bearer: String(start.json.clientSecret), first: index + 1 },
       deadlineMs,
     );
     if (finished.status !== 202) throw new Error(`finished answered HTTP ${finished.status}`);

@@ -2,8 +2,11 @@ import { cpus, totalmem } from 'node:os';
 import { LOSS_COLUMNS, type SoakRow } from './audit';
 import type { SoakResult } from './run';
 
-/** The heading of the generated results section in docs/operations.md. */
+/** The heading of the generated results section in docs/operations.md, for the dev stack. */
 export const SOAK_RESULTS_HEADING = '## Soak results';
+
+/** The heading of the cluster's results section in docs/operations.md. */
+export const CLUSTER_SOAK_RESULTS_HEADING = '## Cluster soak results';
 
 const COLUMNS: Array<[keyof SoakRow, string]> = [
   ['journeys', 'journeys'],
@@ -18,9 +21,9 @@ const COLUMNS: Array<[keyof SoakRow, string]> = [
   ['reissuedTokens', 'reissued-tokens'],
 ];
 
-/** Whether a row lost anything, or its fault acted fewer times than it had journeys (or failed itself). */
+/** Whether a row lost anything, or its fault acted fewer times than it had to (or failed itself). */
 export function rowFailed(row: SoakRow): boolean {
-  return !row.skipped && (LOSS_COLUMNS.some((column) => row[column] > 0) || row.events < row.journeys);
+  return !row.skipped && (LOSS_COLUMNS.some((column) => row[column] > 0) || row.events < row.repeat);
 }
 
 /** One line per fault, aligned, for the terminal; problems under the line that has them. */
@@ -36,8 +39,8 @@ export function soakTable(rows: readonly SoakRow[]): string {
   return [head, ...lines].join('\n');
 }
 
-/** The docs/operations.md section of a full run: command, machine, then one row per fault. */
-export function soakSection(result: SoakResult, command: string): string {
+/** The docs/operations.md section of a full run under `heading`: command, machine, then one row per fault. */
+export function soakSection(result: SoakResult, command: string, heading: string): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const machine =
     `${new Date().toISOString().slice(0, 10)}: ${cpus().length} CPUs (${model}), ` +
@@ -50,7 +53,7 @@ export function soakSection(result: SoakResult, command: string): string {
   );
   const totals = COLUMNS.map(([key]) => String(result.rows.reduce((sum, row) => sum + (row[key] as number), 0)));
   return [
-    SOAK_RESULTS_HEADING,
+    heading,
     '',
     `Written by \`${command}\` (the last full run); ${machine}.`,
     ...(result.diskUnavailable ? ['', `The archive ran on the stack's folder: ${result.diskUnavailable}.`] : []),

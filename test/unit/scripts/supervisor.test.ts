@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor } from '../../../scripts/lib/supervisor';
+import { eventually } from '../../support/eventually';
 
 /** A child that runs until stopped, and sends `message` over its IPC channel after `afterMs` (if given). */
 function child(message: string | undefined, afterMs = 0) {
@@ -103,4 +104,37 @@ describe('Supervisor.replace when the successor dies before it is ready', () => 
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe('Supervisor with a restart child that dies on its own', () => {
+  it('starts it again and tells the caller, but not of an exit it asked for', async () => {
+    const unexpected: string[] = [];
+    const restarted: Array<[string, number | null]> = [];
+    const supervisor = new Supervisor(
+      (name) => unexpected.push(name),
+      (name, code) => restarted.push([name, code]),
+    );
+    const lines: string[] = [];
+    const spec = {
+      name: 'child',
+      command: process.execPath,
+      args: ['-e', "console.log('ready'); setInterval(() => {}, 1000);"],
+      readyLine: /^ready$/,
+      output: (line: string) => lines.push(line),
+      restart: true,
+    };
+    try {
+      await supervisor.start(spec);
+      await supervisor.replace('child', { signal: 'SIGTERM' });
+      expect(restarted).toEqual([]);
+      process.kill(supervisor.pids().child as number, 'SIGKILL');
+      // The supervisor waits a second before the successor; its first line says it runs.
+      await eventually(() => expect(lines).toHaveLength(3), { what: 'the successor running', timeoutMs: 10_000 });
+      expect(restarted).toEqual([['child', null]]);
+      expect(lines).toEqual(['ready', 'ready', 'ready']);
+    } finally {
+      await supervisor.stop(2_000);
+    }
+    expect(unexpected).toEqual([]);
+  }, 20_000);
 });

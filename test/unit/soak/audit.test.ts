@@ -8,9 +8,9 @@ import { mediaKey } from '../../../src/archive/keys';
 import { updateManifest } from '../../../src/archive/manifest';
 import { SyntheticAssets } from '../../../src/emulator/media';
 import type { JourneyEvent } from '../../../src/workflows/types';
-import type { Stack } from '../../../scripts/bench/journeys/stack';
 import type { ReceivedWebhook } from '../../../scripts/lib/webhook-receiver';
 import { auditPhase, emulatorMediaMd5s } from '../../../scripts/soak/audit';
+import type { SoakStack } from '../../../scripts/soak/soak-stack';
 
 let dir: string;
 let store: FilesystemStore;
@@ -26,7 +26,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A stack whose Temporal knows the given workflow statuses (anything else: not found). */
-function stackWith(statuses: Record<string, string>): Stack {
+function stackWith(statuses: Record<string, string>): SoakStack {
   const describe = (id: string) => {
     const status = statuses[id];
     if (!status) return Promise.reject(new WorkflowNotFoundError('not found', id, undefined));
@@ -34,7 +34,7 @@ function stackWith(statuses: Record<string, string>): Stack {
   };
   return {
     client: { workflow: { getHandle: (id: string) => ({ describe: () => describe(id) }) } },
-  } as unknown as Stack;
+  } as unknown as SoakStack;
 }
 
 function delivery(journeyId: string, id: string, outcome: string, reasons: string[] = []): ReceivedWebhook {
