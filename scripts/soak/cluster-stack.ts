@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Agent } from 'undici';
+import { stackTeardown } from '../lib/stack-teardown';
 import { gatewaySettings } from '../../src/config/gateway';
 import { SandboxClient } from '../../src/emulator/sandbox-client';
 import { openArchiveStore } from '../../src/store/open-store';
@@ -90,18 +91,7 @@ export async function startClusterSoakStack(options: ClusterSoakOptions): Promis
     onDelivery: (delivery) => outcomes.deliver(delivery),
   });
   let client: Client | undefined;
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      aborter.abort();
-      await client?.connection.close().catch(() => undefined);
-      await supervisor.stop(10_000);
-      await receiver.close();
-      await http.close().catch(() => undefined);
-      log.end();
-      process.off('exit', killOnExit);
-      rmSync(dataDir, { recursive: true, force: true });
-    })());
+  const stop = stackTeardown({ aborter, supervisor, http, log, killOnExit, dataDir }, () => ({ client, receiver }));
 
   try {
     const free = await freePortsBetween(20_000, 32_000, 13 + GATEWAYS);

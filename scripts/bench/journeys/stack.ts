@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Agent } from 'undici';
+import { stackTeardown } from '../../lib/stack-teardown';
 import { gatewaySettings } from '../../../src/config/gateway';
 import { workerConfig } from '../../../src/config/worker';
 import { stackConfig } from '../../lib/stack';
@@ -137,18 +138,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let receiver: WebhookReceiver | undefined;
   let client: Client | undefined;
   const http = new Agent({ headersTimeout: 0, bodyTimeout: 0, connections: 2048, keepAliveTimeout: 30_000 });
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      aborter.abort();
-      await client?.connection.close().catch(() => undefined);
-      await supervisor.stop(10_000);
-      await receiver?.close();
-      await http.close().catch(() => undefined);
-      log.end();
-      process.off('exit', killOnExit);
-      rmSync(dataDir, { recursive: true, force: true });
-    })());
+  const stop = stackTeardown({ aborter, supervisor, http, log, killOnExit, dataDir }, () => ({ client, receiver }));
 
   try {
     const outcomes = new OutcomeBook();
