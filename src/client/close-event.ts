@@ -1,0 +1,54 @@
+import { ServiceError, type Client } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
+import type { JourneyEnd } from '../workflows/types';
+import { JourneyNotFoundError } from './errors';
+import { GRPC_STATUS, grpcStatusOf } from './temporal-refusals';
+
+/**
+ * What the journey's latest run is, from its close event alone: still running (no close event yet), completed with
+ * the value it returned, or closed without one (failed, cancelled, terminated, timed out, continued as new).
+ */
+export type RunEnd =
+  | { state: 'running' }
+  | { state: 'completed'; returned: JourneyEnd | { erased: string } }
+  | { state: 'closed_without_result' };
+
+const CLOSE_EVENT = temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
+
+/**
+ * Reads the journey's close event: one history read that returns at once (`waitNewEvent: false`) and involves no
+ * worker, so an ended journey is answered without replaying it. The value is decoded by the client's data converter
+ * and codec; a journey whose data key was destroyed decodes to the codec's erasure marker.
+ */
+export async function readRunEnd(client: Client, journeyId: string): Promise<RunEnd> {
+  const { namespace, loadedDataConverter } = client.options;
+  let response: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse;
+  try {
+    response = await client.workflowService.getWorkflowExecutionHistory({
+      namespace,
+      execution: { workflowId: journeyId },
+      skipArchival: true,
+      waitNewEvent: false,
+      historyEventFilterType: CLOSE_EVENT,
+    });
+  } catch (error) {
+    if (grpcStatusOf(error) === GRPC_STATUS.notFound && !/Namespace \S+ is not found/.test(String(error))) {
+      throw new JourneyNotFoundError(`journey ${journeyId} not found`);
+    }
+    // As the SDK's own calls report a refusal: the gateway answers it as Temporal being unavailable.
+    const reason = `Failed to read the close event of ${journeyId}`;
+    throw error instanceof Error ? new ServiceError(reason, { cause: error }) : new ServiceError(reason);
+  }
+  const event = response.history?.events?.[0];
+  if (!event) return { state: 'running' };
+  const completed = event.workflowExecutionCompletedEventAttributes;
+  if (!completed || completed.newExecutionRunId) return { state: 'closed_without_result' };
+  const returned = await decodeFromPayloadsAtIndex<JourneyEnd | { erased: string }>(
+    loadedDataConverter,
+    0,
+    completed.result?.payloads,
+    { type: 'workflow', namespace, workflowId: journeyId },
+  );
+  return { state: 'completed', returned };
+}
