@@ -1,6 +1,6 @@
 import { ServiceError, type Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
 import type { JourneyEnd } from '../workflows/types';
 import { JourneyNotFoundError } from './errors';
 import { GRPC_STATUS, grpcStatusOf } from './temporal-refusals';
@@ -14,23 +14,20 @@ export type RunEnd =
   | { state: 'completed'; returned: JourneyEnd | { erased: string } }
   | { state: 'closed_without_result' };
 
-const CLOSE_EVENT = temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
-
 /**
- * Reads the journey's close event: one history read that returns at once (`waitNewEvent: false`) and involves no
- * worker, so an ended journey is answered without replaying it. The value is decoded by the client's data converter
- * and codec; a journey whose data key was destroyed decodes to the codec's erasure marker.
+ * Reads the journey's close event: the last event of its history, read backwards one event at a time, which returns at
+ * once and involves no worker, so an ended journey is answered without replaying it. (The forward read filtered to the
+ * close event waits for the close of a running run, whatever `waitNewEvent` says.) The value is decoded by the client's
+ * data converter and codec; a journey whose data key was destroyed decodes to the codec's erasure marker.
  */
 export async function readRunEnd(client: Client, journeyId: string): Promise<RunEnd> {
   const { namespace, loadedDataConverter } = client.options;
-  let response: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse;
+  let response: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryReverseResponse;
   try {
-    response = await client.workflowService.getWorkflowExecutionHistory({
+    response = await client.workflowService.getWorkflowExecutionHistoryReverse({
       namespace,
       execution: { workflowId: journeyId },
-      skipArchival: true,
-      waitNewEvent: false,
-      historyEventFilterType: CLOSE_EVENT,
+      maximumPageSize: 1,
     });
   } catch (error) {
     if (grpcStatusOf(error) === GRPC_STATUS.notFound && !/Namespace \S+ is not found/.test(String(error))) {
@@ -41,7 +38,7 @@ export async function readRunEnd(client: Client, journeyId: string): Promise<Run
     throw error instanceof Error ? new ServiceError(reason, { cause: error }) : new ServiceError(reason);
   }
   const event = response.history?.events?.[0];
-  if (!event) return { state: 'running' };
+  if (!event || !isCloseEvent(event)) return { state: 'running' };
   const completed = event.workflowExecutionCompletedEventAttributes;
   if (!completed || completed.newExecutionRunId) return { state: 'closed_without_result' };
   const returned = await decodeFromPayloadsAtIndex<JourneyEnd | { erased: string }>(
@@ -51,4 +48,16 @@ export async function readRunEnd(client: Client, journeyId: string): Promise<Run
     { type: 'workflow', namespace, workflowId: journeyId },
   );
   return { state: 'completed', returned };
+}
+
+/** Whether the event closes its run: completed, failed, cancelled, terminated, timed out or continued as new. */
+function isCloseEvent(event: temporal.api.history.v1.IHistoryEvent): boolean {
+  return Boolean(
+    event.workflowExecutionCompletedEventAttributes ??
+    event.workflowExecutionFailedEventAttributes ??
+    event.workflowExecutionCanceledEventAttributes ??
+    event.workflowExecutionTerminatedEventAttributes ??
+    event.workflowExecutionTimedOutEventAttributes ??
+    event.workflowExecutionContinuedAsNewEventAttributes,
+  );
 }

@@ -49,22 +49,25 @@ const ended: JourneyEnd = {
 type Run =
   { state: 'running' } | { state: 'completed'; returned: unknown } | { state: 'terminated' } | { state: 'none' };
 
-/** A Temporal client over one journey whose run is `run.current`, counting history reads, queries and result calls. */
+/**
+ * A Temporal client over one journey whose run is `run.current`, counting history reads (the last event, read
+ * backwards), queries and result calls.
+ */
 function fakeTemporal(run: { current: Run }) {
   const calls = { history: 0, queries: 0, results: 0 };
-  const closeEvent = () => {
+  const lastEvent = () => {
     const current = run.current;
     if (current.state === 'completed') {
       const payload = defaultPayloadConverter.toPayload(current.returned);
       return [{ workflowExecutionCompletedEventAttributes: { result: { payloads: [payload] } } }];
     }
     if (current.state === 'terminated') return [{ workflowExecutionTerminatedEventAttributes: { reason: 'test' } }];
-    return [];
+    return [{ workflowTaskCompletedEventAttributes: {} }];
   };
   const client = {
     options: { namespace: 'default', loadedDataConverter: loadDataConverter() },
     workflowService: {
-      getWorkflowExecutionHistory: () => {
+      getWorkflowExecutionHistoryReverse: () => {
         calls.history += 1;
         if (run.current.state === 'none') {
           return Promise.reject(
@@ -75,7 +78,7 @@ function fakeTemporal(run: { current: Run }) {
             }),
           );
         }
-        return Promise.resolve({ history: { events: closeEvent() } });
+        return Promise.resolve({ history: { events: lastEvent() } });
       },
     },
     workflow: {
