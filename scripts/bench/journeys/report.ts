@@ -94,7 +94,7 @@ function readsText(detail: ReadsDetail, lines: string[]): string[] {
     const cpu = p.cpuMsPerRead;
     const busy = ((cpu.gateway + cpu.server + cpu.worker + cpu.bench) * p.requestsPerSecond) / 1000;
     return (
-      `${p.requests} requests in ${p.seconds} s (${p.requestsPerSecond}/s), p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, max ${p.maxMs} ms, ` +
+      `${p.requests} requests in ${p.seconds} s (${p.requestsPerSecond}/s), p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms (${p.p99FromSentMs} ms from when it left the client), max ${p.maxMs} ms, ` +
       `${p.serverErrors} answers 5xx and ${p.otherRefusals} other refusals${p.transportErrors ? `, unanswered: ${p.transportErrors}` : ''}; CPU per read: gateway ${cpu.gateway} ms, server ${cpu.server} ms, ` +
       `worker ${cpu.worker} ms, the bench's clients ${cpu.bench} ms (${fixed(busy, 2)} of ${cpus().length} cores busy)`
     );
