@@ -1,7 +1,7 @@
 import { ServiceError, type Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
-import type { JourneyEnd } from '../workflows/types';
+import type { JourneyEnd, JourneyResult, JourneyStatus } from '../workflows/types';
 import { JourneyNotFoundError } from './errors';
 import { GRPC_STATUS, grpcStatusOf } from './temporal-refusals';
 
@@ -60,4 +60,17 @@ function isCloseEvent(event: temporal.api.history.v1.IHistoryEvent): boolean {
     event.workflowExecutionTimedOutEventAttributes ??
     event.workflowExecutionContinuedAsNewEventAttributes,
   );
+}
+
+/** What a completed run returned, as readers take it apart: the result backends see, and the final status. */
+export interface SplitEnd {
+  result: JourneyResult;
+  /** Absent from runs that did not return it. */
+  status?: JourneyStatus;
+}
+
+/** The result a backend sees (the returned value without its final status), and the final status beside it. */
+export function splitEnd(returned: JourneyEnd): SplitEnd {
+  const { finalStatus, ...result } = returned;
+  return { result, ...(finalStatus ? { status: finalStatus } : {}) };
 }

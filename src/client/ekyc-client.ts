@@ -25,14 +25,13 @@ import { journeyWorkflowId } from '../contracts/workflow-ids';
 import type {
   IssuedToken,
   JourneyCase,
-  JourneyEnd,
   JourneyResult,
   JourneyStatus,
   ReviewClaimInput,
   ReviewInput,
 } from '../workflows/types';
 import { BoundedCache } from './bounded-cache';
-import { readRunEnd } from './close-event';
+import { readRunEnd, splitEnd, type SplitEnd } from './close-event';
 import { ErasureChecks } from './erasure-checks';
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
@@ -89,10 +88,7 @@ interface EndedJourney {
 }
 
 /** An ended run as the close event tells it: its result, and its final status when the run returned one. */
-type RunEndRead = { state: 'running' | 'closed_without_result' } | ({ state: 'completed' } & CompletedJourney);
-
-/** What the close event of a completed run holds: the result, and the final status when the run returned it. */
-type CompletedJourney = EndedJourney & { result: JourneyResult };
+type RunEndRead = { state: 'running' | 'closed_without_result' } | ({ state: 'completed' } & SplitEnd);
 
 /** Options of one {@link EkycClient.startJourney} call. */
 export interface StartJourneyOptions {
@@ -374,12 +370,6 @@ export class EkycClient {
         () => false,
       );
   }
-}
-
-/** The result a backend sees, and the final status the run returned beside it. */
-function splitEnd(returned: JourneyEnd): CompletedJourney {
-  const { finalStatus, ...result } = returned;
-  return { result, ...(finalStatus ? { status: finalStatus } : {}) };
 }
 
 export type { JourneyListFilter, JourneySummary } from './journey-list';
