@@ -3,7 +3,7 @@
  * writes docs/benchmarks.md with the command, the machine and the figures.
  *
  * `npm run bench -- <name…>` runs some of them; `journeys` takes flags (`--only quota-bound|headroom|open-journeys|
- * latency|review-queue`, `--journeys N`, `--quota N`, `--rate N`, `--cluster`, `--backend webhook|polling`, `--poll-ms N`). A full journeys run (no `--only`) alone replaces just its own
+ * latency|review-queue|reads`, `--journeys N`, `--quota N`, `--rate N`, `--cluster`, `--backend webhook|polling`, `--poll-ms N`). A full journeys run (no `--only`) alone replaces just its own
  * section of docs/benchmarks.md; a partial one leaves the page alone. The journey bench's last stdout line is its JSON
  * summary.
  */

@@ -30,7 +30,9 @@ import type {
   ReviewClaimInput,
   ReviewInput,
 } from '../workflows/types';
-import { refuseIfErased } from '../archive/erasure-record';
+import { BoundedCache } from './bounded-cache';
+import { readRunEnd, splitEnd, type SplitEnd } from './close-event';
+import { ErasureChecks } from './erasure-checks';
 import { clientSecretFor } from './client-secret';
 import { extractImages, storeImages } from './input-images';
 import { journeyExists } from './journey-exists';
@@ -72,7 +74,21 @@ export interface EkycClientOptions {
    * (`timers.faceIdCallMs`) unless their input sets one; without it they use the 30 s default's.
    */
   faceIdTimeoutSeconds?: number;
+  /**
+   * The read caches: how long a "not erased" answer is believed (`erasureTtlMs`, default 60 s, as the data keys'), and
+   * how many journeys the erasure checks and the ended journeys' answers each hold (`maxEntries`, default 10,000).
+   */
+  readCache?: { erasureTtlMs?: number; maxEntries?: number };
 }
+
+/** What this client keeps of an ended journey: it never changes, so it is read from Temporal once. */
+interface EndedJourney {
+  status?: JourneyStatus;
+  result?: JourneyResult;
+}
+
+/** An ended run as the close event tells it: its result, and its final status when the run returned one. */
+type RunEndRead = { state: 'running' | 'closed_without_result' } | ({ state: 'completed' } & SplitEnd);
 
 /** Options of one {@link EkycClient.startJourney} call. */
 export interface StartJourneyOptions {
@@ -93,12 +109,25 @@ const WEB_FINAL_URL_MEMO = 'webFinalUrl';
  * `LegalHoldService`, `RetentionService`, `ErasureService`).
  */
 export class EkycClient {
+  /** The erasure checks of this client's reads (with an archive); an erasure service notes its own erasures in them. */
+  readonly erasures: ErasureChecks | undefined;
+  private readonly ended: BoundedCache<EndedJourney>;
+
   constructor(
     private readonly client: Client,
     /** The journeys' task queue. */
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
     private readonly options: EkycClientOptions = {},
-  ) {}
+  ) {
+    const { erasureTtlMs, maxEntries = 10_000 } = options.readCache ?? {};
+    this.erasures = options.archive
+      ? new ErasureChecks(options.archive, {
+          maxEntries,
+          ...(erasureTtlMs !== undefined ? { ttlMs: erasureTtlMs } : {}),
+        })
+      : undefined;
+    this.ended = new BoundedCache<EndedJourney>(maxEntries);
+  }
 
   /** The input with what the configuration supplies where it says nothing: retention days and the FaceID call timeout. */
   private withConfiguredDefaults(input: JourneyInput): JourneyInput {
@@ -216,22 +245,49 @@ export class EkycClient {
 
   /** Resolves when the journey has ended; otherwise {@link JourneyRunningError} or {@link JourneyNotFoundError}. */
   async requireEnded(journeyId: string): Promise<void> {
+    if (this.ended.get(journeyId)) return;
     const description = await this.guard(journeyId, (handle) => handle.describe());
     if (description.status.name === 'RUNNING') throw new JourneyRunningError(journeyId);
   }
 
   /**
-   * The journey's stage, token expiry, attempts and outcome; works after the journey ended too. An erased journey
-   * answers `JourneyErasedError`, which carries the outcome and reason codes erasure kept.
+   * The journey's stage, token expiry, attempts and outcome; works after the journey ended too. A running journey is
+   * asked (the `status` query, live); an ended one is answered from its close event, never by replaying it. An erased
+   * journey answers `JourneyErasedError`, which carries the outcome and reason codes erasure kept.
    */
   async status(journeyId: string): Promise<JourneyStatus> {
     await this.refuseErased(journeyId);
-    return this.guard(journeyId, (handle) => handle.query(statusQuery));
+    const known = this.ended.get(journeyId)?.status;
+    if (known) return known;
+    const end = await this.readEnd(journeyId);
+    if (end.state === 'completed' && end.status) return end.status;
+    const status = await this.guard(journeyId, (handle) => handle.query(statusQuery));
+    // A run that closed without a final status (terminated, failed, timed out) is replayed once, then kept.
+    if (end.state !== 'running') this.keepEnded(journeyId, { status });
+    return status;
   }
 
   /** `JourneyErasedError` once the journey was erased (or is being erased); erasure records live in the archive. */
   private async refuseErased(journeyId: string): Promise<void> {
-    if (this.options.archive) await refuseIfErased(this.options.archive, journeyId);
+    await this.erasures?.refuseIfErased(journeyId);
+  }
+
+  /** The journey's close event, read and kept when it carries the result. */
+  private async readEnd(journeyId: string): Promise<RunEndRead> {
+    const end = await readRunEnd(this.client, journeyId);
+    if (end.state !== 'completed') return end;
+    if ('erased' in end.returned) {
+      // The data key is gone before this process's erasure check noticed: the record says what is left.
+      await this.erasures?.refuseIfErasedNow(journeyId);
+      throw new Error(`journey ${journeyId} has no readable result`);
+    }
+    const ended = splitEnd(end.returned);
+    this.keepEnded(journeyId, ended);
+    return { state: 'completed', ...ended };
+  }
+
+  private keepEnded(journeyId: string, known: EndedJourney): void {
+    this.ended.set(journeyId, { ...this.ended.get(journeyId), ...known });
   }
 
   /**
@@ -246,17 +302,18 @@ export class EkycClient {
 
   /**
    * The journey's result: waits for it by default; with `wait: false` answers at once and throws
-   * {@link JourneyRunningError} while the journey runs.
+   * {@link JourneyRunningError} while the journey runs. Read from the close event and kept: an ended journey's result
+   * never changes.
    */
   async result(journeyId: string, options: { wait?: boolean } = {}): Promise<JourneyResult> {
     await this.refuseErased(journeyId);
-    return this.guard(journeyId, async (handle) => {
-      if (options.wait === false) {
-        const description = await handle.describe();
-        if (description.status.name === 'RUNNING') throw new JourneyRunningError(journeyId);
-      }
-      return handle.result();
-    });
+    const known = this.ended.get(journeyId)?.result;
+    if (known) return known;
+    const end = await this.readEnd(journeyId);
+    if (end.state === 'completed') return end.result;
+    if (end.state === 'running' && options.wait === false) throw new JourneyRunningError(journeyId);
+    // Waits for the end, or throws how the run closed without a result (`WorkflowFailedError`).
+    return this.guard(journeyId, async (handle) => splitEnd(await handle.result()).result);
   }
 
   /** Journeys of this client's task queue filtered by stage, outcome or flow (visibility: eventually consistent). */

@@ -5,6 +5,7 @@ import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { AuditFailureReport, AuditLog } from '../review/audit-log';
 import type { ObjectStore } from '../store/object-store';
 import { readErasure, type ErasureRecord, type ErasureRequest } from '../archive/erasure-record';
+import type { ErasureChecks } from '../client/erasure-checks';
 import { eraseJourney } from './journey-erasure';
 
 /** What an {@link ErasureService} works with. */
@@ -16,6 +17,8 @@ export interface ErasureServiceDeps {
   dataKeys: ArchiveDataKeys;
   /** Where every erasure is recorded; absent where there is no shared store (tests). */
   audit?: AuditLog;
+  /** The erasure checks of this process's reads: told at once, where other processes see it within their TTL. */
+  checks?: ErasureChecks;
 }
 
 /** Erasure of a journey (docs/operations.md, "Erasure"), for the JSON API and in-process backends. */
@@ -34,6 +37,7 @@ export class ErasureService {
       throw new JourneyNotFoundError(`journey ${journeyId} not found`);
     }
     const record = await eraseJourney({ client, store, dataKeys }, journeyId, request);
+    this.deps.checks?.remember(record);
     await audit?.appendOrReport(
       {
         role: 'operator',

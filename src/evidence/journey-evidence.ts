@@ -10,10 +10,11 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import { journeyPrefix, manifestKey } from '../archive/keys';
 import type { JourneyManifest } from '../archive/manifest';
 import type { ObjectStore } from '../store/object-store';
+import { splitEnd } from '../client/close-event';
 import { JourneyNotFoundError, JourneyRunningError } from '../client/errors';
 import { readErasure, type ErasureRecord } from '../archive/erasure-record';
 import type { AuditLog } from '../review/audit-log';
-import type { JourneyInput, JourneyResult } from '../workflows/types';
+import type { JourneyEnd, JourneyInput, JourneyResult } from '../workflows/types';
 import type { BundleAbsence } from './bundle-format';
 import type { EvidenceSigningKey } from './bundle-signing';
 import { BundleWriter } from './bundle-writer';
@@ -182,8 +183,9 @@ export class JourneyEvidence {
     const started = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
     const completed = events.at(-1)?.workflowExecutionCompletedEventAttributes?.result?.payloads;
     const [input] = (await decodeArrayFromPayloads(converter, started)) as [JourneyInput | undefined];
-    const [result] = (await decodeArrayFromPayloads(converter, completed)) as [JourneyResult | undefined];
-    return { description, history, input, result };
+    const [returned] = (await decodeArrayFromPayloads(converter, completed)) as [JourneyEnd | undefined];
+    // The result as the API answers it: the final status beside it is for reads, not evidence of the decision.
+    return { description, history, input, result: returned && splitEnd(returned).result };
   }
 
   /** Records the export in the audit log; called before the first byte, so no bundle leaves unrecorded. */

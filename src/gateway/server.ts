@@ -100,7 +100,9 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     ...(audit ? { audit } : {}),
     review: new ReviewService({ journeys: ekyc, client, audit }),
     ...(archive ? { holds: new LegalHoldService({ journeys: ekyc, store: archive, audit }) } : {}),
-    ...(archive && dataKeys ? { erasure: new ErasureService({ client, store: archive, dataKeys, audit }) } : {}),
+    ...(archive && dataKeys
+      ? { erasure: new ErasureService({ client, store: archive, dataKeys, audit, checks: ekyc.erasures }) }
+      : {}),
     ...(options.archive && audit && signingKey
       ? { evidence: new JourneyEvidence({ client: options.client, archive: options.archive, audit, signingKey }) }
       : {}),

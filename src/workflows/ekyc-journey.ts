@@ -9,14 +9,14 @@ import { issueToken } from './stage-issue-token';
 import { awaitReview } from './stage-review';
 import { recordCapabilityNotEnabled } from './journey-metrics';
 import { verifyDocument } from './stage-verify-document';
-import type { JourneyInput, JourneyResult } from './types';
+import type { JourneyEnd, JourneyInput } from './types';
 
 /**
  * One eKYC verification of one person, stage by stage (`docs/architecture.md` draws them): issue a FaceID token, wait
  * for the user, verify the document, archive the media, decide, and (if needed) wait for a reviewer. Every outcome
  * carries reason codes and never regresses; any failure ends the journey with the reason it names.
  */
-export async function ekycJourney(input: JourneyInput): Promise<JourneyResult> {
+export async function ekycJourney(input: JourneyInput): Promise<JourneyEnd> {
   const run = new JourneyRun(input);
   const { state, transitions } = run;
   registerJourneyHandlers(run);

@@ -18,7 +18,8 @@ import { failureType, isArchiveOutage, isFaceIdOutage } from './failure-kinds';
 import { compareImageOf } from './flow-input';
 import type { JourneyRun } from './journey-run';
 import type { RecordRetentionInput } from './retention-types';
-import type { JourneyEvent, JourneyResult, Outcome } from './types';
+import { journeyStatus } from './journey-state';
+import type { JourneyEnd, JourneyEvent, JourneyResult, Outcome } from './types';
 
 /** Children that must outlive the journey (webhooks, retention): awaited only until they have started. */
 export const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
@@ -27,7 +28,8 @@ export const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as cons
 type Settle = 'local' | 'detached';
 
 /**
- * Ends the journey: sets the outcome, files the media's retention, tells the backend, and returns the result.
+ * Ends the journey: sets the outcome, files the media's retention, tells the backend, and returns the result with the
+ * final status (the content of the completion only: no command changes, so recorded histories replay as before).
  * `settle: 'detached'` hands the last step to `deliverJourneyEvent` instead of running it locally: for an end decided by
  * an update, whose acceptance must not share a workflow task with a local activity (an event arriving meanwhile fails
  * that task, and with it the reviewer's update).
@@ -38,7 +40,7 @@ export async function endJourney(
   reasons: string[],
   details?: Partial<JourneyResult>,
   settle: Settle = 'local',
-): Promise<JourneyResult> {
+): Promise<JourneyEnd> {
   const { state, transitions, input, journeyId } = run;
   transitions.complete(outcome, reasons);
   // Always, whatever the outcome: a failed or rejected journey may have stored media and input images too.
@@ -77,6 +79,7 @@ export async function endJourney(
     requestIds: run.requestIds,
     completedAt: new Date(Date.now()).toISOString(),
     ...details,
+    finalStatus: journeyStatus(input, state),
   };
 }
 
@@ -108,7 +111,7 @@ async function settledLocally(
  * Ends a journey that a failure interrupted, with the reason the failure names. An operator's cancel still gets a clean
  * outcome, and the bookkeeping is not cancelled with the rest. A failure of no known kind is a bug: it is rethrown.
  */
-export async function endOnFailure(run: JourneyRun, error: unknown): Promise<JourneyResult> {
+export async function endOnFailure(run: JourneyRun, error: unknown): Promise<JourneyEnd> {
   if (isCancellation(error)) {
     return await CancellationScope.nonCancellable(() => endJourney(run, 'cancelled', ['operator_cancelled']));
   }

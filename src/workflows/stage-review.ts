@@ -2,7 +2,7 @@ import { condition, startChild } from '@temporalio/workflow';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import { DETACHED, endJourney } from './journey-end';
 import type { JourneyRun } from './journey-run';
-import { reasonCodeOf, type JourneyResult } from './types';
+import { reasonCodeOf, type JourneyEnd, type JourneyResult } from './types';
 
 /**
  * Waits for a reviewer until the review deadline: tells the backend the journey is in review, follows claims until
@@ -12,7 +12,7 @@ export async function awaitReview(
   run: JourneyRun,
   policyReasons: string[],
   facts: Partial<JourneyResult>,
-): Promise<JourneyResult> {
+): Promise<JourneyEnd> {
   const { state, transitions, journeyId } = run;
   const deadlineAtMs = Date.now() + run.durations.reviewDeadlineMs;
   const evidence = {

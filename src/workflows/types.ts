@@ -364,6 +364,15 @@ export interface JourneyResult {
   completedAt: string;
 }
 
+/**
+ * What the journey workflow returns: its result and the status it ended with, so an ended journey's status is read
+ * from the run's close event instead of a query that replays it. The client hands backends the result without it.
+ */
+export interface JourneyEnd extends JourneyResult {
+  /** The `status` query's answer as the journey ended (absent from runs recorded before it was returned). */
+  finalStatus?: JourneyStatus;
+}
+
 // ---- activity contracts (plain JSON in both directions) ----------------------------------------------------------
 
 /** Input of every token-issuing activity: each picks its own flow's options. */

@@ -11,6 +11,7 @@ import {
   type Section,
 } from './options';
 import { quotaBound } from './quota-bound';
+import { reads } from './reads';
 import { reviewQueue } from './review-queue';
 import { CLUSTER_HEADING, journeysSection, JOURNEYS_HEADING } from './report';
 import type { JourneysRun } from './run';
@@ -42,7 +43,8 @@ const QUOTA_DEFAULTS: Record<number, number> = { 5: 400, 20: 1500 };
  * The journey bench: the product as separate processes (dev server, emulator, workers, gateway), load through the
  * gateway's HTTP API, outcomes by signed webhook. Each part runs on a fresh stack, one after the other (the machine is
  * small; parallel parts would skew each other). Order: quota-bound, headroom, latency (which may take half the
- * measured headroom as its rate), open-journeys (the longest), review-queue (no worker: cases seeded in review).
+ * measured headroom as its rate), open-journeys (the longest), review-queue (no worker: cases seeded in review), reads
+ * (status and result of ended journeys, read back to back).
  */
 export async function benchJourneys(options: JourneysOptions = {}): Promise<JourneysBenchResult> {
   const full = options.only === undefined;
@@ -100,6 +102,9 @@ export async function benchJourneys(options: JourneysOptions = {}): Promise<Jour
   if (wanted('review-queue')) {
     run.reviewQueue = await attempt('review-queue', () => reviewQueue(options.journeys ?? 10_000));
   }
+  if (wanted('reads')) {
+    run.reads = await attempt('reads', () => reads(options.journeys ?? 400));
+  }
 
   const summary: Record<string, unknown> = { section: 'journeys' };
   run.quotaBound.forEach((detail, index) => {
@@ -111,5 +116,6 @@ export async function benchJourneys(options: JourneysOptions = {}): Promise<Jour
   if (run.openJourneys) summary.openJourneys = run.openJourneys.result;
   if (run.latency) summary.latency = run.latency.result;
   if (run.reviewQueue) summary.reviewQueue = run.reviewQueue.result;
+  if (run.reads) summary.reads = run.reads.result;
   return { section: journeysSection(run, options), summary, full, failed: run.failures.length > 0 };
 }

@@ -1,5 +1,5 @@
 /** The parts of the journey bench, each runnable alone with `--only`. */
-export const SECTIONS = ['quota-bound', 'headroom', 'open-journeys', 'latency', 'review-queue'] as const;
+export const SECTIONS = ['quota-bound', 'headroom', 'open-journeys', 'latency', 'review-queue', 'reads'] as const;
 export type Section = (typeof SECTIONS)[number];
 /** The parts `--cluster` runs. */
 export const CLUSTER_SECTIONS = ['quota-bound', 'headroom'] as const satisfies readonly Section[];

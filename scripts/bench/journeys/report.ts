@@ -7,6 +7,7 @@ import { IDLE_WINDOW_MS, totalOf, type HeadroomDetail } from './headroom';
 import type { JourneysRun } from './run';
 import type { JourneysOptions } from './options';
 import type { QuotaBoundDetail } from './quota-bound';
+import type { ReadsDetail } from './reads';
 import { EDGE_SECONDS, phasesText } from './stats';
 
 /** Heading of the journey bench's section in docs/benchmarks.md; a journeys-only full run replaces just this part. */
@@ -131,13 +132,46 @@ function headroomText(detail: HeadroomDetail): string {
   );
 }
 
+/** The reads part's goal rows (pushed onto `lines`) and its paragraph. */
+function readsText(detail: ReadsDetail, lines: string[]): string[] {
+  const { result: r, saturated: most, atGoalRate: atGoal, counters } = detail;
+  const flat = r.replaysDuring === 0 && r.queryTasksDuring === 0;
+  lines.push(
+    `| reads of ended journeys, one gateway: the most answered (${detail.clients} clients back to back) | ${r.requestsPerSecond}/s | ≥ 500/s | ${yes(r.requestsPerSecond >= 500)} |`,
+    `| reads of ended journeys at ${detail.goalRate}/s offered: p99 | ${r.p99Ms} ms (p50 ${r.p50Ms}) | ≤ 50 ms | ${yes(r.p99Ms <= 50)} |`,
+    `| reads of ended journeys: 5xx answers; worker replays and query tasks meanwhile | ${r.serverErrors}; ${r.replaysDuring} and ${r.queryTasksDuring} | 0; 0 and 0 | ${yes(r.serverErrors === 0 && flat)} |`,
+  );
+  const phaseText = (p: ReadsDetail['saturated']) => {
+    const cpu = p.cpuMsPerRead;
+    const busy = ((cpu.gateway + cpu.server + cpu.worker + cpu.bench) * p.requestsPerSecond) / 1000;
+    return (
+      `${p.requests} requests in ${p.seconds} s (${p.requestsPerSecond}/s), p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms (${p.p99FromSentMs} ms from when it left the client), max ${p.maxMs} ms, ` +
+      `${p.serverErrors} answers 5xx and ${p.otherRefusals} other refusals${p.transportErrors ? `, unanswered: ${p.transportErrors}` : ''}; CPU per read: gateway ${cpu.gateway} ms, server ${cpu.server} ms, ` +
+      `worker ${cpu.worker} ms, the bench's clients ${cpu.bench} ms (${fixed(busy, 2)} of ${cpus().length} cores busy)`
+    );
+  };
+  return [
+    `**Reads of ended journeys** (${r.journeys} liveness journeys ended first, then \`GET /v1/journeys/{id}\` and ` +
+      '`GET /v1/journeys/{id}/result` of each in turn, with the API key, through the one gateway). ' +
+      `${detail.clients} clients back to back: ${phaseText(most)}. ${detail.goalRate} reads a second on a fixed schedule, each ` +
+      `timed from when it was due: ${phaseText(atGoal)}. The worker's \`temporal_workflow_task_replay_latency_count\` went from ` +
+      `${counters.before.replays} to ${counters.after.replays} and its \`RespondQueryTaskCompleted\` requests from ` +
+      `${counters.before.queryTasks} to ${counters.after.queryTasks} over both phases: ${flat ? 'no read reached a worker' : '**some reads reached a worker**'}; ` +
+      `one direct \`status\` query of an ended journey afterwards (the control) took them to ${counters.afterControl.replays} and ${counters.afterControl.queryTasks}. ` +
+      'An ended journey is read from its close event once per gateway and kept, and its erasure check for 60 s: past the ' +
+      "first read of each journey a read is the gateway's own work (authentication, two in-memory lookups, " +
+      'serialisation), so the figures are limited by the gateway process and the clients that share its two cores.',
+    '',
+  ];
+}
+
 /** The docs/benchmarks.md section of a run: command, machine, goals table, then what each part saw and what limits it. */
 export function journeysSection(run: JourneysRun, options: JourneysOptions): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const lines = [
     options.cluster ? CLUSTER_HEADING : JOURNEYS_HEADING,
     '',
-    `Command: \`${commandOf(options)}\` (one part: \`--only quota-bound|headroom|open-journeys|latency|review-queue\`, with \`--journeys N\`, ` +
+    `Command: \`${commandOf(options)}\` (one part: \`--only quota-bound|headroom|open-journeys|latency|review-queue|reads\`, with \`--journeys N\`, ` +
       `\`--quota N\`, \`--rate N\`, \`--backend webhook|polling\` and \`--poll-ms N\` for the headroom part; a part alone prints its JSON line and leaves this page alone). Run on ` +
       `${new Date().toISOString().slice(0, 10)}: ${cpus().length} CPUs (${model}), ${Math.round(totalmem() / 1024 ** 3)} GiB memory, ` +
       `Node ${process.version}, ${temporalVersion().split('\n')[0]}.`,
@@ -239,6 +273,7 @@ export function journeysSection(run: JourneysRun, options: JourneysOptions): str
       '',
     );
   }
+  if (run.reads) text.push(...readsText(run.reads, lines));
   if (run.failures.length > 0) text.push(`Parts that failed: ${run.failures.join('; ')}.`, '');
   return [...lines, '', ...text].map((line) => line.trimEnd()).join('\n');
 }

@@ -2,6 +2,7 @@ import type { HeadroomDetail } from './headroom';
 import type { LatencyDetail } from './latency';
 import type { OpenJourneysDetail } from './open-journeys';
 import type { QuotaBoundDetail } from './quota-bound';
+import type { ReadsDetail } from './reads';
 import type { ReviewQueueDetail } from './review-queue';
 
 /** Everything one run measured, part by part; a part that did not run (or failed) is absent. */
@@ -12,6 +13,7 @@ export interface JourneysRun {
   openJourneys?: OpenJourneysDetail;
   latency?: LatencyDetail;
   reviewQueue?: ReviewQueueDetail;
+  reads?: ReadsDetail;
   /** Parts that failed, with the reason. */
   failures: string[];
 }

@@ -73,6 +73,8 @@ export interface Stack {
   outcomes: OutcomeBook;
   /** A Temporal client of the bench itself (visibility counts only). */
   client: Client;
+  /** Each worker's Prometheus endpoint (`METRICS_PORT`), in the order of `pids.workers`. */
+  workerMetricsUrls: string[];
   pids: StackPids;
   /** Aborted when a child exits unexpectedly or the stack stops: every load loop checks it. */
   signal: AbortSignal;
@@ -262,6 +264,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       receiver,
       outcomes,
       client,
+      workerMetricsUrls: metricsPorts.slice(0, options.workers).map((port) => `http://127.0.0.1:${port}/metrics`),
       pids: {
         server: pid('server'),
         ...(cluster ? { database: pid('postgres'), archive: pid('minio'), ui: pid('temporal-ui') } : {}),

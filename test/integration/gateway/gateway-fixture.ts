@@ -147,7 +147,7 @@ export async function startGatewayFixture(
 }
 
 /** Calls one gateway as a client would. */
-function callerOf(url: string): GatewayFixture['call'] {
+export function callerOf(url: string): GatewayFixture['call'] {
   return async (method, path, { bearer, json, raw, headers = {} } = {}) => {
     const response = await fetch(`${url}${path}`, {
       method,

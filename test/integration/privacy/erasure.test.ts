@@ -5,6 +5,7 @@ import { inputPrefix, journeyPrefix } from '../../../src/archive/keys';
 import type { S3Store } from '../../../src/store/s3-store';
 import type { ObjectStore } from '../../../src/store/object-store';
 import { JourneyErasedError } from '../../../src/archive/erasure-record';
+import { EkycClient } from '../../../src/client/ekyc-client';
 import { ErasureService } from '../../../src/erasure/erasure-service';
 import { JourneyHeldError } from '../../../src/erasure/journey-erasure';
 import { LegalHoldService } from '../../../src/retention/legal-hold-service';
@@ -31,9 +32,9 @@ afterAll(async () => {
 
 const ERASURE = { requestedBy: 'op-dpo', reason: 'data_subject_request' };
 
-/** Erasure over the harness's journeys, archive and data keys. */
+/** Erasure over the harness's journeys, archive and data keys, telling the harness's client at once (one process). */
 const erasureOf = (on: JourneyHarness) =>
-  new ErasureService({ client: on.client, store: on.archive, dataKeys: on.dataKeys });
+  new ErasureService({ client: on.client, store: on.archive, dataKeys: on.dataKeys, checks: on.ekyc.erasures });
 /** Legal holds over the harness's journeys and archive. */
 const holdsOf = (on: JourneyHarness) => new LegalHoldService({ journeys: on.ekyc, store: on.archive });
 
@@ -151,7 +152,9 @@ describe('erasure of a journey a crash interrupted, or held', () => {
       undefined,
     );
     await onDisk.dataKeys.destroy(started.journeyId, new Date());
-    await expect(onDisk.ekyc.result(started.journeyId)).rejects.toBeInstanceOf(JourneyErasedError);
+    // A process that reads after the crash (the harness's client trusts its own "not erased" for the checks' TTL).
+    const reader = new EkycClient(onDisk.client, onDisk.taskQueue, { archive: onDisk.archive });
+    await expect(reader.result(started.journeyId)).rejects.toBeInstanceOf(JourneyErasedError);
 
     const record = await erasureOf(onDisk).erase(started.journeyId, { requestedBy: 'op-second', reason: 'retry' });
     expect(record).toMatchObject({ state: 'erased', requestedBy: 'op-first', outcome: 'approved' });
