@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStore } from '../store/object-store';
 import type { KeyRing } from './key-ring';
 
@@ -30,7 +31,15 @@ export interface DataKeyCacheOptions {
   maxEntries?: number;
   /** How long a key is used from memory before it is read again; default 60 s. Erasure waits this long. */
   ttlMs?: number;
+  /**
+   * The waits before reading or creating a key again after the store failed; default 0.25, 0.5, 1, 2 and 4 s. A codec
+   * that fails cannot encode even the failure it reports, which stops the SDK's worker, so a store restart (seconds)
+   * is waited out rather than passed on.
+   */
+  retryDelaysMs?: readonly number[];
 }
+
+const DEFAULT_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000] as const;
 
 /** The journey a payload belongs to, from its workflow id: a journey's own id, or a child's (`<journey id>:…`). */
 export function journeyOfWorkflowId(workflowId: string | undefined): string | undefined {
@@ -50,6 +59,7 @@ export class ArchiveDataKeys {
   private readonly cache = new Map<string, { entry: CachedKey; untilMs: number }>();
   private readonly pending = new Map<string, Promise<CachedKey | undefined>>();
   private readonly maxEntries: number;
+  private readonly retryDelaysMs: readonly number[];
   readonly ttlMs: number;
 
   constructor(
@@ -60,6 +70,7 @@ export class ArchiveDataKeys {
   ) {
     this.maxEntries = options.maxEntries ?? 10_000;
     this.ttlMs = options.ttlMs ?? 60_000;
+    this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   }
 
   /** The journey's key, created if it has none; {@link DataKeyErasedError} once it was destroyed. */
@@ -110,8 +121,20 @@ export class ArchiveDataKeys {
     return reading;
   }
 
+  /** Runs a store call again after each of the retry delays while it fails; the last failure is thrown. */
+  private async withRetries<T>(step: () => Promise<T>): Promise<T> {
+    for (const delayMs of this.retryDelaysMs) {
+      try {
+        return await step();
+      } catch {
+        await sleep(delayMs);
+      }
+    }
+    return step();
+  }
+
   private async read(journeyId: string): Promise<CachedKey | undefined> {
-    const object = await this.store.readVersioned(recordKey(journeyId));
+    const object = await this.withRetries(() => this.store.readVersioned(recordKey(journeyId)));
     if (!object) return undefined;
     return this.remember(journeyId, this.unwrap(journeyId, JSON.parse(object.body.toString('utf8')) as DataKeyRecord));
   }
@@ -119,11 +142,10 @@ export class ArchiveDataKeys {
   private async create(journeyId: string): Promise<CachedKey> {
     const key = randomBytes(KEY_BYTES);
     const record: DataKeyRecord = { version: 1, wrappedWith: this.ring.current.id, wrapped: this.wrap(journeyId, key) };
-    const created = await this.store.putIfVersion(
-      recordKey(journeyId),
-      Buffer.from(JSON.stringify(record)),
-      'application/json',
-      undefined,
+    const body = Buffer.from(JSON.stringify(record));
+    // A write that failed may still have landed: the retry then finds the key exists and reads it as the winner's.
+    const created = await this.withRetries(() =>
+      this.store.putIfVersion(recordKey(journeyId), body, 'application/json', undefined),
     );
     if (created) return this.remember(journeyId, { key });
     // Another process created it first: its key is the journey's.

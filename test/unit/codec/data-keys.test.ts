@@ -105,6 +105,27 @@ describe('ArchiveDataKeys', () => {
     await vault.existingKey('ekyc:a');
     expect(reads).toHaveBeenCalledTimes(1);
   });
+
+  it('waits out a store that fails for a while (a restart), reading and creating keys again after each delay', async () => {
+    const vault = new ArchiveDataKeys(store, new KeyRing([keyA]), { retryDelaysMs: [1, 1, 1] });
+    const created = await vault.keyFor('ekyc:kept');
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const reads = jest.spyOn(store, 'readVersioned');
+    reads.mockRejectedValueOnce(refused).mockRejectedValueOnce(refused);
+    const other = new ArchiveDataKeys(store, new KeyRing([keyA]), { retryDelaysMs: [1, 1, 1] });
+    await expect(other.existingKey('ekyc:kept')).resolves.toEqual(created);
+    expect(reads).toHaveBeenCalledTimes(3);
+    const writes = jest.spyOn(store, 'putIfVersion').mockRejectedValueOnce(refused);
+    await expect(other.keyFor('ekyc:new')).resolves.toHaveLength(32);
+    expect(writes).toHaveBeenCalledTimes(2);
+  });
+
+  it('passes the failure on once the store is still down after the last delay', async () => {
+    const vault = new ArchiveDataKeys(store, new KeyRing([keyA]), { retryDelaysMs: [1, 1] });
+    const reads = jest.spyOn(store, 'readVersioned').mockRejectedValue(new Error('connect ECONNREFUSED'));
+    await expect(vault.existingKey('ekyc:down')).rejects.toThrow('ECONNREFUSED');
+    expect(reads).toHaveBeenCalledTimes(3);
+  });
 });
 
 describe('AesGcmCodec with per-journey data keys', () => {
