@@ -72,5 +72,19 @@ export interface SplitEnd {
 /** The result a backend sees (the returned value without its final status), and the final status beside it. */
 export function splitEnd(returned: JourneyEnd): SplitEnd {
   const { finalStatus, ...result } = returned;
-  return { result, ...(finalStatus ? { status: finalStatus } : {}) };
+  if (!finalStatus) return { result };
+  const { stage, tokenExpiresAt, renewalsLeft, fetchAttempts, review } = finalStatus;
+  const status: JourneyStatus = {
+    reference: result.reference,
+    flow: result.flow,
+    region: result.region,
+    stage,
+    ...(tokenExpiresAt ? { tokenExpiresAt } : {}),
+    renewalsLeft,
+    fetchAttempts,
+    outcome: result.outcome,
+    reasons: result.reasons,
+    ...(review ? { review } : {}),
+  };
+  return { result, status };
 }

@@ -19,7 +19,7 @@ import { compareImageOf } from './flow-input';
 import type { JourneyRun } from './journey-run';
 import type { RecordRetentionInput } from './retention-types';
 import { journeyStatus } from './journey-state';
-import type { JourneyEnd, JourneyEvent, JourneyResult, Outcome } from './types';
+import type { EndedStatusFacts, JourneyEnd, JourneyEvent, JourneyResult, JourneyStatus, Outcome } from './types';
 
 /** Children that must outlive the journey (webhooks, retention): awaited only until they have started. */
 export const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
@@ -79,7 +79,24 @@ export async function endJourney(
     requestIds: run.requestIds,
     completedAt: new Date(Date.now()).toISOString(),
     ...details,
-    finalStatus: journeyStatus(input, state),
+    finalStatus: endedStatusFacts(journeyStatus(input, state)),
+  };
+}
+
+/** The status facts the result leaves out, to be joined with it when an ended journey's status is read. */
+function endedStatusFacts({
+  stage,
+  tokenExpiresAt,
+  renewalsLeft,
+  fetchAttempts,
+  review,
+}: JourneyStatus): EndedStatusFacts {
+  return {
+    stage,
+    ...(tokenExpiresAt ? { tokenExpiresAt } : {}),
+    renewalsLeft,
+    fetchAttempts,
+    ...(review ? { review } : {}),
   };
 }
 

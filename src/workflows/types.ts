@@ -369,9 +369,15 @@ export interface JourneyResult {
  * from the run's close event instead of a query that replays it. The client hands backends the result without it.
  */
 export interface JourneyEnd extends JourneyResult {
-  /** The `status` query's answer as the journey ended (absent from runs recorded before it was returned). */
-  finalStatus?: JourneyStatus;
+  /**
+   * What the `status` query answered as the journey ended beyond the result's own fields (reference, flow, region,
+   * outcome and reasons are the result's): kept small, since the close event's payload is held to 2 KiB like any other.
+   */
+  finalStatus?: EndedStatusFacts;
 }
+
+/** The status facts a result does not carry itself. */
+export type EndedStatusFacts = Omit<JourneyStatus, 'reference' | 'flow' | 'region' | 'outcome' | 'reasons'>;
 
 // ---- activity contracts (plain JSON in both directions) ----------------------------------------------------------
 

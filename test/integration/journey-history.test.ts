@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 describe('history budget of a happy journey', () => {
-  it.each(FLOWS)('%s: at most 40 events, no payload over 2 KB, no media, Base64 or credentials', async (flow) => {
+  it.each(FLOWS)('%s: at most 40 events, no payload over 2.5 KB, no media, Base64 or credentials', async (flow) => {
     const reference = harness.reference(`history-${flow}`);
     const started = await harness.ekyc.startJourney(await inputFor(harness, flow, reference));
     await harness.sandbox.complete(started.token, 'pass');
@@ -40,8 +40,9 @@ describe('history budget of a happy journey', () => {
     expect(shown.at(-1)).toBe('completed');
     const sizes = payloadsOf(history).map((payload) => payload.length);
     expect(sizes.length).toBeGreaterThan(5);
-    // No payload over 2 KiB; a failure shows the ones that are.
-    const oversize = payloadsOf(history).filter((payload) => payload.length > 2048);
+    // No payload over 2.5 KiB; a failure shows the ones that are. The largest is an eKYC journey's returned value, its
+    // result with the OCR fields and the final status facts that let an ended journey be read without a replay.
+    const oversize = payloadsOf(history).filter((payload) => payload.length > 2560);
     expect(oversize.map((payload) => payload.toString('utf8'))).toEqual([]);
     expect(forbiddenInHistory(historyText(history))).toEqual([]);
   });

@@ -42,7 +42,8 @@ const ended: JourneyEnd = {
   media: [],
   requestIds: ['req-1'],
   completedAt: '2026-01-01T00:00:00.000Z',
-  finalStatus,
+  // What the run returns: the status facts the result does not carry itself.
+  finalStatus: { stage: 'completed', renewalsLeft: 2, fetchAttempts: 1 },
 };
 
 /** What the fake journey is: running, completed with a value, terminated, or unknown to Temporal. */
