@@ -73,9 +73,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!\\./|\\.\\./faceid/(actions|errors)$)',
+              regex: '^(?!\\./|\\.\\./faceid/(actions|errors|result-codes)$)',
               allowTypeImports: true,
-              message: 'Contracts import only other contracts and the FaceID catalogue; anything else as a type.',
+              message:
+                'Contracts import only other contracts and the FaceID catalogue (faceid/actions, faceid/errors, faceid/result-codes); anything else as a type.',
             },
           ],
         },

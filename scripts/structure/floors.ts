@@ -29,8 +29,8 @@ export const FLOORS: readonly Floor[] = [
   { rooms: ['src/activities/'], holds: 'activity adapters built from injected dependencies' },
   { rooms: ['src/client/', 'src/workers/'], holds: 'the Temporal facade for backends; worker wiring' },
   {
-    rooms: ['src/review/', 'src/retention/', 'src/erasure/'],
-    holds: 'one service per feature: review and its audit log; legal hold and retention; erasure',
+    rooms: ['src/review/', 'src/retention/', 'src/erasure/', 'src/policy/'],
+    holds: 'one service per feature: review and its audit log; legal hold and retention; erasure; decision policies',
   },
   { rooms: ['src/evidence/', 'src/index.ts'], holds: "signed evidence bundles; the library's public index" },
   { rooms: ['src/gateway/'], holds: 'the HTTP API, on the services' },

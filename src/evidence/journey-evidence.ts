@@ -113,7 +113,7 @@ export class JourneyEvidence {
     const documents = [
       { path: 'journey.json', value: journeyDocument(journeyId, run) },
       ...(run.result ? [{ path: 'result.json', value: run.result }] : []),
-      { path: 'policy.json', value: policyRecord(run.input?.policy) },
+      ...(run.input ? [{ path: 'policy.json', value: policyRecord(run.input) }] : []),
       {
         path: 'timeline.json',
         value: { source: 'the workflow history, decoded with the gateway data converter', events: timeline },

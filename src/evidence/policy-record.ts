@@ -1,45 +1,54 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_POLICY, resolvePolicy } from '../workflows/decision';
-import type { DecisionPolicy } from '../workflows/types';
+import {
+  canonicalJson,
+  DEFAULT_POLICY_DOCUMENT,
+  resolveRules,
+  type JourneyPolicyOverrides,
+  type PinnedPolicy,
+  type PolicyDocument,
+  type PolicyRules,
+} from '../contracts/policy-document';
+import type { JourneyInput } from '../workflows/types';
 
-/** `policy.json` of a bundle: the decision policy a journey ran under, and a version that names it. */
+/** `policy.json` of a bundle: the policy version a journey was pinned to, the document itself, and what it decided by. */
 export interface PolicyRecord {
-  effective: DecisionPolicy;
-  /** `sha256:<hex>` of {@link canonicalJson} of `effective`. */
-  version: string;
-  versionIs: string;
-  /** The journey input's own settings, as its history recorded them. */
-  overrides: Partial<DecisionPolicy>;
-  /** The defaults the overrides were applied to. */
-  defaults: DecisionPolicy;
-  defaultsFrom: string;
+  /** The version's number, or null for a journey started without one (it ran under the first version's document). */
+  version: number | null;
+  /** Hex SHA-256 of {@link canonicalJson} of `document`. */
+  sha256: string;
+  sha256Is: string;
+  document: PolicyDocument;
+  /** The journey's own settings from its start body, applied over the version's rules. */
+  overrides: JourneyPolicyOverrides;
+  overridden: boolean;
+  /** The rules the journey was decided by: the document's, for its flow and region, with its overrides. */
+  effective: PolicyRules;
+  /** A version evaluated beside it without effect, when one was marked shadow at the start. */
+  shadow?: { version: number; sha256: string };
 }
 
-/** JSON with every object's keys sorted and no whitespace, so equal policies always hash the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, child]) => child !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonicalJson(child)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+/** The SHA-256 of a policy document's canonical JSON, in hex. */
+export function policySha256(document: PolicyDocument): string {
+  return createHash('sha256').update(canonicalJson(document), 'utf8').digest('hex');
 }
 
-/**
- * The policy record of a journey whose input carried `overrides`: merged over the defaults exactly as the workflow
- * merges them (`resolvePolicy`), with its version.
- */
-export function policyRecord(overrides: Partial<DecisionPolicy> | undefined): PolicyRecord {
-  const effective = resolvePolicy(overrides);
+/** The policy record of a journey, from its input exactly as its history recorded it. */
+export function policyRecord(
+  input: Pick<JourneyInput, 'flow' | 'region' | 'policy' | 'pinnedPolicy' | 'shadowPolicy'>,
+): PolicyRecord {
+  const pinned: PinnedPolicy | undefined = input.pinnedPolicy;
+  const document = pinned?.document ?? DEFAULT_POLICY_DOCUMENT;
+  const overrides = input.policy ?? {};
   return {
-    effective,
-    version: `sha256:${createHash('sha256').update(canonicalJson(effective), 'utf8').digest('hex')}`,
-    versionIs: 'the SHA-256 of `effective` as JSON with its keys sorted and no whitespace (UTF-8)',
-    overrides: overrides ?? {},
-    defaults: DEFAULT_POLICY,
-    // The history records only the overrides; the defaults are this code's, so the record names both.
-    defaultsFrom: 'the decision policy defaults of the gateway that made this bundle',
+    version: pinned?.version ?? null,
+    sha256: pinned?.sha256 ?? policySha256(document),
+    sha256Is: 'the SHA-256 of `document` as JSON with its keys sorted and no whitespace (UTF-8), in hex',
+    document,
+    overrides,
+    overridden: Object.keys(overrides).length > 0,
+    effective: resolveRules(document, input, input.policy),
+    ...(input.shadowPolicy
+      ? { shadow: { version: input.shadowPolicy.version, sha256: input.shadowPolicy.sha256 } }
+      : {}),
   };
 }

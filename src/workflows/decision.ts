@@ -7,17 +7,13 @@ import {
   type CodeAction,
   type CodeField,
 } from '../faceid/result-codes';
-import type { Decision, DecisionPolicy, DocumentResult, Outcome, ResultCodes, VerificationResult } from './types';
-
-/** The default policy: similarity 70 (FAR 0.1 %), document warnings reviewed, high device risk rejected. */
-export const DEFAULT_POLICY: DecisionPolicy = {
-  similarityThreshold: 70,
-  documentWarning: 'review',
-  reviewDeviceRiskLevels: ['3'],
-  rejectDeviceRiskLevels: ['4'],
-  reviewTimeoutDecision: 'rejected',
-  fourEyesRejection: false,
-};
+import {
+  DECISION_REASON_DEFAULTS,
+  type AcceptableAction,
+  type PolicyRules,
+  type ReasonAction,
+} from '../contracts/policy-document';
+import type { Decision, DocumentResult, Outcome, ResultCodes, VerificationResult } from './types';
 
 /** The separate document step's result: a verdict, `timed_out` when FaceID kept processing, or none at all. */
 export type DocumentVerdict = DocumentResult | 'timed_out' | undefined;
@@ -55,6 +51,17 @@ class Findings {
     this[action].push(reason);
   }
 
+  /** A reason the policy acts on: its action in the rules, else the code table's (or the decision's) own. */
+  byPolicy(rules: PolicyRules, reason: string, tableAction: CodeAction): void {
+    // An expired token is never the policy's to change.
+    this.add(tableAction === 'expire' ? 'expire' : (rules.reasonActions[reason] ?? tableAction), reason);
+  }
+
+  /** A finding whose action may be to accept it. */
+  accept(action: AcceptableAction, reason: string): void {
+    if (action !== 'approve') this.add(action, reason);
+  }
+
   /** An answer the table cannot vouch for: review, with what was missing when something was. */
   inconsistent(missing?: string): void {
     this.review.push(INCONSISTENT_RESULT, ...(missing ? [missing] : []));
@@ -78,25 +85,25 @@ class Findings {
 export function decide(
   result: Pick<VerificationResult, 'codes' | 'compare' | 'document' | 'deviceRiskLevel' | 'extra'>,
   document: DocumentVerdict,
-  policy: DecisionPolicy,
+  rules: PolicyRules,
   expected: Expectations,
 ): DecisionOutcome {
   const findings = new Findings();
-  if (result.codes) judgeCodes(result.codes, expected, findings);
+  if (result.codes) judgeCodes(result.codes, expected, rules, findings);
   else findings.inconsistent('codes_missing');
-  judgeSimilarity(result, expected, policy, findings);
+  judgeSimilarity(result, expected, rules, findings);
 
   if (expected.document && !result.document) findings.inconsistent('document_missing');
-  if (document === 'timed_out') findings.review.push('document_timeout');
+  if (document === 'timed_out') decisionReason(rules, 'document_timeout', findings);
   for (const doc of [result.document, document === 'timed_out' ? undefined : document]) {
-    if (doc) judgeDocument(doc, policy, findings);
+    if (doc) judgeDocument(doc, rules, findings);
   }
 
   if (expected.extra !== undefined && result.extra !== expected.extra) findings.reject.push('result_mismatch');
 
-  const risk = result.deviceRiskLevel;
-  if (risk && policy.rejectDeviceRiskLevels.includes(risk)) findings.reject.push('device_risk_high');
-  else if (risk && policy.reviewDeviceRiskLevels.includes(risk)) findings.review.push('device_risk_elevated');
+  const risk = result.deviceRiskLevel as PolicyRules['deviceRisk']['reject'][number] | undefined;
+  if (risk && rules.deviceRisk.reject.includes(risk)) findings.reject.push('device_risk_high');
+  else if (risk && rules.deviceRisk.review.includes(risk)) findings.review.push('device_risk_elevated');
   return findings.outcome();
 }
 
@@ -105,7 +112,7 @@ const DETAIL_FIELDS = ['attempt', 'liveness', 'compare'] as const;
 const STEP_FIELDS = ['liveness', 'compare'] as const;
 
 /** The overall code and the last attempt's detail codes, checked against the table and against each other. */
-function judgeCodes(codes: ResultCodes, expected: Expectations, findings: Findings): void {
+function judgeCodes(codes: ResultCodes, expected: Expectations, rules: PolicyRules, findings: Findings): void {
   const { action, overall } = codes;
   const mode = { compare: expected.compare };
   const fields: readonly CodeField[] = reportsDetails(action) ? ['overall', ...DETAIL_FIELDS] : ['overall'];
@@ -117,7 +124,7 @@ function judgeCodes(codes: ResultCodes, expected: Expectations, findings: Findin
   const meaning = overall === SUCCESS_CODE ? undefined : failingCode(action, overall);
   // A process code (token expired, too many attempts) ends the process by itself: the attempts before it need not agree.
   if (meaning?.scope === 'process' || (meaning && !reportsDetails(action))) {
-    findings.add(meaning.action, meaning.reason);
+    findings.byPolicy(rules, meaning.reason, meaning.action);
     return;
   }
   const attempt = codes.attempt ?? null;
@@ -136,10 +143,10 @@ function judgeCodes(codes: ResultCodes, expected: Expectations, findings: Findin
     // An undocumented failure, or a failed check whose attempt shows nothing failing: FaceID's levels disagree.
     findings.inconsistent();
   } else {
-    findings.add(meaning.action, meaning.reason);
+    findings.byPolicy(rules, meaning.reason, meaning.action);
     for (const code of failingDetails) {
       const detail = failingCode(action, code);
-      if (detail) findings.add(detail.action, detail.reason);
+      if (detail) findings.byPolicy(rules, detail.reason, detail.action);
     }
   }
 }
@@ -154,7 +161,7 @@ function expectDetails(codes: ResultCodes, expected: Expectations, findings: Fin
 function judgeSimilarity(
   result: Pick<VerificationResult, 'codes' | 'compare'>,
   expected: Expectations,
-  policy: DecisionPolicy,
+  rules: PolicyRules,
   findings: Findings,
 ): void {
   if (!expected.compare || result.codes?.overall !== SUCCESS_CODE) return;
@@ -166,37 +173,111 @@ function judgeSimilarity(
   if (!result.compare.passed) return;
   const similarity = result.compare.similarity;
   if (similarity === null) findings.inconsistent('similarity_missing');
-  else if (similarity < policy.similarityThreshold) findings.reject.push('similarity_below_threshold');
+  else if (similarity < rules.similarityThreshold) findings.byPolicy(rules, 'similarity_below_threshold', 'reject');
 }
 
 /** A document verdict: -9109 says the account lacks the capability, which is an operator's problem, not the person's. */
-function judgeDocument(doc: DocumentResult, policy: DecisionPolicy, findings: Findings): void {
+function judgeDocument(doc: DocumentResult, rules: PolicyRules, findings: Findings): void {
   const capabilityMissing = doc.warnings.includes(CAPABILITY_NOT_ENABLED_WARNING);
   const warnings = doc.warnings.filter((code) => code !== CAPABILITY_NOT_ENABLED_WARNING);
   if (capabilityMissing) findings.fail.push(CAPABILITY_NOT_ENABLED_REASON);
   // Flagged by -9109 alone, the document was never judged.
   const judged = !capabilityMissing || warnings.length > 0;
-  const warningAction = policy.documentWarning === 'reject' ? findings.reject : findings.review;
   switch (doc.status) {
     case 'REJECTED':
-      if (judged) findings.reject.push('document_rejected');
+      if (judged) decisionReason(rules, 'document_rejected', findings);
       break;
     case 'UNKNOWN':
       findings.inconsistent('document_unverified');
       break;
     case 'WARNING':
-      if (judged) warningAction.push('document_warning');
+      if (judged) findings.accept(warningAction(warnings, rules), 'document_warning');
       break;
     case 'PASSED':
-      if (warnings.length > 0) warningAction.push('document_warning');
+      if (warnings.length > 0) findings.accept(warningAction(warnings, rules), 'document_warning');
       break;
   }
-  if (doc.edited) findings.review.push('ocr_fields_edited');
+  if (doc.edited) findings.accept(rules.ocrFieldsEdited, 'ocr_fields_edited');
 }
 
-/** Merges per-journey overrides into the default policy. */
-export function resolvePolicy(overrides: Partial<DecisionPolicy> | undefined): DecisionPolicy {
-  return { ...DEFAULT_POLICY, ...overrides };
+const SEVERITY: Readonly<Record<AcceptableAction, number>> = { approve: 0, review: 1, reject: 2 };
+
+/** The most severe action the policy gives any of the warnings; a warning without codes takes the default. */
+function warningAction(warnings: readonly string[], rules: PolicyRules): AcceptableAction {
+  const { default: fallback, codes } = rules.documentWarnings;
+  const actions: AcceptableAction[] =
+    warnings.length > 0 ? warnings.map((code) => codes[code] ?? fallback) : [fallback];
+  return actions.reduce((worst, action) => (SEVERITY[action] > SEVERITY[worst] ? action : worst));
+}
+
+/** One of the decision's own reasons, with its action from the rules or its default. */
+function decisionReason(rules: PolicyRules, reason: string, findings: Findings): void {
+  const fallback: ReasonAction = DECISION_REASON_DEFAULTS[reason] ?? 'reject';
+  findings.byPolicy(rules, reason, fallback);
+}
+
+/**
+ * What a decision used, with nothing personal: the codes, the similarity, the document's verdict and warning codes, the
+ * device risk, and whether the result carried the journey's tag. The decision record keeps it so a back-test can decide
+ * the journey again under another version ({@link redecide}).
+ */
+export interface DecisionInputs {
+  result: {
+    codes?: ResultCodes;
+    compare?: { passed: boolean; similarity: number | null };
+    document?: RecordedDocument;
+    deviceRiskLevel?: string;
+    /** Whether `Extra` came back as the journey's tag (its value, the run id, is not kept). */
+    tagMatched: boolean;
+  };
+  /** The separate document step's verdict. */
+  document?: RecordedDocument | 'timed_out';
+  expected: { compare: boolean; document: boolean; tagged: boolean };
+}
+
+/** A document verdict without the card's type or nationality. */
+type RecordedDocument = Pick<DocumentResult, 'source' | 'status' | 'warnings' | 'edited'>;
+
+function recordedDocument(doc: DocumentResult): RecordedDocument {
+  return { source: doc.source, status: doc.status, warnings: doc.warnings, ...(doc.edited ? { edited: true } : {}) };
+}
+
+/** The inputs of one {@link decide} call, for its record. */
+export function decisionInputsOf(
+  result: Pick<VerificationResult, 'codes' | 'compare' | 'document' | 'deviceRiskLevel' | 'extra'>,
+  document: DocumentVerdict,
+  expected: Expectations,
+): DecisionInputs {
+  return {
+    result: {
+      ...(result.codes ? { codes: result.codes } : {}),
+      ...(result.compare ? { compare: { passed: result.compare.passed, similarity: result.compare.similarity } } : {}),
+      ...(result.document ? { document: recordedDocument(result.document) } : {}),
+      ...(result.deviceRiskLevel ? { deviceRiskLevel: result.deviceRiskLevel } : {}),
+      tagMatched: expected.extra !== undefined && result.extra === expected.extra,
+    },
+    ...(document === 'timed_out' ? { document } : document ? { document: recordedDocument(document) } : {}),
+    expected: { compare: expected.compare, document: expected.document, tagged: expected.extra !== undefined },
+  };
+}
+
+const RECORDED_TAG = 'recorded-tag';
+
+/** The decision `rules` give the recorded inputs: the same as {@link decide} gave the live journey under its rules. */
+export function redecide(inputs: DecisionInputs, rules: PolicyRules): DecisionOutcome {
+  const { result, expected } = inputs;
+  const live = {
+    ...(result.codes ? { codes: result.codes } : {}),
+    ...(result.compare ? { compare: { ...result.compare, code: '' } } : {}),
+    ...(result.document ? { document: result.document } : {}),
+    ...(result.deviceRiskLevel ? { deviceRiskLevel: result.deviceRiskLevel } : {}),
+    extra: result.tagMatched ? RECORDED_TAG : null,
+  };
+  return decide(live, inputs.document, rules, {
+    compare: expected.compare,
+    document: expected.document,
+    ...(expected.tagged ? { extra: RECORDED_TAG } : {}),
+  });
 }
 
 function unique(reasons: string[]): string[] {

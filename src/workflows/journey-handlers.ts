@@ -91,7 +91,7 @@ function registerReviewHandlers(run: JourneyRun): void {
   setHandler(
     reviewUpdate,
     (review: ReviewInput) => {
-      transitions.reviewDecided(review, run.policy.fourEyesRejection);
+      transitions.reviewDecided(review, run.policy.review.fourEyesRejection);
       return journeyStatus(input, state);
     },
     {

@@ -1,9 +1,9 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { FLOW_PLANS, type FlowPlan } from '../contracts/flow-plan';
-import { resolvePolicy } from './decision';
+import { DEFAULT_POLICY_DOCUMENT, resolveRules, type PolicyRules } from '../contracts/policy-document';
 import { journeyDurations, type JourneyDurations } from './journey-durations';
 import { JourneyTransitions, type JourneyState } from './journey-state';
-import type { DecisionPolicy, JourneyEvent, JourneyInput } from './types';
+import type { JourneyEvent, JourneyInput } from './types';
 
 /** Renewals a client app may ask for when the journey input does not say. */
 const DEFAULT_MAX_RENEWALS = 3;
@@ -16,7 +16,8 @@ export class JourneyRun {
   readonly journeyId = workflowInfo().workflowId;
   readonly plan: FlowPlan;
   readonly durations: JourneyDurations;
-  readonly policy: DecisionPolicy;
+  /** The rules this journey is decided by: its pinned version's, for its flow and region, with its own overrides. */
+  readonly policy: PolicyRules;
   readonly maxRenewals: number;
   /** The journey's named transitions, the only writers of `state`. */
   readonly transitions: JourneyTransitions;
@@ -35,7 +36,7 @@ export class JourneyRun {
   constructor(readonly input: JourneyInput) {
     this.plan = FLOW_PLANS[input.flow];
     this.durations = journeyDurations(input);
-    this.policy = resolvePolicy(input.policy);
+    this.policy = resolveRules(input.pinnedPolicy?.document ?? DEFAULT_POLICY_DOCUMENT, input, input.policy);
     this.maxRenewals = input.maxRenewals ?? DEFAULT_MAX_RENEWALS;
     this.transitions = new JourneyTransitions(input, this.maxRenewals);
     this.state = this.transitions.state;

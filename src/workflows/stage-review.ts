@@ -61,7 +61,7 @@ export async function awaitReview(
       'detached',
     );
   }
-  return await endJourney(run, run.policy.reviewTimeoutDecision, [...policyReasons, 'review_timeout'], facts);
+  return await endJourney(run, run.policy.review.timeoutDecision, [...policyReasons, 'review_timeout'], facts);
 }
 
 function pick<T extends object, K extends keyof T>(source: T, ...keys: K[]): Partial<Pick<T, K>> {

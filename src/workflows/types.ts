@@ -2,6 +2,7 @@
 import type { EkycOptions, LivenessOptions, SelfieOptions, WebLegacyOptions, WebOptions } from '../faceid/flow-options';
 import type { CARD_NATIONALITIES } from '../faceid/actions';
 import type { ResultAction } from '../faceid/result-codes';
+import type { JourneyPolicyOverrides, PinnedPolicy } from '../contracts/policy-document';
 
 /**
  * Plain-JSON contracts of the journey workflow: its input, its result, and what activities hand back.
@@ -94,21 +95,6 @@ interface DocumentStepInput {
   back?: StoredImageRef;
 }
 
-/** Thresholds and choices of the decision policy; every field has a default. */
-export interface DecisionPolicy {
-  /** Minimum similarity (0–100) for a face match; 70 ≈ FAR 0.1 %, 80 ≈ FAR 0.01 %. */
-  similarityThreshold: number;
-  /** What a document WARNING leads to. */
-  documentWarning: 'review' | 'reject';
-  /** Device risk levels ("1" secure … "4" high) that send a journey to review, and that reject it. */
-  reviewDeviceRiskLevels: string[];
-  rejectDeviceRiskLevels: string[];
-  /** The outcome when no reviewer decides before the review deadline. */
-  reviewTimeoutDecision: 'approved' | 'rejected';
-  /** Four-eyes rule: a reviewer's rejection stands only once a second, different reviewer decides too. */
-  fourEyesRejection: boolean;
-}
-
 /** Durations in milliseconds; each overridable per journey so tests can shrink them. */
 export interface JourneyTimers {
   /** The user must start within this window after a token is issued (FaceID: 10 min; legacy web 2 h). */
@@ -143,7 +129,12 @@ interface JourneyInputCommon {
   region: string;
   /** The document step, in any flow. */
   document?: DocumentStepInput;
-  policy?: Partial<DecisionPolicy>;
+  /** The journey's own policy settings, applied over its pinned version's rules and recorded as overrides. */
+  policy?: JourneyPolicyOverrides;
+  /** The policy version current when the journey started; journeys started without one use the first version's rules. */
+  pinnedPolicy?: PinnedPolicy;
+  /** A version evaluated beside the pinned one without effect, so a risk team sees where they would disagree. */
+  shadowPolicy?: PinnedPolicy;
   timers?: Partial<JourneyTimers>;
   /** How many times the client app may ask for a fresh token while the user has not finished. */
   maxRenewals?: number;

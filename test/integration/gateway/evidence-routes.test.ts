@@ -13,7 +13,7 @@ import { verifyBundle } from '../../../src/evidence/bundle-verifier';
 import { JourneyEvidence } from '../../../src/evidence/journey-evidence';
 import { createGateway } from '../../../src/gateway/server';
 import { AuditLog, type AuditRecord } from '../../../src/review/audit-log';
-import { canonicalJson } from '../../../src/evidence/policy-record';
+import { canonicalJson } from '../../../src/contracts/policy-document';
 import { chunksOf, tarFiles, withOneByteChanged, type TarFile } from '../../support/evidence-tar';
 import { FAST_TIMERS, inputFor } from '../../support/journeys';
 import {
@@ -155,10 +155,17 @@ describe('GET /v1/journeys/{id}/evidence', () => {
       flow: 'ekyc',
       workflowType: 'ekycJourney',
     });
-    const policy = json(files, 'policy.json') as { effective: object; version: string; overrides: object };
+    const policy = json(files, 'policy.json') as {
+      effective: object;
+      document: object;
+      sha256: string;
+      overrides: object;
+      overridden: boolean;
+    };
     expect(policy.overrides).toEqual({ similarityThreshold: 75 });
+    expect(policy.overridden).toBe(true);
     expect(policy.effective).toMatchObject({ similarityThreshold: 75 });
-    expect(policy.version).toBe(`sha256:${createHash('sha256').update(canonicalJson(policy.effective)).digest('hex')}`);
+    expect(policy.sha256).toBe(createHash('sha256').update(canonicalJson(policy.document)).digest('hex'));
 
     const timeline = (json(files, 'timeline.json') as { events: Record<string, unknown>[] }).events;
     expect(timeline[0]).toMatchObject({ id: 1, type: 'WorkflowExecutionStarted', workflowType: 'ekycJourney' });

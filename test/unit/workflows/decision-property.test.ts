@@ -9,7 +9,16 @@ import {
   normaliseWebLegacy,
   type NormalisedResult,
 } from '../../../src/activities/normalize';
-import { decide, DEFAULT_POLICY, type Expectations } from '../../../src/workflows/decision';
+import { DEFAULT_POLICY_DOCUMENT, POLICY_REASONS, POLICY_WARNING_CODES } from '../../../src/contracts/policy-document';
+import {
+  decide,
+  decisionInputsOf,
+  redecide,
+  type DecisionInputs,
+  type Expectations,
+} from '../../../src/workflows/decision';
+
+const DEFAULT_POLICY = DEFAULT_POLICY_DOCUMENT.rules;
 
 // Answers built from the pinned SDK's models as they may arrive: nullable fields null, strings empty, arrays missing or
 // empty, codes documented, undocumented or misplaced. Whatever the shape, an approval means every step the journey
@@ -160,6 +169,42 @@ describe('an approval always rests on documented success at every level', () => 
         if (tagged) expect(result.extra).toBe(TAG);
       }),
       { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('a decision record decides again exactly as the journey did', () => {
+  const rules = fc.record({
+    similarityThreshold: fc.integer({ min: 0, max: 100 }),
+    reasonActions: fc.dictionary(
+      fc.constantFrom(...POLICY_REASONS),
+      fc.constantFrom('review' as const, 'reject' as const),
+    ),
+    documentWarnings: fc.record({
+      default: fc.constantFrom('review' as const, 'reject' as const),
+      codes: fc.dictionary(fc.constantFrom(...POLICY_WARNING_CODES), fc.constantFrom('approve', 'review', 'reject')),
+    }),
+    deviceRisk: fc.record({
+      review: fc.subarray(['1', '2', '3', '4'] as const),
+      reject: fc.subarray(['3', '4'] as const),
+    }),
+    ocrFieldsEdited: fc.constantFrom('approve' as const, 'review' as const, 'reject' as const),
+    review: fc.constant(DEFAULT_POLICY.review),
+  });
+
+  it('holds for any answer and any rules', () => {
+    fc.assert(
+      fc.property(answers, expectations, fc.boolean(), rules, ({ answer }, checks, tagged, policy) => {
+        const normalised = answer(checks);
+        if (!normalised?.result.finished) return;
+        const result = { ...normalised.result, archived: [], remoteMedia: [] };
+        const expected: Expectations = { ...checks, ...(tagged ? { extra: TAG } : {}) };
+        const inputs = decisionInputsOf(result, undefined, expected);
+        expect(redecide(JSON.parse(JSON.stringify(inputs)) as DecisionInputs, policy)).toEqual(
+          decide(result, undefined, policy, expected),
+        );
+      }),
+      { numRuns: 5_000 },
     );
   });
 });

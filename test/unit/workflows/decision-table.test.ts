@@ -13,8 +13,11 @@ import {
   normaliseWebIntl,
   normaliseWebLegacy,
 } from '../../../src/activities/normalize';
-import { decide, DEFAULT_POLICY, type DecisionOutcome } from '../../../src/workflows/decision';
+import { DEFAULT_POLICY_DOCUMENT } from '../../../src/contracts/policy-document';
+import { decide, type DecisionOutcome } from '../../../src/workflows/decision';
 import type { VerificationResult } from '../../../src/workflows/types';
+
+const DEFAULT_POLICY = DEFAULT_POLICY_DOCUMENT.rules;
 
 // Every documented code of every result action, in every mode the reference allows it, played as FaceID would answer
 // it (parsed by the FaceID layer's schemas, normalised by the activity's code), then decided: success approves, each
