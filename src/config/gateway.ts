@@ -25,6 +25,7 @@ import {
 import { evidenceEnv, evidenceSigningKey } from './evidence';
 import { faceidEnv, sandboxMode } from './faceid';
 import { egressSettings, outboundEnv, webhookSettings } from './outbound';
+import { policiesEnv, policySettings } from './policies';
 import { storeEnv, storeSettings } from './store';
 import { temporalEnv, temporalSettings } from './temporal';
 
@@ -44,6 +45,7 @@ const gatewayEnv = z.object({
   ...codecEnv.shape,
   ...consoleEnv.shape,
   ...evidenceEnv.shape,
+  ...policiesEnv.shape,
   ...outboundEnv.shape,
   // How long media is kept after the outcome (the journeys' default, which a start body may shorten).
   RETENTION_DAYS: retentionDays.default(30),
@@ -85,6 +87,8 @@ const gatewaySchema = (env: NodeJS.ProcessEnv) =>
       logLevel: e.LOG_LEVEL,
       temporal,
       store,
+      /** Decision policies: whether publishing and retiring need a second identity (`POLICY_FOUR_EYES`). */
+      policies: policySettings(e),
       retention: {
         /** How long media is kept after the outcome. */
         days: e.RETENTION_DAYS,
