@@ -62,21 +62,23 @@ const CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection 
  * 53300 (too many connections).
  */
 function isConnectionFailure(error: unknown): boolean {
-  if (error instanceof AggregateError) return error.errors.some(isConnectionFailure);
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed: errors from Node's sockets may come from another realm (a test runner's), where `instanceof` fails.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
+  if (Array.isArray(errors) && errors.some(isConnectionFailure)) return true;
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return true;
     if (/^(08|28)/.test(code) || /^57P0[123]$/.test(code) || code === '3D000' || code === '53300') return true;
   }
-  return CONNECTION_MESSAGES.test(error.message);
+  return typeof message === 'string' && CONNECTION_MESSAGES.test(message);
 }
 
 /** The typed error for what pg threw, without the values a statement carried. */
 function databaseError(error: unknown): Error {
   if (error instanceof DatabaseUnavailableError || error instanceof DatabaseQueryError) return error;
   if (isConnectionFailure(error)) {
-    const reason = error instanceof Error && error.message ? error.message : 'connection failed';
+    const message = (error as { message?: unknown }).message;
+    const reason = typeof message === 'string' && message ? message : 'connection failed';
     return new DatabaseUnavailableError(`database unavailable: ${reason}`, { cause: error });
   }
   if (error instanceof pg.DatabaseError) {
