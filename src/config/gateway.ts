@@ -27,6 +27,7 @@ import { faceidEnv, sandboxMode } from './faceid';
 import { egressSettings, outboundEnv, webhookSettings } from './outbound';
 import { policiesEnv, policySettings } from './policies';
 import { storeEnv, storeSettings } from './store';
+import { databaseEnv, databaseSettings } from './database';
 import { temporalEnv, temporalSettings } from './temporal';
 
 const retentionDays = z.coerce.number().positive().max(36_500);
@@ -42,6 +43,7 @@ const gatewayEnv = z.object({
   }).shape,
   ...temporalEnv.shape,
   ...storeEnv.shape,
+  ...databaseEnv.shape,
   ...codecEnv.shape,
   ...consoleEnv.shape,
   ...evidenceEnv.shape,
@@ -89,6 +91,8 @@ const gatewaySchema = (env: NodeJS.ProcessEnv) =>
       store,
       /** Decision policies: whether publishing and retiring need a second identity (`POLICY_FOUR_EYES`). */
       policies: policySettings(e),
+      /** The policy and decision database (`DATABASE_URL`), or undefined without one. */
+      database: databaseSettings(e),
       retention: {
         /** How long media is kept after the outcome. */
         days: e.RETENTION_DAYS,

@@ -17,6 +17,7 @@ import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerPolicyRoutes } from './routes/policy-routes';
 import { registerReviewRoutes } from './routes/review-routes';
 import type { ArchiveDataKeys } from '../codec/data-keys';
+import type { Database } from '../db/database';
 import { ErasureService } from '../erasure/erasure-service';
 import type { PolicyService } from '../policy/policy-service';
 import { LegalHoldService } from '../retention/legal-hold-service';
@@ -46,6 +47,8 @@ export interface GatewayOptions {
   archive?: ObjectStore;
   /** The journeys' data keys (the ones the data converter uses): with `archive`, erasure. */
   dataKeys?: ArchiveDataKeys;
+  /** The policy and decision database, migrated; absent when the gateway runs without one (`DATABASE_URL` unset). */
+  database?: Database;
   settings: GatewayRouteSettings & {
     /** Public base URL; default `http://127.0.0.1:<bound port>`, which suits tests on port 0. */
     publicUrl?: string;
@@ -111,6 +114,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
       ? { evidence: new JourneyEvidence({ client: options.client, archive: options.archive, audit, signingKey }) }
       : {}),
     ...(options.policies ? { policies: options.policies } : {}),
+    ...(options.database ? { database: options.database } : {}),
     client: options.client,
     ekyc: options.ekyc,
     settings: options.settings,
