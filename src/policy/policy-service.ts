@@ -1,4 +1,5 @@
 import { DEFAULT_POLICY_DOCUMENT, type PinnedPolicy, type PolicyDocument } from '../contracts/policy-document';
+import type { Database } from '../db/database';
 import type { AuditFailureReport, AuditLog } from '../review/audit-log';
 import { policySha256 } from './policy-hash';
 import {
@@ -15,16 +16,6 @@ import {
   requestRetirement,
 } from './policy-store';
 import type { PolicyVersion } from './policy-version';
-
-/** What runs SQL: the database itself, or one transaction's connection. */
-interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
-}
-
-/** The database the versions live in. */
-interface Database extends Queryable {
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-}
 
 /** Why a publication or retirement was refused; stable strings a caller may switch on. */
 export type PolicyConflictCode =

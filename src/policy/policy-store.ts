@@ -1,10 +1,6 @@
 import type { PolicyDocument } from '../contracts/policy-document';
+import type { Queryable } from '../db/database';
 import type { PolicyState, PolicyVersion } from './policy-version';
-
-/** What runs SQL: the database itself, or one transaction's connection. */
-interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
-}
 
 /** A row of `policy_versions` as node-postgres returns it (timestamps as `Date`, the document parsed). */
 interface PolicyRow {
