@@ -29,7 +29,7 @@ export const policyDraftBodySchema = refusedAs(
   'invalid_policy',
 );
 
-/** `POST /v1/policies/{version}/publish`: as current, or as the shadow version; the body is optional. */
+/** `POST /v1/policies/{version}/publish`: as current, or as the shadow version; the body is optional (null without one). */
 export const policyPublishBodySchema = z
   .strictObject({
     shadow: z
@@ -37,7 +37,7 @@ export const policyPublishBodySchema = z
       .optional()
       .meta({ description: 'evaluate beside the current version without effect, instead of making it current' }),
   })
-  .optional();
+  .nullish();
 
 /** One policy version. */
 export const policyVersionSchema = z

@@ -23,6 +23,7 @@ import { ErasureRequestError, JourneyHeldError } from '../erasure/journey-erasur
 import { PolicyConflictError, PolicyNotFoundError } from '../policy/policy-service';
 import { ArchiveStoreError, isStoreFailure } from '../store/object-store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
+import { DatabaseUnavailableError } from '../db/database';
 import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';
 
 /** Every problem code the gateway answers with: stable strings a caller may switch on, with their HTTP status. */
@@ -71,7 +72,7 @@ export const PROBLEMS = {
   journey_not_ready: { status: 503, title: 'The journey cannot take requests until its workflow task succeeds' },
   archive_unavailable: { status: 503, title: 'The archive cannot be written right now' },
   codec_key_missing: { status: 503, title: "A payload's key is not in this gateway's key ring" },
-  policies_unavailable: { status: 503, title: 'This gateway has no policy database (DATABASE_URL)' },
+  policies_unavailable: { status: 503, title: 'The policy database is not configured (DATABASE_URL) or not reachable' },
   evidence_not_configured: { status: 501, title: 'This gateway has no evidence signing key (EVIDENCE_SIGNING_KEY)' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
@@ -207,6 +208,9 @@ export function problemFromError(error: unknown): Problem {
   // Both pass once an operator acts (space freed, the key rolled out), and the request lost nothing: retry later.
   if (error instanceof ArchiveStoreError || isStoreFailure(error)) return problem('archive_unavailable');
   if (error instanceof UnknownCodecKeyError) return problem('codec_key_missing');
+  if (error instanceof DatabaseUnavailableError) {
+    return problem('policies_unavailable', 'the policy database is not reachable; retry later');
+  }
   const fastify = error as { code?: unknown; statusCode?: unknown; name?: unknown };
   if (typeof fastify.code === 'string' && FRAMEWORK_PROBLEMS[fastify.code]) {
     return problem(FRAMEWORK_PROBLEMS[fastify.code] as ProblemCode);
