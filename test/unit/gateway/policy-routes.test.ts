@@ -2,10 +2,13 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { EkycClient } from '../../../src/client/ekyc-client';
 import { DEFAULT_POLICY_DOCUMENT } from '../../../src/contracts/policy-document';
+import { openDatabase } from '../../../src/db/database';
 import { createGateway } from '../../../src/gateway/server';
+import { createLogger } from '../../../src/logging';
+import { PolicyService } from '../../../src/policy/policy-service';
 
-// The policy routes' edges, on a gateway without a database: who may call them, what a body must be, and the 503
-// that says where versions live. The versions themselves are tested against PostgreSQL (test/integration/policy).
+// The policy routes' edges, on a gateway without a database (or with one that does not answer): who may call them,
+// what a body must be, and the 503 that says where versions live. The versions themselves are tested against PostgreSQL (test/integration/policy).
 
 const OPERATOR_KEY = 'operator-key-00000000001';
 const API_KEY = 'api-key-0000000000000001';
@@ -91,5 +94,37 @@ describe('the /v1/policies routes at the edge', () => {
     const answer = await app.inject({ method, url, headers: asOperator, ...(payload ? { payload } : {}) });
     expect([answer.statusCode, answer.json<ProblemBody>().code]).toEqual([503, 'policies_unavailable']);
     expect(answer.json<ProblemBody>().detail).toMatch(/DATABASE_URL/);
+  });
+});
+
+describe('the /v1/policies routes with a database that does not answer', () => {
+  // Nothing listens on port 1: the connection is refused at once.
+  const database = openDatabase(
+    { url: 'postgres://ekyc:unused@127.0.0.1:1/ekyc' },
+    createLogger({ component: 'database', level: 'silent' }),
+  );
+  let unreachable: FastifyInstance;
+  beforeAll(() => {
+    unreachable = createGateway({
+      client,
+      ekyc: new EkycClient(client, 'unused'),
+      policies: new PolicyService({ database, fourEyes: false }),
+      settings: {
+        apiKeys: [API_KEY],
+        operatorKeys: [{ id: 'op-a', key: OPERATOR_KEY }],
+        clientSecretKey: 'x'.repeat(32),
+        sandbox: true,
+      },
+    });
+  });
+  afterAll(async () => {
+    await unreachable?.close();
+    await database.close();
+  });
+
+  it('answers 503 policies_unavailable, retry later', async () => {
+    const answer = await unreachable.inject({ method: 'GET', url: '/v1/policies/current', headers: asOperator });
+    expect([answer.statusCode, answer.json<ProblemBody>().code]).toEqual([503, 'policies_unavailable']);
+    expect(answer.json<ProblemBody>().detail).toMatch(/not reachable/);
   });
 });
