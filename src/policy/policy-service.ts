@@ -160,8 +160,7 @@ export class PolicyService {
       }
       const request = found.publishRequest;
       if (!request) {
-        await requestPublication(tx, version, actor, shadow);
-        return { status: 'awaiting_approval', version: (await readPolicyVersion(tx, version)) ?? found };
+        return { status: 'awaiting_approval', version: await requestPublication(tx, version, actor, shadow) };
       }
       refuseSameIdentity(request.by, actor, 'publication');
       if (request.shadow !== shadow) {
@@ -199,8 +198,7 @@ export class PolicyService {
         return { status: 'retired', version: await markRetired(tx, version, { retiredBy: actor }) };
       const request = found.retireRequest;
       if (!request) {
-        await requestRetirement(tx, version, actor);
-        return { status: 'awaiting_approval', version: (await readPolicyVersion(tx, version)) ?? found };
+        return { status: 'awaiting_approval', version: await requestRetirement(tx, version, actor) };
       }
       refuseSameIdentity(request.by, actor, 'retirement');
       return {

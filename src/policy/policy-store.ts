@@ -138,20 +138,37 @@ export async function insertPolicyVersion(tx: Queryable, version: NewPolicyVersi
 }
 
 /** Records a publication waiting for a second identity. */
-export async function requestPublication(tx: Queryable, version: number, by: string, shadow: boolean): Promise<void> {
-  await tx.query(
+export async function requestPublication(
+  tx: Queryable,
+  version: number,
+  by: string,
+  shadow: boolean,
+): Promise<PolicyVersion> {
+  return updated(
+    tx,
+    version,
     `UPDATE policy_versions SET publish_requested_at = now(), publish_requested_by = $2, publish_requested_shadow = $3
-     WHERE version = $1`,
-    [version, by, shadow],
+     WHERE version = $1
+     RETURNING *`,
+    [by, shadow],
   );
 }
 
 /** Records a retirement waiting for a second identity. */
-export async function requestRetirement(tx: Queryable, version: number, by: string): Promise<void> {
-  await tx.query(
-    'UPDATE policy_versions SET retire_requested_at = now(), retire_requested_by = $2 WHERE version = $1',
-    [version, by],
+export async function requestRetirement(tx: Queryable, version: number, by: string): Promise<PolicyVersion> {
+  return updated(
+    tx,
+    version,
+    'UPDATE policy_versions SET retire_requested_at = now(), retire_requested_by = $2 WHERE version = $1 RETURNING *',
+    [by],
   );
+}
+
+/** Runs an update of one version (`$1`, then `params`) and returns the row it wrote. */
+async function updated(tx: Queryable, version: number, sql: string, params: unknown[]): Promise<PolicyVersion> {
+  const [row] = await tx.query<PolicyRow>(sql, [version, ...params]);
+  if (!row) throw new Error(`policy version ${version} vanished while being updated`);
+  return versionOf(row);
 }
 
 /**
@@ -165,16 +182,16 @@ export async function markPublished(
 ): Promise<PolicyVersion> {
   const mark = as.shadow ? 'is_shadow' : 'is_current';
   await tx.query(`UPDATE policy_versions SET ${mark} = false WHERE ${mark} AND version <> $1`, [version]);
-  const [row] = await tx.query<PolicyRow>(
+  return updated(
+    tx,
+    version,
     `UPDATE policy_versions SET state = 'published', is_current = $2, is_shadow = NOT $2, published_at = now(),
        published_by = $3, approved_by = $4, publish_requested_at = NULL, publish_requested_by = NULL,
        publish_requested_shadow = NULL
      WHERE version = $1
      RETURNING *`,
-    [version, !as.shadow, as.publishedBy, as.approvedBy ?? null],
+    [!as.shadow, as.publishedBy, as.approvedBy ?? null],
   );
-  if (!row) throw new Error(`policy version ${version} vanished while being published`);
-  return versionOf(row);
 }
 
 /** Retires a version for good (no longer current nor shadow), clearing any pending request. */
@@ -183,14 +200,14 @@ export async function markRetired(
   version: number,
   as: { retiredBy: string; approvedBy?: string },
 ): Promise<PolicyVersion> {
-  const [row] = await tx.query<PolicyRow>(
+  return updated(
+    tx,
+    version,
     `UPDATE policy_versions SET state = 'retired', is_shadow = false, retired_at = now(), retired_by = $2,
        retire_approved_by = $3, publish_requested_at = NULL, publish_requested_by = NULL,
        publish_requested_shadow = NULL, retire_requested_at = NULL, retire_requested_by = NULL
      WHERE version = $1
      RETURNING *`,
-    [version, as.retiredBy, as.approvedBy ?? null],
+    [as.retiredBy, as.approvedBy ?? null],
   );
-  if (!row) throw new Error(`policy version ${version} vanished while being retired`);
-  return versionOf(row);
 }
