@@ -23,6 +23,8 @@ import { ErasureRequestError, JourneyHeldError } from '../erasure/journey-erasur
 import { ArchiveStoreError, isStoreFailure } from '../store/object-store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
 import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';
+import { BacktestRequestError } from '../policy/backtest';
+import { DatabaseUnavailableError } from '../db/database';
 
 /** Every problem code the gateway answers with: stable strings a caller may switch on, with their HTTP status. */
 export const PROBLEMS = {
@@ -31,11 +33,13 @@ export const PROBLEMS = {
   invalid_idempotency_key: { status: 400, title: 'The Idempotency-Key header is malformed' },
   invalid_web_return: { status: 400, title: 'The web return does not match a journey token' },
   bad_request: { status: 400, title: 'The request is malformed' },
+  period_too_long: { status: 400, title: 'A back-test covers at most 366 days' },
   unauthenticated: { status: 401, title: 'Missing or invalid credentials' },
   forbidden: { status: 403, title: 'These credentials may not act on this resource' },
   actor_mismatch: { status: 403, title: 'The body names another actor than these credentials act as' },
   journey_not_found: { status: 404, title: 'No such journey' },
   route_not_found: { status: 404, title: 'No such route' },
+  policy_not_found: { status: 404, title: 'No such policy version' },
   journey_closed: { status: 409, title: 'The journey has already ended' },
   idempotency_key_in_flight: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   journey_running: { status: 409, title: 'The journey has no result yet' },
@@ -61,6 +65,7 @@ export const PROBLEMS = {
   journey_not_ready: { status: 503, title: 'The journey cannot take requests until its workflow task succeeds' },
   archive_unavailable: { status: 503, title: 'The archive cannot be written right now' },
   codec_key_missing: { status: 503, title: "A payload's key is not in this gateway's key ring" },
+  policies_unavailable: { status: 503, title: 'The policy database is not configured (DATABASE_URL) or not reachable' },
   evidence_not_configured: { status: 501, title: 'This gateway has no evidence signing key (EVIDENCE_SIGNING_KEY)' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
@@ -182,6 +187,9 @@ export function problemFromError(error: unknown): Problem {
   if (error instanceof JourneyHeldError) return problem('journey_held', error.message);
   if (error instanceof JourneyErasedError) return problem('journey_erased', erasedDetail(error.record));
   if (error instanceof ErasureRequestError) return problem('validation_failed', error.message);
+  if (error instanceof BacktestRequestError) {
+    return problem(error.code === 'period_too_long' ? 'period_too_long' : 'validation_failed', error.message);
+  }
   if (error instanceof WorkflowUpdateFailedError) {
     const type = (error.cause as { type?: string | null } | undefined)?.type ?? '';
     const code = UPDATE_PROBLEMS[type];
@@ -193,6 +201,7 @@ export function problemFromError(error: unknown): Problem {
   // Both pass once an operator acts (space freed, the key rolled out), and the request lost nothing: retry later.
   if (error instanceof ArchiveStoreError || isStoreFailure(error)) return problem('archive_unavailable');
   if (error instanceof UnknownCodecKeyError) return problem('codec_key_missing');
+  if (error instanceof DatabaseUnavailableError) return problem('policies_unavailable');
   const fastify = error as { code?: unknown; statusCode?: unknown; name?: unknown };
   if (typeof fastify.code === 'string' && FRAMEWORK_PROBLEMS[fastify.code]) {
     return problem(FRAMEWORK_PROBLEMS[fastify.code] as ProblemCode);

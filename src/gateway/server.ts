@@ -14,6 +14,7 @@ import { logIfInternal, problem, problemFromError, sendProblem } from './problem
 import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
+import { registerPolicyBacktestRoutes } from './routes/policy-backtest-routes';
 import { registerReviewRoutes } from './routes/review-routes';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { Database } from '../db/database';
@@ -167,6 +168,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     registerSystemRoutes(routes, ctx);
     registerBackendRoutes(routes, ctx);
     registerOperatorRoutes(routes, ctx);
+    registerPolicyBacktestRoutes(routes, ctx);
     registerReviewRoutes(routes, ctx);
     registerClientRoutes(routes, ctx);
     registerWebRoutes(routes, ctx);

@@ -1,9 +1,6 @@
+import type { PinnedPolicy } from '../contracts/policy-document';
+import type { Queryable } from '../db/database';
 import type { BacktestPeriod, BacktestRecord, BacktestRecordSource, RecordCursor } from './backtest';
-
-/** What the reader needs of a database: one parameterised query. */
-export interface RecordQueries {
-  query<R>(sql: string, params?: unknown[]): Promise<R[]>;
-}
 
 interface RecordRow {
   id: string;
@@ -33,7 +30,7 @@ const PAGE_SQL = `
    LIMIT $6`;
 
 /** Decision records from the `decision_records` table, for {@link backtest}. */
-export function decisionRecordSource(db: RecordQueries): BacktestRecordSource {
+export function decisionRecordSource(db: Queryable): BacktestRecordSource {
   return {
     async page(period: BacktestPeriod, after: RecordCursor | undefined, limit: number): Promise<BacktestRecord[]> {
       // Without a cursor, start just before `from` (id 0 precedes every record), so `from` itself is included.
@@ -65,4 +62,13 @@ function recordOf(row: RecordRow): BacktestRecord {
     inputs: row.inputs,
     endedAtMs: Number(row.ended_at_ms),
   };
+}
+
+/** A stored version as a back-test's candidate (any state: a draft is what one tests before publishing), if it exists. */
+export async function candidateVersion(db: Queryable, version: number): Promise<PinnedPolicy | undefined> {
+  const [row] = await db.query<PinnedPolicy>(
+    'SELECT version, sha256, document FROM policy_versions WHERE version = $1',
+    [version],
+  );
+  return row;
 }
