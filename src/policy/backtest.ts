@@ -2,7 +2,7 @@ import { resolveRules, type JourneyPolicyOverrides, type PinnedPolicy } from '..
 import { redecide, type DecisionInputs } from '../workflows/decision';
 
 /** The longest period one back-test covers: a year, leap day included. */
-export const BACKTEST_MAX_DAYS = 366;
+const BACKTEST_MAX_DAYS = 366;
 /** Changed journeys per answer unless the caller asks for another number (at most {@link BACKTEST_MAX_LIMIT}). */
 export const BACKTEST_DEFAULT_LIMIT = 50;
 export const BACKTEST_MAX_LIMIT = 500;
@@ -56,7 +56,7 @@ export interface BacktestPage {
 }
 
 /** One journey the candidate would have decided otherwise. */
-export interface ChangedJourney {
+interface ChangedJourney {
   journeyId: string | null;
   reference: string | null;
   endedAt: string;
@@ -122,7 +122,7 @@ export async function backtest(
 }
 
 /** A period of at most {@link BACKTEST_MAX_DAYS} days with `from` before `to`. */
-export function checkPeriod(period: BacktestPeriod): void {
+function checkPeriod(period: BacktestPeriod): void {
   const from = Date.parse(period.from);
   const to = Date.parse(period.to);
   if (Number.isNaN(from) || Number.isNaN(to) || from >= to) {
