@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { PinnedPolicy } from '../contracts/policy-document';
 import type { EkycClient } from '../client/ekyc-client';
 import type { EvidenceSigningKey } from '../evidence/bundle-signing';
 import type { JourneyEvidence } from '../evidence/journey-evidence';
@@ -24,6 +25,11 @@ export interface GatewayRouteSettings {
   evidenceSigningKey?: EvidenceSigningKey;
 }
 
+/** Where a new journey's policy versions come from: the current one to pin, and the shadow one if any. */
+export interface NewJourneyPolicies {
+  forNewJourney(): Promise<{ current: PinnedPolicy; shadow?: PinnedPolicy }>;
+}
+
 /** What every route module receives from {@link createGateway}. */
 export interface GatewayContext {
   client: Client;
@@ -42,6 +48,8 @@ export interface GatewayContext {
   erasure?: ErasureService;
   /** Signed evidence bundles of ended journeys; absent without a signing key or a shared store. */
   evidence?: JourneyEvidence;
+  /** The decision policy versions, in the database; absent without one (journeys then start unpinned). */
+  policies?: NewJourneyPolicies;
   /** The gateway's public base URL (no trailing slash), for the web flows' RedirectURL. */
   publicUrl(): string;
 }

@@ -61,6 +61,7 @@ export const PROBLEMS = {
   journey_not_ready: { status: 503, title: 'The journey cannot take requests until its workflow task succeeds' },
   archive_unavailable: { status: 503, title: 'The archive cannot be written right now' },
   codec_key_missing: { status: 503, title: "A payload's key is not in this gateway's key ring" },
+  policy_unavailable: { status: 503, title: 'The current decision policy cannot be read right now' },
   evidence_not_configured: { status: 501, title: 'This gateway has no evidence signing key (EVIDENCE_SIGNING_KEY)' },
   internal: { status: 500, title: 'Internal error' },
 } as const;

@@ -16,6 +16,7 @@ import { settleJourneyActivity } from './activity-proxies';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import { failureType, isArchiveOutage, isFaceIdOutage } from './failure-kinds';
 import { compareImageOf } from './flow-input';
+import { policyFactsOf } from './journey-policy';
 import type { JourneyRun } from './journey-run';
 import type { RecordRetentionInput } from './retention-types';
 import { journeyStatus } from './journey-state';
@@ -79,6 +80,7 @@ export async function endJourney(
     requestIds: run.requestIds,
     completedAt: new Date(Date.now()).toISOString(),
     ...details,
+    ...policyFactsOf(input),
     finalStatus: endedStatusFacts(journeyStatus(input, state)),
   };
 }

@@ -1,5 +1,6 @@
 import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { policyFactsOf } from './journey-policy';
 import { isAllowedTransition } from './journey-stages';
 import { recordJourneyCompleted, recordJourneyStarted, recordStageDuration } from './journey-metrics';
 import * as attributes from './search-attributes';
@@ -94,6 +95,7 @@ export function journeyStatus(input: JourneyInput, state: Readonly<JourneyState>
     ...(state.outcome ? { outcome: state.outcome } : {}),
     reasons: state.reasons,
     ...(state.review || state.reviewDeadlineAtMs !== undefined ? { review: reviewStatus(state) } : {}),
+    ...policyFactsOf(input),
   };
 }
 
