@@ -10,6 +10,7 @@ import type { ReviewService } from '../review/review-service';
 import type { FailedLoginLimiter } from './failed-logins';
 import type { IdempotencyCache } from './idempotency';
 import type { OperatorKey } from './operator-identities';
+import type { Database } from '../db/database';
 
 /** Secrets and URLs the routes need. */
 export interface GatewayRouteSettings {
@@ -50,6 +51,8 @@ export interface GatewayContext {
   evidence?: JourneyEvidence;
   /** The decision policy versions, in the database; absent without one (journeys then start unpinned). */
   policies?: NewJourneyPolicies;
+  /** The policy and decision database (`DATABASE_URL`); absent when the gateway runs without one. */
+  database?: Database;
   /** The gateway's public base URL (no trailing slash), for the web flows' RedirectURL. */
   publicUrl(): string;
 }
