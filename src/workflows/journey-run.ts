@@ -1,7 +1,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { FLOW_PLANS, type FlowPlan } from '../contracts/flow-plan';
 import { DEFAULT_POLICY_DOCUMENT, resolveRules, type PolicyRules } from '../contracts/policy-document';
-import { policyFactsOf } from './journey-policy';
+import { policyFactsOf, type PolicyVerdict } from './journey-policy';
 import { journeyDurations, type JourneyDurations } from './journey-durations';
 import { JourneyTransitions, type JourneyState } from './journey-state';
 import type { JourneyEvent, JourneyInput } from './types';
@@ -33,6 +33,8 @@ export class JourneyRun {
    * nothing about the person.
    */
   readonly tag = workflowInfo().firstExecutionRunId;
+  /** What the policies concluded, once the journey was decided (`decideByPolicies`): its decision record keeps it. */
+  policyVerdict?: PolicyVerdict;
 
   constructor(readonly input: JourneyInput) {
     this.plan = FLOW_PLANS[input.flow];

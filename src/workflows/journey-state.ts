@@ -69,6 +69,8 @@ export interface JourneyState {
   /** The case view's: in workflow time, so replay rebuilds it exactly. */
   timeline: TimelineEntry[];
   timelineOmitted: number;
+  /** When each stage was first entered (ISO, workflow time), for the decision record. */
+  stagesBegan: Partial<Record<Stage, string>>;
 }
 
 /** The claim on the case while it has not lapsed. */
@@ -158,6 +160,7 @@ export class JourneyTransitions {
       claimVersion: 0,
       timeline: [],
       timelineOmitted: 0,
+      stagesBegan: { issuing_token: new Date(Date.now()).toISOString() },
     };
     this.state = this.current;
     this.synced = Object.fromEntries(
@@ -288,6 +291,7 @@ export class JourneyTransitions {
     if (stage !== state.stage) {
       recordStageDuration(this.input.flow, state.stage, Date.now() - this.stageEnteredAtMs);
       this.stageEnteredAtMs = Date.now();
+      state.stagesBegan[stage] ??= new Date(this.stageEnteredAtMs).toISOString();
     }
     state.stage = stage;
     setCurrentDetails(details);
