@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger, type LogLevelName } from '../logging';
-import type { GatewayContext, GatewayRouteSettings } from './context';
+import type { GatewayContext, GatewayRouteSettings, NewJourneyPolicies } from './context';
 import { publicBaseUrl } from './browser-pages';
 import { FailedLoginLimiter, TooManyAttemptsError } from './failed-logins';
 import { IdempotencyCache } from './idempotency';
@@ -14,10 +14,12 @@ import { logIfInternal, problem, problemFromError, sendProblem } from './problem
 import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
+import { registerPolicyShadowRoutes } from './routes/policy-shadow-routes';
 import { registerReviewRoutes } from './routes/review-routes';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { Database } from '../db/database';
 import { ErasureService } from '../erasure/erasure-service';
+import { DecisionRecords } from '../records/decision-records';
 import { LegalHoldService } from '../retention/legal-hold-service';
 import { AuditLog } from '../review/audit-log';
 import { ReviewService } from '../review/review-service';
@@ -47,6 +49,8 @@ export interface GatewayOptions {
   dataKeys?: ArchiveDataKeys;
   /** The policy and decision database, migrated; absent when the gateway runs without one (`DATABASE_URL` unset). */
   database?: Database;
+  /** Where new journeys' policy versions come from; without it, journeys start unpinned. */
+  policies?: NewJourneyPolicies;
   settings: GatewayRouteSettings & {
     /** Public base URL; default `http://127.0.0.1:<bound port>`, which suits tests on port 0. */
     publicUrl?: string;
@@ -104,12 +108,22 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     review: new ReviewService({ journeys: ekyc, client, audit }),
     ...(archive ? { holds: new LegalHoldService({ journeys: ekyc, store: archive, audit }) } : {}),
     ...(archive && dataKeys
-      ? { erasure: new ErasureService({ client, store: archive, dataKeys, audit, checks: ekyc.erasures }) }
+      ? {
+          erasure: new ErasureService({
+            client,
+            store: archive,
+            dataKeys,
+            audit,
+            checks: ekyc.erasures,
+            ...(options.database ? { decisionRecords: new DecisionRecords(options.database) } : {}),
+          }),
+        }
       : {}),
     ...(options.archive && audit && signingKey
       ? { evidence: new JourneyEvidence({ client: options.client, archive: options.archive, audit, signingKey }) }
       : {}),
     ...(options.database ? { database: options.database } : {}),
+    ...(options.policies ? { policies: options.policies } : {}),
     client: options.client,
     ekyc: options.ekyc,
     settings: options.settings,
@@ -168,6 +182,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     registerBackendRoutes(routes, ctx);
     registerOperatorRoutes(routes, ctx);
     registerReviewRoutes(routes, ctx);
+    registerPolicyShadowRoutes(routes, ctx);
     registerClientRoutes(routes, ctx);
     registerWebRoutes(routes, ctx);
     done();
