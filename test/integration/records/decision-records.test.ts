@@ -1,3 +1,4 @@
+import { createDecisionRecordActivities } from '../../../src/activities/decision-record-activities';
 import { DecisionRecords, cursorOf, cursorText } from '../../../src/records/decision-records';
 import type { DecisionRecordInput } from '../../../src/workflows/decision-record';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
@@ -120,5 +121,17 @@ describe('decision records', () => {
     expect(await records.purgeEndedBefore(new Date('2021-01-01T00:00:00.000Z'))).toBe(1);
     expect(await records.get('ekyc:old')).toBeUndefined();
     expect(await records.get('ekyc:recent')).toBeDefined();
+  });
+});
+
+describe('the retention sweep’s purge activity', () => {
+  it('deletes records past DECISION_RECORD_RETENTION_DAYS and keeps those within it', async () => {
+    const day = 86_400_000;
+    await records.insert(ended('past-retention', new Date(Date.now() - 401 * day).toISOString()));
+    await records.insert(ended('within-retention', new Date(Date.now() - 399 * day).toISOString()));
+    const { purgeDecisionRecords } = createDecisionRecordActivities({ database: db.database, retentionDays: 400 });
+    expect(await purgeDecisionRecords()).toBe(1);
+    expect(await records.get('ekyc:past-retention')).toBeUndefined();
+    expect(await records.get('ekyc:within-retention')).toBeDefined();
   });
 });
