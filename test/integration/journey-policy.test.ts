@@ -185,6 +185,21 @@ describe('journeys that end without a decision', () => {
   }, 60_000);
 });
 
+describe('a journey the policy ends failed', () => {
+  it('records the failed ending with what the decision used', async () => {
+    // FaceID flags the document -9109: the account lacks the capability, and the policy fails the journey.
+    const started = await harness.ekyc.startJourney(await inputFor(harness, 'ekyc', harness.reference('failed')), {
+      pinnedPolicy: FIRST,
+    });
+    await harness.sandbox.completeWith(started.token, { scenario: 'pass', ocr: { warnings: [-9109] } });
+    await harness.ekyc.userFinished(started.journeyId);
+    expect((await harness.ekyc.result(started.journeyId)).outcome).toBe('failed');
+    const record = await recordOf(started.journeyId);
+    expect(record).toMatchObject({ ending: 'failed', outcome: 'failed', policyDecision: 'failed', policyVersion: 1 });
+    expect(record.inputs?.decision.result.document?.warnings).toEqual(['-9109']);
+  });
+});
+
 describe('a shadow version', () => {
   it('has no effect, and its disagreement is recorded, listed and counted', async () => {
     const { journeyId, result } = await passedSelfie('policy-shadow', { pinnedPolicy: FIRST, shadowPolicy: SHADOW });
