@@ -7,7 +7,7 @@ import { createLogger } from '../../src/logging';
 import { DecisionRecords, type DecisionRecord } from '../../src/records/decision-records';
 import { eventually } from '../support/eventually';
 import { startJourneyHarness, type JourneyHarness } from '../support/journey-harness';
-import { inputFor } from '../support/journeys';
+import { inputFor, waitForStage } from '../support/journeys';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 // Journeys pinned to a policy version: decided by it, showing it, and leaving a decision record at every ending; a
@@ -183,6 +183,23 @@ describe('journeys that end without a decision', () => {
       policyVersion: 1,
     });
   }, 60_000);
+});
+
+describe('a journey decided by a reviewer', () => {
+  it('records the policy’s review beside the reviewer’s outcome, written by the detached last step', async () => {
+    const started = await harness.ekyc.startJourney(await inputFor(harness, 'ekyc', harness.reference('reviewed')), {
+      pinnedPolicy: FIRST,
+    });
+    await harness.sandbox.complete(started.token, 'document_warning');
+    await harness.ekyc.userFinished(started.journeyId);
+    await waitForStage(harness, started.journeyId, 'in_review');
+    await harness.ekyc.review(started.journeyId, { decision: 'approved', reviewer: 'op-a', reason: 'checked' });
+    expect((await harness.ekyc.result(started.journeyId)).outcome).toBe('approved');
+    const record = await recordOf(started.journeyId);
+    expect(record).toMatchObject({ ending: 'decided', outcome: 'approved', policyDecision: 'review' });
+    expect(record.reasons).toEqual(expect.arrayContaining(['document_warning', 'review_approved']));
+    expect(Object.keys(record.stages)).toContain('in_review');
+  });
 });
 
 describe('a journey the policy ends failed', () => {
