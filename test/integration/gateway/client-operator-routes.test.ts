@@ -356,6 +356,7 @@ describe('system routes', () => {
       '/v1/journeys/{id}/review/claim',
       '/v1/journeys/{id}/review/release',
       '/v1/journeys/{id}/token',
+      '/v1/policies/shadow/disagreements',
       '/v1/review-queue',
       '/v1/web/finished',
       '/v1/web/return',
