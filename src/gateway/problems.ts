@@ -61,7 +61,7 @@ export const PROBLEMS = {
   journey_not_ready: { status: 503, title: 'The journey cannot take requests until its workflow task succeeds' },
   archive_unavailable: { status: 503, title: 'The archive cannot be written right now' },
   codec_key_missing: { status: 503, title: "A payload's key is not in this gateway's key ring" },
-  policy_unavailable: { status: 503, title: 'The current decision policy cannot be read right now' },
+  policies_unavailable: { status: 503, title: 'The policy database is not configured (DATABASE_URL) or not reachable' },
   decision_records_unavailable: { status: 503, title: 'The decision records cannot be read right now' },
   evidence_not_configured: { status: 501, title: 'This gateway has no evidence signing key (EVIDENCE_SIGNING_KEY)' },
   decision_records_not_configured: { status: 501, title: 'This gateway has no database (DATABASE_URL)' },

@@ -64,7 +64,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
             'idempotency_key_reused',
             'token_issue_failed',
             'journey_not_ready',
-            'policy_unavailable',
+            'policies_unavailable',
             ...UNAVAILABLE,
           ),
         },
@@ -199,7 +199,7 @@ async function policiesForNewJourney(
 ): Promise<Pick<StartJourneyOptions, 'pinnedPolicy' | 'shadowPolicy'>> {
   if (!ctx.policies) return {};
   const versions = await ctx.policies.forNewJourney().catch(() => {
-    throw new ProblemError('policy_unavailable');
+    throw new ProblemError('policies_unavailable');
   });
   return { pinnedPolicy: versions.current, ...(versions.shadow ? { shadowPolicy: versions.shadow } : {}) };
 }

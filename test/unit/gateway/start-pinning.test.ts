@@ -73,11 +73,11 @@ describe('POST /v1/journeys and the policy versions', () => {
     expect(starts[0]?.options.shadowPolicy?.version).toBe(5);
   });
 
-  it('answers 503 policy_unavailable and starts nothing when the lookup fails', async () => {
+  it('answers 503 policies_unavailable and starts nothing when the lookup fails', async () => {
     answer = () => Promise.reject(new Error('connection refused'));
     const response = await start('order-pin-2');
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ code: 'policy_unavailable' });
+    expect(response.json()).toMatchObject({ code: 'policies_unavailable' });
     expect(starts).toHaveLength(0);
   });
 
