@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
-import type { PinnedPolicy } from '../contracts/policy-document';
 import type { EkycClient } from '../client/ekyc-client';
 import type { EvidenceSigningKey } from '../evidence/bundle-signing';
 import type { JourneyEvidence } from '../evidence/journey-evidence';
 import type { ErasureService } from '../erasure/erasure-service';
+import type { PolicyService } from '../policy/policy-service';
 import type { LegalHoldService } from '../retention/legal-hold-service';
 import type { AuditLog } from '../review/audit-log';
 import type { ReviewService } from '../review/review-service';
@@ -26,11 +26,6 @@ export interface GatewayRouteSettings {
   evidenceSigningKey?: EvidenceSigningKey;
 }
 
-/** Where a new journey's policy versions come from: the current one to pin, and the shadow one if any. */
-export interface NewJourneyPolicies {
-  forNewJourney(): Promise<{ current: PinnedPolicy; shadow?: PinnedPolicy }>;
-}
-
 /** What every route module receives from {@link createGateway}. */
 export interface GatewayContext {
   client: Client;
@@ -49,8 +44,8 @@ export interface GatewayContext {
   erasure?: ErasureService;
   /** Signed evidence bundles of ended journeys; absent without a signing key or a shared store. */
   evidence?: JourneyEvidence;
-  /** The decision policy versions, in the database; absent without one (journeys then start unpinned). */
-  policies?: NewJourneyPolicies;
+  /** Decision policy versions, in the database; absent when the gateway runs without one. */
+  policies?: PolicyService;
   /** The policy and decision database (`DATABASE_URL`); absent when the gateway runs without one. */
   database?: Database;
   /** The gateway's public base URL (no trailing slash), for the web flows' RedirectURL. */

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger, type LogLevelName } from '../logging';
-import type { GatewayContext, GatewayRouteSettings, NewJourneyPolicies } from './context';
+import type { GatewayContext, GatewayRouteSettings } from './context';
 import { publicBaseUrl } from './browser-pages';
 import { FailedLoginLimiter, TooManyAttemptsError } from './failed-logins';
 import { IdempotencyCache } from './idempotency';
@@ -15,11 +15,13 @@ import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerPolicyShadowRoutes } from './routes/policy-shadow-routes';
+import { registerPolicyRoutes } from './routes/policy-routes';
 import { registerReviewRoutes } from './routes/review-routes';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { Database } from '../db/database';
 import { ErasureService } from '../erasure/erasure-service';
 import { DecisionRecords } from '../records/decision-records';
+import type { PolicyService } from '../policy/policy-service';
 import { LegalHoldService } from '../retention/legal-hold-service';
 import { AuditLog } from '../review/audit-log';
 import { ReviewService } from '../review/review-service';
@@ -49,8 +51,6 @@ export interface GatewayOptions {
   dataKeys?: ArchiveDataKeys;
   /** The policy and decision database, migrated; absent when the gateway runs without one (`DATABASE_URL` unset). */
   database?: Database;
-  /** Where new journeys' policy versions come from; without it, journeys start unpinned. */
-  policies?: NewJourneyPolicies;
   settings: GatewayRouteSettings & {
     /** Public base URL; default `http://127.0.0.1:<bound port>`, which suits tests on port 0. */
     publicUrl?: string;
@@ -59,6 +59,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Level of the default logger; default `silent` (tests). */
   logLevel?: LogLevelName;
+  /** Decision policy versions (with a database); without them the policy routes answer 503. */
+  policies?: PolicyService;
   /** Extra plugins, registered after the core routes and sharing their problem+json error handling. */
   plugins?: GatewayPlugin[];
   /** How long a client has to send its whole request (default {@link REQUEST_TIMEOUT_MS}; tests shorten it). */
@@ -183,6 +185,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     registerOperatorRoutes(routes, ctx);
     registerReviewRoutes(routes, ctx);
     registerPolicyShadowRoutes(routes, ctx);
+    registerPolicyRoutes(routes, ctx);
     registerClientRoutes(routes, ctx);
     registerWebRoutes(routes, ctx);
     done();

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { JourneyStart } from '../../src/client/journey-input';
 import { DEFAULT_POLICY_DOCUMENT, type PinnedPolicy, type PolicyDocument } from '../../src/contracts/policy-document';
 import { ErasureService } from '../../src/erasure/erasure-service';
-import { policySha256 } from '../../src/evidence/policy-record';
+import { policySha256 } from '../../src/policy/policy-hash';
 import { createLogger } from '../../src/logging';
 import { DecisionRecords, type DecisionRecord } from '../../src/records/decision-records';
 import { eventually } from '../support/eventually';

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { EkycClient, StartJourneyOptions } from '../../../src/client/ekyc-client';
 import type { JourneyStart } from '../../../src/client/journey-input';
 import { DEFAULT_POLICY_DOCUMENT, type PinnedPolicy } from '../../../src/contracts/policy-document';
-import { policySha256 } from '../../../src/evidence/policy-record';
-import type { NewJourneyPolicies } from '../../../src/gateway/context';
+import { policySha256 } from '../../../src/policy/policy-hash';
 import { createGateway } from '../../../src/gateway/server';
+import type { PolicyService } from '../../../src/policy/policy-service';
 
 // The start route pins the policy versions the policy service names, never starts unpinned when it cannot name them,
 // and asks once per Idempotency-Key. The journeys' client is a stand-in that records what it was asked to start.
@@ -34,12 +34,13 @@ beforeAll(() => {
       });
     },
   } as unknown as EkycClient;
-  const policies: NewJourneyPolicies = {
+  // The start route asks the policy service only for the versions to pin.
+  const policies = {
     forNewJourney: () => {
       lookups += 1;
       return answer();
     },
-  };
+  } as Pick<PolicyService, 'forNewJourney'> as PolicyService;
   app = createGateway({
     client,
     ekyc,
