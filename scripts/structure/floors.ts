@@ -26,8 +26,9 @@ export const FLOORS: readonly Floor[] = [
   },
   { rooms: ['src/workflows/'], holds: 'deterministic journey code: stages, plain state, transitions, the decision' },
   {
-    rooms: ['src/archive/', 'src/quota/', 'src/codec/', 'src/temporal/'],
-    holds: 'the evidence archive and its records; quota-exact dispatch; payload codec; Temporal connection',
+    rooms: ['src/archive/', 'src/records/', 'src/quota/', 'src/codec/', 'src/temporal/'],
+    holds:
+      'the evidence archive and its records; decision records; quota-exact dispatch; payload codec; Temporal connection',
   },
   { rooms: ['src/activities/'], holds: 'activity adapters built from injected dependencies' },
   { rooms: ['src/client/', 'src/workers/'], holds: 'the Temporal facade for backends; worker wiring' },

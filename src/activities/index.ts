@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import type { EgressSettings } from '../egress/dispatchers';
 import type { FaceIdAction } from '../faceid/actions';
 import type { FaceIdApi } from '../faceid/client';
+import { createDecisionRecordActivities } from './decision-record-activities';
 import { createFaceIdActivities } from './faceid-activities';
 import { inlineFaceIdCalls } from './inline-calls';
 import { createMediaActivities } from './media-activities';
@@ -25,6 +26,8 @@ export interface ActivityDeps {
   journeyExists?: (reference: string) => Promise<boolean>;
   /** Age below which input images are never taken for orphans (default one hour; tests shorten it). */
   orphanInputAgeMs?: number;
+  /** Days the retention sweep keeps a decision record after its journey ended (`DECISION_RECORD_RETENTION_DAYS`). */
+  decisionRecordRetentionDays?: number;
   /** How webhooks and media downloads leave the worker (proxy, extra CAs); direct when absent. */
   egress?: EgressSettings;
   /**
@@ -47,17 +50,24 @@ export function createActivities(deps: ActivityDeps) {
   const webhooks = createWebhookActivities({ webhook: deps.webhook ?? { secrets: [] }, ...egress });
   // One downloader (one connection pool, one URL guard) for result activities and the media queue alike.
   const downloader = new MediaDownloader({ ...deps.media, ...egress });
+  const decisionRecords = createDecisionRecordActivities({
+    database: deps.database,
+    retentionDays: deps.decisionRecordRetentionDays,
+  });
   const activities = observeActivities({
     ...createFaceIdActivities({ faceid: deps.faceid, archive: deps.archive, downloader }),
     ...createMediaActivities({ archive: deps.archive, downloader }),
     ...retention,
     ...webhooks,
+    ...decisionRecords,
     /**
-     * An ended journey's last step, run by the journey as a local activity: files what it stored for retention, then
-     * tells the backend once. A failure leaves both to the detached `deliverJourneyEvent`, which retries them.
+     * An ended journey's last step, run by the journey as a local activity: writes its decision record, files what it
+     * stored for retention, then tells the backend once. A failure leaves all three to the detached
+     * `deliverJourneyEvent`, which retries them (the record's write is idempotent).
      */
-    settleJourney: async ({ event, retention: record }: SettleJourneyInput): Promise<WebhookDeliveryResult> => {
-      if (record) await retention.recordRetention(record);
+    settleJourney: async ({ event, retention: filed, record }: SettleJourneyInput): Promise<WebhookDeliveryResult> => {
+      if (record) await decisionRecords.recordJourneyEnd(record);
+      if (filed) await retention.recordRetention(filed);
       return webhooks.deliverWebhook(event);
     },
   });

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const database = cfg.database
     ? await openMigratedDatabase({ ...cfg.database, applicationName: 'ekyc-worker' }, log)
     : undefined;
+  if (!database) log.info('no DATABASE_URL: journeys end without decision records');
   if (cfg.codec.acceptUnencrypted) {
     log.warn('CODEC_ACCEPT_UNENCRYPTED: messages sent without the codec key are read as sent, not refused');
   }
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
         egress: cfg.egress,
         journeyExists: (reference) => journeyExists(client, reference),
         ...(database ? { database } : {}),
+        decisionRecordRetentionDays: cfg.decisionRecordRetentionDays,
       },
       workflowBundle,
       ...limits,

@@ -71,7 +71,13 @@ export interface SplitEnd {
 
 /** The result a backend sees (the returned value without its final status), and the final status beside it. */
 export function splitEnd(returned: JourneyEnd): SplitEnd {
-  const { finalStatus, ...result } = returned;
+  const { finalStatus, ...returnedResult } = returned;
+  // Runs recorded before journeys were pinned to a policy version return no policy facts.
+  const result: JourneyResult = {
+    ...returnedResult,
+    policyVersion: (returnedResult as Partial<JourneyResult>).policyVersion ?? null,
+    policyOverridden: (returnedResult as Partial<JourneyResult>).policyOverridden ?? false,
+  };
   if (!finalStatus) return { result };
   const { stage, tokenExpiresAt, renewalsLeft, fetchAttempts, review } = finalStatus;
   const status: JourneyStatus = {
@@ -85,6 +91,8 @@ export function splitEnd(returned: JourneyEnd): SplitEnd {
     outcome: result.outcome,
     reasons: result.reasons,
     ...(review ? { review } : {}),
+    policyVersion: result.policyVersion,
+    policyOverridden: result.policyOverridden,
   };
   return { result, status };
 }

@@ -19,8 +19,9 @@ import {
   userFinishedSignal,
 } from '../workflows/definitions';
 import type { ekycJourney } from '../workflows/ekyc-journey';
-import { ekycFlowKey, ekycRegionKey, ekycStageKey } from '../workflows/search-attributes';
+import { ekycFlowKey, ekycPolicyVersionKey, ekycRegionKey, ekycStageKey } from '../workflows/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queues';
+import type { PinnedPolicy } from '../contracts/policy-document';
 import { journeyWorkflowId } from '../contracts/workflow-ids';
 import type {
   IssuedToken,
@@ -97,6 +98,10 @@ export interface StartJourneyOptions {
    * Temporal UI shows: a backend URL, never personal data.
    */
   webFinalUrl?: string;
+  /** The decision policy version current at the start: the journey is decided by it to the end, review included. */
+  pinnedPolicy?: PinnedPolicy;
+  /** A version evaluated beside the pinned one without effect (its disagreements are counted and recorded). */
+  shadowPolicy?: PinnedPolicy;
 }
 
 /** Memo key of the browser's final URL after a web verification. */
@@ -163,7 +168,7 @@ export class EkycClient {
     const operation = new WithStartWorkflowOperation<typeof ekycJourney>('ekycJourney', {
       workflowId: journeyId,
       taskQueue: this.taskQueue,
-      args: [this.withConfiguredDefaults(input)],
+      args: [withPolicies(this.withConfiguredDefaults(input), startOptions)],
       // A running journey for the reference is the one the caller wants; an ended one is never silently restarted.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -173,6 +178,9 @@ export class EkycClient {
         { key: ekycFlowKey, value: input.flow },
         { key: ekycRegionKey, value: input.region },
         { key: ekycStageKey, value: 'issuing_token' },
+        ...(startOptions.pinnedPolicy
+          ? [{ key: ekycPolicyVersionKey, value: String(startOptions.pinnedPolicy.version) }]
+          : []),
       ],
     });
     try {
@@ -373,3 +381,11 @@ export class EkycClient {
 }
 
 export type { JourneyListFilter, JourneySummary } from './journey-list';
+
+/**
+ * The input with the versions it is pinned to. A start that joins a running journey (`USE_EXISTING`) leaves that
+ * journey's input, and so its first start's pinning, as it was.
+ */
+function withPolicies(input: JourneyInput, { pinnedPolicy, shadowPolicy }: StartJourneyOptions): JourneyInput {
+  return { ...input, ...(pinnedPolicy ? { pinnedPolicy } : {}), ...(shadowPolicy ? { shadowPolicy } : {}) };
+}

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { ekycFlowKey, ekycOutcomeKey, ekycStageKey } from '../workflows/search-attributes';
+import { ekycFlowKey, ekycOutcomeKey, ekycPolicyVersionKey, ekycStageKey } from '../workflows/search-attributes';
 import { FLOWS, OUTCOMES, STAGES, type Flow, type Outcome, type Stage } from '../workflows/types';
 import { fieldIssues, JourneyInputError } from './journey-input';
 
@@ -9,6 +9,8 @@ export const journeyListFilterSchema = z.strictObject({
   stage: z.enum(STAGES).optional(),
   outcome: z.enum(OUTCOMES).optional(),
   flow: z.enum(FLOWS as [Flow, ...Flow[]]).optional(),
+  /** Journeys pinned to this decision policy version. */
+  policyVersion: z.coerce.number().int().min(1).optional(),
   /** At most this many journeys (default 50, at most 200). */
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -27,7 +29,8 @@ export interface JourneySummary {
 }
 
 /**
- * Lists journeys of one task queue through visibility (custom search attributes `EkycStage` / `EkycOutcome`), in the
+ * Lists journeys of one task queue through visibility (custom search attributes `EkycStage`, `EkycOutcome`, `EkycFlow`,
+ * `EkycPolicyVersion`), in the
  * visibility store's order: running journeys first, then the most recently closed.
  */
 export async function listJourneys(
@@ -42,6 +45,7 @@ export async function listJourneys(
   if (filter.stage) clauses.push(`${ekycStageKey.name} = '${filter.stage}'`);
   if (filter.outcome) clauses.push(`${ekycOutcomeKey.name} = '${filter.outcome}'`);
   if (filter.flow) clauses.push(`${ekycFlowKey.name} = '${filter.flow}'`);
+  if (filter.policyVersion !== undefined) clauses.push(`${ekycPolicyVersionKey.name} = '${filter.policyVersion}'`);
   const journeys: JourneySummary[] = [];
   const executions = client.workflow.list({ query: clauses.join(' AND '), pageSize: filter.limit });
   for await (const execution of executions) {

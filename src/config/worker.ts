@@ -35,6 +35,8 @@ const workerEnv = z.object({
   // The retention sweep's schedule: every this many minutes (1 minute to 1 day), this many journeys per batch.
   RETENTION_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   RETENTION_SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  // Decision records are kept this long after their journey ended (400: a 366-day back-test window stays covered).
+  DECISION_RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   MEDIA_ALLOWED_HOSTS: optionalText,
   // Hosts exempt from the private-address checks: an internal mirror of Tencent's media, or the rehearsal's emulator.
   MEDIA_TRUSTED_HOSTS: optionalText,
@@ -74,6 +76,8 @@ const workerSchema = (env: NodeJS.ProcessEnv) =>
       database: databaseSettings(e),
       /** How often the retention sweep runs and how many journeys it takes per batch. */
       retentionSweep: { intervalMinutes: e.RETENTION_SWEEP_INTERVAL_MINUTES, batchSize: e.RETENTION_SWEEP_BATCH_SIZE },
+      /** Days the sweep keeps a decision record after its journey ended. */
+      decisionRecordRetentionDays: e.DECISION_RECORD_RETENTION_DAYS,
       media: parseMedia(e, sandbox, faceid.endpoint),
       webhook,
       codec: codecSettings(e, sandbox),

@@ -6,6 +6,8 @@ export const JOURNEY_METRICS = {
   completed: 'ekyc_journeys_completed',
   stageDuration: 'ekyc_stage_duration_ms',
   capabilityNotEnabled: 'ekyc_faceid_capability_not_enabled',
+  // The exporter adds no suffix to counters: the name is exported as it stands.
+  shadowDisagreements: 'ekyc_policy_shadow_disagreements_total',
 } as const;
 
 /**

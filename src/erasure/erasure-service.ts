@@ -6,6 +6,7 @@ import type { AuditFailureReport, AuditLog } from '../review/audit-log';
 import type { ObjectStore } from '../store/object-store';
 import { readErasure, type ErasureRecord, type ErasureRequest } from '../archive/erasure-record';
 import type { ErasureChecks } from '../client/erasure-checks';
+import type { DecisionRecords } from '../records/decision-records';
 import { eraseJourney } from './journey-erasure';
 
 /** What an {@link ErasureService} works with. */
@@ -19,6 +20,8 @@ export interface ErasureServiceDeps {
   audit?: AuditLog;
   /** The erasure checks of this process's reads: told at once, where other processes see it within their TTL. */
   checks?: ErasureChecks;
+  /** The decision records, in the database; absent without one. */
+  decisionRecords?: DecisionRecords;
 }
 
 /** Erasure of a journey (docs/operations.md, "Erasure"), for the JSON API and in-process backends. */
@@ -28,6 +31,7 @@ export class ErasureService {
   /**
    * Erases a journey ({@link eraseJourney}): stops it if it runs, deletes every archived object of it and its input
    * images, and destroys its data key; its outcome and reason codes are kept in the erasure record, which is answered.
+   * Its decision record forgets the journey id and reference (the anonymous decision inputs stay for back-tests).
    * Idempotent, and resumes an erasure a crash interrupted; recorded in the audit log under the requester's id.
    * `JourneyHeldError` under a legal hold, `JourneyNotFoundError` for an id nothing is known of.
    */
@@ -37,6 +41,9 @@ export class ErasureService {
       throw new JourneyNotFoundError(`journey ${journeyId} not found`);
     }
     const record = await eraseJourney({ client, store, dataKeys }, journeyId, request);
+    // After the journey and its children were stopped, so no write of its record can follow; a retried erasure
+    // that finds the journey erased already still gets here, so a crash before this line is made good.
+    await this.deps.decisionRecords?.erase(journeyId);
     this.deps.checks?.remember(record);
     await audit?.appendOrReport(
       {

@@ -75,7 +75,9 @@ export const PROBLEMS = {
   archive_unavailable: { status: 503, title: 'The archive cannot be written right now' },
   codec_key_missing: { status: 503, title: "A payload's key is not in this gateway's key ring" },
   policies_unavailable: { status: 503, title: 'The policy database is not configured (DATABASE_URL) or not reachable' },
+  decision_records_unavailable: { status: 503, title: 'The decision records cannot be read right now' },
   evidence_not_configured: { status: 501, title: 'This gateway has no evidence signing key (EVIDENCE_SIGNING_KEY)' },
+  decision_records_not_configured: { status: 501, title: 'This gateway has no database (DATABASE_URL)' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -14,6 +14,14 @@ const timestamp = z.iso.datetime();
 const reasons = z.array(z.string()).meta({ description: 'reason codes, e.g. all_checks_passed' });
 const reviewDecision = z.enum(['approved', 'rejected']);
 const check = z.object({ passed: z.boolean(), code: z.string() });
+const policyVersion = z
+  .number()
+  .int()
+  .nullable()
+  .meta({ description: 'the decision policy version the journey is pinned to; null when started without one' });
+const policyOverridden = z
+  .boolean()
+  .meta({ description: "whether the start body's own policy settings were applied over the version's rules" });
 
 /** A FaceID token for the client app. */
 export const issuedTokenSchema = z
@@ -58,6 +66,8 @@ export const journeyStatusSchema = z
           .meta({ description: 'four-eyes: a first rejection waiting for a second reviewer' }),
       })
       .optional(),
+    policyVersion,
+    policyOverridden,
   })
   .meta({ id: 'JourneyStatus' });
 
@@ -83,6 +93,8 @@ export const journeyResultSchema = z
     region: z.string(),
     outcome,
     reasons,
+    policyVersion,
+    policyOverridden,
     liveness: check.optional(),
     compare: check.extend({ similarity: z.number().nullable() }).optional(),
     document: z

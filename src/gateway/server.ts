@@ -14,12 +14,14 @@ import { logIfInternal, problem, problemFromError, sendProblem } from './problem
 import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
+import { registerPolicyShadowRoutes } from './routes/policy-shadow-routes';
 import { registerPolicyRoutes } from './routes/policy-routes';
 import { registerPolicyBacktestRoutes } from './routes/policy-backtest-routes';
 import { registerReviewRoutes } from './routes/review-routes';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { Database } from '../db/database';
 import { ErasureService } from '../erasure/erasure-service';
+import { DecisionRecords } from '../records/decision-records';
 import type { PolicyService } from '../policy/policy-service';
 import { LegalHoldService } from '../retention/legal-hold-service';
 import { AuditLog } from '../review/audit-log';
@@ -109,13 +111,22 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     review: new ReviewService({ journeys: ekyc, client, audit }),
     ...(archive ? { holds: new LegalHoldService({ journeys: ekyc, store: archive, audit }) } : {}),
     ...(archive && dataKeys
-      ? { erasure: new ErasureService({ client, store: archive, dataKeys, audit, checks: ekyc.erasures }) }
+      ? {
+          erasure: new ErasureService({
+            client,
+            store: archive,
+            dataKeys,
+            audit,
+            checks: ekyc.erasures,
+            ...(options.database ? { decisionRecords: new DecisionRecords(options.database) } : {}),
+          }),
+        }
       : {}),
     ...(options.archive && audit && signingKey
       ? { evidence: new JourneyEvidence({ client: options.client, archive: options.archive, audit, signingKey }) }
       : {}),
-    ...(options.policies ? { policies: options.policies } : {}),
     ...(options.database ? { database: options.database } : {}),
+    ...(options.policies ? { policies: options.policies } : {}),
     client: options.client,
     ekyc: options.ekyc,
     settings: options.settings,
@@ -175,6 +186,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     registerOperatorRoutes(routes, ctx);
     registerPolicyBacktestRoutes(routes, ctx);
     registerReviewRoutes(routes, ctx);
+    registerPolicyShadowRoutes(routes, ctx);
     registerPolicyRoutes(routes, ctx);
     registerClientRoutes(routes, ctx);
     registerWebRoutes(routes, ctx);

@@ -91,6 +91,7 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
     activities: {
       deliverWebhook: activities.deliverWebhook,
       settleJourney: activities.settleJourney,
+      recordJourneyEnd: activities.recordJourneyEnd,
       issueTokenInline: activities.issueTokenInline,
       fetchResultInline: activities.fetchResultInline,
     },
@@ -118,6 +119,7 @@ export async function createJourneyWorkers(options: JourneyWorkerOptions): Promi
       listDueRetention: activities.listDueRetention,
       purgeDueRetention: activities.purgeDueRetention,
       removeOrphanInputs: activities.removeOrphanInputs,
+      purgeDecisionRecords: activities.purgeDecisionRecords,
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentDownloads ?? 8,
   });

@@ -1,7 +1,8 @@
-import { CAPABILITY_NOT_ENABLED_REASON, decide } from './decision';
+import { CAPABILITY_NOT_ENABLED_REASON } from './decision';
 import { expectedChecks } from './flow-input';
 import { endJourney, endOnFailure } from './journey-end';
 import { registerJourneyHandlers } from './journey-handlers';
+import { decideByPolicies } from './journey-policy';
 import { JourneyRun } from './journey-run';
 import { archiveMedia } from './stage-archive-media';
 import { awaitUser } from './stage-await-user';
@@ -44,7 +45,7 @@ export async function ekycJourney(input: JourneyInput): Promise<JourneyEnd> {
 
     // Deciding spans no await, so nobody could see it in search attributes: show it in the UI details only.
     transitions.enterStage('deciding', 'applying the decision policy', { sync: false });
-    const decision = decide(user, document.verdict, run.policy, expectedChecks(input, run.tag));
+    const decision = decideByPolicies(run, user, document.verdict, expectedChecks(input, run.tag));
     if (decision.reasons.includes(CAPABILITY_NOT_ENABLED_REASON)) recordCapabilityNotEnabled(input.flow);
     if (decision.decision !== 'review') return await endJourney(run, decision.decision, decision.reasons, facts);
     return await awaitReview(run, decision.reasons, facts);

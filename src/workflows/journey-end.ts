@@ -16,10 +16,11 @@ import { settleJourneyActivity } from './activity-proxies';
 import { deliverJourneyEvent } from './deliver-journey-event';
 import { failureType, isArchiveOutage, isFaceIdOutage } from './failure-kinds';
 import { compareImageOf } from './flow-input';
+import { decisionRecordOf, policyFactsOf } from './journey-policy';
 import type { JourneyRun } from './journey-run';
-import type { RecordRetentionInput } from './retention-types';
+import type { RecordRetentionInput, SettleJourneyInput } from './retention-types';
 import { journeyStatus } from './journey-state';
-import type { EndedStatusFacts, JourneyEnd, JourneyEvent, JourneyResult, JourneyStatus, Outcome } from './types';
+import type { EndedStatusFacts, JourneyEnd, JourneyResult, JourneyStatus, Outcome } from './types';
 
 /** Children that must outlive the journey (webhooks, retention): awaited only until they have started. */
 export const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
@@ -28,8 +29,9 @@ export const DETACHED = { parentClosePolicy: ParentClosePolicy.ABANDON } as cons
 type Settle = 'local' | 'detached';
 
 /**
- * Ends the journey: sets the outcome, files the media's retention, tells the backend, and returns the result with the
- * final status (the content of the completion only: no command changes, so recorded histories replay as before).
+ * Ends the journey: sets the outcome, writes its decision record, files the media's retention, tells the backend, and
+ * returns the result with the final status (the record rides on the last step's local activity or detached workflow,
+ * so a journey records no command more than before and recorded histories replay as they were).
  * `settle: 'detached'` hands the last step to `deliverJourneyEvent` instead of running it locally: for an end decided by
  * an update, whose acceptance must not share a workflow task with a local activity (an event arriving meanwhile fails
  * that task, and with it the reviewer's update).
@@ -59,12 +61,15 @@ export async function endJourney(
         }
       : undefined;
   const completed = run.event('journey.completed');
+  const record = decisionRecordOf(run, outcome, reasons);
   transitions.enterStage('completed', `completed: ${outcome} (${reasons.join(', ')})`);
-  if (!(settle === 'local' && (await settledLocally(run, completed, retention)))) {
+  if (!(
+    settle === 'local' && (await settledLocally(run, { event: completed, record, ...(retention ? { retention } : {}) }))
+  )) {
     await startChild(deliverJourneyEvent, {
       ...DETACHED,
       workflowId: `${journeyId}:event:completed`,
-      args: retention ? [completed, retention] : [completed],
+      args: [completed, retention ?? null, record],
     });
   }
   // Updates still running (a renewal that raced the end) must answer before the run closes.
@@ -79,6 +84,7 @@ export async function endJourney(
     requestIds: run.requestIds,
     completedAt: new Date(Date.now()).toISOString(),
     ...details,
+    ...policyFactsOf(input),
     finalStatus: endedStatusFacts(journeyStatus(input, state)),
   };
 }
@@ -104,15 +110,11 @@ function endedStatusFacts({
  * Files retention and notifies the backend in the deciding workflow task (a local activity); false when that fails (the
  * backend slow or down, the archive unreachable), and a detached workflow retries both, so the end never waits on them.
  */
-async function settledLocally(
-  run: JourneyRun,
-  completed: JourneyEvent,
-  retention: RecordRetentionInput | undefined,
-): Promise<boolean> {
+async function settledLocally(run: JourneyRun, settlement: SettleJourneyInput): Promise<boolean> {
   return settleJourneyActivity(
-    'file for retention, notify the backend',
+    'record the decision, file for retention, notify the backend',
     run.durations.settleMs,
-  )({ event: completed, ...(retention ? { retention } : {}) }).then(
+  )(settlement).then(
     () => true,
     (error: unknown) => {
       log.info('journey settles in the background', {

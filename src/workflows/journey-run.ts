@@ -1,6 +1,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { FLOW_PLANS, type FlowPlan } from '../contracts/flow-plan';
 import { DEFAULT_POLICY_DOCUMENT, resolveRules, type PolicyRules } from '../contracts/policy-document';
+import { policyFactsOf, type PolicyVerdict } from './journey-policy';
 import { journeyDurations, type JourneyDurations } from './journey-durations';
 import { JourneyTransitions, type JourneyState } from './journey-state';
 import type { JourneyEvent, JourneyInput } from './types';
@@ -32,6 +33,8 @@ export class JourneyRun {
    * nothing about the person.
    */
   readonly tag = workflowInfo().firstExecutionRunId;
+  /** What the policies concluded, once the journey was decided (`decideByPolicies`): its decision record keeps it. */
+  policyVerdict?: PolicyVerdict;
 
   constructor(readonly input: JourneyInput) {
     this.plan = FLOW_PLANS[input.flow];
@@ -54,6 +57,7 @@ export class JourneyRun {
       stage: type === 'journey.completed' ? 'completed' : state.stage,
       ...(state.outcome ? { outcome: state.outcome } : {}),
       reasons: state.reasons,
+      ...policyFactsOf(input),
       occurredAt: new Date(Date.now()).toISOString(),
     };
   }

@@ -1,5 +1,6 @@
 import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { policyFactsOf } from './journey-policy';
 import { isAllowedTransition } from './journey-stages';
 import { recordJourneyCompleted, recordJourneyStarted, recordStageDuration } from './journey-metrics';
 import * as attributes from './search-attributes';
@@ -68,6 +69,8 @@ export interface JourneyState {
   /** The case view's: in workflow time, so replay rebuilds it exactly. */
   timeline: TimelineEntry[];
   timelineOmitted: number;
+  /** When each stage was first entered (ISO, workflow time), for the decision record. */
+  stagesBegan: Partial<Record<Stage, string>>;
 }
 
 /** The claim on the case while it has not lapsed. */
@@ -94,6 +97,7 @@ export function journeyStatus(input: JourneyInput, state: Readonly<JourneyState>
     ...(state.outcome ? { outcome: state.outcome } : {}),
     reasons: state.reasons,
     ...(state.review || state.reviewDeadlineAtMs !== undefined ? { review: reviewStatus(state) } : {}),
+    ...policyFactsOf(input),
   };
 }
 
@@ -156,6 +160,7 @@ export class JourneyTransitions {
       claimVersion: 0,
       timeline: [],
       timelineOmitted: 0,
+      stagesBegan: { issuing_token: new Date(Date.now()).toISOString() },
     };
     this.state = this.current;
     this.synced = Object.fromEntries(
@@ -286,6 +291,7 @@ export class JourneyTransitions {
     if (stage !== state.stage) {
       recordStageDuration(this.input.flow, state.stage, Date.now() - this.stageEnteredAtMs);
       this.stageEnteredAtMs = Date.now();
+      state.stagesBegan[stage] ??= new Date(this.stageEnteredAtMs).toISOString();
     }
     state.stage = stage;
     setCurrentDetails(details);

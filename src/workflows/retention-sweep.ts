@@ -1,7 +1,10 @@
-import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { JourneyActivities } from './activity-proxies';
 import type { RetentionSweepInput, SweepTotals } from './retention-types';
 import { mediaTaskQueue } from '../contracts/task-queues';
+
+/** A sweep that ran before decision records had a retention purges none (its history lacks the activity). */
+const DECISION_RECORD_RETENTION_PATCH = 'decision-record-retention';
 
 /** Sweep defaults; the schedule passes the configured batch size. */
 const SWEEP_DEFAULTS = {
@@ -32,7 +35,8 @@ function add(into: SweepTotals, batch: SweepTotals): void {
 
 /**
  * Deletes the media of every journey whose retention period is over, unless it is on legal hold: lists due records
- * from the archive in batches and purges each batch, then the input images no journey owns. Started hourly by the `retention-sweep` schedule (overlap
+ * from the archive in batches and purges each batch, then the input images no journey owns and the decision records past
+ * their retention. Started hourly by the `retention-sweep` schedule (overlap
  * SKIP); idempotent, so a crashed or repeated sweep only finishes what is left. Continues as new after
  * `maxBatches` batches to keep its history bounded.
  */
@@ -49,6 +53,10 @@ export async function retentionSweep(input: RetentionSweepInput = {}): Promise<S
       const { removeOrphanInputs } = retentionActivities('remove orphaned input images');
       const orphans = await removeOrphanInputs();
       if (orphans.folders > 0) log.info('removed input images no journey owns', { ...orphans });
+      if (patched(DECISION_RECORD_RETENTION_PATCH)) {
+        const purged = await retentionActivities('purge expired decision records').purgeDecisionRecords();
+        if (purged > 0) log.info('purged expired decision records', { purged });
+      }
       return totals;
     }
     const done = await purgeDueRetention({ entries: due });

@@ -1,3 +1,4 @@
+import type { DecisionRecordInput } from './decision-record';
 import type { JourneyEvent } from './types';
 
 /** Payloads of the retention activities and the sweep: plain JSON, ISO timestamps. */
@@ -62,4 +63,6 @@ export interface SettleJourneyInput {
   event: JourneyEvent;
   /** Where the journey stored something to delete later; absent when it stored nothing. */
   retention?: RecordRetentionInput;
+  /** The journey's decision record, written before the rest (journeys recorded before records existed have none). */
+  record?: DecisionRecordInput;
 }

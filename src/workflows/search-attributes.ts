@@ -21,6 +21,12 @@ export const ekycReviewClaimKey = defineSearchAttributeKey('EkycReviewClaim', Se
 /** `first`, or `second` while a rejection waits for a second reviewer (four-eyes rule). */
 export const ekycReviewStepKey = defineSearchAttributeKey('EkycReviewStep', SearchAttributeType.KEYWORD);
 
+/**
+ * The decision policy version the journey is pinned to (`String(version)`); set by the starter, so a journey costs no
+ * upsert for it; unset for journeys started without a pinned version.
+ */
+export const ekycPolicyVersionKey = defineSearchAttributeKey('EkycPolicyVersion', SearchAttributeType.KEYWORD);
+
 /** Every custom search attribute, registered on the dev server at start-up and in tests. */
 export const EKYC_SEARCH_ATTRIBUTES = [
   ekycStageKey,
@@ -31,6 +37,7 @@ export const EKYC_SEARCH_ATTRIBUTES = [
   ekycReviewDeadlineKey,
   ekycReviewClaimKey,
   ekycReviewStepKey,
+  ekycPolicyVersionKey,
 ];
 
 /** The type name the Temporal CLI and `operator search-attribute create` use for an attribute. */

@@ -288,6 +288,10 @@ export interface JourneyStatus {
   outcome?: Outcome;
   reasons: string[];
   review?: ReviewStatus;
+  /** The decision policy version the journey is pinned to; null when it started without one (the first version's rules). */
+  policyVersion: number | null;
+  /** Whether the journey's own policy settings (the start body's `policy`) were applied over its version's rules. */
+  policyOverridden: boolean;
 }
 
 /** What happened to a journey, in workflow time: the case view's timeline (ids and codes, never personal data). */
@@ -336,6 +340,10 @@ export interface JourneyResult {
   region: string;
   outcome: Outcome;
   reasons: string[];
+  /** The decision policy version the journey is pinned to; null when it started without one (the first version's rules). */
+  policyVersion: number | null;
+  /** Whether the journey's own policy settings (the start body's `policy`) were applied over its version's rules. */
+  policyOverridden: boolean;
   liveness?: { passed: boolean; code: string };
   compare?: { passed: boolean; code: string; similarity: number | null };
   document?: DocumentResult;
@@ -368,7 +376,10 @@ export interface JourneyEnd extends JourneyResult {
 }
 
 /** The status facts a result does not carry itself. */
-export type EndedStatusFacts = Omit<JourneyStatus, 'reference' | 'flow' | 'region' | 'outcome' | 'reasons'>;
+export type EndedStatusFacts = Omit<
+  JourneyStatus,
+  'reference' | 'flow' | 'region' | 'outcome' | 'reasons' | 'policyVersion' | 'policyOverridden'
+>;
 
 // ---- activity contracts (plain JSON in both directions) ----------------------------------------------------------
 
@@ -452,6 +463,10 @@ export interface JourneyEvent {
   stage: Stage;
   outcome?: Outcome;
   reasons: string[];
+  /** The decision policy version the journey is pinned to; null when it started without one (the first version's rules). */
+  policyVersion: number | null;
+  /** Whether the journey's own policy settings (the start body's `policy`) were applied over its version's rules. */
+  policyOverridden: boolean;
   /** ISO timestamp. */
   occurredAt: string;
 }

@@ -83,7 +83,19 @@ describe('webhooks, delivered by the workflow', () => {
     ).toEqual([1, 2]);
     expect(receiver.refused()).toBe(0);
     expect(Object.keys(completed?.event ?? {}).sort()).toEqual(
-      ['flow', 'id', 'journeyId', 'occurredAt', 'outcome', 'reasons', 'reference', 'stage', 'type'].sort(),
+      [
+        'flow',
+        'id',
+        'journeyId',
+        'occurredAt',
+        'outcome',
+        'policyOverridden',
+        'policyVersion',
+        'reasons',
+        'reference',
+        'stage',
+        'type',
+      ].sort(),
     );
     // Delivered by the detached `deliverJourneyEvent`, which ends once delivered.
     const delivery = harness.client.workflow.getHandle<typeof deliverJourneyEvent>(

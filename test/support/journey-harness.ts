@@ -27,6 +27,7 @@ import { FaceIdClient, type FaceIdClientOptions } from '../../src/faceid/client'
 import type { Logger } from '../../src/logging';
 import type { WebhookSettings } from '../../src/activities/webhook-activities';
 import { isLocalCall, startQuotaPacer, type PacerGrant } from '../../src/quota';
+import type { Database } from '../../src/db/database';
 import { createJourneyWorkers, runWorkers, type WorkerDeployment } from '../../src/workers/journey-workers';
 import { installRuntime } from '../../src/workers/runtime-logger';
 import { bundleJourneyWorkflows } from '../../src/workers/workflow-bundle';
@@ -144,6 +145,8 @@ export interface JourneyHarnessOptions {
   workflowsPath?: string;
   /** Age from which the retention sweep takes input images no journey owns for orphans (default one hour). */
   orphanInputAgeMs?: number;
+  /** The policy and decision database (a test's own, migrated); default: none, so no decision records. */
+  database?: Database;
 }
 
 /** Quota leases renewed every 250 ms in tests, so a joining worker waits under a second, not six. */
@@ -207,6 +210,7 @@ export async function startJourneyHarness(options: JourneyHarnessOptions = {}): 
       journeyExists: (reference) => journeyExists(client, reference),
       ...(options.orphanInputAgeMs !== undefined ? { orphanInputAgeMs: options.orphanInputAgeMs } : {}),
       ...(options.webhook ? { webhook: options.webhook } : {}),
+      ...(options.database ? { database: options.database } : {}),
     },
     workflowBundle: await workflowBundle(options.workflowsPath),
     deployment: options.deployment,

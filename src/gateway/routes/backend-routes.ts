@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { clientSecretFor } from '../../client/client-secret';
-import type { StartedJourney } from '../../client/ekyc-client';
+import type { StartedJourney, StartJourneyOptions } from '../../client/ekyc-client';
 import { authHook, bearerToken, requireApiKey } from '../auth';
 import type { GatewayContext } from '../context';
 import { SECURITY } from '../openapi';
+import { ProblemError } from '../problems';
 import {
   acceptedSchema,
   journeyListSchema,
@@ -63,6 +64,7 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
             'idempotency_key_reused',
             'token_issue_failed',
             'journey_not_ready',
+            'policies_unavailable',
             ...UNAVAILABLE,
           ),
         },
@@ -72,10 +74,10 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
       const apiKey = bearerToken(request) ?? '';
       const prepared = prepareStart(request.body, ctx);
       const answer = await ctx.idempotency.run(request.headers['idempotency-key'], apiKey, request.body, async () => {
-        const started = await ctx.ekyc.startJourney(
-          prepared.start,
-          prepared.webFinalUrl ? { webFinalUrl: prepared.webFinalUrl } : {},
-        );
+        const started = await ctx.ekyc.startJourney(prepared.start, {
+          ...(prepared.webFinalUrl ? { webFinalUrl: prepared.webFinalUrl } : {}),
+          ...(await policiesForNewJourney(ctx)),
+        });
         const { journeyId, token, verificationUrl, expiresAt } = started;
         const body: StartAnswer = { journeyId, token, ...(verificationUrl ? { verificationUrl } : {}), expiresAt };
         return { status: 201, body };
@@ -186,4 +188,18 @@ export function registerBackendRoutes(server: FastifyInstance, ctx: GatewayConte
       return reply.code(202).send({ journeyId, accepted: true });
     },
   );
+}
+
+/**
+ * The versions a new journey is pinned to. With a database configured a start never goes ahead unpinned: a lookup that
+ * fails answers 503 and the caller retries. Asked inside the idempotent run, so a replayed start pins nothing anew.
+ */
+async function policiesForNewJourney(
+  ctx: GatewayContext,
+): Promise<Pick<StartJourneyOptions, 'pinnedPolicy' | 'shadowPolicy'>> {
+  if (!ctx.policies) return {};
+  const versions = await ctx.policies.forNewJourney().catch(() => {
+    throw new ProblemError('policies_unavailable');
+  });
+  return { pinnedPolicy: versions.current, ...(versions.shadow ? { shadowPolicy: versions.shadow } : {}) };
 }

@@ -23,6 +23,8 @@ const liveStatus: JourneyStatus = {
   renewalsLeft: 2,
   fetchAttempts: 0,
   reasons: [],
+  policyVersion: 3,
+  policyOverridden: false,
 };
 
 const finalStatus: JourneyStatus = {
@@ -42,6 +44,8 @@ const ended: JourneyEnd = {
   media: [],
   requestIds: ['req-1'],
   completedAt: '2026-01-01T00:00:00.000Z',
+  policyVersion: 3,
+  policyOverridden: false,
   // What the run returns: the status facts the result does not carry itself.
   finalStatus: { stage: 'completed', renewalsLeft: 2, fetchAttempts: 1 },
 };

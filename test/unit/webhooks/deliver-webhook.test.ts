@@ -21,6 +21,8 @@ const event: JourneyEvent = {
   stage: 'completed',
   outcome: 'approved',
   reasons: ['all_checks_passed'],
+  policyVersion: 2,
+  policyOverridden: false,
   occurredAt: '2026-01-15T12:00:00.000Z',
 };
 const secrets = ['whsec-current-0000000', 'whsec-previous-000000'];
