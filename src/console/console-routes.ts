@@ -18,7 +18,7 @@ import type { ReviewService } from '../review/review-service';
 import { FLOWS } from '../workflows/types';
 import { registerAuditExport } from './audit-export-routes';
 import { registerCaseRoutes } from './case-routes';
-import { caseParamsSchema, ConsoleKit, journeyIdSchema, PAGE_HEADERS, SESSION_COOKIE } from './console-kit';
+import { CASE_ROLES, caseParamsSchema, ConsoleKit, journeyIdSchema, PAGE_HEADERS, SESSION_COOKIE } from './console-kit';
 import { ConsoleSessions, type ConsoleSession } from './console-sessions';
 import { OidcSignIn, type ConsoleOidcSettings } from './oidc-sign-in';
 import { SIGN_IN_SECONDS, SignInCookies } from './sign-in-cookie';
@@ -91,7 +91,12 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
     acceptForms(app);
 
     app.get('/', { schema: UNDOCUMENTED }, async (request, reply) => {
-      const current = await kit.page(request, reply);
+      const signedIn = await kit.sessionOf(request);
+      // A policy admin without a review role lands on the policies: the queue is not theirs to see.
+      if (signedIn && !CASE_ROLES.some((role) => signedIn.session.roles.includes(role))) {
+        return reply.headers(PAGE_HEADERS).redirect('/console/policies', 303);
+      }
+      const current = await kit.page(request, reply, CASE_ROLES);
       if (!current) return reply;
       const query = queueQuerySchema.safeParse(request.query);
       if (!query.success) {
@@ -157,7 +162,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
         request.log.warn({ reason: user ? 'no_console_role' : 'no_usable_user_id' }, 'console sign-in refused');
         return kit.render(reply.code(403), 'sign-in', {
           title: 'No access',
-          message: 'Your account has no reviewer or auditor role for this console.',
+          message: 'Your account has no reviewer, auditor or policy-admin role for this console.',
         });
       }
       // Signing in again replaces the browser's earlier session: it ends on every gateway, not only in this browser.
