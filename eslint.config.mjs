@@ -124,6 +124,23 @@ export default tseslint.config(
     },
   },
   {
+    // The database beside the store: the pool and the schema, knowing nothing of what the tables are used for.
+    files: ['src/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!logging$)',
+              message: 'The database floor imports nothing of ours but logging.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The sandbox speaks FaceID's protocol from FaceID's own tables, through the layer's public index.
     files: ['src/emulator/*.ts'],
     rules: {
@@ -168,6 +185,7 @@ export default tseslint.config(
       'src/activities/**',
       'src/evidence/bundle-*.ts',
       'src/store/**',
+      'src/db/**',
     ],
     rules: {
       'no-restricted-imports': [

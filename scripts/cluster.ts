@@ -40,9 +40,12 @@ function clusterSettings() {
 /** Passwords and keys of the local cluster, made once and kept beside its data (git-ignored, owner-only). */
 function clusterSecrets(dir: string): ClusterSecrets {
   const file = join(dir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ClusterSecrets;
-  const secrets = newClusterSecrets();
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<ClusterSecrets>) : {};
+  // A cluster made before a secret existed gets a fresh one for it; the ones it has stay.
+  const secrets = { ...newClusterSecrets(), ...kept };
+  if (Object.keys(secrets).length !== Object.keys(kept).length) {
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }
 
@@ -103,7 +106,7 @@ runStack(async (supervisor) => {
         : []),
       `  Temporal Web UI   http://127.0.0.1:${cfg.temporal.uiPort}`,
       `  Temporal log      ${logFile(temporal)}`,
-      `  PostgreSQL        127.0.0.1:${postgres.port} (databases temporal, temporal_visibility)`,
+      `  PostgreSQL        127.0.0.1:${postgres.port} (databases temporal, temporal_visibility, ekyc)`,
       `  Archive (MinIO)   http://127.0.0.1:${minio.port} (bucket ${minio.bucket})`,
       faceIdBannerLine(emulator),
       ...gatewayPorts.map(

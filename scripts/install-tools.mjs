@@ -5,7 +5,8 @@
 // versions; a second run finds the stamp and returns at once.
 //
 //   node scripts/install-tools.mjs                 what `npm test` needs (Debian chromium included)
-//   node scripts/install-tools.mjs --for=start     only what `npm start` runs (skips MinIO)
+//   node scripts/install-tools.mjs --for=start     only what `npm start` runs (skips MinIO): the Temporal CLI and
+//                                                  Debian's PostgreSQL 15 (the policy and decision database)
 //   node scripts/install-tools.mjs --for=test      what `npm test` needs (the cluster's tools included: its test)
 //   node scripts/install-tools.mjs --for=cluster   what `npm run cluster` runs: the Temporal server, its SQL schema
 //                                                  tool and UI server, MinIO, and Debian's PostgreSQL 15
@@ -146,9 +147,15 @@ for (const tool of goTools) if (tool.for.includes(target)) installGoTool(tool);
 if (target === 'test') {
   installDebianPackage({ path: CHROMIUM_PATH, packages: 'chromium', why: 'the browser test (jest project e2e)' });
 }
-// The cluster (`npm run cluster`, and its fault test in `npm test`): PostgreSQL, and openssl for its certificates.
+// PostgreSQL: the policy and decision database of every stack, the integration tests' and the cluster's Temporal.
+const postgresWhy = {
+  start: '`npm start` (the policy and decision database)',
+  test: 'the integration tests and the cluster test',
+  cluster: '`npm run cluster`',
+};
+installDebianPackage({ path: POSTGRES_BIN, packages: 'postgresql-15', why: postgresWhy[target], required: true });
+// The cluster (`npm run cluster`, and its fault test in `npm test`): openssl for its certificates.
 if (target === 'cluster' || target === 'test') {
   const why = target === 'test' ? 'the cluster test (jest project cluster)' : '`npm run cluster`';
-  installDebianPackage({ path: POSTGRES_BIN, packages: 'postgresql-15', why, required: true });
   installDebianPackage({ path: OPENSSL_BIN, packages: 'openssl', why, required: true });
 }

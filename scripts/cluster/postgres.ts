@@ -8,12 +8,33 @@ import { ClusterSetupError, CLUSTER_TOOLS, run } from './tools';
 const TEMPORAL_DATABASES = ['temporal', 'temporal_visibility'] as const;
 export const TEMPORAL_DB_USER = 'temporal';
 
-/** A local PostgreSQL 15 of the cluster's own: its data folder, loopback port and passwords. */
+/**
+ * A local PostgreSQL 15 of a stack's own (the cluster's, `npm start`'s, the integration tests'): its data folder,
+ * loopback port and superuser password.
+ */
 export interface PostgresSettings {
   dataDir: string;
   port: number;
   superuserPassword: string;
+  /** A test's throwaway server: no fsync, so starting and migrating cost what the CPU does, not the disk. */
+  throwaway?: boolean;
+}
+
+/** The cluster's PostgreSQL, which also holds the Temporal databases under their own role. */
+export interface ClusterPostgresSettings extends PostgresSettings {
   temporalPassword: string;
+}
+
+/** A database of the service's own and the role that owns it. */
+export interface ServiceDatabase {
+  database: string;
+  role: string;
+  password: string;
+}
+
+/** The `ekyc` database of policy versions and decision records, owned by the `ekyc` role with `password`. */
+export function ekycDatabase(password: string): ServiceDatabase {
+  return { database: 'ekyc', role: 'ekyc', password };
 }
 
 const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
@@ -52,6 +73,7 @@ export async function initPostgres(settings: PostgresSettings): Promise<void> {
       '--auth-local=scram-sha-256',
       '--encoding=UTF8',
       '--no-locale',
+      ...(settings.throwaway ? ['--no-sync'] : []),
     ]);
     await run(
       `initdb (PostgreSQL runs as the postgres user, which must be able to reach ${settings.dataDir})`,
@@ -79,11 +101,12 @@ export function postgresChild(settings: PostgresSettings): ChildSpec {
     'listen_addresses=127.0.0.1',
     '-c',
     'unix_socket_directories=',
-    // History, matching, visibility and the SQL tool each keep a pool; 2 cores need no more.
+    // Temporal's history, matching, visibility and SQL tool each keep a pool, beside the service's small ones.
     '-c',
     'max_connections=200',
     '-c',
     'log_min_messages=warning',
+    ...(settings.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
   ]);
   return {
     name: 'postgres',
@@ -135,22 +158,45 @@ async function waitForPostgres(settings: PostgresSettings, timeoutMs = 60_000): 
   }
 }
 
-/** The `temporal` role and its two databases, created once; a restart finds them. */
-export async function provisionTemporalDatabases(settings: PostgresSettings): Promise<void> {
-  const literal = settings.temporalPassword.replace(/'/g, "''");
-  const role = await psql(settings, 'postgres', `SELECT 1 FROM pg_roles WHERE rolname = '${TEMPORAL_DB_USER}'`);
+/** A login role with `password` (set again if the role exists), and `databases` owned by it, each created once. */
+async function provisionRole(
+  settings: PostgresSettings,
+  role: string,
+  password: string,
+  databases: readonly string[],
+): Promise<void> {
+  const literal = password.replace(/'/g, "''");
+  const found = await psql(settings, 'postgres', `SELECT 1 FROM pg_roles WHERE rolname = '${role}'`);
   await psql(
     settings,
     'postgres',
-    role.trim() === '1'
-      ? `ALTER ROLE ${TEMPORAL_DB_USER} LOGIN PASSWORD '${literal}'`
-      : `CREATE ROLE ${TEMPORAL_DB_USER} LOGIN PASSWORD '${literal}'`,
+    found.trim() === '1'
+      ? `ALTER ROLE ${role} LOGIN PASSWORD '${literal}'`
+      : `CREATE ROLE ${role} LOGIN PASSWORD '${literal}'`,
   );
-  for (const database of TEMPORAL_DATABASES) {
+  for (const database of databases) {
     const exists = await psql(settings, 'postgres', `SELECT 1 FROM pg_database WHERE datname = '${database}'`);
-    if (exists.trim() !== '1')
-      await psql(settings, 'postgres', `CREATE DATABASE ${database} OWNER ${TEMPORAL_DB_USER}`);
+    if (exists.trim() !== '1') await psql(settings, 'postgres', `CREATE DATABASE ${database} OWNER ${role}`);
   }
+}
+
+/** The `temporal` role and its two databases, created once; a restart finds them. */
+export async function provisionTemporalDatabases(settings: ClusterPostgresSettings): Promise<void> {
+  await provisionRole(settings, TEMPORAL_DB_USER, settings.temporalPassword, TEMPORAL_DATABASES);
+}
+
+/**
+ * The service's own database and role (migrated by the gateway and the worker themselves at start-up), created once;
+ * returns the `DATABASE_URL` that reaches it.
+ */
+export async function provisionServiceDatabase(settings: PostgresSettings, service: ServiceDatabase): Promise<string> {
+  await provisionRole(settings, service.role, service.password, [service.database]);
+  return postgresUrl(settings.port, service.role, service.password, service.database);
+}
+
+/** A `postgres://` URL on loopback, the user and password encoded. */
+export function postgresUrl(port: number, user: string, password: string, database: string): string {
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 /** Whether `database` already carries Temporal's schema version table (set up once, then only updated). */

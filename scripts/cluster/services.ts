@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ChildSpec, Supervisor } from '../lib/supervisor';
 import { archiveEnv, ensureBucket, minioChild, type MinioSettings } from './minio';
-import { initPostgres, postgresChild, provisionTemporalDatabases, type PostgresSettings } from './postgres';
+import {
+  ekycDatabase,
+  initPostgres,
+  postgresChild,
+  provisionServiceDatabase,
+  provisionTemporalDatabases,
+  type ClusterPostgresSettings,
+} from './postgres';
 import {
   applyTemporalSchemas,
   registerNamespace,
@@ -20,6 +27,8 @@ import { uiServerChild } from './ui-server';
 export interface ClusterSecrets {
   postgresSuperuser: string;
   postgresTemporal: string;
+  /** The `ekyc` role's, owner of the policy and decision database. */
+  postgresEkyc: string;
   minioAccessKey: string;
   minioSecretKey: string;
 }
@@ -30,6 +39,7 @@ export function newClusterSecrets(): ClusterSecrets {
   return {
     postgresSuperuser: token(),
     postgresTemporal: token(),
+    postgresEkyc: token(),
     minioAccessKey: `ekyc-${randomBytes(6).toString('hex')}`,
     minioSecretKey: token(),
   };
@@ -55,16 +65,17 @@ export interface ClusterServicesSettings {
 /** The services the cluster started, and what every worker and gateway needs to reach them. */
 export interface ClusterServices {
   address: string;
-  /** TEMPORAL_ADDRESS, the TEMPORAL_TLS_* variables and the archive's URL and credentials. */
+  /** TEMPORAL_ADDRESS, the TEMPORAL_TLS_* variables, the archive's URL and credentials, and DATABASE_URL. */
   env: NodeJS.ProcessEnv;
   tls: ClusterTls | undefined;
-  postgres: PostgresSettings;
+  postgres: ClusterPostgresSettings;
   temporal: TemporalServerSettings;
   minio: MinioSettings;
 }
 
 /**
- * Starts the backing services of `npm run cluster` in order: PostgreSQL with the Temporal databases, the Temporal
+ * Starts the backing services of `npm run cluster` in order: PostgreSQL with the Temporal databases and the service's
+ * own (`ekyc`), the Temporal
  * server (schemas applied, namespace and search attributes registered), MinIO with the archive bucket, and the UI
  * server. The service's own processes (emulator, workers, gateways) are the caller's.
  */
@@ -77,7 +88,7 @@ export async function startClusterServices(
   const { dir, secrets, ports } = settings;
   const address = `127.0.0.1:${ports.temporal.frontend}`;
 
-  const postgres: PostgresSettings = {
+  const postgres: ClusterPostgresSettings = {
     dataDir: join(dir, 'postgres'),
     port: ports.postgres,
     superuserPassword: secrets.postgresSuperuser,
@@ -86,6 +97,7 @@ export async function startClusterServices(
   await initPostgres(postgres);
   await supervisor.start(child(postgresChild(postgres)));
   await provisionTemporalDatabases(postgres);
+  const databaseUrl = await provisionServiceDatabase(postgres, ekycDatabase(secrets.postgresEkyc));
 
   const tls = settings.tls ? ensureClusterTls(join(dir, 'tls')) : undefined;
   const temporal: TemporalServerSettings = {
@@ -126,6 +138,11 @@ export async function startClusterServices(
     ),
   );
   // With TLS the service's processes connect through Temporal's standard variables, as any client of a cluster would.
-  const env = { TEMPORAL_ADDRESS: address, ...(tls ? tlsClientEnv(tls) : {}), ...archiveEnv(minio) };
+  const env = {
+    TEMPORAL_ADDRESS: address,
+    ...(tls ? tlsClientEnv(tls) : {}),
+    ...archiveEnv(minio),
+    DATABASE_URL: databaseUrl,
+  };
   return { address, env, tls, postgres, temporal, minio };
 }

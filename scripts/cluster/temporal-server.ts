@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { EKYC_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../../src/workflows/search-attributes';
 import type { ChildSpec } from '../lib/supervisor';
 import { waitForTemporal } from '../lib/wait';
-import { hasTemporalSchema, TEMPORAL_DB_USER, type PostgresSettings } from './postgres';
+import { hasTemporalSchema, TEMPORAL_DB_USER, type ClusterPostgresSettings } from './postgres';
 import type { TLSConfig } from '@temporalio/client';
 import { tlsCliArgs, tlsConnectionOption, type ClusterTls } from './tls';
 import { ClusterSetupError, CLUSTER_TOOLS, run, temporalSchemaDir } from './tools';
@@ -44,7 +44,7 @@ export interface TemporalServerSettings {
   ports: TemporalPorts;
   /** History shards: fixed for the life of the database (docs/deployment.md, "Sizing"). */
   historyShards: number;
-  postgres: PostgresSettings;
+  postgres: ClusterPostgresSettings;
   /** Mutual TLS on the frontend (every client presents a certificate of the cluster's CA); plaintext without. */
   tls?: ClusterTls | undefined;
 }

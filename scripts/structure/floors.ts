@@ -15,7 +15,10 @@ export const FLOORS: readonly Floor[] = [
     rooms: ['src/logging/', 'src/webhooks/', 'src/config-error.ts'],
     holds: 'the redacting logger; webhook signatures; the configuration error',
   },
-  { rooms: ['src/store/', 'src/egress/'], holds: 'the object-store seam; outbound connections (proxy, trusted CAs)' },
+  {
+    rooms: ['src/store/', 'src/db/', 'src/egress/'],
+    holds: 'the object-store seam; the database (pool, migrations); outbound connections (proxy, trusted CAs)',
+  },
   { rooms: ['src/faceid/'], holds: 'the FaceID API layer: client, schemas, code table, document types' },
   {
     rooms: ['src/contracts/', 'src/emulator/'],

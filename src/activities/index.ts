@@ -1,5 +1,6 @@
 import { MediaDownloader, type MediaDownloaderOptions } from '../archive/download';
 import type { ObjectStore } from '../store/object-store';
+import type { Database } from '../db/database';
 import type { EgressSettings } from '../egress/dispatchers';
 import type { FaceIdAction } from '../faceid/actions';
 import type { FaceIdApi } from '../faceid/client';
@@ -31,6 +32,8 @@ export interface ActivityDeps {
    * journey's token and result calls are made inline only while it is short. Absent: no wait is expected.
    */
   faceIdSlotWaitMs?: (action: FaceIdAction) => number;
+  /** The policy and decision database, migrated; absent when the worker runs without one (`DATABASE_URL` unset). */
+  database?: Database;
 }
 
 /** Every activity of the service, built from injected dependencies; each logs its outcome (see `observe.ts`). */

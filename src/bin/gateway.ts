@@ -14,6 +14,7 @@ import { configOrExit } from '../config/env';
 import { gatewayConfig, gatewaySettings, type GatewayConfig, type GatewaySettings } from '../config/gateway';
 import { EkycClient } from '../client/ekyc-client';
 import { createLogger, type Logger } from '../logging';
+import { DatabaseStartupError, openMigratedDatabase } from '../db/startup';
 import { clientConnectionOptions, explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { checkNamespace } from '../temporal/namespace-check';
 import { ArchiveCodecRevocations, removeExpiredCodecRevocations } from '../gateway/codec-revocations';
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
   const settings = configOrExit(() => gatewaySettings(cfg));
   const archive = openArchiveStore(cfg.store.url, cfg.store.dataDir);
   await checkConditionalWrites(archive);
+  const database = cfg.database
+    ? await openMigratedDatabase({ ...cfg.database, applicationName: 'ekyc-gateway' }, log)
+    : undefined;
   const target = resolveTemporalTarget(cfg.temporal);
   const connection = await Connection.connect(clientConnectionOptions(target)).catch((error: unknown) => {
     throw explainConnectionFailure(error, target);
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
     ekyc,
     archive,
     dataKeys,
+    ...(database ? { database } : {}),
     settings: { ...settings, sandbox: cfg.sandbox },
     trustedProxies: settings.trustedProxies,
     logger: log,
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => connection.close())
+      .then(() => database?.close())
       .then(() => archive.close?.())
       .then(
         () => process.exit(0),
@@ -138,6 +144,10 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof ArchiveCapabilityError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(78);
+  }
+  if (error instanceof DatabaseStartupError) {
+    process.stderr.write(`The gateway cannot use its database: ${error.message}\n`);
+    process.exit(1);
   }
   createLogger({ component: 'gateway', level: 'error' }).error({ err: error }, 'gateway failed to start');
   process.exit(1);

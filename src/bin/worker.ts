@@ -18,6 +18,7 @@ import { FaceIdClient } from '../faceid/client';
 import { probeEndpoint } from '../egress/startup-check';
 import { describeProxy } from '../egress/proxy-settings';
 import { createLogger, type Logger } from '../logging';
+import { DatabaseStartupError, openMigratedDatabase } from '../db/startup';
 import { explainConnectionFailure, resolveTemporalTarget } from '../temporal/connection';
 import { checkNamespace } from '../temporal/namespace-check';
 import { isLocalCall, startQuotaPacer } from '../quota';
@@ -42,6 +43,10 @@ async function main(): Promise<void> {
   // Before connecting too: a WORKFLOW_BUNDLE that names nothing is a setting to fix, and building one takes seconds.
   const workflowBundle = await journeyWorkflowCode(cfg.worker.workflowBundle);
   await checkEgress(cfg, log);
+  // Migrated before the worker takes work; a worker starting beside a gateway waits on the same migration lock.
+  const database = cfg.database
+    ? await openMigratedDatabase({ ...cfg.database, applicationName: 'ekyc-worker' }, log)
+    : undefined;
   if (cfg.codec.acceptUnencrypted) {
     log.warn('CODEC_ACCEPT_UNENCRYPTED: messages sent without the codec key are read as sent, not refused');
   }
@@ -87,6 +92,7 @@ async function main(): Promise<void> {
         webhook: cfg.webhook,
         egress: cfg.egress,
         journeyExists: (reference) => journeyExists(client, reference),
+        ...(database ? { database } : {}),
       },
       workflowBundle,
       ...limits,
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
     await faceid.close();
   } finally {
     await quota.close();
+    await database?.close();
     await archive.close?.();
     await connection.close();
   }
@@ -159,6 +166,10 @@ main().then(
     if (error instanceof ConfigError || error instanceof ArchiveCapabilityError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(78);
+    }
+    if (error instanceof DatabaseStartupError) {
+      process.stderr.write(`The worker cannot use its database: ${error.message}\n`);
+      process.exit(1);
     }
     createLogger({ component: 'worker', level: 'error' }).error({ err: error }, 'worker failed');
     process.exit(1);

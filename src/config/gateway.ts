@@ -26,6 +26,7 @@ import { evidenceEnv, evidenceSigningKey } from './evidence';
 import { faceidEnv, sandboxMode } from './faceid';
 import { egressSettings, outboundEnv, webhookSettings } from './outbound';
 import { storeEnv, storeSettings } from './store';
+import { databaseEnv, databaseSettings } from './database';
 import { temporalEnv, temporalSettings } from './temporal';
 
 const retentionDays = z.coerce.number().positive().max(36_500);
@@ -41,6 +42,7 @@ const gatewayEnv = z.object({
   }).shape,
   ...temporalEnv.shape,
   ...storeEnv.shape,
+  ...databaseEnv.shape,
   ...codecEnv.shape,
   ...consoleEnv.shape,
   ...evidenceEnv.shape,
@@ -85,6 +87,8 @@ const gatewaySchema = (env: NodeJS.ProcessEnv) =>
       logLevel: e.LOG_LEVEL,
       temporal,
       store,
+      /** The policy and decision database (`DATABASE_URL`), or undefined without one. */
+      database: databaseSettings(e),
       retention: {
         /** How long media is kept after the outcome. */
         days: e.RETENTION_DAYS,

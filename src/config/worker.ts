@@ -6,6 +6,7 @@ import { logLevel, optionalText, parsedAs, port, readEnv } from './env';
 import { faceidEnv, faceidSettings, sandboxMode } from './faceid';
 import { egressSettings, outboundEnv, webhookSettings } from './outbound';
 import { storeEnv, storeSettings } from './store';
+import { databaseEnv, databaseSettings } from './database';
 import { temporalEnv, temporalSettings } from './temporal';
 
 /** A worker deployment name: Temporal joins it to the build id with a dot, so it holds none. */
@@ -19,6 +20,7 @@ const workerEnv = z.object({
   ...faceidEnv.shape,
   ...temporalEnv.shape,
   ...storeEnv.shape,
+  ...databaseEnv.shape,
   ...codecEnv.shape,
   ...outboundEnv.shape,
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(150),
@@ -68,6 +70,8 @@ const workerSchema = (env: NodeJS.ProcessEnv) =>
       /** Where the worker serves `/metrics`; `port` 0 means no endpoint. */
       metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
       store: storeSettings(e),
+      /** The policy and decision database (`DATABASE_URL`), or undefined without one. */
+      database: databaseSettings(e),
       /** How often the retention sweep runs and how many journeys it takes per batch. */
       retentionSweep: { intervalMinutes: e.RETENTION_SWEEP_INTERVAL_MINUTES, batchSize: e.RETENTION_SWEEP_BATCH_SIZE },
       media: parseMedia(e, sandbox, faceid.endpoint),

@@ -9,6 +9,7 @@ import type { ReviewService } from '../review/review-service';
 import type { FailedLoginLimiter } from './failed-logins';
 import type { IdempotencyCache } from './idempotency';
 import type { OperatorKey } from './operator-identities';
+import type { Database } from '../db/database';
 
 /** Secrets and URLs the routes need. */
 export interface GatewayRouteSettings {
@@ -42,6 +43,8 @@ export interface GatewayContext {
   erasure?: ErasureService;
   /** Signed evidence bundles of ended journeys; absent without a signing key or a shared store. */
   evidence?: JourneyEvidence;
+  /** The policy and decision database (`DATABASE_URL`); absent when the gateway runs without one. */
+  database?: Database;
   /** The gateway's public base URL (no trailing slash), for the web flows' RedirectURL. */
   publicUrl(): string;
 }

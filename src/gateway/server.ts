@@ -16,6 +16,7 @@ import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerReviewRoutes } from './routes/review-routes';
 import type { ArchiveDataKeys } from '../codec/data-keys';
+import type { Database } from '../db/database';
 import { ErasureService } from '../erasure/erasure-service';
 import { LegalHoldService } from '../retention/legal-hold-service';
 import { AuditLog } from '../review/audit-log';
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   archive?: ObjectStore;
   /** The journeys' data keys (the ones the data converter uses): with `archive`, erasure. */
   dataKeys?: ArchiveDataKeys;
+  /** The policy and decision database, migrated; absent when the gateway runs without one (`DATABASE_URL` unset). */
+  database?: Database;
   settings: GatewayRouteSettings & {
     /** Public base URL; default `http://127.0.0.1:<bound port>`, which suits tests on port 0. */
     publicUrl?: string;
@@ -106,6 +109,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     ...(options.archive && audit && signingKey
       ? { evidence: new JourneyEvidence({ client: options.client, archive: options.archive, audit, signingKey }) }
       : {}),
+    ...(options.database ? { database: options.database } : {}),
     client: options.client,
     ekyc: options.ekyc,
     settings: options.settings,

@@ -1,6 +1,7 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestServers } from './global-setup';
 
-/** Stops the shared dev server started by global-setup. */
+/** Stops the shared dev server and PostgreSQL started by global-setup. */
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { ekycTemporalEnv?: TestWorkflowEnvironment }).ekycTemporalEnv?.teardown();
+  const servers = (globalThis as { ekycTestServers?: TestServers }).ekycTestServers;
+  await Promise.all([servers?.temporal.teardown(), servers?.postgres.stop()]);
 }

@@ -41,8 +41,8 @@ const probe = (lines: string[]): string =>
 /**
  * The import fences of eslint.config.mjs, run against probe sources under real file names: workflow code imports
  * only from an allow list, contracts import neither side, activities take workflow modules as types only, the
- * evidence bundle modules the offline verifier loads import no service layer, the store imports nothing of ours but
- * logging, the emulator only the FaceID layer's public index, and the product never the emulator.
+ * evidence bundle modules the offline verifier loads import no service layer, the store and the database import
+ * nothing of ours but logging, the emulator only the FaceID layer's public index, and the product never the emulator.
  */
 describe('import fences', () => {
   const probes: (Probe & { name: string; fenced: number[] })[] = [
@@ -114,6 +114,19 @@ describe('import fences', () => {
         "import { IntegrityMeter as v2 } from './integrity-meter';",
         "import { manifestKey as v3 } from '../archive/keys';",
         "import { FaceIdClient as v4 } from '../faceid';",
+        "import { type ConfigError as v5 } from '../config-error';",
+      ]),
+      fenced: [4, 5, 6],
+    },
+    {
+      name: 'the database floor imports nothing of ours but logging',
+      path: 'src/db/migrations.ts',
+      source: probe([
+        "import v0 from 'pg';",
+        "import { createLogger as v1 } from '../logging';",
+        "import { openDatabase as v2 } from './database';",
+        "import { openArchiveStore as v3 } from '../store/open-store';",
+        "import { decide as v4 } from '../workflows/decision';",
         "import { type ConfigError as v5 } from '../config-error';",
       ]),
       fenced: [4, 5, 6],
