@@ -24,6 +24,7 @@ import { consoleRoutes } from '../console/console-routes';
 import { removeExpiredConsoleSessions } from '../console/console-sessions';
 import { AuditLog } from '../review/audit-log';
 import { ReviewService } from '../review/review-service';
+import { PolicyService } from '../policy/policy-service';
 import { publicKeyBase64 } from '../evidence/bundle-signing';
 
 /**
@@ -75,6 +76,11 @@ async function main(): Promise<void> {
   const database = cfg.database
     ? await openMigratedDatabase({ ...cfg.database, applicationName: 'ekyc-gateway' }, log)
     : undefined;
+  // Version 1 exists before the first request, so every journey has a version to be pinned to.
+  const policies = database
+    ? new PolicyService({ database, audit: new AuditLog(archive), fourEyes: cfg.policies.fourEyes })
+    : undefined;
+  await policies?.ensureFirstVersion();
   const target = resolveTemporalTarget(cfg.temporal);
   const connection = await Connection.connect(clientConnectionOptions(target)).catch((error: unknown) => {
     throw explainConnectionFailure(error, target);
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
     archive,
     dataKeys,
     ...(database ? { database } : {}),
+    ...(policies ? { policies } : {}),
     settings: { ...settings, sandbox: cfg.sandbox },
     trustedProxies: settings.trustedProxies,
     logger: log,

@@ -25,6 +25,7 @@ import {
 import { evidenceEnv, evidenceSigningKey } from './evidence';
 import { faceidEnv, sandboxMode } from './faceid';
 import { egressSettings, outboundEnv, webhookSettings } from './outbound';
+import { policiesEnv, policySettings } from './policies';
 import { storeEnv, storeSettings } from './store';
 import { databaseEnv, databaseSettings } from './database';
 import { temporalEnv, temporalSettings } from './temporal';
@@ -46,6 +47,7 @@ const gatewayEnv = z.object({
   ...codecEnv.shape,
   ...consoleEnv.shape,
   ...evidenceEnv.shape,
+  ...policiesEnv.shape,
   ...outboundEnv.shape,
   // How long media is kept after the outcome (the journeys' default, which a start body may shorten).
   RETENTION_DAYS: retentionDays.default(30),
@@ -87,6 +89,8 @@ const gatewaySchema = (env: NodeJS.ProcessEnv) =>
       logLevel: e.LOG_LEVEL,
       temporal,
       store,
+      /** Decision policies: whether publishing and retiring need a second identity (`POLICY_FOUR_EYES`). */
+      policies: policySettings(e),
       /** The policy and decision database (`DATABASE_URL`), or undefined without one. */
       database: databaseSettings(e),
       retention: {

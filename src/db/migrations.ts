@@ -62,6 +62,17 @@ CREATE TABLE decision_records (
 CREATE INDEX decision_records_ended_at ON decision_records (ended_at, id);
 `,
   },
+  {
+    version: 2,
+    name: 'policy retirement under four-eyes',
+    // A retirement waits for a second identity as a publication does, and names who approved it.
+    sql: `
+ALTER TABLE policy_versions
+  ADD COLUMN retire_requested_at timestamptz,
+  ADD COLUMN retire_requested_by text,
+  ADD COLUMN retire_approved_by text;
+`,
+  },
 ];
 
 /** The code's migrations are malformed (a gap, a repeat, a missing name): a bug, caught by the unit tests. */

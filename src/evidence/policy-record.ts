@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import {
-  canonicalJson,
   DEFAULT_POLICY_DOCUMENT,
   resolveRules,
   type JourneyPolicyOverrides,
@@ -8,13 +6,14 @@ import {
   type PolicyDocument,
   type PolicyRules,
 } from '../contracts/policy-document';
+import { policySha256 } from '../policy/policy-hash';
 import type { JourneyInput } from '../workflows/types';
 
 /** `policy.json` of a bundle: the policy version a journey was pinned to, the document itself, and what it decided by. */
 export interface PolicyRecord {
   /** The version's number, or null for a journey started without one (it ran under the first version's document). */
   version: number | null;
-  /** Hex SHA-256 of {@link canonicalJson} of `document`. */
+  /** Hex SHA-256 of `document` as canonical JSON (`policySha256`). */
   sha256: string;
   sha256Is: string;
   document: PolicyDocument;
@@ -25,11 +24,6 @@ export interface PolicyRecord {
   effective: PolicyRules;
   /** A version evaluated beside it without effect, when one was marked shadow at the start. */
   shadow?: { version: number; sha256: string };
-}
-
-/** The SHA-256 of a policy document's canonical JSON, in hex. */
-export function policySha256(document: PolicyDocument): string {
-  return createHash('sha256').update(canonicalJson(document), 'utf8').digest('hex');
 }
 
 /** The policy record of a journey, from its input exactly as its history recorded it. */

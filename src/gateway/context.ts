@@ -3,6 +3,7 @@ import type { EkycClient } from '../client/ekyc-client';
 import type { EvidenceSigningKey } from '../evidence/bundle-signing';
 import type { JourneyEvidence } from '../evidence/journey-evidence';
 import type { ErasureService } from '../erasure/erasure-service';
+import type { PolicyService } from '../policy/policy-service';
 import type { LegalHoldService } from '../retention/legal-hold-service';
 import type { AuditLog } from '../review/audit-log';
 import type { ReviewService } from '../review/review-service';
@@ -43,6 +44,8 @@ export interface GatewayContext {
   erasure?: ErasureService;
   /** Signed evidence bundles of ended journeys; absent without a signing key or a shared store. */
   evidence?: JourneyEvidence;
+  /** Decision policy versions, in the database; absent when the gateway runs without one. */
+  policies?: PolicyService;
   /** The policy and decision database (`DATABASE_URL`); absent when the gateway runs without one. */
   database?: Database;
   /** The gateway's public base URL (no trailing slash), for the web flows' RedirectURL. */

@@ -20,8 +20,10 @@ import { JourneyInputError, type FieldIssue } from '../client/journey-input';
 import { GRPC_STATUS } from '../client/temporal-refusals';
 import { JourneyErasedError, type ErasureRecord } from '../archive/erasure-record';
 import { ErasureRequestError, JourneyHeldError } from '../erasure/journey-erasure';
+import { PolicyConflictError, PolicyNotFoundError } from '../policy/policy-service';
 import { ArchiveStoreError, isStoreFailure } from '../store/object-store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
+import { DatabaseUnavailableError } from '../db/database';
 import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';
 
 /** Every problem code the gateway answers with: stable strings a caller may switch on, with their HTTP status. */
@@ -31,11 +33,13 @@ export const PROBLEMS = {
   invalid_idempotency_key: { status: 400, title: 'The Idempotency-Key header is malformed' },
   invalid_web_return: { status: 400, title: 'The web return does not match a journey token' },
   bad_request: { status: 400, title: 'The request is malformed' },
+  invalid_policy: { status: 400, title: 'The policy document does not validate' },
   unauthenticated: { status: 401, title: 'Missing or invalid credentials' },
   forbidden: { status: 403, title: 'These credentials may not act on this resource' },
   actor_mismatch: { status: 403, title: 'The body names another actor than these credentials act as' },
   journey_not_found: { status: 404, title: 'No such journey' },
   route_not_found: { status: 404, title: 'No such route' },
+  policy_not_found: { status: 404, title: 'No such policy version' },
   journey_closed: { status: 409, title: 'The journey has already ended' },
   idempotency_key_in_flight: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   journey_running: { status: 409, title: 'The journey has no result yet' },
@@ -47,6 +51,13 @@ export const PROBLEMS = {
   second_reviewer_needed: { status: 409, title: 'The rejection needs a second, different reviewer' },
   media_deleted: { status: 409, title: "The journey's media is already deleted" },
   journey_held: { status: 409, title: 'The journey is under a legal hold' },
+  policy_already_current: { status: 409, title: 'The policy version is already current' },
+  policy_already_shadow: { status: 409, title: 'The policy version is already the shadow version' },
+  policy_already_published: { status: 409, title: 'The policy version was published and superseded' },
+  policy_retired: { status: 409, title: 'The policy version is retired' },
+  current_cannot_retire: { status: 409, title: 'The current policy version cannot be retired; publish another first' },
+  same_identity: { status: 409, title: 'The request needs a second, different identity' },
+  policy_request_differs: { status: 409, title: 'The waiting request asks for another publication' },
   journey_erased: { status: 410, title: "The journey's data was erased; its outcome and reason codes are kept" },
   too_many_attempts: { status: 429, title: 'Too many failed sign-in attempts; try again later' },
   request_timeout: { status: 408, title: 'The request took too long to arrive' },
@@ -61,6 +72,7 @@ export const PROBLEMS = {
   journey_not_ready: { status: 503, title: 'The journey cannot take requests until its workflow task succeeds' },
   archive_unavailable: { status: 503, title: 'The archive cannot be written right now' },
   codec_key_missing: { status: 503, title: "A payload's key is not in this gateway's key ring" },
+  policies_unavailable: { status: 503, title: 'The policy database is not configured (DATABASE_URL) or not reachable' },
   evidence_not_configured: { status: 501, title: 'This gateway has no evidence signing key (EVIDENCE_SIGNING_KEY)' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
@@ -182,6 +194,9 @@ export function problemFromError(error: unknown): Problem {
   if (error instanceof JourneyHeldError) return problem('journey_held', error.message);
   if (error instanceof JourneyErasedError) return problem('journey_erased', erasedDetail(error.record));
   if (error instanceof ErasureRequestError) return problem('validation_failed', error.message);
+  if (error instanceof PolicyNotFoundError) return problem('policy_not_found', error.message);
+  // The service's conflict codes are problem codes of their own (every one is in PROBLEMS).
+  if (error instanceof PolicyConflictError) return problem(error.code, error.message);
   if (error instanceof WorkflowUpdateFailedError) {
     const type = (error.cause as { type?: string | null } | undefined)?.type ?? '';
     const code = UPDATE_PROBLEMS[type];
@@ -193,6 +208,9 @@ export function problemFromError(error: unknown): Problem {
   // Both pass once an operator acts (space freed, the key rolled out), and the request lost nothing: retry later.
   if (error instanceof ArchiveStoreError || isStoreFailure(error)) return problem('archive_unavailable');
   if (error instanceof UnknownCodecKeyError) return problem('codec_key_missing');
+  if (error instanceof DatabaseUnavailableError) {
+    return problem('policies_unavailable', 'the policy database is not reachable; retry later');
+  }
   const fastify = error as { code?: unknown; statusCode?: unknown; name?: unknown };
   if (typeof fastify.code === 'string' && FRAMEWORK_PROBLEMS[fastify.code]) {
     return problem(FRAMEWORK_PROBLEMS[fastify.code] as ProblemCode);

@@ -180,7 +180,7 @@ const problemSchema = z
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
-      .meta({ description: 'validation_failed: each field and its problem, never its value' }),
+      .meta({ description: 'validation_failed, invalid_policy: each field and its problem, never its value' }),
   })
   .meta({ id: 'Problem' });
 

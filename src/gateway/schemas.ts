@@ -15,7 +15,7 @@ import { legalHoldInputSchema } from '../retention/legal-hold-input';
 import { reviewQueueFilterSchema } from '../review/review-queue';
 import { OPERATOR_ID_PATTERN, OPERATOR_ID_RULE } from '../contracts/operator-id';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency';
-import { ProblemError } from './problems';
+import { ProblemError, type ProblemCode } from './problems';
 import type { Flow } from '../workflows/types';
 
 /** Largest body of `POST /v1/journeys`: room for three Base64 images of the largest accepted size. */
@@ -213,16 +213,30 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
   throw new ProblemError('validation_failed', undefined, fieldIssues(parsed.error));
 }
 
+/** Request schemas whose refusal has a problem code of its own, set by {@link refusedAs}. */
+const OWN_REFUSALS = new WeakMap<z.ZodType, ProblemCode>();
+
 /**
- * Validates each request part with its route's zod schema. A failure is a problem: an `{id}` that cannot name a
- * journey is unknown like any other (404), a malformed `Idempotency-Key` has its own code, and anything else is
- * `validation_failed` naming each field (never its value).
+ * Marks a route's request schema so that what it refuses is answered with `code` (still naming each field): a path
+ * parameter that names no policy version is `policy_not_found`, not a journey's 404.
+ */
+export function refusedAs<S extends z.ZodType>(schema: S, code: ProblemCode): S {
+  OWN_REFUSALS.set(schema, code);
+  return schema;
+}
+
+/**
+ * Validates each request part with its route's zod schema. A failure is a problem: the code its schema was marked with
+ * ({@link refusedAs}), else an `{id}` that cannot name a journey is unknown like any other (404), a malformed
+ * `Idempotency-Key` has its own code, and anything else is `validation_failed` naming each field (never its value).
  */
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema, httpPart }) =>
   (data) => {
     const parsed = schema.safeParse(data);
     if (parsed.success) return { value: parsed.data };
+    const own = OWN_REFUSALS.get(schema);
+    if (own) return { error: new ProblemError(own, undefined, fieldIssues(parsed.error)) };
     if (httpPart === 'params') return { error: new ProblemError('journey_not_found') };
     if (httpPart === 'headers') {
       return {

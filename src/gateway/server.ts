@@ -14,10 +14,12 @@ import { logIfInternal, problem, problemFromError, sendProblem } from './problem
 import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
+import { registerPolicyRoutes } from './routes/policy-routes';
 import { registerReviewRoutes } from './routes/review-routes';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { Database } from '../db/database';
 import { ErasureService } from '../erasure/erasure-service';
+import type { PolicyService } from '../policy/policy-service';
 import { LegalHoldService } from '../retention/legal-hold-service';
 import { AuditLog } from '../review/audit-log';
 import { ReviewService } from '../review/review-service';
@@ -55,6 +57,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Level of the default logger; default `silent` (tests). */
   logLevel?: LogLevelName;
+  /** Decision policy versions (with a database); without them the policy routes answer 503. */
+  policies?: PolicyService;
   /** Extra plugins, registered after the core routes and sharing their problem+json error handling. */
   plugins?: GatewayPlugin[];
   /** How long a client has to send its whole request (default {@link REQUEST_TIMEOUT_MS}; tests shorten it). */
@@ -109,6 +113,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     ...(options.archive && audit && signingKey
       ? { evidence: new JourneyEvidence({ client: options.client, archive: options.archive, audit, signingKey }) }
       : {}),
+    ...(options.policies ? { policies: options.policies } : {}),
     ...(options.database ? { database: options.database } : {}),
     client: options.client,
     ekyc: options.ekyc,
@@ -168,6 +173,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     registerBackendRoutes(routes, ctx);
     registerOperatorRoutes(routes, ctx);
     registerReviewRoutes(routes, ctx);
+    registerPolicyRoutes(routes, ctx);
     registerClientRoutes(routes, ctx);
     registerWebRoutes(routes, ctx);
     done();

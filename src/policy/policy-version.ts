@@ -24,6 +24,10 @@ export interface PolicyVersion {
   publishedBy?: string;
   /** The second identity that approved the publication, under four-eyes. */
   approvedBy?: string;
+  /** A retirement waiting for a second, different identity (four-eyes). */
+  retireRequest?: { by: string; at: string };
   retiredAt?: string;
   retiredBy?: string;
+  /** The second identity that approved the retirement, under four-eyes. */
+  retireApprovedBy?: string;
 }

@@ -13,9 +13,17 @@ type AuditAction =
   | 'evidence_exported'
   | 'journey_erased'
   | 'legal_hold_set'
-  | 'legal_hold_released';
+  | 'legal_hold_released'
+  | 'policy_drafted'
+  | 'policy_publish_requested'
+  | 'policy_published'
+  | 'policy_retire_requested'
+  | 'policy_retired';
 
-/** Who acted: reviewers decide, auditors only read, operators (an operator key) hold, erase and export evidence. */
+/**
+ * Who acted: reviewers decide, auditors only read, operators (an operator key) hold, erase, export evidence and manage
+ * decision policies.
+ */
 type ReviewRole = 'reviewer' | 'auditor' | 'operator';
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, DEFAULT_POLICY_DOCUMENT, type PolicyDocument } from '../../../src/contracts/policy-document';
-import { policyRecord, policySha256 } from '../../../src/evidence/policy-record';
+import { policyRecord } from '../../../src/evidence/policy-record';
+import { policySha256 } from '../../../src/policy/policy-hash';
 
 const stricter: PolicyDocument = {
   ...DEFAULT_POLICY_DOCUMENT,
