@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark in turn (they would skew each other in parallel on a small machine) and
  * writes docs/benchmarks.md with the command, the machine and the figures.
  *
- * `npm run bench -- <name…>` runs some of them; `journeys` takes flags (`--only quota-bound|headroom|open-journeys|
+ * `npm run bench -- <name…>` runs some of them (`backtest` alone replaces just its own section); `journeys` takes flags (`--only quota-bound|headroom|open-journeys|
  * latency|review-queue|reads`, `--journeys N`, `--quota N`, `--rate N`, `--cluster`, `--backend webhook|polling`, `--poll-ms N`). A full journeys run (no `--only`) alone replaces just its own
  * section of docs/benchmarks.md; a partial one leaves the page alone. The journey bench's last stdout line is its JSON
  * summary.
@@ -12,6 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchArchive } from './bench/archive';
+import { BACKTEST_HEADING, benchBacktest } from './bench/backtest';
 import { benchCodec } from './bench/codec';
 import { benchEmulator } from './bench/emulator';
 import { replaceSection, sectionOf } from './lib/markdown-section';
@@ -26,7 +27,7 @@ import {
 const DOCS = resolve(__dirname, '..', 'docs', 'benchmarks.md');
 /** The hand-kept log of what each performance change bought: a full run keeps it at the end of the page. */
 const CHANGE_LOG_HEADING = '## What each change bought';
-const NAMES = ['emulator', 'archive', 'codec', 'journeys'] as const;
+const NAMES = ['emulator', 'archive', 'codec', 'backtest', 'journeys'] as const;
 type Name = (typeof NAMES)[number];
 
 interface Outcome {
@@ -42,6 +43,7 @@ const benches: Record<Name, (options: JourneysOptions) => Promise<Outcome>> = {
   emulator: async () => ({ section: await benchEmulator(), complete: true }),
   archive: async () => ({ section: await benchArchive(), complete: true }),
   codec: async () => ({ section: await benchCodec(), complete: true }),
+  backtest: async () => ({ section: await benchBacktest(), complete: true }),
   journeys: async (options) => {
     const result = await benchJourneys(options);
     return {
@@ -125,6 +127,15 @@ async function main(): Promise<number> {
         );
     writeFileSync(DOCS, updated);
     process.stdout.write(`replaced the ${options.cluster ? 'cluster' : 'journeys'} section of ${DOCS}\n`);
+  } else if (names.length === 1 && names[0] === 'backtest' && complete) {
+    // Its own section, replaced where it stands (on its first run, placed before the journeys').
+    const backtest = outcomes[0]?.[1].section ?? '';
+    const page = readFileSync(DOCS, 'utf8');
+    const updated = sectionOf(page, BACKTEST_HEADING)
+      ? replaceSection(page, BACKTEST_HEADING, backtest)
+      : replaceSection(page, JOURNEYS_HEADING, `${backtest.trimEnd()}\n\n${sectionOf(page, JOURNEYS_HEADING) ?? ''}`);
+    writeFileSync(DOCS, updated);
+    process.stdout.write(`replaced the backtest section of ${DOCS}\n`);
   }
   const summary = outcomes.find(([name]) => name === 'journeys')?.[1].summary;
   if (summary) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { invalid, port } from '../../src/config/env';
-import { ekycDatabase, initPostgres, postgresChild, provisionServiceDatabase } from '../cluster/postgres';
+import { ekycDatabase, initPostgres, postgresChild, postgresUrl, provisionServiceDatabase } from '../cluster/postgres';
 import type { Supervisor } from './supervisor';
 
 /** `npm start`'s PostgreSQL port unless `DEV_POSTGRES_PORT` says otherwise: 5432 is a packaged server's, 5433 the cluster's. */
@@ -21,9 +21,11 @@ interface DevPostgresSecrets {
   ekyc: string;
 }
 
+const secretsFile = (dataDir: string): string => join(dataDir, 'postgres-secrets.json');
+
 /** The passwords, generated once into the data folder (owner-only) and read back on later starts; never printed. */
 function devPostgresSecrets(dataDir: string): DevPostgresSecrets {
-  const file = join(dataDir, 'postgres-secrets.json');
+  const file = secretsFile(dataDir);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevPostgresSecrets;
   const token = () => randomBytes(18).toString('base64url');
   const secrets = { superuser: token(), ekyc: token() };
@@ -42,4 +44,17 @@ export async function startDevPostgres(supervisor: Supervisor, dataDir: string, 
   await initPostgres(settings);
   await supervisor.start(postgresChild(settings));
   return provisionServiceDatabase(settings, ekycDatabase(secrets.ekyc));
+}
+
+/**
+ * The `DATABASE_URL` of `npm start`'s PostgreSQL for tools run beside it (`npm run policy`), from the passwords in its
+ * data folder; undefined when `npm start` never ran there.
+ */
+export function devDatabaseUrl(dataDir: string, port: number): string | undefined {
+  const file = secretsFile(resolve(dataDir));
+  if (!existsSync(file)) return undefined;
+  const { database, role, password } = ekycDatabase(
+    (JSON.parse(readFileSync(file, 'utf8')) as DevPostgresSecrets).ekyc,
+  );
+  return postgresUrl(port, role, password, database);
 }

@@ -25,6 +25,7 @@ import { ArchiveStoreError, isStoreFailure } from '../store/object-store';
 import { UnknownCodecKeyError } from '../codec/aes-gcm-codec';
 import { DatabaseUnavailableError } from '../db/database';
 import { JOURNEY_UPDATE_ERRORS } from '../contracts/update-errors';
+import { BacktestRequestError } from '../policy/backtest';
 
 /** Every problem code the gateway answers with: stable strings a caller may switch on, with their HTTP status. */
 export const PROBLEMS = {
@@ -34,6 +35,7 @@ export const PROBLEMS = {
   invalid_web_return: { status: 400, title: 'The web return does not match a journey token' },
   bad_request: { status: 400, title: 'The request is malformed' },
   invalid_policy: { status: 400, title: 'The policy document does not validate' },
+  period_too_long: { status: 400, title: 'A back-test covers at most 366 days' },
   unauthenticated: { status: 401, title: 'Missing or invalid credentials' },
   forbidden: { status: 403, title: 'These credentials may not act on this resource' },
   actor_mismatch: { status: 403, title: 'The body names another actor than these credentials act as' },
@@ -197,6 +199,9 @@ export function problemFromError(error: unknown): Problem {
   if (error instanceof PolicyNotFoundError) return problem('policy_not_found', error.message);
   // The service's conflict codes are problem codes of their own (every one is in PROBLEMS).
   if (error instanceof PolicyConflictError) return problem(error.code, error.message);
+  if (error instanceof BacktestRequestError) {
+    return problem(error.code === 'period_too_long' ? 'period_too_long' : 'validation_failed', error.message);
+  }
   if (error instanceof WorkflowUpdateFailedError) {
     const type = (error.cause as { type?: string | null } | undefined)?.type ?? '';
     const code = UPDATE_PROBLEMS[type];

@@ -15,6 +15,7 @@ import { registerBackendRoutes } from './routes/backend-routes';
 import { registerClientRoutes } from './routes/client-routes';
 import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerPolicyRoutes } from './routes/policy-routes';
+import { registerPolicyBacktestRoutes } from './routes/policy-backtest-routes';
 import { registerReviewRoutes } from './routes/review-routes';
 import type { ArchiveDataKeys } from '../codec/data-keys';
 import type { Database } from '../db/database';
@@ -172,6 +173,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     registerSystemRoutes(routes, ctx);
     registerBackendRoutes(routes, ctx);
     registerOperatorRoutes(routes, ctx);
+    registerPolicyBacktestRoutes(routes, ctx);
     registerReviewRoutes(routes, ctx);
     registerPolicyRoutes(routes, ctx);
     registerClientRoutes(routes, ctx);

@@ -3,6 +3,8 @@ import { JourneyNotReadyError } from '../../../src/client/errors';
 import { ArchiveStoreError } from '../../../src/store/object-store';
 import { UnknownCodecKeyError } from '../../../src/codec/aes-gcm-codec';
 import { problemFromError } from '../../../src/gateway/problems';
+import { DatabaseUnavailableError } from '../../../src/db/database';
+import { BacktestRequestError } from '../../../src/policy/backtest';
 
 /** An error shaped as the gRPC library raises it for a failed call (code, details, metadata). */
 function grpcError(code: number, details: string): Error {
@@ -51,6 +53,22 @@ describe('problemFromError', () => {
       code: 'archive_unavailable',
     });
     expect(problemFromError(new UnknownCodecKeyError('k2'))).toMatchObject({ status: 503, code: 'codec_key_missing' });
+  });
+
+  it('answers 503 while the policy database is away, and names what a back-test cannot cover', () => {
+    expect(problemFromError(new DatabaseUnavailableError('database unavailable: connect ECONNREFUSED'))).toMatchObject({
+      status: 503,
+      code: 'policies_unavailable',
+    });
+    expect(problemFromError(new BacktestRequestError('period_too_long', 'at most 366 days'))).toMatchObject({
+      status: 400,
+      code: 'period_too_long',
+    });
+    expect(problemFromError(new BacktestRequestError('invalid_cursor', 'not a cursor'))).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      detail: 'not a cursor',
+    });
   });
 
   it('keeps anything else it does not know a 500 that says nothing of the cause', () => {

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '../../../src/config-error';
-import { devPostgresPort } from '../../../scripts/lib/dev-postgres';
+import { devDatabaseUrl, devPostgresPort } from '../../../scripts/lib/dev-postgres';
 
 describe("npm start's PostgreSQL port (DEV_POSTGRES_PORT)", () => {
   it("is 5434 by default, beside a packaged server's 5432 and the cluster's 5433", () => {
@@ -14,5 +17,20 @@ describe("npm start's PostgreSQL port (DEV_POSTGRES_PORT)", () => {
   it.each(['0', '70000', 'postgres', '54.3'])('refuses %s, naming the variable', (value) => {
     expect(() => devPostgresPort({ DEV_POSTGRES_PORT: value })).toThrow(ConfigError);
     expect(() => devPostgresPort({ DEV_POSTGRES_PORT: value })).toThrow(/DEV_POSTGRES_PORT: expected a port/);
+  });
+});
+
+describe("npm start's DATABASE_URL for tools run beside it", () => {
+  let dataDir: string;
+  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'ekyc-dev-postgres-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("is the ekyc role's URL on the port, from the password in the data folder", () => {
+    writeFileSync(join(dataDir, 'postgres-secrets.json'), JSON.stringify({ superuser: 'su-pass', ekyc: 'a/b+c' }));
+    expect(devDatabaseUrl(dataDir, 15434)).toBe('postgres://ekyc:a%2Fb%2Bc@127.0.0.1:15434/ekyc');
+  });
+
+  it('is unknown where npm start never ran', () => {
+    expect(devDatabaseUrl(dataDir, 15434)).toBeUndefined();
   });
 });
