@@ -21,6 +21,7 @@ import { registerCaseRoutes } from './case-routes';
 import { CASE_ROLES, caseParamsSchema, ConsoleKit, journeyIdSchema, PAGE_HEADERS, SESSION_COOKIE } from './console-kit';
 import { ConsoleSessions, type ConsoleSession } from './console-sessions';
 import { OidcSignIn, type ConsoleOidcSettings } from './oidc-sign-in';
+import { registerPolicyRoutes, type ConsolePolicies } from './policy-routes';
 import { SIGN_IN_SECONDS, SignInCookies } from './sign-in-cookie';
 import { timeLeft } from './time-left';
 
@@ -43,6 +44,8 @@ export interface ConsoleRouteOptions {
   maxSeconds: number;
   /** The gateway's public URL (the redirect URI is `<publicUrl>/console/callback`); default the bound loopback port. */
   publicUrl?: string;
+  /** The decision policies and their records, for policy admins; absent without a database (the pages answer 503). */
+  policies?: ConsolePolicies;
 }
 
 const SIGN_IN_COOKIE = 'ekyc_console_sign_in';
@@ -63,8 +66,8 @@ const claimFormSchema = z.object({ back: z.enum(['queue', 'case']).default('queu
 
 /**
  * The reviewer console (`/console`): sign-in with the configured OpenID Connect provider (authorization code with
- * PKCE), the review queue, and claiming and releasing cases as the signed-in reviewer. Sessions live in the shared
- * store; every form carries the session's CSRF token; auditors read only.
+ * PKCE), the review queue, and claiming and releasing cases as the signed-in reviewer, and the decision policies for
+ * policy admins. Sessions live in the shared store; every form carries the session's CSRF token; auditors read only.
  */
 export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
   const sessions = new ConsoleSessions(options.store, options);
@@ -212,6 +215,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
     app.post('/cases/:id/release', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, claimAction('release'));
     registerCaseRoutes(app, kit, options);
     registerAuditExport(app, kit, options.audit);
+    registerPolicyRoutes(app, kit, options.policies);
 
     app.post('/logout', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, async (request, reply) => {
       const current = await kit.form(request, reply, 'any');
