@@ -94,7 +94,8 @@ async function main(): Promise<void> {
       await grant.save();
       return grant;
     },
-    // The built-in sign-in page: type an account id (reviewer-1, reviewer-2, auditor-1) and any password.
+    // The built-in sign-in page: type an account id (reviewer-1, reviewer-2, auditor-1, policy-admin-1,
+    // policy-admin-2) and any password.
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
     ttl: {
       Session: 8 * 3600,

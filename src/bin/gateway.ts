@@ -25,11 +25,14 @@ import { removeExpiredConsoleSessions } from '../console/console-sessions';
 import { AuditLog } from '../review/audit-log';
 import { ReviewService } from '../review/review-service';
 import { PolicyService } from '../policy/policy-service';
+import { decisionRecordSource } from '../policy/backtest-records';
+import type { ConsolePolicies } from '../console/policy-routes';
 import { publicKeyBase64 } from '../evidence/bundle-signing';
 
 /**
  * Plugins mounted beside the core routes: the Temporal UI's codec endpoint at `/codec`, and the reviewer console at
- * `/console` when an identity provider is configured (always in sandbox mode).
+ * `/console` when an identity provider is configured (always in sandbox mode), with its Policies pages when the gateway
+ * has a database.
  */
 function pluginsFor(
   cfg: GatewayConfig,
@@ -37,6 +40,7 @@ function pluginsFor(
   archive: ObjectStore,
   dataKeys: ArchiveDataKeys,
   { client, ekyc }: { client: Client; ekyc: EkycClient },
+  policies?: ConsolePolicies,
 ): GatewayPlugin[] {
   const consoleSettings = cfg.console;
   const audit = new AuditLog(archive);
@@ -52,6 +56,7 @@ function pluginsFor(
             oidc: consoleSettings,
             ...consoleSettings,
             publicUrl,
+            ...(policies ? { policies } : {}),
           }),
         ]
       : []),
@@ -113,7 +118,15 @@ async function main(): Promise<void> {
     settings: { ...settings, sandbox: cfg.sandbox },
     trustedProxies: settings.trustedProxies,
     logger: log,
-    plugins: pluginsFor(cfg, settings, archive, dataKeys, { client, ekyc }),
+    plugins: pluginsFor(
+      cfg,
+      settings,
+      archive,
+      dataKeys,
+      { client, ekyc },
+      // The console's Policies pages: the same service as the JSON routes, back-tests over the same records.
+      database && policies ? { service: policies, records: decisionRecordSource(database) } : undefined,
+    ),
   });
   await app.listen({ host: settings.host, port: settings.port });
   const cleanUp = keepCleaningGatewayRecords(archive, cfg.retention.auditDays, log);

@@ -6,7 +6,7 @@ import { problemFromError } from '../gateway/problems';
 import { auditFailed, type AuditLog } from '../review/audit-log';
 import type { ReviewService } from '../review/review-service';
 import type { ArchiveRef, JourneyCase, MediaKind } from '../workflows/types';
-import { caseParamsSchema, PAGE_HEADERS, type ConsoleKit } from './console-kit';
+import { CASE_ROLES, caseParamsSchema, PAGE_HEADERS, type ConsoleKit } from './console-kit';
 import { FORM_BODY_LIMIT, UNDOCUMENTED } from '../gateway/browser-pages';
 import type { ConsoleSession } from './console-sessions';
 import { readOcrFields, type OcrFields } from './ocr-fields';
@@ -131,7 +131,7 @@ export function registerCaseRoutes(app: FastifyInstance, kit: ConsoleKit, option
   };
 
   app.get('/cases/:id', { schema: UNDOCUMENTED }, async (request, reply) => {
-    const current = await kit.page(request, reply);
+    const current = await kit.page(request, reply, CASE_ROLES);
     if (!current) return reply;
     const params = caseParamsSchema.safeParse(request.params);
     if (!params.success) return kit.refused(reply, 404, 'Not found', 'No such case.', current.session);
@@ -141,7 +141,7 @@ export function registerCaseRoutes(app: FastifyInstance, kit: ConsoleKit, option
   });
 
   app.get('/cases/:id/media/:file', { schema: UNDOCUMENTED }, async (request, reply) => {
-    const current = await kit.page(request, reply);
+    const current = await kit.page(request, reply, CASE_ROLES);
     if (!current) return reply;
     const params = mediaParamsSchema.safeParse(request.params);
     if (!params.success) return kit.refused(reply, 404, 'Not found', 'No such image.', current.session);

@@ -16,6 +16,9 @@ export const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
+/** Who sees the review queue and cases (personal data): policy admins do not. */
+export const CASE_ROLES: readonly ConsoleRole[] = ['reviewer', 'auditor'];
+
 export const journeyIdSchema = z.string().regex(/^ekyc:[A-Za-z0-9._-]{1,100}$/);
 export const caseParamsSchema = z.object({ id: journeyIdSchema });
 const formSchema = z.object({ csrf: z.string().max(100).optional() });
@@ -61,10 +64,25 @@ export class ConsoleKit {
     return this.render(reply.code(status), 'refused', { title, message, ...(session ? this.user(session) : {}) });
   }
 
-  /** A page for any signed-in user; otherwise the sign-in page (401). */
-  async page(request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | undefined> {
+  /**
+   * A page for a signed-in user holding one of `roles` (any signed-in user when none are named); otherwise the sign-in
+   * page (401) or a refusal (403).
+   */
+  async page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    roles: readonly ConsoleRole[] = [],
+  ): Promise<SignedIn | undefined> {
     const current = await this.sessionOf(request);
-    if (!current) this.signInPage(reply);
+    if (!current) {
+      this.signInPage(reply);
+      return undefined;
+    }
+    if (roles.length > 0 && !roles.some((role) => current.session.roles.includes(role))) {
+      request.log.warn({ console: 'role_refused' }, 'console page refused');
+      this.refused(reply, 403, 'Refused', PAGE_REFUSALS[roles[0] ?? 'reviewer'], current.session);
+      return undefined;
+    }
     return current;
   }
 
@@ -83,11 +101,23 @@ export class ConsoleKit {
     }
     if (role !== 'any' && !current.session.roles.includes(role)) {
       request.log.warn({ console: 'role_refused' }, 'console form refused');
-      const what =
-        role === 'reviewer' ? 'Only reviewers may claim, release and decide cases.' : 'Only auditors may do this.';
-      this.refused(reply, 403, 'Refused', what, current.session);
+      this.refused(reply, 403, 'Refused', FORM_REFUSALS[role], current.session);
       return undefined;
     }
     return current;
   }
 }
+
+/** Why a page is refused, by the first role it is for. */
+const PAGE_REFUSALS: Record<ConsoleRole, string> = {
+  reviewer: 'Only reviewers and auditors see cases.',
+  auditor: 'Only auditors may do this.',
+  'policy-admin': 'Only policy admins see the decision policies.',
+};
+
+/** Why a form is refused, by the role it needs. */
+const FORM_REFUSALS: Record<ConsoleRole, string> = {
+  reviewer: 'Only reviewers may claim, release and decide cases.',
+  auditor: 'Only auditors may do this.',
+  'policy-admin': 'Only policy admins may write, publish, retire and back-test policies.',
+};

@@ -18,9 +18,10 @@ import type { ReviewService } from '../review/review-service';
 import { FLOWS } from '../workflows/types';
 import { registerAuditExport } from './audit-export-routes';
 import { registerCaseRoutes } from './case-routes';
-import { caseParamsSchema, ConsoleKit, journeyIdSchema, PAGE_HEADERS, SESSION_COOKIE } from './console-kit';
+import { CASE_ROLES, caseParamsSchema, ConsoleKit, journeyIdSchema, PAGE_HEADERS, SESSION_COOKIE } from './console-kit';
 import { ConsoleSessions, type ConsoleSession } from './console-sessions';
 import { OidcSignIn, type ConsoleOidcSettings } from './oidc-sign-in';
+import { registerPolicyRoutes, type ConsolePolicies } from './policy-routes';
 import { SIGN_IN_SECONDS, SignInCookies } from './sign-in-cookie';
 import { timeLeft } from './time-left';
 
@@ -43,6 +44,8 @@ export interface ConsoleRouteOptions {
   maxSeconds: number;
   /** The gateway's public URL (the redirect URI is `<publicUrl>/console/callback`); default the bound loopback port. */
   publicUrl?: string;
+  /** The decision policies and their records, for policy admins; absent without a database (the pages answer 503). */
+  policies?: ConsolePolicies;
 }
 
 const SIGN_IN_COOKIE = 'ekyc_console_sign_in';
@@ -63,8 +66,8 @@ const claimFormSchema = z.object({ back: z.enum(['queue', 'case']).default('queu
 
 /**
  * The reviewer console (`/console`): sign-in with the configured OpenID Connect provider (authorization code with
- * PKCE), the review queue, and claiming and releasing cases as the signed-in reviewer. Sessions live in the shared
- * store; every form carries the session's CSRF token; auditors read only.
+ * PKCE), the review queue, and claiming and releasing cases as the signed-in reviewer, and the decision policies for
+ * policy admins. Sessions live in the shared store; every form carries the session's CSRF token; auditors read only.
  */
 export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
   const sessions = new ConsoleSessions(options.store, options);
@@ -91,7 +94,12 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
     acceptForms(app);
 
     app.get('/', { schema: UNDOCUMENTED }, async (request, reply) => {
-      const current = await kit.page(request, reply);
+      const signedIn = await kit.sessionOf(request);
+      // A policy admin without a review role lands on the policies: the queue is not theirs to see.
+      if (signedIn && !CASE_ROLES.some((role) => signedIn.session.roles.includes(role))) {
+        return reply.headers(PAGE_HEADERS).redirect('/console/policies', 303);
+      }
+      const current = await kit.page(request, reply, CASE_ROLES);
       if (!current) return reply;
       const query = queueQuerySchema.safeParse(request.query);
       if (!query.success) {
@@ -157,7 +165,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
         request.log.warn({ reason: user ? 'no_console_role' : 'no_usable_user_id' }, 'console sign-in refused');
         return kit.render(reply.code(403), 'sign-in', {
           title: 'No access',
-          message: 'Your account has no reviewer or auditor role for this console.',
+          message: 'Your account has no reviewer, auditor or policy-admin role for this console.',
         });
       }
       // Signing in again replaces the browser's earlier session: it ends on every gateway, not only in this browser.
@@ -207,6 +215,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): GatewayPlugin {
     app.post('/cases/:id/release', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, claimAction('release'));
     registerCaseRoutes(app, kit, options);
     registerAuditExport(app, kit, options.audit);
+    registerPolicyRoutes(app, kit, options.policies);
 
     app.post('/logout', { bodyLimit: FORM_BODY_LIMIT, schema: UNDOCUMENTED }, async (request, reply) => {
       const current = await kit.form(request, reply, 'any');

@@ -2,8 +2,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { removePastDayFolders, utcDay } from '../store/day-folders';
 import type { ObjectStore } from '../store/object-store';
 
-/** What the console may let a user do: reviewers claim, release (and later decide); auditors only read. */
-export type ConsoleRole = 'reviewer' | 'auditor';
+/**
+ * What the console may let a user do: reviewers claim, release and decide; auditors only read; policy admins write,
+ * publish, retire and back-test decision policies (and see no case).
+ */
+export type ConsoleRole = 'reviewer' | 'auditor' | 'policy-admin';
 
 /** A signed-in user's session: ids and roles only, never a token or the identity provider's other claims. */
 export interface ConsoleSession {

@@ -17,7 +17,7 @@ export interface SignedInUser {
   roles: ConsoleRole[];
 }
 
-const ROLES: readonly ConsoleRole[] = ['reviewer', 'auditor'];
+const ROLES: readonly ConsoleRole[] = ['reviewer', 'auditor', 'policy-admin'];
 
 /**
  * The authorization code flow with PKCE against one issuer (openid-client): the provider's metadata is fetched at the

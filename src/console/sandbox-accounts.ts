@@ -15,4 +15,7 @@ export const SANDBOX_ACCOUNTS: ReadonlyArray<{ id: string; roles: readonly strin
   { id: 'reviewer-1', roles: ['reviewer'] },
   { id: 'reviewer-2', roles: ['reviewer'] },
   { id: 'auditor-1', roles: ['auditor'] },
+  // Two, so a publication under the four-eyes rule can be asked for by one and approved by the other.
+  { id: 'policy-admin-1', roles: ['policy-admin'] },
+  { id: 'policy-admin-2', roles: ['policy-admin'] },
 ];

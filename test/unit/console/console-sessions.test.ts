@@ -70,6 +70,7 @@ describe('console roles and settings', () => {
   it('reads roles from an array or a space-separated claim, ignoring others', () => {
     expect(rolesOf(['reviewer', 'admin'])).toEqual(['reviewer']);
     expect(rolesOf('auditor reviewer')).toEqual(['reviewer', 'auditor']);
+    expect(rolesOf(['policy-admin', 'policy_admin'])).toEqual(['policy-admin']);
     expect(rolesOf(undefined)).toEqual([]);
     expect(rolesOf({ reviewer: true })).toEqual([]);
   });
