@@ -22,10 +22,10 @@ export type DeviceRiskLevel = '1' | '2' | '3' | '4';
 export const DEVICE_RISK_LEVELS: readonly DeviceRiskLevel[] = ['1', '2', '3', '4'];
 
 /** The journey flows a policy override can name. */
-export type PolicyFlow = keyof typeof FLOW_PLANS;
+type PolicyFlow = keyof typeof FLOW_PLANS;
 
 /** The FaceID regions a policy override can name. */
-export type PolicyRegion = (typeof FACEID_REGIONS)[number];
+type PolicyRegion = (typeof FACEID_REGIONS)[number];
 
 /**
  * The reasons whose action a policy sets: every failing code of the code table that the table rejects or reviews, and
