@@ -9,6 +9,9 @@ import { signingKeyFromSeed } from '../../../src/evidence/bundle-signing';
 import { FailedLoginLimiter } from '../../../src/gateway/failed-logins';
 import type { OperatorKey } from '../../../src/gateway/operator-identities';
 import { createGateway } from '../../../src/gateway/server';
+import type { Database } from '../../../src/db/database';
+import { PolicyService } from '../../../src/policy/policy-service';
+import { AuditLog } from '../../../src/review/audit-log';
 import { eventually } from '../../support/eventually';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { FAST_TIMERS } from '../../support/journeys';
@@ -90,12 +93,18 @@ export async function startGatewayFixture(
     webhook?: WebhookSettings;
     workflowsPath?: string;
     operatorKeys?: OperatorKey[];
+    /** The policy and decision database both gateways and the worker use, as `DATABASE_URL` gives them one. */
+    database?: Database;
   } = {},
 ): Promise<GatewayFixture> {
+  const { database } = options;
   const harness = await startJourneyHarness({
     ...(options.webhook ? { webhook: options.webhook } : {}),
     ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : {}),
+    ...(database ? { database } : {}),
   });
+  const policies = database && new PolicyService({ database, audit: new AuditLog(harness.archive), fourEyes: false });
+  await policies?.ensureFirstVersion();
   const ekyc = new EkycClient(harness.client, harness.taskQueue, {
     archive: harness.archive,
   });
@@ -108,6 +117,7 @@ export async function startGatewayFixture(
       ekyc,
       archive: harness.archive,
       dataKeys: harness.dataKeys,
+      ...(database && policies ? { database, policies } : {}),
       settings: {
         apiKeys: [API_KEY, OTHER_API_KEY],
         operatorKeys: [
