@@ -360,6 +360,7 @@ describe('system routes', () => {
       '/v1/policies/current',
       '/v1/policies/shadow/disagreements',
       '/v1/policies/{version}',
+      '/v1/policies/{version}/backtest',
       '/v1/policies/{version}/publish',
       '/v1/policies/{version}/retire',
       '/v1/review-queue',
