@@ -153,10 +153,19 @@ interface Comparison {
 
 /** A record without inputs ended before any decision: the same under every version. */
 function compare(record: BacktestRecord, candidate: PinnedPolicy): Comparison {
-  const own = { decision: record.policyDecision ?? record.outcome, reasons: record.reasons };
+  const own = { decision: record.policyDecision ?? record.outcome, reasons: policyReasons(record.reasons) };
   if (!record.inputs) return { own, candidate: own };
   const rules = resolveRules(candidate.document, record, record.inputs.overrides);
   return { own, candidate: redecide(record.inputs.decision, rules) };
+}
+
+/** How a review ends: the reasons it appends after the policy's own (then the reviewer's reason code, if any). */
+const REVIEW_ENDINGS = new Set(['review_approved', 'review_rejected', 'review_timeout']);
+
+/** The reasons the policy itself gave: a reviewed journey's record goes on with what the review added. */
+function policyReasons(reasons: string[]): string[] {
+  const cut = reasons.findIndex((reason) => REVIEW_ENDINGS.has(reason));
+  return cut < 0 ? reasons : reasons.slice(0, cut);
 }
 
 function isAfter(record: BacktestRecord, cursor: RecordCursor): boolean {

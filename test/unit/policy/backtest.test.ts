@@ -130,6 +130,30 @@ describe('backtest', () => {
     expect(report.changed.next).toBeUndefined();
   });
 
+  it('compares the reasons the policy gave, not what a review added after them', async () => {
+    const reviewed: BacktestRecord = {
+      ...selfieRecord(1, 95),
+      outcome: 'approved',
+      policyDecision: 'review',
+      reasons: ['device_risk_elevated', 'review_approved', 'glare_only'],
+      inputs: {
+        decision: decisionInputsOf(
+          {
+            codes: { action: 'GetFaceIdResultIntl', overall: '0' },
+            compare: { passed: true, code: '0', similarity: 95 },
+            extra: TAG,
+            deviceRiskLevel: '3',
+          },
+          undefined,
+          SELFIE,
+        ),
+      },
+    };
+    const report = await backtest(new MemoryRecords([reviewed]), stricter, PERIOD);
+    expect(report.transitions).toEqual([{ from: 'review', to: 'review', count: 1 }]);
+    expect(report.reasons).toEqual({ added: {}, removed: {} });
+  });
+
   it("applies the candidate's override for the record's flow and region, and the journey's own overrides last", async () => {
     const regional: PinnedPolicy = {
       ...stricter,
