@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +24,7 @@ import {
   type GatewayFixture,
 } from '../integration/gateway/gateway-fixture';
 import { CHROMIUM, launchChromiumBrowser } from './chromium';
+import { startSandboxOidc, type SandboxOidcProcess } from './sandbox-oidc-process';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SCREENSHOT = resolve(ROOT, 'test-results', 'console-queue.png');
@@ -35,8 +35,7 @@ const WEBHOOK_SECRETS = ['console-test-webhook-secret-01'];
 const REVIEWER_1_OPERATOR_KEY = 'console-test-reviewer-1-key-01';
 
 let gw: GatewayFixture;
-let provider: ChildProcess | undefined;
-const providerOutput: string[] = [];
+let provider: SandboxOidcProcess | undefined;
 let consoles: FastifyInstance[] = [];
 let consoleUrl: string;
 /** A second console whose sessions end 4 s after sign-in. */
@@ -98,32 +97,10 @@ beforeAll(async () => {
     operatorKeys: [{ id: 'reviewer-1', key: REVIEWER_1_OPERATOR_KEY }],
   });
   const [providerPort, consolePort, shortPort] = (await freePorts(3)) as [number, number, number];
-  issuerUrl = `http://127.0.0.1:${providerPort}`;
-  // The real provider as its own process: oidc-provider is ESM-only and stays out of jest's module system.
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SANDBOX_OIDC_PORT: String(providerPort),
-    GATEWAY_PUBLIC_URL: `http://127.0.0.1:${consolePort}`,
-    SANDBOX_OIDC_EXTRA_REDIRECT_URIS: `http://127.0.0.1:${shortPort}/console/callback`,
-    LOG_LEVEL: 'warn',
-  };
-  delete env.FACEID_SECRET_ID;
-  delete env.FACEID_SECRET_KEY;
-  delete env.CONSOLE_OIDC_ISSUER;
-  provider = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts', 'sandbox-oidc.ts')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  provider.stdout?.on('data', (chunk: Buffer) => providerOutput.push(chunk.toString()));
-  provider.stderr?.on('data', (chunk: Buffer) => providerOutput.push(chunk.toString()));
-  await eventually(
-    async () => {
-      const answer = await fetch(`${issuerUrl}/.well-known/openid-configuration`);
-      expect(answer.status).toBe(200);
-    },
-    { what: `the sandbox OIDC provider (output: ${providerOutput.join('')})`, timeoutMs: 30_000 },
-  );
+  provider = await startSandboxOidc(providerPort, `http://127.0.0.1:${consolePort}`, [
+    `http://127.0.0.1:${shortPort}/console/callback`,
+  ]);
+  issuerUrl = provider.issuerUrl;
   consoleUrl = await startConsole(consolePort, 3600);
   shortConsoleUrl = await startConsole(shortPort, 4);
   browser = await launchChromiumBrowser();
@@ -133,7 +110,7 @@ afterAll(async () => {
   await browser?.close();
   for (const app of consoles) await app.close();
   consoles = [];
-  provider?.kill('SIGTERM');
+  provider?.stop();
   await gw?.close();
   await receiver?.close();
 });

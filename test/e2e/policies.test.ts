@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,9 +17,9 @@ import { ReviewService } from '../../src/review/review-service';
 import { FilesystemStore } from '../../src/store/filesystem-store';
 import type { DecisionInputs } from '../../src/workflows/decision';
 import { freePorts } from '../../scripts/lib/free-port';
-import { eventually } from '../support/eventually';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { CHROMIUM, launchChromiumBrowser } from './chromium';
+import { startSandboxOidc, type SandboxOidcProcess } from './sandbox-oidc-process';
 
 const ROOT = resolve(__dirname, '..', '..');
 /** The back-test page as docs/console.md describes it. */
@@ -32,8 +31,7 @@ let policies: PolicyService;
 let audit: AuditLog;
 let storeDir: string;
 let app: FastifyInstance;
-let provider: ChildProcess | undefined;
-const providerOutput: string[] = [];
+let provider: SandboxOidcProcess | undefined;
 let consoleUrl: string;
 let issuerUrl: string;
 let browser: Browser;
@@ -99,28 +97,9 @@ beforeAll(async () => {
   await insertRecord('ekyc:policies-gone', 'expired', 'expired', ['user_did_not_finish'], null, yesterday);
 
   const [providerPort, consolePort] = (await freePorts(2)) as [number, number];
-  issuerUrl = `http://127.0.0.1:${providerPort}`;
   consoleUrl = `http://127.0.0.1:${consolePort}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SANDBOX_OIDC_PORT: String(providerPort),
-    GATEWAY_PUBLIC_URL: consoleUrl,
-    LOG_LEVEL: 'warn',
-  };
-  delete env.FACEID_SECRET_ID;
-  delete env.FACEID_SECRET_KEY;
-  delete env.CONSOLE_OIDC_ISSUER;
-  provider = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts', 'sandbox-oidc.ts')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  provider.stdout?.on('data', (chunk: Buffer) => providerOutput.push(chunk.toString()));
-  provider.stderr?.on('data', (chunk: Buffer) => providerOutput.push(chunk.toString()));
-  await eventually(
-    async () => expect((await fetch(`${issuerUrl}/.well-known/openid-configuration`)).status).toBe(200),
-    { what: `the sandbox OIDC provider (output: ${providerOutput.join('')})`, timeoutMs: 30_000 },
-  );
+  provider = await startSandboxOidc(providerPort, consoleUrl);
+  issuerUrl = provider.issuerUrl;
 
   // The Policies pages need no Temporal: the client never connects.
   const client = new Client({ connection });
@@ -156,7 +135,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  provider?.kill('SIGTERM');
+  provider?.stop();
   await connection.close();
   await db?.drop();
   if (storeDir) await rm(storeDir, { recursive: true, force: true });

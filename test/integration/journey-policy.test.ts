@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePorts } from '../../scripts/lib/free-port';
 import type { JourneyStart } from '../../src/client/journey-input';
 import { DEFAULT_POLICY_DOCUMENT, type PinnedPolicy, type PolicyDocument } from '../../src/contracts/policy-document';
 import { ErasureService } from '../../src/erasure/erasure-service';
@@ -38,21 +38,10 @@ const SHADOW = pinned(3, {
   },
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
   db = await createTestDatabase();
   records = new DecisionRecords(db.database);
-  const port = await freePort();
+  const [port] = (await freePorts(1)) as [number];
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   // The file's first harness installs the process's runtime, here with the Prometheus exporter.
   harness = await startJourneyHarness({

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePorts } from '../../../scripts/lib/free-port';
 import { createLogger } from '../../../src/logging';
 import { startJourneyHarness, type JourneyHarness } from '../../support/journey-harness';
 import { eventually } from '../../support/eventually';
@@ -14,18 +14,6 @@ interface Sample {
 
 let harness: JourneyHarness;
 let metricsUrl: string;
-
-/** A port nobody listens on right now (the runtime's exporter takes an address, not a listening socket). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function scrape(): Promise<{ text: string; samples: Sample[] }> {
   const response = await fetch(metricsUrl);
@@ -57,7 +45,7 @@ function total(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 beforeAll(async () => {
-  const port = await freePort();
+  const [port] = (await freePorts(1)) as [number];
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   // The first harness of the file installs the process's runtime, here with the Prometheus exporter.
   harness = await startJourneyHarness({
