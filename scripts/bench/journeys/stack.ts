@@ -15,6 +15,7 @@ import { freePorts, freePortsBetween } from '../../lib/free-port';
 import { Supervisor, type ChildSpec, type ReplaceOptions } from '../../lib/supervisor';
 import { waitForHttp, waitForPort, waitForTemporal } from '../../lib/wait';
 import { startWebhookReceiver, type WebhookReceiver } from '../../lib/webhook-receiver';
+import { startDevPostgres } from '../../lib/dev-postgres';
 import { newClusterSecrets, startClusterServices, type ClusterServices } from '../../cluster/services';
 import type { TemporalPorts } from '../../cluster/temporal-server';
 import { tlsConnectionOption } from '../../cluster/tls';
@@ -149,10 +150,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const gatewayCount = cluster ? 2 : 1;
     // Below the kernel's ephemeral range (32768 and up): a child restarted by `replace` must get its port back, and no
     // outgoing connection or port-0 listener can take a port from there while the child is down.
-    const ports = await freePortsBetween(20_000, 32_000, 3 + gatewayCount + options.workers);
-    const [temporalPort, uiPort, emulatorPort] = ports as [number, number, number];
-    const gatewayPorts = ports.slice(3, 3 + gatewayCount);
-    const metricsPorts = ports.slice(3 + gatewayCount);
+    const ports = await freePortsBetween(20_000, 32_000, 4 + gatewayCount + options.workers);
+    const [temporalPort, uiPort, emulatorPort, postgresPort] = ports as [number, number, number, number];
+    const gatewayPorts = ports.slice(4, 4 + gatewayCount);
+    const metricsPorts = ports.slice(4 + gatewayCount);
     const gatewayPort = gatewayPorts[0] as number;
     // Sandbox defaults (published keys) everywhere; the receiver's URL is the workers' WEBHOOK_URL.
     receiver = await startWebhookReceiver({
@@ -212,6 +213,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         output: (line) => write(`[server] ${line}\n`),
         ready: () => waitForTemporal(address),
       });
+      // As `npm start` runs: a PostgreSQL of its own for policy versions and decision records, unless the caller
+      // names a database.
+      if (!options.env?.DATABASE_URL) {
+        // The temporary data folder is owner-only; PostgreSQL runs as its own user and must pass through it.
+        chmodSync(dataDir, 0o711);
+        env.DATABASE_URL = await startDevPostgres(supervisor, dataDir, postgresPort);
+      }
     }
     await supervisor.start({
       ...node('emulator', 'src/bin/emulator.ts'),
@@ -346,6 +354,7 @@ function tail(path: string, lines: number): string {
 
 /** Configuration variables the bench sets itself or wants at their sandbox defaults. */
 const INHERITED_CONFIG = [
+  'DATABASE_URL',
   'TEMPORAL_ADDRESS',
   'TEMPORAL_PROFILE',
   'FACEID_ENDPOINT',
